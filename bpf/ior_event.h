@@ -1,0 +1,103 @@
+/*
+ * Records the BPF programs put into the ring buffer: the one header shared by
+ * the kernel side (bpf/*.bpf.c) and userspace (src/trace, src/event).
+ *
+ * Fixed-width types only, no bool, explicit padding: the layout is ABI between
+ * the two sides, and userspace static_asserts every size and offset.
+ * Userspace must not assume records are aligned: it memcpy()s the fixed part.
+ */
+#ifndef IOR_EVENT_H
+#define IOR_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Longest string copied per argument (bytes, without the NUL). PATH_MAX is
+ * 4096 including the NUL, so the default keeps every valid path whole; a
+ * longer argument is cut and flagged (IOR_STR*_TRUNCATED). */
+#define IOR_STR_MAX 4095
+#define IOR_COMM_LEN 16
+
+enum ior_event_kind {
+	IOR_EVENT_ENTER = 1,     /* struct ior_enter_event (+ strings) */
+	IOR_EVENT_EXIT = 2,      /* struct ior_exit_event */
+	IOR_EVENT_FORK = 3,      /* struct ior_task_event: a new process */
+	IOR_EVENT_TASK_EXIT = 4, /* struct ior_task_event: a thread ended */
+	IOR_EVENT_EXEC = 5,      /* struct ior_task_event: a process exec'd */
+};
+
+/* Which arguments an enter event carries (the Go tool's event classes). */
+enum ior_syscall_class {
+	IOR_CLASS_OPEN = 1,
+	IOR_CLASS_PATH = 2,
+	IOR_CLASS_NAME = 3,
+	IOR_CLASS_FD = 4,
+	IOR_CLASS_FCNTL = 5,
+	IOR_CLASS_DUP3 = 6,
+	IOR_CLASS_NONE = 7,
+};
+
+/* Argument-index sentinels used in syscalls.def. */
+#define IOR_ARG_NONE (-1)
+#define IOR_ARG_OPEN_HOW (-2)
+
+/* Syscall ids (the row's trace_id): 1..IOR_SC_COUNT-1 in syscalls.def order. */
+enum ior_syscall_id {
+	IOR_SC_UNKNOWN = 0,
+#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) IOR_SC_##name,
+#include "syscalls.def"
+#undef IOR_SYSCALL
+	IOR_SC_COUNT
+};
+
+struct ior_event_header {
+	__u16 kind;     /* enum ior_event_kind */
+	__u16 syscall;  /* enum ior_syscall_id; 0 for task events */
+	__u32 pid;      /* process id (tgid) */
+	__u32 tid;      /* thread id */
+	__u32 reserved; /* 0 */
+	__u64 time_ns;  /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+};
+
+/* str_flags bits */
+#define IOR_STR0_TRUNCATED 0x1
+#define IOR_STR1_TRUNCATED 0x2
+#define IOR_STR0_FAULT 0x4 /* the string could not be read (bad pointer, not paged in) */
+#define IOR_STR1_FAULT 0x8
+
+struct ior_enter_event {
+	struct ior_event_header hdr;
+	__u64 args[3];          /* numeric arguments, see syscalls.def num0..num2 */
+	char comm[IOR_COMM_LEN];/* the thread's name, NUL-padded */
+	__u16 str_len[2];       /* bytes of string 0 and 1 that follow, no NUL */
+	__u8 str_flags;         /* IOR_STR* bits */
+	__u8 pad[3];
+	/* followed by str_len[0] bytes of string 0, then str_len[1] bytes of string 1 */
+};
+
+struct ior_exit_event {
+	struct ior_event_header hdr;
+	__s64 ret;              /* the syscall's return value */
+};
+
+/* task event flags */
+#define IOR_TASK_GROUP_DEAD 0x1 /* TASK_EXIT: the last thread of the process ended */
+
+struct ior_task_event {
+	struct ior_event_header hdr; /* FORK: pid/tid of the child; others: of the task */
+	__u32 parent_pid;            /* FORK: the parent process; else 0 */
+	__u32 flags;                 /* IOR_TASK_* bits */
+	char comm[IOR_COMM_LEN];     /* the task's name after the event */
+};
+
+/* Per-CPU counters (map "counters", index = enum below). */
+enum ior_counter {
+	IOR_CNT_DROP_ENTER = 0, /* ring buffer full: enter event lost */
+	IOR_CNT_DROP_EXIT = 1,  /* ring buffer full: exit event lost */
+	IOR_CNT_DROP_TASK = 2,  /* ring buffer full: task event lost */
+	IOR_CNT_WAKEUPS = 3,    /* forced wake-ups of the reader (ring half full) */
+	IOR_CNT_COUNT = 4,
+};
+
+#endif /* IOR_EVENT_H */

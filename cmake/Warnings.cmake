@@ -1,0 +1,16 @@
+# Per-target warnings (never global CMAKE_CXX_FLAGS): every project target calls this.
+function(ior_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+    -Wnon-virtual-dtor -Woverloaded-virtual -Wnull-dereference -Wformat=2
+    -Wimplicit-fallthrough -Werror)
+endfunction()
+
+# A module library: static, warnings on, include root = src/.
+function(ior_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${M_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${M_DEPS})
+  ior_warnings(${name})
+endfunction()

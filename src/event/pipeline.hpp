@@ -1,0 +1,58 @@
+#pragma once
+// Turns raw ring-buffer records into canonical rows:
+//   decode (size/kind checks) -> pair enter/exit per thread -> fd table per
+//   process (+ /proc fallback) -> filters -> EventRow -> RowConsumer.
+// Single-threaded: feed() is called by the ring-buffer reader thread; stats()
+// may be read from any thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "event/pipeline_stats.hpp"
+#include "schema/event_row.hpp"
+
+namespace ior::event {
+
+/// Receives every row that passes the filters, on the feeding thread.
+class RowConsumer {
+ public:
+  virtual ~RowConsumer() = default;
+  virtual void on_row(const schema::EventRow& row) = 0;
+};
+
+struct PipelineOptions {
+  std::string hostname;                ///< hostname column
+  schema::Uuid collection_id{};        ///< collection_id column
+  std::int64_t wall_offset_ns = 0;     ///< CLOCK_REALTIME - CLOCK_MONOTONIC at start
+  std::string proc_root = "/proc";     ///< for the fd fallback (tests point it elsewhere)
+  std::string comm_filter;             ///< -comm: keep rows whose comm contains this
+  std::string path_filter;             ///< -path: keep rows whose file name contains this
+  /// An enter older than this whose thread no longer exists is discarded
+  /// (counted) by sweep(); covers lost thread-exit records.
+  std::uint64_t stale_enter_ns = 30'000'000'000ull;
+};
+
+class Pipeline {
+ public:
+  Pipeline(PipelineOptions options, RowConsumer& consumer);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  /// One ring-buffer record. Never throws on bad input: counts and skips it.
+  void feed(std::span<const std::byte> record) noexcept;
+  /// Discards pending enters of threads that are gone (counted). now_mono_ns: CLOCK_MONOTONIC.
+  void sweep(std::uint64_t now_mono_ns);
+  /// End of run: pending enters are counted as unfinished.
+  void finish();
+  const PipelineStats& stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ior::event

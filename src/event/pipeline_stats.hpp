@@ -1,0 +1,38 @@
+#pragma once
+// What the pipeline received, dropped and emitted. Written by the feeding
+// thread only; read by the status line and the summary.
+
+#include <array>
+
+#include "base/counter.hpp"
+#include "ior_event.h"
+
+namespace ior::event {
+
+struct PipelineStats {
+  Counter records;              ///< ring-buffer records fed
+  Counter decode_short;         ///< record shorter than its kind's struct (or its strings)
+  Counter decode_unknown_kind;  ///< record of unknown kind
+  Counter decode_bad_syscall;   ///< syscall id out of range
+  Counter enters;               ///< enter records decoded
+  Counter exits;                ///< exit records decoded
+  Counter task_events;          ///< fork / exit / exec records
+  Counter exit_without_enter;   ///< exit with no pending enter on its thread (mismatch)
+  Counter exit_mismatch;        ///< exit whose syscall differs from the pending enter (mismatch)
+  Counter enter_replaced;       ///< an enter whose exit never came before the next enter (mismatch)
+  Counter enter_thread_gone;    ///< pending enter discarded: its thread exited
+  Counter enter_unfinished;     ///< pending enter still open at the end of the run
+  Counter rows;                 ///< paired syscalls (before filters)
+  Counter rows_filtered_out;    ///< rows removed by -comm / -path
+  Counter rows_emitted;         ///< rows passed to the consumer
+  Counter fd_from_proc;         ///< fd names resolved through /proc
+  Counter fd_unknown;           ///< fd names that could not be resolved
+  /// Records per syscall id and kind (enter = [0], exit = [1]): "tracepoints seen".
+  std::array<std::array<Counter, 2>, IOR_SC_COUNT> per_syscall;
+
+  std::uint64_t mismatches() const {
+    return exit_without_enter.get() + exit_mismatch.get() + enter_replaced.get();
+  }
+};
+
+}  // namespace ior::event

@@ -1,0 +1,84 @@
+#pragma once
+// The single definition of the row's columns: name, type and the EventRow
+// member that holds the value, in table order. The ClickHouse DDL and block
+// layout, the Parquet schema and the console header are all generated from
+// kColumns; nothing else lists the columns.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+
+#include "schema/column_type.hpp"
+#include "schema/event_row.hpp"
+
+namespace ior::schema {
+
+/// A column bound to the EventRow member that stores it.
+template <class T>
+struct Column {
+  std::string_view name;
+  ColumnType type;
+  T EventRow::*member;
+  std::string_view doc;
+};
+
+/// Every column, in table order. Iterate with for_each_column().
+inline constexpr auto kColumns = std::make_tuple(
+    Column<std::uint64_t>{"timestamp_ns", ColumnType::kUInt64, &EventRow::timestamp_ns,
+                          "enter time, Unix-epoch nanoseconds"},
+    Column<std::uint32_t>{"pid", ColumnType::kUInt32, &EventRow::pid, "process id (tgid)"},
+    Column<std::uint32_t>{"tid", ColumnType::kUInt32, &EventRow::tid, "thread id"},
+    Column<std::string_view>{"comm", ColumnType::kLowCardinalityString, &EventRow::comm,
+                             "thread name"},
+    Column<std::string_view>{"syscall_name", ColumnType::kLowCardinalityString,
+                             &EventRow::syscall_name, "syscall, e.g. openat"},
+    Column<std::uint16_t>{"trace_id", ColumnType::kUInt16, &EventRow::trace_id,
+                          "syscall id in bpf/syscalls.def order"},
+    Column<std::uint8_t>{"event_type", ColumnType::kUInt8, &EventRow::event_type,
+                         "syscall class: 1 open 2 path 3 name 4 fd 5 fcntl 6 dup3 7 none"},
+    Column<std::int64_t>{"ret_value", ColumnType::kInt64, &EventRow::ret_value,
+                         "return value"},
+    Column<std::uint8_t>{"ret_type", ColumnType::kUInt8, &EventRow::ret_type,
+                         "0 value 1 fd 2 bytes 3 error 4 address"},
+    Column<std::int32_t>{"fd", ColumnType::kInt32, &EventRow::fd, "fd argument or opened fd"},
+    Column<std::string_view>{"filename", ColumnType::kString, &EventRow::filename,
+                             "file opened or behind the fd"},
+    Column<std::string_view>{"pathname", ColumnType::kString, &EventRow::pathname,
+                             "path argument"},
+    Column<std::string_view>{"oldname", ColumnType::kString, &EventRow::oldname, "old name"},
+    Column<std::string_view>{"newname", ColumnType::kString, &EventRow::newname, "new name"},
+    Column<std::int32_t>{"flags", ColumnType::kInt32, &EventRow::flags, "open flags (O_*)"},
+    Column<std::uint8_t>{"notice", ColumnType::kUInt8, &EventRow::notice,
+                         "1 truncated 2 unreadable 4 fd via /proc 8 fd unknown"},
+    Column<std::uint64_t>{"duration_ns", ColumnType::kUInt64, &EventRow::duration_ns,
+                          "exit - enter"},
+    Column<std::uint64_t>{"duration_to_prev_ns", ColumnType::kUInt64,
+                          &EventRow::duration_to_prev_ns, "enter - previous exit of the thread"},
+    Column<std::string_view>{"hostname", ColumnType::kLowCardinalityString, &EventRow::hostname,
+                             "host"},
+    Column<Uuid>{"collection_id", ColumnType::kUuid, &EventRow::collection_id,
+                 "one id per ior run"});
+
+inline constexpr std::size_t kColumnCount = std::tuple_size_v<decltype(kColumns)>;
+
+/// Calls f(column) for every column in table order; column is a Column<T>.
+template <class F>
+constexpr void for_each_column(F&& f) {
+  std::apply([&](const auto&... c) { (f(c), ...); }, kColumns);
+}
+
+/// Name and type of every column, for code that needs no member access (DDL).
+struct ColumnInfo {
+  std::string_view name;
+  ColumnType type;
+};
+
+inline constexpr std::array<ColumnInfo, kColumnCount> kColumnInfo = [] {
+  std::array<ColumnInfo, kColumnCount> out{};
+  std::size_t i = 0;
+  for_each_column([&](const auto& c) { out[i++] = ColumnInfo{c.name, c.type}; });
+  return out;
+}();
+
+}  // namespace ior::schema

@@ -1,0 +1,58 @@
+#pragma once
+// The canonical row: one traced syscall (an enter paired with its exit).
+// Every sink consumes this struct; its columns are described once, in
+// columns.hpp, which drives the ClickHouse DDL and blocks, the Parquet schema
+// and the console header.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace ior::schema {
+
+/// 16 bytes, RFC 4122 byte order (as ClickHouse's UUID text form prints it).
+using Uuid = std::array<std::uint8_t, 16>;
+
+/// Bits of EventRow::notice: what the row could not record exactly.
+enum Notice : std::uint8_t {
+  kNoticeTruncated = 0x1,     ///< a string argument was longer than -strMax and was cut
+  kNoticeUnreadable = 0x2,    ///< a string argument could not be read from user memory
+  kNoticeFdFromProc = 0x4,    ///< filename resolved through /proc (fd opened before tracing)
+  kNoticeFdUnknown = 0x8,     ///< filename of the fd could not be resolved
+};
+
+/// What ret_value means (ret_type column).
+enum class RetType : std::uint8_t {
+  kValue = 0,   ///< a plain result (0 on success, a count of entries, ...)
+  kFd = 1,      ///< a new file descriptor
+  kBytes = 2,   ///< bytes transferred (read/write family)
+  kError = 3,   ///< a negative errno
+  kAddress = 4, ///< an address (mmap)
+};
+
+/// One syscall. String views stay valid only for the duration of the
+/// Sink::consume() call that receives the row: sinks copy what they keep.
+struct EventRow {
+  std::uint64_t timestamp_ns = 0;       ///< Unix-epoch nanoseconds of the enter (wall clock)
+  std::uint32_t pid = 0;                ///< process id (tgid)
+  std::uint32_t tid = 0;                ///< thread id
+  std::string_view comm;                ///< thread name at the syscall
+  std::string_view syscall_name;        ///< the tracepoint's syscall name, e.g. "openat"
+  std::uint16_t trace_id = 0;           ///< syscall id (bpf/syscalls.def order)
+  std::uint8_t event_type = 0;          ///< syscall class (enum ior_syscall_class)
+  std::int64_t ret_value = 0;           ///< the syscall's return value
+  std::uint8_t ret_type = 0;            ///< RetType
+  std::int32_t fd = -1;                 ///< fd argument, or the fd returned by open
+  std::string_view filename;            ///< file of an open or of the fd (via the fd table)
+  std::string_view pathname;            ///< path argument (path class)
+  std::string_view oldname;             ///< name class: old name
+  std::string_view newname;             ///< name class: new name
+  std::int32_t flags = 0;               ///< open flags of the file (O_*), when known
+  std::uint8_t notice = 0;              ///< Notice bits
+  std::uint64_t duration_ns = 0;        ///< exit - enter (monotonic)
+  std::uint64_t duration_to_prev_ns = 0;///< this enter - the thread's previous exit (0: none seen)
+  std::string_view hostname;            ///< host that traced
+  Uuid collection_id{};                 ///< one per ior run
+};
+
+}  // namespace ior::schema

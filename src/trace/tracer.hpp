@@ -1,0 +1,73 @@
+#pragma once
+// Loads the BPF programs and reads their ring buffer.
+//
+// Call order (libbpf's split lifecycle): the constructor opens the skeleton,
+// writes the const-volatile configuration (cfg_*), switches off programs whose
+// tracepoint is missing or not selected, loads and attaches. poll()/drain()
+// then hand raw records to a RecordHandler; detach() stops the kernel side,
+// after which drain() empties what is left. The destructor detaches and frees.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ior::trace {
+
+struct TracerOptions {
+  std::uint32_t self_pid = 0;                 ///< always excluded in-kernel (the tool itself)
+  std::uint32_t pid = 0;                      ///< -pid: only this process (0: all)
+  std::uint32_t tid = 0;                      ///< -tid: only this thread (0: all)
+  std::uint64_t ring_bytes = 16u << 20;       ///< -mapSize; rounded up to a power of two
+  std::uint32_t str_max = 4095;               ///< -strMax: bytes copied per string (1..4095)
+  /// Which syscalls to trace, by name ("openat"); unset = all of bpf/syscalls.def.
+  std::function<bool(std::string_view syscall)> select;
+  /// Receives one message per skipped tracepoint (missing on this kernel).
+  std::function<void(const std::string&)> warn;
+};
+
+/// Kernel-side counters summed over CPUs.
+struct TracerCounters {
+  std::uint64_t drop_enter = 0;  ///< ring buffer full: enter records lost
+  std::uint64_t drop_exit = 0;   ///< ring buffer full: exit records lost
+  std::uint64_t drop_task = 0;   ///< ring buffer full: task records lost
+  std::uint64_t wakeups = 0;     ///< forced wake-ups (ring over half full)
+  std::uint64_t drops() const { return drop_enter + drop_exit + drop_task; }
+};
+
+/// Receives raw ring-buffer records; the bytes are valid only during the call.
+class RecordHandler {
+ public:
+  virtual ~RecordHandler() = default;
+  virtual void on_record(std::span<const std::byte> record) noexcept = 0;
+};
+
+class Tracer {
+ public:
+  /// Throws ior::Error (one line naming what is missing and how to fix it).
+  explicit Tracer(TracerOptions options);
+  ~Tracer();
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  const std::vector<std::string>& attached_syscalls() const;
+  const std::vector<std::string>& skipped_syscalls() const;
+
+  /// Waits up to timeout_ms for records, consumes all available; returns how many.
+  std::size_t poll(RecordHandler& handler, int timeout_ms);
+  /// Consumes every record currently in the ring without waiting.
+  std::size_t drain(RecordHandler& handler);
+  /// Detaches all programs: no new records after this returns.
+  void detach();
+  TracerCounters counters() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ior::trace
