@@ -27,7 +27,8 @@ struct SinkReport {
 class Sink {
  public:
   virtual ~Sink() = default;
-  /// One row; string views are valid only during the call.
+  /// One row; string views are valid only during the call. Does not throw:
+  /// a sink that cannot write counts the row as lost and reports failed.
   virtual void consume(const schema::EventRow& row) = 0;
   /// Called about once a second with no rows pending upstream.
   virtual void flush() {}

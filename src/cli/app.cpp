@@ -1,0 +1,138 @@
+#include "cli/app.hpp"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "cli/run_counters.hpp"
+#include "cli/run_identity.hpp"
+#include "cli/sink_factory.hpp"
+#include "cli/status_line.hpp"
+#include "cli/stop_signals.hpp"
+#include "cli/summary.hpp"
+#include "event/clock.hpp"
+#include "event/pipeline.hpp"
+#include "event/syscall_selector.hpp"
+#include "sink/fan_out.hpp"
+#include "trace/ring_reader.hpp"
+#include "trace/tracer.hpp"
+
+namespace ior::cli {
+namespace {
+
+std::uint64_t monotonic_ns() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+class RowsToSink final : public event::RowConsumer {
+ public:
+  explicit RowsToSink(sink::Sink& sink) : sink_(sink) {}
+  void on_row(const schema::EventRow& row) override { sink_.consume(row); }
+
+ private:
+  sink::Sink& sink_;
+};
+
+class RecordsToPipeline final : public trace::RecordHandler {
+ public:
+  explicit RecordsToPipeline(event::Pipeline& p) : pipeline_(p) {}
+  void on_record(std::span<const std::byte> record) noexcept override { pipeline_.feed(record); }
+
+ private:
+  event::Pipeline& pipeline_;
+};
+
+void warn(const std::string& msg) { std::fprintf(stderr, "%s\n", msg.c_str()); }
+
+}  // namespace
+
+int run_trace(const Options& o) {
+  StopSignals signals;  // before any thread starts: threads inherit the blocked mask
+  event::SyscallSelector selector(o.tps, o.tps_exclude);
+  RunIdentity identity = make_run_identity();
+
+  sink::FanOut sinks;
+  add_sinks(o, identity, sinks);
+
+  event::PipelineOptions popt;
+  popt.hostname = identity.hostname;
+  popt.collection_id = identity.collection_id;
+  popt.wall_offset_ns = event::realtime_minus_monotonic_ns();
+  popt.comm_filter = o.comm;
+  popt.path_filter = o.path;
+  RowsToSink rows(sinks);
+  event::Pipeline pipeline(popt, rows);
+  RecordsToPipeline records(pipeline);
+
+  trace::TracerOptions topt;
+  topt.self_pid = static_cast<std::uint32_t>(getpid());
+  topt.pid = static_cast<std::uint32_t>(o.pid);
+  topt.tid = static_cast<std::uint32_t>(o.tid);
+  topt.ring_bytes = o.map_size;
+  topt.str_max = static_cast<std::uint32_t>(o.str_max);
+  topt.select = [&selector](std::string_view name) { return selector.selects(name); };
+  topt.warn = warn;
+  trace::Tracer tracer(topt);
+  if (tracer.attached_syscalls().empty()) {
+    throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
+  }
+
+  trace::RingReader reader(tracer, records, [&] {
+    pipeline.sweep(monotonic_ns());
+    sinks.flush();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed_s = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  reader.start();
+  if (!o.quiet) {
+    std::fprintf(stderr, "ior: tracing %zu syscalls for %.0f s (Ctrl-C stops)\n",
+                 tracer.attached_syscalls().size(), static_cast<double>(o.duration_ms) / 1000.0);
+  }
+
+  StatusLine status(!o.quiet && isatty(STDERR_FILENO));
+  const auto deadline = start + std::chrono::milliseconds(o.duration_ms);
+  int sig = 0;
+  while (sig == 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    sig = signals.wait(std::min(left, std::chrono::milliseconds(1000)));
+    status.update(snapshot(elapsed_s(), tracer.counters(), pipeline.stats()));
+  }
+  status.clear();
+
+  reader.stop();  // detaches, drains the ring, last tick on the reader thread
+  pipeline.finish();
+  sinks.close();
+  const double seconds = elapsed_s();
+
+  SummaryInput in;
+  in.identity = &identity;
+  in.counters = snapshot(seconds, tracer.counters(), pipeline.stats());
+  in.stats = &pipeline.stats();
+  in.attached_syscalls = tracer.attached_syscalls().size();
+  in.skipped_syscalls = tracer.skipped_syscalls();
+  in.sinks = sinks.reports();
+  if (!o.quiet) {
+    if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
+    std::fputs(format_summary(in).c_str(), stderr);
+  }
+  bool failed = false;
+  for (const auto& r : in.sinks) {
+    if (r.failed) {
+      failed = true;
+      for (const auto& l : r.lines) std::fprintf(stderr, "ior: %s\n", l.c_str());
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace ior::cli

@@ -1,0 +1,169 @@
+#include "cli/flag_parser.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "base/error.hpp"
+
+namespace ior::cli {
+namespace {
+
+[[noreturn]] void bad_value(std::string_view flag, std::string_view text, std::string_view want) {
+  throw UsageError("invalid value \"" + std::string(text) + "\" for flag -" + std::string(flag) +
+                   ": " + std::string(want));
+}
+
+std::uint64_t parse_number_prefix(std::string_view flag, std::string_view text,
+                                  std::string_view* rest, std::string_view want) {
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr == text.data()) bad_value(flag, text, want);
+  *rest = text.substr(static_cast<std::size_t>(ptr - text.data()));
+  return v;
+}
+
+std::uint64_t checked_mul(std::string_view flag, std::string_view text, std::uint64_t v,
+                          std::uint64_t m) {
+  if (m != 0 && v > UINT64_MAX / m) bad_value(flag, text, "too large");
+  return v * m;
+}
+
+}  // namespace
+
+std::uint64_t parse_uint(std::string_view flag, std::string_view text) {
+  std::string_view rest;
+  std::uint64_t v = parse_number_prefix(flag, text, &rest, "expected a non-negative integer");
+  if (!rest.empty()) bad_value(flag, text, "expected a non-negative integer");
+  return v;
+}
+
+std::uint64_t parse_size(std::string_view flag, std::string_view text) {
+  std::string_view rest;
+  std::uint64_t v = parse_number_prefix(flag, text, &rest, "expected a size like 16M");
+  if (rest.empty() || rest == "B") return v;
+  if (rest == "K" || rest == "KiB") return checked_mul(flag, text, v, 1ull << 10);
+  if (rest == "M" || rest == "MiB") return checked_mul(flag, text, v, 1ull << 20);
+  if (rest == "G" || rest == "GiB") return checked_mul(flag, text, v, 1ull << 30);
+  bad_value(flag, text, "expected a size like 16M (suffixes K, M, G)");
+}
+
+std::uint64_t parse_duration_ms(std::string_view flag, std::string_view text) {
+  std::string_view rest;
+  std::uint64_t v = parse_number_prefix(flag, text, &rest, "expected seconds or 10s/5m/1h/250ms");
+  if (rest.empty() || rest == "s") return checked_mul(flag, text, v, 1000);
+  if (rest == "ms") return v;
+  if (rest == "m") return checked_mul(flag, text, v, 60'000);
+  if (rest == "h") return checked_mul(flag, text, v, 3'600'000);
+  bad_value(flag, text, "expected seconds or 10s/5m/1h/250ms");
+}
+
+void FlagParser::add_bool(std::string name, bool* target, std::string help) {
+  flags_.push_back({std::move(name), std::move(help), "", [target](std::string_view v) {
+                      if (v.empty() || v == "true" || v == "1") {
+                        *target = true;
+                      } else if (v == "false" || v == "0") {
+                        *target = false;
+                      } else {
+                        throw UsageError("invalid boolean \"" + std::string(v) + "\"");
+                      }
+                    }});
+}
+
+void FlagParser::add_string(std::string name, std::string* target, std::string help) {
+  flags_.push_back({std::move(name), std::move(help), "string",
+                    [target](std::string_view v) { *target = std::string(v); }});
+}
+
+void FlagParser::add_uint(std::string name, std::uint64_t* target, std::string help,
+                          std::uint64_t min, std::uint64_t max) {
+  std::string n = name;
+  flags_.push_back({std::move(name), std::move(help), "N", [target, n, min, max](std::string_view v) {
+                      std::uint64_t x = parse_uint(n, v);
+                      if (x < min || x > max) {
+                        bad_value(n, v, "must be between " + std::to_string(min) + " and " +
+                                            std::to_string(max));
+                      }
+                      *target = x;
+                    }});
+}
+
+void FlagParser::add_size(std::string name, std::uint64_t* target, std::string help,
+                          std::uint64_t min, std::uint64_t max) {
+  std::string n = name;
+  flags_.push_back({std::move(name), std::move(help), "SIZE", [target, n, min, max](std::string_view v) {
+                      std::uint64_t x = parse_size(n, v);
+                      if (x < min || x > max) {
+                        bad_value(n, v, "must be between " + std::to_string(min) + " and " +
+                                            std::to_string(max) + " bytes");
+                      }
+                      *target = x;
+                    }});
+}
+
+void FlagParser::add_duration(std::string name, std::uint64_t* target_ms, std::string help) {
+  std::string n = name;
+  flags_.push_back({std::move(name), std::move(help), "DURATION",
+                    [target_ms, n](std::string_view v) { *target_ms = parse_duration_ms(n, v); }});
+}
+
+const FlagParser::Flag* FlagParser::find(std::string_view name) const {
+  for (const auto& f : flags_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+bool FlagParser::given(std::string_view name) const {
+  return std::find(given_.begin(), given_.end(), name) != given_.end();
+}
+
+std::vector<std::string> FlagParser::parse(int argc, const char* const* argv, int first) {
+  std::vector<std::string> positional;
+  for (int i = first; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") {
+      for (++i; i < argc; ++i) positional.emplace_back(argv[i]);
+      break;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      positional.emplace_back(arg);
+      continue;
+    }
+    arg.remove_prefix(arg[1] == '-' ? 2 : 1);
+    std::string_view name = arg;
+    std::string_view value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    const Flag* f = find(name);
+    if (f == nullptr) throw UsageError("unknown flag -" + std::string(name));
+    if (!f->value_hint.empty() && !has_value) {
+      if (i + 1 >= argc) throw UsageError("flag -" + std::string(name) + " needs a value");
+      value = argv[++i];
+    }
+    try {
+      f->set(value);
+    } catch (const UsageError& e) {
+      std::string msg = e.what();
+      if (msg.find("flag -") == std::string::npos) msg = "flag -" + std::string(name) + ": " + msg;
+      throw UsageError(msg);
+    }
+    given_.emplace_back(name);
+  }
+  return positional;
+}
+
+std::string FlagParser::usage() const {
+  std::string out;
+  for (const auto& f : flags_) {
+    std::string left = "  -" + f.name + (f.value_hint.empty() ? "" : " " + f.value_hint);
+    if (left.size() < 28) left.resize(28, ' ');
+    out += left + " " + f.help + "\n";
+  }
+  return out;
+}
+
+}  // namespace ior::cli

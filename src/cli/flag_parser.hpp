@@ -1,0 +1,52 @@
+#pragma once
+// Go-style command-line flags: `-name value`, `-name=value`, and the same with
+// `--`. Boolean flags take no value (`-quiet`) or an explicit `=true/false`.
+// Errors are ior::UsageError naming the flag; main() turns them into one line
+// plus a usage hint and exit status 2.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ior::cli {
+
+class FlagParser {
+ public:
+  void add_bool(std::string name, bool* target, std::string help);
+  void add_string(std::string name, std::string* target, std::string help);
+  void add_uint(std::string name, std::uint64_t* target, std::string help,
+                std::uint64_t min = 0, std::uint64_t max = UINT64_MAX);
+  /// Sizes with an optional K/M/G suffix (powers of 1024).
+  void add_size(std::string name, std::uint64_t* target, std::string help,
+                std::uint64_t min, std::uint64_t max);
+  /// Durations in seconds: "10", "10s", "5m", "1h", "250ms"; stored in milliseconds.
+  void add_duration(std::string name, std::uint64_t* target_ms, std::string help);
+
+  /// Parses argv[first..]; returns the positional arguments (after flags end).
+  std::vector<std::string> parse(int argc, const char* const* argv, int first = 1);
+  /// Which flags were given explicitly (by name without dashes).
+  bool given(std::string_view name) const;
+  /// "  -name value   help" lines for -help.
+  std::string usage() const;
+
+ private:
+  struct Flag {
+    std::string name;
+    std::string help;
+    std::string value_hint;  // empty for bool flags
+    std::function<void(std::string_view)> set;
+  };
+  const Flag* find(std::string_view name) const;
+
+  std::vector<Flag> flags_;
+  std::vector<std::string> given_;
+};
+
+/// Parses helpers, exposed for tests. Throw UsageError mentioning `flag`.
+std::uint64_t parse_uint(std::string_view flag, std::string_view text);
+std::uint64_t parse_size(std::string_view flag, std::string_view text);
+std::uint64_t parse_duration_ms(std::string_view flag, std::string_view text);
+
+}  // namespace ior::cli

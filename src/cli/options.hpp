@@ -1,0 +1,38 @@
+#pragma once
+// Everything the command line can set, with the defaults users get.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ior::cli {
+
+struct Options {
+  // what to trace
+  std::uint64_t duration_ms = 60'000;  ///< -duration (seconds by default)
+  std::uint64_t pid = 0;               ///< -pid (0: all processes)
+  std::uint64_t tid = 0;               ///< -tid (0: all threads)
+  std::string comm;                    ///< -comm substring
+  std::string path;                    ///< -path substring
+  std::string tps;                     ///< -tps regexes
+  std::string tps_exclude;             ///< -tpsExclude regexes
+  std::uint64_t map_size = 16u << 20;  ///< -mapSize ring buffer bytes
+  std::uint64_t str_max = 4095;        ///< -strMax bytes per string argument
+
+  // where rows go
+  bool console = false;                ///< -console: print rows even with other sinks
+  bool quiet = false;                  ///< -quiet: no summary, no status line
+  std::string name;                    ///< -name: run name (file names)
+
+  bool version = false;
+  bool help = false;
+  std::vector<std::string> argv;       ///< the command line as given, for metadata
+};
+
+/// Parses the command line (argv[0] is the program). Throws UsageError.
+Options parse_options(int argc, const char* const* argv);
+
+/// The -help text.
+std::string usage_text();
+
+}  // namespace ior::cli

@@ -1,0 +1,98 @@
+#include "cli/summary.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+
+#include "event/syscall_table.hpp"
+
+namespace ior::cli {
+namespace {
+
+void line(std::string& out, std::string_view label, const std::string& value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "  %-26.*s", static_cast<int>(label.size()), label.data());
+  out += buf;
+  out += value;
+  out += '\n';
+}
+
+std::string num(std::uint64_t v) { return std::to_string(v); }
+
+std::string rate(std::uint64_t n, double seconds) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%llu (%.1f/s)", static_cast<unsigned long long>(n),
+                seconds > 0 ? static_cast<double>(n) / seconds : 0.0);
+  return buf;
+}
+
+void per_tracepoint(std::string& out, const event::PipelineStats& s, double seconds) {
+  struct Seen {
+    std::string name;
+    std::uint64_t n;
+  };
+  std::vector<Seen> seen;
+  for (std::size_t id = 1; id < s.per_syscall.size(); ++id) {
+    auto name = event::syscall_name(static_cast<std::uint16_t>(id));
+    static constexpr const char* kSide[] = {"sys_enter_", "sys_exit_"};
+    for (std::size_t side = 0; side < 2; ++side) {
+      std::uint64_t n = s.per_syscall[id][side].get();
+      if (n != 0) seen.push_back({kSide[side] + std::string(name), n});
+    }
+  }
+  std::sort(seen.begin(), seen.end(),
+            [](const Seen& a, const Seen& b) { return a.n != b.n ? a.n > b.n : a.name < b.name; });
+  for (const auto& t : seen) line(out, "  " + t.name, rate(t.n, seconds));
+}
+
+}  // namespace
+
+std::string format_summary(const SummaryInput& in) {
+  const auto& c = in.counters;
+  const auto& s = *in.stats;
+  std::string out;
+  char head[160];
+  std::snprintf(head, sizeof head, "ior: traced %.1f s on %s (collection %s)\n", c.elapsed_s,
+                in.identity->hostname.c_str(), uuid_text(in.identity->collection_id).c_str());
+  out += head;
+
+  std::string attached = num(in.attached_syscalls) + " syscalls (enter+exit)";
+  if (!in.skipped_syscalls.empty()) {
+    attached += "; not on this kernel:";
+    for (const auto& n : in.skipped_syscalls) attached += " " + n;
+  }
+  line(out, "tracepoints attached", attached);
+  line(out, "tracepoints seen", rate(s.enters.get() + s.exits.get(), c.elapsed_s));
+  per_tracepoint(out, s, c.elapsed_s);
+  line(out, "task events", num(s.task_events.get()) + " (fork/exit/exec)");
+  line(out, "syscalls", rate(c.rows, c.elapsed_s));
+  line(out, "syscalls after filters",
+       num(c.rows_emitted) + " (" + num(s.rows_filtered_out.get()) + " filtered out)");
+  line(out, "mismatches",
+       num(c.mismatches) + " (exit without enter " + num(s.exit_without_enter.get()) +
+           ", wrong syscall " + num(s.exit_mismatch.get()) + ", enter without exit " +
+           num(s.enter_replaced.get()) + ")");
+  line(out, "enters never finished",
+       num(s.enter_unfinished.get() + s.enter_thread_gone.get()) + " (thread exited " +
+           num(s.enter_thread_gone.get()) + ", still running at the end " +
+           num(s.enter_unfinished.get()) + ")");
+  line(out, "ring-buffer drops",
+       num(c.kernel.drops()) + " (enter " + num(c.kernel.drop_enter) + ", exit " +
+           num(c.kernel.drop_exit) + ", task " + num(c.kernel.drop_task) + "); forced wake-ups " +
+           num(c.kernel.wakeups));
+  line(out, "decode errors",
+       num(c.decode_errors) + " (short " + num(s.decode_short.get()) + ", unknown kind " +
+           num(s.decode_unknown_kind.get()) + ", bad syscall id " +
+           num(s.decode_bad_syscall.get()) + ")");
+  line(out, "fd names", "from /proc " + num(s.fd_from_proc.get()) + ", unknown " +
+                            num(s.fd_unknown.get()));
+  for (const auto& r : in.sinks) {
+    line(out, "sink " + r.name,
+         num(r.rows_written) + " rows written, " + num(r.rows_lost) + " lost" +
+             (r.failed ? "  FAILED" : ""));
+    for (const auto& l : r.lines) line(out, "", l);
+  }
+  return out;
+}
+
+}  // namespace ior::cli

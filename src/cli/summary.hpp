@@ -1,0 +1,26 @@
+#pragma once
+// The end-of-run statistics block: what every stage received, dropped and
+// emitted, so that nothing is lost silently.
+
+#include <string>
+#include <vector>
+
+#include "cli/run_counters.hpp"
+#include "cli/run_identity.hpp"
+#include "event/pipeline_stats.hpp"
+#include "sink/sink.hpp"
+
+namespace ior::cli {
+
+struct SummaryInput {
+  const RunIdentity* identity = nullptr;
+  RunCounters counters;
+  const event::PipelineStats* stats = nullptr;
+  std::size_t attached_syscalls = 0;
+  std::vector<std::string> skipped_syscalls;
+  std::vector<sink::SinkReport> sinks;
+};
+
+std::string format_summary(const SummaryInput& in);
+
+}  // namespace ior::cli

@@ -1,0 +1,29 @@
+// ior: traces every file-I/O syscall with eBPF; see README.md.
+#include <cstdio>
+#include <exception>
+
+#include "base/error.hpp"
+#include "cli/app.hpp"
+#include "cli/options.hpp"
+#include "cli/version.hpp"
+
+int main(int argc, char** argv) {
+  try {
+    auto options = ior::cli::parse_options(argc, argv);
+    if (options.help) {
+      std::fputs(ior::cli::usage_text().c_str(), stdout);
+      return 0;
+    }
+    if (options.version) {
+      std::printf("ior %s\n", ior::cli::kVersion);
+      return 0;
+    }
+    return ior::cli::run_trace(options);
+  } catch (const ior::UsageError& e) {
+    std::fprintf(stderr, "ior: %s\nRun 'ior -help' for the list of flags.\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ior: %s\n", e.what());
+    return 1;
+  }
+}

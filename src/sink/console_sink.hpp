@@ -1,0 +1,50 @@
+#pragma once
+// The Go tool's console format: one CSV line per syscall,
+//   durationToPrevNs,durationNs,comm,pid.tid,name,ret,notice,file
+// written through a large buffer with write(2), so the terminal or pipe costs
+// one syscall per buffer, not per row. The tracer excludes ior's own pid, so
+// these writes are never traced.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "sink/sink.hpp"
+
+namespace ior::sink {
+
+class ConsoleSink final : public Sink {
+ public:
+  /// Writes to fd (not owned). buffer_bytes: flush threshold.
+  explicit ConsoleSink(int fd, std::size_t buffer_bytes = 64 * 1024);
+  ~ConsoleSink() override;
+
+  static constexpr const char* kHeader =
+      "durationToPrevNs,durationNs,comm,pid.tid,name,ret,notice,file";
+
+  void consume(const schema::EventRow& row) override;
+  void flush() override;
+  void close() noexcept override;
+  SinkReport report() const override;
+
+ private:
+  void write_out() noexcept;
+
+  int fd_;
+  std::size_t threshold_;
+  std::string buf_;
+  std::uint64_t rows_in_buffer_ = 0;
+  std::uint64_t rows_written_ = 0;
+  std::uint64_t rows_lost_ = 0;
+  std::string error_;
+  bool closed_ = false;
+};
+
+/// Appends the console "file" field for a row: filename, pathname, or
+/// "old -> new"; quoted as CSV when it holds a comma, quote or control byte.
+void append_file_field(std::string& out, const schema::EventRow& row);
+
+/// Appends notice bits as words joined by '|' ("truncated|fd-from-proc").
+void append_notice(std::string& out, std::uint8_t notice);
+
+}  // namespace ior::sink

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# ior with bad flags: one line naming the flag plus a usage hint, exit 2.
+set -u
+ior=$1
+fail=0
+expect() {  # expected-substring args...
+  local want=$1; shift
+  out=$("$ior" "$@" 2>&1 >/dev/null); rc=$?
+  if [[ $rc -ne 2 ]]; then echo "FAIL: ior $* exited $rc, want 2"; fail=1; fi
+  if ! grep -qF -- "$want" <<<"$out"; then echo "FAIL: ior $*: '$out' lacks '$want'"; fail=1; fi
+  if ! grep -qF -- "ior -help" <<<"$out"; then echo "FAIL: ior $*: no usage hint"; fail=1; fi
+  [[ $(wc -l <<<"$out") -le 2 ]] || { echo "FAIL: ior $*: more than 2 lines: $out"; fail=1; }
+}
+expect "unknown flag -nope" -nope
+expect "flag -duration" -duration xyz
+expect "flag -pid" -pid 99999999999
+expect "invalid regular expression" -tps '(' -duration 1
+expect "invalid regular expression" -tpsExclude 'read,[' -duration 1
+"$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }
+"$ior" -version | grep -qE '^ior [0-9]+\.' || { echo "FAIL: -version"; fail=1; }
+[[ $fail -eq 0 ]] && echo "bad flags: all rejected with exit 2"
+exit $fail

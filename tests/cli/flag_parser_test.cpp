@@ -1,0 +1,69 @@
+#include "cli/flag_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include "base/error.hpp"
+#include "cli/options.hpp"
+
+namespace ior::cli {
+namespace {
+
+Options parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "ior");
+  return parse_options(static_cast<int>(args.size()), args.data());
+}
+
+std::string usage_error(std::vector<const char*> args) {
+  try {
+    parse(std::move(args));
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(OptionsTest, DefaultsMatchTheGoTool) {
+  auto o = parse({});
+  EXPECT_EQ(o.duration_ms, 60'000u);
+  EXPECT_EQ(o.pid, 0u);
+  EXPECT_EQ(o.str_max, 4095u);
+}
+
+TEST(OptionsTest, SingleAndDoubleDashAndEqualsForms) {
+  auto o = parse({"-duration", "10", "--pid=42", "-comm=cat", "--tps", "read,write", "-quiet"});
+  EXPECT_EQ(o.duration_ms, 10'000u);
+  EXPECT_EQ(o.pid, 42u);
+  EXPECT_EQ(o.comm, "cat");
+  EXPECT_EQ(o.tps, "read,write");
+  EXPECT_TRUE(o.quiet);
+}
+
+TEST(OptionsTest, DurationsAndSizesTakeUnits) {
+  EXPECT_EQ(parse({"-duration", "250ms"}).duration_ms, 250u);
+  EXPECT_EQ(parse({"-duration", "2m"}).duration_ms, 120'000u);
+  EXPECT_EQ(parse({"-mapSize", "64K"}).map_size, 65536u);
+  EXPECT_EQ(parse({"-mapSize", "1M"}).map_size, 1u << 20);
+}
+
+TEST(OptionsTest, ErrorsNameTheFlag) {
+  EXPECT_EQ(usage_error({"-bogus"}), "unknown flag -bogus");
+  EXPECT_NE(usage_error({"-duration", "abc"}).find("-duration"), std::string::npos);
+  EXPECT_NE(usage_error({"-pid", "-3"}).find("-pid"), std::string::npos);
+  EXPECT_NE(usage_error({"-strMax", "0"}).find("between 1 and 4095"), std::string::npos);
+  EXPECT_NE(usage_error({"-mapSize", "12X"}).find("-mapSize"), std::string::npos);
+  EXPECT_EQ(usage_error({"-pid"}), "flag -pid needs a value");
+  EXPECT_NE(usage_error({"-duration", "0"}).find("greater than 0"), std::string::npos);
+  EXPECT_NE(usage_error({"stray"}).find("unexpected argument"), std::string::npos);
+  EXPECT_NE(usage_error({"-quiet=maybe"}).find("-quiet"), std::string::npos);
+}
+
+TEST(OptionsTest, UsageListsEveryFlag) {
+  auto text = usage_text();
+  for (const char* f : {"-duration", "-pid", "-tid", "-comm", "-path", "-tps", "-tpsExclude",
+                        "-mapSize", "-strMax"}) {
+    EXPECT_NE(text.find(f), std::string::npos) << f;
+  }
+}
+
+}  // namespace
+}  // namespace ior::cli

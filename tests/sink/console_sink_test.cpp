@@ -1,0 +1,118 @@
+#include "sink/console_sink.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace ior::sink {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class ConsoleSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ior_console_XXXXXX";
+    fd_ = mkstemp(tmpl);
+    ASSERT_GE(fd_, 0);
+    path_ = tmpl;
+  }
+  void TearDown() override {
+    ::close(fd_);
+    std::remove(path_.c_str());
+  }
+  int fd_ = -1;
+  std::string path_;
+};
+
+schema::EventRow sample_row() {
+  schema::EventRow r;
+  r.duration_to_prev_ns = 1500;
+  r.duration_ns = 2500;
+  r.comm = "cat";
+  r.pid = 100;
+  r.tid = 101;
+  r.syscall_name = "openat";
+  r.ret_value = 3;
+  r.filename = "/etc/passwd";
+  return r;
+}
+
+TEST_F(ConsoleSinkTest, WritesHeaderAndGoFormatLines) {
+  ConsoleSink sink(fd_);
+  sink.consume(sample_row());
+  auto r = sample_row();
+  r.syscall_name = "read";
+  r.ret_value = -2;
+  r.notice = schema::kNoticeTruncated | schema::kNoticeFdFromProc;
+  sink.consume(r);
+  sink.close();
+  EXPECT_EQ(read_file(path_),
+            "durationToPrevNs,durationNs,comm,pid.tid,name,ret,notice,file\n"
+            "1500,2500,cat,100.101,openat,3,,/etc/passwd\n"
+            "1500,2500,cat,100.101,read,-2,truncated|fd-from-proc,/etc/passwd\n");
+  EXPECT_EQ(sink.report().rows_written, 2u);
+  EXPECT_FALSE(sink.report().failed);
+}
+
+TEST_F(ConsoleSinkTest, FileFieldPrefersNamesThenFilenameThenPathname) {
+  ConsoleSink sink(fd_);
+  auto r = sample_row();
+  r.filename = "";
+  r.pathname = "/tmp/dir";
+  sink.consume(r);
+  r.oldname = "/a";
+  r.newname = "/b";
+  sink.consume(r);
+  sink.close();
+  auto text = read_file(path_);
+  EXPECT_NE(text.find(",/tmp/dir\n"), std::string::npos);
+  EXPECT_NE(text.find(",/a -> /b\n"), std::string::npos);
+}
+
+TEST_F(ConsoleSinkTest, QuotesCommasQuotesAndControlBytesSoOneRowIsOneLine) {
+  ConsoleSink sink(fd_);
+  auto r = sample_row();
+  r.filename = "/tmp/a,b\"c\nd";
+  sink.consume(r);
+  sink.close();
+  EXPECT_NE(read_file(path_).find(",\"/tmp/a,b\"\"c\\x0ad\"\n"), std::string::npos);
+}
+
+TEST_F(ConsoleSinkTest, FlushesWhenBufferThresholdIsReached) {
+  ConsoleSink sink(fd_, 64);
+  for (int i = 0; i < 10; ++i) sink.consume(sample_row());
+  // Not closed yet: everything past the threshold is already in the file.
+  EXPECT_GE(read_file(path_).size(), 64u);
+  sink.close();
+  EXPECT_EQ(sink.report().rows_written, 10u);
+}
+
+TEST(ConsoleSinkFull, WriteErrorCountsLostRowsAndFails) {
+  int fd = ::open("/dev/full", O_WRONLY);
+  ASSERT_GE(fd, 0);
+  ConsoleSink sink(fd);
+  sink.consume(sample_row());
+  sink.consume(sample_row());
+  sink.close();
+  ::close(fd);
+  auto rep = sink.report();
+  EXPECT_TRUE(rep.failed);
+  EXPECT_EQ(rep.rows_written, 0u);
+  EXPECT_EQ(rep.rows_lost, 2u);
+  ASSERT_FALSE(rep.lines.empty());
+  EXPECT_NE(rep.lines[0].find("No space left"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ior::sink
