@@ -1,6 +1,6 @@
 /*
  * Records the BPF programs put into the ring buffer: the one header shared by
- * the kernel side (bpf/*.bpf.c) and userspace (src/trace, src/event).
+ * the kernel side (bpf/ior.bpf.c) and userspace (src/trace, src/event).
  *
  * Fixed-width types only, no bool, explicit padding: the layout is ABI between
  * the two sides, and userspace static_asserts every size and offset.

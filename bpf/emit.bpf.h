@@ -1,0 +1,51 @@
+/* Putting records into the ring buffer: wake-up policy and drop counting. */
+#ifndef IOR_EMIT_BPF_H
+#define IOR_EMIT_BPF_H
+
+#include "maps.bpf.h"
+
+static __always_inline void counter__add(__u32 idx)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
+	if (c)
+		*c += 1;
+}
+
+/* Waking the reader per record costs the traced process microseconds per
+ * syscall; the reader polls every 10 ms instead. Only a ring that is more than
+ * half full forces a wake-up, so a burst cannot overrun it unseen. */
+static __always_inline __u64 event__wakeup_flags(void)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+
+	if (avail > size / 2) {
+		counter__add(IOR_CNT_WAKEUPS);
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void event__output(void *data, __u64 size, __u32 drop_counter)
+{
+	if (bpf_ringbuf_output(&events, data, size, event__wakeup_flags()) < 0)
+		counter__add(drop_counter);
+}
+
+/* True when the current task is not to be traced. Fills pid/tid. */
+static __always_inline int task__filtered(__u32 *pid, __u32 *tid)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	*pid = id >> 32;
+	*tid = (__u32)id;
+	if (*pid == cfg_self_pid)
+		return 1;
+	if (cfg_pid && *pid != cfg_pid)
+		return 1;
+	if (cfg_tid && *tid != cfg_tid)
+		return 1;
+	return 0;
+}
+
+#endif /* IOR_EMIT_BPF_H */

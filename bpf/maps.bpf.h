@@ -1,0 +1,44 @@
+/* Maps and configuration knobs of the BPF side, defined once. */
+#ifndef IOR_MAPS_BPF_H
+#define IOR_MAPS_BPF_H
+
+#include "ior_event.h"
+
+/* Set by userspace before load (rodata). */
+const volatile __u32 cfg_self_pid = 0; /* never trace ior itself */
+const volatile __u32 cfg_pid = 0;      /* -pid, 0: all */
+const volatile __u32 cfg_tid = 0;      /* -tid, 0: all */
+const volatile __u32 cfg_str_max = IOR_STR_MAX;
+
+/* Room for the fixed part and two strings read with size str_max + 2 each
+ * (the +1 beyond the NUL tells a string of exactly str_max bytes from a longer
+ * one). Offsets are masked with IOR_SCRATCH_MASK for the verifier. */
+#define IOR_STR_READ_MAX (IOR_STR_MAX + 2)
+#define IOR_SCRATCH_SIZE 16384
+#define IOR_STR_OFF_MASK 8191
+
+struct ior_scratch {
+	__u8 buf[IOR_SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ior_scratch);
+} scratch SEC(".maps");
+
+/* Size set by userspace (-mapSize) before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IOR_CNT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+#endif /* IOR_MAPS_BPF_H */
