@@ -62,5 +62,7 @@ function(ior_bpf_skeleton target)
   add_custom_target(${target}_gen DEPENDS ${skel})
   add_library(${target} INTERFACE)
   add_dependencies(${target} ${target}_gen)
-  target_include_directories(${target} INTERFACE ${out} ${PROJECT_SOURCE_DIR}/bpf)
+  # Generated code: SYSTEM, so our warning flags do not apply to the skeleton.
+  target_include_directories(${target} SYSTEM INTERFACE ${out})
+  target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/bpf)
 endfunction()

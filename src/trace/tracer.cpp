@@ -1,0 +1,224 @@
+#include "trace/tracer.hpp"
+
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "base/error.hpp"
+#include "ior.skel.h"
+#include "ior_event.h"
+#include "trace/preflight.hpp"
+
+namespace ior::trace {
+namespace {
+
+// Syscall names in the order of the BPF side's table (the programs are
+// handle_enter_<name> / handle_exit_<name>).
+constexpr const char* kSyscalls[] = {
+#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) #name,
+#include "syscalls.def"
+#undef IOR_SYSCALL
+};
+
+struct SyscallPrograms {
+  const char* name;
+  bpf_program* enter;
+  bpf_program* exit;
+};
+
+bpf_program* program(bpf_object* obj, const char* side, const char* name) {
+  std::string full = std::string("handle_") + side + "_" + name;
+  bpf_program* p = bpf_object__find_program_by_name(obj, full.c_str());
+  if (!p) throw Error("BPF object lacks program " + full + " (build mismatch)");
+  return p;
+}
+
+// libbpf's messages: kept (the last few) for error reports, printed only
+// with IOR_DEBUG_LIBBPF set, so a normal run shows our one-line errors.
+std::mutex g_log_mutex;
+std::string g_last_libbpf_error;
+
+int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG && std::getenv("IOR_DEBUG_LIBBPF") == nullptr) return 0;
+  char buf[1024];
+  va_list copy;
+  va_copy(copy, args);
+  int n = std::vsnprintf(buf, sizeof buf, fmt, copy);
+  va_end(copy);
+  if (n > 0 && level == LIBBPF_WARN) {
+    std::lock_guard<std::mutex> lock(g_log_mutex);
+    g_last_libbpf_error = buf;
+    while (!g_last_libbpf_error.empty() && g_last_libbpf_error.back() == '\n') {
+      g_last_libbpf_error.pop_back();
+    }
+  }
+  if (std::getenv("IOR_DEBUG_LIBBPF") != nullptr) std::fputs(buf, stderr);
+  return 0;
+}
+
+std::string last_libbpf_error() {
+  std::lock_guard<std::mutex> lock(g_log_mutex);
+  return g_last_libbpf_error.empty() ? "" : " (" + g_last_libbpf_error + ")";
+}
+
+std::uint32_t round_up_pow2(std::uint64_t v) {
+  std::uint64_t p = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  while (p < v) p <<= 1;
+  if (p > (1ull << 31)) throw UsageError("flag -mapSize: at most 2G");
+  return static_cast<std::uint32_t>(p);
+}
+
+}  // namespace
+
+struct Tracer::Impl {
+  ior_bpf* skel = nullptr;
+  ring_buffer* ring = nullptr;
+  std::vector<bpf_link*> links;
+  std::vector<std::string> attached;
+  std::vector<std::string> skipped;
+  RecordHandler* handler = nullptr;  // set during poll/drain (reader thread only)
+  std::string events_dir;
+
+  static int on_sample(void* ctx, void* data, size_t size) {
+    auto* self = static_cast<Impl*>(ctx);
+    self->handler->on_record(
+        std::span<const std::byte>(static_cast<const std::byte*>(data), size));
+    return 0;  // skipping is 0; a negative value would stop the poll loop
+  }
+
+  ~Impl() {
+    if (ring) ring_buffer__free(ring);
+    for (auto* l : links) bpf_link__destroy(l);
+    if (skel) ior_bpf__destroy(skel);
+  }
+};
+
+Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
+  libbpf_set_print(libbpf_print);
+  impl_->events_dir = preflight();  // root, BTF, tracefs: one-line errors
+
+  auto* skel = ior_bpf__open();
+  if (!skel) throw SystemError("cannot open the BPF object" + last_libbpf_error(), errno);
+  impl_->skel = skel;
+  skel->rodata->cfg_self_pid = o.self_pid;
+  skel->rodata->cfg_pid = o.pid;
+  skel->rodata->cfg_tid = o.tid;
+  skel->rodata->cfg_str_max = o.str_max == 0 || o.str_max > IOR_STR_MAX ? IOR_STR_MAX : o.str_max;
+  if (int err = bpf_map__set_max_entries(skel->maps.events, round_up_pow2(o.ring_bytes)); err) {
+    throw SystemError("cannot size the ring buffer", -err);
+  }
+
+  std::vector<SyscallPrograms> wanted;
+  for (const char* name : kSyscalls) {
+    SyscallPrograms p{name, program(skel->obj, "enter", name), program(skel->obj, "exit", name)};
+    bool selected = !o.select || o.select(p.name);
+    bool present = tracepoint_exists(impl_->events_dir, p.name);
+    if (selected && !present) {
+      impl_->skipped.emplace_back(p.name);
+      if (o.warn) {
+        o.warn(std::string("ior: tracepoint syscalls:sys_enter_") + p.name +
+               " not on this kernel: skipped");
+      }
+    }
+    if (!selected || !present) {
+      bpf_program__set_autoload(p.enter, false);
+      bpf_program__set_autoload(p.exit, false);
+    } else {
+      wanted.push_back(p);
+    }
+  }
+
+  if (int err = ior_bpf__load(skel); err) {
+    throw SystemError("the kernel refused the BPF programs" + last_libbpf_error() +
+                          "; set IOR_DEBUG_LIBBPF=1 for the verifier log",
+                      -err);
+  }
+
+  for (const auto& p : wanted) {
+    bpf_link* enter = bpf_program__attach(p.enter);
+    bpf_link* exit = enter ? bpf_program__attach(p.exit) : nullptr;
+    if (!enter || !exit) {
+      if (enter) bpf_link__destroy(enter);
+      if (o.warn) o.warn(std::string("ior: cannot attach to ") + p.name + last_libbpf_error() + ": skipped");
+      impl_->skipped.emplace_back(p.name);
+      continue;
+    }
+    impl_->links.push_back(enter);
+    impl_->links.push_back(exit);
+    impl_->attached.emplace_back(p.name);
+  }
+  for (bpf_program* task : {skel->progs.handle_fork, skel->progs.handle_task_exit,
+                            skel->progs.handle_exec}) {
+    bpf_link* l = bpf_program__attach(task);
+    if (!l) {
+      if (o.warn) {
+        o.warn(std::string("ior: cannot attach ") + bpf_program__name(task) +
+               last_libbpf_error() + ": fd tables of forked or exec'd processes may be stale");
+      }
+      continue;
+    }
+    impl_->links.push_back(l);
+  }
+
+  impl_->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
+  if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
+}
+
+Tracer::~Tracer() = default;
+
+const std::vector<std::string>& Tracer::attached_syscalls() const { return impl_->attached; }
+const std::vector<std::string>& Tracer::skipped_syscalls() const { return impl_->skipped; }
+
+std::size_t Tracer::poll(RecordHandler& handler, int timeout_ms) {
+  impl_->handler = &handler;
+  int n = ring_buffer__poll(impl_->ring, timeout_ms);
+  if (n < 0 && n != -EINTR) throw SystemError("polling the ring buffer", -n);
+  // ring_buffer__poll consumes only rings that signalled; with no-wakeup
+  // records, consume whatever is there after the timeout too.
+  int m = ring_buffer__consume(impl_->ring);
+  if (m < 0) throw SystemError("reading the ring buffer", -m);
+  return static_cast<std::size_t>((n > 0 ? n : 0) + m);
+}
+
+std::size_t Tracer::drain(RecordHandler& handler) {
+  impl_->handler = &handler;
+  std::size_t total = 0;
+  for (;;) {
+    int m = ring_buffer__consume(impl_->ring);
+    if (m < 0) throw SystemError("reading the ring buffer", -m);
+    if (m == 0) return total;
+    total += static_cast<std::size_t>(m);
+  }
+}
+
+void Tracer::detach() {
+  for (auto* l : impl_->links) bpf_link__destroy(l);
+  impl_->links.clear();
+}
+
+TracerCounters Tracer::counters() const {
+  TracerCounters c;
+  int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0) return c;
+  std::vector<std::uint64_t> values(static_cast<std::size_t>(ncpu));
+  auto sum = [&](std::uint32_t idx) {
+    std::uint64_t total = 0;
+    if (bpf_map__lookup_elem(impl_->skel->maps.counters, &idx, sizeof idx, values.data(),
+                             values.size() * sizeof(std::uint64_t), 0) == 0) {
+      for (auto v : values) total += v;
+    }
+    return total;
+  };
+  c.drop_enter = sum(IOR_CNT_DROP_ENTER);
+  c.drop_exit = sum(IOR_CNT_DROP_EXIT);
+  c.drop_task = sum(IOR_CNT_DROP_TASK);
+  c.wakeups = sum(IOR_CNT_WAKEUPS);
+  return c;
+}
+
+}  // namespace ior::trace
