@@ -20,9 +20,21 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* args[i] for a compile-time index; -1 (or another sentinel) gives 0. The
- * inner clamp keeps clang from seeing a negative index in the dead branch. */
-#define ARG(ctx, i) ((i) >= 0 ? (__u64)(ctx)->args[(i) >= 0 ? (i) : 0] : 0)
+/* args[i] for a compile-time index; a sentinel (< 0) gives 0. Spelled as a
+ * switch so each access is a constant-offset ctx load, which the verifier
+ * requires (computed ctx pointers are rejected). */
+static __always_inline __u64 ARG(struct trace_event_raw_sys_enter *ctx, int i)
+{
+	switch (i) {
+	case 0: return ctx->args[0];
+	case 1: return ctx->args[1];
+	case 2: return ctx->args[2];
+	case 3: return ctx->args[3];
+	case 4: return ctx->args[4];
+	case 5: return ctx->args[5];
+	default: return 0;
+	}
+}
 
 static __always_inline int enter__emit(struct trace_event_raw_sys_enter *ctx, __u16 sc, int s0,
 				       int s1, int n0, int n1, int n2)

@@ -44,7 +44,11 @@ std::mutex g_log_mutex;
 std::string g_last_libbpf_error;
 
 int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (level == LIBBPF_DEBUG && std::getenv("IOR_DEBUG_LIBBPF") == nullptr) return 0;
+  if (std::getenv("IOR_DEBUG_LIBBPF") != nullptr) {
+    std::vfprintf(stderr, fmt, args);  // full verifier logs are long
+    return 0;
+  }
+  if (level == LIBBPF_DEBUG) return 0;
   char buf[1024];
   va_list copy;
   va_copy(copy, args);
@@ -57,7 +61,6 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
       g_last_libbpf_error.pop_back();
     }
   }
-  if (std::getenv("IOR_DEBUG_LIBBPF") != nullptr) std::fputs(buf, stderr);
   return 0;
 }
 
