@@ -1,0 +1,184 @@
+// A test workload that makes known file-I/O syscalls, each exactly once and
+// through syscall(2) so libc cannot substitute another, and prints a manifest
+// of what it did. Tests compare what ior traced with this manifest, which is
+// produced independently of ior.
+//
+//   ior_workload scenario DIR      the end-to-end scenario (see run_scenario)
+//   ior_workload bench MODE SECS   openreadclose | pread | writenull; prints ops_per_sec
+//   ior_workload opens DIR N       N openat+close of DIR/f (for drop tests)
+//
+// Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
+// fd's file, or "old -> new"; empty when none)
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace {
+
+std::mutex g_out;
+
+long tid() { return syscall(SYS_gettid); }
+
+void record(const char* name, long ret, const std::string& file) {
+  std::lock_guard<std::mutex> lock(g_out);
+  std::printf("%d\t%ld\t%s\t%ld\t%s\n", getpid(), tid(), name, ret, file.c_str());
+}
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "ior_workload: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+long check(long ret, const char* what) {
+  if (ret < 0) die(what);
+  return ret;
+}
+
+long sys_openat(const std::string& path, int flags, int mode = 0) {
+  long fd = check(syscall(SYS_openat, AT_FDCWD, path.c_str(), flags, mode), "openat");
+  record("openat", fd, path);
+  return fd;
+}
+
+void sys_close(long fd, const std::string& file) {
+  record("close", check(syscall(SYS_close, fd), "close"), file);
+}
+
+void thread_part(const std::string& path) {
+  long fd = sys_openat(path, O_RDONLY);
+  char buf[16];
+  record("read", check(syscall(SYS_read, fd, buf, 7), "read"), path);
+  sys_close(fd, path);
+}
+
+void child_part(const std::string& path) {
+  long fd = sys_openat(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+  record("write", check(syscall(SYS_write, fd, "child", 5), "write"), path);
+  sys_close(fd, path);
+  std::fflush(stdout);
+}
+
+int run_scenario(const std::string& dir) {
+  const std::string data = dir + "/data.bin";
+  const std::string renamed = dir + "/renamed.bin";
+  const std::string linked = dir + "/linked.bin";
+  const std::string sub = dir + "/sub";
+  const std::string thread_file = dir + "/thread.txt";
+  {  // prepared without tracing interest (a later test may filter it out)
+    int fd = ::open(thread_file.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (fd < 0 || ::write(fd, "thread-data", 11) != 11) die("prepare thread.txt");
+    ::close(fd);
+  }
+
+  long fd = sys_openat(data, O_CREAT | O_RDWR | O_TRUNC, 0644);
+  static char block[4096];
+  std::memset(block, 'x', sizeof block);
+  record("write", check(syscall(SYS_write, fd, block, sizeof block), "write"), data);
+  char buf[128];
+  record("pread64", check(syscall(SYS_pread64, fd, buf, 100, 1000), "pread64"), data);
+  record("lseek", check(syscall(SYS_lseek, fd, 0, SEEK_SET), "lseek"), data);
+  record("read", check(syscall(SYS_read, fd, buf, 10), "read"), data);
+  struct iovec iov[2] = {{const_cast<char*>("abc"), 3}, {const_cast<char*>("defg"), 4}};
+  record("writev", check(syscall(SYS_writev, fd, iov, 2), "writev"), data);
+  record("dup2", check(syscall(SYS_dup2, fd, 100), "dup2"), data);
+  record("fcntl", check(syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 200), "fcntl"), data);
+  struct statx stx {};
+  record("statx", check(syscall(SYS_statx, AT_FDCWD, data.c_str(), 0, STATX_SIZE, &stx), "statx"),
+         data);
+  record("mkdir", check(syscall(SYS_mkdir, sub.c_str(), 0755), "mkdir"), sub);
+  record("rmdir", check(syscall(SYS_rmdir, sub.c_str()), "rmdir"), sub);
+  record("rename", check(syscall(SYS_rename, data.c_str(), renamed.c_str()), "rename"),
+         data + " -> " + renamed);
+  record("link", check(syscall(SYS_link, renamed.c_str(), linked.c_str()), "link"),
+         renamed + " -> " + linked);
+  record("unlink", check(syscall(SYS_unlink, linked.c_str()), "unlink"), linked);
+  // fds 100 and 200 (the dup2 and fcntl copies) still name the opened path.
+  record("close_range", check(syscall(SYS_close_range, 100, 300, 0), "close_range"), data);
+  sys_close(fd, data);
+
+  std::fflush(stdout);
+  std::thread t(thread_part, thread_file);
+  t.join();
+
+  std::fflush(stdout);
+  pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    child_part(dir + "/child.txt");
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+using Clock = std::chrono::steady_clock;
+
+int run_bench(const std::string& mode, double seconds) {
+  char path[] = "/tmp/ior_workload_XXXXXX";
+  int tmp = mkstemp(path);
+  if (tmp < 0) die("mkstemp");
+  static char block[4096];
+  if (::write(tmp, block, sizeof block) != static_cast<ssize_t>(sizeof block)) die("write");
+  int null = ::open("/dev/null", O_WRONLY);
+  long ops = 0;
+  auto end = Clock::now() + std::chrono::duration<double>(seconds);
+  auto start = Clock::now();
+  while (Clock::now() < end) {
+    for (int i = 0; i < 256; ++i) {
+      if (mode == "openreadclose") {
+        long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+        syscall(SYS_read, fd, block, sizeof block);
+        syscall(SYS_close, fd);
+      } else if (mode == "pread") {
+        syscall(SYS_pread64, tmp, block, sizeof block, 0);
+      } else if (mode == "writenull") {
+        syscall(SYS_write, null, block, 64);
+      } else {
+        std::fprintf(stderr, "ior_workload: unknown bench mode %s\n", mode.c_str());
+        return 2;
+      }
+    }
+    ops += 256;
+  }
+  double took = std::chrono::duration<double>(Clock::now() - start).count();
+  ::unlink(path);
+  std::printf("ops_per_sec %.0f\n", static_cast<double>(ops) / took);
+  return 0;
+}
+
+int run_opens(const std::string& dir, long n) {
+  std::string path = dir + "/f";
+  for (long i = 0; i < n; ++i) {
+    long fd = syscall(SYS_openat, AT_FDCWD, path.c_str(), O_CREAT | O_RDONLY, 0644);
+    syscall(SYS_close, fd);
+  }
+  std::printf("%d\t%ld\topens\t%ld\t%s\n", getpid(), tid(), n, path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "scenario" && argc == 3) return run_scenario(argv[2]);
+  if (mode == "bench" && argc == 4) return run_bench(argv[2], std::atof(argv[3]));
+  if (mode == "opens" && argc == 4) return run_opens(argv[2], std::atol(argv[3]));
+  std::fprintf(stderr,
+               "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
+               "opens DIR N\n");
+  return 2;
+}
