@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ior's kernel side: one program per syscalls:sys_enter_X / sys_exit_X
- * tracepoint of every syscall in syscalls.def, plus fork/exit/exec of tasks.
+ * ior's kernel side: two programs on the raw syscall tracepoints (sys_enter,
+ * sys_exit) that look the syscall number up in syscall_specs and record only
+ * the syscalls of syscalls.def, plus fork/exit/exec of tasks.
+ *
+ * Why raw_syscalls and not one program per syscalls:sys_enter_X: the cost per
+ * traced syscall is the same (docs/PERFORMANCE.md), but detaching 216
+ * per-syscall perf events waits for one RCU grace period each in the kernel
+ * (15 s at every stop, measured), and syscalls without ftrace metadata (e.g.
+ * finit_module here) have no per-syscall tracepoint at all.
  *
  * Each enter sends one record with the syscall's arguments, the thread's comm
  * and its string arguments (exact length, no padding); each exit a 32-byte
- * record with the return value. Userspace pairs them per thread. Programs
- * always return 0 (1 would pass the event on into perf's sampling path).
+ * record with the return value. Userspace pairs them per thread.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,60 +26,87 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* args[i] for a compile-time index; a sentinel (< 0) gives 0. Spelled as a
- * switch so each access is a constant-offset ctx load, which the verifier
- * requires (computed ctx pointers are rejected). */
-static __always_inline __u64 ARG(struct trace_event_raw_sys_enter *ctx, int i)
+#if defined(__TARGET_ARCH_x86)
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
+#endif
+
+/* The spec of a native syscall we trace, or NULL. 32-bit compat syscalls use
+ * another numbering and are not traced. */
+static __always_inline const struct ior_syscall_spec *spec__lookup(long nr)
+{
+	const struct ior_syscall_spec *spec;
+	__u32 key;
+
+	if (nr < 0 || nr >= IOR_MAX_SYSCALL_NR)
+		return NULL;
+	key = (__u32)nr;
+	spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (!spec || !spec->id)
+		return NULL;
+#if defined(__TARGET_ARCH_x86)
+	{
+		struct task_struct *task = bpf_get_current_task_btf();
+
+		if (task->thread_info.status & TS_COMPAT)
+			return NULL;
+	}
+#endif
+	return spec;
+}
+
+/* Syscall argument i (0..4: syscalls.def uses no higher index) from the
+ * user registers; other i give 0. */
+static __always_inline __u64 regs__arg(struct pt_regs *regs, int i)
 {
 	switch (i) {
-	case 0: return ctx->args[0];
-	case 1: return ctx->args[1];
-	case 2: return ctx->args[2];
-	case 3: return ctx->args[3];
-	case 4: return ctx->args[4];
-	case 5: return ctx->args[5];
+	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
+	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
+	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
+	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
+	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
 	default: return 0;
 	}
 }
 
-static __always_inline int enter__emit(struct trace_event_raw_sys_enter *ctx, __u16 sc, int s0,
-				       int s1, int n0, int n1, int n2)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 {
+	const struct ior_syscall_spec *spec = spec__lookup(nr);
 	__u32 pid, tid, zero = 0, len0 = 0, len1 = 0;
 	struct ior_enter_event *e;
 	struct ior_scratch *s;
 	__u8 flags = 0;
 
-	if (task__filtered(&pid, &tid))
+	if (!spec || task__filtered(&pid, &tid))
 		return 0;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return 0;
 	e = (struct ior_enter_event *)s->buf;
 	e->hdr.kind = IOR_EVENT_ENTER;
-	e->hdr.syscall = sc;
+	e->hdr.syscall = spec->id;
 	e->hdr.pid = pid;
 	e->hdr.tid = tid;
 	e->hdr.reserved = 0;
 	e->hdr.time_ns = bpf_ktime_get_ns();
-	e->args[0] = ARG(ctx, n0);
-	e->args[1] = ARG(ctx, n1);
-	e->args[2] = ARG(ctx, n2);
-	if (n0 == IOR_ARG_OPEN_HOW) {
+	e->args[0] = regs__arg(regs, spec->n[0]);
+	e->args[1] = regs__arg(regs, spec->n[1]);
+	e->args[2] = regs__arg(regs, spec->n[2]);
+	if (spec->n[0] == IOR_ARG_OPEN_HOW) {
 		struct open_how how = {};
 
-		bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
+		bpf_probe_read_user(&how, sizeof(how), (void *)regs__arg(regs, 2));
 		e->args[0] = how.flags;
 		e->args[1] = how.mode;
 	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (s0 >= 0)
-		len0 = args__read_str(s->buf + sizeof(*e), (const void *)ARG(ctx, s0),
+	if (spec->s0 >= 0)
+		len0 = args__read_str(s->buf + sizeof(*e), (const void *)regs__arg(regs, spec->s0),
 				      IOR_STR0_TRUNCATED, IOR_STR0_FAULT, &flags);
-	if (s1 >= 0)
+	if (spec->s1 >= 0)
 		len1 = args__read_str(s->buf + ((sizeof(*e) + len0) & IOR_STR_OFF_MASK),
-				      (const void *)ARG(ctx, s1), IOR_STR1_TRUNCATED, IOR_STR1_FAULT,
-				      &flags);
+				      (const void *)regs__arg(regs, spec->s1), IOR_STR1_TRUNCATED,
+				      IOR_STR1_FAULT, &flags);
 	e->str_len[0] = (__u16)len0;
 	e->str_len[1] = (__u16)len1;
 	e->str_flags = flags;
@@ -82,12 +115,23 @@ static __always_inline int enter__emit(struct trace_event_raw_sys_enter *ctx, __
 	return 0;
 }
 
-static __always_inline int exit__emit(struct trace_event_raw_sys_exit *ctx, __u16 sc)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
+	const struct ior_syscall_spec *spec;
 	struct ior_exit_event *e;
 	__u32 pid, tid;
+	long nr;
 
-	if (task__filtered(&pid, &tid))
+#if defined(__TARGET_ARCH_x86)
+	nr = BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	nr = BPF_CORE_READ((struct user_pt_regs *)regs, syscallno);
+#else
+	nr = -1;
+#endif
+	spec = spec__lookup(nr);
+	if (!spec || task__filtered(&pid, &tid))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -95,29 +139,15 @@ static __always_inline int exit__emit(struct trace_event_raw_sys_exit *ctx, __u1
 		return 0;
 	}
 	e->hdr.kind = IOR_EVENT_EXIT;
-	e->hdr.syscall = sc;
+	e->hdr.syscall = spec->id;
 	e->hdr.pid = pid;
 	e->hdr.tid = tid;
 	e->hdr.reserved = 0;
 	e->hdr.time_ns = bpf_ktime_get_ns();
-	e->ret = ctx->ret;
+	e->ret = ret;
 	bpf_ringbuf_submit(e, event__wakeup_flags());
 	return 0;
 }
-
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2)                                       \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                      \
-	int handle_enter_##name(struct trace_event_raw_sys_enter *ctx)                   \
-	{                                                                                \
-		return enter__emit(ctx, IOR_SC_##name, s0, s1, n0, n1, n2);              \
-	}                                                                                \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                       \
-	int handle_exit_##name(struct trace_event_raw_sys_exit *ctx)                     \
-	{                                                                                \
-		return exit__emit(ctx, IOR_SC_##name);                                   \
-	}
-#include "syscalls.def"
-#undef IOR_SYSCALL
 
 static __always_inline void task__emit(__u16 kind, __u32 pid, __u32 tid, __u32 parent_pid,
 				       __u32 flags, struct task_struct *task)

@@ -91,6 +91,19 @@ struct ior_task_event {
 	char comm[IOR_COMM_LEN];     /* the task's name after the event */
 };
 
+/* Syscall number -> what to record (map "syscall_specs", filled by userspace
+ * before attach; id 0 = not traced). One entry per syscall of syscalls.def,
+ * so -tps/-tpsExclude and syscalls absent on an architecture are just id 0. */
+#define IOR_MAX_SYSCALL_NR 1024
+
+struct ior_syscall_spec {
+	__u16 id;  /* enum ior_syscall_id, 0: not traced */
+	__u8 cls;  /* enum ior_syscall_class */
+	__s8 s0;   /* argument index of string 0, or IOR_ARG_NONE */
+	__s8 s1;   /* argument index of string 1 */
+	__s8 n[3]; /* argument indices of args[0..2] (IOR_ARG_OPEN_HOW: openat2) */
+};
+
 /* Per-CPU counters (map "counters", index = enum below). */
 enum ior_counter {
 	IOR_CNT_DROP_ENTER = 0, /* ring buffer full: enter event lost */

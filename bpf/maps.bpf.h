@@ -12,8 +12,7 @@ const volatile __u32 cfg_str_max = IOR_STR_MAX;
 
 /* Room for the fixed part and two strings read with size str_max + 2 each
  * (the +1 beyond the NUL tells a string of exactly str_max bytes from a longer
- * one). Offsets are masked with IOR_SCRATCH_MASK for the verifier. */
-#define IOR_STR_READ_MAX (IOR_STR_MAX + 2)
+ * one). Offsets and sizes are masked for the verifier. */
 #define IOR_SCRATCH_SIZE 16384
 #define IOR_STR_OFF_MASK 8191
 
@@ -40,5 +39,12 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, IOR_MAX_SYSCALL_NR);
+	__type(key, __u32);
+	__type(value, struct ior_syscall_spec);
+} syscall_specs SEC(".maps");
 
 #endif /* IOR_MAPS_BPF_H */

@@ -1,6 +1,5 @@
 #include "trace/preflight.hpp"
 
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -27,11 +26,9 @@ unsigned long long effective_caps() {
 
 bool has_cap(unsigned long long caps, int cap) { return (caps >> cap) & 1ull; }
 
-bool is_dir(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
-
 }  // namespace
 
-std::string preflight() {
+void preflight() {
   auto caps = effective_caps();
   bool can_bpf = has_cap(caps, kCapSysAdmin) || (has_cap(caps, kCapBpf) && has_cap(caps, kCapPerfmon));
   if (!can_bpf) {
@@ -41,22 +38,6 @@ std::string preflight() {
     throw Error("this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): ior needs a kernel "
                 "built with CONFIG_DEBUG_INFO_BTF=y");
   }
-  for (const char* root : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
-    std::string events = std::string(root) + "/events";
-    if (is_dir(events + "/syscalls")) return events;
-  }
-  // Not mounted: mount it as the setup script would.
-  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) == 0 &&
-      is_dir("/sys/kernel/tracing/events/syscalls")) {
-    return "/sys/kernel/tracing/events";
-  }
-  throw Error("tracefs is not mounted or has no syscall tracepoints: mount -t tracefs nodev "
-              "/sys/kernel/tracing (kernel needs CONFIG_FTRACE_SYSCALLS=y)");
-}
-
-bool tracepoint_exists(const std::string& events_dir, const char* syscall) {
-  std::string base = events_dir + "/syscalls/sys_";
-  return is_dir(base + "enter_" + syscall) && is_dir(base + "exit_" + syscall);
 }
 
 }  // namespace ior::trace

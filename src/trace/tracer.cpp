@@ -1,5 +1,6 @@
 #include "trace/tracer.hpp"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
@@ -13,30 +14,23 @@
 #include "ior.skel.h"
 #include "ior_event.h"
 #include "trace/preflight.hpp"
+#include "trace/syscall_numbers.hpp"
 
 namespace ior::trace {
 namespace {
 
-// Syscall names in the order of the BPF side's table (the programs are
-// handle_enter_<name> / handle_exit_<name>).
-constexpr const char* kSyscalls[] = {
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) #name,
+// What to record per syscall, from the same table the event decoder uses.
+struct SyscallDef {
+  const char* name;
+  ior_syscall_spec spec;
+};
+
+constexpr SyscallDef kSyscalls[] = {
+#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) \
+  {#name, {IOR_SC_##name, IOR_CLASS_##cls, s0, s1, {n0, n1, n2}}},
 #include "syscalls.def"
 #undef IOR_SYSCALL
 };
-
-struct SyscallPrograms {
-  const char* name;
-  bpf_program* enter;
-  bpf_program* exit;
-};
-
-bpf_program* program(bpf_object* obj, const char* side, const char* name) {
-  std::string full = std::string("handle_") + side + "_" + name;
-  bpf_program* p = bpf_object__find_program_by_name(obj, full.c_str());
-  if (!p) throw Error("BPF object lacks program " + full + " (build mismatch)");
-  return p;
-}
 
 // libbpf's messages: kept (the last few) for error reports, printed only
 // with IOR_DEBUG_LIBBPF set, so a normal run shows our one-line errors.
@@ -85,7 +79,6 @@ struct Tracer::Impl {
   std::vector<std::string> attached;
   std::vector<std::string> skipped;
   RecordHandler* handler = nullptr;  // set during poll/drain (reader thread only)
-  std::string events_dir;
 
   static int on_sample(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
@@ -103,7 +96,7 @@ struct Tracer::Impl {
 
 Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
   libbpf_set_print(libbpf_print);
-  impl_->events_dir = preflight();  // root, BTF, tracefs: one-line errors
+  preflight();  // root, BTF: one-line errors
 
   auto* skel = ior_bpf__open();
   if (!skel) throw SystemError("cannot open the BPF object" + last_libbpf_error(), errno);
@@ -116,44 +109,21 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
     throw SystemError("cannot size the ring buffer", -err);
   }
 
-  std::vector<SyscallPrograms> wanted;
-  for (const char* name : kSyscalls) {
-    SyscallPrograms p{name, program(skel->obj, "enter", name), program(skel->obj, "exit", name)};
-    bool selected = !o.select || o.select(p.name);
-    bool present = tracepoint_exists(impl_->events_dir, p.name);
-    if (selected && !present) {
-      impl_->skipped.emplace_back(p.name);
-      if (o.warn) {
-        o.warn(std::string("ior: tracepoint syscalls:sys_enter_") + p.name +
-               " not on this kernel: skipped");
-      }
-    }
-    if (!selected || !present) {
-      bpf_program__set_autoload(p.enter, false);
-      bpf_program__set_autoload(p.exit, false);
-    } else {
-      wanted.push_back(p);
-    }
-  }
-
   if (int err = ior_bpf__load(skel); err) {
     throw SystemError("the kernel refused the BPF programs" + last_libbpf_error() +
                           "; set IOR_DEBUG_LIBBPF=1 for the verifier log",
                       -err);
   }
+  fill_syscall_specs(o);
 
-  for (const auto& p : wanted) {
-    bpf_link* enter = bpf_program__attach(p.enter);
-    bpf_link* exit = enter ? bpf_program__attach(p.exit) : nullptr;
-    if (!enter || !exit) {
-      if (enter) bpf_link__destroy(enter);
-      if (o.warn) o.warn(std::string("ior: cannot attach to ") + p.name + last_libbpf_error() + ": skipped");
-      impl_->skipped.emplace_back(p.name);
-      continue;
+  for (bpf_program* required : {skel->progs.handle_sys_enter, skel->progs.handle_sys_exit}) {
+    bpf_link* l = bpf_program__attach(required);
+    if (!l) {
+      throw SystemError(std::string("cannot attach to the raw syscall tracepoint (") +
+                            bpf_program__name(required) + ")" + last_libbpf_error(),
+                        errno);
     }
-    impl_->links.push_back(enter);
-    impl_->links.push_back(exit);
-    impl_->attached.emplace_back(p.name);
+    impl_->links.push_back(l);
   }
   for (bpf_program* task : {skel->progs.handle_fork, skel->progs.handle_task_exit,
                             skel->progs.handle_exec}) {
@@ -170,6 +140,24 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
 
   impl_->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
   if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
+}
+
+void Tracer::fill_syscall_specs(const TracerOptions& o) {
+  int map_fd = bpf_map__fd(impl_->skel->maps.syscall_specs);
+  for (const auto& def : kSyscalls) {
+    long nr = native_syscall_nr(def.name);
+    if (nr < 0 || nr >= IOR_MAX_SYSCALL_NR) {
+      impl_->skipped.emplace_back(def.name);
+      if (o.warn) o.warn(std::string("ior: syscall ") + def.name + " does not exist on this architecture: skipped");
+      continue;
+    }
+    if (o.select && !o.select(def.name)) continue;
+    auto key = static_cast<std::uint32_t>(nr);
+    if (bpf_map_update_elem(map_fd, &key, &def.spec, BPF_ANY) != 0) {
+      throw SystemError(std::string("cannot enable syscall ") + def.name, errno);
+    }
+    impl_->attached.emplace_back(def.name);
+  }
 }
 
 Tracer::~Tracer() = default;

@@ -2,8 +2,9 @@
 // Loads the BPF programs and reads their ring buffer.
 //
 // Call order (libbpf's split lifecycle): the constructor opens the skeleton,
-// writes the const-volatile configuration (cfg_*), switches off programs whose
-// tracepoint is missing or not selected, loads and attaches. poll()/drain()
+// writes the const-volatile configuration (cfg_*), loads, fills the
+// syscall_specs map with the selected syscalls that exist on this
+// architecture, and attaches. poll()/drain()
 // then hand raw records to a RecordHandler; detach() stops the kernel side,
 // after which drain() empties what is left. The destructor detaches and frees.
 
@@ -26,7 +27,7 @@ struct TracerOptions {
   std::uint32_t str_max = 4095;               ///< -strMax: bytes copied per string (1..4095)
   /// Which syscalls to trace, by name ("openat"); unset = all of bpf/syscalls.def.
   std::function<bool(std::string_view syscall)> select;
-  /// Receives one message per skipped tracepoint (missing on this kernel).
+  /// Receives one message per skipped syscall (missing on this architecture).
   std::function<void(const std::string&)> warn;
 };
 
@@ -66,6 +67,8 @@ class Tracer {
   TracerCounters counters() const;
 
  private:
+  void fill_syscall_specs(const TracerOptions& o);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
