@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/error.hpp"
 #include "cli/run_counters.hpp"
 #include "cli/run_identity.hpp"
 #include "cli/sink_factory.hpp"

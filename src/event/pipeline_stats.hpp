@@ -27,6 +27,7 @@ struct PipelineStats {
   Counter rows_emitted;         ///< rows passed to the consumer
   Counter fd_from_proc;         ///< fd names resolved through /proc
   Counter fd_unknown;           ///< fd names that could not be resolved
+  Counter internal_errors;      ///< a record whose processing threw (e.g. out of memory)
   /// Records per syscall id and kind (enter = [0], exit = [1]): "tracepoints seen".
   std::array<std::array<Counter, 2>, IOR_SC_COUNT> per_syscall;
 

@@ -1,0 +1,29 @@
+#pragma once
+// Resolves a file descriptor that was opened before tracing began, through
+// /proc/PID/fd/N (the name) and /proc/PID/fdinfo/N (the open flags). The root
+// is configurable so tests can use a fake tree.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ior::event {
+
+struct ProcFd {
+  std::string name;
+  std::int32_t flags = 0;  ///< O_* flags from fdinfo (0 when unreadable)
+};
+
+class ProcFdLookup {
+ public:
+  explicit ProcFdLookup(std::string proc_root) : root_(std::move(proc_root)) {}
+  /// nullopt when the process or the fd no longer exists.
+  std::optional<ProcFd> lookup(std::uint32_t pid, std::int32_t fd) const;
+  /// True when /proc/PID/task/TID exists (the thread is alive).
+  bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
+
+ private:
+  std::string root_;
+};
+
+}  // namespace ior::event

@@ -1,0 +1,45 @@
+#include "event/record_decoder.hpp"
+
+#include <cstring>
+
+#include "event/syscall_table.hpp"
+
+namespace ior::event {
+namespace {
+
+template <class T>
+bool copy_fixed(std::span<const std::byte> record, T& out) {
+  if (record.size() < sizeof(T)) return false;
+  std::memcpy(&out, record.data(), sizeof(T));
+  return true;
+}
+
+}  // namespace
+
+DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out) {
+  if (!copy_fixed(record, out.hdr)) return DecodeStatus::kShort;
+  switch (out.hdr.kind) {
+    case IOR_EVENT_ENTER: {
+      if (!copy_fixed(record, out.enter)) return DecodeStatus::kShort;
+      if (!valid_syscall_id(out.hdr.syscall)) return DecodeStatus::kBadSyscall;
+      std::size_t len0 = out.enter.str_len[0];
+      std::size_t len1 = out.enter.str_len[1];
+      if (record.size() < sizeof(ior_enter_event) + len0 + len1) return DecodeStatus::kShort;
+      const char* strings = reinterpret_cast<const char*>(record.data()) + sizeof(ior_enter_event);
+      out.str0 = std::string_view(strings, len0);
+      out.str1 = std::string_view(strings + len0, len1);
+      return DecodeStatus::kOk;
+    }
+    case IOR_EVENT_EXIT:
+      if (!copy_fixed(record, out.exit)) return DecodeStatus::kShort;
+      return valid_syscall_id(out.hdr.syscall) ? DecodeStatus::kOk : DecodeStatus::kBadSyscall;
+    case IOR_EVENT_FORK:
+    case IOR_EVENT_TASK_EXIT:
+    case IOR_EVENT_EXEC:
+      return copy_fixed(record, out.task) ? DecodeStatus::kOk : DecodeStatus::kShort;
+    default:
+      return DecodeStatus::kUnknownKind;
+  }
+}
+
+}  // namespace ior::event

@@ -1,0 +1,27 @@
+#pragma once
+// Checks and unpacks one ring-buffer record. Records are not guaranteed to be
+// aligned, so the fixed part is memcpy'd; strings are views into the record.
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "ior_event.h"
+
+namespace ior::event {
+
+enum class DecodeStatus { kOk, kShort, kUnknownKind, kBadSyscall };
+
+struct DecodedRecord {
+  ior_event_header hdr{};
+  ior_enter_event enter{};   ///< valid for IOR_EVENT_ENTER
+  std::string_view str0;     ///< enter: string argument 0 (no NUL)
+  std::string_view str1;     ///< enter: string argument 1
+  ior_exit_event exit{};     ///< valid for IOR_EVENT_EXIT
+  ior_task_event task{};     ///< valid for FORK / TASK_EXIT / EXEC
+};
+
+/// Fills out for a well-formed record; any other status leaves it partial.
+DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out);
+
+}  // namespace ior::event

@@ -1,0 +1,143 @@
+#include "event/row_builder.hpp"
+
+#include <fcntl.h>
+
+#include "event/syscall_table.hpp"
+
+namespace ior::event {
+namespace {
+
+using schema::RetType;
+
+bool is_bytes_syscall(std::uint16_t id) {
+  switch (id) {
+    case IOR_SC_read: case IOR_SC_write: case IOR_SC_pread64: case IOR_SC_pwrite64:
+    case IOR_SC_readv: case IOR_SC_writev: case IOR_SC_preadv: case IOR_SC_preadv2:
+    case IOR_SC_pwritev: case IOR_SC_pwritev2: case IOR_SC_vmsplice:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_fcntl_dup(std::uint64_t cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC; }
+
+RetType ret_type(std::uint16_t id, std::uint8_t cls, std::uint64_t arg1, std::int64_t ret) {
+  if (ret < 0 && ret >= -4095) return RetType::kError;
+  if (id == IOR_SC_mmap) return RetType::kAddress;
+  if (cls == IOR_CLASS_OPEN || cls == IOR_CLASS_DUP3 || id == IOR_SC_dup || id == IOR_SC_dup2 ||
+      (id == IOR_SC_fcntl && is_fcntl_dup(arg1))) {
+    return RetType::kFd;
+  }
+  return is_bytes_syscall(id) ? RetType::kBytes : RetType::kValue;
+}
+
+std::uint8_t string_notice(std::uint8_t str_flags) {
+  std::uint8_t n = 0;
+  if (str_flags & (IOR_STR0_TRUNCATED | IOR_STR1_TRUNCATED)) n |= schema::kNoticeTruncated;
+  if (str_flags & (IOR_STR0_FAULT | IOR_STR1_FAULT)) n |= schema::kNoticeUnreadable;
+  return n;
+}
+
+// creat(path, mode) is open(path, O_CREAT|O_WRONLY|O_TRUNC, mode).
+std::int32_t open_flags(const PendingEnter& e) {
+  if (e.syscall == IOR_SC_creat) return O_CREAT | O_WRONLY | O_TRUNC;
+  return static_cast<std::int32_t>(e.args[0]);
+}
+
+}  // namespace
+
+void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds) {
+  auto fd = static_cast<std::int32_t>(e.args[0]);
+  auto newfd = static_cast<std::int32_t>(ret);
+  switch (e.syscall) {
+    case IOR_SC_close:
+      if (ret != -EBADF) fds.close(pid, fd);  // Linux releases the fd even on other errors
+      break;
+    case IOR_SC_close_range:
+      if (ret == 0) {
+        fds.close_range(pid, static_cast<std::uint32_t>(e.args[0]),
+                        static_cast<std::uint32_t>(e.args[1]), static_cast<std::uint32_t>(e.args[2]));
+      }
+      break;
+    case IOR_SC_dup:
+    case IOR_SC_dup2:
+      if (ret >= 0) fds.dup(pid, fd, newfd, false);
+      break;
+    case IOR_SC_dup3:
+      if (ret >= 0) fds.dup(pid, fd, newfd, (e.args[2] & O_CLOEXEC) != 0);
+      break;
+    case IOR_SC_fcntl:
+      if (ret < 0) break;
+      if (is_fcntl_dup(e.args[1])) {
+        fds.dup(pid, fd, newfd, e.args[1] == F_DUPFD_CLOEXEC);
+      } else if (e.args[1] == F_SETFL) {
+        fds.set_status_flags(pid, fd, static_cast<std::int32_t>(e.args[2]));
+      } else if (e.args[1] == F_SETFD) {
+        fds.set_cloexec(pid, fd, (e.args[2] & FD_CLOEXEC) != 0);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
+               const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
+               FdTable& fds, schema::EventRow& row) {
+  const PendingEnter& e = thread.pending;
+  const SyscallInfo& info = syscall_info(e.syscall);
+  row = schema::EventRow{};
+  row.timestamp_ns = static_cast<std::uint64_t>(static_cast<std::int64_t>(e.time_ns) + ctx.wall_offset_ns);
+  row.pid = pid;
+  row.tid = tid;
+  row.comm = std::string_view(e.comm, e.comm_len);
+  row.syscall_name = info.name;
+  row.trace_id = e.syscall;
+  row.event_type = info.cls;
+  row.ret_value = ret;
+  row.ret_type = static_cast<std::uint8_t>(ret_type(e.syscall, info.cls, e.args[1], ret));
+  row.notice = string_notice(e.str_flags);
+  row.duration_ns = exit_ns >= e.time_ns ? exit_ns - e.time_ns : 0;
+  row.duration_to_prev_ns =
+      thread.last_exit_ns != 0 && e.time_ns >= thread.last_exit_ns ? e.time_ns - thread.last_exit_ns : 0;
+  row.hostname = ctx.hostname;
+  row.collection_id = ctx.collection_id;
+
+  switch (info.cls) {
+    case IOR_CLASS_OPEN:
+      row.filename = e.str0;
+      row.flags = open_flags(e);
+      if (ret >= 0) {
+        row.fd = static_cast<std::int32_t>(ret);
+        fds.add(pid, row.fd, e.str0, row.flags);
+      }
+      return;
+    case IOR_CLASS_PATH:
+      row.pathname = e.str0;
+      return;
+    case IOR_CLASS_NAME:
+      row.oldname = e.str0;
+      row.newname = e.str1;
+      return;
+    case IOR_CLASS_FD:
+    case IOR_CLASS_FCNTL:
+    case IOR_CLASS_DUP3: {
+      row.fd = static_cast<std::int32_t>(e.args[0]);
+      if (const FdEntry* f = fds.resolve(pid, row.fd)) {
+        if (f->unknown) {
+          row.notice |= schema::kNoticeFdUnknown;
+        } else {
+          row.filename = f->name;
+          row.flags = f->flags;
+          if (f->from_proc) row.notice |= schema::kNoticeFdFromProc;
+        }
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace ior::event

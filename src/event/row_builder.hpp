@@ -1,0 +1,31 @@
+#pragma once
+// Turns a paired enter + exit into the canonical row, and applies what the
+// syscall did to the fd table (open adds, dup copies, close removes, ...).
+
+#include <cstdint>
+
+#include "event/fd_table.hpp"
+#include "event/thread_state.hpp"
+#include "schema/event_row.hpp"
+
+namespace ior::event {
+
+struct RowContext {
+  std::int64_t wall_offset_ns = 0;
+  std::string_view hostname;
+  schema::Uuid collection_id{};
+};
+
+/// Fills row; string views point into thread, the fd table and ctx. An open
+/// adds its fd to the table here; everything else changes the table only in
+/// apply_fd_effects, which must run after the row was consumed (a close would
+/// otherwise free the name the row still points at).
+void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
+               const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
+               FdTable& fds, schema::EventRow& row);
+
+/// close, close_range, dup*, fcntl(F_DUPFD*, F_SETFL, F_SETFD).
+void apply_fd_effects(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret,
+                      FdTable& fds);
+
+}  // namespace ior::event

@@ -1,0 +1,33 @@
+#pragma once
+// Per-thread pairing state: the enter waiting for its exit, and the time of
+// the thread's previous exit (for duration_to_prev_ns). String buffers are
+// reused across syscalls, so steady state allocates nothing.
+
+#include <cstdint>
+#include <string>
+
+#include "ior_event.h"
+
+namespace ior::event {
+
+struct PendingEnter {
+  std::uint16_t syscall = 0;
+  std::uint64_t time_ns = 0;
+  std::uint64_t args[3] = {0, 0, 0};
+  char comm[IOR_COMM_LEN] = {};
+  std::uint8_t comm_len = 0;
+  std::uint8_t str_flags = 0;
+  std::string str0;
+  std::string str1;
+};
+
+struct ThreadState {
+  std::uint32_t pid = 0;
+  bool pending_valid = false;
+  PendingEnter pending;
+  std::uint64_t last_exit_ns = 0;  ///< 0: no exit seen yet
+  std::uint64_t last_seen_ns = 0;  ///< last record of this thread (for sweeping)
+  std::uint64_t next_check_ns = 0; ///< sweep: when to ask /proc again whether it lives
+};
+
+}  // namespace ior::event
