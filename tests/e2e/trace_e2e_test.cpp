@@ -1,0 +1,170 @@
+// End to end: the real ior binary with real BPF traces the test workload,
+// and the rows it prints must be exactly what the workload says it did.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+std::string pid_tid(std::uint32_t pid, std::uint32_t tid) {
+  return std::to_string(pid) + "." + std::to_string(tid);
+}
+
+// Every manifest line appears as a row of the same thread, in the manifest's
+// order for that thread, with the same syscall, return value and file.
+void expect_rows_match_manifest(const std::vector<ConsoleRow>& rows,
+                                const std::vector<ManifestLine>& manifest) {
+  std::map<std::string, std::size_t> next;  // per thread: where to search from
+  for (const auto& m : manifest) {
+    auto key = pid_tid(m.pid, m.tid);
+    std::size_t i = next[key];
+    for (; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      if (r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret &&
+          r.file == m.file) {
+        break;
+      }
+    }
+    ASSERT_LT(i, rows.size()) << "no row for " << key << " " << m.name << " ret " << m.ret
+                              << " file " << m.file << " (after row " << next[key] << ")";
+    EXPECT_EQ(rows[i].comm, "ior_workload");
+    EXPECT_GT(rows[i].duration_ns, 0u) << m.name;
+    next[key] = i + 1;
+  }
+}
+
+TEST(TraceE2E, ScenarioRowsAreExactlyWhatTheWorkloadDid) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload"},
+                          {WORKLOAD_BINARY, "scenario", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 22u);
+  expect_rows_match_manifest(run.rows, manifest);
+
+  // Two threads of one process and a forked child, each with its own pid.tid.
+  std::set<std::string> threads;
+  for (const auto& m : manifest) threads.insert(pid_tid(m.pid, m.tid));
+  EXPECT_EQ(threads.size(), 3u);
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+  EXPECT_EQ(summary_value(run.err, "decode errors"), 0u);
+}
+
+TEST(TraceE2E, ByteCountsAndDurationToPrevArePlausible) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-path", dir.path()},
+                          {WORKLOAD_BINARY, "scenario", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // -path keeps only rows naming the directory: every row names it.
+  ASSERT_FALSE(run.rows.empty());
+  for (const auto& r : run.rows) EXPECT_NE(r.file.find(dir.path()), std::string::npos) << r.file;
+  // After the first syscall of a thread, duration_to_prev is the gap since its last exit.
+  std::size_t with_prev = 0;
+  for (const auto& r : run.rows) with_prev += r.duration_to_prev_ns > 0;
+  EXPECT_GT(with_prev, run.rows.size() / 2);
+}
+
+TEST(TraceE2E, PidFilterKeepsOnlyThatProcessInTheKernel) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  // A shell that waits for a go file, then becomes the workload (same pid).
+  std::string go = dir.path() + "/go";
+  Subprocess target({"/bin/sh", "-c",
+                     "while [ ! -e " + go + " ]; do sleep 0.02; done; exec " +
+                         std::string(WORKLOAD_BINARY) + " scenario " + dir.path()});
+  std::vector<std::string> argv = {IOR_BINARY, "-duration", "120", "-pid",
+                                   std::to_string(target.pid())};
+  Subprocess ior(argv);
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", std::chrono::seconds(30))) << ior.err();
+  run_and_capture({"/usr/bin/touch", go});
+  ASSERT_EQ(target.wait(std::chrono::seconds(30)), 0) << target.err();
+  ior.signal(SIGTERM);
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  auto rows = parse_console(ior.out());
+  auto manifest = parse_manifest(target.out());
+  ASSERT_FALSE(rows.empty());
+  for (const auto& r : rows) EXPECT_EQ(r.pid, static_cast<std::uint32_t>(target.pid())) << r.name;
+  // The workload's own rows of this process are there, the forked child's are not.
+  std::vector<ManifestLine> own;
+  for (const auto& m : manifest) {
+    if (m.pid == static_cast<std::uint32_t>(target.pid())) own.push_back(m);
+  }
+  EXPECT_EQ(own.size(), 19u);
+  expect_rows_match_manifest(rows, own);
+}
+
+TEST(TraceE2E, TpsSelectsAndTpsExcludeRemovesSyscalls) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_around(
+      {"-duration", "120", "-comm", "ior_workload", "-tps", "read,write", "-tpsExclude", "readv,pread"},
+      {WORKLOAD_BINARY, "scenario", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::set<std::string> names;
+  for (const auto& r : run.rows) names.insert(r.name);
+  EXPECT_EQ(names, (std::set<std::string>{"read", "write", "writev"}));
+}
+
+TEST(TraceE2E, LongPathsAreCutAtStrMaxAndFlagged) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-strMax", "16"},
+                          {WORKLOAD_BINARY, "scenario", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string want = (dir.path() + "/sub").substr(0, 16);
+  bool seen = false;
+  for (const auto& r : run.rows) {
+    if (r.name != "mkdir") continue;
+    seen = true;
+    EXPECT_EQ(r.file, want);
+    EXPECT_EQ(r.notice, "truncated");
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST(TraceE2E, AFullRingBufferCountsEveryLostRecord) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const long opens = 200000;
+  std::string go = dir.path() + "/go";
+  Subprocess target({"/bin/sh", "-c",
+                     "while [ ! -e " + go + " ]; do sleep 0.02; done; exec " +
+                         std::string(WORKLOAD_BINARY) + " opens " + dir.path() + " " +
+                         std::to_string(opens)});
+  Subprocess ior({IOR_BINARY, "-duration", "120", "-mapSize", "4K", "-pid",
+                  std::to_string(target.pid())});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", std::chrono::seconds(30))) << ior.err();
+  run_and_capture({"/usr/bin/touch", go});
+  ASSERT_EQ(target.wait(std::chrono::seconds(60)), 0) << target.err();
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  auto err = ior.err();
+  std::uint64_t seen = summary_value(err, "tracepoints seen");
+  std::uint64_t dropped = summary_value(err, "ring-buffer drops");
+  EXPECT_GT(dropped, 0u) << err;
+  // 2 syscalls per iteration, 2 records each; the rest is the process's start-up.
+  const std::uint64_t produced_min = 4 * static_cast<std::uint64_t>(opens);
+  EXPECT_GE(seen + dropped, produced_min) << err;
+  EXPECT_LE(seen + dropped, produced_min + 2000) << err;
+}
+
+TEST(TraceE2E, NotRootIsOneClearErrorAndExit1) {
+  IOR_REQUIRE_ROOT();  // needs root to drop to nobody
+  Subprocess ior({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                  "--inh-caps=-all", IOR_BINARY, "-duration", "1"});
+  EXPECT_EQ(ior.wait(std::chrono::seconds(30)), 1);
+  EXPECT_NE(ior.err().find("ior: needs root"), std::string::npos) << ior.err();
+  EXPECT_NE(ior.err().find("sudo"), std::string::npos) << ior.err();
+}
+
+}  // namespace
+}  // namespace ior::testing
