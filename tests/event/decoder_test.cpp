@@ -1,0 +1,70 @@
+// Decoding: short, unknown and malformed records are counted and skipped.
+#include "pipeline_fixture.hpp"
+
+namespace ior::event {
+namespace {
+
+using testing::Record;
+
+TEST_F(PipelineTest, RecordShorterThanHeaderIsCountedShort) {
+  feed(Record(5));
+  EXPECT_EQ(stats().decode_short.get(), 1u);
+  EXPECT_EQ(stats().records.get(), 1u);
+  EXPECT_TRUE(consumer_.rows.empty());
+}
+
+TEST_F(PipelineTest, EnterShorterThanItsStructIsCountedShort) {
+  auto e = testing::spec(IOR_SC_read, kPid, kTid, 5);
+  auto r = testing::enter_record(e);
+  r.resize(sizeof(ior_enter_event) - 1);
+  feed(r);
+  EXPECT_EQ(stats().decode_short.get(), 1u);
+  EXPECT_EQ(stats().enters.get(), 0u);
+}
+
+TEST_F(PipelineTest, StringLengthsBeyondTheRecordAreCountedShort) {
+  auto e = testing::spec(IOR_SC_openat, kPid, kTid, 5);
+  e.str0 = "/etc/passwd";
+  auto r = testing::enter_record(e);
+  r.pop_back();  // the record claims 11 string bytes but holds 10
+  feed(r);
+  EXPECT_EQ(stats().decode_short.get(), 1u);
+}
+
+TEST_F(PipelineTest, ExitShorterThanItsStructIsCountedShort) {
+  auto r = testing::exit_record(IOR_SC_read, kPid, kTid, 5, 0);
+  r.resize(sizeof(ior_exit_event) - 4);
+  feed(r);
+  EXPECT_EQ(stats().decode_short.get(), 1u);
+}
+
+TEST_F(PipelineTest, UnknownKindIsCountedAndSkipped) {
+  auto r = testing::exit_record(IOR_SC_read, kPid, kTid, 5, 0);
+  r[0] = std::byte{99};
+  feed(r);
+  EXPECT_EQ(stats().decode_unknown_kind.get(), 1u);
+}
+
+TEST_F(PipelineTest, SyscallIdOutOfRangeIsCountedAndSkipped) {
+  feed(testing::exit_record(0, kPid, kTid, 5, 0));
+  feed(testing::exit_record(IOR_SC_COUNT, kPid, kTid, 5, 0));
+  auto e = testing::spec(static_cast<std::uint16_t>(IOR_SC_COUNT + 7), kPid, kTid, 5);
+  feed(testing::enter_record(e));
+  EXPECT_EQ(stats().decode_bad_syscall.get(), 3u);
+  EXPECT_EQ(stats().exits.get(), 0u);
+}
+
+TEST_F(PipelineTest, UnalignedRecordsDecode) {
+  auto e = testing::spec(IOR_SC_mkdir, kPid, kTid, 5);
+  e.str0 = "/tmp/x";
+  auto r = testing::enter_record(e);
+  Record shifted(r.size() + 1);
+  std::memcpy(shifted.data() + 1, r.data(), r.size());
+  pipeline_->feed(std::span<const std::byte>(shifted.data() + 1, r.size()));
+  feed(testing::exit_record(IOR_SC_mkdir, kPid, kTid, 9, 0));
+  ASSERT_EQ(consumer_.rows.size(), 1u);
+  EXPECT_EQ(last().pathname, "/tmp/x");
+}
+
+}  // namespace
+}  // namespace ior::event

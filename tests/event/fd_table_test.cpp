@@ -1,0 +1,192 @@
+// Every fd-table rule, driven through the pipeline with synthetic records.
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "pipeline_fixture.hpp"
+
+namespace ior::event {
+namespace {
+
+class FdTableTest : public PipelineTest {
+ protected:
+  // read(fd) and return the row: its filename/flags/notice are the table's view.
+  const OwnedRow& read_fd(std::int32_t fd, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_read, 1, {static_cast<std::uint64_t>(fd), 1, 0}, {}, {}, pid, pid + 1);
+    return last();
+  }
+  void open_file(const char* path, std::int32_t fd, std::int32_t flags = O_RDONLY,
+                 std::uint32_t pid = kPid) {
+    syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(flags), 0, static_cast<std::uint64_t>(AT_FDCWD)},
+            path, {}, pid, pid + 1);
+  }
+};
+
+TEST_F(FdTableTest, OpenAddsAndFdSyscallsResolveTheName) {
+  open_file("/data/a", 3, O_RDWR | O_APPEND);
+  EXPECT_EQ(last().filename, "/data/a");
+  EXPECT_EQ(last().row.fd, 3);
+  EXPECT_EQ(last().row.flags, O_RDWR | O_APPEND);
+  const auto& r = read_fd(3);
+  EXPECT_EQ(r.filename, "/data/a");
+  EXPECT_EQ(r.row.flags, O_RDWR | O_APPEND);
+  EXPECT_EQ(r.row.notice, 0);
+}
+
+TEST_F(FdTableTest, FailedOpenAddsNothing) {
+  open_file("/missing", -2);
+  EXPECT_EQ(last().filename, "/missing");
+  EXPECT_EQ(last().row.fd, -1);
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+}
+
+TEST_F(FdTableTest, OpenVariantsAndCreatAdd) {
+  syscall(IOR_SC_open, 4, {O_WRONLY, 0, 0}, "/o");
+  syscall(IOR_SC_openat2, 5, {O_RDONLY | O_CLOEXEC, 0, 0}, "/o2");
+  syscall(IOR_SC_creat, 6, {0, 0644, 0}, "/c");
+  EXPECT_EQ(last().row.flags, O_CREAT | O_WRONLY | O_TRUNC);
+  EXPECT_EQ(read_fd(4).filename, "/o");
+  EXPECT_EQ(read_fd(5).filename, "/o2");
+  EXPECT_EQ(read_fd(6).filename, "/c");
+  EXPECT_EQ(read_fd(6).row.flags, O_CREAT | O_WRONLY | O_TRUNC);
+}
+
+TEST_F(FdTableTest, CloseNamesTheFileThenRemovesIt) {
+  open_file("/data/a", 3);
+  syscall(IOR_SC_close, 0, {3, 0, 0});
+  EXPECT_EQ(last().filename, "/data/a");
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+}
+
+TEST_F(FdTableTest, DupDup2Dup3CopyTheEntry) {
+  open_file("/data/a", 3, O_RDONLY | O_CLOEXEC);
+  syscall(IOR_SC_dup, 4, {3, 0, 0});
+  EXPECT_EQ(read_fd(4).filename, "/data/a");
+  EXPECT_EQ(read_fd(4).row.flags, O_RDONLY);  // dup never carries close-on-exec
+  syscall(IOR_SC_dup2, 10, {3, 10, 0});
+  EXPECT_EQ(read_fd(10).filename, "/data/a");
+  syscall(IOR_SC_dup3, 11, {3, 11, O_CLOEXEC});
+  EXPECT_EQ(read_fd(11).row.flags, O_RDONLY | O_CLOEXEC);
+  syscall(IOR_SC_dup3, 12, {3, 12, 0});
+  EXPECT_EQ(read_fd(12).row.flags, O_RDONLY);
+}
+
+TEST_F(FdTableTest, Dup2OntoAnOpenFdReplacesIt) {
+  open_file("/data/a", 3);
+  open_file("/data/b", 4);
+  syscall(IOR_SC_dup2, 4, {3, 4, 0});
+  EXPECT_EQ(read_fd(4).filename, "/data/a");
+}
+
+TEST_F(FdTableTest, FcntlDupfdAndDupfdCloexecCopy) {
+  open_file("/data/a", 3);
+  syscall(IOR_SC_fcntl, 20, {3, F_DUPFD, 20});
+  EXPECT_EQ(read_fd(20).row.flags, O_RDONLY);
+  syscall(IOR_SC_fcntl, 21, {3, F_DUPFD_CLOEXEC, 21});
+  EXPECT_EQ(read_fd(21).filename, "/data/a");
+  EXPECT_EQ(read_fd(21).row.flags, O_RDONLY | O_CLOEXEC);
+}
+
+TEST_F(FdTableTest, FcntlSetflChangesOnlyTheChangeableFlags) {
+  open_file("/data/a", 3, O_WRONLY | O_APPEND);
+  // O_RDWR and O_TRUNC cannot change through F_SETFL; O_APPEND goes, O_NONBLOCK and O_NOATIME come.
+  syscall(IOR_SC_fcntl, 0, {3, F_SETFL, O_RDWR | O_TRUNC | O_NONBLOCK | O_NOATIME});
+  EXPECT_EQ(read_fd(3).row.flags, O_WRONLY | O_NONBLOCK | O_NOATIME);
+  syscall(IOR_SC_fcntl, -9, {3, F_SETFL, O_APPEND});  // failed: no change
+  EXPECT_EQ(read_fd(3).row.flags, O_WRONLY | O_NONBLOCK | O_NOATIME);
+}
+
+TEST_F(FdTableTest, FcntlSetfdTogglesCloseOnExec) {
+  open_file("/data/a", 3);
+  syscall(IOR_SC_fcntl, 0, {3, F_SETFD, FD_CLOEXEC});
+  EXPECT_EQ(read_fd(3).row.flags, O_RDONLY | O_CLOEXEC);
+  syscall(IOR_SC_fcntl, 0, {3, F_SETFD, 0});
+  EXPECT_EQ(read_fd(3).row.flags, O_RDONLY);
+}
+
+TEST_F(FdTableTest, CloseRangeRemovesOrMarksCloexec) {
+  for (int fd = 3; fd <= 7; ++fd) open_file("/data/f", fd);
+  syscall(IOR_SC_close_range, 0, {4, 5, 0});
+  EXPECT_EQ(read_fd(3).filename, "/data/f");
+  EXPECT_EQ(read_fd(4).row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(5).row.notice, schema::kNoticeFdUnknown);
+  syscall(IOR_SC_close_range, 0, {6, ~0u, CLOSE_RANGE_CLOEXEC});
+  EXPECT_EQ(read_fd(6).row.flags, O_RDONLY | O_CLOEXEC);
+  EXPECT_EQ(read_fd(7).row.flags, O_RDONLY | O_CLOEXEC);
+  EXPECT_EQ(read_fd(3).row.flags, O_RDONLY);
+}
+
+TEST_F(FdTableTest, TwoProcessesWithTheSameFdNumberDoNotMix) {
+  open_file("/proc-a/file", 3, O_RDONLY, 200);
+  open_file("/proc-b/file", 3, O_WRONLY, 300);
+  EXPECT_EQ(read_fd(3, 200).filename, "/proc-a/file");
+  EXPECT_EQ(read_fd(3, 300).filename, "/proc-b/file");
+  syscall(IOR_SC_close, 0, {3, 0, 0}, {}, {}, 200, 201);
+  EXPECT_EQ(read_fd(3, 300).filename, "/proc-b/file");
+}
+
+TEST_F(FdTableTest, ForkCopiesTheParentsTable) {
+  open_file("/inherited", 3, O_RDONLY, 200);
+  feed(testing::task_record(IOR_EVENT_FORK, 400, 400, clock_, 200));
+  EXPECT_EQ(read_fd(3, 400).filename, "/inherited");
+  syscall(IOR_SC_close, 0, {3, 0, 0}, {}, {}, 400, 401);  // the child's close
+  EXPECT_EQ(read_fd(3, 200).filename, "/inherited");      // leaves the parent's
+}
+
+TEST_F(FdTableTest, ExecDropsCloseOnExecEntries) {
+  open_file("/keep", 3, O_RDONLY);
+  open_file("/drop", 4, O_RDONLY | O_CLOEXEC);
+  feed(testing::task_record(IOR_EVENT_EXEC, kPid, kPid, clock_));
+  EXPECT_EQ(read_fd(3).filename, "/keep");
+  EXPECT_EQ(read_fd(4).row.notice, schema::kNoticeFdUnknown);
+}
+
+TEST_F(FdTableTest, LastThreadExitDropsTheProcessTable) {
+  open_file("/gone", 3, O_RDONLY, 200);
+  feed(testing::task_record(IOR_EVENT_TASK_EXIT, 200, 201, clock_));  // one thread
+  EXPECT_EQ(read_fd(3, 200).filename, "/gone");
+  feed(testing::task_record(IOR_EVENT_TASK_EXIT, 200, 200, clock_, 0, IOR_TASK_GROUP_DEAD));
+  // A new process reusing pid 200 does not inherit the dead one's fds.
+  EXPECT_EQ(read_fd(3, 200).row.notice, schema::kNoticeFdUnknown);
+}
+
+class ProcFallbackTest : public FdTableTest {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() / ("ior-fakeproc-" + std::to_string(getpid()));
+    std::filesystem::create_directories(root_ / "100" / "fd");
+    std::filesystem::create_directories(root_ / "100" / "fdinfo");
+    std::filesystem::create_symlink("/var/log/old.log", root_ / "100" / "fd" / "7");
+    std::ofstream(root_ / "100" / "fdinfo" / "7") << "pos:\t0\nflags:\t02102001\nmnt_id:\t21\n";
+    PipelineOptions o;
+    o.proc_root = root_.string();
+    make_pipeline(o);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::filesystem::path root_;
+};
+
+TEST_F(ProcFallbackTest, FdOpenedBeforeTracingIsResolvedThroughProc) {
+  const auto& r = read_fd(7);
+  EXPECT_EQ(r.filename, "/var/log/old.log");
+  EXPECT_EQ(r.row.flags, 02102001);  // O_WRONLY|O_APPEND|O_CLOEXEC|O_LARGEFILE, octal as in fdinfo
+  EXPECT_EQ(r.row.notice, schema::kNoticeFdFromProc);
+  EXPECT_EQ(stats().fd_from_proc.get(), 1u);
+}
+
+TEST_F(ProcFallbackTest, ProcIsAskedOnceAndUnknownFdsAreCachedToo) {
+  read_fd(7);
+  std::filesystem::remove(root_ / "100" / "fd" / "7");
+  EXPECT_EQ(read_fd(7).filename, "/var/log/old.log");  // cached, not re-read
+  EXPECT_EQ(read_fd(9).row.notice, schema::kNoticeFdUnknown);
+  std::filesystem::create_symlink("/late", root_ / "100" / "fd" / "9");
+  EXPECT_EQ(read_fd(9).row.notice, schema::kNoticeFdUnknown);  // negative result cached
+  open_file("/now-known", 9);
+  EXPECT_EQ(read_fd(9).filename, "/now-known");  // an open replaces the negative entry
+}
+
+}  // namespace
+}  // namespace ior::event

@@ -1,0 +1,78 @@
+#pragma once
+// Feeds synthetic records through event::Pipeline (the interface the ring
+// buffer feeds) and keeps copies of the rows it emits.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "event/pipeline.hpp"
+#include "record_builder.hpp"
+
+namespace ior::event {
+
+struct OwnedRow {
+  schema::EventRow row;  // string views replaced by the strings below
+  std::string comm, syscall_name, filename, pathname, oldname, newname, hostname;
+};
+
+class CollectingConsumer final : public RowConsumer {
+ public:
+  void on_row(const schema::EventRow& r) override {
+    OwnedRow o;
+    o.row = r;
+    o.comm = r.comm;
+    o.syscall_name = r.syscall_name;
+    o.filename = r.filename;
+    o.pathname = r.pathname;
+    o.oldname = r.oldname;
+    o.newname = r.newname;
+    o.hostname = r.hostname;
+    rows.push_back(std::move(o));
+  }
+  std::vector<OwnedRow> rows;
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  static constexpr std::uint32_t kPid = 100;
+  static constexpr std::uint32_t kTid = 101;
+
+  PipelineTest() { make_pipeline({}); }
+
+  void make_pipeline(PipelineOptions o) {
+    if (o.proc_root == "/proc") o.proc_root = empty_proc_;
+    pipeline_ = std::make_unique<Pipeline>(std::move(o), consumer_);
+  }
+
+  void feed(const testing::Record& r) { pipeline_->feed(r); }
+
+  /// One whole syscall (enter at t, exit at t + 10) on kPid/kTid unless given.
+  void syscall(std::uint16_t id, std::int64_t ret, std::array<std::uint64_t, 3> args = {},
+               std::string_view s0 = {}, std::string_view s1 = {}, std::uint32_t pid = kPid,
+               std::uint32_t tid = kTid) {
+    testing::EnterSpec e;
+    e.syscall = id;
+    e.pid = pid;
+    e.tid = tid;
+    e.time_ns = clock_;
+    e.args = args;
+    e.str0 = s0;
+    e.str1 = s1;
+    feed(testing::enter_record(e));
+    feed(testing::exit_record(id, pid, tid, clock_ + 10, ret));
+    clock_ += 100;
+  }
+
+  const OwnedRow& last() const { return consumer_.rows.back(); }
+  const PipelineStats& stats() const { return pipeline_->stats(); }
+
+  std::string empty_proc_ = "/nonexistent-proc-root";
+  CollectingConsumer consumer_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::uint64_t clock_ = 1'000'000;
+};
+
+}  // namespace ior::event

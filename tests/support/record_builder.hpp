@@ -1,0 +1,95 @@
+#pragma once
+// Builds ring-buffer records byte for byte as the BPF programs do, so tests
+// and benchmarks can feed the event pipeline without a kernel.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "ior_event.h"
+
+namespace ior::testing {
+
+using Record = std::vector<std::byte>;
+
+template <class T>
+Record bytes_of(const T& fixed, std::string_view s0 = {}, std::string_view s1 = {}) {
+  Record r;
+  r.reserve(sizeof(T) + s0.size() + s1.size());
+  auto append = [&r](const void* p, std::size_t n) {
+    const auto* b = static_cast<const std::byte*>(p);
+    r.insert(r.end(), b, b + n);
+  };
+  append(&fixed, sizeof(T));
+  append(s0.data(), s0.size());
+  append(s1.data(), s1.size());
+  return r;
+}
+
+inline ior_event_header header(std::uint16_t kind, std::uint16_t syscall, std::uint32_t pid,
+                               std::uint32_t tid, std::uint64_t time_ns) {
+  ior_event_header h{};
+  h.kind = kind;
+  h.syscall = syscall;
+  h.pid = pid;
+  h.tid = tid;
+  h.time_ns = time_ns;
+  return h;
+}
+
+struct EnterSpec {
+  std::uint16_t syscall = 0;
+  std::uint32_t pid = 0;
+  std::uint32_t tid = 0;
+  std::uint64_t time_ns = 0;
+  std::array<std::uint64_t, 3> args{};
+  std::string_view comm = "worker";
+  std::string_view str0;
+  std::string_view str1;
+  std::uint8_t str_flags = 0;
+};
+
+inline EnterSpec spec(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
+                      std::uint64_t time_ns) {
+  EnterSpec s;
+  s.syscall = syscall;
+  s.pid = pid;
+  s.tid = tid;
+  s.time_ns = time_ns;
+  return s;
+}
+
+inline Record enter_record(const EnterSpec& s) {
+  ior_enter_event e{};
+  e.hdr = header(IOR_EVENT_ENTER, s.syscall, s.pid, s.tid, s.time_ns);
+  for (std::size_t i = 0; i < 3; ++i) e.args[i] = s.args[i];
+  std::memcpy(e.comm, s.comm.data(), std::min(s.comm.size(), sizeof e.comm));
+  e.str_len[0] = static_cast<std::uint16_t>(s.str0.size());
+  e.str_len[1] = static_cast<std::uint16_t>(s.str1.size());
+  e.str_flags = s.str_flags;
+  return bytes_of(e, s.str0, s.str1);
+}
+
+inline Record exit_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
+                          std::uint64_t time_ns, std::int64_t ret) {
+  ior_exit_event e{};
+  e.hdr = header(IOR_EVENT_EXIT, syscall, pid, tid, time_ns);
+  e.ret = ret;
+  return bytes_of(e);
+}
+
+inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t tid,
+                          std::uint64_t time_ns, std::uint32_t parent_pid = 0,
+                          std::uint32_t flags = 0) {
+  ior_task_event e{};
+  e.hdr = header(kind, 0, pid, tid, time_ns);
+  e.parent_pid = parent_pid;
+  e.flags = flags;
+  std::memcpy(e.comm, "task", 4);
+  return bytes_of(e);
+}
+
+}  // namespace ior::testing
