@@ -1,0 +1,62 @@
+// Writes a seed corpus of well-formed record streams for the fuzz target.
+#include <fcntl.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "record_builder.hpp"
+
+namespace t = ior::testing;
+
+namespace {
+
+void append(std::vector<std::byte>& out, const t::Record& r) {
+  out.push_back(static_cast<std::byte>(r.size() & 0xff));
+  out.push_back(static_cast<std::byte>(r.size() >> 8));
+  out.insert(out.end(), r.begin(), r.end());
+}
+
+void write(const std::string& dir, const std::string& name, const std::vector<std::byte>& b) {
+  std::ofstream(dir + "/" + name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  std::string dir = argv[1];
+  std::vector<std::byte> s;
+  auto open = t::spec(IOR_SC_openat, 10, 11, 100);
+  open.str0 = "/etc/hosts";
+  open.args = {O_RDONLY, 0, 0};
+  append(s, t::enter_record(open));
+  append(s, t::exit_record(IOR_SC_openat, 10, 11, 110, 3));
+  auto read = t::spec(IOR_SC_read, 10, 11, 120);
+  read.args = {3, 100, 0};
+  append(s, t::enter_record(read));
+  append(s, t::exit_record(IOR_SC_read, 10, 11, 130, 100));
+  auto dup = t::spec(IOR_SC_dup3, 10, 11, 140);
+  dup.args = {3, 9, O_CLOEXEC};
+  append(s, t::enter_record(dup));
+  append(s, t::exit_record(IOR_SC_dup3, 10, 11, 150, 9));
+  append(s, t::task_record(IOR_EVENT_FORK, 20, 20, 160, 10));
+  append(s, t::task_record(IOR_EVENT_EXEC, 20, 20, 170));
+  append(s, t::task_record(IOR_EVENT_TASK_EXIT, 10, 10, 180, 0, IOR_TASK_GROUP_DEAD));
+  write(dir, "open_read_dup_fork", s);
+
+  std::vector<std::byte> n;
+  auto rn = t::spec(IOR_SC_renameat2, 1, 2, 5);
+  rn.str0 = "/old";
+  rn.str1 = "/new";
+  rn.str_flags = IOR_STR1_TRUNCATED;
+  append(n, t::enter_record(rn));
+  append(n, t::exit_record(IOR_SC_renameat2, 1, 2, 6, 0));
+  auto cr = t::spec(IOR_SC_close_range, 1, 2, 7);
+  cr.args = {0, ~0ull, 0};
+  append(n, t::enter_record(cr));
+  append(n, t::exit_record(IOR_SC_close_range, 1, 2, 8, 0));
+  write(dir, "rename_close_range", n);
+  return 0;
+}
