@@ -8,6 +8,8 @@
 #   bt-count  bpftrace counting events in-kernel on those tracepoints
 #   bt-printf bpftrace printf of every event to userspace (to a file)
 #   ior       ior capturing every file-I/O syscall of the host, rows to a file
+#   ior-wakeup the same, but the kernel wakes ior's reader for every record
+#             (libbpf's default) instead of ior polling every 10 ms
 # and ior's ratio to bt-count (<= 1.0: ior is no slower than counting in-kernel).
 # Usage (root): bench/slowdown.sh [SECONDS_PER_RUN] [REPS]
 set -euo pipefail
@@ -38,9 +40,10 @@ start_tracer() {
     bt-count) bpftrace -e "$tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
     bt-printf) bpftrace -e "$tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
     ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-wakeup) IOR_BENCH_WAKEUP_EACH=1 "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
   esac
   tracer=$!
-  local want="Attaching"; [[ $1 == ior ]] && want="ior: tracing"
+  local want="Attaching"; [[ $1 == ior* ]] && want="ior: tracing"
   [[ $1 == bt-printf ]] && log=$tmp/printf.out
   for _ in $(seq 300); do grep -q "$want" "$log" 2>/dev/null && return 0; sleep 0.05; done
   echo "tracer $1 did not start: $(cat "$tmp/$1.log")" >&2; exit 1
@@ -49,13 +52,13 @@ stop_tracer() { kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-printf "%-14s %10s %9s %9s %9s %9s %12s %10s\n" mode "untraced/s" floor bt-count bt-printf ior "ior/bt-count" "ior drops"
+printf "%-14s %10s %9s %9s %9s %9s %11s %12s %10s\n" mode "untraced/s" floor bt-count bt-printf ior ior-wakeup "ior/bt-count" "ior drops"
 for mode in openreadclose pread writenull; do
   unset ratios; declare -A ratios=()
   drops=0
   base_all=""
   for r in $(seq "$reps"); do
-    for tracer_name in floor bt-count bt-printf ior; do
+    for tracer_name in floor bt-count bt-printf ior ior-wakeup; do
       base=$(run_workload "$mode")
       start_tracer "$tracer_name"
       traced=$(run_workload "$mode")
@@ -69,8 +72,8 @@ for mode in openreadclose pread writenull; do
     done
   done
   m() { printf "%s" "${ratios[$1]}" | grep . | median; }
-  floor=$(m floor); count=$(m bt-count); printf_=$(m bt-printf); iorm=$(m ior)
+  floor=$(m floor); count=$(m bt-count); printf_=$(m bt-printf); iorm=$(m ior); iorw=$(m ior-wakeup)
   base_med=$(printf "%s" "$base_all" | grep . | median)
-  printf "%-14s %10.0f %8.2fx %8.2fx %8.2fx %8.2fx %12.2f %10d\n" "$mode" "$base_med" "$floor" "$count" "$printf_" "$iorm" \
+  printf "%-14s %10.0f %8.2fx %8.2fx %8.2fx %8.2fx %10.2fx %12.2f %10d\n" "$mode" "$base_med" "$floor" "$count" "$printf_" "$iorm" "$iorw" \
     "$(awk -v a="$iorm" -v b="$count" 'BEGIN {print a/b}')" "$drops"
 done

@@ -9,6 +9,9 @@ const volatile __u32 cfg_self_pid = 0; /* never trace ior itself */
 const volatile __u32 cfg_pid = 0;      /* -pid, 0: all */
 const volatile __u32 cfg_tid = 0;      /* -tid, 0: all */
 const volatile __u32 cfg_str_max = IOR_STR_MAX;
+/* For measurements only: wake the reader for every record as libbpf's
+ * default does (rodata, so the verifier removes the unused branch). */
+const volatile __u32 cfg_wakeup_each = 0;
 
 /* Room for the fixed part and two strings read with size str_max + 2 each
  * (the +1 beyond the NUL tells a string of exactly str_max bytes from a longer

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <memory>
 
@@ -79,6 +80,8 @@ int run_trace(const Options& o) {
   topt.str_max = static_cast<std::uint32_t>(o.str_max);
   topt.select = [&selector](std::string_view name) { return selector.selects(name); };
   topt.warn = warn;
+  // Benchmarks compare wake-up strategies (bench/slowdown.sh); not a user knob.
+  topt.wakeup_each_record = std::getenv("IOR_BENCH_WAKEUP_EACH") != nullptr;
   trace::Tracer tracer(topt);
   if (tracer.attached_syscalls().empty()) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");

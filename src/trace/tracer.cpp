@@ -104,6 +104,7 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
   skel->rodata->cfg_self_pid = o.self_pid;
   skel->rodata->cfg_pid = o.pid;
   skel->rodata->cfg_tid = o.tid;
+  skel->rodata->cfg_wakeup_each = o.wakeup_each_record ? 1 : 0;
   skel->rodata->cfg_str_max = o.str_max == 0 || o.str_max > IOR_STR_MAX ? IOR_STR_MAX : o.str_max;
   if (int err = bpf_map__set_max_entries(skel->maps.events, round_up_pow2(o.ring_bytes)); err) {
     throw SystemError("cannot size the ring buffer", -err);

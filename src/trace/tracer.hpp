@@ -25,6 +25,8 @@ struct TracerOptions {
   std::uint32_t tid = 0;                      ///< -tid: only this thread (0: all)
   std::uint64_t ring_bytes = 16u << 20;       ///< -mapSize; rounded up to a power of two
   std::uint32_t str_max = 4095;               ///< -strMax: bytes copied per string (1..4095)
+  /// Measurements only: wake the reader per record instead of polling.
+  bool wakeup_each_record = false;
   /// Which syscalls to trace, by name ("openat"); unset = all of bpf/syscalls.def.
   std::function<bool(std::string_view syscall)> select;
   /// Receives one message per skipped syscall (missing on this architecture).
