@@ -2,7 +2,7 @@
 function(ior_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
-    -Wnon-virtual-dtor -Woverloaded-virtual -Wnull-dereference -Wformat=2
+    -Wnon-virtual-dtor -Woverloaded-virtual -Wformat=2
     -Wimplicit-fallthrough -Werror)
 endfunction()
 
