@@ -1,0 +1,139 @@
+#include "parquet/column_chunk_writer.hpp"
+
+#include <limits>
+
+#include "base/error.hpp"
+#include "parquet/encoding/plain.hpp"
+#include "parquet/encoding/rle_bitpack.hpp"
+#include "parquet/schema_mapping.hpp"
+#include "parquet/statistics.hpp"
+
+namespace ior::parquet {
+namespace {
+
+std::int32_t checked_i32(std::size_t v, const char* what) {
+  if (v > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    throw FormatError(std::string("parquet: ") + what + " exceeds 2 GiB");
+  }
+  return static_cast<std::int32_t>(v);
+}
+
+bool uses_dictionary(schema::ColumnType t) {
+  return t == schema::ColumnType::kString || t == schema::ColumnType::kLowCardinalityString;
+}
+
+thrift::Codec codec_of(Compression c) {
+  switch (c) {
+    case Compression::kNone: return thrift::Codec::kUncompressed;
+    case Compression::kSnappy: return thrift::Codec::kSnappy;
+    case Compression::kZstd: return thrift::Codec::kZstd;
+  }
+  return thrift::Codec::kUncompressed;
+}
+
+}  // namespace
+
+ColumnChunkWriter::ColumnChunkWriter(std::string name, schema::ColumnType type,
+                                     const WriterOptions& options)
+    : name_(std::move(name)),
+      type_(type),
+      physical_(physical_of(type)),
+      options_(options),
+      dict_(options.dictionary_limit_bytes) {}
+
+void ColumnChunkWriter::write_page(thrift::PageType type, thrift::Encoding enc,
+                                   std::int32_t num_values, std::string_view body,
+                                   Compressor& compressor, std::string& out) {
+  compressor.compress(body, compressed_);
+  thrift::PageHeader h;
+  h.type = type;
+  h.uncompressed_page_size = checked_i32(body.size(), "page");
+  h.compressed_page_size = checked_i32(compressed_.size(), "compressed page");
+  h.num_values = num_values;
+  h.encoding = enc;
+  std::size_t before = out.size();
+  thrift::CompactWriter w(out);
+  thrift::write(w, h);
+  auto header_bytes = static_cast<std::int64_t>(out.size() - before);
+  out.append(compressed_);
+  // Both totals include the page headers (parquet.thrift ColumnMetaData).
+  uncompressed_total_ += header_bytes + static_cast<std::int64_t>(body.size());
+  compressed_total_ += header_bytes + static_cast<std::int64_t>(compressed_.size());
+}
+
+void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c,
+                                          std::string& out) {
+  std::size_t i = 0;
+  while (i < n) {
+    page_.clear();
+    std::size_t start = i;
+    while (i < n && page_.size() < options_.data_page_bytes) {
+      switch (physical_) {
+        case Physical::kInt32: encoding::plain_fixed(page_, data.i32[i]); break;
+        case Physical::kInt64: encoding::plain_fixed(page_, data.i64[i]); break;
+        case Physical::kByteArray: encoding::plain_byte_array(page_, data.string_at(i)); break;
+        case Physical::kFixedLenByteArray16: page_.append(data.bytes, i * 16, 16); break;
+      }
+      ++i;
+    }
+    write_page(thrift::PageType::kDataPage, thrift::Encoding::kPlain,
+               checked_i32(i - start, "page values"), page_, c, out);
+  }
+}
+
+void ColumnChunkWriter::write_dictionary_pages(Compressor& c, std::string& out) {
+  write_page(thrift::PageType::kDictionaryPage, thrift::Encoding::kPlain,
+             checked_i32(dict_.size(), "dictionary"), dict_.plain_page(), c, out);
+  first_data_page_pos_ = out.size();
+  const auto& idx = dict_.indices();
+  int width = encoding::bit_width_for(dict_.size() == 0 ? 0 : dict_.size() - 1);
+  std::size_t per_page = std::max<std::size_t>(1024, options_.data_page_bytes * 8 /
+                                                         static_cast<std::size_t>(width));
+  for (std::size_t start = 0; start < idx.size(); start += per_page) {
+    std::size_t count = std::min(per_page, idx.size() - start);
+    page_.clear();
+    page_.push_back(static_cast<char>(width));
+    encoding::rle_bitpack_encode(std::span(idx).subspan(start, count), width, page_);
+    write_page(thrift::PageType::kDataPage, thrift::Encoding::kRleDictionary,
+               checked_i32(count, "page values"), page_, c, out);
+  }
+}
+
+thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t n,
+                                             Compressor& compressor, std::string& out,
+                                             std::int64_t base_offset) {
+  uncompressed_total_ = compressed_total_ = 0;
+  fell_back_ = false;
+  thrift::ColumnChunk chunk;
+  auto& m = chunk.meta_data;
+  m.type = thrift_type(physical_);
+  m.path_in_schema = {name_};
+  m.codec = codec_of(compressor.kind());
+  m.num_values = static_cast<std::int64_t>(n);
+  chunk.file_offset = base_offset + static_cast<std::int64_t>(out.size());
+
+  bool dictionary = false;
+  if (uses_dictionary(type_)) {
+    dict_.reset();
+    dictionary = true;
+    for (std::size_t i = 0; i < n && dictionary; ++i) dictionary = dict_.add(data.string_at(i));
+    fell_back_ = !dictionary;
+  }
+  if (dictionary) {
+    m.dictionary_page_offset = chunk.file_offset;
+    write_dictionary_pages(compressor, out);
+    m.data_page_offset = base_offset + static_cast<std::int64_t>(first_data_page_pos_);
+    m.encodings = {thrift::Encoding::kPlain, thrift::Encoding::kRle,
+                   thrift::Encoding::kRleDictionary};
+  } else {
+    m.data_page_offset = chunk.file_offset;
+    write_plain_pages(data, n, compressor, out);
+    m.encodings = {thrift::Encoding::kPlain, thrift::Encoding::kRle};
+  }
+  m.total_uncompressed_size = uncompressed_total_;
+  m.total_compressed_size = compressed_total_;
+  m.statistics = column_statistics(data, physical_, is_signed(type_), n);
+  return chunk;
+}
+
+}  // namespace ior::parquet

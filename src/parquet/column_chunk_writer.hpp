@@ -1,0 +1,49 @@
+#pragma once
+// Encodes one column chunk (one column of one row group) into pages:
+// optional dictionary page, then data pages of bounded size, each page
+// header + compressed body. Position independent: the caller supplies the
+// chunk's file offset, which only the returned metadata records.
+
+#include <string>
+
+#include "parquet/column_data.hpp"
+#include "parquet/compression.hpp"
+#include "parquet/encoding/dictionary.hpp"
+#include "parquet/thrift/parquet_types.hpp"
+#include "parquet/writer_options.hpp"
+#include "schema/column_type.hpp"
+
+namespace ior::parquet {
+
+class ColumnChunkWriter {
+ public:
+  ColumnChunkWriter(std::string name, schema::ColumnType type, const WriterOptions& options);
+
+  /// Appends the chunk's pages for values [0, n) of data to out; out's
+  /// current size plus base_offset is the chunk's position in the file.
+  thrift::ColumnChunk write(const ColumnData& data, std::size_t n, Compressor& compressor,
+                            std::string& out, std::int64_t base_offset);
+
+  /// True when the last chunk fell back from dictionary to PLAIN.
+  bool fell_back() const { return fell_back_; }
+
+ private:
+  void write_page(thrift::PageType type, thrift::Encoding enc, std::int32_t num_values,
+                  std::string_view body, Compressor& compressor, std::string& out);
+  void write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c, std::string& out);
+  void write_dictionary_pages(Compressor& c, std::string& out);
+
+  std::string name_;
+  schema::ColumnType type_;
+  Physical physical_;
+  const WriterOptions& options_;
+  encoding::Dictionary dict_;
+  std::string page_;        // reused: uncompressed page body
+  std::string compressed_;  // reused: compressed page body
+  std::int64_t uncompressed_total_ = 0;
+  std::int64_t compressed_total_ = 0;
+  bool fell_back_ = false;
+  std::size_t first_data_page_pos_ = 0;  // in out, after the dictionary page
+};
+
+}  // namespace ior::parquet

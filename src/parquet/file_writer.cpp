@@ -1,0 +1,129 @@
+#include "parquet/file_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "base/error.hpp"
+#include "parquet/schema_mapping.hpp"
+#include "schema/columns.hpp"
+
+namespace ior::parquet {
+namespace {
+
+constexpr char kMagic[] = "PAR1";
+
+std::vector<thrift::SchemaElement> file_schema() {
+  std::vector<thrift::SchemaElement> s;
+  thrift::SchemaElement root;
+  root.name = "schema";
+  root.num_children = static_cast<std::int32_t>(schema::kColumnCount);
+  s.push_back(root);
+  for (const auto& c : schema::kColumnInfo) s.push_back(schema_element(c.name, c.type));
+  return s;
+}
+
+}  // namespace
+
+FileWriter::FileWriter(std::string path, WriterOptions options)
+    : path_(std::move(path)),
+      options_(std::move(options)),
+      columns_(schema::kColumnCount),
+      compressor_(options_.compression, options_.zstd_level) {
+  for (const auto& c : schema::kColumnInfo) chunk_writers_.emplace_back(std::string(c.name), c.type, options_);
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw SystemError("parquet: cannot create " + path_, errno);
+  buf_.assign(kMagic, 4);
+  write_all(buf_);
+  committed_offset_ = offset_;
+}
+
+FileWriter::~FileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileWriter::write_all(const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError("parquet: writing " + path_, errno);
+    }
+    done += static_cast<std::size_t>(n);
+    offset_ += n;
+  }
+}
+
+void FileWriter::append(const schema::EventRow& row) {
+  std::size_t i = 0;
+  schema::for_each_column([&](const auto& c) { columns_[i++].append(row.*c.member); });
+  if (++buffered_ >= options_.row_group_rows) flush_row_group();
+}
+
+void FileWriter::flush_row_group() {
+  if (buffered_ == 0) return;
+  buf_.clear();
+  thrift::RowGroup g;
+  g.num_rows = static_cast<std::int64_t>(buffered_);
+  g.file_offset = offset_;
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
+    g.columns.push_back(chunk_writers_[k].write(columns_[k], buffered_, compressor_, buf_, offset_));
+    g.total_byte_size += g.columns.back().meta_data.total_uncompressed_size;
+    g.total_compressed_size += g.columns.back().meta_data.total_compressed_size;
+  }
+  write_all(buf_);
+  row_groups_.push_back(std::move(g));
+  committed_offset_ = offset_;
+  committed_rows_ += buffered_;
+  buffered_ = 0;
+  for (auto& c : columns_) c.clear();
+}
+
+void FileWriter::write_footer(const std::vector<std::pair<std::string, std::string>>& extra) {
+  thrift::FileMetaData m;
+  m.schema = file_schema();
+  m.num_rows = static_cast<std::int64_t>(committed_rows_);
+  m.row_groups = row_groups_;
+  for (const auto& [k, v] : options_.metadata) m.key_value_metadata.push_back({k, v});
+  for (const auto& [k, v] : extra) m.key_value_metadata.push_back({k, v});
+  m.created_by = "ior";
+  buf_.clear();
+  thrift::CompactWriter w(buf_);
+  thrift::write(w, m);
+  auto len = static_cast<std::uint32_t>(buf_.size());
+  for (int b = 0; b < 4; ++b) buf_.push_back(static_cast<char>((len >> (8 * b)) & 0xff));
+  buf_.append(kMagic, 4);
+  write_all(buf_);
+}
+
+void FileWriter::close(const std::vector<std::pair<std::string, std::string>>& extra) {
+  if (fd_ < 0) return;
+  flush_row_group();
+  write_footer(extra);
+  if (::fsync(fd_) != 0 && errno != EINVAL) throw SystemError("parquet: fsync " + path_, errno);
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw SystemError("parquet: closing " + path_, errno);
+}
+
+bool FileWriter::salvage() noexcept {
+  if (fd_ < 0) return false;
+  try {
+    buffered_ = 0;
+    for (auto& c : columns_) c.clear();
+    if (::ftruncate(fd_, committed_offset_) != 0) return false;
+    if (::lseek(fd_, committed_offset_, SEEK_SET) < 0) return false;
+    offset_ = committed_offset_;
+    write_footer({{"ior.incomplete", "a write error ended this file early"}});
+    ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace ior::parquet

@@ -1,0 +1,19 @@
+#pragma once
+// Column-chunk min/max in each column's sort order, encoded as Parquet's
+// min_value/max_value (PLAIN bytes of the physical type, without the length
+// prefix for byte arrays). Unsigned integer columns compare unsigned.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "parquet/column_data.hpp"
+#include "parquet/thrift/parquet_types.hpp"
+
+namespace ior::parquet {
+
+/// Statistics over the first n values of data.
+thrift::Statistics column_statistics(const ColumnData& data, Physical physical, bool is_signed,
+                                     std::size_t n);
+
+}  // namespace ior::parquet
