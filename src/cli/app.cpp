@@ -59,8 +59,7 @@ int run_trace(const Options& o) {
   event::SyscallSelector selector(o.tps, o.tps_exclude);
   RunIdentity identity = make_run_identity();
 
-  sink::FanOut sinks;
-  add_sinks(o, identity, sinks);
+  sink::FanOut sinks;  // filled once the tracer loaded, so a refused load leaves no empty files
 
   event::PipelineOptions popt;
   popt.hostname = identity.hostname;
@@ -86,6 +85,7 @@ int run_trace(const Options& o) {
   if (tracer.attached_syscalls().empty()) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
   }
+  add_sinks(o, identity, sinks);
 
   trace::RingReader reader(tracer, records, [&] {
     pipeline.sweep(monotonic_ns());

@@ -21,6 +21,15 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_bool("console", &o.console, "print one line per syscall even when another sink is on");
   p.add_bool("quiet", &o.quiet, "no status line and no summary");
   p.add_string("name", &o.name, "name of this run (used in output file names)");
+  p.add_bool("parquet", &o.parquet, "write every row to a Parquet file");
+  p.add_string("parquet-file", &o.parquet_file,
+               "Parquet file (default <hostname or -name>-<YYYY-MM-DD_HH:MM:SS>.parquet)");
+  p.add_uint("parquet-rowgroup", &o.parquet_rowgroup, "rows per Parquet row group; default 100000",
+             1, 100'000'000);
+  p.add_string("parquet-compression", &o.parquet_compression, "zstd (default), snappy or none");
+  p.add_uint("parquet-zstd-level", &o.parquet_zstd_level, "zstd level 1..22; default 3", 1, 22);
+  p.add_string("parquet-rotate", &o.parquet_rotate,
+               "start a new file every N rows (\"1000000\") or every duration (\"60s\", \"5m\")");
   p.add_bool("version", &o.version, "print the version and exit");
   p.add_bool("help", &o.help, "print this help and exit");
   p.add_bool("h", &o.help, "same as -help");

@@ -24,6 +24,14 @@ struct Options {
   bool quiet = false;                  ///< -quiet: no summary, no status line
   std::string name;                    ///< -name: run name (file names)
 
+  // -parquet
+  bool parquet = false;
+  std::string parquet_file;            ///< default <name|hostname>-<YYYY-MM-DD_HH:MM:SS>.parquet
+  std::uint64_t parquet_rowgroup = 100'000;
+  std::string parquet_compression = "zstd";
+  std::uint64_t parquet_zstd_level = 3;
+  std::string parquet_rotate;          ///< "N" rows or a duration ("60s", "5m")
+
   bool version = false;
   bool help = false;
   std::vector<std::string> argv;       ///< the command line as given, for metadata

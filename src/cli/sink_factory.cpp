@@ -1,13 +1,64 @@
 #include "cli/sink_factory.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
+#include "cli/flag_parser.hpp"
+#include "cli/version.hpp"
+#include "base/error.hpp"
+#include "parquet/parquet_sink.hpp"
 #include "sink/console_sink.hpp"
 
 namespace ior::cli {
+namespace {
+
+std::string join_argv(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += a;
+  }
+  return out;
+}
+
+std::string default_parquet_path(const Options& o, const RunIdentity& id) {
+  time_t secs = static_cast<time_t>(id.start_unix_ns / 1'000'000'000ull);
+  struct tm tm {};
+  localtime_r(&secs, &tm);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%d_%H:%M:%S", &tm);
+  return (o.name.empty() ? id.hostname : o.name) + "-" + stamp + ".parquet";
+}
+
+std::unique_ptr<sink::Sink> make_parquet_sink(const Options& o, const RunIdentity& id) {
+  parquet::ParquetSinkOptions p;
+  p.path = o.parquet_file.empty() ? default_parquet_path(o, id) : o.parquet_file;
+  if (!o.parquet_rotate.empty()) {
+    char last = o.parquet_rotate.back();
+    if (last == 's' || last == 'm' || last == 'h') {
+      p.rotate_ms = parse_duration_ms("parquet-rotate", o.parquet_rotate);
+    } else {
+      p.rotate_rows = parse_uint("parquet-rotate", o.parquet_rotate);
+    }
+    if (p.rotate_ms == 0 && p.rotate_rows == 0) {
+      throw UsageError("flag -parquet-rotate: must be greater than 0");
+    }
+  }
+  p.writer.row_group_rows = o.parquet_rowgroup;
+  p.writer.compression = parquet::parse_compression(o.parquet_compression);
+  p.writer.zstd_level = static_cast<int>(o.parquet_zstd_level);
+  p.writer.metadata = {{"ior.version", kVersion},
+                       {"ior.hostname", id.hostname},
+                       {"ior.collection_id", uuid_text(id.collection_id)},
+                       {"ior.kernel", id.kernel},
+                       {"ior.flags", join_argv(o.argv)}};
+  return std::make_unique<parquet::ParquetSink>(std::move(p));
+}
+
+}  // namespace
 
 void add_sinks(const Options& o, const RunIdentity& identity, sink::FanOut& sinks) {
-  (void)identity;
+  if (o.parquet) sinks.add(make_parquet_sink(o, identity));
   if (sinks.empty() || o.console) {
     sinks.add(std::make_unique<sink::ConsoleSink>(STDOUT_FILENO));
   }

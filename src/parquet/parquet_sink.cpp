@@ -1,0 +1,130 @@
+#include "parquet/parquet_sink.hpp"
+
+#include <time.h>
+
+#include <cstdio>
+
+namespace ior::parquet {
+namespace {
+
+std::uint64_t now_unix_ns() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+std::string utc_timestamp(std::uint64_t unix_ns) {
+  time_t secs = static_cast<time_t>(unix_ns / 1'000'000'000ull);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lluZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<unsigned long long>(unix_ns % 1'000'000'000ull));
+  return buf;
+}
+
+std::string ParquetSink::rotated_path(const std::string& base, std::uint64_t n) {
+  const std::string ext = ".parquet";
+  std::string stem = base;
+  if (stem.size() > ext.size() && stem.compare(stem.size() - ext.size(), ext.size(), ext) == 0) {
+    stem.resize(stem.size() - ext.size());
+  }
+  return stem + "." + std::to_string(n) + ext;
+}
+
+ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(options)) { open_next(); }
+
+ParquetSink::~ParquetSink() { close(); }
+
+void ParquetSink::open_next() {
+  ++file_index_;
+  std::string path = rotating() ? rotated_path(options_.path, file_index_) : options_.path;
+  WriterOptions w = options_.writer;
+  w.metadata.emplace_back("ior.start_time", utc_timestamp(now_unix_ns()));
+  if (rotating()) w.metadata.emplace_back("ior.file_index", std::to_string(file_index_));
+  writer_ = std::make_unique<FileWriter>(path, std::move(w));
+  rows_in_file_ = 0;
+  file_started_ = std::chrono::steady_clock::now();
+}
+
+void ParquetSink::close_current() {
+  if (!writer_) return;
+  std::uint64_t rows = writer_->rows_committed() + writer_->rows_buffered();
+  writer_->close({{"ior.end_time", utc_timestamp(now_unix_ns())}});
+  rows_written_ += rows;
+  files_.push_back(writer_->path() + " (" + std::to_string(rows) + " rows, " +
+                   std::to_string(writer_->bytes_written()) + " bytes)");
+  writer_.reset();
+}
+
+void ParquetSink::fail(const std::exception& e) noexcept {
+  if (error_.empty()) error_ = e.what();
+  if (writer_) {
+    rows_lost_ += writer_->rows_buffered();
+    rows_written_ += writer_->rows_committed();
+    std::string path = writer_->path();
+    bool ok = writer_->salvage();
+    files_.push_back(path + (ok ? " (cut back to its last complete row group: " +
+                                      std::to_string(writer_->rows_committed()) + " rows)"
+                                : " (unreadable: the footer could not be written)"));
+    writer_.reset();
+  }
+}
+
+void ParquetSink::consume(const schema::EventRow& row) {
+  if (!writer_) {
+    ++rows_lost_;
+    return;
+  }
+  try {
+    writer_->append(row);
+    ++rows_in_file_;
+    if (options_.rotate_rows != 0 && rows_in_file_ >= options_.rotate_rows) {
+      close_current();
+      open_next();
+    }
+  } catch (const std::exception& e) {
+    fail(e);
+  }
+}
+
+void ParquetSink::flush() {
+  if (!writer_ || options_.rotate_ms == 0 || rows_in_file_ == 0) return;
+  auto age = std::chrono::steady_clock::now() - file_started_;
+  if (age < std::chrono::milliseconds(options_.rotate_ms)) return;
+  try {
+    close_current();
+    open_next();
+  } catch (const std::exception& e) {
+    fail(e);
+  }
+}
+
+void ParquetSink::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  try {
+    close_current();
+  } catch (const std::exception& e) {
+    fail(e);
+  }
+}
+
+sink::SinkReport ParquetSink::report() const {
+  sink::SinkReport r;
+  r.name = "parquet";
+  r.rows_written = rows_written_;
+  r.rows_lost = rows_lost_;
+  for (const auto& f : files_) r.lines.push_back("wrote " + f);
+  if (!error_.empty()) {
+    r.failed = true;
+    r.lines.push_back(error_);
+  }
+  return r;
+}
+
+}  // namespace ior::parquet

@@ -1,0 +1,65 @@
+#pragma once
+// The -parquet sink: rows into Parquet files, optionally rotated by rows or
+// by time (each closed file is complete and readable while the trace goes on).
+//
+// The first file is created by the constructor, so a bad path or missing
+// permission is a startup error, before tracing begins. A write error later
+// (full disk, ...) salvages the file (cut back to its last complete row
+// group, footer written), counts the rows of the failed row group and every
+// later row as lost, and reports failed: the run exits non-zero.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "parquet/file_writer.hpp"
+#include "parquet/writer_options.hpp"
+#include "sink/sink.hpp"
+
+namespace ior::parquet {
+
+struct ParquetSinkOptions {
+  std::string path;                 ///< the file, or the base name when rotating
+  std::uint64_t rotate_rows = 0;    ///< start a new file after this many rows (0: never)
+  std::uint64_t rotate_ms = 0;      ///< start a new file after this long (0: never)
+  WriterOptions writer;             ///< writer.metadata goes into every file
+};
+
+class ParquetSink final : public sink::Sink {
+ public:
+  explicit ParquetSink(ParquetSinkOptions options);  ///< throws when the file cannot be created
+  ~ParquetSink() override;
+
+  void consume(const schema::EventRow& row) override;
+  void flush() override;  ///< time-based rotation
+  void close() noexcept override;
+  sink::SinkReport report() const override;
+
+  /// The path of file number n (1-based) when rotating: a.parquet -> a.3.parquet.
+  static std::string rotated_path(const std::string& base, std::uint64_t n);
+
+ private:
+  void open_next();
+  void close_current();
+  void fail(const std::exception& e) noexcept;
+  bool rotating() const { return options_.rotate_rows != 0 || options_.rotate_ms != 0; }
+
+  ParquetSinkOptions options_;
+  std::unique_ptr<FileWriter> writer_;
+  std::uint64_t file_index_ = 0;
+  std::uint64_t rows_in_file_ = 0;
+  std::chrono::steady_clock::time_point file_started_;
+  std::uint64_t rows_written_ = 0;
+  std::uint64_t rows_lost_ = 0;
+  std::vector<std::string> files_;  // "path (rows, bytes)" of every closed file
+  std::string error_;
+  bool closed_ = false;
+};
+
+/// "2026-11-25T04:22:01.123456789Z" for Unix-epoch nanoseconds.
+std::string utc_timestamp(std::uint64_t unix_ns);
+
+}  // namespace ior::parquet
