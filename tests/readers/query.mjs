@@ -5,7 +5,7 @@
 // Several statements for chdb: separate them with ";\n"; the last one's
 // result is printed. Exit 1 with the reader's message on error.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { query } from 'chdb';
+import { Session } from 'chdb';
 
 const [engine, sql] = process.argv.slice(2);
 
@@ -15,10 +15,17 @@ function printRows(rows) {
 
 try {
   if (engine === 'chdb') {
-    const statements = sql.split(';\n').filter((s) => s.trim() !== '');
-    let out = '';
-    for (const s of statements) out = query(s, 'JSONEachRow');
-    process.stdout.write(out);
+    // One session (a temporary database directory) for all statements, so a
+    // CREATE TABLE + INSERT + SELECT sequence works.
+    const session = new Session();
+    try {
+      const statements = sql.split(';\n').filter((s) => s.trim() !== '');
+      let out = '';
+      for (const s of statements) out = session.query(s, 'JSONEachRow');
+      process.stdout.write(out);
+    } finally {
+      session.cleanup();
+    }
   } else if (engine === 'duckdb') {
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();

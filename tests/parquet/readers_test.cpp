@@ -1,0 +1,300 @@
+// Files written by ior's Parquet writer, read back by two independent real
+// readers (chDB = ClickHouse 26.x, DuckDB): schema, row count, every value of
+// every column, extremes, several row groups, rotated files, and row-group
+// skipping through the statistics.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "parquet/file_writer.hpp"
+#include "parquet/parquet_sink.hpp"
+#include "reader_runner.hpp"
+#include "schema/columns.hpp"
+#include "subprocess.hpp"
+
+namespace ior::parquet {
+namespace {
+
+using testing::reader_query;
+
+// Owns the bytes the rows' string views point at.
+struct TestRows {
+  std::vector<std::string> strings;
+  std::vector<schema::EventRow> rows;
+  std::string_view keep(std::string s) {
+    strings.push_back(std::move(s));
+    return strings.back();
+  }
+  TestRows() { strings.reserve(1000); }
+};
+
+// Row 0 holds every column's minimum, row 1 every maximum and the awkward
+// strings; the others ordinary values. timestamp_ns orders them.
+TestRows make_rows(std::size_t n) {
+  TestRows t;
+  schema::EventRow lo;  // all zero / empty; signed ones at their minimum
+  lo.ret_value = INT64_MIN;
+  lo.fd = INT32_MIN;
+  lo.flags = INT32_MIN;
+  t.rows.push_back(lo);
+  schema::EventRow hi;
+  hi.timestamp_ns = UINT64_MAX;
+  hi.pid = UINT32_MAX;
+  hi.tid = UINT32_MAX;
+  hi.trace_id = UINT16_MAX;
+  hi.event_type = UINT8_MAX;
+  hi.ret_value = INT64_MAX;
+  hi.ret_type = UINT8_MAX;
+  hi.fd = INT32_MAX;
+  hi.flags = INT32_MAX;
+  hi.notice = UINT8_MAX;
+  hi.duration_ns = UINT64_MAX;
+  hi.duration_to_prev_ns = UINT64_MAX;
+  hi.comm = "max-comm";
+  hi.syscall_name = "openat";
+  hi.filename = t.keep("/" + std::string(4094, 'p'));             // a 4095-byte path
+  hi.pathname = t.keep(std::string("/tmp/\xff\xfe\x80 not utf-8", 18));
+  hi.oldname = t.keep(std::string("a\0b", 3));                     // an embedded NUL byte
+  hi.newname = "x,y|\"z\"";
+  hi.hostname = "host-b";
+  hi.collection_id.fill(0xff);
+  t.rows.push_back(hi);
+  for (std::size_t i = 2; i < n; ++i) {
+    schema::EventRow r;
+    r.timestamp_ns = 1'700'000'000'000'000'000ull + i * 1000;
+    r.pid = static_cast<std::uint32_t>(1000 + i % 3);
+    r.tid = static_cast<std::uint32_t>(2000 + i % 5);
+    r.comm = i % 2 ? "postgres" : "nginx";
+    r.syscall_name = i % 3 ? "read" : "write";
+    r.trace_id = static_cast<std::uint16_t>(i % 100);
+    r.event_type = 4;
+    r.ret_value = static_cast<std::int64_t>(i * 512);
+    r.ret_type = 2;
+    r.fd = static_cast<std::int32_t>(3 + i % 4);
+    r.filename = t.keep("/var/lib/data/file-" + std::to_string(i % 7));
+    r.flags = 02;
+    r.duration_ns = 1000 + i;
+    r.duration_to_prev_ns = 10 * i;
+    r.hostname = "host-a";
+    r.collection_id[0] = static_cast<std::uint8_t>(i);
+    t.rows.push_back(r);
+  }
+  return t;
+}
+
+std::string hex(std::string_view s) {
+  static const char* d = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    out += d[c >> 4];
+    out += d[c & 15];
+  }
+  return out;
+}
+
+std::string uuid_text(const schema::Uuid& u) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += d[u[i] >> 4];
+    out += d[u[i] & 15];
+  }
+  return out;
+}
+
+// The expected canonical line: integers in decimal, strings in hex, UUID as text.
+std::string expected_line(const schema::EventRow& r) {
+  std::string out;
+  schema::for_each_column([&](const auto& c) {
+    if (!out.empty()) out += '|';
+    const auto& v = r.*c.member;
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      out += hex(v);
+    } else if constexpr (std::is_same_v<T, schema::Uuid>) {
+      out += uuid_text(v);
+    } else {
+      out += std::to_string(+v);
+    }
+  });
+  return out;
+}
+
+// The same canonical line computed by the reader.
+std::string line_sql(const std::string& engine, const std::string& from) {
+  std::string parts;
+  for (const auto& c : schema::kColumnInfo) {
+    if (!parts.empty()) parts += ", ";
+    std::string col(c.name);
+    bool text = c.type == schema::ColumnType::kString ||
+                c.type == schema::ColumnType::kLowCardinalityString;
+    if (text) {
+      parts += "hex(" + col + ")";
+    } else {
+      parts += engine == "chdb" ? "toString(" + col + ")" : "CAST(" + col + " AS VARCHAR)";
+    }
+  }
+  return "SELECT concat_ws('|', " + parts + ") AS line FROM " + from + " ORDER BY timestamp_ns";
+}
+
+std::string from_clause(const std::string& engine, const std::string& path) {
+  return engine == "chdb" ? "file('" + path + "', Parquet)" : "read_parquet('" + path + "')";
+}
+
+class ReadersTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("ior-parquet-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void expect_all_values(const std::string& from, const std::vector<schema::EventRow>& rows) {
+    auto lines = reader_query(GetParam(), line_sql(GetParam(), from));
+    ASSERT_EQ(lines.size(), rows.size());
+    std::vector<schema::EventRow> sorted = rows;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.timestamp_ns < b.timestamp_ns; });
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      EXPECT_EQ(testing::json_field(lines[i], "line"), expected_line(sorted[i])) << "row " << i;
+    }
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_P(ReadersTest, EveryValueOfEveryColumnInSeveralRowGroups) {
+  IOR_REQUIRE_READERS();
+  auto t = make_rows(23);
+  WriterOptions o;
+  o.row_group_rows = 5;  // 5 row groups
+  std::string path = (dir_ / "values.parquet").string();
+  FileWriter w(path, o);
+  for (const auto& r : t.rows) w.append(r);
+  w.close();
+  expect_all_values(from_clause(GetParam(), path), t.rows);
+}
+
+TEST_P(ReadersTest, EveryCodecAndThePlainFallbackReadBack) {
+  IOR_REQUIRE_READERS();
+  auto t = make_rows(40);
+  for (auto codec : {Compression::kNone, Compression::kSnappy, Compression::kZstd}) {
+    WriterOptions o;
+    o.compression = codec;
+    o.dictionary_limit_bytes = 64;  // most string chunks fall back to PLAIN
+    o.data_page_bytes = 100;        // many small pages
+    std::string path = (dir_ / ("codec" + std::to_string(static_cast<int>(codec)) + ".parquet")).string();
+    FileWriter w(path, o);
+    for (const auto& r : t.rows) w.append(r);
+    w.close();
+    expect_all_values(from_clause(GetParam(), path), t.rows);
+  }
+}
+
+TEST_P(ReadersTest, SchemaTypesAreTheTablesTypes) {
+  IOR_REQUIRE_READERS();
+  auto t = make_rows(3);
+  std::string path = (dir_ / "schema.parquet").string();
+  FileWriter w(path, WriterOptions{});
+  for (const auto& r : t.rows) w.append(r);
+  w.close();
+  bool chdb = GetParam() == "chdb";
+  auto lines = reader_query(GetParam(), chdb ? "DESCRIBE file('" + path + "', Parquet)"
+                                             : "DESCRIBE SELECT * FROM read_parquet('" + path + "')");
+  ASSERT_EQ(lines.size(), schema::kColumnCount);
+  // DuckDB's names for the ClickHouse types (paths are BLOB: bytes, see docs/PARQUET.md).
+  const std::map<schema::ColumnType, std::string> duck = {
+      {schema::ColumnType::kUInt8, "UTINYINT"},   {schema::ColumnType::kUInt16, "USMALLINT"},
+      {schema::ColumnType::kUInt32, "UINTEGER"},  {schema::ColumnType::kUInt64, "UBIGINT"},
+      {schema::ColumnType::kInt32, "INTEGER"},    {schema::ColumnType::kInt64, "BIGINT"},
+      {schema::ColumnType::kString, "BLOB"},      {schema::ColumnType::kLowCardinalityString, "VARCHAR"},
+      {schema::ColumnType::kUuid, "UUID"}};
+  for (std::size_t i = 0; i < schema::kColumnCount; ++i) {
+    const auto& c = schema::kColumnInfo[i];
+    EXPECT_EQ(testing::json_field(lines[i], chdb ? "name" : "column_name"), c.name);
+    std::string want = chdb ? (c.type == schema::ColumnType::kLowCardinalityString
+                                   ? "String"
+                                   : std::string(schema::clickhouse_type_name(c.type)))
+                            : duck.at(c.type);
+    EXPECT_EQ(testing::json_field(lines[i], chdb ? "type" : "column_type"), want) << c.name;
+  }
+}
+
+TEST_P(ReadersTest, RotatedFilesAreEachCompleteAndTogetherHoldEveryRow) {
+  IOR_REQUIRE_READERS();
+  auto t = make_rows(10);
+  ParquetSinkOptions o;
+  o.path = (dir_ / "rot.parquet").string();
+  o.rotate_rows = 4;
+  {
+    ParquetSink sink(o);
+    for (const auto& r : t.rows) sink.consume(r);
+    sink.close();
+    EXPECT_EQ(sink.report().rows_written, 10u);
+  }
+  std::size_t total = 0;
+  for (int n = 1; n <= 3; ++n) {
+    std::string path = ParquetSink::rotated_path(o.path, static_cast<std::uint64_t>(n));
+    auto lines = reader_query(GetParam(), "SELECT count(*) AS n FROM " + from_clause(GetParam(), path));
+    ASSERT_EQ(lines.size(), 1u);
+    total += std::stoul(testing::json_field(lines[0], "n"));
+  }
+  EXPECT_EQ(total, 10u);
+  expect_all_values(from_clause(GetParam(), (dir_ / "rot.*.parquet").string()), t.rows);
+}
+
+// Proof of skipping: every row group but one is overwritten with garbage
+// (the footer stays intact). A query whose timestamp range only the intact
+// group's statistics admit must still succeed; a full scan must fail.
+TEST_P(ReadersTest, StatisticsLetReadersSkipRowGroupsOnATimestampRange) {
+  IOR_REQUIRE_READERS();
+  std::string path = (dir_ / "skip.parquet").string();
+  std::vector<std::pair<std::int64_t, std::int64_t>> groups;  // [start, end) per row group
+  {
+    WriterOptions o;
+    o.row_group_rows = 1000;
+    FileWriter w(path, o);
+    std::int64_t start = 4;
+    for (int i = 0; i < 10000; ++i) {
+      schema::EventRow r;
+      r.timestamp_ns = 1'000'000u + static_cast<std::uint64_t>(i);
+      r.comm = "c";
+      w.append(r);
+      if (w.rows_buffered() == 0) {
+        groups.emplace_back(start, static_cast<std::int64_t>(w.bytes_written()));
+        start = static_cast<std::int64_t>(w.bytes_written());
+      }
+    }
+    w.close();
+  }
+  ASSERT_EQ(groups.size(), 10u);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (g == 5) continue;
+      f.seekp(groups[g].first);
+      std::string junk(static_cast<std::size_t>(groups[g].second - groups[g].first), '\xab');
+      f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+  }
+  auto from = from_clause(GetParam(), path);
+  auto lines = reader_query(GetParam(), "SELECT count(*) AS n, min(timestamp_ns) AS lo FROM " + from +
+                                            " WHERE timestamp_ns BETWEEN 1005100 AND 1005199");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(testing::json_field(lines[0], "n"), "100");
+  EXPECT_EQ(testing::json_field(lines[0], "lo"), "1005100");
+  EXPECT_THROW(reader_query(GetParam(), "SELECT count(*) FROM " + from + " WHERE comm = 'c'"),
+               std::runtime_error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Readers, ReadersTest, ::testing::Values("chdb", "duckdb"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace ior::parquet
