@@ -63,17 +63,36 @@ void ColumnChunkWriter::write_page(thrift::PageType type, thrift::Encoding enc,
 
 void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c,
                                           std::string& out) {
+  // Fixed-width values are already laid out as PLAIN (little-endian) in the
+  // column buffers: a page is one memcpy of a slice.
+  auto fixed_pages = [&](const char* base, std::size_t width) {
+    std::size_t per_page = std::max<std::size_t>(1, options_.data_page_bytes / width);
+    for (std::size_t start = 0; start < n; start += per_page) {
+      std::size_t count = std::min(per_page, n - start);
+      write_page(thrift::PageType::kDataPage, thrift::Encoding::kPlain,
+                 checked_i32(count, "page values"),
+                 std::string_view(base + start * width, count * width), c, out);
+    }
+  };
+  switch (physical_) {
+    case Physical::kInt32:
+      fixed_pages(reinterpret_cast<const char*>(data.i32.data()), 4);
+      return;
+    case Physical::kInt64:
+      fixed_pages(reinterpret_cast<const char*>(data.i64.data()), 8);
+      return;
+    case Physical::kFixedLenByteArray16:
+      fixed_pages(data.bytes.data(), 16);
+      return;
+    case Physical::kByteArray:
+      break;
+  }
   std::size_t i = 0;
   while (i < n) {
     page_.clear();
     std::size_t start = i;
     while (i < n && page_.size() < options_.data_page_bytes) {
-      switch (physical_) {
-        case Physical::kInt32: encoding::plain_fixed(page_, data.i32[i]); break;
-        case Physical::kInt64: encoding::plain_fixed(page_, data.i64[i]); break;
-        case Physical::kByteArray: encoding::plain_byte_array(page_, data.string_at(i)); break;
-        case Physical::kFixedLenByteArray16: page_.append(data.bytes, i * 16, 16); break;
-      }
+      encoding::plain_byte_array(page_, data.string_at(i));
       ++i;
     }
     write_page(thrift::PageType::kDataPage, thrift::Encoding::kPlain,
@@ -132,7 +151,8 @@ thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t
   }
   m.total_uncompressed_size = uncompressed_total_;
   m.total_compressed_size = compressed_total_;
-  m.statistics = column_statistics(data, physical_, is_signed(type_), n);
+  m.statistics = dictionary ? byte_array_statistics(dict_.values())
+                            : column_statistics(data, physical_, is_signed(type_), n);
   return chunk;
 }
 

@@ -22,6 +22,16 @@ void min_max(const Value* v, std::size_t n, Compare less, thrift::Statistics& s)
 
 }  // namespace
 
+thrift::Statistics byte_array_statistics(const std::vector<std::string_view>& distinct) {
+  thrift::Statistics s;
+  if (distinct.empty()) return s;
+  auto [lo, hi] = std::minmax_element(distinct.begin(), distinct.end());
+  s.has_min_max = true;
+  s.min_value.assign(*lo);
+  s.max_value.assign(*hi);
+  return s;
+}
+
 thrift::Statistics column_statistics(const ColumnData& data, Physical physical, bool is_signed,
                                      std::size_t n) {
   thrift::Statistics s;

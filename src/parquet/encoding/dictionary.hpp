@@ -24,6 +24,8 @@ class Dictionary {
 
   const std::string& plain_page() const { return page_; }  ///< PLAIN-encoded values
   const std::vector<std::uint32_t>& indices() const { return indices_; }
+  /// The distinct values in first-seen order (index order).
+  const std::vector<std::string_view>& values() const { return values_; }
   std::uint32_t size() const { return static_cast<std::uint32_t>(ids_.size()); }
 
  private:
@@ -31,6 +33,8 @@ class Dictionary {
   std::unordered_map<std::string_view, std::uint32_t> ids_;
   std::string page_;
   std::vector<std::uint32_t> indices_;
+  std::vector<std::string_view> values_;
+  std::string_view last_;
 };
 
 }  // namespace ior::parquet::encoding

@@ -1,0 +1,39 @@
+// Google Benchmark of ior's Parquet writer on synthetic rows: rows/s (CPU),
+// MB/s of raw row bytes, bytes per row in the file.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "parquet/file_writer.hpp"
+#include "synthetic_rows.hpp"
+
+namespace {
+
+void BM_ParquetWrite(benchmark::State& state, ior::parquet::Compression codec) {
+  static const ior::bench::SyntheticRows rows(500'000);
+  std::string path = "/tmp/ior_parquet_bench_" + std::to_string(getpid()) + ".parquet";
+  std::uint64_t file_bytes = 0;
+  std::size_t raw = 0;
+  for (const auto& r : rows.rows()) raw += ior::bench::SyntheticRows::raw_bytes(r);
+  for (auto _ : state) {
+    ior::parquet::WriterOptions o;
+    o.compression = codec;
+    ior::parquet::FileWriter w(path, o);
+    for (const auto& r : rows.rows()) w.append(r);
+    w.close();
+    file_bytes = w.bytes_written();
+  }
+  std::filesystem::remove(path);
+  auto n = static_cast<std::int64_t>(rows.rows().size());
+  state.SetItemsProcessed(state.iterations() * n);
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(raw));
+  state.counters["B/row"] = static_cast<double>(file_bytes) / static_cast<double>(n);
+}
+BENCHMARK_CAPTURE(BM_ParquetWrite, zstd, ior::parquet::Compression::kZstd)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ParquetWrite, snappy, ior::parquet::Compression::kSnappy)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ParquetWrite, none, ior::parquet::Compression::kNone)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
