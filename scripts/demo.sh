@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, and trace the host for 10 s.
+# The main job: install what is missing, build, trace the host for 10 s into
+# a Parquet file (demo-<date>.parquet) and print the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh ior
-exec build/ior -duration 10 "$@" > ior-demo.csv
+exec build/ior -parquet -name demo -duration 10 "$@"
