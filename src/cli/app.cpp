@@ -1,6 +1,5 @@
 #include "cli/app.hpp"
 
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,13 +23,6 @@
 
 namespace ior::cli {
 namespace {
-
-std::uint64_t monotonic_ns() {
-  struct timespec ts {};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
 
 class RowsToSink final : public event::RowConsumer {
  public:
@@ -88,7 +80,7 @@ int run_trace(const Options& o) {
   add_sinks(o, identity, sinks);
 
   trace::RingReader reader(tracer, records, [&] {
-    pipeline.sweep(monotonic_ns());
+    pipeline.sweep(event::monotonic_now_ns());
     sinks.flush();
   });
   const auto start = std::chrono::steady_clock::now();
