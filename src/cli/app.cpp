@@ -49,6 +49,7 @@ void warn(const std::string& msg) { std::fprintf(stderr, "%s\n", msg.c_str()); }
 int run_trace(const Options& o) {
   StopSignals signals;  // before any thread starts: threads inherit the blocked mask
   event::SyscallSelector selector(o.tps, o.tps_exclude);
+  validate_sink_flags(o);
   RunIdentity identity = make_run_identity();
 
   sink::FanOut sinks;  // filled once the tracer loaded, so a refused load leaves no empty files

@@ -34,15 +34,9 @@ std::unique_ptr<sink::Sink> make_parquet_sink(const Options& o, const RunIdentit
   parquet::ParquetSinkOptions p;
   p.path = o.parquet_file.empty() ? default_parquet_path(o, id) : o.parquet_file;
   if (!o.parquet_rotate.empty()) {
-    char last = o.parquet_rotate.back();
-    if (last == 's' || last == 'm' || last == 'h') {
-      p.rotate_ms = parse_duration_ms("parquet-rotate", o.parquet_rotate);
-    } else {
-      p.rotate_rows = parse_uint("parquet-rotate", o.parquet_rotate);
-    }
-    if (p.rotate_ms == 0 && p.rotate_rows == 0) {
-      throw UsageError("flag -parquet-rotate: must be greater than 0");
-    }
+    auto r = parse_parquet_rotate(o.parquet_rotate);
+    p.rotate_rows = r.rows;
+    p.rotate_ms = r.ms;
   }
   p.writer.row_group_rows = o.parquet_rowgroup;
   p.writer.compression = parquet::parse_compression(o.parquet_compression);
@@ -56,6 +50,23 @@ std::unique_ptr<sink::Sink> make_parquet_sink(const Options& o, const RunIdentit
 }
 
 }  // namespace
+
+ParquetRotation parse_parquet_rotate(const std::string& text) {
+  ParquetRotation r;
+  char last = text.empty() ? '\0' : text.back();
+  if (last == 's' || last == 'm' || last == 'h') {
+    r.ms = parse_duration_ms("parquet-rotate", text);
+  } else {
+    r.rows = parse_uint("parquet-rotate", text);
+  }
+  if (r.ms == 0 && r.rows == 0) throw UsageError("flag -parquet-rotate: must be greater than 0");
+  return r;
+}
+
+void validate_sink_flags(const Options& o) {
+  parquet::parse_compression(o.parquet_compression);
+  if (!o.parquet_rotate.empty()) parse_parquet_rotate(o.parquet_rotate);
+}
 
 void add_sinks(const Options& o, const RunIdentity& identity, sink::FanOut& sinks) {
   if (o.parquet) sinks.add(make_parquet_sink(o, identity));

@@ -104,3 +104,19 @@ TEST(ParquetE2E, FullDiskIsReportedAndTheFileStaysReadable) {
 
 }  // namespace
 }  // namespace ior::testing
+
+namespace ior::testing {
+namespace {
+
+TEST(ParquetE2E, UncreatableFileIsOneClearErrorBeforeTracing) {
+  IOR_REQUIRE_ROOT();
+  Subprocess ior({IOR_BINARY, "-duration", "5", "-parquet", "-parquet-file", "/nonexistent-ior-dir/x.parquet"});
+  EXPECT_EQ(ior.wait(std::chrono::seconds(30)), 1);
+  EXPECT_NE(ior.err().find("ior: parquet: cannot create /nonexistent-ior-dir/x.parquet: No such file"),
+            std::string::npos)
+      << ior.err();
+  EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << "must fail before tracing";
+}
+
+}  // namespace
+}  // namespace ior::testing
