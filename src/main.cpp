@@ -1,14 +1,19 @@
 // ior: traces every file-I/O syscall with eBPF; see README.md.
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "cli/app.hpp"
+#include "cli/flamegraph_command.hpp"
 #include "cli/options.hpp"
 #include "cli/version.hpp"
 
 int main(int argc, char** argv) {
   try {
+    if (argc > 1 && std::string_view(argv[1]) == "flamegraph") {
+      return ior::cli::run_flamegraph_command(argc, argv);
+    }
     auto options = ior::cli::parse_options(argc, argv);
     if (options.help) {
       std::fputs(ior::cli::usage_text().c_str(), stdout);

@@ -30,6 +30,12 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_uint("parquet-zstd-level", &o.parquet_zstd_level, "zstd level 1..22; default 3", 1, 22);
   p.add_string("parquet-rotate", &o.parquet_rotate,
                "start a new file every N rows (\"1000000\") or every duration (\"60s\", \"5m\")");
+  p.add_bool("flamegraph", &o.flamegraph, "write NAME.collapsed and NAME.svg (NAME: -name or the host)");
+  p.add_string("fields", &o.fields, "flame graph frames, in order: any of path, comm, tracepoint, pid, "
+               "tid, flags; default pid,path,tracepoint");
+  p.add_string("count", &o.count, "flame graph value: count (default), duration, durationToPrev, bytes");
+  p.add_uint("flamegraph-max-stacks", &o.flamegraph_max_stacks,
+             "distinct stacks kept; later new ones go to [other]; default 100000", 1, 100'000'000);
   p.add_bool("version", &o.version, "print the version and exit");
   p.add_bool("help", &o.help, "print this help and exit");
   p.add_bool("h", &o.help, "same as -help");

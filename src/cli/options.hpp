@@ -32,6 +32,12 @@ struct Options {
   std::uint64_t parquet_zstd_level = 3;
   std::string parquet_rotate;          ///< "N" rows or a duration ("60s", "5m")
 
+  // -flamegraph
+  bool flamegraph = false;
+  std::string fields = "pid,path,tracepoint";
+  std::string count = "count";
+  std::uint64_t flamegraph_max_stacks = 100'000;
+
   bool version = false;
   bool help = false;
   std::vector<std::string> argv;       ///< the command line as given, for metadata

@@ -6,6 +6,8 @@
 #include "cli/flag_parser.hpp"
 #include "cli/version.hpp"
 #include "base/error.hpp"
+#include "cli/syscall_colors.hpp"
+#include "flamegraph/flamegraph_sink.hpp"
 #include "parquet/parquet_sink.hpp"
 #include "sink/console_sink.hpp"
 
@@ -63,13 +65,32 @@ ParquetRotation parse_parquet_rotate(const std::string& text) {
   return r;
 }
 
+std::unique_ptr<sink::Sink> make_flamegraph_sink(const Options& o, const RunIdentity& id) {
+  flamegraph::FlamegraphSinkOptions f;
+  f.name = o.name.empty() ? id.hostname : o.name;
+  f.fields = flamegraph::parse_fields(o.fields);
+  f.value = flamegraph::parse_value_kind(o.count);
+  f.max_stacks = o.flamegraph_max_stacks;
+  std::string frames;
+  for (auto field : f.fields) frames += (frames.empty() ? "" : ";") + std::string(flamegraph::field_name(field));
+  f.svg.title = "ior: file I/O by " + frames;
+  f.svg.subtitle = "host " + id.hostname + "  |  frames " + frames + "  |  value " +
+                   std::string(flamegraph::value_kind_name(f.value));
+  f.svg.value_unit = value_unit(f.value);
+  f.svg.color = syscall_class_color;
+  return std::make_unique<flamegraph::FlamegraphSink>(std::move(f));
+}
+
 void validate_sink_flags(const Options& o) {
+  flamegraph::parse_fields(o.fields);
+  flamegraph::parse_value_kind(o.count);
   parquet::parse_compression(o.parquet_compression);
   if (!o.parquet_rotate.empty()) parse_parquet_rotate(o.parquet_rotate);
 }
 
 void add_sinks(const Options& o, const RunIdentity& identity, sink::FanOut& sinks) {
   if (o.parquet) sinks.add(make_parquet_sink(o, identity));
+  if (o.flamegraph) sinks.add(make_flamegraph_sink(o, identity));
   if (sinks.empty() || o.console) {
     sinks.add(std::make_unique<sink::ConsoleSink>(STDOUT_FILENO));
   }
