@@ -1,0 +1,104 @@
+// The SVG is well-formed XML (checked by xmllint, an independent parser) and
+// frame widths are proportional: children add up to their parent.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "flamegraph/flame_tree.hpp"
+#include "flamegraph/flamegraph_sink.hpp"
+#include "flamegraph/svg_renderer.hpp"
+#include "subprocess.hpp"
+
+namespace ior::flamegraph {
+namespace {
+
+struct Frame {
+  std::string name;
+  double x, w;
+  int depth;
+};
+
+std::vector<Frame> frames_of(const std::string& svg) {
+  std::vector<Frame> out;
+  std::regex re("<g class=\"f\" data-n=\"([^\"]*)\" data-x=\"([0-9.]+)\" data-w=\"([0-9.]+)\" data-d=\"([0-9]+)\"");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), re); it != std::sregex_iterator(); ++it) {
+    out.push_back({(*it)[1], std::stod((*it)[2]), std::stod((*it)[3]), std::stoi((*it)[4])});
+  }
+  return out;
+}
+
+std::string render(const std::string& folded) {
+  SvgOptions o;
+  o.title = "t <&> \"q\"";
+  return render_svg(*build_tree(parse_folded(folded)), o);
+}
+
+TEST(SvgTest, WidthsAddUpToTheTotal) {
+  auto svg = render("a;b;c 5\na;b;d 3\na;e 2\nz 10\n");
+  auto frames = frames_of(svg);
+  ASSERT_EQ(frames.size(), 7u);  // all, a, b, c, d, e, z
+  std::map<std::string, Frame> by;
+  for (const auto& f : frames) by[f.name] = f;
+  const double full = 1200 - 20;
+  EXPECT_NEAR(by["all"].w, full, 1e-3);
+  EXPECT_NEAR(by["a"].w + by["z"].w, by["all"].w, 1e-3);
+  EXPECT_NEAR(by["a"].w, full * 10 / 20, 1e-3);
+  EXPECT_NEAR(by["b"].w + by["e"].w, by["a"].w, 1e-3);
+  EXPECT_NEAR(by["c"].w + by["d"].w, by["b"].w, 1e-3);
+  EXPECT_NEAR(by["d"].x, by["c"].x + by["c"].w, 1e-3);  // siblings side by side
+  EXPECT_EQ(by["c"].depth, 3);
+  EXPECT_NE(svg.find("<title>c (5 samples, 25.00%)</title>"), std::string::npos);
+}
+
+TEST(SvgTest, IsWellFormedXmlEvenWithHostileNames) {
+  const char* xmllint = "/usr/bin/xmllint";
+  if (access(xmllint, X_OK) != 0) {
+    if (testing::in_ci()) FAIL() << "xmllint missing (libxml2-utils; scripts/setup.sh --test)";
+    GTEST_SKIP() << "xmllint missing";
+  }
+  std::string folded = "p<1>;/tmp/a&b\"c'd;read 3\n/x/\x01\xff\xfe;write 2\n]]>;<!--;--> 1\n";
+  std::string path = "/tmp/ior_svg_test_" + std::to_string(getpid()) + ".svg";
+  std::ofstream(path) << render(folded);
+  EXPECT_NO_THROW(testing::run_and_capture({xmllint, "--noout", path}));
+  std::remove(path.c_str());
+}
+
+TEST(SvgTest, SinkWritesCollapsedAndSvg) {
+  std::string base = "/tmp/ior_fg_sink_" + std::to_string(getpid());
+  FlamegraphSinkOptions o;
+  o.name = base;
+  o.fields = parse_fields("tracepoint");
+  FlamegraphSink sink(o);
+  schema::EventRow r;
+  r.syscall_name = "read";
+  sink.consume(r);
+  sink.consume(r);
+  sink.close();
+  std::ifstream collapsed(base + ".collapsed");
+  std::string line;
+  std::getline(collapsed, line);
+  EXPECT_EQ(line, "read 2");
+  std::ifstream svg(base + ".svg");
+  std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(frames_of(text).size(), 2u);
+  EXPECT_EQ(sink.report().rows_written, 2u);
+  std::remove((base + ".collapsed").c_str());
+  std::remove((base + ".svg").c_str());
+}
+
+TEST(SvgTest, SinkReportsAnUnwritableName) {
+  FlamegraphSinkOptions o;
+  o.name = "/nonexistent-dir/x";
+  o.fields = parse_fields("pid");
+  FlamegraphSink sink(o);
+  sink.consume(schema::EventRow{});
+  sink.close();
+  EXPECT_TRUE(sink.report().failed);
+  EXPECT_EQ(sink.report().rows_lost, 1u);
+}
+
+}  // namespace
+}  // namespace ior::flamegraph
