@@ -47,7 +47,7 @@ TEST(TraceE2E, ScenarioRowsAreExactlyWhatTheWorkloadDid) {
                           {WORKLOAD_BINARY, "scenario", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 22u);
+  ASSERT_EQ(manifest.size(), 25u);
   expect_rows_match_manifest(run.rows, manifest);
 
   // Two threads of one process and a forked child, each with its own pid.tid.
@@ -98,7 +98,7 @@ TEST(TraceE2E, PidFilterKeepsOnlyThatProcessInTheKernel) {
   for (const auto& m : manifest) {
     if (m.pid == static_cast<std::uint32_t>(target.pid())) own.push_back(m);
   }
-  EXPECT_EQ(own.size(), 19u);
+  EXPECT_EQ(own.size(), 22u);
   expect_rows_match_manifest(rows, own);
 }
 

@@ -12,12 +12,12 @@ namespace ior::testing {
 bool readers_available(std::string* why) {
   std::string modules = std::string(IOR_READERS_DIR) + "/node_modules";
   if (access("/usr/bin/node", X_OK) != 0 && access("/usr/local/bin/node", X_OK) != 0) {
-    *why = "node is not installed (scripts/setup.sh --test installs it)";
+    if (why) *why = "node is not installed (scripts/setup.sh --test installs it)";
     return false;
   }
   if (access((modules + "/chdb").c_str(), R_OK) != 0 ||
       access((modules + "/@duckdb/node-api").c_str(), R_OK) != 0) {
-    *why = modules + " lacks chdb or @duckdb/node-api (scripts/setup.sh --test installs them)";
+    if (why) *why = modules + " lacks chdb or @duckdb/node-api (scripts/setup.sh --test installs them)";
     return false;
   }
   return true;

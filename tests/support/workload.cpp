@@ -77,10 +77,10 @@ int run_scenario(const std::string& dir) {
   const std::string linked = dir + "/linked.bin";
   const std::string sub = dir + "/sub";
   const std::string thread_file = dir + "/thread.txt";
-  {  // prepared without tracing interest (a later test may filter it out)
-    int fd = ::open(thread_file.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
-    if (fd < 0 || ::write(fd, "thread-data", 11) != 11) die("prepare thread.txt");
-    ::close(fd);
+  {  // the file the second thread reads
+    long fd = sys_openat(thread_file, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    record("write", check(syscall(SYS_write, fd, "thread-data", 11), "write"), thread_file);
+    sys_close(fd, thread_file);
   }
 
   long fd = sys_openat(data, O_CREAT | O_RDWR | O_TRUNC, 0644);

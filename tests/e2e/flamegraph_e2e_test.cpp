@@ -1,0 +1,69 @@
+// -flamegraph end to end: the folded output of a traced workload holds exactly
+// the expected frames and counts, and its SVG works in a real browser.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "reader_runner.hpp"
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(FlamegraphE2E, CollapsedStacksOfAKnownWorkloadAndTheSvgInChromium) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  std::string name = dir.path() + "/fg";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-path", dir.path(),
+                           "-flamegraph", "-name", name, "-fields", "path,tracepoint", "-count", "count"},
+                          {WORKLOAD_BINARY, "scenario", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+
+  // Expected: the manifest aggregated by (file, syscall); renames and links
+  // are drawn under their old name.
+  std::map<std::string, std::uint64_t> want;
+  for (const auto& m : parse_manifest(run.workload_out)) {
+    std::string file = m.file.substr(0, m.file.find(" -> "));
+    ++want[file + ";" + m.name];
+  }
+  std::string expected;
+  for (const auto& [stack, n] : want) expected += stack + " " + std::to_string(n) + "\n";
+  EXPECT_EQ(read_all(name + ".collapsed"), expected);
+
+  // The SVG in headless Chromium: no JavaScript error, a painted screenshot,
+  // zoom into the data file's frame, reset, search for the read frames.
+  if (access("/usr/bin/chromium", X_OK) != 0 || !readers_available(nullptr)) {
+    if (in_ci()) FAIL() << "chromium or tests/readers/node_modules missing (scripts/setup.sh --test)";
+    GTEST_SKIP() << "chromium or the npm test modules missing";
+  }
+  std::string frame = dir.path() + "/data.bin";
+  auto out = run_and_capture({"/usr/bin/node", std::string(IOR_READERS_DIR) + "/check_flamegraph.mjs",
+                              name + ".svg", frame, "^read$", name + ".png"},
+                             std::chrono::seconds(120));
+  EXPECT_NE(out.find("\"errors\":[]"), std::string::npos) << out;
+  EXPECT_GT(std::stoul(json_field(out, "screenshot_bytes")), 5000u) << out;
+  EXPECT_GE(std::stoul(json_field(out, "fills")), 3u) << out;
+  EXPECT_EQ(json_field(out, "zoomed_width"), "1180") << out;
+  EXPECT_EQ(json_field(out, "unzoom_opacity"), "1") << out;
+  EXPECT_GT(std::stoul(json_field(out, "hidden_after_zoom")), 0u) << out;
+  EXPECT_NE(json_field(out, "width_after_reset"), "1180") << out;
+  // read frames: data.bin read + thread.txt read = 2 of all rows.
+  double pct = 100.0 * 2 / static_cast<double>(parse_manifest(run.workload_out).size());
+  char want_matched[64];
+  std::snprintf(want_matched, sizeof want_matched, "Matched: %.1f%%", pct);
+  EXPECT_EQ(json_field(out, "matched"), want_matched) << out;
+  EXPECT_EQ(json_field(out, "matched_after_escape"), " ") << out;
+}
+
+}  // namespace
+}  // namespace ior::testing
