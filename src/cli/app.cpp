@@ -18,6 +18,7 @@
 #include "event/pipeline.hpp"
 #include "event/syscall_selector.hpp"
 #include "sink/fan_out.hpp"
+#include "sink/top_stats.hpp"
 #include "trace/ring_reader.hpp"
 #include "trace/tracer.hpp"
 
@@ -79,6 +80,12 @@ int run_trace(const Options& o) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
   }
   add_sinks(o, identity, sinks);
+  sink::TopStats* top = nullptr;
+  if (!o.quiet) {
+    auto stats = std::make_unique<sink::TopStats>();
+    top = stats.get();
+    sinks.add(std::move(stats));
+  }
 
   trace::RingReader reader(tracer, records, [&] {
     pipeline.sweep(event::monotonic_now_ns());
@@ -121,6 +128,7 @@ int run_trace(const Options& o) {
   if (!o.quiet) {
     if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
     std::fputs(format_summary(in).c_str(), stderr);
+    if (top) std::fputs(format_top_tables(*top).c_str(), stderr);
   }
   bool failed = false;
   for (const auto& r : in.sinks) {

@@ -87,11 +87,86 @@ std::string format_summary(const SummaryInput& in) {
   line(out, "fd names", "from /proc " + num(s.fd_from_proc.get()) + ", unknown " +
                             num(s.fd_unknown.get()));
   for (const auto& r : in.sinks) {
+    if (r.name == "summary") continue;  // the tables below
     line(out, "sink " + r.name,
          num(r.rows_written) + " rows written, " + num(r.rows_lost) + " lost" +
              (r.failed ? "  FAILED" : ""));
     for (const auto& l : r.lines) line(out, "", l);
   }
+  return out;
+}
+
+}  // namespace ior::cli
+
+namespace ior::cli {
+namespace {
+
+std::string ms(std::uint64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ns) / 1e6);
+  return buf;
+}
+
+std::string us(std::uint64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(ns) / 1e3);
+  return buf;
+}
+
+// One aligned table: first column left-aligned, the others right-aligned.
+std::string table(const std::string& title, const std::vector<std::string>& header,
+                  const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+  for (const auto& r : rows) {
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], std::min<std::size_t>(r[c].size(), 60));
+  }
+  auto emit = [&](const std::vector<std::string>& r) {
+    std::string l = "  ";
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      std::string cell = r[c].size() > 60 ? "..." + r[c].substr(r[c].size() - 57) : r[c];
+      std::string pad(width[c] - cell.size(), ' ');
+      l += c == 0 ? cell + pad : "  " + pad + cell;
+    }
+    while (!l.empty() && l.back() == ' ') l.pop_back();
+    return l + "\n";
+  };
+  std::string out = title + "\n" + emit(header);
+  for (const auto& r : rows) out += emit(r);
+  return out;
+}
+
+}  // namespace
+
+std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n) {
+  auto sys = stats.syscalls();
+  if (sys.empty()) return "";
+  std::string out;
+  auto syscall_rows = [&](std::vector<sink::SyscallTally> v) {
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < v.size() && i < top_n; ++i) {
+      const auto& t = v[i];
+      rows.push_back({t.name, std::to_string(t.calls), ms(t.total_ns), us(t.p50_ns), us(t.p90_ns), us(t.p99_ns)});
+    }
+    return rows;
+  };
+  const std::vector<std::string> sys_header = {"syscall", "calls", "total ms", "p50 us", "p90 us", "p99 us"};
+  out += table("top syscalls by count:", sys_header, syscall_rows(sys));
+  std::sort(sys.begin(), sys.end(), [](const auto& a, const auto& b) { return a.total_ns > b.total_ns; });
+  out += table("top syscalls by total time:", sys_header, syscall_rows(sys));
+  std::vector<std::vector<std::string>> rows;
+  auto files = stats.files();
+  for (std::size_t i = 0; i < files.size() && i < top_n; ++i) {
+    rows.push_back({files[i].name, std::to_string(files[i].calls), ms(files[i].total_ns)});
+  }
+  if (!rows.empty()) out += table("top files by total time:", {"file", "calls", "total ms"}, rows);
+  rows.clear();
+  auto procs = stats.processes();
+  for (std::size_t i = 0; i < procs.size() && i < top_n; ++i) {
+    rows.push_back({procs[i].pid == 0 ? "[other]" : procs[i].name, std::to_string(procs[i].pid),
+                    std::to_string(procs[i].calls), ms(procs[i].total_ns)});
+  }
+  out += table("top processes by total time:", {"comm", "pid", "calls", "total ms"}, rows);
   return out;
 }
 

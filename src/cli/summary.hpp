@@ -9,6 +9,7 @@
 #include "cli/run_identity.hpp"
 #include "event/pipeline_stats.hpp"
 #include "sink/sink.hpp"
+#include "sink/top_stats.hpp"
 
 namespace ior::cli {
 
@@ -22,5 +23,9 @@ struct SummaryInput {
 };
 
 std::string format_summary(const SummaryInput& in);
+
+/// The "top" tables: syscalls by count and by total time (with p50/p90/p99),
+/// files and processes by total time; top_n rows each, aligned.
+std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n = 10);
 
 }  // namespace ior::cli

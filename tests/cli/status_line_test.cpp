@@ -27,3 +27,34 @@ TEST(StatusLineTest, HumanCounts) {
 
 }  // namespace
 }  // namespace ior::cli
+
+#include "cli/summary.hpp"
+
+namespace ior::cli {
+namespace {
+
+TEST(TopTablesTest, AlignedColumnsWithHeaders) {
+  sink::TopStats s;
+  schema::EventRow r;
+  r.trace_id = 1;
+  r.syscall_name = "read";
+  r.pid = 42;
+  r.comm = "db";
+  r.filename = "/data/x";
+  r.duration_ns = 2000;
+  s.consume(r);
+  r.trace_id = 2;
+  r.syscall_name = "pwritev2";
+  r.duration_ns = 10000;
+  s.consume(r);
+  auto text = format_top_tables(s);
+  EXPECT_NE(text.find("top syscalls by count:\n  syscall   calls  total ms  p50 us  p90 us  p99 us\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("  pwritev2      1     0.010"), std::string::npos) << text;
+  EXPECT_NE(text.find("top files by total time:\n  file     calls  total ms\n  /data/x      2     0.012\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("  comm  pid  calls  total ms\n  db     42      2     0.012\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace ior::cli
