@@ -52,10 +52,13 @@ void append_csv(std::string& out, std::string_view s) {
 
 void append_file_field(std::string& out, const schema::EventRow& row) {
   if (!row.oldname.empty() || !row.newname.empty()) {
-    std::string both;
-    both.reserve(row.oldname.size() + row.newname.size() + 4);
-    both.append(row.oldname).append(" -> ").append(row.newname);
-    append_csv(out, both);
+    if (!needs_quoting(row.oldname) && !needs_quoting(row.newname)) {
+      out.append(row.oldname).append(" -> ").append(row.newname);  // the common case: no copy
+    } else {
+      std::string both;
+      both.append(row.oldname).append(" -> ").append(row.newname);
+      append_csv(out, both);
+    }
   } else if (!row.filename.empty()) {
     append_csv(out, row.filename);
   } else {
