@@ -54,6 +54,17 @@ static __always_inline const struct ior_syscall_spec *spec__lookup(long nr)
 	return spec;
 }
 
+static __always_inline void header__fill(struct ior_event_header *h, __u16 kind, __u16 syscall,
+					__u32 pid, __u32 tid)
+{
+	h->kind = kind;
+	h->syscall = syscall;
+	h->pid = pid;
+	h->tid = tid;
+	h->reserved = 0;
+	h->time_ns = bpf_ktime_get_ns();
+}
+
 /* Syscall argument i (0..4: syscalls.def uses no higher index) from the
  * user registers; other i give 0. */
 static __always_inline __u64 regs__arg(struct pt_regs *regs, int i)
@@ -83,12 +94,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	if (!s)
 		return 0;
 	e = (struct ior_enter_event *)s->buf;
-	e->hdr.kind = IOR_EVENT_ENTER;
-	e->hdr.syscall = spec->id;
-	e->hdr.pid = pid;
-	e->hdr.tid = tid;
-	e->hdr.reserved = 0;
-	e->hdr.time_ns = bpf_ktime_get_ns();
+	header__fill(&e->hdr, IOR_EVENT_ENTER, spec->id, pid, tid);
 	e->args[0] = regs__arg(regs, spec->n[0]);
 	e->args[1] = regs__arg(regs, spec->n[1]);
 	e->args[2] = regs__arg(regs, spec->n[2]);
@@ -138,12 +144,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		counter__add(IOR_CNT_DROP_EXIT);
 		return 0;
 	}
-	e->hdr.kind = IOR_EVENT_EXIT;
-	e->hdr.syscall = spec->id;
-	e->hdr.pid = pid;
-	e->hdr.tid = tid;
-	e->hdr.reserved = 0;
-	e->hdr.time_ns = bpf_ktime_get_ns();
+	header__fill(&e->hdr, IOR_EVENT_EXIT, spec->id, pid, tid);
 	e->ret = ret;
 	bpf_ringbuf_submit(e, event__wakeup_flags());
 	return 0;
@@ -154,10 +155,7 @@ static __always_inline void task__emit(__u16 kind, __u32 pid, __u32 tid, __u32 p
 {
 	struct ior_task_event e = {};
 
-	e.hdr.kind = kind;
-	e.hdr.pid = pid;
-	e.hdr.tid = tid;
-	e.hdr.time_ns = bpf_ktime_get_ns();
+	header__fill(&e.hdr, kind, 0, pid, tid);
 	e.parent_pid = parent_pid;
 	e.flags = flags;
 	BPF_CORE_READ_STR_INTO(&e.comm, task, comm);
