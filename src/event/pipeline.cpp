@@ -29,6 +29,8 @@ struct Pipeline::Impl {
   void on_exit();
   void on_task();
   void emit(ThreadState& t);
+  void forget_thread(std::uint32_t tid);
+  void reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid);
 
   PipelineOptions options;
   RowConsumer& consumer;
@@ -47,6 +49,13 @@ void Pipeline::Impl::on_enter() {
   stats.enters.add();
   stats.per_syscall[h.syscall][0].add();
   ThreadState& t = threads[h.tid];
+  if (t.pid != h.pid && t.pid != 0) {
+    // The tid was recycled by another process (its thread-exit record was
+    // lost): nothing of the old thread may pair with or time the new one.
+    if (t.pending_valid) stats.enter_thread_gone.add();
+    t.pending_valid = false;
+    t.last_exit_ns = 0;
+  }
   t.pid = h.pid;
   t.last_seen_ns = h.time_ns;
   if (t.pending_valid) stats.enter_replaced.add();
@@ -69,7 +78,10 @@ void Pipeline::Impl::on_exit() {
   auto it = threads.find(h.tid);
   if (it == threads.end() || !it->second.pending_valid) {
     stats.exit_without_enter.add();
-    if (it != threads.end()) it->second.last_exit_ns = h.time_ns;
+    if (it != threads.end()) {
+      it->second.last_exit_ns = h.time_ns;
+      it->second.last_seen_ns = h.time_ns;
+    }
     return;
   }
   ThreadState& t = it->second;
@@ -98,23 +110,48 @@ void Pipeline::Impl::emit(ThreadState& t) {
   apply_fd_effects(h.pid, t.pending, rec.exit.ret, fds);
 }
 
+void Pipeline::Impl::forget_thread(std::uint32_t tid) {
+  auto it = threads.find(tid);
+  if (it == threads.end()) return;
+  if (it->second.pending_valid) stats.enter_thread_gone.add();
+  threads.erase(it);
+}
+
+void Pipeline::Impl::reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid) {
+  for (auto it = threads.begin(); it != threads.end();) {
+    if (it->second.pid != pid) {
+      ++it;
+      continue;
+    }
+    // execve is not traced, so a pending enter here belongs to a thread that
+    // de_thread killed (also when the exec'ing thread took over the leader's tid).
+    if (it->second.pending_valid) stats.enter_thread_gone.add();
+    if (it->first != keep_tid) {
+      it = threads.erase(it);
+    } else {
+      it->second.pending_valid = false;
+      ++it;
+    }
+  }
+}
+
 void Pipeline::Impl::on_task() {
   const auto& h = rec.hdr;
   stats.task_events.add();
   switch (h.kind) {
     case IOR_EVENT_FORK:
+      // The child's tid is new: a stale state under a recycled tid must go.
+      forget_thread(h.tid);
       fds.fork(rec.task.parent_pid, h.pid);
       break;
-    case IOR_EVENT_TASK_EXIT: {
-      auto it = threads.find(h.tid);
-      if (it != threads.end()) {
-        if (it->second.pending_valid) stats.enter_thread_gone.add();
-        threads.erase(it);
-      }
+    case IOR_EVENT_TASK_EXIT:
+      forget_thread(h.tid);
       if (rec.task.flags & IOR_TASK_GROUP_DEAD) fds.drop_process(h.pid);
       break;
-    }
     case IOR_EVENT_EXEC:
+      // execve kills every other thread of the process (de_thread) and
+      // closes the O_CLOEXEC fds; the exec'ing thread continues as h.tid.
+      reset_threads_after_exec(h.pid, h.tid);
       fds.exec(h.pid);
       break;
     default:

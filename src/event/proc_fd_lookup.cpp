@@ -1,12 +1,38 @@
 #include "event/proc_fd_lookup.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
+#include <charconv>
+#include <string_view>
 
 namespace ior::event {
+namespace {
+
+// The "flags:" line of /proc/PID/fdinfo/N: the file's O_* flags in octal.
+// Anything unreadable or malformed gives 0 (flags unknown), never an error.
+std::int32_t fdinfo_flags(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  if (n <= 0) return 0;
+  std::string_view text(buf, static_cast<std::size_t>(n));
+  constexpr std::string_view kKey = "flags:";
+  std::size_t at = text.find(kKey);
+  if (at == std::string_view::npos) return 0;
+  text.remove_prefix(at + kKey.size());
+  while (!text.empty() && (text.front() == '\t' || text.front() == ' ')) text.remove_prefix(1);
+  std::uint32_t flags = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), flags, 8);
+  return ec == std::errc() ? static_cast<std::int32_t>(flags) : 0;
+}
+
+}  // namespace
 
 std::optional<ProcFd> ProcFdLookup::lookup(std::uint32_t pid, std::int32_t fd) const {
+  if (fd < 0) return std::nullopt;
   std::string base = root_ + "/" + std::to_string(pid);
   std::string n = std::to_string(fd);
   char target[4096];
@@ -14,16 +40,7 @@ std::optional<ProcFd> ProcFdLookup::lookup(std::uint32_t pid, std::int32_t fd) c
   if (len <= 0) return std::nullopt;
   ProcFd out;
   out.name.assign(target, static_cast<std::size_t>(len));
-  std::ifstream info(base + "/fdinfo/" + n);
-  std::string key;
-  while (info >> key) {
-    if (key == "flags:") {
-      std::string octal;
-      info >> octal;
-      out.flags = static_cast<std::int32_t>(std::stoul(octal, nullptr, 8));
-      break;
-    }
-  }
+  out.flags = fdinfo_flags(base + "/fdinfo/" + n);
   return out;
 }
 

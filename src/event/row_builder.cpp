@@ -22,9 +22,15 @@ bool is_bytes_syscall(std::uint16_t id) {
 
 bool is_fcntl_dup(std::uint64_t cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC; }
 
+// Syscalls return -errno for errors, and errno never exceeds 4095 (MAX_ERRNO):
+// an mmap address with the top bit set is a valid result, not an error.
+constexpr std::int64_t kMaxErrno = 4095;
+
 RetType ret_type(std::uint16_t id, std::uint8_t cls, std::uint64_t arg1, std::int64_t ret) {
-  if (ret < 0 && ret >= -4095) return RetType::kError;
-  if (id == IOR_SC_mmap) return RetType::kAddress;
+  if (id == IOR_SC_mmap) {
+    return ret < 0 && ret >= -kMaxErrno ? RetType::kError : RetType::kAddress;
+  }
+  if (ret < 0) return RetType::kError;
   if (cls == IOR_CLASS_OPEN || cls == IOR_CLASS_DUP3 || id == IOR_SC_dup || id == IOR_SC_dup2 ||
       (id == IOR_SC_fcntl && is_fcntl_dup(arg1))) {
     return RetType::kFd;

@@ -58,5 +58,21 @@ int main(int argc, char** argv) {
   append(n, t::enter_record(cr));
   append(n, t::exit_record(IOR_SC_close_range, 1, 2, 8, 0));
   write(dir, "rename_close_range", n);
+
+  // Fds from the fake /proc (pid 10 has 0-2), fcntl, a mismatch and bad records.
+  std::vector<std::byte> m;
+  auto wr = t::spec(IOR_SC_write, 10, 11, 10);
+  wr.args = {1, 5, 0};
+  append(m, t::enter_record(wr));
+  append(m, t::exit_record(IOR_SC_write, 10, 11, 11, 5));
+  auto fc = t::spec(IOR_SC_fcntl, 10, 11, 12);
+  fc.args = {2, F_SETFL, O_NONBLOCK};
+  append(m, t::enter_record(fc));
+  append(m, t::exit_record(IOR_SC_fcntl, 10, 11, 13, 0));
+  append(m, t::exit_record(IOR_SC_read, 10, 12, 14, 1));
+  t::Record bad = t::exit_record(IOR_SC_read, 10, 11, 15, 0);
+  bad.resize(sizeof(ior_event_header) + 2);
+  append(m, bad);
+  write(dir, "proc_fds_and_errors", m);
   return 0;
 }
