@@ -38,6 +38,48 @@ TEST_F(PipelineTest, ExitShorterThanItsStructIsCountedShort) {
   EXPECT_EQ(stats().decode_short.get(), 1u);
 }
 
+TEST_F(PipelineTest, TaskRecordShorterThanItsStructIsCountedShort) {
+  for (std::uint16_t kind : {IOR_EVENT_FORK, IOR_EVENT_TASK_EXIT, IOR_EVENT_EXEC}) {
+    auto r = testing::task_record(kind, kPid, kTid, 5);
+    r.resize(sizeof(ior_task_event) - 1);
+    feed(r);
+  }
+  EXPECT_EQ(stats().decode_short.get(), 3u);
+  EXPECT_EQ(stats().task_events.get(), 0u);
+}
+
+TEST_F(PipelineTest, EmptyRecordIsCountedShort) {
+  feed(Record{});
+  EXPECT_EQ(stats().decode_short.get(), 1u);
+}
+
+TEST_F(PipelineTest, TrailingBytesAfterTheStringsAreIgnored) {
+  // The ring buffer rounds records up to 8 bytes; padding must not matter.
+  auto e = testing::spec(IOR_SC_unlink, kPid, kTid, 5);
+  e.str0 = "/a";
+  auto r = testing::enter_record(e);
+  r.resize(r.size() + 6, std::byte{0x55});
+  feed(r);
+  auto x = testing::exit_record(IOR_SC_unlink, kPid, kTid, 9, 0);
+  x.resize(x.size() + 3);
+  feed(x);
+  ASSERT_EQ(consumer_.rows.size(), 1u);
+  EXPECT_EQ(last().pathname, "/a");
+}
+
+TEST_F(PipelineTest, RecordsAreCountedPerSyscallAndKind) {
+  syscall(IOR_SC_read, 1, {3, 1, 0});
+  syscall(IOR_SC_read, 1, {3, 1, 0});
+  feed(testing::enter_record(testing::spec(IOR_SC_write, kPid, kTid, clock_)));
+  EXPECT_EQ(stats().per_syscall[IOR_SC_read][0].get(), 2u);
+  EXPECT_EQ(stats().per_syscall[IOR_SC_read][1].get(), 2u);
+  EXPECT_EQ(stats().per_syscall[IOR_SC_write][0].get(), 1u);
+  EXPECT_EQ(stats().per_syscall[IOR_SC_write][1].get(), 0u);
+  EXPECT_EQ(stats().enters.get(), 3u);
+  EXPECT_EQ(stats().exits.get(), 2u);
+  EXPECT_EQ(stats().records.get(), 5u);
+}
+
 TEST_F(PipelineTest, UnknownKindIsCountedAndSkipped) {
   auto r = testing::exit_record(IOR_SC_read, kPid, kTid, 5, 0);
   r[0] = std::byte{99};

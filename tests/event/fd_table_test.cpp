@@ -136,10 +136,25 @@ TEST_F(FdTableTest, ForkCopiesTheParentsTable) {
   EXPECT_EQ(read_fd(3, 200).filename, "/inherited");      // leaves the parent's
 }
 
+TEST_F(FdTableTest, ForkOfAnUnknownParentLeavesNoStaleTableForTheChild) {
+  open_file("/old-owner", 3, O_RDONLY, 400);
+  feed(testing::task_record(IOR_EVENT_TASK_EXIT, 400, 400, clock_));  // group-dead record lost
+  feed(testing::task_record(IOR_EVENT_FORK, 400, 400, clock_, 999));  // pid 400 reused
+  EXPECT_EQ(read_fd(3, 400).row.notice, schema::kNoticeFdUnknown);
+}
+
+TEST_F(FdTableTest, DupOfAnFdUnknownEverywhereIsUnknownToo) {
+  syscall(IOR_SC_dup, 5, {4, 0, 0});
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(5).row.notice, schema::kNoticeFdUnknown);
+}
+
 TEST_F(FdTableTest, ExecDropsCloseOnExecEntries) {
   open_file("/keep", 3, O_RDONLY);
   open_file("/drop", 4, O_RDONLY | O_CLOEXEC);
+  open_file("/other-process", 4, O_RDONLY | O_CLOEXEC, 300);
   feed(testing::task_record(IOR_EVENT_EXEC, kPid, kPid, clock_));
+  EXPECT_EQ(read_fd(4, 300).filename, "/other-process");
   EXPECT_EQ(read_fd(3).filename, "/keep");
   EXPECT_EQ(read_fd(4).row.notice, schema::kNoticeFdUnknown);
 }
@@ -175,6 +190,41 @@ TEST_F(ProcFallbackTest, FdOpenedBeforeTracingIsResolvedThroughProc) {
   EXPECT_EQ(r.row.flags, 02102001);  // O_WRONLY|O_APPEND|O_CLOEXEC|O_LARGEFILE, octal as in fdinfo
   EXPECT_EQ(r.row.notice, schema::kNoticeFdFromProc);
   EXPECT_EQ(stats().fd_from_proc.get(), 1u);
+}
+
+TEST_F(ProcFallbackTest, FdinfoFlagsAreOctal) {
+  std::filesystem::create_symlink("/srv/db", root_ / "100" / "fd" / "8");
+  std::ofstream(root_ / "100" / "fdinfo" / "8") << "pos:\t4096\nflags:\t0102002\nmnt_id:\t30\n";
+  const auto& r = read_fd(8);
+  EXPECT_EQ(r.filename, "/srv/db");
+  EXPECT_EQ(r.row.flags, 0102002);  // O_LARGEFILE|O_APPEND|O_RDWR
+  EXPECT_EQ(r.row.flags & O_ACCMODE, O_RDWR);
+  EXPECT_NE(r.row.flags & O_APPEND, 0);
+}
+
+TEST_F(ProcFallbackTest, MissingOrMalformedFdinfoStillGivesTheName) {
+  std::filesystem::create_symlink("/no/info", root_ / "100" / "fd" / "11");
+  EXPECT_EQ(read_fd(11).filename, "/no/info");
+  EXPECT_EQ(last().row.flags, 0);
+  std::filesystem::create_symlink("/bad/info", root_ / "100" / "fd" / "12");
+  std::ofstream(root_ / "100" / "fdinfo" / "12") << "flags:\tzz9\n";
+  EXPECT_EQ(read_fd(12).filename, "/bad/info");
+  EXPECT_EQ(last().row.flags, 0);
+  EXPECT_EQ(stats().internal_errors.get(), 0u);
+}
+
+TEST_F(ProcFallbackTest, AnFdOfAnotherProcessIsNotResolvedFromThisOne) {
+  EXPECT_EQ(read_fd(7, 300).row.notice, schema::kNoticeFdUnknown);  // only 100 has fd 7
+  EXPECT_EQ(stats().fd_unknown.get(), 1u);
+  EXPECT_EQ(read_fd(7).filename, "/var/log/old.log");
+}
+
+TEST_F(ProcFallbackTest, CloseOfAnFdFromProcNamesItThenForgetsIt) {
+  syscall(IOR_SC_close, 0, {7, 0, 0});
+  EXPECT_EQ(last().filename, "/var/log/old.log");
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdFromProc);
+  std::filesystem::remove(root_ / "100" / "fd" / "7");  // as the kernel would
+  EXPECT_EQ(read_fd(7).row.notice, schema::kNoticeFdUnknown);
 }
 
 TEST_F(ProcFallbackTest, ProcIsAskedOnceAndUnknownFdsAreCachedToo) {
