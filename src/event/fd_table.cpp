@@ -19,6 +19,7 @@ void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std
   e.flags = flags;
   e.from_proc = false;
   e.unknown = false;
+  e.probe_on_success = false;
 }
 
 const FdEntry* FdTable::find(std::uint32_t pid, std::int32_t fd) const {
@@ -28,25 +29,27 @@ const FdEntry* FdTable::find(std::uint32_t pid, std::int32_t fd) const {
   return f == p->second.end() ? nullptr : &f->second;
 }
 
-const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd) {
+const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, bool fd_valid) {
   if (fd < 0) return nullptr;
   Fds& fds = procs_[pid];
   auto it = fds.find(fd);
-  if (it != fds.end()) return &it->second;
-  FdEntry& e = fds[fd];
+  if (it != fds.end() && !(it->second.probe_on_success && fd_valid)) return &it->second;
+  FdEntry& e = it != fds.end() ? it->second : fds[fd];
   if (auto found = proc_.lookup(pid, fd)) {
     e.name = std::move(found->name);
     e.flags = found->flags;
     e.from_proc = true;
+    e.unknown = false;
   } else {
     e.unknown = true;
   }
+  e.probe_on_success = e.unknown && !fd_valid;
   return &e;
 }
 
 void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec) {
   if (oldfd == newfd) return;
-  const FdEntry* src = resolve(pid, oldfd);
+  const FdEntry* src = resolve(pid, oldfd, true);
   if (src == nullptr) return;
   FdEntry copy = *src;
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);

@@ -18,6 +18,10 @@ struct FdEntry {
   std::int32_t flags = 0;
   bool from_proc = false;  ///< learned through /proc, not seen opened
   bool unknown = false;    ///< negative cache: /proc could not resolve it
+  /// unknown, learned from a failing syscall: a later successful one proves the
+  /// fd exists (made by an untraced syscall: socket, pipe, accept...), so /proc
+  /// is asked once more.
+  bool probe_on_success = false;
 };
 
 class FdTable {
@@ -26,7 +30,8 @@ class FdTable {
 
   void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags);
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
-  const FdEntry* resolve(std::uint32_t pid, std::int32_t fd);
+  /// fd_valid: the syscall using the fd succeeded, so the fd exists.
+  const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, bool fd_valid);
   /// newfd becomes a copy of oldfd (dup, dup2, dup3, fcntl F_DUPFD*).
   void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec);
   /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.

@@ -58,7 +58,9 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
   auto newfd = static_cast<std::int32_t>(ret);
   switch (e.syscall) {
     case IOR_SC_close:
-      if (ret != -EBADF) fds.close(pid, fd);  // Linux releases the fd even on other errors
+      // Linux releases the fd even when close fails (EINTR, EIO); with EBADF
+      // it was not open, so whatever the table held for it is stale as well.
+      fds.close(pid, fd);
       break;
     case IOR_SC_close_range:
       if (ret == 0) {
@@ -130,7 +132,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
     case IOR_CLASS_FCNTL:
     case IOR_CLASS_DUP3: {
       row.fd = static_cast<std::int32_t>(e.args[0]);
-      if (const FdEntry* f = fds.resolve(pid, row.fd)) {
+      if (const FdEntry* f = fds.resolve(pid, row.fd, ret >= 0)) {
         if (f->unknown) {
           row.notice |= schema::kNoticeFdUnknown;
         } else {

@@ -1,4 +1,5 @@
 // Every fd-table rule, driven through the pipeline with synthetic records.
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <unistd.h>
@@ -236,6 +237,42 @@ TEST_F(ProcFallbackTest, ProcIsAskedOnceAndUnknownFdsAreCachedToo) {
   EXPECT_EQ(read_fd(9).row.notice, schema::kNoticeFdUnknown);  // negative result cached
   open_file("/now-known", 9);
   EXPECT_EQ(read_fd(9).filename, "/now-known");  // an open replaces the negative entry
+}
+
+TEST_F(ProcFallbackTest, AnFdThatFailedIsAskedForAgainOnceASyscallOnItSucceeds) {
+  syscall(IOR_SC_read, -EBADF, {20, 1, 0});  // not open: negative entry
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdUnknown);
+  syscall(IOR_SC_read, -EBADF, {20, 1, 0});
+  // An untraced syscall (socket, pipe, accept...) now makes fd 20.
+  std::filesystem::create_symlink("pipe:[4242]", root_ / "100" / "fd" / "20");
+  EXPECT_EQ(read_fd(20).filename, "pipe:[4242]");
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdFromProc);
+}
+
+TEST_F(ProcFallbackTest, ASuccessfulSyscallAsksAgainOnlyOnce) {
+  syscall(IOR_SC_read, -EBADF, {21, 1, 0});
+  EXPECT_EQ(read_fd(21).row.notice, schema::kNoticeFdUnknown);  // asked again: still missing
+  std::filesystem::create_symlink("/late", root_ / "100" / "fd" / "21");
+  EXPECT_EQ(read_fd(21).row.notice, schema::kNoticeFdUnknown);  // not asked a third time
+}
+
+TEST_F(ProcFallbackTest, CloseWithEbadfForgetsTheFdSoALaterOneIsLookedUp) {
+  // A daemon closing every fd in a loop: most closes fail with EBADF.
+  syscall(IOR_SC_close, -EBADF, {22, 0, 0});
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdUnknown);
+  std::filesystem::create_symlink("socket:[77]", root_ / "100" / "fd" / "22");
+  syscall(IOR_SC_write, -EAGAIN, {22, 1, 0});  // even a failing call looks it up afresh
+  EXPECT_EQ(last().filename, "socket:[77]");
+}
+
+TEST_F(FdTableTest, CloseRemovesTheEntryWhateverItReturns) {
+  open_file("/data/a", 3);
+  syscall(IOR_SC_close, -EINTR, {3, 0, 0});  // Linux has released the fd anyway
+  EXPECT_EQ(last().filename, "/data/a");
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+  open_file("/data/b", 4);
+  syscall(IOR_SC_close, -EBADF, {4, 0, 0});  // the table was out of date
+  EXPECT_EQ(read_fd(4).row.notice, schema::kNoticeFdUnknown);
 }
 
 }  // namespace
