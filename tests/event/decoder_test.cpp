@@ -96,6 +96,37 @@ TEST_F(PipelineTest, SyscallIdOutOfRangeIsCountedAndSkipped) {
   EXPECT_EQ(stats().exits.get(), 0u);
 }
 
+TEST_F(PipelineTest, GarbageRecordsOfEveryKindAreCountedNeverCrash) {
+  std::uint64_t fed = 0;
+  for (std::uint16_t kind = 0; kind <= 6; ++kind) {
+    for (std::size_t size : {std::size_t{0}, std::size_t{1}, sizeof(ior_event_header),
+                             sizeof(ior_exit_event), sizeof(ior_task_event),
+                             sizeof(ior_enter_event), std::size_t{300}}) {
+      for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+        feed(testing::garbage_record(size, kind, seed));
+        ++fed;
+      }
+    }
+  }
+  const auto& s = stats();
+  EXPECT_EQ(s.records.get(), fed);
+  // Every record is accounted for exactly once: rejected, or decoded as its kind.
+  EXPECT_EQ(s.decode_short.get() + s.decode_unknown_kind.get() + s.decode_bad_syscall.get() +
+                s.enters.get() + s.exits.get() + s.task_events.get(),
+            fed);
+  EXPECT_EQ(s.internal_errors.get(), 0u);
+}
+
+TEST_F(PipelineTest, EveryPrefixOfAValidRecordIsShort) {
+  auto e = testing::spec(IOR_SC_renameat, kPid, kTid, 5);
+  e.str0 = "/from";
+  e.str1 = "/to";
+  auto full = testing::enter_record(e);
+  for (std::size_t n = 0; n < full.size(); ++n) feed(testing::truncated(full, n));
+  EXPECT_EQ(stats().decode_short.get(), full.size());
+  EXPECT_EQ(stats().enters.get(), 0u);
+}
+
 TEST_F(PipelineTest, UnalignedRecordsDecode) {
   auto e = testing::spec(IOR_SC_mkdir, kPid, kTid, 5);
   e.str0 = "/tmp/x";

@@ -2,6 +2,7 @@
 // Builds ring-buffer records byte for byte as the BPF programs do, so tests
 // and benchmarks can feed the event pipeline without a kernel.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -90,6 +91,43 @@ inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t t
   e.flags = flags;
   std::memcpy(e.comm, "task", 4);
   return bytes_of(e);
+}
+
+inline Record fork_record(std::uint32_t child_pid, std::uint32_t child_tid, std::uint64_t time_ns,
+                          std::uint32_t parent_pid) {
+  return task_record(IOR_EVENT_FORK, child_pid, child_tid, time_ns, parent_pid);
+}
+
+inline Record exec_record(std::uint32_t pid, std::uint32_t tid, std::uint64_t time_ns) {
+  return task_record(IOR_EVENT_EXEC, pid, tid, time_ns);
+}
+
+/// A thread ended; last_thread: the whole process is gone (IOR_TASK_GROUP_DEAD).
+inline Record task_exit_record(std::uint32_t pid, std::uint32_t tid, std::uint64_t time_ns,
+                               bool last_thread) {
+  return task_record(IOR_EVENT_TASK_EXIT, pid, tid, time_ns, 0,
+                     last_thread ? IOR_TASK_GROUP_DEAD : 0u);
+}
+
+/// The first `size` bytes of a record (a short record when size < its length).
+inline Record truncated(Record r, std::size_t size) {
+  r.resize(std::min(size, r.size()));
+  return r;
+}
+
+/// `size` pseudo-random bytes whose first two (the kind) are `kind`:
+/// a record the decoder has to reject or survive.
+inline Record garbage_record(std::size_t size, std::uint16_t kind, std::uint32_t seed = 1) {
+  Record r(size);
+  std::uint32_t x = seed * 2654435761u + 1;
+  for (auto& b : r) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    b = static_cast<std::byte>(x & 0xff);
+  }
+  if (size >= 2) std::memcpy(r.data(), &kind, sizeof kind);
+  return r;
 }
 
 }  // namespace ior::testing
