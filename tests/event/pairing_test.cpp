@@ -118,6 +118,25 @@ TEST_F(PipelineTest, SweepDropsStaleEntersOfThreadsThatAreGone) {
   std::filesystem::remove_all(root);
 }
 
+TEST_F(PipelineTest, SweepForgetsIdleThreadsThatAreGoneButKeepsLiveOnes) {
+  auto root = std::filesystem::temp_directory_path() / ("ior-proc-idle-" + std::to_string(getpid()));
+  std::filesystem::create_directories(root / "100" / "task" / "101");
+  PipelineOptions o;
+  o.proc_root = root.string();
+  o.stale_enter_ns = 1000;
+  make_pipeline(o);
+  syscall(IOR_SC_sync, 0, {}, {}, {}, 100, 101);  // enter 1'000'000, exit 1'000'010
+  syscall(IOR_SC_sync, 0, {}, {}, {}, 100, 102);  // thread 102: no /proc entry
+  pipeline_->sweep(clock_ + 5000);
+  EXPECT_EQ(stats().enter_thread_gone.get(), 0u);  // nothing was pending
+  clock_ += 10'000;
+  syscall(IOR_SC_sync, 0, {}, {}, {}, 100, 101);
+  EXPECT_EQ(last().row.duration_to_prev_ns, 10'190u);  // enter 1'010'200 - exit 1'000'010: history kept
+  syscall(IOR_SC_sync, 0, {}, {}, {}, 100, 102);
+  EXPECT_EQ(last().row.duration_to_prev_ns, 0u);  // state was dropped: a recycled tid starts fresh
+  std::filesystem::remove_all(root);
+}
+
 TEST_F(PipelineTest, CommIsTheEntersNameTrimmedAtNul) {
   auto e = testing::spec(IOR_SC_sync, kPid, kTid, 10);
   e.comm = "exactly16bytes!!";  // no NUL inside the 16 bytes
