@@ -18,10 +18,6 @@ std::int32_t checked_i32(std::size_t v, const char* what) {
   return static_cast<std::int32_t>(v);
 }
 
-bool uses_dictionary(schema::ColumnType t) {
-  return t == schema::ColumnType::kString || t == schema::ColumnType::kLowCardinalityString;
-}
-
 thrift::Codec codec_of(Compression c) {
   switch (c) {
     case Compression::kNone: return thrift::Codec::kUncompressed;
@@ -38,8 +34,7 @@ ColumnChunkWriter::ColumnChunkWriter(std::string name, schema::ColumnType type,
     : name_(std::move(name)),
       type_(type),
       physical_(physical_of(type)),
-      options_(options),
-      dict_(options.dictionary_limit_bytes) {}
+      options_(options) {}
 
 void ColumnChunkWriter::write_page(thrift::PageType type, thrift::Encoding enc,
                                    std::int32_t num_values, std::string_view body,
@@ -76,13 +71,13 @@ void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n,
   };
   switch (physical_) {
     case Physical::kInt32:
-      fixed_pages(reinterpret_cast<const char*>(data.i32.data()), 4);
+      fixed_pages(reinterpret_cast<const char*>(data.i32().data()), 4);
       return;
     case Physical::kInt64:
-      fixed_pages(reinterpret_cast<const char*>(data.i64.data()), 8);
+      fixed_pages(reinterpret_cast<const char*>(data.i64().data()), 8);
       return;
     case Physical::kFixedLenByteArray16:
-      fixed_pages(data.bytes.data(), 16);
+      fixed_pages(data.bytes().data(), 16);
       return;
     case Physical::kByteArray:
       break;
@@ -100,12 +95,13 @@ void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n,
   }
 }
 
-void ColumnChunkWriter::write_dictionary_pages(Compressor& c, std::string& out) {
+void ColumnChunkWriter::write_dictionary_pages(const encoding::Dictionary& dict, Compressor& c,
+                                               std::string& out) {
   write_page(thrift::PageType::kDictionaryPage, thrift::Encoding::kPlain,
-             checked_i32(dict_.size(), "dictionary"), dict_.plain_page(), c, out);
+             checked_i32(dict.size(), "dictionary"), dict.plain_page(), c, out);
   first_data_page_pos_ = out.size();
-  const auto& idx = dict_.indices();
-  int width = encoding::bit_width_for(dict_.size() == 0 ? 0 : dict_.size() - 1);
+  const auto& idx = dict.indices();
+  int width = encoding::bit_width_for(dict.size() == 0 ? 0 : dict.size() - 1);
   std::size_t per_page = std::max<std::size_t>(1024, options_.data_page_bytes * 8 /
                                                          static_cast<std::size_t>(width));
   for (std::size_t start = 0; start < idx.size(); start += per_page) {
@@ -131,16 +127,12 @@ thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t
   m.num_values = static_cast<std::int64_t>(n);
   chunk.file_offset = base_offset + static_cast<std::int64_t>(out.size());
 
-  bool dictionary = false;
-  if (uses_dictionary(type_)) {
-    dict_.reset();
-    dictionary = true;
-    for (std::size_t i = 0; i < n && dictionary; ++i) dictionary = dict_.add(data.string_at(i));
-    fell_back_ = !dictionary;
-  }
+  const bool dictionary = uses_dictionary(type_) && data.dictionary_encoded();
+  fell_back_ = uses_dictionary(type_) && !dictionary;
   if (dictionary) {
+    if (data.dictionary().indices().size() != n) throw FormatError("parquet: column " + name_ + ": row count mismatch");
     m.dictionary_page_offset = chunk.file_offset;
-    write_dictionary_pages(compressor, out);
+    write_dictionary_pages(data.dictionary(), compressor, out);
     m.data_page_offset = base_offset + static_cast<std::int64_t>(first_data_page_pos_);
     m.encodings = {thrift::Encoding::kPlain, thrift::Encoding::kRle,
                    thrift::Encoding::kRleDictionary};
@@ -151,7 +143,7 @@ thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t
   }
   m.total_uncompressed_size = uncompressed_total_;
   m.total_compressed_size = compressed_total_;
-  m.statistics = dictionary ? byte_array_statistics(dict_.values())
+  m.statistics = dictionary ? dictionary_statistics(data.dictionary())
                             : column_statistics(data, physical_, is_signed(type_), n);
   return chunk;
 }

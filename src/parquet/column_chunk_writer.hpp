@@ -8,7 +8,6 @@
 
 #include "parquet/column_data.hpp"
 #include "parquet/compression.hpp"
-#include "parquet/encoding/dictionary.hpp"
 #include "parquet/thrift/parquet_types.hpp"
 #include "parquet/writer_options.hpp"
 #include "schema/column_type.hpp"
@@ -24,20 +23,20 @@ class ColumnChunkWriter {
   thrift::ColumnChunk write(const ColumnData& data, std::size_t n, Compressor& compressor,
                             std::string& out, std::int64_t base_offset);
 
-  /// True when the last chunk fell back from dictionary to PLAIN.
+  /// True when the last chunk of a string column was written PLAIN because
+  /// its dictionary outgrew the limit.
   bool fell_back() const { return fell_back_; }
 
  private:
   void write_page(thrift::PageType type, thrift::Encoding enc, std::int32_t num_values,
                   std::string_view body, Compressor& compressor, std::string& out);
   void write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c, std::string& out);
-  void write_dictionary_pages(Compressor& c, std::string& out);
+  void write_dictionary_pages(const encoding::Dictionary& dict, Compressor& c, std::string& out);
 
   std::string name_;
   schema::ColumnType type_;
   Physical physical_;
   const WriterOptions& options_;
-  encoding::Dictionary dict_;
   std::string page_;        // reused: uncompressed page body
   std::string compressed_;  // reused: compressed page body
   std::int64_t uncompressed_total_ = 0;

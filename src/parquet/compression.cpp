@@ -7,13 +7,6 @@
 
 namespace ior::parquet {
 
-Compression parse_compression(const std::string& name) {
-  if (name == "zstd") return Compression::kZstd;
-  if (name == "snappy") return Compression::kSnappy;
-  if (name == "none" || name == "uncompressed") return Compression::kNone;
-  throw UsageError("flag -parquet-compression: unknown codec \"" + name + "\" (zstd, snappy, none)");
-}
-
 Compressor::Compressor(Compression c, int zstd_level) : kind_(c), level_(zstd_level) {
   if (kind_ == Compression::kZstd) {
     zstd_ = ZSTD_createCCtx();

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <type_traits>
 
 #include "base/error.hpp"
 #include "parquet/schema_mapping.hpp"
@@ -13,6 +15,20 @@ namespace ior::parquet {
 namespace {
 
 constexpr char kMagic[] = "PAR1";
+
+// Buffer bytes of a row without its strings' bytes (for row_group_max_bytes).
+constexpr std::size_t kFixedRowBytes = [] {
+  std::size_t n = 0;
+  for (const auto& c : schema::kColumnInfo) {
+    switch (physical_of(c.type)) {
+      case Physical::kInt32: n += 4; break;
+      case Physical::kInt64: n += 8; break;
+      case Physical::kByteArray: n += 4; break;  // an index or an end offset
+      case Physical::kFixedLenByteArray16: n += 16; break;
+    }
+  }
+  return n;
+}();
 
 std::vector<thrift::SchemaElement> file_schema() {
   std::vector<thrift::SchemaElement> s;
@@ -29,13 +45,22 @@ std::vector<thrift::SchemaElement> file_schema() {
 FileWriter::FileWriter(std::string path, WriterOptions options)
     : path_(std::move(path)),
       options_(std::move(options)),
-      columns_(schema::kColumnCount),
       compressor_(options_.compression, options_.zstd_level) {
-  for (const auto& c : schema::kColumnInfo) chunk_writers_.emplace_back(std::string(c.name), c.type, options_);
+  validate(options_);
+  columns_.reserve(schema::kColumnCount);
+  for (const auto& c : schema::kColumnInfo) {
+    columns_.emplace_back(uses_dictionary(c.type) ? options_.dictionary_limit_bytes : 0);
+    chunk_writers_.emplace_back(std::string(c.name), c.type, options_);
+  }
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw SystemError("parquet: cannot create " + path_, errno);
   buf_.assign(kMagic, 4);
-  write_all(buf_);
+  try {
+    write_all(buf_);
+  } catch (...) {
+    ::close(fd_);  // no destructor runs for a constructor that throws
+    throw;
+  }
   committed_offset_ = offset_;
 }
 
@@ -58,8 +83,16 @@ void FileWriter::write_all(const std::string& bytes) {
 
 void FileWriter::append(const schema::EventRow& row) {
   std::size_t i = 0;
-  schema::for_each_column([&](const auto& c) { columns_[i++].append(row.*c.member); });
-  if (++buffered_ >= options_.row_group_rows) flush_row_group();
+  std::size_t bytes = kFixedRowBytes;
+  schema::for_each_column([&](const auto& c) {
+    const auto& v = row.*c.member;
+    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) bytes += v.size();
+    columns_[i++].append(v);
+  });
+  buffered_bytes_ += bytes;
+  if (++buffered_ >= options_.row_group_rows || buffered_bytes_ >= options_.row_group_max_bytes) {
+    flush_row_group();
+  }
 }
 
 void FileWriter::flush_row_group() {
@@ -78,6 +111,7 @@ void FileWriter::flush_row_group() {
   committed_offset_ = offset_;
   committed_rows_ += buffered_;
   buffered_ = 0;
+  buffered_bytes_ = 0;
   for (auto& c : columns_) c.clear();
 }
 
@@ -92,6 +126,7 @@ void FileWriter::write_footer(const std::vector<std::pair<std::string, std::stri
   buf_.clear();
   thrift::CompactWriter w(buf_);
   thrift::write(w, m);
+  if (buf_.size() > static_cast<std::size_t>(INT32_MAX)) throw FormatError("parquet: footer exceeds 2 GiB");
   auto len = static_cast<std::uint32_t>(buf_.size());
   for (int b = 0; b < 4; ++b) buf_.push_back(static_cast<char>((len >> (8 * b)) & 0xff));
   buf_.append(kMagic, 4);
@@ -112,6 +147,7 @@ bool FileWriter::salvage() noexcept {
   if (fd_ < 0) return false;
   try {
     buffered_ = 0;
+    buffered_bytes_ = 0;
     for (auto& c : columns_) c.clear();
     if (::ftruncate(fd_, committed_offset_) != 0) return false;
     if (::lseek(fd_, committed_offset_, SEEK_SET) < 0) return false;

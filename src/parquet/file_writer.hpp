@@ -3,8 +3,10 @@
 //
 // Call order:
 //   FileWriter w(path, options);   // creates the file, writes "PAR1"
-//   w.append(row) ...              // buffers columns; every row_group_rows rows
-//                                  // a row group is encoded and written
+//   w.append(row) ...              // buffers columns (strings dictionary-encoded
+//                                  // on arrival); every row_group_rows rows, or
+//                                  // row_group_max_bytes, a row group is encoded
+//                                  // and written
 //   w.close(extra_metadata);       // last row group, footer, fsync
 // Column chunks are encoded position-independently into one buffer per row
 // group (their offsets are absolute, so the footer can only be written after
@@ -62,6 +64,7 @@ class FileWriter {
   std::int64_t offset_ = 0;            // bytes in the file
   std::int64_t committed_offset_ = 0;  // end of the last complete row group
   std::uint64_t buffered_ = 0;
+  std::size_t buffered_bytes_ = 0;     // estimate of columns_' size
   std::uint64_t committed_rows_ = 0;
   std::vector<ColumnData> columns_;
   std::vector<ColumnChunkWriter> chunk_writers_;

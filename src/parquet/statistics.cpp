@@ -22,13 +22,12 @@ void min_max(const Value* v, std::size_t n, Compare less, thrift::Statistics& s)
 
 }  // namespace
 
-thrift::Statistics byte_array_statistics(const std::vector<std::string_view>& distinct) {
+thrift::Statistics dictionary_statistics(const encoding::Dictionary& dict) {
   thrift::Statistics s;
-  if (distinct.empty()) return s;
-  auto [lo, hi] = std::minmax_element(distinct.begin(), distinct.end());
+  if (dict.size() == 0) return s;
   s.has_min_max = true;
-  s.min_value.assign(*lo);
-  s.max_value.assign(*hi);
+  s.min_value.assign(dict.min());
+  s.max_value.assign(dict.max());
   return s;
 }
 
@@ -40,18 +39,18 @@ thrift::Statistics column_statistics(const ColumnData& data, Physical physical, 
   switch (physical) {
     case Physical::kInt32:
       if (is_signed) {
-        min_max(data.i32.data(), n, std::less<std::int32_t>(), s);
+        min_max(data.i32().data(), n, std::less<std::int32_t>(), s);
       } else {
-        min_max(data.i32.data(), n, [](std::int32_t a, std::int32_t b) {
+        min_max(data.i32().data(), n, [](std::int32_t a, std::int32_t b) {
           return static_cast<std::uint32_t>(a) < static_cast<std::uint32_t>(b);
         }, s);
       }
       break;
     case Physical::kInt64:
       if (is_signed) {
-        min_max(data.i64.data(), n, std::less<std::int64_t>(), s);
+        min_max(data.i64().data(), n, std::less<std::int64_t>(), s);
       } else {
-        min_max(data.i64.data(), n, [](std::int64_t a, std::int64_t b) {
+        min_max(data.i64().data(), n, [](std::int64_t a, std::int64_t b) {
           return static_cast<std::uint64_t>(a) < static_cast<std::uint64_t>(b);
         }, s);
       }
@@ -69,7 +68,7 @@ thrift::Statistics column_statistics(const ColumnData& data, Physical physical, 
       break;
     }
     case Physical::kFixedLenByteArray16: {
-      std::string_view all(data.bytes);
+      std::string_view all(data.bytes());
       std::string_view lo = all.substr(0, 16), hi = lo;
       for (std::size_t i = 1; i < n; ++i) {
         std::string_view v = all.substr(i * 16, 16);

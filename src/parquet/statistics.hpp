@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "parquet/column_data.hpp"
+#include "parquet/encoding/dictionary.hpp"
 #include "parquet/thrift/parquet_types.hpp"
 
 namespace ior::parquet {
@@ -17,8 +18,8 @@ namespace ior::parquet {
 thrift::Statistics column_statistics(const ColumnData& data, Physical physical, bool is_signed,
                                      std::size_t n);
 
-/// Byte-array statistics from a column chunk's distinct values (its
-/// dictionary): the same min/max as over every value, far fewer comparisons.
-thrift::Statistics byte_array_statistics(const std::vector<std::string_view>& distinct);
+/// Byte-array statistics of a dictionary-encoded column chunk: the min/max
+/// of its distinct values, which the dictionary tracks as they arrive.
+thrift::Statistics dictionary_statistics(const encoding::Dictionary& dict);
 
 }  // namespace ior::parquet

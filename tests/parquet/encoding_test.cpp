@@ -109,14 +109,49 @@ TEST(DictionaryTest, DistinctValuesInFirstSeenOrderAndIndices) {
   EXPECT_EQ(d.plain_page(), std::string("\x04\0\0\0read\x05\0\0\0write\0\0\0\0", 21));
 }
 
-TEST(DictionaryTest, GivesUpPastTheLimit) {
+TEST(DictionaryTest, GivesUpPastTheLimitAndChangesNothing) {
   Dictionary d(20);
   EXPECT_TRUE(d.add("0123456789"));   // 14 bytes PLAIN
   EXPECT_TRUE(d.add("0123456789"));   // repeat: no growth
   EXPECT_FALSE(d.add("abcdefghij"));  // 28 > 20
+  EXPECT_EQ(d.size(), 1u);
+  EXPECT_EQ(d.indices(), (std::vector<std::uint32_t>{0, 0}));
+  EXPECT_TRUE(d.add("0123456789"));   // known values still fit
   d.reset();
   EXPECT_EQ(d.size(), 0u);
+  EXPECT_TRUE(d.indices().empty());
   EXPECT_TRUE(d.add("x"));
+  EXPECT_EQ(d.value(0), "x");
+}
+
+TEST(DictionaryTest, ManyValuesKeepTheirIdsAcrossTableGrowth) {
+  Dictionary d(1 << 24);
+  std::vector<std::string> values;
+  for (int i = 0; i < 20000; ++i) values.push_back("/p/" + std::to_string(i * 7919 % 20000));
+  values.push_back("");
+  values.push_back(std::string("\0\xff", 2));
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& v : values) ASSERT_TRUE(d.add(v));
+  }
+  ASSERT_EQ(d.size(), values.size());
+  const auto& idx = d.indices();
+  ASSERT_EQ(idx.size(), 2 * values.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    ASSERT_EQ(idx[i], i % values.size()) << i;
+    ASSERT_EQ(d.value(idx[i]), values[i % values.size()]);
+  }
+}
+
+TEST(DictionaryTest, MinAndMaxCompareBytesUnsigned) {
+  Dictionary d(1 << 20);
+  EXPECT_EQ(d.min(), "");
+  for (const char* s : {"m", "\xff", "a", "ab", ""}) ASSERT_TRUE(d.add(s));
+  EXPECT_EQ(d.min(), "");
+  EXPECT_EQ(d.max(), "\xff");
+  d.reset();
+  ASSERT_TRUE(d.add("q"));
+  EXPECT_EQ(d.min(), "q");
+  EXPECT_EQ(d.max(), "q");
 }
 
 }  // namespace

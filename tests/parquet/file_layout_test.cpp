@@ -112,7 +112,7 @@ TEST(ColumnChunkTest, PlainPagesAreCutAtTheConfiguredSize) {
 TEST(ColumnChunkTest, StringsGetADictionaryPageThenIndexPages) {
   WriterOptions o;
   ColumnChunkWriter w("syscall_name", schema::ColumnType::kLowCardinalityString, o);
-  ColumnData d;
+  ColumnData d(o.dictionary_limit_bytes);
   for (int i = 0; i < 1000; ++i) d.append(std::string_view(i % 3 ? "read" : "write"));
   Compressor c(Compression::kZstd, 3);
   std::string out;
@@ -133,18 +133,39 @@ TEST(ColumnChunkTest, DictionaryFallsBackToPlainPastTheLimit) {
   WriterOptions o;
   o.dictionary_limit_bytes = 1000;
   ColumnChunkWriter w("filename", schema::ColumnType::kString, o);
-  ColumnData d;
+  ColumnData d(o.dictionary_limit_bytes);
   std::vector<std::string> names;
   for (int i = 0; i < 200; ++i) names.push_back("/data/file-" + std::to_string(i));
   for (const auto& n : names) d.append(std::string_view(n));
   Compressor c(Compression::kNone, 0);
   std::string out;
+  EXPECT_FALSE(d.dictionary_encoded());  // spilled after ~60 values
   auto chunk = w.write(d, names.size(), c, out, 0);
   EXPECT_TRUE(w.fell_back());
   auto pages = walk_pages(out);
   ASSERT_EQ(pages.size(), 1u);
   EXPECT_EQ(pages[0].encoding, 0);  // PLAIN
+  EXPECT_EQ(pages[0].num_values, 200);
   EXPECT_FALSE(chunk.meta_data.dictionary_page_offset.has_value());
+  // Every value, in order: those from before the spill and after it.
+  std::string want;
+  for (const auto& n : names) {
+    auto len = static_cast<std::uint32_t>(n.size());
+    want.append(reinterpret_cast<const char*>(&len), 4);
+    want += n;
+  }
+  EXPECT_EQ(out.substr(pages[0].header_bytes), want);
+  EXPECT_EQ(chunk.meta_data.statistics.min_value, "/data/file-0");
+  EXPECT_EQ(chunk.meta_data.statistics.max_value, "/data/file-99");
+
+  // The next row group starts with a dictionary again.
+  d.clear();
+  for (int i = 0; i < 10; ++i) d.append(std::string_view(names[0]));
+  EXPECT_TRUE(d.dictionary_encoded());
+  out.clear();
+  w.write(d, 10, c, out, 0);
+  EXPECT_FALSE(w.fell_back());
+  EXPECT_EQ(walk_pages(out).size(), 2u);
 }
 
 std::uint64_t u64_of(const std::string& s) {
