@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <climits>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "parquet/file_writer.hpp"
 #include "parquet/parquet_sink.hpp"
+#include "file_size_limit.hpp"
 #include "reader_runner.hpp"
 #include "schema/columns.hpp"
 #include "subprocess.hpp"
@@ -23,13 +25,12 @@ using testing::reader_query;
 
 // Owns the bytes the rows' string views point at.
 struct TestRows {
-  std::vector<std::string> strings;
+  std::deque<std::string> strings;  // never moves its elements: views stay valid
   std::vector<schema::EventRow> rows;
   std::string_view keep(std::string s) {
     strings.push_back(std::move(s));
     return strings.back();
   }
-  TestRows() { strings.reserve(1000); }
 };
 
 // Row 0 holds every column's minimum, row 1 every maximum and the awkward
@@ -291,6 +292,61 @@ TEST_P(ReadersTest, StatisticsLetReadersSkipRowGroupsOnATimestampRange) {
   EXPECT_EQ(testing::json_field(lines[0], "lo"), "1005100");
   EXPECT_THROW(reader_query(GetParam(), "SELECT count(*) FROM " + from + " WHERE comm = 'c'"),
                std::runtime_error);
+}
+
+// A write error part way (here EFBIG from a file-size limit; a full disk is
+// the same to the writer) leaves a file both readers read: every row of the
+// complete row groups, exactly.
+TEST_P(ReadersTest, AFileCutShortByAWriteErrorHoldsItsCompleteRowGroups) {
+  IOR_REQUIRE_READERS();
+  auto t = make_rows(2000);
+  ParquetSinkOptions o;
+  o.writer.row_group_rows = 500;
+  o.writer.compression = Compression::kNone;
+  o.path = (dir_ / "probe.parquet").string();
+  std::uint64_t end_of_group_4 = 0;
+  {
+    FileWriter w(o.path, o.writer);
+    for (const auto& r : t.rows) w.append(r);
+    end_of_group_4 = w.bytes_written();
+  }
+  o.path = (dir_ / "cut.parquet").string();
+  sink::SinkReport report;
+  {
+    testkit::FileSizeLimit limit(end_of_group_4 - 1);  // the 4th row group does not fit
+    ParquetSink sink(o);
+    for (const auto& r : t.rows) sink.consume(r);
+    sink.close();
+    report = sink.report();
+  }
+  EXPECT_TRUE(report.failed);
+  EXPECT_EQ(report.rows_written, 1500u);
+  EXPECT_EQ(report.rows_lost, 500u);
+  expect_all_values(from_clause(GetParam(), o.path),
+                    std::vector<schema::EventRow>(t.rows.begin(), t.rows.begin() + 1500));
+}
+
+TEST(ReadersMetadata, DuckDbReadsTheKeyValueMetadata) {
+  IOR_REQUIRE_READERS();
+  auto dir = std::filesystem::temp_directory_path() / ("ior-kv-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  ParquetSinkOptions o;
+  o.path = (dir / "kv.parquet").string();
+  o.writer.metadata = {{"ior.version", "1.2.3"}, {"ior.collection_id", "00000000-0000-0000-0000-000000000007"}};
+  {
+    ParquetSink sink(o);
+    sink.consume(make_rows(3).rows[2]);
+    sink.close();
+  }
+  auto lines = reader_query("duckdb", "SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('" +
+                                          o.path + "') ORDER BY k");
+  std::map<std::string, std::string> kv;
+  for (const auto& l : lines) kv[testing::json_field(l, "k")] = testing::json_field(l, "v");
+  EXPECT_EQ(kv["ior.version"], "1.2.3");
+  EXPECT_EQ(kv["ior.collection_id"], "00000000-0000-0000-0000-000000000007");
+  EXPECT_EQ(kv.count("ior.start_time"), 1u);
+  EXPECT_EQ(kv.count("ior.end_time"), 1u);
+  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Readers, ReadersTest, ::testing::Values("chdb", "duckdb"),

@@ -1,0 +1,169 @@
+// The -parquet sink: file names and metadata, rotation by rows and by time,
+// and what a write error in the middle of a trace leaves behind (the file
+// cut back to its complete row groups with a valid footer, every row counted
+// as written or lost, a clear message, failed reported).
+#include "parquet/parquet_sink.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "file_size_limit.hpp"
+#include "thrift_reader.hpp"
+
+namespace ior::parquet {
+namespace {
+
+class ParquetSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ior-sink-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
+
+schema::EventRow row(std::uint64_t i) {
+  schema::EventRow r;
+  r.timestamp_ns = 5'000 + i;
+  r.pid = static_cast<std::uint32_t>(i);
+  r.comm = "c";
+  r.syscall_name = "write";
+  r.hostname = "h";
+  return r;
+}
+
+std::int64_t rows_in(const std::string& path) { return testkit::read_parquet(path).meta[3].i; }
+
+TEST(ParquetSinkNames, RotatedPathsNumberTheStem) {
+  EXPECT_EQ(ParquetSink::rotated_path("/d/t.parquet", 1), "/d/t.1.parquet");
+  EXPECT_EQ(ParquetSink::rotated_path("/d/t.parquet", 12), "/d/t.12.parquet");
+  EXPECT_EQ(ParquetSink::rotated_path("t", 2), "t.2.parquet");
+  EXPECT_EQ(utc_timestamp(1'700'000'000'123'456'789ull), "2023-11-14T22:13:20.123456789Z");
+}
+
+TEST_F(ParquetSinkTest, OneFileWithCallerMetadataAndStartAndEndTimes) {
+  ParquetSinkOptions o;
+  o.path = path("t.parquet");
+  o.writer.metadata = {{"ior.version", "9.9"}, {"ior.flags", "-parquet"}};
+  ParquetSink sink(o);
+  EXPECT_TRUE(std::filesystem::exists(o.path));  // created up front: bad paths fail early
+  for (std::uint64_t i = 0; i < 7; ++i) sink.consume(row(i));
+  sink.close();
+  auto r = sink.report();
+  EXPECT_EQ(r.name, "parquet");
+  EXPECT_EQ(r.rows_written, 7u);
+  EXPECT_EQ(r.rows_lost, 0u);
+  EXPECT_FALSE(r.failed);
+  auto kv = testkit::read_parquet(o.path).key_values();
+  EXPECT_EQ(kv["ior.version"], "9.9");
+  EXPECT_EQ(kv["ior.flags"], "-parquet");
+  ASSERT_EQ(kv["ior.start_time"].size(), 30u);
+  ASSERT_EQ(kv["ior.end_time"].size(), 30u);
+  EXPECT_LE(kv["ior.start_time"], kv["ior.end_time"]);  // same-width UTC text sorts by time
+  EXPECT_EQ(rows_in(o.path), 7);
+}
+
+TEST_F(ParquetSinkTest, RotationByRowsClosesCompleteFiles) {
+  ParquetSinkOptions o;
+  o.path = path("r.parquet");
+  o.rotate_rows = 4;
+  ParquetSink sink(o);
+  for (std::uint64_t i = 0; i < 9; ++i) {
+    sink.consume(row(i));
+    if (i == 4) {  // file 1 is closed and complete while file 2 is open
+      EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 1)), 4);
+    }
+  }
+  sink.close();
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 1)), 4);
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 4);
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 3)), 1);
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 4)));
+  EXPECT_EQ(testkit::read_parquet(ParquetSink::rotated_path(o.path, 2)).key_values()["ior.file_index"], "2");
+  EXPECT_EQ(sink.report().rows_written, 9u);
+}
+
+TEST_F(ParquetSinkTest, RotationByTimeHappensOnFlushAndSkipsEmptyFiles) {
+  ParquetSinkOptions o;
+  o.path = path("t.parquet");
+  o.rotate_ms = 1;
+  ParquetSink sink(o);
+  auto after_a_while = [] {  // the clock must move past rotate_ms; nothing to wait for
+    auto t0 = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2)) {
+    }
+  };
+  sink.consume(row(0));
+  sink.consume(row(1));
+  after_a_while();
+  sink.flush();  // rotates
+  after_a_while();
+  sink.flush();  // the new file is empty: no rotation
+  sink.consume(row(2));
+  sink.close();
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 1)), 2);
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 1);
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 3)));
+}
+
+TEST_F(ParquetSinkTest, WriteErrorKeepsCompleteRowGroupsAndCountsEveryLostRow) {
+  ParquetSinkOptions o;
+  o.path = path("full.parquet");
+  o.writer.row_group_rows = 1000;
+  o.writer.compression = Compression::kNone;  // ~70 KB per row group
+  std::uint64_t rows = 10'000;
+  sink::SinkReport r;
+  {
+    testkit::FileSizeLimit limit(250'000);  // room for a few row groups
+    ParquetSink sink(o);
+    for (std::uint64_t i = 0; i < rows; ++i) sink.consume(row(i));
+    sink.close();
+    r = sink.report();
+  }
+  EXPECT_TRUE(r.failed);
+  EXPECT_GT(r.rows_written, 0u);
+  EXPECT_LT(r.rows_written, rows);
+  EXPECT_EQ(r.rows_written % 1000, 0u);  // whole row groups
+  EXPECT_EQ(r.rows_written + r.rows_lost, rows);
+  std::string text;
+  for (const auto& l : r.lines) text += l + "\n";
+  EXPECT_NE(text.find("File too large"), std::string::npos) << text;
+  EXPECT_NE(text.find(o.path), std::string::npos) << text;
+  auto f = testkit::read_parquet(o.path);
+  EXPECT_EQ(static_cast<std::uint64_t>(f.meta[3].i), r.rows_written);
+  EXPECT_EQ(f.meta[4].elems.size(), r.rows_written / 1000);
+  EXPECT_EQ(f.key_values().count("ior.incomplete"), 1u);
+}
+
+TEST_F(ParquetSinkTest, WriteErrorAfterRotationLeavesEarlierFilesUntouched) {
+  ParquetSinkOptions o;
+  o.path = path("rot.parquet");
+  o.rotate_rows = 1500;
+  o.writer.row_group_rows = 1000;
+  o.writer.compression = Compression::kNone;
+  sink::SinkReport r;
+  std::string first;
+  {
+    ParquetSink sink(o);
+    for (std::uint64_t i = 0; i < 1500; ++i) sink.consume(row(i));  // file 1 closed
+    first = testkit::read_parquet(ParquetSink::rotated_path(o.path, 1)).bytes;
+    testkit::FileSizeLimit limit(50'000);  // file 2 cannot hold one row group
+    for (std::uint64_t i = 1500; i < 4000; ++i) sink.consume(row(i));
+    sink.close();
+    r = sink.report();
+  }
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(r.rows_written, 1500u);
+  EXPECT_EQ(r.rows_lost, 2500u);
+  EXPECT_EQ(testkit::read_parquet(ParquetSink::rotated_path(o.path, 1)).bytes, first);
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 0);  // valid, empty
+}
+
+}  // namespace
+}  // namespace ior::parquet
