@@ -95,13 +95,13 @@ void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n,
   }
 }
 
-void ColumnChunkWriter::write_dictionary_pages(const encoding::Dictionary& dict, Compressor& c,
+void ColumnChunkWriter::write_dictionary_pages(std::string_view plain_page, std::uint32_t size,
+                                               const std::vector<std::uint32_t>& idx, Compressor& c,
                                                std::string& out) {
   write_page(thrift::PageType::kDictionaryPage, thrift::Encoding::kPlain,
-             checked_i32(dict.size(), "dictionary"), dict.plain_page(), c, out);
+             checked_i32(size, "dictionary"), plain_page, c, out);
   first_data_page_pos_ = out.size();
-  const auto& idx = dict.indices();
-  int width = encoding::bit_width_for(dict.size() == 0 ? 0 : dict.size() - 1);
+  int width = encoding::bit_width_for(size == 0 ? 0 : size - 1);
   std::size_t per_page = std::max<std::size_t>(1024, options_.data_page_bytes * 8 /
                                                          static_cast<std::size_t>(width));
   for (std::size_t start = 0; start < idx.size(); start += per_page) {
@@ -114,11 +114,31 @@ void ColumnChunkWriter::write_dictionary_pages(const encoding::Dictionary& dict,
   }
 }
 
+// Fixed-width values get a dictionary when the chunk has few distinct ones
+// (at most one per kMinRepeatsPerValue values): then the indices take a few
+// bits instead of 4-16 bytes, and there is far less left for ZSTD to do.
+bool ColumnChunkWriter::write_fixed_dictionary(const ColumnData& data, std::size_t n, Compressor& c,
+                                               std::string& out) {
+  constexpr std::size_t kMinRepeatsPerValue = 4;
+  auto attempt = [&](auto& dict, const void* values, std::size_t width) {
+    std::size_t max_distinct = std::min(n / kMinRepeatsPerValue, options_.dictionary_limit_bytes / width);
+    if (!dict.build(values, n, max_distinct)) return false;
+    write_dictionary_pages(dict.plain_page(), dict.size(), dict.indices(), c, out);
+    return true;
+  };
+  switch (physical_) {
+    case Physical::kInt32: return attempt(dict32_, data.i32().data(), 4);
+    case Physical::kInt64: return attempt(dict64_, data.i64().data(), 8);
+    case Physical::kFixedLenByteArray16: return attempt(dict128_, data.bytes().data(), 16);
+    case Physical::kByteArray: return false;
+  }
+  return false;
+}
+
 thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t n,
                                              Compressor& compressor, std::string& out,
                                              std::int64_t base_offset) {
   uncompressed_total_ = compressed_total_ = 0;
-  fell_back_ = false;
   thrift::ColumnChunk chunk;
   auto& m = chunk.meta_data;
   m.type = thrift_type(physical_);
@@ -127,12 +147,19 @@ thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t
   m.num_values = static_cast<std::int64_t>(n);
   chunk.file_offset = base_offset + static_cast<std::int64_t>(out.size());
 
-  const bool dictionary = uses_dictionary(type_) && data.dictionary_encoded();
-  fell_back_ = uses_dictionary(type_) && !dictionary;
+  const bool strings = uses_dictionary(type_);
+  const bool string_dictionary = strings && data.dictionary_encoded();
+  fell_back_ = strings && !string_dictionary;
+  bool dictionary = string_dictionary;
+  if (string_dictionary) {
+    const auto& d = data.dictionary();
+    if (d.indices().size() != n) throw FormatError("parquet: column " + name_ + ": row count mismatch");
+    write_dictionary_pages(d.plain_page(), d.size(), d.indices(), compressor, out);
+  } else if (!strings) {
+    dictionary = write_fixed_dictionary(data, n, compressor, out);
+  }
   if (dictionary) {
-    if (data.dictionary().indices().size() != n) throw FormatError("parquet: column " + name_ + ": row count mismatch");
     m.dictionary_page_offset = chunk.file_offset;
-    write_dictionary_pages(data.dictionary(), compressor, out);
     m.data_page_offset = base_offset + static_cast<std::int64_t>(first_data_page_pos_);
     m.encodings = {thrift::Encoding::kPlain, thrift::Encoding::kRle,
                    thrift::Encoding::kRleDictionary};
@@ -143,8 +170,8 @@ thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t
   }
   m.total_uncompressed_size = uncompressed_total_;
   m.total_compressed_size = compressed_total_;
-  m.statistics = dictionary ? dictionary_statistics(data.dictionary())
-                            : column_statistics(data, physical_, is_signed(type_), n);
+  m.statistics = string_dictionary ? dictionary_statistics(data.dictionary())
+                                   : column_statistics(data, physical_, is_signed(type_), n);
   return chunk;
 }
 

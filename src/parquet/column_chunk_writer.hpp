@@ -8,6 +8,7 @@
 
 #include "parquet/column_data.hpp"
 #include "parquet/compression.hpp"
+#include "parquet/encoding/fixed_dictionary.hpp"
 #include "parquet/thrift/parquet_types.hpp"
 #include "parquet/writer_options.hpp"
 #include "schema/column_type.hpp"
@@ -31,12 +32,18 @@ class ColumnChunkWriter {
   void write_page(thrift::PageType type, thrift::Encoding enc, std::int32_t num_values,
                   std::string_view body, Compressor& compressor, std::string& out);
   void write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c, std::string& out);
-  void write_dictionary_pages(const encoding::Dictionary& dict, Compressor& c, std::string& out);
+  void write_dictionary_pages(std::string_view plain_page, std::uint32_t size,
+                              const std::vector<std::uint32_t>& indices, Compressor& c,
+                              std::string& out);
+  bool write_fixed_dictionary(const ColumnData& data, std::size_t n, Compressor& c, std::string& out);
 
   std::string name_;
   schema::ColumnType type_;
   Physical physical_;
   const WriterOptions& options_;
+  encoding::FixedDictionary<std::int32_t> dict32_;
+  encoding::FixedDictionary<std::int64_t> dict64_;
+  encoding::FixedDictionary<schema::Uuid> dict128_;
   std::string page_;        // reused: uncompressed page body
   std::string compressed_;  // reused: compressed page body
   std::int64_t uncompressed_total_ = 0;

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "parquet/encoding/dictionary.hpp"
+#include "parquet/encoding/fixed_dictionary.hpp"
 #include "parquet/encoding/rle_bitpack.hpp"
 
 namespace ior::parquet::encoding {
@@ -152,6 +153,41 @@ TEST(DictionaryTest, MinAndMaxCompareBytesUnsigned) {
   ASSERT_TRUE(d.add("q"));
   EXPECT_EQ(d.min(), "q");
   EXPECT_EQ(d.max(), "q");
+}
+
+TEST(FixedDictionaryTest, DistinctValuesInFirstSeenOrderAsPlainBytes) {
+  std::vector<std::int32_t> v = {5, 5, 7, 5, -1, INT32_MIN};
+  FixedDictionary<std::int32_t> d;
+  ASSERT_TRUE(d.build(v.data(), v.size(), 4));
+  EXPECT_EQ(d.size(), 4u);
+  EXPECT_EQ(d.indices(), (std::vector<std::uint32_t>{0, 0, 1, 0, 2, 3}));
+  EXPECT_EQ(d.plain_page(), std::string("\x05\0\0\0\x07\0\0\0\xff\xff\xff\xff\0\0\0\x80", 16));
+}
+
+TEST(FixedDictionaryTest, GivesUpPastMaxDistinctAndCanBeRebuilt) {
+  std::vector<std::int64_t> v = {1, 2, 3, 1};
+  FixedDictionary<std::int64_t> d;
+  EXPECT_FALSE(d.build(v.data(), v.size(), 2));
+  EXPECT_FALSE(d.build(v.data(), v.size(), 0));
+  ASSERT_TRUE(d.build(v.data(), v.size(), 3));
+  EXPECT_EQ(d.indices(), (std::vector<std::uint32_t>{0, 1, 2, 0}));
+}
+
+TEST(FixedDictionaryTest, ManyWideValuesRoundTrip) {
+  std::mt19937_64 rng(7);
+  std::vector<std::array<std::uint8_t, 16>> pool(5000), v;
+  for (auto& u : pool) {
+    for (auto& b : u) b = static_cast<std::uint8_t>(rng());
+  }
+  for (int i = 0; i < 40000; ++i) v.push_back(pool[rng() % pool.size()]);
+  FixedDictionary<std::array<std::uint8_t, 16>> d;
+  ASSERT_TRUE(d.build(v.data(), v.size(), 10000));
+  std::string_view page = d.plain_page();
+  ASSERT_EQ(page.size(), d.size() * 16u);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    ASSERT_EQ(page.substr(d.indices()[i] * 16u, 16),
+              std::string_view(reinterpret_cast<const char*>(v[i].data()), 16)) << i;
+  }
 }
 
 }  // namespace

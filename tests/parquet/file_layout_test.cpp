@@ -58,6 +58,12 @@ class MiniReader {
   std::size_t pos_;
 };
 
+std::uint64_t le_of(const std::string& s) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, s.data(), std::min<std::size_t>(8, s.size()));
+  return v;
+}
+
 std::vector<PageInfo> walk_pages(const std::string& out) {
   std::vector<PageInfo> pages;
   std::size_t pos = 0;
@@ -106,6 +112,36 @@ TEST(ColumnChunkTest, PlainPagesAreCutAtTheConfiguredSize) {
   EXPECT_EQ(chunk.meta_data.num_values, 2500);
   EXPECT_EQ(chunk.file_offset, 4);
   EXPECT_EQ(chunk.meta_data.data_page_offset, 4);
+  EXPECT_FALSE(chunk.meta_data.dictionary_page_offset.has_value());
+}
+
+TEST(ColumnChunkTest, LowCardinalityIntegersGetADictionaryHighCardinalityStayPlain) {
+  WriterOptions o;
+  o.compression = Compression::kNone;
+  Compressor c(Compression::kNone, 0);
+  ColumnChunkWriter fd_writer("fd", schema::ColumnType::kInt32, o);
+  ColumnData fds;
+  for (int i = 0; i < 1000; ++i) fds.append(std::int32_t{3 + i % 5});
+  std::string out;
+  auto chunk = fd_writer.write(fds, 1000, c, out, 0);
+  auto pages = walk_pages(out);
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0].type, 2);  // DICTIONARY_PAGE: 5 values
+  EXPECT_EQ(pages[0].num_values, 5);
+  EXPECT_EQ(pages[0].uncompressed, 20);
+  EXPECT_EQ(pages[1].encoding, 8);  // RLE_DICTIONARY
+  EXPECT_EQ(chunk.meta_data.dictionary_page_offset, 0);
+  EXPECT_EQ(le_of(chunk.meta_data.statistics.min_value), 3u);
+  EXPECT_EQ(le_of(chunk.meta_data.statistics.max_value), 7u);
+
+  ColumnChunkWriter ts_writer("timestamp_ns", schema::ColumnType::kUInt64, o);
+  ColumnData ts;
+  for (std::uint64_t i = 0; i < 1000; ++i) ts.append(i * 1000 + i % 7);
+  out.clear();
+  chunk = ts_writer.write(ts, 1000, c, out, 0);
+  pages = walk_pages(out);
+  ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].encoding, 0);  // PLAIN
   EXPECT_FALSE(chunk.meta_data.dictionary_page_offset.has_value());
 }
 

@@ -116,7 +116,8 @@ TEST_F(ParquetSinkTest, WriteErrorKeepsCompleteRowGroupsAndCountsEveryLostRow) {
   ParquetSinkOptions o;
   o.path = path("full.parquet");
   o.writer.row_group_rows = 1000;
-  o.writer.compression = Compression::kNone;  // ~70 KB per row group
+  o.writer.compression = Compression::kNone;  // all PLAIN: ~80 KB per row group
+  o.writer.dictionary_limit_bytes = 0;
   std::uint64_t rows = 10'000;
   sink::SinkReport r;
   {
@@ -146,7 +147,8 @@ TEST_F(ParquetSinkTest, WriteErrorAfterRotationLeavesEarlierFilesUntouched) {
   o.path = path("rot.parquet");
   o.rotate_rows = 1500;
   o.writer.row_group_rows = 1000;
-  o.writer.compression = Compression::kNone;
+  o.writer.compression = Compression::kNone;  // all PLAIN: ~80 KB per row group
+  o.writer.dictionary_limit_bytes = 0;
   sink::SinkReport r;
   std::string first;
   {

@@ -1,8 +1,9 @@
 #include "parquet/encoding/dictionary.hpp"
 
+#include <algorithm>
 #include <cstring>
-#include <random>
 
+#include "parquet/encoding/hash_seed.hpp"
 #include "parquet/encoding/plain.hpp"
 
 namespace ior::parquet::encoding {
@@ -28,10 +29,10 @@ std::uint64_t finish(std::uint64_t h) {
 
 }  // namespace
 
-// Seeded per dictionary: paths are chosen by whoever creates files, so a
-// fixed hash would let them pick colliding names and slow the tracer down.
+// Seeded: paths are chosen by whoever creates files, so a fixed hash would
+// let them pick colliding names and slow the tracer down.
 Dictionary::Dictionary(std::size_t limit_bytes)
-    : limit_(limit_bytes), seed_((std::uint64_t{std::random_device{}()} << 32) | std::random_device{}()) {}
+    : limit_(limit_bytes), seed_(hash_seed()), cache_(kCacheEntries) {}
 
 std::uint64_t Dictionary::hash(std::string_view v) const {
   std::uint64_t h = seed_ ^ (v.size() * 0x9e3779b97f4a7c15ull);
@@ -42,60 +43,55 @@ std::uint64_t Dictionary::hash(std::string_view v) const {
 }
 
 void Dictionary::grow() {
-  std::vector<std::uint32_t> old;
-  old.swap(slots_);
-  slots_.assign(old.empty() ? kInitialSlots : old.size() * 2, 0);
+  slots_.assign(slots_.empty() ? kInitialSlots : slots_.size() * 2, 0);
   const std::size_t mask = slots_.size() - 1;
   for (std::uint32_t id = 0; id < size(); ++id) {
-    std::size_t s = hash(value(id)) & mask;
+    std::uint64_t h = hash(value(id));
+    std::size_t s = h & mask;
     while (slots_[s] != 0) s = (s + 1) & mask;
-    slots_[s] = id + 1;
+    slots_[s] = (h >> 32 << 32) | (id + 1);
   }
 }
 
-std::uint32_t Dictionary::insert(std::string_view v, std::uint64_t h) {
-  auto id = size();
-  plain_byte_array(page_, v);
-  begins_.push_back(static_cast<std::uint32_t>(page_.size() - v.size()));
-  lengths_.push_back(static_cast<std::uint32_t>(v.size()));
-  hashes_.push_back(static_cast<std::uint32_t>(h >> 32));
-  if (id == 0 || v < value(min_id_)) min_id_ = id;
-  if (id == 0 || value(max_id_) < v) max_id_ = id;
-  return id;
-}
-
-bool Dictionary::add(std::string_view v) {
-  if (!indices_.empty() && value(last_id_) == v) {
-    indices_.push_back(last_id_);
-    return true;
-  }
+bool Dictionary::lookup_or_insert(std::string_view v, std::uint32_t& id) {
   if ((size() + 1) * 2 > slots_.size()) grow();  // load factor <= 1/2
   const std::uint64_t h = hash(v);
-  const auto tag = static_cast<std::uint32_t>(h >> 32);
+  const std::uint64_t tag = h >> 32 << 32;
   const std::size_t mask = slots_.size() - 1;
   std::size_t s = h & mask;
   for (; slots_[s] != 0; s = (s + 1) & mask) {
-    std::uint32_t id = slots_[s] - 1;
-    if (hashes_[id] == tag && value(id) == v) {
-      indices_.push_back(last_id_ = id);
-      return true;
-    }
+    if ((slots_[s] & ~0xffffffffull) != tag) continue;
+    id = static_cast<std::uint32_t>(slots_[s]) - 1;
+    if (value(id) == v) return true;
   }
   if (page_.size() + 4 + v.size() > limit_) return false;
-  std::uint32_t id = insert(v, h);
-  slots_[s] = id + 1;
-  indices_.push_back(last_id_ = id);
+  id = size();
+  plain_byte_array(page_, v);
+  spans_.push_back({static_cast<std::uint32_t>(page_.size() - v.size()), static_cast<std::uint32_t>(v.size())});
+  if (id == 0 || v < value(min_id_)) min_id_ = id;
+  if (id == 0 || value(max_id_) < v) max_id_ = id;
+  slots_[s] = tag | (id + 1);
+  return true;
+}
+
+bool Dictionary::add(std::string_view v) {
+  auto& c = cache_[((reinterpret_cast<std::uintptr_t>(v.data()) >> 3) ^ v.size()) & (kCacheEntries - 1)];
+  std::uint32_t id = c.id;
+  if (c.data != v.data() || c.size != v.size() || id >= size() || value(id) != v) {
+    if (!lookup_or_insert(v, id)) return false;
+    c = {v.data(), v.size(), id};
+  }
+  indices_.push_back(id);
   return true;
 }
 
 void Dictionary::reset() {
   page_.clear();
-  begins_.clear();
-  lengths_.clear();
-  hashes_.clear();
+  spans_.clear();
   std::fill(slots_.begin(), slots_.end(), 0u);
   indices_.clear();
-  last_id_ = min_id_ = max_id_ = 0;
+  std::fill(cache_.begin(), cache_.end(), CacheEntry{});
+  min_id_ = max_id_ = 0;
 }
 
 }  // namespace ior::parquet::encoding

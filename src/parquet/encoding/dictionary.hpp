@@ -6,7 +6,10 @@
 //
 // Values are copied into the dictionary page itself; an open-addressing
 // table of ids finds them again. Appending a value already present copies
-// nothing and allocates nothing once the vectors have grown.
+// nothing and allocates nothing once the vectors have grown. A small cache
+// keyed by the caller's pointer skips hashing when the same bytes come back
+// from the same place (a syscall name table, a thread's comm, an fd's path):
+// a hit is confirmed by comparing the bytes, so changed contents are safe.
 
 #include <cstdint>
 #include <string>
@@ -27,29 +30,38 @@ class Dictionary {
 
   const std::string& plain_page() const { return page_; }  ///< PLAIN-encoded values
   const std::vector<std::uint32_t>& indices() const { return indices_; }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(begins_.size()); }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(spans_.size()); }
   /// The value with index id.
   std::string_view value(std::uint32_t id) const {
-    return std::string_view(page_.data() + begins_[id], lengths_[id]);
+    return std::string_view(page_.data() + spans_[id].begin, spans_[id].length);
   }
   /// Smallest and largest value (bytes compared unsigned); empty when size() == 0.
   std::string_view min() const { return size() ? value(min_id_) : std::string_view(); }
   std::string_view max() const { return size() ? value(max_id_) : std::string_view(); }
 
  private:
+  struct Span {
+    std::uint32_t begin;   // offset of the value's bytes in page_
+    std::uint32_t length;
+  };
+  struct CacheEntry {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    std::uint32_t id = 0;
+  };
+  static constexpr std::size_t kCacheEntries = 64;
+
   std::uint64_t hash(std::string_view v) const;
-  std::uint32_t insert(std::string_view v, std::uint64_t h);
+  bool lookup_or_insert(std::string_view v, std::uint32_t& id);
   void grow();
 
   std::size_t limit_;
   std::uint64_t seed_;
-  std::string page_;                    // PLAIN: 4-byte length + bytes, per value
-  std::vector<std::uint32_t> begins_;   // id -> offset of the value's bytes in page_
-  std::vector<std::uint32_t> lengths_;  // id -> length
-  std::vector<std::uint32_t> hashes_;   // id -> upper hash bits, to skip most byte compares
-  std::vector<std::uint32_t> slots_;    // open addressing: id + 1, 0 = empty
+  std::string page_;                 // PLAIN: 4-byte length + bytes, per value
+  std::vector<Span> spans_;          // by id
+  std::vector<std::uint64_t> slots_; // open addressing: hash tag << 32 | (id + 1); 0 = empty
   std::vector<std::uint32_t> indices_;
-  std::uint32_t last_id_ = 0;           // id of the previous value (runs skip the table)
+  std::vector<CacheEntry> cache_;    // by caller pointer
   std::uint32_t min_id_ = 0, max_id_ = 0;
 };
 
