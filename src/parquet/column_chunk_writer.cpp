@@ -1,6 +1,6 @@
 #include "parquet/column_chunk_writer.hpp"
 
-#include <limits>
+#include <algorithm>
 
 #include "base/error.hpp"
 #include "parquet/encoding/plain.hpp"
@@ -10,13 +10,6 @@
 
 namespace ior::parquet {
 namespace {
-
-std::int32_t checked_i32(std::size_t v, const char* what) {
-  if (v > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
-    throw FormatError(std::string("parquet: ") + what + " exceeds 2 GiB");
-  }
-  return static_cast<std::int32_t>(v);
-}
 
 thrift::Codec codec_of(Compression c) {
   switch (c) {
@@ -36,26 +29,6 @@ ColumnChunkWriter::ColumnChunkWriter(std::string name, schema::ColumnType type,
       physical_(physical_of(type)),
       options_(options) {}
 
-void ColumnChunkWriter::write_page(thrift::PageType type, thrift::Encoding enc,
-                                   std::int32_t num_values, std::string_view body,
-                                   Compressor& compressor, std::string& out) {
-  compressor.compress(body, compressed_);
-  thrift::PageHeader h;
-  h.type = type;
-  h.uncompressed_page_size = checked_i32(body.size(), "page");
-  h.compressed_page_size = checked_i32(compressed_.size(), "compressed page");
-  h.num_values = num_values;
-  h.encoding = enc;
-  std::size_t before = out.size();
-  thrift::CompactWriter w(out);
-  thrift::write(w, h);
-  auto header_bytes = static_cast<std::int64_t>(out.size() - before);
-  out.append(compressed_);
-  // Both totals include the page headers (parquet.thrift ColumnMetaData).
-  uncompressed_total_ += header_bytes + static_cast<std::int64_t>(body.size());
-  compressed_total_ += header_bytes + static_cast<std::int64_t>(compressed_.size());
-}
-
 void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c,
                                           std::string& out) {
   // Fixed-width values are already laid out as PLAIN (little-endian) in the
@@ -64,9 +37,8 @@ void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n,
     std::size_t per_page = std::max<std::size_t>(1, options_.data_page_bytes / width);
     for (std::size_t start = 0; start < n; start += per_page) {
       std::size_t count = std::min(per_page, n - start);
-      write_page(thrift::PageType::kDataPage, thrift::Encoding::kPlain,
-                 checked_i32(count, "page values"),
-                 std::string_view(base + start * width, count * width), c, out);
+      pages_.write(thrift::PageType::kDataPage, thrift::Encoding::kPlain, count,
+                   std::string_view(base + start * width, count * width), c, out);
     }
   };
   switch (physical_) {
@@ -90,16 +62,14 @@ void ColumnChunkWriter::write_plain_pages(const ColumnData& data, std::size_t n,
       encoding::plain_byte_array(page_, data.string_at(i));
       ++i;
     }
-    write_page(thrift::PageType::kDataPage, thrift::Encoding::kPlain,
-               checked_i32(i - start, "page values"), page_, c, out);
+    pages_.write(thrift::PageType::kDataPage, thrift::Encoding::kPlain, i - start, page_, c, out);
   }
 }
 
 void ColumnChunkWriter::write_dictionary_pages(std::string_view plain_page, std::uint32_t size,
                                                const std::vector<std::uint32_t>& idx, Compressor& c,
                                                std::string& out) {
-  write_page(thrift::PageType::kDictionaryPage, thrift::Encoding::kPlain,
-             checked_i32(size, "dictionary"), plain_page, c, out);
+  pages_.write(thrift::PageType::kDictionaryPage, thrift::Encoding::kPlain, size, plain_page, c, out);
   first_data_page_pos_ = out.size();
   int width = encoding::bit_width_for(size == 0 ? 0 : size - 1);
   std::size_t per_page = std::max<std::size_t>(1024, options_.data_page_bytes * 8 /
@@ -109,8 +79,7 @@ void ColumnChunkWriter::write_dictionary_pages(std::string_view plain_page, std:
     page_.clear();
     page_.push_back(static_cast<char>(width));
     encoding::rle_bitpack_encode(std::span(idx).subspan(start, count), width, page_);
-    write_page(thrift::PageType::kDataPage, thrift::Encoding::kRleDictionary,
-               checked_i32(count, "page values"), page_, c, out);
+    pages_.write(thrift::PageType::kDataPage, thrift::Encoding::kRleDictionary, count, page_, c, out);
   }
 }
 
@@ -138,7 +107,7 @@ bool ColumnChunkWriter::write_fixed_dictionary(const ColumnData& data, std::size
 thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t n,
                                              Compressor& compressor, std::string& out,
                                              std::int64_t base_offset) {
-  uncompressed_total_ = compressed_total_ = 0;
+  pages_.begin_chunk();
   thrift::ColumnChunk chunk;
   auto& m = chunk.meta_data;
   m.type = thrift_type(physical_);
@@ -168,8 +137,8 @@ thrift::ColumnChunk ColumnChunkWriter::write(const ColumnData& data, std::size_t
     write_plain_pages(data, n, compressor, out);
     m.encodings = {thrift::Encoding::kPlain, thrift::Encoding::kRle};
   }
-  m.total_uncompressed_size = uncompressed_total_;
-  m.total_compressed_size = compressed_total_;
+  m.total_uncompressed_size = pages_.uncompressed_total();
+  m.total_compressed_size = pages_.compressed_total();
   m.statistics = string_dictionary ? dictionary_statistics(data.dictionary())
                                    : column_statistics(data, physical_, is_signed(type_), n);
   return chunk;

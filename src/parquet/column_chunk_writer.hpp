@@ -1,7 +1,9 @@
 #pragma once
 // Encodes one column chunk (one column of one row group) into pages:
-// optional dictionary page, then data pages of bounded size, each page
-// header + compressed body. Position independent: the caller supplies the
+// a dictionary page when the chunk is dictionary-encoded (strings whose
+// dictionary stayed under the limit, fixed-width values with few distinct
+// ones), then data pages of bounded size (PLAIN or RLE_DICTIONARY indices),
+// each written by PageWriter. Position independent: the caller supplies the
 // chunk's file offset, which only the returned metadata records.
 
 #include <string>
@@ -9,6 +11,7 @@
 #include "parquet/column_data.hpp"
 #include "parquet/compression.hpp"
 #include "parquet/encoding/fixed_dictionary.hpp"
+#include "parquet/page_writer.hpp"
 #include "parquet/thrift/parquet_types.hpp"
 #include "parquet/writer_options.hpp"
 #include "schema/column_type.hpp"
@@ -29,8 +32,6 @@ class ColumnChunkWriter {
   bool fell_back() const { return fell_back_; }
 
  private:
-  void write_page(thrift::PageType type, thrift::Encoding enc, std::int32_t num_values,
-                  std::string_view body, Compressor& compressor, std::string& out);
   void write_plain_pages(const ColumnData& data, std::size_t n, Compressor& c, std::string& out);
   void write_dictionary_pages(std::string_view plain_page, std::uint32_t size,
                               const std::vector<std::uint32_t>& indices, Compressor& c,
@@ -44,10 +45,8 @@ class ColumnChunkWriter {
   encoding::FixedDictionary<std::int32_t> dict32_;
   encoding::FixedDictionary<std::int64_t> dict64_;
   encoding::FixedDictionary<schema::Uuid> dict128_;
-  std::string page_;        // reused: uncompressed page body
-  std::string compressed_;  // reused: compressed page body
-  std::int64_t uncompressed_total_ = 0;
-  std::int64_t compressed_total_ = 0;
+  PageWriter pages_;
+  std::string page_;  // reused: uncompressed page body
   bool fell_back_ = false;
   std::size_t first_data_page_pos_ = 0;  // in out, after the dictionary page
 };
