@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "parquet/file_writer.hpp"
 #include "parquet/parquet_sink.hpp"
@@ -17,6 +18,7 @@
 #include "reader_runner.hpp"
 #include "schema/columns.hpp"
 #include "subprocess.hpp"
+#include "thrift_reader.hpp"
 
 namespace ior::parquet {
 namespace {
@@ -196,6 +198,30 @@ TEST_P(ReadersTest, EveryCodecAndThePlainFallbackReadBack) {
     w.close();
     expect_all_values(from_clause(GetParam(), path), t.rows);
   }
+}
+
+// Larger row groups: the low-cardinality integer and UUID columns are
+// dictionary-encoded (with the extremes among their values), the others PLAIN.
+TEST_P(ReadersTest, DictionaryEncodedFixedWidthColumnsReadBack) {
+  IOR_REQUIRE_READERS();
+  auto t = make_rows(1000);
+  for (std::size_t i = 2; i < t.rows.size(); ++i) t.rows[i].collection_id[0] = static_cast<std::uint8_t>(i % 4);
+  WriterOptions o;
+  o.row_group_rows = 500;
+  std::string path = (dir_ / "dict.parquet").string();
+  FileWriter w(path, o);
+  for (const auto& r : t.rows) w.append(r);
+  w.close();
+  auto f = testkit::read_parquet(path);
+  std::set<std::string> dictionary_columns;
+  for (const auto& chunk : f.meta[4].elems.at(0)[1].elems) {
+    if (chunk[3].has(11)) dictionary_columns.insert(chunk[3][3].elems.at(0).bin);
+  }
+  for (const char* c : {"pid", "tid", "trace_id", "event_type", "fd", "flags", "collection_id", "comm"}) {
+    EXPECT_EQ(dictionary_columns.count(c), 1u) << c;
+  }
+  for (const char* c : {"timestamp_ns", "ret_value", "duration_ns"}) EXPECT_EQ(dictionary_columns.count(c), 0u) << c;
+  expect_all_values(from_clause(GetParam(), path), t.rows);
 }
 
 TEST_P(ReadersTest, SchemaTypesAreTheTablesTypes) {
