@@ -143,6 +143,25 @@ TEST(DictionaryTest, ManyValuesKeepTheirIdsAcrossTableGrowth) {
   }
 }
 
+TEST(DictionaryTest, ValuesDifferingInAnyOneByteAreDistinct) {
+  Dictionary d(1 << 20);
+  std::vector<std::string> values;
+  for (std::size_t len = 1; len <= 40; ++len) {
+    values.emplace_back(len, 'x');
+    for (std::size_t p = 0; p < len; ++p) {
+      values.push_back(std::string(len, 'x'));
+      values.back()[p] = 'y';
+    }
+  }
+  for (const auto& v : values) ASSERT_TRUE(d.add(v));
+  for (const auto& v : values) ASSERT_TRUE(d.add(std::string(v)));  // same bytes elsewhere
+  ASSERT_EQ(d.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(d.indices()[i], i);
+    EXPECT_EQ(d.indices()[values.size() + i], i);
+  }
+}
+
 TEST(DictionaryTest, MinAndMaxCompareBytesUnsigned) {
   Dictionary d(1 << 20);
   EXPECT_EQ(d.min(), "");
