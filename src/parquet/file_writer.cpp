@@ -145,21 +145,29 @@ void FileWriter::close(const std::vector<std::pair<std::string, std::string>>& e
 
 bool FileWriter::salvage() noexcept {
   if (fd_ < 0) return false;
-  try {
-    buffered_ = 0;
-    buffered_bytes_ = 0;
-    for (auto& c : columns_) c.clear();
-    if (::ftruncate(fd_, committed_offset_) != 0) return false;
-    if (::lseek(fd_, committed_offset_, SEEK_SET) < 0) return false;
-    offset_ = committed_offset_;
-    write_footer({{"ior.incomplete", "a write error ended this file early"}});
-    ::fsync(fd_);
-    ::close(fd_);
-    fd_ = -1;
-    return true;
-  } catch (...) {
-    return false;
+  buffered_ = 0;
+  buffered_bytes_ = 0;
+  for (auto& c : columns_) c.clear();
+  // On a full disk the failed write may have freed too little room for the
+  // footer: drop complete row groups from the end until it fits.
+  while (true) {
+    try {
+      if (::ftruncate(fd_, committed_offset_) != 0) return false;
+      if (::lseek(fd_, committed_offset_, SEEK_SET) < 0) return false;
+      offset_ = committed_offset_;
+      write_footer({{"ior.incomplete", "a write error ended this file early"}});
+      break;
+    } catch (...) {
+      if (row_groups_.empty()) return false;
+      committed_offset_ = row_groups_.back().file_offset;
+      committed_rows_ -= static_cast<std::uint64_t>(row_groups_.back().num_rows);
+      row_groups_.pop_back();
+    }
   }
+  ::fsync(fd_);
+  ::close(fd_);
+  fd_ = -1;
+  return true;
 }
 
 }  // namespace ior::parquet

@@ -14,6 +14,8 @@
 // After an I/O error (full disk, ...) salvage() cuts the file back to its last
 // complete row group and writes a footer for those, so what was written stays
 // readable; the rows of the failed row group are lost (the caller counts them).
+// When even the footer does not fit, the last row groups are dropped until it
+// does; rows_committed() then tells how many rows the file keeps.
 
 #include <cstdint>
 #include <memory>
@@ -43,8 +45,8 @@ class FileWriter {
   void append(const schema::EventRow& row);
   /// Writes what is buffered and the footer (with extra key-value metadata).
   void close(const std::vector<std::pair<std::string, std::string>>& extra_metadata = {});
-  /// After a failed append/close: truncate to the last complete row group and
-  /// write a footer. Returns false when even that fails.
+  /// After a failed append/close: truncate to the last complete row group (or
+  /// an earlier one, for room) and write a footer. False when even that fails.
   bool salvage() noexcept;
 
   const std::string& path() const { return path_; }

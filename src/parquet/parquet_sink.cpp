@@ -64,12 +64,13 @@ void ParquetSink::close_current() {
 void ParquetSink::fail(const std::exception& e) noexcept {
   if (error_.empty()) error_ = e.what();
   if (writer_) {
-    rows_lost_ += writer_->rows_buffered();
-    rows_written_ += writer_->rows_committed();
+    const std::uint64_t appended = writer_->rows_committed() + writer_->rows_buffered();
     std::string path = writer_->path();
     bool ok = writer_->salvage();
-    files_.push_back(path + (ok ? " (cut back to its last complete row group: " +
-                                      std::to_string(writer_->rows_committed()) + " rows)"
+    const std::uint64_t kept = ok ? writer_->rows_committed() : 0;
+    rows_written_ += kept;
+    rows_lost_ += appended - kept;
+    files_.push_back(path + (ok ? " (cut back to its last complete row group: " + std::to_string(kept) + " rows)"
                                 : " (unreadable: the footer could not be written)"));
     writer_.reset();
   }

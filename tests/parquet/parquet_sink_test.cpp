@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "file_size_limit.hpp"
+#include "parquet/file_writer.hpp"
 #include "thrift_reader.hpp"
 
 namespace ior::parquet {
@@ -140,6 +141,40 @@ TEST_F(ParquetSinkTest, WriteErrorKeepsCompleteRowGroupsAndCountsEveryLostRow) {
   EXPECT_EQ(static_cast<std::uint64_t>(f.meta[3].i), r.rows_written);
   EXPECT_EQ(f.meta[4].elems.size(), r.rows_written / 1000);
   EXPECT_EQ(f.key_values().count("ior.incomplete"), 1u);
+}
+
+// The disk fills up exactly at the end of a row group: cutting the failed
+// row group frees no room for the footer, so the writer drops the last
+// complete row group to make room, and counts its rows as lost.
+TEST_F(ParquetSinkTest, AFooterWithoutRoomCostsTheLastRowGroupNotTheFile) {
+  ParquetSinkOptions o;
+  o.writer.row_group_rows = 1000;
+  o.writer.compression = Compression::kNone;
+  o.writer.dictionary_limit_bytes = 0;
+  std::vector<std::uint64_t> group_ends;
+  {
+    FileWriter probe(path("probe.parquet"), o.writer);
+    for (std::uint64_t i = 0; i < 4000; ++i) {
+      probe.append(row(i));
+      if (probe.rows_buffered() == 0) group_ends.push_back(probe.bytes_written());
+    }
+  }
+  ASSERT_EQ(group_ends.size(), 4u);
+  o.path = path("tight.parquet");
+  sink::SinkReport r;
+  {
+    testkit::FileSizeLimit limit(group_ends[2] + 10);  // 3 groups and 10 bytes: no footer
+    ParquetSink sink(o);
+    for (std::uint64_t i = 0; i < 4000; ++i) sink.consume(row(i));
+    sink.close();
+    r = sink.report();
+  }
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(r.rows_written, 2000u);
+  EXPECT_EQ(r.rows_lost, 2000u);
+  auto f = testkit::read_parquet(o.path);
+  EXPECT_EQ(f.meta[3].i, 2000);
+  EXPECT_EQ(f.footer_start, group_ends[1]);
 }
 
 TEST_F(ParquetSinkTest, WriteErrorAfterRotationLeavesEarlierFilesUntouched) {
