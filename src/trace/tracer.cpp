@@ -79,6 +79,7 @@ struct Tracer::Impl {
   std::vector<std::string> attached;
   std::vector<std::string> skipped;
   RecordHandler* handler = nullptr;  // set during poll/drain (reader thread only)
+  int ncpu = 0;                      // per-CPU map width, read once before attach
 
   static int on_sample(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
@@ -101,6 +102,11 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
   auto* skel = ior_bpf__open();
   if (!skel) throw SystemError("cannot open the BPF object" + last_libbpf_error(), errno);
   impl_->skel = skel;
+  // Read now: counters() must not make syscalls of its own (libbpf reads
+  // /sys/devices/system/cpu/possible on first use), or reading the counters of
+  // a traced thread would change them.
+  impl_->ncpu = libbpf_num_possible_cpus();
+  if (impl_->ncpu <= 0) throw SystemError("cannot count the possible CPUs", -impl_->ncpu);
   skel->rodata->cfg_self_pid = o.self_pid;
   skel->rodata->cfg_pid = o.pid;
   skel->rodata->cfg_tid = o.tid;
@@ -195,9 +201,7 @@ void Tracer::detach() {
 
 TracerCounters Tracer::counters() const {
   TracerCounters c;
-  int ncpu = libbpf_num_possible_cpus();
-  if (ncpu <= 0) return c;
-  std::vector<std::uint64_t> values(static_cast<std::size_t>(ncpu));
+  std::vector<std::uint64_t> values(static_cast<std::size_t>(impl_->ncpu));
   auto sum = [&](std::uint32_t idx) {
     std::uint64_t total = 0;
     if (bpf_map__lookup_elem(impl_->skel->maps.counters, &idx, sizeof idx, values.data(),

@@ -1,0 +1,212 @@
+#include "trace_fixture.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include "ior_event.h"
+
+namespace ior::testing {
+namespace {
+
+constexpr std::string_view kNames[] = {
+    "",
+#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) #name,
+#include "syscalls.def"
+#undef IOR_SYSCALL
+};
+static_assert(std::size(kNames) == IOR_SC_COUNT);
+
+std::string comm_of(const char* c) { return std::string(c, strnlen(c, IOR_COMM_LEN)); }
+
+bool decode_enter(std::span<const std::byte> b, Record& r) {
+  ior_enter_event e;
+  if (b.size() < sizeof e) return false;
+  std::memcpy(&e, b.data(), sizeof e);
+  // Strings follow with their exact lengths: no padding, nothing after.
+  if (b.size() != sizeof e + e.str_len[0] + e.str_len[1]) return false;
+  for (int i = 0; i < 3; ++i) r.args[i] = e.args[i];
+  r.comm = comm_of(e.comm);
+  const char* s = reinterpret_cast<const char*>(b.data()) + sizeof e;
+  r.str0.assign(s, e.str_len[0]);
+  r.str1.assign(s + e.str_len[0], e.str_len[1]);
+  r.str_flags = e.str_flags;
+  return true;
+}
+
+bool decode_exit(std::span<const std::byte> b, Record& r) {
+  ior_exit_event e;
+  if (b.size() != sizeof e) return false;
+  std::memcpy(&e, b.data(), sizeof e);
+  r.ret = e.ret;
+  return true;
+}
+
+bool decode_task(std::span<const std::byte> b, Record& r) {
+  ior_task_event e;
+  if (b.size() != sizeof e) return false;
+  std::memcpy(&e, b.data(), sizeof e);
+  r.parent_pid = e.parent_pid;
+  r.task_flags = e.flags;
+  r.comm = comm_of(e.comm);
+  return true;
+}
+
+bool decode(std::span<const std::byte> b, Record& r) {
+  ior_event_header h;
+  if (b.size() < sizeof h) return false;
+  std::memcpy(&h, b.data(), sizeof h);
+  r.kind = h.kind;
+  r.syscall = h.syscall;
+  r.pid = h.pid;
+  r.tid = h.tid;
+  r.time_ns = h.time_ns;
+  if (h.reserved != 0) return false;
+  switch (h.kind) {
+    case IOR_EVENT_ENTER:
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_enter(b, r);
+    case IOR_EVENT_EXIT:
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit(b, r);
+    case IOR_EVENT_FORK:
+    case IOR_EVENT_TASK_EXIT:
+    case IOR_EVENT_EXEC:
+      return h.syscall == 0 && decode_task(b, r);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string_view syscall_name(std::uint16_t id) { return id < IOR_SC_COUNT ? kNames[id] : ""; }
+
+bool Record::is_enter() const { return kind == IOR_EVENT_ENTER; }
+bool Record::is_exit() const { return kind == IOR_EVENT_EXIT; }
+std::string_view Record::name() const { return syscall_name(syscall); }
+
+void Collector::on_record(std::span<const std::byte> bytes) noexcept {
+  ++seen;
+  Record r;
+  if (!decode(bytes, r)) {
+    ++malformed;
+    return;
+  }
+  if (!keep || keep(r)) records.push_back(std::move(r));
+}
+
+TreeCollector::TreeCollector(std::uint32_t root) : pids_{root} {
+  keep = [this](const Record& r) {
+    if (r.kind == IOR_EVENT_FORK && pids_.count(r.parent_pid)) pids_.insert(r.pid);
+    return pids_.count(r.pid) > 0;
+  };
+}
+
+HeldChild::HeldChild(std::vector<std::string> argv) {
+  int gate[2], out[2];
+  if (pipe2(gate, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid_ == 0) {
+    // Only async-signal-safe calls here; poll() is not a traced syscall, so
+    // nothing is half-done (an enter without exit) when tracing starts.
+    ::close(gate[1]);
+    dup2(out[1], STDOUT_FILENO);
+    struct pollfd p = {gate[0], POLLIN, 0};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  ::close(gate[0]);
+  ::close(out[1]);
+  gate_ = gate[1];
+  out_ = out[0];
+}
+
+HeldChild::~HeldChild() {
+  if (gate_ >= 0) ::close(gate_);
+  if (out_ >= 0) ::close(out_);
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void HeldChild::release() {
+  ::close(gate_);
+  gate_ = -1;
+}
+
+std::string HeldChild::finish() {
+  if (gate_ >= 0) release();
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(out_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "workload status " << status;
+  return text;
+}
+
+std::vector<ManifestLine> parse_manifest(const std::string& text) {
+  std::vector<ManifestLine> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    ManifestLine m;
+    std::string pid, tid, ret;
+    std::getline(f, pid, '\t');
+    std::getline(f, tid, '\t');
+    std::getline(f, m.name, '\t');
+    std::getline(f, ret, '\t');
+    std::getline(f, m.file);
+    m.pid = static_cast<std::uint32_t>(std::stoul(pid));
+    m.tid = static_cast<std::uint32_t>(std::stoul(tid));
+    m.ret = std::stoll(ret);
+    lines.push_back(m);
+  }
+  return lines;
+}
+
+TempDir::TempDir() {
+  char tmpl[] = "/tmp/ior_trace_test_XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+trace::TracerOptions this_thread_only() {
+  trace::TracerOptions o;
+  o.self_pid = 0;  // the test process is the traced one
+  o.pid = static_cast<std::uint32_t>(getpid());
+  o.tid = static_cast<std::uint32_t>(syscall(SYS_gettid));
+  o.ring_bytes = 1u << 20;
+  return o;
+}
+
+}  // namespace ior::testing

@@ -1,0 +1,263 @@
+// The BPF programs seen through a real Tracer, with syscalls the test makes
+// itself through syscall(2): strings, filters, syscall selection, drops, and
+// the errors a user sees.
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+
+#include "base/error.hpp"
+#include "ior_event.h"
+#include "trace/ring_reader.hpp"
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+// openat of a path that does not exist: one enter and one exit, -ENOENT.
+void open_missing(const std::string& path) {
+  long fd = syscall(SYS_openat, AT_FDCWD, path.c_str(), O_RDONLY, 0);
+  ASSERT_EQ(fd, -1) << path;
+}
+
+// The enter records of `name` whose first string starts with `prefix`.
+std::vector<Record> enters(const Collector& c, std::string_view name, std::string_view prefix) {
+  std::vector<Record> out;
+  for (const auto& r : c.records) {
+    if (r.is_enter() && r.name() == name && r.str0.substr(0, prefix.size()) == prefix) {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+std::size_t count_of(const Collector& c, std::uint16_t kind, std::string_view name) {
+  return static_cast<std::size_t>(std::count_if(c.records.begin(), c.records.end(), [&](const Record& r) {
+    return r.kind == kind && r.name() == name;
+  }));
+}
+
+TEST(TracerTest, AttachesEverySyscallOfTheTableThatThisArchitectureHas) {
+  IOR_TRACE_REQUIRE_ROOT();
+  std::vector<std::string> warnings;
+  auto o = this_thread_only();
+  o.warn = [&](const std::string& m) { warnings.push_back(m); };
+  trace::Tracer tracer(o);
+  EXPECT_EQ(tracer.attached_syscalls().size() + tracer.skipped_syscalls().size(),
+            static_cast<std::size_t>(IOR_SC_COUNT - 1));
+  EXPECT_EQ(warnings.size(), tracer.skipped_syscalls().size());
+  for (const char* must : {"openat", "read", "write", "close", "pread64", "rename", "statx"}) {
+    EXPECT_NE(std::find(tracer.attached_syscalls().begin(), tracer.attached_syscalls().end(), must),
+              tracer.attached_syscalls().end())
+        << must;
+  }
+}
+
+TEST(TracerTest, StringsLongerThanStrMaxAreCutAndFlagged) {
+  IOR_TRACE_REQUIRE_ROOT();
+  auto o = this_thread_only();
+  o.str_max = 16;
+  trace::Tracer tracer(o);
+  const std::string exact = "/nonexistent/ab1";   // 16 bytes: kept whole
+  const std::string longer = "/nonexistent/ab12";  // 17 bytes: cut to 16
+  const std::string shorter = "/nonexistent/a";    // 14 bytes
+  const std::string very_long = "/nonexistent/" + std::string(300, 'q');
+  for (const auto& p : {exact, longer, shorter, very_long}) open_missing(p);
+  ASSERT_EQ(syscall(SYS_rename, very_long.c_str(), shorter.c_str()), -1);
+
+  Collector c;
+  tracer.drain(c);
+  EXPECT_EQ(c.malformed, 0u);
+  auto opens = enters(c, "openat", "/nonexistent/");
+  ASSERT_EQ(opens.size(), 4u);
+  EXPECT_EQ(opens[0].str0, exact);
+  EXPECT_EQ(opens[0].str_flags, 0);
+  EXPECT_EQ(opens[1].str0, longer.substr(0, 16));
+  EXPECT_EQ(opens[1].str_flags, IOR_STR0_TRUNCATED);
+  EXPECT_EQ(opens[2].str0, shorter);
+  EXPECT_EQ(opens[2].str_flags, 0);
+  EXPECT_EQ(opens[3].str0, very_long.substr(0, 16));
+  EXPECT_EQ(opens[3].str_flags, IOR_STR0_TRUNCATED);
+
+  auto renames = enters(c, "rename", "");
+  ASSERT_EQ(renames.size(), 1u);
+  EXPECT_EQ(renames[0].str0, very_long.substr(0, 16));
+  EXPECT_EQ(renames[0].str1, shorter);  // string 1 right after the cut string 0
+  EXPECT_EQ(renames[0].str_flags, IOR_STR0_TRUNCATED);
+}
+
+TEST(TracerTest, DefaultStrMaxKeepsPathMaxWholeAndCutsLonger) {
+  IOR_TRACE_REQUIRE_ROOT();
+  trace::Tracer tracer(this_thread_only());
+  const std::string max = "/nonexistent/" + std::string(IOR_STR_MAX - 13, 'm');
+  const std::string over = "/nonexistent/" + std::string(6000, 'o');
+  ASSERT_EQ(max.size(), static_cast<std::size_t>(IOR_STR_MAX));
+  ASSERT_EQ(syscall(SYS_rename, max.c_str(), over.c_str()), -1);
+
+  Collector c;
+  tracer.drain(c);
+  EXPECT_EQ(c.malformed, 0u);
+  auto renames = enters(c, "rename", "/nonexistent/");
+  ASSERT_EQ(renames.size(), 1u);
+  EXPECT_EQ(renames[0].str0, max);
+  EXPECT_EQ(renames[0].str1, over.substr(0, IOR_STR_MAX));
+  EXPECT_EQ(renames[0].str_flags, IOR_STR1_TRUNCATED);
+}
+
+TEST(TracerTest, AnUnreadableStringIsAFaultNotAnEmptyPath) {
+  IOR_TRACE_REQUIRE_ROOT();
+  trace::Tracer tracer(this_thread_only());
+  const auto* bad = reinterpret_cast<const char*>(8);
+  ASSERT_EQ(syscall(SYS_openat, AT_FDCWD, bad, O_RDONLY, 0), -1);
+  ASSERT_EQ(errno, EFAULT);
+
+  Collector c;
+  tracer.drain(c);
+  std::vector<Record> faults;
+  for (const auto& r : c.records) {
+    if (r.is_enter() && r.name() == "openat" && r.args[0] == O_RDONLY && r.str0.empty()) {
+      faults.push_back(r);
+    }
+  }
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0].str_flags, IOR_STR0_FAULT);
+}
+
+TEST(TracerTest, TidFilterKeepsOnlyThatThread) {
+  IOR_TRACE_REQUIRE_ROOT();
+  trace::Tracer tracer(this_thread_only());
+  std::thread other([] { open_missing("/nonexistent/other-thread"); });
+  other.join();
+  open_missing("/nonexistent/this-thread");
+
+  Collector c;
+  tracer.drain(c);
+  EXPECT_EQ(enters(c, "openat", "/nonexistent/other-thread").size(), 0u);
+  EXPECT_EQ(enters(c, "openat", "/nonexistent/this-thread").size(), 1u);
+  for (const auto& r : c.records) {
+    EXPECT_EQ(r.tid, static_cast<std::uint32_t>(syscall(SYS_gettid))) << r.name();
+  }
+}
+
+TEST(TracerTest, TheToolItselfIsNeverTraced) {
+  IOR_TRACE_REQUIRE_ROOT();
+  TempDir dir;
+  trace::TracerOptions o;
+  o.self_pid = static_cast<std::uint32_t>(getpid());
+  o.ring_bytes = 64u << 20;  // the whole host is traced while this runs
+  trace::Tracer tracer(o);
+  Collector c;
+  c.keep = [&](const Record& r) {
+    return r.is_enter() && r.str0.rfind(dir.path(), 0) == 0;
+  };
+  trace::RingReader reader(tracer, c, {});
+  reader.start();
+  open_missing(dir.path() + "/from-the-tool");
+  run_and_capture({WORKLOAD_BINARY, "opens", dir.path(), "3"});
+  reader.stop();
+
+  EXPECT_EQ(enters(c, "openat", dir.path() + "/from-the-tool").size(), 0u);
+  EXPECT_EQ(enters(c, "openat", dir.path() + "/f").size(), 3u);
+  for (const auto& r : c.records) EXPECT_NE(r.pid, static_cast<std::uint32_t>(getpid()));
+}
+
+TEST(TracerTest, ExcludedSyscallsAreNotAttachedAndNotRecorded) {
+  IOR_TRACE_REQUIRE_ROOT();
+  auto o = this_thread_only();
+  o.select = [](std::string_view name) { return name != "close" && name != "rename"; };
+  trace::Tracer tracer(o);
+  const auto& on = tracer.attached_syscalls();
+  EXPECT_EQ(std::find(on.begin(), on.end(), "close"), on.end());
+  EXPECT_EQ(std::find(on.begin(), on.end(), "rename"), on.end());
+  EXPECT_NE(std::find(on.begin(), on.end(), "openat"), on.end());
+
+  long fd = syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(syscall(SYS_close, fd), 0);
+  ASSERT_EQ(syscall(SYS_rename, "/nonexistent/a", "/nonexistent/b"), -1);
+
+  Collector c;
+  tracer.drain(c);
+  EXPECT_EQ(count_of(c, IOR_EVENT_ENTER, "openat"), 1u);
+  EXPECT_EQ(count_of(c, IOR_EVENT_EXIT, "openat"), 1u);
+  EXPECT_EQ(count_of(c, IOR_EVENT_ENTER, "close") + count_of(c, IOR_EVENT_EXIT, "close"), 0u);
+  EXPECT_EQ(count_of(c, IOR_EVENT_ENTER, "rename") + count_of(c, IOR_EVENT_EXIT, "rename"), 0u);
+}
+
+TEST(TracerTest, AFullRingCountsEveryRecordItCouldNotTake) {
+  IOR_TRACE_REQUIRE_ROOT();
+  auto o = this_thread_only();
+  o.ring_bytes = 4096;  // about 30 syscalls fit
+  trace::Tracer tracer(o);
+  constexpr std::uint64_t kCalls = 2000;
+  for (std::uint64_t i = 0; i < kCalls; ++i) {
+    ASSERT_EQ(syscall(SYS_close, -1), -1);  // EBADF: one enter, one exit each
+  }
+  // Nothing was consumed while the burst ran: the ring overflowed.
+  auto counters = tracer.counters();
+  Collector c;
+  tracer.drain(c);
+  EXPECT_EQ(c.malformed, 0u);
+  std::uint64_t got_enter = count_of(c, IOR_EVENT_ENTER, "close");
+  std::uint64_t got_exit = count_of(c, IOR_EVENT_EXIT, "close");
+  EXPECT_GT(got_enter, 0u);
+  EXPECT_GT(counters.drop_enter, 0u);
+  EXPECT_GT(counters.drop_exit, 0u);
+  EXPECT_EQ(got_enter + counters.drop_enter, kCalls);
+  EXPECT_EQ(got_exit + counters.drop_exit, kCalls);
+  EXPECT_EQ(counters.drop_task, 0u);
+  EXPECT_GT(counters.wakeups, 0u);  // more than half full: the reader was woken
+}
+
+TEST(TracerTest, ANormalRunLosesNothingAndForcesNoWakeUp) {
+  IOR_TRACE_REQUIRE_ROOT();
+  trace::Tracer tracer(this_thread_only());
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(syscall(SYS_close, -1), -1);
+  Collector c;
+  EXPECT_EQ(tracer.drain(c), c.seen);
+  EXPECT_EQ(count_of(c, IOR_EVENT_ENTER, "close"), 100u);
+  EXPECT_EQ(count_of(c, IOR_EVENT_EXIT, "close"), 100u);
+  auto counters = tracer.counters();
+  EXPECT_EQ(counters.drops(), 0u);
+  EXPECT_EQ(counters.wakeups, 0u);
+}
+
+TEST(TracerTest, NotRootIsOneLineNamingTheFix) {
+  IOR_TRACE_REQUIRE_ROOT();  // to drop privileges, the test starts with them
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(p[0]);
+    std::string msg = "no error";
+    if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) {
+      msg = "setresuid failed";
+    } else {
+      try {
+        trace::Tracer tracer(trace::TracerOptions{});
+      } catch (const ior::Error& e) {
+        msg = e.what();
+      }
+    }
+    ssize_t ignored = ::write(p[1], msg.data(), msg.size());
+    (void)ignored;
+    _exit(0);
+  }
+  ::close(p[1]);
+  std::string msg;
+  char buf[512];
+  for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) msg.append(buf, static_cast<std::size_t>(n));
+  ::close(p[0]);
+  waitpid(child, nullptr, 0);
+  EXPECT_NE(msg.find("needs root (or CAP_BPF and CAP_PERFMON)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("sudo"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace ior::testing
