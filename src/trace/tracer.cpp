@@ -32,8 +32,10 @@ constexpr SyscallDef kSyscalls[] = {
 #undef IOR_SYSCALL
 };
 
-// libbpf's messages: kept (the last few) for error reports, printed only
-// with IOR_DEBUG_LIBBPF set, so a normal run shows our one-line errors.
+// libbpf's messages: the first warning since the last step began is kept
+// for the error report (later ones only say that the object or skeleton
+// failed); everything is printed only with IOR_DEBUG_LIBBPF set, so a normal
+// run shows our one-line errors.
 std::mutex g_log_mutex;
 std::string g_last_libbpf_error;
 
@@ -48,8 +50,9 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
   va_copy(copy, args);
   int n = std::vsnprintf(buf, sizeof buf, fmt, copy);
   va_end(copy);
-  if (n > 0 && level == LIBBPF_WARN) {
+  if (n > 0 && level == LIBBPF_WARN && std::strchr(buf, '\n') == buf + n - 1) {
     std::lock_guard<std::mutex> lock(g_log_mutex);
+    if (!g_last_libbpf_error.empty()) return 0;
     g_last_libbpf_error = buf;
     while (!g_last_libbpf_error.empty() && g_last_libbpf_error.back() == '\n') {
       g_last_libbpf_error.pop_back();
@@ -58,10 +61,15 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
   return 0;
 }
 
+// The kept warning as " (text)", or "", and forgets it for the next step.
 std::string last_libbpf_error() {
   std::lock_guard<std::mutex> lock(g_log_mutex);
-  return g_last_libbpf_error.empty() ? "" : " (" + g_last_libbpf_error + ")";
+  std::string text;
+  text.swap(g_last_libbpf_error);
+  return text.empty() ? "" : " (" + text + ")";
 }
+
+void forget_libbpf_error() { last_libbpf_error(); }
 
 std::uint32_t round_up_pow2(std::uint64_t v) {
   std::uint64_t p = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
@@ -95,35 +103,71 @@ struct Tracer::Impl {
   }
 };
 
-Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
-  libbpf_set_print(libbpf_print);
-  preflight();  // root, BTF: one-line errors
+namespace {
 
+// Opens the skeleton and writes what must be set before load.
+ior_bpf* open_configured(const TracerOptions& o) {
+  forget_libbpf_error();
   auto* skel = ior_bpf__open();
   if (!skel) throw SystemError("cannot open the BPF object" + last_libbpf_error(), errno);
-  impl_->skel = skel;
-  // Read now: counters() must not make syscalls of its own (libbpf reads
-  // /sys/devices/system/cpu/possible on first use), or reading the counters of
-  // a traced thread would change them.
-  impl_->ncpu = libbpf_num_possible_cpus();
-  if (impl_->ncpu <= 0) throw SystemError("cannot count the possible CPUs", -impl_->ncpu);
   skel->rodata->cfg_self_pid = o.self_pid;
   skel->rodata->cfg_pid = o.pid;
   skel->rodata->cfg_tid = o.tid;
   skel->rodata->cfg_wakeup_each = o.wakeup_each_record ? 1 : 0;
   skel->rodata->cfg_str_max = o.str_max == 0 || o.str_max > IOR_STR_MAX ? IOR_STR_MAX : o.str_max;
   if (int err = bpf_map__set_max_entries(skel->maps.events, round_up_pow2(o.ring_bytes)); err) {
+    ior_bpf__destroy(skel);
     throw SystemError("cannot size the ring buffer", -err);
   }
+  return skel;
+}
 
-  if (int err = ior_bpf__load(skel); err) {
-    throw SystemError("the kernel refused the BPF programs" + last_libbpf_error() +
-                          "; set IOR_DEBUG_LIBBPF=1 for the verifier log",
-                      -err);
+std::vector<bpf_program*> task_programs(ior_bpf* skel) {
+  return {skel->progs.handle_fork, skel->progs.handle_task_exit, skel->progs.handle_exec};
+}
+
+}  // namespace
+
+Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
+  libbpf_set_print(libbpf_print);
+  preflight();  // root, BTF: one-line errors
+  // Read now: counters() must not make syscalls of its own (libbpf reads
+  // /sys/devices/system/cpu/possible on first use), or reading the counters of
+  // a traced thread would change them.
+  impl_->ncpu = libbpf_num_possible_cpus();
+  if (impl_->ncpu <= 0) throw SystemError("cannot count the possible CPUs", -impl_->ncpu);
+
+  impl_->skel = open_configured(o);
+  bool with_tasks = true;
+  forget_libbpf_error();
+  if (int err = ior_bpf__load(impl_->skel); err) {
+    // The task programs only keep fd tables of forked and exec'd processes
+    // right: a kernel that refuses them still gets the syscalls traced.
+    std::string why = last_libbpf_error();
+    ior_bpf__destroy(impl_->skel);
+    impl_->skel = nullptr;
+    impl_->skel = open_configured(o);
+    for (auto* p : task_programs(impl_->skel)) bpf_program__set_autoload(p, false);
+    forget_libbpf_error();
+    if (ior_bpf__load(impl_->skel) != 0) {
+      throw SystemError("the kernel refused the BPF programs" + why +
+                            "; set IOR_DEBUG_LIBBPF=1 for the verifier log",
+                        -err);
+    }
+    with_tasks = false;
+    if (o.warn) {
+      o.warn("ior: fork/exit/exec tracking is unavailable on this kernel" + why +
+             ": fd tables of forked or exec'd processes may be stale");
+    }
   }
+  auto* skel = impl_->skel;
   fill_syscall_specs(o);
+  // The ring is mapped before attaching, so the tracer's own setup is never traced.
+  impl_->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
+  if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
 
   for (bpf_program* required : {skel->progs.handle_sys_enter, skel->progs.handle_sys_exit}) {
+    forget_libbpf_error();
     bpf_link* l = bpf_program__attach(required);
     if (!l) {
       throw SystemError(std::string("cannot attach to the raw syscall tracepoint (") +
@@ -132,8 +176,9 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
     }
     impl_->links.push_back(l);
   }
-  for (bpf_program* task : {skel->progs.handle_fork, skel->progs.handle_task_exit,
-                            skel->progs.handle_exec}) {
+  if (!with_tasks) return;
+  for (bpf_program* task : task_programs(skel)) {
+    forget_libbpf_error();
     bpf_link* l = bpf_program__attach(task);
     if (!l) {
       if (o.warn) {
@@ -144,9 +189,6 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
     }
     impl_->links.push_back(l);
   }
-
-  impl_->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
-  if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
 }
 
 void Tracer::fill_syscall_specs(const TracerOptions& o) {

@@ -6,12 +6,14 @@
 //   ior_workload scenario DIR      the end-to-end scenario (see run_scenario)
 //   ior_workload bench MODE SECS   openreadclose | pread | writenull; prints ops_per_sec
 //   ior_workload opens DIR N       N openat+close of DIR/f (for drop tests)
+//   ior_workload pause             waits until stdin closes (a process to filter on)
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
 // fd's file, or "old -> new"; empty when none)
 
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -170,6 +172,18 @@ int run_opens(const std::string& dir, long n) {
   return 0;
 }
 
+// Blocks in poll(2), which is not traced, so a filter test sees nothing of it
+// until it exits.
+int run_pause() {
+  struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+  char buf[256];
+  for (;;) {
+    if (poll(&p, 1, -1) < 0 && errno != EINTR) die("poll");
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return 0;
+    if ((p.revents & POLLIN) && ::read(STDIN_FILENO, buf, sizeof buf) <= 0) return 0;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,8 +191,9 @@ int main(int argc, char** argv) {
   if (mode == "scenario" && argc == 3) return run_scenario(argv[2]);
   if (mode == "bench" && argc == 4) return run_bench(argv[2], std::atof(argv[3]));
   if (mode == "opens" && argc == 4) return run_opens(argv[2], std::atol(argv[3]));
+  if (mode == "pause" && argc == 2) return run_pause();
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
-               "opens DIR N\n");
+               "opens DIR N | pause\n");
   return 2;
 }
