@@ -21,7 +21,9 @@ declare -A allowed=(
 # listed sub-layers of its own module (lower ones never include higher ones).
 declare -A sublayer=(
   [clickhouse/wire]="clickhouse/wire"
+  [clickhouse/net]="clickhouse/wire clickhouse/net"
   [clickhouse/columns]="clickhouse/wire clickhouse/columns"
+  [clickhouse/protocol]="clickhouse/wire clickhouse/columns clickhouse/protocol"
   [parquet/thrift]="parquet/thrift"
   [parquet/encoding]="parquet/encoding"
 )
