@@ -1,0 +1,106 @@
+#pragma once
+// One connection to one server: handshake, ping, queries, inserts, cancel.
+// Not thread-safe; one query at a time. After a failure in the middle of a
+// conversation (network error, malformed reply) the connection is broken and
+// every further call throws: make a new one. A server exception ends only
+// the query; the connection stays usable.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clickhouse/client/client_options.hpp"
+#include "clickhouse/columns/block.hpp"
+#include "clickhouse/protocol/packets.hpp"
+
+namespace ior::clickhouse {
+
+namespace net {
+class TransportReader;
+}
+
+struct QueryOptions {
+  std::string query_id;
+  std::vector<protocol::Setting> settings;
+  /// Sees every packet as it arrives, before it is kept. Returning false
+  /// cancels the query: the server is told to stop, its remaining packets
+  /// are drained, and query() returns what was kept so far.
+  std::function<bool(const protocol::Packet&)> on_packet;
+};
+
+/// Everything the server answered to one query.
+struct QueryResult {
+  std::vector<columns::Block> blocks;  ///< data blocks with at least one column
+  columns::Block totals;
+  columns::Block extremes;
+  protocol::Progress progress;
+  protocol::ProfileInfo profile;
+  std::vector<columns::Block> logs;
+  std::vector<columns::Block> profile_events;
+  std::string table_columns;  ///< the TableColumns description, if sent
+  std::size_t rows() const;
+};
+
+class Connection {
+ public:
+  /// Connects and authenticates; throws ServerException for a refused login
+  /// (wrong password: code 516 on new servers, 193 on old ones).
+  explicit Connection(ClientOptions options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const protocol::ServerHello& server() const { return server_; }
+  /// The revision both sides speak: min(server's, ior's).
+  std::uint64_t revision() const { return revision_; }
+  const ClientOptions& options() const { return options_; }
+  bool broken() const { return broken_; }
+
+  void ping();
+  /// Runs a query to its end and returns what the server sent.
+  QueryResult query(std::string_view sql, const QueryOptions& options = {});
+
+  /// Starts an INSERT ("INSERT INTO t [(columns)] VALUES"); returns the
+  /// table's sample block: column names and types in the table's order,
+  /// no rows. Blocks sent must match it exactly.
+  const columns::Block& begin_insert(std::string_view insert_sql, const QueryOptions& options = {});
+  /// Sends one block (rows > 0). Throws ior::Error naming the first column
+  /// that differs from the sample block, before anything is sent.
+  void send_block(const columns::Block& block);
+  /// Ends the INSERT and waits for the server to confirm it.
+  QueryResult end_insert();
+
+  /// Abandons an open INSERT by closing the connection (a Cancel would let
+  /// the server keep the rows sent so far); the connection is then broken.
+  void abandon_insert();
+
+ private:
+  void handshake();
+  void send_query(std::string_view sql, const QueryOptions& options);
+  void flush();
+  protocol::Packet next_packet();
+  /// Reads packets until EndOfStream, collecting them; a server exception is thrown.
+  QueryResult finish_query(const QueryOptions& options);
+  void cancel_and_drain();
+  void check_usable(const char* what) const;
+  template <class F>
+  auto guarded(F&& f) -> decltype(f());
+
+  ClientOptions options_;
+  std::unique_ptr<net::Transport> transport_;
+  std::unique_ptr<net::TransportReader> reader_;
+  protocol::ServerHello server_;
+  std::uint64_t revision_ = 0;
+  protocol::PacketContext context_;
+  std::string out_;
+  std::string scratch_;
+  bool broken_ = false;
+  bool in_insert_ = false;
+  bool in_query_ = false;
+  columns::Block insert_header_;
+  QueryOptions insert_options_;
+};
+
+}  // namespace ior::clickhouse

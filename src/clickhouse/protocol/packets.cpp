@@ -1,0 +1,200 @@
+#include "clickhouse/protocol/packets.hpp"
+
+#include <memory>
+
+#include "base/error.hpp"
+#include "clickhouse/protocol/revisions.hpp"
+#include "clickhouse/protocol/settings.hpp"
+#include "clickhouse/wire/compressed_reader.hpp"
+
+namespace ior::clickhouse::protocol {
+namespace {
+
+constexpr std::size_t kMaxText = 16u << 20;  // names, messages, stack traces
+
+void packet_id(wire::WireWriter& out, ClientPacket p) { out.varint(static_cast<std::uint64_t>(p)); }
+
+columns::Block read_block_maybe_compressed(wire::ByteReader& in, const PacketContext& ctx, bool compressed) {
+  auto format = block_format(ctx.revision);
+  if (!compressed) return columns::read_block(in, format, ctx.limits.block);
+  wire::CompressedReader frames(in, ctx.limits.frame, in.max_string());
+  columns::Block block = columns::read_block(frames, format, ctx.limits.block);
+  if (!frames.frame_consumed()) wire::ByteReader::malformed("a compressed block ends inside a frame");
+  return block;
+}
+
+}  // namespace
+
+columns::BlockFormat block_format(std::uint64_t revision) {
+  return {.with_info = revision > 0, .with_custom_serialization = revision >= revision::kCustomSerialization};
+}
+
+void write_hello(wire::WireWriter& out, const ClientHello& hello) {
+  packet_id(out, ClientPacket::kHello);
+  out.string("ClickHouse " + hello.version.name);
+  out.varint(hello.version.major);
+  out.varint(hello.version.minor);
+  out.varint(revision::kClient);
+  out.string(hello.database);
+  out.string(hello.user);
+  out.string(hello.password);
+}
+
+ServerHello read_hello(wire::ByteReader& in, std::uint64_t client_revision) {
+  ServerHello h;
+  h.name = in.string(kMaxText);
+  h.major = in.varint();
+  h.minor = in.varint();
+  h.revision = in.varint();
+  std::uint64_t rev = std::min(h.revision, client_revision);
+  if (rev >= revision::kServerTimezone) h.timezone = in.string(kMaxText);
+  if (rev >= revision::kServerDisplayName) h.display_name = in.string(kMaxText);
+  h.patch = rev >= revision::kVersionPatch ? in.varint() : h.revision;
+  return h;
+}
+
+void write_addendum(wire::WireWriter& out, std::uint64_t revision, std::string_view quota_key) {
+  if (revision >= revision::kQuotaKey) out.string(quota_key);
+}
+
+void write_query(wire::WireWriter& out, const QueryRequest& q, std::uint64_t revision) {
+  std::string& buf = out.buffer();
+  std::size_t start = buf.size();
+  try {
+    packet_id(out, ClientPacket::kQuery);
+    out.string(q.query_id);
+    // Client info: this is an initial query, from this client, over TCP.
+    out.fixed<std::uint8_t>(1);
+    out.string("");  // initial user: the server fills in the authenticated one
+    out.string(q.query_id);
+    out.string("[::ffff:127.0.0.1]:0");
+    if (revision >= revision::kInitialQueryStartTime) out.fixed<std::int64_t>(0);
+    out.fixed<std::uint8_t>(1);  // interface: TCP
+    out.string(q.os_user);
+    out.string(q.client_hostname);
+    out.string("ClickHouse " + q.version.name);
+    out.varint(q.version.major);
+    out.varint(q.version.minor);
+    out.varint(revision::kClient);
+    if (revision >= revision::kQuotaKeyInClientInfo) out.string(q.quota_key);
+    if (revision >= revision::kDistributedDepth) out.varint(0);
+    if (revision >= revision::kVersionPatch) out.varint(q.version.patch);
+    if (revision >= revision::kOpenTelemetry) out.fixed<std::uint8_t>(0);  // no trace context
+    if (revision >= revision::kParallelReplicas) {
+      out.varint(0);  // collaborate_with_initiator
+      out.varint(0);  // count_participating_replicas
+      out.varint(0);  // number_of_current_replica
+    }
+    write_settings(out, q.settings, revision);
+    if (revision >= revision::kInterserverSecret) out.string("");
+    out.varint(2);  // stage: Complete
+    out.varint(q.compression ? 1 : 0);
+    out.string(q.query);
+    if (revision >= revision::kParameters) write_settings(out, {}, revision);
+  } catch (...) {
+    buf.resize(start);
+    throw;
+  }
+}
+
+void write_data(wire::WireWriter& out, const columns::Block& block, std::uint64_t revision,
+                const Compression& compression, std::string& scratch) {
+  packet_id(out, ClientPacket::kData);
+  out.string("");
+  if (!compression.enabled) {
+    columns::write_block(block, out, block_format(revision));
+    return;
+  }
+  scratch.clear();
+  wire::WireWriter plain(scratch);
+  columns::write_block(block, plain, block_format(revision));
+  wire::write_frames(scratch, compression.method, compression.zstd_level, out.buffer());
+}
+
+void write_cancel(wire::WireWriter& out) { packet_id(out, ClientPacket::kCancel); }
+void write_ping(wire::WireWriter& out) { packet_id(out, ClientPacket::kPing); }
+
+void Progress::add(const Progress& p) {
+  rows += p.rows;
+  bytes += p.bytes;
+  total_rows = std::max(total_rows, p.total_rows);
+  total_bytes = std::max(total_bytes, p.total_bytes);
+  written_rows += p.written_rows;
+  written_bytes += p.written_bytes;
+  elapsed_ns = std::max(elapsed_ns, p.elapsed_ns);
+}
+
+Packet read_packet(wire::ByteReader& in, const PacketContext& ctx) {
+  Packet p;
+  auto kind = in.varint();
+  p.kind = static_cast<ServerPacket>(kind);
+  switch (p.kind) {
+    case ServerPacket::kData:
+    case ServerPacket::kTotals:
+    case ServerPacket::kExtremes:
+      p.table_name = in.string(kMaxText);
+      p.block = read_block_maybe_compressed(in, ctx, ctx.compression);
+      break;
+    case ServerPacket::kLog:
+    case ServerPacket::kProfileEvents:
+      // Server-side logs and profile events are never compressed.
+      p.table_name = in.string(kMaxText);
+      p.block = read_block_maybe_compressed(in, ctx, false);
+      break;
+    case ServerPacket::kException:
+      do {
+        if (p.exception.size() >= ctx.limits.max_exception_depth) {
+          wire::ByteReader::malformed("exception nested more than " +
+                                      std::to_string(ctx.limits.max_exception_depth) + " deep");
+        }
+        ExceptionInfo e;
+        e.code = in.fixed<std::int32_t>();
+        e.name = in.string(kMaxText);
+        e.message = in.string(kMaxText);
+        e.stack_trace = in.string(kMaxText);
+        p.exception.push_back(std::move(e));
+      } while (in.fixed<std::uint8_t>() != 0);
+      break;
+    case ServerPacket::kProgress:
+      p.progress.rows = in.varint();
+      p.progress.bytes = in.varint();
+      p.progress.total_rows = in.varint();
+      if (ctx.revision >= revision::kClientWriteInfo) {
+        p.progress.written_rows = in.varint();
+        p.progress.written_bytes = in.varint();
+      }
+      if (ctx.revision >= revision::kServerQueryTimeInProgress) p.progress.elapsed_ns = in.varint();
+      break;
+    case ServerPacket::kProfileInfo:
+      p.profile.rows = in.varint();
+      p.profile.blocks = in.varint();
+      p.profile.bytes = in.varint();
+      p.profile.applied_limit = in.fixed<std::uint8_t>() != 0;
+      p.profile.rows_before_limit = in.varint();
+      p.profile.calculated_rows_before_limit = in.fixed<std::uint8_t>() != 0;
+      break;
+    case ServerPacket::kTableColumns:
+      p.table_name = in.string(kMaxText);
+      p.text = in.string(kMaxText);
+      break;
+    case ServerPacket::kPartUuids: {
+      auto n = in.varint();
+      if (n > ctx.limits.max_part_uuids) wire::ByteReader::malformed("too many part UUIDs");
+      for (std::uint64_t i = 0; i < n; ++i) {
+        columns::Uuid u;
+        u.high = in.fixed<std::uint64_t>();
+        u.low = in.fixed<std::uint64_t>();
+        p.part_uuids.push_back(u);
+      }
+      break;
+    }
+    case ServerPacket::kPong:
+    case ServerPacket::kEndOfStream:
+      break;
+    default:
+      throw ProtocolError("clickhouse: unexpected server packet kind " + std::to_string(kind));
+  }
+  return p;
+}
+
+}  // namespace ior::clickhouse::protocol
