@@ -85,11 +85,14 @@ void ArrayColumn::read(wire::ByteReader& in, std::size_t rows, DecodeBudget& bud
 }
 
 std::string ArrayColumn::text(std::size_t row) const {
+  const Type* value = type().nested.get();
+  while (value->kind == TypeKind::kNullable || value->kind == TypeKind::kLowCardinality) value = value->nested.get();
+  bool quote = value->kind == TypeKind::kString || value->kind == TypeKind::kFixedString;
   std::string s = "[";
   for (std::size_t i = row_begin(row); i < row_end(row); ++i) {
     if (i != row_begin(row)) s += ",";
-    bool quote = dynamic_cast<const StringColumn*>(nested_.get()) != nullptr;
-    s += quote ? "'" + nested_->text(i) + "'" : nested_->text(i);
+    std::string v = nested_->text(i);
+    s += quote && v != "NULL" ? "'" + v + "'" : v;
   }
   return s + "]";
 }
