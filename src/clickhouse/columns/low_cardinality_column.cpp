@@ -13,6 +13,41 @@ constexpr std::uint64_t kNeedGlobalDictionary = 1u << 8;
 constexpr std::uint64_t kHasAdditionalKeys = 1u << 9;
 constexpr std::uint64_t kNeedUpdateDictionary = 1u << 10;
 
+// Short values (names of processes, syscalls, hosts) hash in a few
+// multiplications; quality only needs to spread them over the slots.
+std::uint64_t load8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+std::uint32_t load4(const char* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
+  h = (h ^ w) * 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 32);
+}
+
+std::uint64_t hash_bytes(std::string_view s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) h = mix(h, load8(p + i));
+    h = mix(h, load8(p + n - 8));  // the last 8 bytes, overlapping: fixed-size loads only
+  } else if (n >= 4) {
+    h = mix(h, (std::uint64_t{load4(p)} << 32) | load4(p + n - 4));
+  } else if (n > 0) {
+    auto b = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+    h = mix(h, (b(0) << 16) | (b(n / 2) << 8) | b(n - 1));
+  }
+  return h * 0xc4ceb9fe1a85ec53ULL;
+}
+
 TypePtr string_type() {
   static const TypePtr t = parse_type("String");
   return t;
@@ -29,32 +64,66 @@ LowCardinalityColumn::LowCardinalityColumn(TypePtr type)
 
 void LowCardinalityColumn::start_dictionary() {
   keys_.clear();
-  lookup_.clear();
+  key_hashes_.clear();
+  slots_.assign(64, 0);
+  slot_bits_ = 6;
   // Index 0 is the NULL placeholder (Nullable) or the default value, which
   // is where ClickHouse's own dictionaries keep them.
-  keys_.append("");
-  if (nullable_) keys_.append("");
-  lookup_.emplace("", nullable_ ? 1u : 0u);
-  last_value_.clear();
+  if (nullable_) {
+    keys_.append("");
+    key_hashes_.push_back(0);  // never looked up: NULL has no key
+  }
+  intern("");
   last_index_ = nullable_ ? 1u : 0u;
 }
 
+// Fibonacci hashing: the slot comes from the product's high bits, which
+// depend on every bit of the hash.
+std::size_t slot_of(std::uint64_t h, int bits) {
+  return static_cast<std::size_t>((h * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+void LowCardinalityColumn::grow_slots() {
+  slots_.assign(slots_.size() * 2, 0);
+  ++slot_bits_;
+  std::size_t mask = slots_.size() - 1;
+  for (std::size_t k = nullable_ ? 1 : 0; k < keys_.size(); ++k) {
+    std::size_t at = slot_of(key_hashes_[k], slot_bits_);
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = static_cast<std::uint32_t>(k + 1);
+  }
+}
+
+std::uint32_t LowCardinalityColumn::intern(std::string_view v) {
+  std::uint64_t h = hash_bytes(v);
+  std::size_t mask = slots_.size() - 1;
+  std::size_t first = slot_of(h, slot_bits_);
+  for (std::size_t at = first;; at = (at + 1) & mask) {
+    std::uint32_t slot = slots_[at];
+    if (slot == 0) break;
+    if (key_hashes_[slot - 1] == h && keys_.view(slot - 1) == v) return slot - 1;
+  }
+  auto index = static_cast<std::uint32_t>(keys_.size());
+  keys_.append(v);
+  key_hashes_.push_back(h);
+  if (keys_.size() * 2 > slots_.size()) {
+    grow_slots();
+  } else {
+    std::size_t at = first;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = index + 1;
+  }
+  return index;
+}
+
 void LowCardinalityColumn::append(std::string_view v) {
-  if (v == last_value_) {
+  // Consecutive rows often repeat a value (the same thread, the same host).
+  if (keys_.view(last_index_) == v) {
     indexes_.push_back(last_index_);
     return;
   }
-  auto it = lookup_.find(v);
-  std::uint32_t index;
-  if (it != lookup_.end()) {
-    index = it->second;
-  } else {
-    index = static_cast<std::uint32_t>(keys_.size());
-    keys_.append(v);
-    lookup_.emplace(std::string(v), index);
-  }
+  std::uint32_t index = intern(v);
   indexes_.push_back(index);
-  last_value_.assign(v);
   last_index_ = index;
 }
 
@@ -130,9 +199,7 @@ void LowCardinalityColumn::read(wire::ByteReader& in, std::size_t rows, DecodeBu
           remap.push_back(0);
           continue;
         }
-        append(block_keys.at(k));  // interns the key; the index it got is the mapping
-        remap.push_back(indexes_.back());
-        indexes_.pop_back();
+        remap.push_back(intern(block_keys.at(k)));
       }
       have_keys = true;
     } else if (!have_keys) {

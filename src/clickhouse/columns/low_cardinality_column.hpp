@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "clickhouse/columns/column.hpp"
@@ -44,18 +43,20 @@ class LowCardinalityColumn final : public Column {
   std::string text(std::size_t row) const override;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   void start_dictionary();
+  /// The dictionary index of v, adding it when new.
+  std::uint32_t intern(std::string_view v);
+  void grow_slots();
 
   bool nullable_;
   StringColumn keys_;
-  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> lookup_;
+  // Open addressing over key indexes (+1; 0 = empty), at most half full:
+  // no node allocation per key and one cache line per probe.
+  std::vector<std::uint32_t> slots_;
+  int slot_bits_ = 6;
+  std::vector<std::uint64_t> key_hashes_;
   std::vector<std::uint32_t> indexes_;
-  std::uint32_t last_index_ = 0;
-  std::string last_value_;
+  std::uint32_t last_index_ = 0;  ///< key of the previous append (never the NULL slot)
 };
 
 }  // namespace ior::clickhouse::columns

@@ -18,6 +18,11 @@ class StringColumn final : public Column {
     chars_.append(v);
     ends_.push_back(chars_.size());
   }
+  /// Unchecked: row < size().
+  std::string_view view(std::size_t row) const {
+    std::size_t begin = row == 0 ? 0 : ends_[row - 1];
+    return {chars_.data() + begin, ends_[row] - begin};
+  }
   std::string_view at(std::size_t row) const {
     std::size_t begin = row == 0 ? 0 : ends_.at(row - 1);
     return std::string_view(chars_).substr(begin, ends_.at(row) - begin);

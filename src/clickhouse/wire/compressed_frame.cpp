@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
 #include <limits>
 
 #include "base/error.hpp"
@@ -57,7 +58,13 @@ void write_frame(std::string_view data, CompressionMethod method, int zstd_level
       break;
     }
     case CompressionMethod::kZstd:
-      n = ZSTD_compress(out.data() + body, bound, data.data(), data.size(), zstd_level);
+    {
+      // One context per thread: creating one per frame costs more than
+      // compressing a small frame.
+      thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+      if (!cctx) throw CompressionError("clickhouse: zstd: cannot create a context");
+      n = ZSTD_compressCCtx(cctx.get(), out.data() + body, bound, data.data(), data.size(), zstd_level);
+    }
       if (ZSTD_isError(n)) throw CompressionError(std::string("clickhouse: zstd: ") + ZSTD_getErrorName(n));
       break;
   }

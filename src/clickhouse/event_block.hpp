@@ -1,0 +1,30 @@
+#pragma once
+// Rows of the canonical schema (src/schema) gathered into one ClickHouse
+// block, column by column, in schema order with the schema's ClickHouse
+// types. Appending a row copies its values into the columns' buffers: no
+// per-row allocation once the buffers have grown to a batch's size.
+
+#include <array>
+
+#include "clickhouse/columns/block.hpp"
+#include "schema/columns.hpp"
+#include "schema/event_row.hpp"
+
+namespace ior::clickhouse {
+
+class EventBlock {
+ public:
+  EventBlock();
+  void append(const schema::EventRow& row);
+  std::size_t rows() const { return block_.rows(); }
+  const columns::Block& block() const { return block_; }
+  /// Empties the columns, keeping their capacity for the next batch.
+  void clear() { block_.clear_rows(); }
+  void reserve(std::size_t rows);
+
+ private:
+  columns::Block block_;
+  std::array<columns::Column*, schema::kColumnCount> columns_{};
+};
+
+}  // namespace ior::clickhouse
