@@ -1,0 +1,108 @@
+// For bench/clickhouse_insert_vs_client.sh: inserts N synthetic rows of the
+// canonical schema into a table with ior's client and prints the time, or
+// writes the same rows as a Native file for clickhouse-client, or prints the
+// benchmark tables' DDL.
+//   ch_insert_tool ddl TABLE ENGINE
+//   ch_insert_tool native FILE ROWS
+//   ch_insert_tool insert PORT TABLE ROWS BATCH lz4|zstd|none
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "clickhouse/client/connection.hpp"
+#include "clickhouse/event_block.hpp"
+#include "schema/columns.hpp"
+#include "synthetic_rows.hpp"
+
+using namespace ior::clickhouse;
+
+namespace {
+
+constexpr std::size_t kDistinctRows = 1'000'000;  // cycled: 5 M rows would need ~1 GB of EventRows
+
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto s = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+int ddl(const std::string& table, const std::string& engine) {
+  std::string sql = "CREATE TABLE " + table + " (";
+  bool first = true;
+  ior::schema::for_each_column([&](const auto& c) {
+    sql += (first ? "" : ", ") + std::string(c.name) + " " + std::string(ior::schema::clickhouse_type_name(c.type));
+    first = false;
+  });
+  sql += ") ENGINE = " + engine;
+  if (engine == "MergeTree") sql += " ORDER BY timestamp_ns";
+  std::cout << sql << "\n";
+  return 0;
+}
+
+int native(const std::string& path, std::size_t n) {
+  ior::bench::SyntheticRows rows(std::min(n, kDistinctRows));
+  std::ofstream out(path, std::ios::binary);
+  EventBlock block;
+  std::string bytes;
+  for (std::size_t i = 0; i < n;) {
+    block.clear();
+    for (std::size_t k = 0; k < 100'000 && i < n; ++k, ++i) block.append(rows.rows()[i % rows.rows().size()]);
+    bytes.clear();
+    wire::WireWriter w(bytes);
+    columns::write_block(block.block(), w, {.with_info = false});
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  return out.good() ? 0 : 1;
+}
+
+int insert(std::uint16_t port, const std::string& table, std::size_t n, std::size_t batch, const std::string& comp) {
+  ior::bench::SyntheticRows rows(std::min(n, kDistinctRows));
+  ClientOptions o;
+  o.port = port;
+  o.compression.enabled = comp != "none";
+  o.compression.method = comp == "zstd" ? wire::CompressionMethod::kZstd : wire::CompressionMethod::kLz4;
+  double cpu0 = cpu_seconds();
+  auto t0 = std::chrono::steady_clock::now();
+  Connection c(o);
+  c.begin_insert("INSERT INTO " + table + " VALUES");
+  EventBlock block;
+  block.reserve(batch);
+  for (std::size_t i = 0; i < n; ++i) {
+    block.append(rows.rows()[i % rows.rows().size()]);
+    if (block.rows() == batch) {
+      c.send_block(block.block());
+      block.clear();
+    }
+  }
+  if (block.rows() > 0) c.send_block(block.block());
+  c.end_insert();
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double cpu = cpu_seconds() - cpu0;
+  std::printf("rows=%zu seconds=%.3f cpu_seconds=%.3f rows_per_s=%.0f\n", n, wall, cpu, static_cast<double>(n) / wall);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "ddl" && argc == 4) return ddl(argv[2], argv[3]);
+    if (cmd == "native" && argc == 4) return native(argv[2], std::stoul(argv[3]));
+    if (cmd == "insert" && argc == 7) {
+      return insert(static_cast<std::uint16_t>(std::stoul(argv[2])), argv[3], std::stoul(argv[4]), std::stoul(argv[5]),
+                    argv[6]);
+    }
+    std::cerr << "usage: ch_insert_tool ddl TABLE ENGINE | native FILE ROWS | insert PORT TABLE ROWS BATCH lz4|zstd|none\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ch_insert_tool: " << e.what() << "\n";
+    return 1;
+  }
+}
