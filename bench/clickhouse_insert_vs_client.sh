@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# ior's native client against clickhouse-client inserting the same rows into
+# a local Debian 18.16 server (started here on free loopback ports), into a
+# MergeTree table and into a Null-engine table, interleaved REPS times.
+# clickhouse-client forwards a ready Native file; ior encodes from rows.
+# Both compress with LZ4. Prints medians of rows/s (wall, from connect to the
+# server's confirmation) and client CPU-seconds per million rows, and the ratio.
+# Usage: bench/clickhouse_insert_vs_client.sh [ROWS] [REPS] [BATCH]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-5000000}
+reps=${2:-5}
+batch=${3:-100000}
+build=${IOR_BUILD:-build}
+tool=$build/bench/clickhouse/ch_insert_tool
+[[ -x $tool ]] || { echo "build first: scripts/build.sh" >&2; exit 1; }
+command -v clickhouse-client >/dev/null || { echo "run scripts/setup.sh --test first" >&2; exit 1; }
+tmp=$(mktemp -d)
+server=$tmp/server
+trap 'tests/clickhouse/server/ch_server.sh stop "$server" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+tests/clickhouse/server/ch_server.sh start "$server" >/dev/null
+# shellcheck disable=SC1091
+source "$server/env"
+ch() { clickhouse-client --host "$CH_HOST" --port "$CH_PORT" --allow_experimental_low_cardinality_type=1 "$@"; }
+
+"$tool" native "$tmp/rows.native" "$rows"
+recreate() {  # TABLE ENGINE: a fresh table for every run (no merges left over)
+  ch -q "DROP TABLE IF EXISTS $1"
+  ch -q "$("$tool" ddl "$1" "$2")"
+}
+
+declare -A wall cpu
+for r in $(seq "$reps"); do
+  for engine in MergeTree Null; do
+    recreate "ior_$engine" "$engine"
+    line=$("$tool" insert "$CH_PORT" "ior_$engine" "$rows" "$batch" lz4)
+    wall[ior_$engine]+="$(sed 's/.*seconds=\([0-9.]*\) cpu.*/\1/' <<<"$line") "
+    cpu[ior_$engine]+="$(sed 's/.*cpu_seconds=\([0-9.]*\).*/\1/' <<<"$line") "
+    recreate "cli_$engine" "$engine"
+    TIMEFORMAT='%R %U %S'
+    t=$( { time ch -q "INSERT INTO cli_$engine FORMAT Native" < "$tmp/rows.native" ; } 2>&1 )
+    wall[cli_$engine]+="$(awk '{print $1}' <<<"$t") "
+    cpu[cli_$engine]+="$(awk '{print $2 + $3}' <<<"$t") "
+    n_ior=$(ch -q "SELECT count() FROM ior_$engine"); n_cli=$(ch -q "SELECT count() FROM cli_$engine")
+    if [[ $engine == MergeTree && ( $n_ior != "$rows" || $n_cli != "$rows" ) ]]; then
+      echo "row count mismatch: ior $n_ior, clickhouse-client $n_cli, expected $rows" >&2; exit 1
+    fi
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "rows=$rows batch=$batch reps=$reps native_bytes_per_row=$(( $(stat -c %s "$tmp/rows.native") / rows ))"
+printf "%-10s %-18s %14s %20s %16s\n" table client "rows/s (wall)" "client CPU s/M rows" "ior / client"
+for engine in MergeTree Null; do
+  ci=$(median <<<"${wall[ior_$engine]}"); cc=$(median <<<"${wall[cli_$engine]}")
+  for who in ior cli; do
+    mw=$(median <<<"${wall[${who}_$engine]}"); mc=$(median <<<"${cpu[${who}_$engine]}")
+    name=$([[ $who == ior ]] && echo "ior" || echo "clickhouse-client")
+    awk -v e="$engine" -v w="$name" -v n="$rows" -v mw="$mw" -v mc="$mc" -v ci="$ci" -v cc="$cc" -v who="$who" \
+      'BEGIN {printf "%-10s %-18s %14.0f %20.2f %16s\n", e, w, n/mw, mc/(n/1e6), (who=="ior" ? sprintf("%.2fx", cc/ci) : "")}'
+  done
+done
