@@ -109,7 +109,7 @@ void Connection::ping() {
   });
 }
 
-void Connection::send_query(std::string_view sql, const QueryOptions& options) {
+void Connection::prepare_query(std::string_view sql, const QueryOptions& options) {
   wire::WireWriter w(out_);
   protocol::QueryRequest q;
   q.query_id = options.query_id;
@@ -121,8 +121,6 @@ void Connection::send_query(std::string_view sql, const QueryOptions& options) {
   protocol::write_query(w, q, revision_);  // throws before anything is sent for a bad setting
   // The empty block ends the (absent) external tables.
   protocol::write_data(w, columns::Block{}, revision_, options_.compression, scratch_);
-  in_query_ = true;
-  flush();
 }
 
 QueryResult Connection::finish_query(const QueryOptions& options) {
@@ -170,8 +168,12 @@ QueryResult Connection::finish_query(const QueryOptions& options) {
 QueryResult Connection::query(std::string_view sql, const QueryOptions& options) {
   check_usable("run a query");
   if (in_insert_) throw Error("clickhouse: a query cannot start while an INSERT is open");
+  // Encoded before any I/O: a setting this revision cannot carry fails
+  // here and leaves the connection as it was.
+  prepare_query(sql, options);
   return guarded([&] {
-    send_query(sql, options);
+    in_query_ = true;
+    flush();
     return finish_query(options);
   });
 }
@@ -179,8 +181,10 @@ QueryResult Connection::query(std::string_view sql, const QueryOptions& options)
 const columns::Block& Connection::begin_insert(std::string_view insert_sql, const QueryOptions& options) {
   check_usable("insert");
   if (in_insert_) throw Error("clickhouse: an INSERT is already open on this connection");
+  prepare_query(insert_sql, options);
   return guarded([&]() -> const columns::Block& {
-    send_query(insert_sql, options);
+    in_query_ = true;
+    flush();
     insert_options_ = options;
     for (;;) {
       Packet p = next_packet();

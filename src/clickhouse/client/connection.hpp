@@ -78,7 +78,8 @@ class Connection {
 
  private:
   void handshake();
-  void send_query(std::string_view sql, const QueryOptions& options);
+  /// Appends the Query packet and the empty external-tables block to out_.
+  void prepare_query(std::string_view sql, const QueryOptions& options);
   void flush();
   protocol::Packet next_packet();
   /// Reads packets until EndOfStream, collecting them; a server exception is thrown.
