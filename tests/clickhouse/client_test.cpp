@@ -401,19 +401,29 @@ TEST_F(ClientTest, NotAClickHouseNativePortIsAClearError) {
   }
 }
 
-// A loopback listener that accepts and never answers.
+// A loopback listener (127.0.0.1 or ::1) that never accepts nor answers.
 class SilentListener {
  public:
-  SilentListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 4);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+  explicit SilentListener(bool v6 = false, int backlog = 4) {
+    fd_ = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    sockaddr_storage st{};
+    socklen_t len;
+    if (v6) {
+      auto* a = reinterpret_cast<sockaddr_in6*>(&st);
+      a->sin6_family = AF_INET6;
+      a->sin6_addr = in6addr_loopback;
+      len = sizeof *a;
+    } else {
+      auto* a = reinterpret_cast<sockaddr_in*>(&st);
+      a->sin_family = AF_INET;
+      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      len = sizeof *a;
+    }
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&st), len) != 0 || ::listen(fd_, backlog) != 0) {
+      throw SystemError("test listener", errno);
+    }
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&st), &len);
+    port_ = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&st)->sin6_port : reinterpret_cast<sockaddr_in*>(&st)->sin_port);
   }
   ~SilentListener() { ::close(fd_); }
   std::uint16_t port() const { return port_; }
@@ -447,6 +457,47 @@ TEST(ClientNetworkTest, ASilentServerTimesOutAndARefusedPortFailsAtOnce) {
   }
   o.host = "no-such-host.invalid";
   EXPECT_THROW(Connection{o}, Error);
+}
+
+TEST(ClientNetworkTest, IPv6LiteralsConnect) {
+  SilentListener silent(true);
+  ClientOptions o;
+  o.host = "::1";
+  o.port = silent.port();
+  o.timeouts.receive = std::chrono::milliseconds(300);
+  try {
+    Connection c(o);
+    FAIL();
+  } catch (const SystemError& e) {
+    // Connected over IPv6; only the silent peer's answer timed out.
+    EXPECT_NE(std::string(e.what()).find("reading from [::1]:" + std::to_string(silent.port()) + " timed out"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(ClientNetworkTest, ConnectTimesOutWhenTheListenQueueIsFull) {
+  // A listener that never accepts, with its queue filled by connections
+  // of our own: the kernel then drops further SYNs, so connect() waits.
+  SilentListener full(false, 0);
+  ClientOptions o;
+  o.port = full.port();
+  o.timeouts.connect = std::chrono::milliseconds(300);
+  o.timeouts.receive = std::chrono::milliseconds(50);  // queued ones connect, then wait for a Hello
+  bool timed_out = false;
+  for (int i = 0; i < 8 && !timed_out; ++i) {
+    auto start = Clock::now();
+    try {
+      Connection c(o);
+    } catch (const SystemError& e) {
+      if (std::string(e.what()).find("connect to 127.0.0.1:" + std::to_string(full.port()) + " timed out") !=
+          std::string::npos) {
+        timed_out = true;
+        EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+      }
+    }
+  }
+  EXPECT_TRUE(timed_out) << "connect never waited on a full listen queue";
 }
 
 TEST(ClientFaultTest, AServerKilledDuringAnInsertIsAnErrorWithinTheTimeout) {
