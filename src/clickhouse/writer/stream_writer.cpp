@@ -1,0 +1,284 @@
+#include "clickhouse/writer/stream_writer.hpp"
+
+#include <algorithm>
+
+#include "base/error.hpp"
+#include "clickhouse/client/connection.hpp"
+#include "clickhouse/columns/fixed_column.hpp"
+#include "clickhouse/protocol/server_exception.hpp"
+
+namespace ior::clickhouse::writer {
+
+using Clock = std::chrono::steady_clock;
+
+StreamWriter::StreamWriter(WriterOptions options) : options_(std::move(options)) {
+  if (options_.hosts.empty()) throw UsageError("clickhouse: no host given");
+  if (options_.batch_rows == 0) throw UsageError("clickhouse: the batch size must be at least 1 row");
+  options_.connections = std::max<std::size_t>(options_.connections, 1);
+  options_.queue_batches = std::max<std::size_t>(options_.queue_batches, 1);
+  if (!options_.spool_dir.empty()) spool_ = std::make_unique<Spool>(options_.spool_dir, options_.spool_max_bytes);
+  for (std::size_t i = 0; i < options_.connections; ++i) senders_.emplace_back([this, i] { sender(i); });
+}
+
+StreamWriter::~StreamWriter() { close(std::chrono::milliseconds(0)); }
+
+std::unique_ptr<EventBlock> StreamWriter::take_block() {
+  {
+    std::lock_guard lock(mu_);
+    if (!free_blocks_.empty()) {
+      auto b = std::move(free_blocks_.back());
+      free_blocks_.pop_back();
+      return b;
+    }
+  }
+  auto b = std::make_unique<EventBlock>();
+  b->reserve(options_.batch_rows);
+  return b;
+}
+
+void StreamWriter::recycle(std::unique_ptr<EventBlock> block) {
+  if (!block) return;
+  block->clear();
+  std::lock_guard lock(mu_);
+  // Keep only as many as can be in use at once; the rest is freed.
+  if (free_blocks_.size() < options_.queue_batches + options_.connections + 1) free_blocks_.push_back(std::move(block));
+}
+
+void StreamWriter::append(const schema::EventRow& row) {
+  if (!current_) {
+    current_ = take_block();
+    current_started_ = Clock::now();
+  }
+  current_->append(row);
+  if (current_->rows() >= options_.batch_rows) submit_current();
+}
+
+void StreamWriter::tick() {
+  if (current_ && current_->rows() > 0 && Clock::now() - current_started_ >= options_.flush_interval) {
+    submit_current();
+  }
+}
+
+void StreamWriter::submit_current() {
+  if (!current_ || current_->rows() == 0) return;
+  Batch batch;
+  batch.rows = std::move(current_);
+  std::size_t n = batch.size();
+  std::unique_lock lock(mu_);
+  stats_.rows_accepted += n;
+  for (;;) {
+    if (queue_.size() < options_.queue_batches) {
+      queue_.push_back(std::move(batch));
+      queue_changed_.notify_one();
+      return;
+    }
+    if (spool_ || options_.on_full == OnFull::kDrop || closing_) {
+      lock.unlock();
+      spool_or_drop(batch, true);
+      return;
+    }
+    // Block: the caller (the event pipeline) waits for a free queue slot;
+    // the kernel's ring buffer absorbs the pause or counts its drops.
+    queue_changed_.wait(lock);
+  }
+}
+
+void StreamWriter::spool_or_drop(Batch& batch, bool from_caller) {
+  std::size_t n = batch.size();
+  if (!batch.spool_path.empty()) return;  // a replayed batch: its file is still there
+  if (spool_) {
+    try {
+      if (spool_->put(batch.block(), batch.maybe_stored)) {
+        {
+          std::lock_guard lock(mu_);
+          stats_.rows_spooled += n;
+        }
+        recycle(std::move(batch.rows));
+        return;
+      }
+      note_error("clickhouse: spool " + spool_->dir().string() + " is full");
+    } catch (const Error& e) {
+      note_error(e.what());
+    }
+    if (from_caller && options_.on_full == OnFull::kBlock) {
+      std::unique_lock lock(mu_);
+      while (queue_.size() >= options_.queue_batches && !closing_) queue_changed_.wait(lock);
+      if (!closing_) {
+        queue_.push_back(std::move(batch));
+        queue_changed_.notify_one();
+        return;
+      }
+    }
+  }
+  std::lock_guard lock(mu_);
+  stats_.rows_dropped += n;
+}
+
+void StreamWriter::note_error(const std::string& what) {
+  std::lock_guard lock(mu_);
+  stats_.last_error = what;
+}
+
+bool StreamWriter::already_stored(Connection& conn, const columns::Block& block) {
+  const auto& ts = columns::column_as<columns::UInt64Column>(block.column("timestamp_ns"));
+  const auto& tid = columns::column_as<columns::UInt32Column>(block.column("tid"));
+  const auto& id = columns::column_as<columns::UuidColumn>(block.column("collection_id"));
+  std::size_t n = block.rows();
+  std::string tuples;
+  for (std::size_t i : {std::size_t{0}, n / 2, n - 1}) {
+    if (!tuples.empty()) tuples += ", ";
+    tuples += "(" + std::to_string(tid.at(i)) + ", " + std::to_string(ts.at(i)) + ")";
+  }
+  QueryResult r = conn.query("SELECT count() FROM " + options_.table + " WHERE collection_id = toUUID('" +
+                             id.at(0).text() + "') AND (tid, timestamp_ns) IN (" + tuples + ")");
+  std::uint64_t found = r.blocks.empty() ? 0 : columns::column_as<columns::UInt64Column>(*r.blocks[0].at(0).column).at(0);
+  if (found == 0) return false;
+  // Some sample rows there, some not: the batch was stored in part (a
+  // Distributed insert that failed on one shard); resending duplicates the part.
+  if (found < (n >= 3 ? 3u : n)) {
+    std::lock_guard lock(mu_);
+    stats_.rows_maybe_duplicated += n;
+    return false;
+  }
+  return true;
+}
+
+bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>& conn, std::size_t& host) {
+  auto backoff = options_.backoff_min;
+  for (int attempt = 0;; ++attempt) {
+    {
+      std::lock_guard lock(mu_);
+      if (give_up_) return false;
+      if (attempt > 0) ++stats_.batches_retried;
+    }
+    try {
+      if (!conn || conn->broken()) {
+        conn.reset();
+        ClientOptions o = options_.client;
+        o.host = options_.hosts[host];
+        conn = std::make_unique<Connection>(o);
+      }
+      if (batch.maybe_stored) {
+        if (already_stored(*conn, batch.block())) {
+          std::lock_guard lock(mu_);
+          ++stats_.duplicates_avoided;
+          stats_.rows_inserted += batch.size();
+          return true;
+        }
+        batch.maybe_stored = false;
+      }
+      QueryOptions q;
+      q.settings = options_.insert_settings;
+      conn->begin_insert(options_.insert_sql, q);
+      batch.maybe_stored = true;  // from here on the rows may reach the table
+      conn->send_block(batch.block());
+      conn->end_insert();
+      batch.maybe_stored = false;
+      std::lock_guard lock(mu_);
+      stats_.rows_inserted += batch.size();
+      if (!batch.spool_path.empty()) stats_.rows_replayed += batch.size();
+      return true;
+    } catch (const protocol::ServerException& e) {
+      // The server refused the INSERT as a whole: nothing of it is stored.
+      batch.maybe_stored = false;
+      std::lock_guard lock(mu_);
+      ++stats_.insert_errors;
+      stats_.last_error = e.what();
+    } catch (const Error& e) {
+      conn.reset();
+      host = (host + 1) % options_.hosts.size();
+      std::lock_guard lock(mu_);
+      ++stats_.insert_errors;
+      stats_.last_error = e.what();
+    }
+    std::unique_lock lock(mu_);
+    queue_changed_.wait_for(lock, backoff, [this] { return give_up_; });
+    backoff = std::min(backoff * 2, options_.backoff_max);
+  }
+}
+
+void StreamWriter::sender(std::size_t index) {
+  std::unique_ptr<Connection> conn;
+  std::size_t host = index % options_.hosts.size();
+  for (;;) {
+    Batch batch;
+    {
+      std::unique_lock lock(mu_);
+      for (;;) {
+        if (give_up_) return;
+        if (!queue_.empty()) {
+          batch = std::move(queue_.front());
+          queue_.pop_front();
+          ++in_flight_;
+          queue_changed_.notify_all();  // a slot is free for the caller
+          break;
+        }
+        // Nothing queued: replay the spool, one sender at a time.
+        if (spool_ && !replaying_ && spool_->files() > 0) {
+          replaying_ = true;
+          lock.unlock();
+          auto spooled = spool_->oldest();
+          lock.lock();
+          if (spooled) {
+            batch.replayed = std::move(spooled->block);
+            batch.spool_path = std::move(spooled->path);
+            batch.maybe_stored = spooled->maybe_stored;
+            ++in_flight_;
+            break;
+          }
+          replaying_ = false;
+          continue;
+        }
+        if (closing_) return;
+        queue_changed_.wait_for(lock, std::chrono::milliseconds(200));
+      }
+    }
+    bool stored = insert_with_retries(batch, conn, host);
+    if (stored && !batch.spool_path.empty()) spool_->remove(batch.spool_path);
+    std::unique_lock lock(mu_);
+    if (!batch.spool_path.empty()) replaying_ = false;
+    --in_flight_;
+    if (!stored && batch.spool_path.empty()) {
+      queue_.push_front(std::move(batch));  // close() spools it
+    } else if (batch.rows) {
+      lock.unlock();
+      recycle(std::move(batch.rows));
+      lock.lock();
+    }
+    queue_changed_.notify_all();
+  }
+}
+
+void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
+  if (closed_) return;
+  closed_ = true;
+  submit_current();
+  auto deadline = Clock::now() + drain_timeout;
+  {
+    std::unique_lock lock(mu_);
+    closing_ = true;
+    queue_changed_.notify_all();
+    bool drained = queue_changed_.wait_until(lock, deadline, [this] {
+      return queue_.empty() && in_flight_ == 0 && !replaying_;
+    });
+    if (!drained) give_up_ = true;
+    queue_changed_.notify_all();
+  }
+  for (auto& t : senders_) t.join();
+  senders_.clear();
+  std::deque<Batch> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(queue_);
+  }
+  for (auto& b : left) spool_or_drop(b, false);
+  std::lock_guard lock(mu_);
+  if (spool_) stats_.rows_left_in_spool = spool_->pending_rows();
+}
+
+WriterStats StreamWriter::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace ior::clickhouse::writer

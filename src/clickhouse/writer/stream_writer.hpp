@@ -1,0 +1,129 @@
+#pragma once
+// Streams rows into one ClickHouse table: rows are appended into a columnar
+// batch on the caller's thread; a full batch (or one older than the flush
+// interval) goes to a bounded queue that sender threads (one connection
+// each) insert from, so the caller never waits on the network. A failed
+// insert is retried with exponential backoff, on the next host of the list.
+// While no server takes batches, the queue fills, then batches spill to the
+// spool directory; the spool is replayed when a server answers again (also
+// by the next run). Only with the spool full (or without one) does the
+// on-full policy apply: block the caller, or drop the batch and count it.
+//
+// A batch is one INSERT of at most max_insert_block_size rows, which
+// ClickHouse stores entirely or not at all. If a connection fails after the
+// batch was sent, it may be stored although unacknowledged; before sending
+// it again the writer asks the server whether its rows are there (by
+// collection_id, tid, timestamp_ns of sample rows), so the retry does not
+// duplicate it.
+//
+// Memory: at most queue_batches + connections + 1 batches of batch_rows
+// rows each (the one being filled, the queued ones, one in flight per
+// connection), plus one encoding buffer per connection.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clickhouse/client/client_options.hpp"
+#include "clickhouse/client/connection.hpp"
+#include "clickhouse/event_block.hpp"
+#include "clickhouse/writer/spool.hpp"
+
+namespace ior::clickhouse::writer {
+
+enum class OnFull { kBlock, kDrop };
+
+struct WriterOptions {
+  std::vector<std::string> hosts{"127.0.0.1"};
+  ClientOptions client;           ///< port, user, password, database, TLS, compression, timeouts
+  std::string insert_sql;         ///< INSERT INTO db.t (columns) VALUES
+  std::string table;              ///< db.t, for the "did it land?" check
+  std::vector<protocol::Setting> insert_settings;
+  std::size_t batch_rows = 10'000;
+  std::chrono::milliseconds flush_interval{1000};
+  std::size_t connections = 4;
+  std::size_t queue_batches = 8;
+  std::string spool_dir;          ///< empty: no spool
+  std::uint64_t spool_max_bytes = 1ull << 30;
+  OnFull on_full = OnFull::kBlock;
+  std::chrono::milliseconds backoff_min{100};
+  std::chrono::milliseconds backoff_max{10'000};
+};
+
+struct WriterStats {
+  std::uint64_t rows_accepted = 0;     ///< in batches handed on (not the one being filled)
+  std::uint64_t rows_inserted = 0;     ///< acknowledged by a server
+  std::uint64_t rows_spooled = 0;      ///< written to the spool (some later replayed)
+  std::uint64_t rows_replayed = 0;     ///< inserted from the spool
+  std::uint64_t rows_dropped = 0;      ///< on-full drop, or lost at shutdown without a spool
+  std::uint64_t rows_left_in_spool = 0;
+  std::uint64_t batches_retried = 0;
+  std::uint64_t duplicates_avoided = 0;///< batches found stored after a lost acknowledgement
+  std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (should stay 0)
+  std::uint64_t insert_errors = 0;
+  std::string last_error;
+};
+
+class StreamWriter {
+ public:
+  explicit StreamWriter(WriterOptions options);
+  ~StreamWriter();
+  StreamWriter(const StreamWriter&) = delete;
+  StreamWriter& operator=(const StreamWriter&) = delete;
+
+  /// Caller's thread. Never throws for server trouble.
+  void append(const schema::EventRow& row);
+  /// Caller's thread, about once a second: sends a partly filled batch
+  /// that has waited flush_interval.
+  void tick();
+  /// Sends what is pending; waits up to drain_timeout for the servers, then
+  /// spools (or, without a spool, drops and counts) what is left. Idempotent.
+  void close(std::chrono::milliseconds drain_timeout);
+  WriterStats stats() const;
+
+ private:
+  struct Batch {
+    std::unique_ptr<EventBlock> rows;  ///< fresh batch, or
+    columns::Block replayed;           ///< a batch read back from the spool
+    std::filesystem::path spool_path;
+    bool maybe_stored = false;
+    const columns::Block& block() const { return rows ? rows->block() : replayed; }
+    std::size_t size() const { return block().rows(); }
+  };
+
+  void submit_current();
+  void sender(std::size_t index);
+  /// Inserts one batch, retrying until it is stored or the writer gives up
+  /// at close; returns false when it gave up (the caller spools the batch).
+  bool insert_with_retries(Batch& batch, std::unique_ptr<Connection>& conn, std::size_t& host);
+  bool already_stored(Connection& conn, const columns::Block& block);
+  std::unique_ptr<EventBlock> take_block();
+  void recycle(std::unique_ptr<EventBlock> block);
+  void spool_or_drop(Batch& batch, bool from_caller);
+  void note_error(const std::string& what);
+
+  WriterOptions options_;
+  std::unique_ptr<Spool> spool_;
+  std::unique_ptr<EventBlock> current_;
+  std::chrono::steady_clock::time_point current_started_{};
+
+  mutable std::mutex mu_;
+  std::condition_variable queue_changed_;
+  std::deque<Batch> queue_;
+  std::vector<std::unique_ptr<EventBlock>> free_blocks_;
+  std::size_t in_flight_ = 0;
+  bool replaying_ = false;  ///< one sender at a time reads the spool
+  bool closing_ = false;
+  bool give_up_ = false;  ///< close() deadline passed: stop retrying
+  WriterStats stats_;
+  std::vector<std::thread> senders_;
+  bool closed_ = false;
+};
+
+}  // namespace ior::clickhouse::writer

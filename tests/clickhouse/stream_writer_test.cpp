@@ -1,0 +1,259 @@
+// The streaming writer against real 18.16 servers: every row arrives,
+// through a spool while the server is away, across server kills, and memory
+// stays bounded when the server stops reading.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "clickhouse/client/connection.hpp"
+#include "clickhouse/writer/stream_writer.hpp"
+#include "clickhouse_server.hpp"
+#include "schema/columns.hpp"
+#include "synthetic_rows.hpp"
+
+namespace ior::clickhouse::writer {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string events_ddl(const std::string& table) {
+  std::string sql = "CREATE TABLE " + table + " (";
+  bool first = true;
+  schema::for_each_column([&](const auto& c) {
+    sql += (first ? "" : ", ") + std::string(c.name) + " " + std::string(schema::clickhouse_type_name(c.type));
+    first = false;
+  });
+  return sql + ") ENGINE = MergeTree ORDER BY (timestamp_ns, tid)";
+}
+
+std::string insert_sql(const std::string& table) {
+  std::string cols;
+  schema::for_each_column([&](const auto& c) { cols += (cols.empty() ? "" : ", ") + std::string(c.name); });
+  return "INSERT INTO " + table + " (" + cols + ") VALUES";
+}
+
+ClientOptions client_for(std::uint16_t port) {
+  ClientOptions o;
+  o.port = port;
+  o.timeouts.connect = 1000ms;
+  o.timeouts.receive = 5000ms;
+  o.timeouts.send = 5000ms;
+  return o;
+}
+
+void run(std::uint16_t port, const std::string& sql) {
+  Connection c(client_for(port));
+  QueryOptions q;
+  q.settings = {{"allow_experimental_low_cardinality_type", "1"}};
+  c.query(sql, q);
+}
+
+std::uint64_t count(std::uint16_t port, const std::string& sql) {
+  Connection c(client_for(port));
+  auto r = c.query(sql);
+  return std::stoull(r.blocks.at(0).at(0).column->text(0));
+}
+
+WriterOptions writer_options(std::uint16_t port, const std::string& table) {
+  WriterOptions w;
+  w.client = client_for(port);
+  w.insert_sql = insert_sql(table);
+  w.table = table;
+  w.batch_rows = 10'000;
+  w.connections = 2;
+  w.queue_batches = 4;
+  w.backoff_min = 50ms;
+  w.backoff_max = 500ms;
+  return w;
+}
+
+std::string fresh_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("ior_spool_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d.string();
+}
+
+TEST(StreamWriterTest, EveryRowArrivesInBatches) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  run(ch.port, "DROP TABLE IF EXISTS sw_plain");
+  run(ch.port, events_ddl("sw_plain"));
+  bench::SyntheticRows rows(205'000, 11);
+  StreamWriter w(writer_options(ch.port, "sw_plain"));
+  for (const auto& r : rows.rows()) w.append(r);
+  w.close(30s);
+  WriterStats s = w.stats();
+  EXPECT_EQ(s.rows_accepted, rows.rows().size());
+  EXPECT_EQ(s.rows_inserted, rows.rows().size());
+  EXPECT_EQ(s.rows_dropped, 0u);
+  EXPECT_EQ(count(ch.port, "SELECT count() FROM sw_plain"), rows.rows().size());
+  run(ch.port, "DROP TABLE sw_plain");
+}
+
+TEST(StreamWriterTest, APartialBatchIsSentAfterTheFlushInterval) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  run(ch.port, "DROP TABLE IF EXISTS sw_tick");
+  run(ch.port, events_ddl("sw_tick"));
+  bench::SyntheticRows rows(123, 12);
+  WriterOptions o = writer_options(ch.port, "sw_tick");
+  o.flush_interval = 200ms;
+  StreamWriter w(o);
+  for (const auto& r : rows.rows()) w.append(r);
+  std::this_thread::sleep_for(250ms);
+  w.tick();
+  std::uint64_t n = 0;
+  for (int i = 0; i < 50 && n < 123; ++i) {
+    std::this_thread::sleep_for(100ms);
+    n = count(ch.port, "SELECT count() FROM sw_tick");
+  }
+  EXPECT_EQ(n, 123u);  // before close()
+  w.close(10s);
+  run(ch.port, "DROP TABLE sw_tick");
+}
+
+TEST(StreamWriterFaultTest, UnreachableAtStartSpoolsThenReplaysAndTheNextRunReplaysTheRest) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  server.start(testing::own_clickhouse_dir("writer_spool"));
+  std::uint16_t port = server.endpoint().port;
+  run(port, events_ddl("sw_spool"));
+  server.kill();
+  std::string spool = fresh_dir("replay");
+  bench::SyntheticRows rows(100'000, 13);
+  {
+    WriterOptions o = writer_options(port, "sw_spool");
+    o.spool_dir = spool;
+    StreamWriter w(o);
+    for (const auto& r : rows.rows()) w.append(r);  // the queue holds 4 batches, the rest spills
+    WriterStats s = w.stats();
+    EXPECT_GT(s.rows_spooled, 0u);
+    w.close(500ms);  // still down: everything left goes to the spool
+    s = w.stats();
+    EXPECT_EQ(s.rows_dropped, 0u);
+    EXPECT_EQ(s.rows_left_in_spool, rows.rows().size());
+    EXPECT_EQ(s.rows_inserted, 0u);
+  }
+  server.restart();
+  {
+    // The next run (no new rows) replays the spool.
+    WriterOptions o = writer_options(port, "sw_spool");
+    o.spool_dir = spool;
+    StreamWriter w(o);
+    std::uint64_t n = 0;
+    for (int i = 0; i < 100 && n < rows.rows().size(); ++i) {
+      std::this_thread::sleep_for(100ms);
+      n = count(port, "SELECT count() FROM sw_spool");
+    }
+    w.close(10s);
+    EXPECT_EQ(w.stats().rows_replayed, rows.rows().size());
+    EXPECT_EQ(w.stats().rows_left_in_spool, 0u);
+  }
+  EXPECT_EQ(count(port, "SELECT count() FROM sw_spool"), rows.rows().size());
+  EXPECT_EQ(count(port, "SELECT count() FROM (SELECT tid, timestamp_ns, count() AS c FROM sw_spool GROUP BY tid, "
+                        "timestamp_ns HAVING c > 1)"),
+            count(port, "SELECT 0"));
+  fs::remove_all(spool);
+}
+
+TEST(StreamWriterFaultTest, FiveKillsDuringAMillionRowStreamLoseNothing) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  server.start(testing::own_clickhouse_dir("writer_kills"));
+  std::uint16_t port = server.endpoint().port;
+  run(port, events_ddl("sw_kills"));
+  constexpr std::size_t kRows = 1'000'000;
+  bench::SyntheticRows rows(kRows, 14);
+  // Identical (tid, timestamp_ns) pairs in the source would look like duplicates.
+  std::uint64_t source_dups = 0;
+  {
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> keys;
+    for (const auto& r : rows.rows()) keys.emplace_back(r.tid, r.timestamp_ns);
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t i = 1; i < keys.size(); ++i) source_dups += keys[i] == keys[i - 1];
+  }
+  std::string spool = fresh_dir("kills");
+  WriterOptions o = writer_options(port, "sw_kills");
+  o.spool_dir = spool;
+  StreamWriter w(o);
+  std::atomic<bool> done{false};
+  std::thread chaos([&] {
+    for (int k = 0; k < 5 && !done; ++k) {
+      std::this_thread::sleep_for(400ms);
+      server.kill();
+      std::this_thread::sleep_for(300ms);
+      server.restart();
+    }
+  });
+  for (std::size_t i = 0; i < kRows; ++i) {
+    w.append(rows.rows()[i]);
+    if (i % 50'000 == 0) std::this_thread::sleep_for(60ms);  // spread the stream over the kills
+  }
+  chaos.join();
+  done = true;
+  w.close(60s);
+  WriterStats s = w.stats();
+  std::uint64_t stored = count(port, "SELECT count() FROM sw_kills");
+  std::uint64_t distinct = count(port, "SELECT uniqExact(tid, timestamp_ns) FROM sw_kills");
+  EXPECT_EQ(s.rows_dropped, 0u);
+  EXPECT_EQ(s.rows_left_in_spool, 0u);
+  EXPECT_EQ(distinct, kRows - source_dups) << "rows lost";
+  std::uint64_t duplicates = stored - kRows;
+  RecordProperty("duplicates", std::to_string(duplicates));
+  RecordProperty("retried_batches", std::to_string(s.batches_retried));
+  RecordProperty("duplicates_avoided", std::to_string(s.duplicates_avoided));
+  std::printf("kills: stored %llu rows for %zu sent, duplicates %llu, retried batches %llu, lost-ack batches found "
+              "stored %llu, insert errors %llu\n",
+              static_cast<unsigned long long>(stored), kRows, static_cast<unsigned long long>(duplicates),
+              static_cast<unsigned long long>(s.batches_retried), static_cast<unsigned long long>(s.duplicates_avoided),
+              static_cast<unsigned long long>(s.insert_errors));
+  EXPECT_EQ(duplicates, 0u);
+  fs::remove_all(spool);
+}
+
+long rss_kb() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+TEST(StreamWriterFaultTest, AServerThatStopsReadingDoesNotGrowMemory) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  server.start(testing::own_clickhouse_dir("writer_stopped"));
+  std::uint16_t port = server.endpoint().port;
+  run(port, events_ddl("sw_stopped"));
+  bench::SyntheticRows rows(100'000, 15);
+  WriterOptions o = writer_options(port, "sw_stopped");
+  o.on_full = OnFull::kDrop;  // no spool: a full queue drops and counts
+  StreamWriter w(o);
+  for (int i = 0; i < 3; ++i) {
+    for (const auto& r : rows.rows()) w.append(r);
+  }
+  ::kill(server.pid(), SIGSTOP);
+  long before = rss_kb();
+  constexpr std::size_t kRounds = 30;  // 3 M rows while the server reads nothing
+  for (std::size_t i = 0; i < kRounds; ++i) {
+    for (const auto& r : rows.rows()) w.append(r);
+  }
+  long after = rss_kb();
+  WriterStats s = w.stats();
+  ::kill(server.pid(), SIGCONT);
+  w.close(20s);
+  s = w.stats();
+  // Bound: (queue 4 + 2 connections + 1) batches of 10 000 rows, ~1.5 MB each,
+  // plus socket buffers: far below 64 MB of growth for 3 M rows (~450 MB raw).
+  EXPECT_LT(after - before, 64 * 1024) << "RSS grew by " << (after - before) << " KiB";
+  EXPECT_GT(s.rows_dropped, 0u);
+  EXPECT_EQ(s.rows_inserted + s.rows_dropped, s.rows_accepted);
+  EXPECT_EQ(count(port, "SELECT count() FROM sw_stopped"), s.rows_inserted);
+}
+
+}  // namespace
+}  // namespace ior::clickhouse::writer
