@@ -13,6 +13,8 @@
 # CH_CLIENT_CONFIG, with --secure also CH_SECURE_PORT and CH_CA_FILE, with
 # --shards also CH_SHARD_PORTS (the cluster is named ior_cluster).
 set -euo pipefail
+# EPOCHREALTIME (our clock) uses the locale's decimal separator.
+export LC_ALL=C
 
 readonly HOST=127.0.0.1
 readonly PASSWORD_USER=ior_test
@@ -34,10 +36,6 @@ say() { echo "ch_server.sh: $*"; }
 usage() { die "usage: ch_server.sh start DIR [--secure] [--shards N] | stop DIR | kill DIR [K] | restart DIR [K]"; }
 
 # --- paths and bookkeeping -------------------------------------------------
-
-absdir() {  # DIR -> absolute path (DIR need not exist yet)
-  [[ "$1" == /* ]] && echo "$1" || echo "$PWD/$1"
-}
 
 # Paths go unquoted into XML and into DIR/env; refusing odd characters keeps
 # both trivially parseable (the C++ helper reads DIR/env line by line).
@@ -286,7 +284,11 @@ launch() {  # INST
   # here (a background job of a non-interactive shell is no group leader),
   # so $! is the server's pid.
   setsid "$SERVER" --config-file="$inst/config.xml" </dev/null >"$inst/log/stdout.log" 2>&1 &
-  echo $! > "$inst/server.pid"
+  local pid=$!
+  echo "$pid" > "$inst/server.pid"
+  # Until the child has exec'd, its command line is this script's, and
+  # live_pid would take it for a server that died at once.
+  while alive "$pid" && ! live_pid "$inst" >/dev/null; do sleep 0.01; done
 }
 
 # Our server answers when system.macros names this instance; another server
@@ -310,9 +312,9 @@ show_logs() {  # INST
   done
 }
 
-# Waits until every instance answers. Returns 0, or 2 when some instance died
-# because a port was taken (the caller may retry elsewhere); any other
-# failure shows the logs and exits.
+# Waits until every instance answers. Returns 0; 2 when an instance died
+# because a port was taken (the caller may retry elsewhere); 1 after showing
+# the logs on any other death or on timeout (the caller stops the rest).
 wait_ready() {  # DIR DEADLINE INST...
   local dir=$1 deadline=$2 inst pending
   shift 2
@@ -344,7 +346,9 @@ wait_ready() {  # DIR DEADLINE INST...
   done
 }
 
-# SIGTERM, up to STOP_TIMEOUT s for a clean shutdown, then SIGKILL.
+# SIGTERM, up to STOP_TIMEOUT s for a clean shutdown, then SIGKILL. Sets
+# STOPPED to the number of instances that were running.
+STOPPED=0
 stop_instances() {  # INST...
   local inst pid pids=() deadline
   for inst in "$@"; do
@@ -367,6 +371,7 @@ stop_instances() {  # INST...
     while alive "$pid"; do sleep 0.02; done
   done
   for inst in "$@"; do rm -f "$inst/server.pid"; done
+  STOPPED=${#pids[@]}
 }
 
 # --- commands ---------------------------------------------------------------
@@ -458,16 +463,16 @@ cmd_start() {
   source "$dir/env"
 
   if [[ $secure -eq 1 ]]; then
-    "$CLIENT" --config-file="$dir/client.xml" --secure --host localhost --port "$CH_SECURE_PORT" \
-      -q 'SELECT 1' >/dev/null 2>"$dir/secure-check.log" || {
+    timeout 10 "$CLIENT" --config-file="$dir/client.xml" --secure --host "$HOST" \
+      --port "$CH_SECURE_PORT" -q 'SELECT 1' >/dev/null 2>"$dir/secure-check.log" || {
       stop_instances "${insts[@]}"
       die "the secure port $CH_SECURE_PORT does not answer with our CA: $(grep -m1 . "$dir/secure-check.log")"
     }
   fi
   if [[ $shards -gt 1 ]]; then
     local n
-    n=$("$CLIENT" --config-file="$dir/client.xml" --host "$HOST" --port "$CH_PORT" \
-        -q "SELECT count() FROM system.clusters WHERE cluster = '$CLUSTER'")
+    n=$(timeout 10 "$CLIENT" --config-file="$dir/client.xml" --host "$HOST" --port "$CH_PORT" \
+        -q "SELECT count() FROM system.clusters WHERE cluster = '$CLUSTER'" 2>&1) || true
     [[ "$n" == "$shards" ]] || {
       stop_instances "${insts[@]}"
       die "system.clusters shows $n entries for $CLUSTER, expected $shards"
@@ -486,7 +491,7 @@ cmd_stop() {
   stop_instances "${insts[@]}"
   # Tests take a present env for a running server.
   rm -f "$dir/env"
-  say "stopped ${#insts[@]} instance(s) in $dir"
+  say "stopped $STOPPED running instance(s) of ${#insts[@]} in $dir"
 }
 
 cmd_kill() {
@@ -524,9 +529,9 @@ cmd_restart() {
 
 [[ $# -ge 2 ]] || usage
 command=$1
-dir=$(absdir "$2")
+# One spelling per directory: the paths end up in configs, pid checks and env.
+dir=$(realpath -m -- "$2")
 check_path "$dir"
-dir=${dir%/}
 shift 2
 case "$command" in
   start) cmd_start "$dir" "$@" ;;
