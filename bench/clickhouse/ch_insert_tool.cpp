@@ -5,6 +5,7 @@
 //   ch_insert_tool ddl TABLE ENGINE
 //   ch_insert_tool native FILE ROWS
 //   ch_insert_tool insert PORT TABLE ROWS BATCH lz4|zstd|none
+//   ch_insert_tool stream PORT TABLE ROWS BATCH CONNS   (the -clickhouse sink's writer)
 
 #include <sys/resource.h>
 
@@ -16,6 +17,7 @@
 
 #include "clickhouse/client/connection.hpp"
 #include "clickhouse/event_block.hpp"
+#include "clickhouse/writer/stream_writer.hpp"
 #include "schema/columns.hpp"
 #include "synthetic_rows.hpp"
 
@@ -88,6 +90,45 @@ int insert(std::uint16_t port, const std::string& table, std::size_t n, std::siz
   return 0;
 }
 
+long peak_rss_kb() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// The sink's path: rows appended one by one on this thread (as the event
+// pipeline does), batches inserted by the writer's connections.
+int stream(std::uint16_t port, const std::string& table, std::size_t n, std::size_t batch, std::size_t conns) {
+  ior::bench::SyntheticRows rows(std::min(n, kDistinctRows));
+  writer::WriterOptions w;
+  w.client.port = port;
+  std::string cols;
+  ior::schema::for_each_column([&](const auto& c) { cols += (cols.empty() ? "" : ", ") + std::string(c.name); });
+  w.insert_sql = "INSERT INTO " + table + " (" + cols + ") VALUES";
+  w.table = table;
+  w.batch_rows = batch;
+  w.connections = conns;
+  long rss_before = peak_rss_kb();
+  double cpu0 = cpu_seconds();
+  auto t0 = std::chrono::steady_clock::now();
+  {
+    writer::StreamWriter sw(w);
+    for (std::size_t i = 0; i < n; ++i) sw.append(rows.rows()[i % rows.rows().size()]);
+    sw.close(std::chrono::seconds(120));
+    auto s = sw.stats();
+    if (s.rows_inserted != n) {
+      std::fprintf(stderr, "ch_insert_tool: inserted %llu of %zu rows: %s\n",
+                   static_cast<unsigned long long>(s.rows_inserted), n, s.last_error.c_str());
+      return 1;
+    }
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double cpu = cpu_seconds() - cpu0;
+  std::printf("rows=%zu seconds=%.3f cpu_seconds=%.3f rows_per_s=%.0f peak_rss_kb=%ld rows_rss_kb=%ld\n", n, wall, cpu,
+              static_cast<double>(n) / wall, peak_rss_kb(), rss_before);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,6 +139,10 @@ int main(int argc, char** argv) {
     if (cmd == "insert" && argc == 7) {
       return insert(static_cast<std::uint16_t>(std::stoul(argv[2])), argv[3], std::stoul(argv[4]), std::stoul(argv[5]),
                     argv[6]);
+    }
+    if (cmd == "stream" && argc == 7) {
+      return stream(static_cast<std::uint16_t>(std::stoul(argv[2])), argv[3], std::stoul(argv[4]), std::stoul(argv[5]),
+                    std::stoul(argv[6]));
     }
     std::cerr << "usage: ch_insert_tool ddl TABLE ENGINE | native FILE ROWS | insert PORT TABLE ROWS BATCH lz4|zstd|none\n";
     return 2;

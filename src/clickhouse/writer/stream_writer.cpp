@@ -157,6 +157,14 @@ bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>
         ClientOptions o = options_.client;
         o.host = options_.hosts[host];
         conn = std::make_unique<Connection>(o);
+        if (options_.on_connect) {
+          try {
+            options_.on_connect(*conn);
+          } catch (...) {
+            conn.reset();  // the next attempt reconnects and runs it again
+            throw;
+          }
+        }
       }
       if (batch.maybe_stored) {
         if (already_stored(*conn, batch.block())) {

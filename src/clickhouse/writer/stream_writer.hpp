@@ -24,6 +24,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,6 +55,9 @@ struct WriterOptions {
   OnFull on_full = OnFull::kBlock;
   std::chrono::milliseconds backoff_min{100};
   std::chrono::milliseconds backoff_max{10'000};
+  /// Called on each new connection before its first INSERT (schema setup
+  /// deferred while no server was reachable); throwing fails that attempt.
+  std::function<void(Connection&)> on_connect;
 };
 
 struct WriterStats {
