@@ -162,6 +162,40 @@ TEST(StreamWriterFaultTest, UnreachableAtStartSpoolsThenReplaysAndTheNextRunRepl
   fs::remove_all(spool);
 }
 
+TEST(StreamWriterFaultTest, ABatchThatMayBeStoredIsCheckedAndNotSentTwice) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  run(ch.port, "DROP TABLE IF EXISTS sw_maybe");
+  run(ch.port, events_ddl("sw_maybe"));
+  bench::SyntheticRows rows(3000, 16);
+  EventBlock stored, not_stored;
+  for (std::size_t i = 0; i < 1500; ++i) stored.append(rows.rows()[i]);
+  for (std::size_t i = 1500; i < 3000; ++i) not_stored.append(rows.rows()[i]);
+  {
+    // The first batch reached the table, but its acknowledgement was lost.
+    Connection c(client_for(ch.port));
+    c.begin_insert(insert_sql("sw_maybe"));
+    c.send_block(stored.block());
+    c.end_insert();
+  }
+  std::string spool = fresh_dir("maybe");
+  {
+    Spool s(spool, 1u << 30);
+    ASSERT_TRUE(s.put(stored.block(), true));
+    ASSERT_TRUE(s.put(not_stored.block(), true));
+  }
+  WriterOptions o = writer_options(ch.port, "sw_maybe");
+  o.spool_dir = spool;
+  StreamWriter w(o);
+  w.close(20s);
+  WriterStats st = w.stats();
+  EXPECT_EQ(st.duplicates_avoided, 1u);
+  EXPECT_EQ(st.rows_replayed, 3000u);
+  EXPECT_EQ(st.rows_left_in_spool, 0u);
+  EXPECT_EQ(count(ch.port, "SELECT count() FROM sw_maybe"), 3000u);
+  fs::remove_all(spool);
+  run(ch.port, "DROP TABLE sw_maybe");
+}
+
 TEST(StreamWriterFaultTest, FiveKillsDuringAMillionRowStreamLoseNothing) {
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
   testing::OwnClickHouseServer server;
@@ -209,10 +243,10 @@ TEST(StreamWriterFaultTest, FiveKillsDuringAMillionRowStreamLoseNothing) {
   RecordProperty("retried_batches", std::to_string(s.batches_retried));
   RecordProperty("duplicates_avoided", std::to_string(s.duplicates_avoided));
   std::printf("kills: stored %llu rows for %zu sent, duplicates %llu, retried batches %llu, lost-ack batches found "
-              "stored %llu, insert errors %llu\n",
+              "stored %llu, insert errors %llu, last error: %s\n",
               static_cast<unsigned long long>(stored), kRows, static_cast<unsigned long long>(duplicates),
               static_cast<unsigned long long>(s.batches_retried), static_cast<unsigned long long>(s.duplicates_avoided),
-              static_cast<unsigned long long>(s.insert_errors));
+              static_cast<unsigned long long>(s.insert_errors), s.last_error.c_str());
   EXPECT_EQ(duplicates, 0u);
   fs::remove_all(spool);
 }

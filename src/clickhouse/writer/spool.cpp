@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -100,13 +101,15 @@ bool Spool::put(const columns::Block& block, bool maybe_stored) {
   return true;
 }
 
-std::optional<SpooledBatch> Spool::oldest() {
+std::optional<SpooledBatch> Spool::take_oldest() {
   for (;;) {
     fs::path path;
     {
       std::lock_guard lock(mu_);
-      if (files_.empty()) return std::nullopt;
-      path = *files_.begin();
+      auto it = std::find_if(files_.begin(), files_.end(), [this](const fs::path& p) { return !taken_.count(p); });
+      if (it == files_.end()) return std::nullopt;
+      path = *it;
+      taken_.insert(path);
     }
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
@@ -126,6 +129,7 @@ std::optional<SpooledBatch> Spool::oldest() {
       fs::rename(path, bad, ec);
       std::lock_guard lock(mu_);
       files_.erase(path);
+      taken_.erase(path);
       bytes_ -= std::min<std::uint64_t>(bytes_, bytes.size());
     }
   }
@@ -136,7 +140,18 @@ void Spool::remove(const fs::path& path) {
   auto size = fs::file_size(path, ec);
   fs::remove(path, ec);
   std::lock_guard lock(mu_);
+  taken_.erase(path);
   if (files_.erase(path) > 0 && !ec) bytes_ -= std::min<std::uint64_t>(bytes_, size);
+}
+
+void Spool::release(const fs::path& path) {
+  std::lock_guard lock(mu_);
+  taken_.erase(path);
+}
+
+std::uint64_t Spool::available() const {
+  std::lock_guard lock(mu_);
+  return files_.size() - taken_.size();
 }
 
 std::uint64_t Spool::bytes() const {

@@ -32,10 +32,15 @@ class Spool {
   /// False (nothing written) when the batch would exceed max_bytes.
   /// Throws ior::SystemError when the disk refuses the write.
   bool put(const columns::Block& block, bool maybe_stored);
-  /// The oldest batch, read back; nullopt when empty. The file stays until
-  /// remove(); a file that does not decode is renamed *.bad and skipped.
-  std::optional<SpooledBatch> oldest();
+  /// Checks out the oldest batch not checked out yet, read back; nullopt
+  /// when none. The file stays until remove() (stored) or release() (not
+  /// stored: it becomes available again). A file that does not decode is
+  /// renamed *.bad and skipped.
+  std::optional<SpooledBatch> take_oldest();
   void remove(const std::filesystem::path& path);
+  void release(const std::filesystem::path& path);
+  /// Files not checked out.
+  std::uint64_t available() const;
 
   std::uint64_t bytes() const;
   std::uint64_t files() const;
@@ -49,6 +54,7 @@ class Spool {
   std::uint64_t max_bytes_;
   mutable std::mutex mu_;
   std::set<std::filesystem::path> files_;  // sorted: oldest first
+  std::set<std::filesystem::path> taken_;  // checked out by a sender
   std::uint64_t bytes_ = 0;
   std::uint64_t seq_ = 0;
   std::uint64_t rows_spooled_ = 0;

@@ -143,6 +143,32 @@ bool StreamWriter::already_stored(Connection& conn, const columns::Block& block)
   return true;
 }
 
+void StreamWriter::acknowledge(Batch& batch) {
+  if (!batch.spool_path.empty()) spool_->remove(batch.spool_path);
+  {
+    std::lock_guard lock(mu_);
+    stats_.rows_inserted += batch.size();
+    if (!batch.spool_path.empty()) stats_.rows_replayed += batch.size();
+    --in_flight_;
+    queue_changed_.notify_all();
+  }
+  recycle(std::move(batch.rows));
+}
+
+void StreamWriter::put_back(Batch&& batch) {
+  if (!batch.spool_path.empty()) {
+    spool_->release(batch.spool_path);  // still on disk; replayed again later
+    std::lock_guard lock(mu_);
+    --in_flight_;
+    queue_changed_.notify_all();
+    return;
+  }
+  std::lock_guard lock(mu_);
+  --in_flight_;
+  queue_.push_front(std::move(batch));
+  queue_changed_.notify_all();
+}
+
 bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>& conn, std::size_t& host) {
   auto backoff = options_.backoff_min;
   for (int attempt = 0;; ++attempt) {
@@ -170,7 +196,6 @@ bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>
         if (already_stored(*conn, batch.block())) {
           std::lock_guard lock(mu_);
           ++stats_.duplicates_avoided;
-          stats_.rows_inserted += batch.size();
           return true;
         }
         batch.maybe_stored = false;
@@ -182,9 +207,6 @@ bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>
       conn->send_block(batch.block());
       conn->end_insert();
       batch.maybe_stored = false;
-      std::lock_guard lock(mu_);
-      stats_.rows_inserted += batch.size();
-      if (!batch.spool_path.empty()) stats_.rows_replayed += batch.size();
       return true;
     } catch (const protocol::ServerException& e) {
       // The server refused the INSERT as a whole: nothing of it is stored.
@@ -205,55 +227,158 @@ bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>
   }
 }
 
+std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::milliseconds wait, bool* stop) {
+  auto until = Clock::now() + wait;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (give_up_) {
+      *stop = true;
+      return std::nullopt;
+    }
+    if (!queue_.empty()) {
+      Batch b = std::move(queue_.front());
+      queue_.pop_front();
+      ++in_flight_;
+      queue_changed_.notify_all();  // a slot is free for the caller
+      return b;
+    }
+    if (spool_ && spool_->available() > 0) {
+      lock.unlock();
+      auto spooled = spool_->take_oldest();
+      lock.lock();
+      if (spooled) {
+        Batch b;
+        b.replayed = std::move(spooled->block);
+        b.spool_path = std::move(spooled->path);
+        b.maybe_stored = spooled->maybe_stored;
+        ++in_flight_;
+        return b;
+      }
+      continue;
+    }
+    if (closing_) {
+      *stop = true;
+      return std::nullopt;
+    }
+    if (queue_changed_.wait_until(lock, until) == std::cv_status::timeout && queue_.empty()) return std::nullopt;
+  }
+}
+
 void StreamWriter::sender(std::size_t index) {
   std::unique_ptr<Connection> conn;
   std::size_t host = index % options_.hosts.size();
-  for (;;) {
-    Batch batch;
+  const std::size_t per_insert = std::max<std::size_t>(1, options_.insert_rows / options_.batch_rows);
+  std::vector<Batch> open;  // sent in the open INSERT, not acknowledged yet
+  auto backoff = options_.backoff_min;
+
+  // After a failure, every batch of the open INSERT may or may not be
+  // stored: each is checked before it is sent again.
+  auto fail = [&](const std::string& what, bool refused) {
     {
-      std::unique_lock lock(mu_);
-      for (;;) {
-        if (give_up_) return;
-        if (!queue_.empty()) {
-          batch = std::move(queue_.front());
-          queue_.pop_front();
-          ++in_flight_;
-          queue_changed_.notify_all();  // a slot is free for the caller
-          break;
-        }
-        // Nothing queued: replay the spool, one sender at a time.
-        if (spool_ && !replaying_ && spool_->files() > 0) {
-          replaying_ = true;
-          lock.unlock();
-          auto spooled = spool_->oldest();
-          lock.lock();
-          if (spooled) {
-            batch.replayed = std::move(spooled->block);
-            batch.spool_path = std::move(spooled->path);
-            batch.maybe_stored = spooled->maybe_stored;
-            ++in_flight_;
-            break;
-          }
-          replaying_ = false;
-          continue;
-        }
-        if (closing_) return;
-        queue_changed_.wait_for(lock, std::chrono::milliseconds(200));
-      }
+      std::lock_guard lock(mu_);
+      ++stats_.insert_errors;
+      stats_.last_error = what;
+      stats_.batches_retried += open.size();
     }
-    bool stored = insert_with_retries(batch, conn, host);
-    if (stored && !batch.spool_path.empty()) spool_->remove(batch.spool_path);
+    for (auto it = open.rbegin(); it != open.rend(); ++it) {
+      it->maybe_stored = !refused;
+      put_back(std::move(*it));
+    }
+    open.clear();
+    if (!refused || (conn && conn->broken())) {
+      conn.reset();
+      host = (host + 1) % options_.hosts.size();
+    }
     std::unique_lock lock(mu_);
-    if (!batch.spool_path.empty()) replaying_ = false;
-    --in_flight_;
-    if (!stored && batch.spool_path.empty()) {
-      queue_.push_front(std::move(batch));  // close() spools it
-    } else if (batch.rows) {
-      lock.unlock();
-      recycle(std::move(batch.rows));
-      lock.lock();
+    queue_changed_.wait_for(lock, backoff, [this] { return give_up_; });
+    backoff = std::min(backoff * 2, options_.backoff_max);
+  };
+  // Ends the open INSERT; false when it failed (its batches were put back).
+  auto finish = [&]() -> bool {
+    if (open.empty()) return true;
+    try {
+      conn->end_insert();
+    } catch (const protocol::ServerException& e) {
+      fail(e.what(), true);
+      return false;
+    } catch (const Error& e) {
+      fail(e.what(), false);
+      return false;
     }
-    queue_changed_.notify_all();
+    for (auto& b : open) acknowledge(b);
+    open.clear();
+    backoff = options_.backoff_min;
+    return true;
+  };
+
+  for (;;) {
+    bool stop = false;
+    // With an INSERT open, wait only as long as the flush interval allows.
+    auto batch = next_batch(open.empty() ? std::chrono::milliseconds(200) : options_.flush_interval, &stop);
+    if (!batch) {
+      bool gave_up;
+      {
+        std::lock_guard lock(mu_);
+        gave_up = give_up_;
+      }
+      if (gave_up) {
+        // close() ran out of time: the open INSERT is abandoned with its
+        // connection; its batches go back, marked as maybe stored.
+        if (conn) conn->abandon_insert();
+        for (auto it = open.rbegin(); it != open.rend(); ++it) {
+          it->maybe_stored = true;
+          put_back(std::move(*it));
+        }
+        return;
+      }
+      // Stop only when the open INSERT was acknowledged: a failed one put
+      // its batches back, which this sender must still deliver.
+      if (finish() && stop) return;
+      continue;
+    }
+    if (batch->maybe_stored) {
+      // A retry: alone, after a check that it is not stored already.
+      finish();
+      bool stored = insert_with_retries(*batch, conn, host);
+      if (stored) {
+        acknowledge(*batch);
+      } else {
+        put_back(std::move(*batch));
+      }
+      continue;
+    }
+    try {
+      if (!conn || conn->broken()) {
+        conn.reset();
+        ClientOptions o = options_.client;
+        o.host = options_.hosts[host];
+        conn = std::make_unique<Connection>(o);
+        if (options_.on_connect) {
+          try {
+            options_.on_connect(*conn);
+          } catch (...) {
+            conn.reset();  // run it again on the next connection
+            throw;
+          }
+        }
+      }
+      if (open.empty()) {
+        QueryOptions q;
+        q.settings = options_.insert_settings;
+        conn->begin_insert(options_.insert_sql, q);
+      }
+      open.push_back(std::move(*batch));
+      conn->send_block(open.back().block());
+    } catch (const protocol::ServerException& e) {
+      if (open.empty()) put_back(std::move(*batch));  // refused before it joined the INSERT
+      fail(e.what(), true);
+      continue;
+    } catch (const Error& e) {
+      if (open.empty()) put_back(std::move(*batch));
+      fail(e.what(), false);
+      continue;
+    }
+    if (open.size() >= per_insert) finish();
   }
 }
 
@@ -267,7 +392,7 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
     closing_ = true;
     queue_changed_.notify_all();
     bool drained = queue_changed_.wait_until(lock, deadline, [this] {
-      return queue_.empty() && in_flight_ == 0 && !replaying_;
+      return queue_.empty() && in_flight_ == 0 && (!spool_ || spool_->available() == 0);
     });
     if (!drained) give_up_ = true;
     queue_changed_.notify_all();

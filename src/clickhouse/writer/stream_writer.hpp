@@ -9,16 +9,21 @@
 // by the next run). Only with the spool full (or without one) does the
 // on-full policy apply: block the caller, or drop the batch and count it.
 //
-// A batch is one INSERT of at most max_insert_block_size rows, which
-// ClickHouse stores entirely or not at all. If a connection fails after the
-// batch was sent, it may be stored although unacknowledged; before sending
-// it again the writer asks the server whether its rows are there (by
-// collection_id, tid, timestamp_ns of sample rows), so the retry does not
-// duplicate it.
+// Each sender keeps one INSERT open and sends every batch as a Data block
+// of it, ending the INSERT (the server's acknowledgement) after insert_rows
+// rows or when no batch came for flush_interval: a MergeTree part per
+// 10 000-row batch would cap the server at a third of its rate (measured:
+// 0.43 M rows/s against 1.29 M with 100 000-row parts on 18.16). An INSERT
+// of at most max_insert_block_size rows is stored entirely or not at all.
+// If a connection fails, the batches of its open INSERT may be stored
+// although unacknowledged; before sending one again the writer asks the
+// server whether its rows are there (by collection_id, tid, timestamp_ns of
+// sample rows), so the retry does not duplicate it.
 //
-// Memory: at most queue_batches + connections + 1 batches of batch_rows
-// rows each (the one being filled, the queued ones, one in flight per
-// connection), plus one encoding buffer per connection.
+// Memory: at most queue_batches + connections * (insert_rows / batch_rows)
+// + 1 batches of batch_rows rows each (the one being filled, the queued
+// ones, the unacknowledged ones of each open INSERT), plus one encoding
+// buffer per connection.
 
 #include <chrono>
 #include <condition_variable>
@@ -27,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,6 +53,7 @@ struct WriterOptions {
   std::string table;              ///< db.t, for the "did it land?" check
   std::vector<protocol::Setting> insert_settings;
   std::size_t batch_rows = 10'000;
+  std::size_t insert_rows = 100'000;  ///< rows per INSERT (rounded to whole batches)
   std::chrono::milliseconds flush_interval{1000};
   std::size_t connections = 4;
   std::size_t queue_batches = 8;
@@ -103,6 +110,13 @@ class StreamWriter {
 
   void submit_current();
   void sender(std::size_t index);
+  /// Next batch for a sender: the queue first, then the spool; nullopt after
+  /// wait without one, or when the sender should stop (*stop set).
+  std::optional<Batch> next_batch(std::chrono::milliseconds wait, bool* stop);
+  void acknowledge(Batch& batch);
+  /// A batch that is not stored (yet): back to the queue's front, or, from
+  /// the spool, released there.
+  void put_back(Batch&& batch);
   /// Inserts one batch, retrying until it is stored or the writer gives up
   /// at close; returns false when it gave up (the caller spools the batch).
   bool insert_with_retries(Batch& batch, std::unique_ptr<Connection>& conn, std::size_t& host);
@@ -122,7 +136,6 @@ class StreamWriter {
   std::deque<Batch> queue_;
   std::vector<std::unique_ptr<EventBlock>> free_blocks_;
   std::size_t in_flight_ = 0;
-  bool replaying_ = false;  ///< one sender at a time reads the spool
   bool closing_ = false;
   bool give_up_ = false;  ///< close() deadline passed: stop retrying
   WriterStats stats_;
