@@ -30,6 +30,30 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_uint("parquet-zstd-level", &o.parquet_zstd_level, "zstd level 1..22; default 3", 1, 22);
   p.add_string("parquet-rotate", &o.parquet_rotate,
                "start a new file every N rows (\"1000000\") or every duration (\"60s\", \"5m\")");
+  p.add_bool("clickhouse", &o.clickhouse, "stream every row into ClickHouse (native protocol)");
+  p.add_string("ch-host", &o.ch_host, "ClickHouse hosts, comma-separated (tried in turn); default 127.0.0.1");
+  p.add_uint("ch-port", &o.ch_port, "native port; default 9000, 9440 with -ch-secure", 1, 65535);
+  p.add_string("ch-db", &o.ch_db, "database; default ior (created when missing)");
+  p.add_string("ch-table", &o.ch_table, "table; default ior_events (created when missing)");
+  p.add_string("ch-user", &o.ch_user, "user; default default");
+  p.add_string("ch-password", &o.ch_password,
+               "password (visible in the process list: prefer IOR_CH_PASSWORD or -ch-password-file)");
+  p.add_string("ch-password-file", &o.ch_password_file, "file whose first line is the password");
+  p.add_uint("ch-batch", &o.ch_batch, "rows per INSERT; default 10000", 1, 1'000'000);
+  p.add_duration("ch-flush", &o.ch_flush_ms, "send a partial batch after this long; default 1s");
+  p.add_uint("ch-conns", &o.ch_conns, "parallel INSERT connections; default 4", 1, 64);
+  p.add_bool("ch-async", &o.ch_async, "async inserts on servers that have them (21.11+)");
+  p.add_string("ch-compression", &o.ch_compression, "lz4 (default), zstd or none");
+  p.add_bool("ch-secure", &o.ch_secure, "TLS to the secure native port, certificate verified");
+  p.add_string("ch-ca-file", &o.ch_ca_file, "PEM CA file to verify the server with (-ch-secure)");
+  p.add_bool("ch-insecure", &o.ch_insecure, "TLS without verifying the certificate (-ch-secure)");
+  p.add_string("ch-cluster", &o.ch_cluster,
+               "cluster name: local tables on every shard, rows through a Distributed table");
+  p.add_string("ch-spool", &o.ch_spool, "directory for batches no server takes (replayed later)");
+  p.add_size("ch-spool-max", &o.ch_spool_max, "spool size limit; default 1G", 1u << 20, 1ull << 50);
+  p.add_string("ch-on-full", &o.ch_on_full, "when queue and spool are full: block (default) or drop");
+  p.add_uint("ch-ttl-days", &o.ch_ttl_days, "TTL of rows in days on servers with TTL; default 0 (none)", 0,
+             36500);
   p.add_bool("flamegraph", &o.flamegraph, "write NAME.collapsed and NAME.svg (NAME: -name or the host)");
   p.add_string("fields", &o.fields, "flame graph frames, in order: any of path, comm, tracepoint, pid, "
                "tid, flags; default pid,path,tracepoint");

@@ -32,6 +32,29 @@ struct Options {
   std::uint64_t parquet_zstd_level = 3;
   std::string parquet_rotate;          ///< "N" rows or a duration ("60s", "5m")
 
+  // -clickhouse
+  bool clickhouse = false;
+  std::string ch_host = "127.0.0.1";   ///< comma-separated; failover in order
+  std::uint64_t ch_port = 0;           ///< 0: 9000, or 9440 with -ch-secure
+  std::string ch_db = "ior";
+  std::string ch_table = "ior_events";
+  std::string ch_user = "default";
+  std::string ch_password;             ///< also IOR_CH_PASSWORD, -ch-password-file
+  std::string ch_password_file;
+  std::uint64_t ch_batch = 10'000;
+  std::uint64_t ch_flush_ms = 1000;
+  std::uint64_t ch_conns = 4;
+  bool ch_async = false;
+  std::string ch_compression = "lz4";
+  bool ch_secure = false;
+  std::string ch_ca_file;
+  bool ch_insecure = false;
+  std::string ch_cluster;
+  std::string ch_spool;
+  std::uint64_t ch_spool_max = 1ull << 30;
+  std::string ch_on_full = "block";
+  std::uint64_t ch_ttl_days = 0;
+
   // -flamegraph
   bool flamegraph = false;
   std::string fields = "pid,path,tracepoint";

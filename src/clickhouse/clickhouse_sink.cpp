@@ -1,0 +1,188 @@
+#include "clickhouse/clickhouse_sink.hpp"
+
+#include "base/error.hpp"
+#include "clickhouse/columns/string_column.hpp"
+#include "clickhouse/protocol/server_exception.hpp"
+
+namespace ior::clickhouse {
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') q += '\\';
+    q += c;
+  }
+  return q + "'";
+}
+
+ServerVersion version_of(const Connection& conn) {
+  return {conn.server().major, conn.server().minor, conn.server().patch};
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<std::pair<std::string, std::uint16_t>> cluster_shards(Connection& conn, const std::string& cluster) {
+  QueryResult r = conn.query("SELECT host_address, port FROM system.clusters WHERE cluster = " + quote(cluster) +
+                             " ORDER BY shard_num, replica_num");
+  std::vector<std::pair<std::string, std::uint16_t>> shards;
+  for (const auto& b : r.blocks) {
+    const auto& hosts = columns::column_as<columns::StringColumn>(b.column("host_address"));
+    const auto& ports = columns::column_as<columns::UInt16Column>(b.column("port"));
+    for (std::size_t i = 0; i < b.rows(); ++i) shards.emplace_back(std::string(hosts.at(i)), ports.at(i));
+  }
+  if (shards.empty()) {
+    throw Error("clickhouse: cluster " + cluster + " is not defined on " + conn.options().host + " (system.clusters)");
+  }
+  return shards;
+}
+
+void run_statements(Connection& conn, SchemaVariant variant, const SchemaOptions& schema) {
+  QueryOptions q;
+  for (const auto& [name, value] : schema_settings(variant)) q.settings.push_back({name, value, true});
+  for (const auto& stmt : schema_statements(variant, schema)) conn.query(stmt, q);
+}
+
+}  // namespace
+
+SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema) {
+  SchemaReport report;
+  const auto& s = conn.server();
+  report.server = s.name + " " + std::to_string(s.major) + "." + std::to_string(s.minor) + "." +
+                  std::to_string(s.patch) + " at " + conn.options().host + ":" + std::to_string(conn.options().port);
+  SchemaVariant variant = choose_variant(version_of(conn));
+  report.variant = std::string(variant_name(variant));
+  report.notes = schema_notes(variant, schema);
+  QueryResult existing =
+      conn.query("SELECT name, type, default_kind FROM system.columns WHERE database = " + quote(schema.database) +
+                 " AND table = " + quote(schema.cluster.empty() ? schema.table : schema.table + "_local"));
+  std::vector<std::pair<std::string, std::string>> columns;
+  std::vector<std::string> without_default;
+  for (const auto& b : existing.blocks) {
+    const auto& names = columns::column_as<columns::StringColumn>(b.column("name"));
+    const auto& types = columns::column_as<columns::StringColumn>(b.column("type"));
+    const auto& kinds = columns::column_as<columns::StringColumn>(b.column("default_kind"));
+    for (std::size_t i = 0; i < b.rows(); ++i) {
+      columns.emplace_back(names.at(i), types.at(i));
+      if (kinds.at(i).empty()) without_default.emplace_back(names.at(i));
+    }
+  }
+  if (!columns.empty()) {
+    if (auto diff = structure_difference(columns, schema, without_default)) {
+      throw Error("clickhouse: " + *diff + "; nothing written (drop or rename the table, or use -ch-table)");
+    }
+  }
+  if (schema.cluster.empty()) {
+    run_statements(conn, variant, schema);
+  } else {
+    // Distributed DDL (ON CLUSTER) needs ZooKeeper or Keeper, which many
+    // clusters (and 18.16 test clusters) lack: ior creates the tables on
+    // every shard of system.clusters itself, the Distributed one included.
+    SchemaOptions local = schema;
+    local.on_cluster = false;
+    for (const auto& [host, port] : cluster_shards(conn, schema.cluster)) {
+      ClientOptions o = conn.options();
+      o.host = host;
+      o.port = port;
+      Connection shard(o);
+      run_statements(shard, choose_variant(version_of(shard)), local);
+    }
+  }
+  report.created = columns.empty();
+  return report;
+}
+
+ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::move(options)) {
+  auto& w = options_.writer;
+  w.insert_sql = insert_sql(options_.schema);
+  w.table = insert_target(options_.schema);
+  if (!options_.schema.cluster.empty()) w.insert_settings.push_back({"insert_distributed_sync", "1", true});
+  schema_ready_ = std::make_shared<std::atomic<bool>>(false);
+  // Prepare the schema on the first host that answers; a login or structure
+  // problem is fatal now, an unreachable server only with no spool.
+  std::string unreachable;
+  for (const auto& host : w.hosts) {
+    ClientOptions o = w.client;
+    o.host = host;
+    std::unique_ptr<Connection> conn;
+    try {
+      conn = std::make_unique<Connection>(o);
+    } catch (const protocol::ServerException&) {
+      throw;  // wrong password, unknown user: the same on every host
+    } catch (const Error& e) {
+      unreachable += (unreachable.empty() ? "" : "; ") + std::string(e.what());
+      continue;
+    }
+    SchemaReport r = prepare_schema(*conn, options_.schema);
+    lines_.push_back("clickhouse: " + r.server + ", schema " + r.variant + ", table " + w.table +
+                     (r.created ? " (created)" : " (existing, structure checked)"));
+    for (const auto& note : r.notes) lines_.push_back("clickhouse: " + note);
+    if (options_.async_insert) {
+      if (conn->server().major > 21 || (conn->server().major == 21 && conn->server().minor >= 11)) {
+        w.insert_settings.push_back({"async_insert", "1", true});
+        w.insert_settings.push_back({"wait_for_async_insert", "1", true});
+      } else {
+        lines_.push_back("clickhouse: -ch-async ignored: the server has no async inserts (21.11+)");
+      }
+    }
+    schema_ready_->store(true);
+    break;
+  }
+  if (!schema_ready_->load()) {
+    if (w.spool_dir.empty()) throw Error(unreachable);
+    lines_.push_back("clickhouse: no server reachable at start (" + unreachable + "); rows wait in " + w.spool_dir);
+    // The first connection that succeeds prepares the schema.
+    auto ready = schema_ready_;
+    auto schema = options_.schema;
+    w.on_connect = [ready, schema](Connection& conn) {
+      if (ready->load()) return;
+      prepare_schema(conn, schema);
+      ready->store(true);
+    };
+  }
+  writer_ = std::make_unique<writer::StreamWriter>(w);
+}
+
+ClickHouseSink::~ClickHouseSink() { close(); }
+
+void ClickHouseSink::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  try {
+    writer_->close(options_.drain_timeout);
+  } catch (const std::exception& e) {
+    lines_.push_back(std::string("clickhouse: ") + e.what());
+    failed_ = true;
+  }
+}
+
+sink::SinkReport ClickHouseSink::report() const {
+  sink::SinkReport r;
+  r.name = "clickhouse";
+  writer::WriterStats s = writer_->stats();
+  r.rows_written = s.rows_inserted;
+  r.rows_lost = s.rows_dropped;
+  r.lines = lines_;
+  if (s.rows_spooled > 0 || s.rows_left_in_spool > 0) {
+    r.lines.push_back("clickhouse: " + std::to_string(s.rows_spooled) + " rows went to the spool, " +
+                      std::to_string(s.rows_replayed) + " replayed, " + std::to_string(s.rows_left_in_spool) +
+                      " left in " + options_.writer.spool_dir + " (sent by the next run)");
+  }
+  if (s.batches_retried > 0) {
+    r.lines.push_back("clickhouse: " + std::to_string(s.batches_retried) + " retries, " +
+                      std::to_string(s.duplicates_avoided) + " batches found stored after a lost acknowledgement");
+  }
+  if (s.rows_dropped > 0) {
+    r.lines.push_back("clickhouse: " + std::to_string(s.rows_dropped) + " rows dropped (queue" +
+                      (options_.writer.spool_dir.empty() ? "" : " and spool") + " full); last error: " + s.last_error);
+  } else if (!s.last_error.empty() && s.rows_left_in_spool > 0) {
+    r.lines.push_back("clickhouse: last error: " + s.last_error);
+  }
+  r.failed = failed_ || s.rows_dropped > 0;
+  return r;
+}
+
+}  // namespace ior::clickhouse

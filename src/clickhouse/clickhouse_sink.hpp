@@ -1,0 +1,61 @@
+#pragma once
+// The -clickhouse sink: prepares the database and table (created from the
+// schema for what the server supports, or checked when they exist), then
+// streams every row through a StreamWriter. Construction fails (before any
+// tracing starts) for what will not get better by waiting: a refused login,
+// a table of another structure. An unreachable server is not fatal when a
+// spool is configured: rows wait there, and the schema is prepared on the
+// first connection that succeeds.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "clickhouse/schema_ddl.hpp"
+#include "clickhouse/writer/stream_writer.hpp"
+#include "sink/sink.hpp"
+
+namespace ior::clickhouse {
+
+struct ClickHouseSinkOptions {
+  writer::WriterOptions writer;   ///< hosts, client, batches, spool; insert_sql/table are filled in
+  SchemaOptions schema;
+  bool async_insert = false;
+  std::chrono::milliseconds drain_timeout{30'000};
+};
+
+/// What prepare_schema() did, for the summary.
+struct SchemaReport {
+  std::string server;   ///< "ClickHouse 18.16.1 at host:port"
+  std::string variant;  ///< variant_name()
+  bool created = false; ///< false: the table existed with the right structure
+  std::vector<std::string> notes;  ///< what the server's variant leaves out
+};
+
+/// Creates the database/table (and views) when missing, or checks that an
+/// existing table has the schema's columns and types; throws ior::Error
+/// naming the first difference.
+SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema);
+
+class ClickHouseSink final : public sink::Sink {
+ public:
+  explicit ClickHouseSink(ClickHouseSinkOptions options);
+  ~ClickHouseSink() override;
+
+  void consume(const schema::EventRow& row) override { writer_->append(row); }
+  void flush() override { writer_->tick(); }
+  void close() noexcept override;
+  sink::SinkReport report() const override;
+
+ private:
+  ClickHouseSinkOptions options_;
+  std::vector<std::string> lines_;
+  std::unique_ptr<writer::StreamWriter> writer_;
+  std::shared_ptr<std::atomic<bool>> schema_ready_;
+  bool closed_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace ior::clickhouse

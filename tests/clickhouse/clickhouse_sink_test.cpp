@@ -1,0 +1,117 @@
+// The -clickhouse sink against real 18.16 servers: schema created or
+// checked, rows streamed, a cluster of shards fed through a Distributed table.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "base/error.hpp"
+#include "clickhouse/clickhouse_sink.hpp"
+#include "clickhouse_server.hpp"
+#include "schema/columns.hpp"
+#include "synthetic_rows.hpp"
+
+namespace ior::clickhouse {
+namespace {
+
+using namespace std::chrono_literals;
+
+ClickHouseSinkOptions sink_options(std::uint16_t port, const std::string& db) {
+  ClickHouseSinkOptions o;
+  o.writer.client.port = port;
+  o.writer.client.timeouts.receive = 10s;
+  o.writer.batch_rows = 5000;
+  o.writer.connections = 2;
+  o.schema.database = db;
+  o.drain_timeout = 30s;
+  return o;
+}
+
+std::uint64_t number(const testing::ClickHouseEndpoint& ep, const std::string& sql, std::uint16_t port = 0) {
+  testing::ClickHouseClientOptions o;
+  o.port = port;
+  return std::stoull(testing::clickhouse_client_query(ep, sql, o));
+}
+
+TEST(ClickHouseSinkTest, CreatesTheSchemaStreamsRowsAndReportsThem) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  testing::clickhouse_client_query(ch, "DROP DATABASE IF EXISTS sink_plain");
+  bench::SyntheticRows rows(23'456, 21);
+  {
+    ClickHouseSink sink(sink_options(ch.port, "sink_plain"));
+    for (const auto& r : rows.rows()) sink.consume(r);
+    sink.close();
+    auto report = sink.report();
+    EXPECT_EQ(report.rows_written, rows.rows().size());
+    EXPECT_EQ(report.rows_lost, 0u);
+    EXPECT_FALSE(report.failed);
+    ASSERT_FALSE(report.lines.empty());
+    EXPECT_NE(report.lines[0].find("18.16"), std::string::npos) << report.lines[0];
+  }
+  EXPECT_EQ(number(ch, "SELECT count() FROM sink_plain.ior_events"), rows.rows().size());
+  // A second run finds the table and appends.
+  {
+    ClickHouseSink sink(sink_options(ch.port, "sink_plain"));
+    for (const auto& r : rows.rows()) sink.consume(r);
+    sink.close();
+  }
+  EXPECT_EQ(number(ch, "SELECT count() FROM sink_plain.ior_events"), 2 * rows.rows().size());
+  testing::clickhouse_client_query(ch, "DROP DATABASE sink_plain");
+}
+
+TEST(ClickHouseSinkTest, ATableOfAnotherStructureIsAClearErrorAndNothingIsWritten) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  testing::clickhouse_client_query(ch, "DROP DATABASE IF EXISTS sink_wrong");
+  testing::clickhouse_client_query(ch, "CREATE DATABASE sink_wrong");
+  // Every column of the schema, but fd wider than ior writes it.
+  std::string ddl = "CREATE TABLE sink_wrong.ior_events (";
+  schema::for_each_column([&](const auto& c) {
+    std::string type = c.name == std::string_view("fd") ? "Int64" : std::string(schema::clickhouse_type_name(c.type));
+    ddl += std::string(c.name) + " " + type + ", ";
+  });
+  ddl.resize(ddl.size() - 2);
+  ddl += ") ENGINE = MergeTree ORDER BY timestamp_ns";
+  testing::ClickHouseClientOptions lc;
+  lc.settings = {{"allow_experimental_low_cardinality_type", "1"}};
+  testing::clickhouse_client_query(ch, ddl, lc);
+  try {
+    ClickHouseSink sink(sink_options(ch.port, "sink_wrong"));
+    FAIL() << "a table of another structure was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("column fd is Int64"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nothing written"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(number(ch, "SELECT count() FROM sink_wrong.ior_events"), 0u);
+  testing::clickhouse_client_query(ch, "DROP DATABASE sink_wrong");
+}
+
+TEST(ClickHouseSinkTest, AClusterOfThreeShardsGetsEveryRowThroughItsDistributedTable) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer cluster;
+  const auto& ep = cluster.start(testing::own_clickhouse_dir("sink_cluster"), {"--shards", "3"});
+  ASSERT_EQ(ep.shard_ports.size(), 3u);
+  bench::SyntheticRows rows(90'000, 22);
+  ClickHouseSinkOptions o = sink_options(ep.port, "ior");
+  o.schema.cluster = "ior_cluster";
+  {
+    ClickHouseSink sink(o);
+    for (const auto& r : rows.rows()) sink.consume(r);
+    sink.close();
+    EXPECT_EQ(sink.report().rows_written, rows.rows().size());
+  }
+  std::uint64_t sum = 0;
+  for (auto port : ep.shard_ports) {
+    std::uint64_t n = number(ep, "SELECT count() FROM ior.ior_events_local", port);
+    EXPECT_GT(n, 0u) << "shard on port " << port << " got no rows";
+    sum += n;
+  }
+  EXPECT_EQ(sum, rows.rows().size());
+  EXPECT_EQ(number(ep, "SELECT count() FROM ior.ior_events"), rows.rows().size());
+  // Exactly the rows sent: per-shard sums of a column add up to the source's.
+  std::uint64_t want = 0;
+  for (const auto& r : rows.rows()) want += r.duration_ns;
+  EXPECT_EQ(number(ep, "SELECT sum(duration_ns) FROM ior.ior_events"), want);
+}
+
+}  // namespace
+}  // namespace ior::clickhouse
