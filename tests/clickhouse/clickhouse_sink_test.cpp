@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 
 #include "base/error.hpp"
 #include "clickhouse/clickhouse_sink.hpp"
@@ -83,6 +86,31 @@ TEST(ClickHouseSinkTest, ATableOfAnotherStructureIsAClearErrorAndNothingIsWritte
   }
   EXPECT_EQ(number(ch, "SELECT count() FROM sink_wrong.ior_events"), 0u);
   testing::clickhouse_client_query(ch, "DROP DATABASE sink_wrong");
+}
+
+TEST(ClickHouseSinkTest, UnreachableAtStartWithASpoolPreparesTheSchemaWhenTheServerComes) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  const auto& ep = server.start(testing::own_clickhouse_dir("sink_late"));
+  server.kill();
+  auto spool = std::filesystem::temp_directory_path() / ("ior_sink_late_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(spool);
+  ClickHouseSinkOptions o = sink_options(ep.port, "late");
+  o.writer.spool_dir = spool.string();
+  o.writer.backoff_max = 300ms;
+  bench::SyntheticRows rows(30'000, 23);
+  ClickHouseSink sink(o);  // no server: not fatal with a spool
+  auto report = sink.report();
+  ASSERT_FALSE(report.lines.empty());
+  EXPECT_NE(report.lines[0].find("no server reachable"), std::string::npos) << report.lines[0];
+  for (const auto& r : rows.rows()) sink.consume(r);
+  server.restart();
+  sink.close();
+  report = sink.report();
+  EXPECT_EQ(report.rows_written, rows.rows().size());
+  EXPECT_EQ(report.rows_lost, 0u);
+  EXPECT_EQ(number(server.endpoint(), "SELECT count() FROM late.ior_events"), rows.rows().size());
+  std::filesystem::remove_all(spool);
 }
 
 TEST(ClickHouseSinkTest, AClusterOfThreeShardsGetsEveryRowThroughItsDistributedTable) {
