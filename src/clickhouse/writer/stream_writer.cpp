@@ -143,6 +143,22 @@ bool StreamWriter::already_stored(Connection& conn, const columns::Block& block)
   return true;
 }
 
+void StreamWriter::ensure_connected(std::unique_ptr<Connection>& conn, std::size_t host) {
+  if (conn && !conn->broken()) return;
+  conn.reset();
+  ClientOptions o = options_.client;
+  o.host = options_.hosts[host];
+  conn = std::make_unique<Connection>(o);
+  if (options_.on_connect) {
+    try {
+      options_.on_connect(*conn);
+    } catch (...) {
+      conn.reset();  // the next attempt reconnects and runs it again
+      throw;
+    }
+  }
+}
+
 void StreamWriter::acknowledge(Batch& batch) {
   if (!batch.spool_path.empty()) spool_->remove(batch.spool_path);
   {
@@ -178,20 +194,7 @@ bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>
       if (attempt > 0) ++stats_.batches_retried;
     }
     try {
-      if (!conn || conn->broken()) {
-        conn.reset();
-        ClientOptions o = options_.client;
-        o.host = options_.hosts[host];
-        conn = std::make_unique<Connection>(o);
-        if (options_.on_connect) {
-          try {
-            options_.on_connect(*conn);
-          } catch (...) {
-            conn.reset();  // the next attempt reconnects and runs it again
-            throw;
-          }
-        }
-      }
+      ensure_connected(conn, host);
       if (batch.maybe_stored) {
         if (already_stored(*conn, batch.block())) {
           std::lock_guard lock(mu_);
@@ -348,20 +351,7 @@ void StreamWriter::sender(std::size_t index) {
       continue;
     }
     try {
-      if (!conn || conn->broken()) {
-        conn.reset();
-        ClientOptions o = options_.client;
-        o.host = options_.hosts[host];
-        conn = std::make_unique<Connection>(o);
-        if (options_.on_connect) {
-          try {
-            options_.on_connect(*conn);
-          } catch (...) {
-            conn.reset();  // run it again on the next connection
-            throw;
-          }
-        }
-      }
+      ensure_connected(conn, host);
       if (open.empty()) {
         QueryOptions q;
         q.settings = options_.insert_settings;

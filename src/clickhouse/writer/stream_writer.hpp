@@ -113,6 +113,8 @@ class StreamWriter {
   /// Next batch for a sender: the queue first, then the spool; nullopt after
   /// wait without one, or when the sender should stop (*stop set).
   std::optional<Batch> next_batch(std::chrono::milliseconds wait, bool* stop);
+  /// (Re)connects to hosts[host] when conn is missing or broken.
+  void ensure_connected(std::unique_ptr<Connection>& conn, std::size_t host);
   void acknowledge(Batch& batch);
   /// A batch that is not stored (yet): back to the queue's front, or, from
   /// the spool, released there.
