@@ -113,6 +113,7 @@ int run_trace(const Options& o) {
   }
   status.clear();
 
+  sinks.stop_requested();  // a sink blocked on a full queue must not hold up the stop
   reader.stop();  // detaches, drains the ring, last tick on the reader thread
   pipeline.finish();
   sinks.close();

@@ -46,6 +46,7 @@ class ClickHouseSink final : public sink::Sink {
 
   void consume(const schema::EventRow& row) override { writer_->append(row); }
   void flush() override { writer_->tick(); }
+  void stop_requested() noexcept override { writer_->request_stop(); }
   void close() noexcept override;
   sink::SinkReport report() const override;
 

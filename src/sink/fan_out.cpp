@@ -8,6 +8,10 @@ void FanOut::consume(const schema::EventRow& row) {
   for (auto& s : sinks_) s->consume(row);
 }
 
+void FanOut::stop_requested() noexcept {
+  for (auto& s : sinks_) s->stop_requested();
+}
+
 void FanOut::flush() {
   for (auto& s : sinks_) s->flush();
 }

@@ -15,6 +15,7 @@ class FanOut final : public Sink {
 
   void consume(const schema::EventRow& row) override;
   void flush() override;
+  void stop_requested() noexcept override;
   void close() noexcept override;
   /// The reports of the sinks are in reports(); this one sums them.
   SinkReport report() const override;

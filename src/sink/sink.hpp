@@ -32,6 +32,10 @@ class Sink {
   virtual void consume(const schema::EventRow& row) = 0;
   /// Called about once a second with no rows pending upstream.
   virtual void flush() {}
+  /// The run is ending (signal, -duration): called from another thread than
+  /// consume(), before the pipeline stops, so a sink whose consume() may wait
+  /// (the ClickHouse sink with -ch-on-full block) stops waiting. Thread-safe.
+  virtual void stop_requested() noexcept {}
   /// Finishes the output. Must not throw: records failures in the report.
   virtual void close() noexcept = 0;
   virtual SinkReport report() const = 0;

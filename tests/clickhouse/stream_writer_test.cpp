@@ -291,3 +291,43 @@ TEST(StreamWriterFaultTest, AServerThatStopsReadingDoesNotGrowMemory) {
 
 }  // namespace
 }  // namespace ior::clickhouse::writer
+
+namespace ior::clickhouse::writer {
+namespace {
+
+TEST(StreamWriterFaultTest, AStopRequestReleasesACallerBlockedOnAFullQueue) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  server.start(testing::own_clickhouse_dir("writer_block"));
+  std::uint16_t port = server.endpoint().port;
+  run(port, events_ddl("sw_block"));
+  bench::SyntheticRows rows(20'000, 17);
+  WriterOptions o = writer_options(port, "sw_block");
+  o.on_full = OnFull::kBlock;  // and no spool: a full queue stops the caller
+  o.client.timeouts.send = 2000ms;
+  o.client.timeouts.receive = 2000ms;
+  StreamWriter w(o);
+  ::kill(server.pid(), SIGSTOP);
+  std::atomic<bool> appending{true};
+  std::thread caller([&] {
+    for (int round = 0; round < 50; ++round) {
+      for (const auto& r : rows.rows()) w.append(r);
+    }
+    appending = false;
+  });
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE(appending) << "the caller never blocked";
+  auto asked = std::chrono::steady_clock::now();
+  w.request_stop();
+  caller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s) << "the blocked caller was not released";
+  ::kill(server.pid(), SIGCONT);
+  w.close(20s);
+  WriterStats s = w.stats();
+  EXPECT_GT(s.rows_dropped, 0u);
+  EXPECT_EQ(s.rows_inserted + s.rows_dropped, s.rows_accepted);
+  EXPECT_EQ(count(port, "SELECT count() FROM sw_block"), s.rows_inserted);
+}
+
+}  // namespace
+}  // namespace ior::clickhouse::writer

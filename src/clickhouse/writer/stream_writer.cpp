@@ -72,7 +72,7 @@ void StreamWriter::submit_current() {
       queue_changed_.notify_one();
       return;
     }
-    if (spool_ || options_.on_full == OnFull::kDrop || closing_) {
+    if (spool_ || options_.on_full == OnFull::kDrop || closing_ || stop_requested_) {
       lock.unlock();
       spool_or_drop(batch, true);
       return;
@@ -102,8 +102,8 @@ void StreamWriter::spool_or_drop(Batch& batch, bool from_caller) {
     }
     if (from_caller && options_.on_full == OnFull::kBlock) {
       std::unique_lock lock(mu_);
-      while (queue_.size() >= options_.queue_batches && !closing_) queue_changed_.wait(lock);
-      if (!closing_) {
+      while (queue_.size() >= options_.queue_batches && !closing_ && !stop_requested_) queue_changed_.wait(lock);
+      if (!closing_ && !stop_requested_) {
         queue_.push_back(std::move(batch));
         queue_changed_.notify_one();
         return;
@@ -370,6 +370,12 @@ void StreamWriter::sender(std::size_t index) {
     }
     if (open.size() >= per_insert) finish();
   }
+}
+
+void StreamWriter::request_stop() {
+  std::lock_guard lock(mu_);
+  stop_requested_ = true;
+  queue_changed_.notify_all();
 }
 
 void StreamWriter::close(std::chrono::milliseconds drain_timeout) {

@@ -93,6 +93,9 @@ class StreamWriter {
   /// Caller's thread, about once a second: sends a partly filled batch
   /// that has waited flush_interval.
   void tick();
+  /// Any thread: the caller must not wait any more; a batch that finds
+  /// queue and spool full is dropped (counted) even with OnFull::kBlock.
+  void request_stop();
   /// Sends what is pending; waits up to drain_timeout for the servers, then
   /// spools (or, without a spool, drops and counts) what is left. Idempotent.
   void close(std::chrono::milliseconds drain_timeout);
@@ -139,6 +142,7 @@ class StreamWriter {
   std::vector<std::unique_ptr<EventBlock>> free_blocks_;
   std::size_t in_flight_ = 0;
   bool closing_ = false;
+  bool stop_requested_ = false;
   bool give_up_ = false;  ///< close() deadline passed: stop retrying
   WriterStats stats_;
   std::vector<std::thread> senders_;
