@@ -73,6 +73,10 @@ Spool::Spool(fs::path dir, std::uint64_t max_bytes) : dir_(std::move(dir)), max_
 }
 
 bool Spool::put(const columns::Block& block, bool maybe_stored) {
+  {
+    std::lock_guard lock(mu_);
+    if (bytes_ >= max_bytes_) return false;  // full: spare the encoding
+  }
   std::string bytes;
   wire::WireWriter w(bytes);
   columns::write_block(block, w, {.with_info = false});
@@ -97,7 +101,6 @@ bool Spool::put(const columns::Block& block, bool maybe_stored) {
   }
   std::lock_guard lock(mu_);
   files_.insert(path);
-  rows_spooled_ += block.rows();
   return true;
 }
 
@@ -186,9 +189,5 @@ std::uint64_t Spool::pending_rows() const {
   return rows;
 }
 
-std::uint64_t Spool::rows_spooled() const {
-  std::lock_guard lock(mu_);
-  return rows_spooled_;
-}
 
 }  // namespace ior::clickhouse::writer

@@ -44,7 +44,6 @@ class Spool {
 
   std::uint64_t bytes() const;
   std::uint64_t files() const;
-  std::uint64_t rows_spooled() const;
   /// Rows in the files now in the spool (read from each file's block header).
   std::uint64_t pending_rows() const;
   const std::filesystem::path& dir() const { return dir_; }
@@ -57,7 +56,6 @@ class Spool {
   std::set<std::filesystem::path> taken_;  // checked out by a sender
   std::uint64_t bytes_ = 0;
   std::uint64_t seq_ = 0;
-  std::uint64_t rows_spooled_ = 0;
   std::string run_prefix_;
 };
 

@@ -72,9 +72,14 @@ void StreamWriter::submit_current() {
       queue_changed_.notify_one();
       return;
     }
-    if (spool_ || options_.on_full == OnFull::kDrop || closing_ || stop_requested_) {
+    if (spool_) {
       lock.unlock();
-      spool_or_drop(batch, true);
+      bool spooled = try_spool(batch);
+      lock.lock();
+      if (spooled) return;
+    }
+    if (options_.on_full == OnFull::kDrop || closing_ || stop_requested_) {
+      stats_.rows_dropped += n;
       return;
     }
     // Block: the caller (the event pipeline) waits for a free queue slot;
@@ -83,35 +88,23 @@ void StreamWriter::submit_current() {
   }
 }
 
-void StreamWriter::spool_or_drop(Batch& batch, bool from_caller) {
-  std::size_t n = batch.size();
-  if (!batch.spool_path.empty()) return;  // a replayed batch: its file is still there
-  if (spool_) {
-    try {
-      if (spool_->put(batch.block(), batch.maybe_stored)) {
-        {
-          std::lock_guard lock(mu_);
-          stats_.rows_spooled += n;
-        }
-        recycle(std::move(batch.rows));
-        return;
+bool StreamWriter::try_spool(Batch& batch) {
+  if (!batch.spool_path.empty()) return true;  // a replayed batch: its file is still there
+  if (!spool_) return false;
+  try {
+    if (spool_->put(batch.block(), batch.maybe_stored)) {
+      {
+        std::lock_guard lock(mu_);
+        stats_.rows_spooled += batch.size();
       }
-      note_error("clickhouse: spool " + spool_->dir().string() + " is full");
-    } catch (const Error& e) {
-      note_error(e.what());
+      recycle(std::move(batch.rows));
+      return true;
     }
-    if (from_caller && options_.on_full == OnFull::kBlock) {
-      std::unique_lock lock(mu_);
-      while (queue_.size() >= options_.queue_batches && !closing_ && !stop_requested_) queue_changed_.wait(lock);
-      if (!closing_ && !stop_requested_) {
-        queue_.push_back(std::move(batch));
-        queue_changed_.notify_one();
-        return;
-      }
-    }
+    note_error("clickhouse: spool " + spool_->dir().string() + " is full");
+  } catch (const Error& e) {
+    note_error(e.what());
   }
-  std::lock_guard lock(mu_);
-  stats_.rows_dropped += n;
+  return false;
 }
 
 void StreamWriter::note_error(const std::string& what) {
@@ -172,62 +165,12 @@ void StreamWriter::acknowledge(Batch& batch) {
 }
 
 void StreamWriter::put_back(Batch&& batch) {
-  if (!batch.spool_path.empty()) {
-    spool_->release(batch.spool_path);  // still on disk; replayed again later
-    std::lock_guard lock(mu_);
-    --in_flight_;
-    queue_changed_.notify_all();
-    return;
-  }
+  if (!batch.spool_path.empty()) spool_->release(batch.spool_path);  // still on disk; replayed later
   std::lock_guard lock(mu_);
   --in_flight_;
-  queue_.push_front(std::move(batch));
+  if (!give_up_) ++stats_.batches_retried;
+  if (batch.spool_path.empty()) queue_.push_front(std::move(batch));
   queue_changed_.notify_all();
-}
-
-bool StreamWriter::insert_with_retries(Batch& batch, std::unique_ptr<Connection>& conn, std::size_t& host) {
-  auto backoff = options_.backoff_min;
-  for (int attempt = 0;; ++attempt) {
-    {
-      std::lock_guard lock(mu_);
-      if (give_up_) return false;
-      if (attempt > 0) ++stats_.batches_retried;
-    }
-    try {
-      ensure_connected(conn, host);
-      if (batch.maybe_stored) {
-        if (already_stored(*conn, batch.block())) {
-          std::lock_guard lock(mu_);
-          ++stats_.duplicates_avoided;
-          return true;
-        }
-        batch.maybe_stored = false;
-      }
-      QueryOptions q;
-      q.settings = options_.insert_settings;
-      conn->begin_insert(options_.insert_sql, q);
-      batch.maybe_stored = true;  // from here on the rows may reach the table
-      conn->send_block(batch.block());
-      conn->end_insert();
-      batch.maybe_stored = false;
-      return true;
-    } catch (const protocol::ServerException& e) {
-      // The server refused the INSERT as a whole: nothing of it is stored.
-      batch.maybe_stored = false;
-      std::lock_guard lock(mu_);
-      ++stats_.insert_errors;
-      stats_.last_error = e.what();
-    } catch (const Error& e) {
-      conn.reset();
-      host = (host + 1) % options_.hosts.size();
-      std::lock_guard lock(mu_);
-      ++stats_.insert_errors;
-      stats_.last_error = e.what();
-    }
-    std::unique_lock lock(mu_);
-    queue_changed_.wait_for(lock, backoff, [this] { return give_up_; });
-    backoff = std::min(backoff * 2, options_.backoff_max);
-  }
 }
 
 std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::milliseconds wait, bool* stop) {
@@ -274,20 +217,23 @@ void StreamWriter::sender(std::size_t index) {
   std::vector<Batch> open;  // sent in the open INSERT, not acknowledged yet
   auto backoff = options_.backoff_min;
 
+  auto put_back_open = [&](bool maybe_stored) {
+    for (auto it = open.rbegin(); it != open.rend(); ++it) {
+      it->maybe_stored = maybe_stored;
+      put_back(std::move(*it));
+    }
+    open.clear();
+  };
   // After a failure, every batch of the open INSERT may or may not be
-  // stored: each is checked before it is sent again.
+  // stored (unless the server refused the INSERT): each is checked before
+  // it is sent again.
   auto fail = [&](const std::string& what, bool refused) {
     {
       std::lock_guard lock(mu_);
       ++stats_.insert_errors;
       stats_.last_error = what;
-      stats_.batches_retried += open.size();
     }
-    for (auto it = open.rbegin(); it != open.rend(); ++it) {
-      it->maybe_stored = !refused;
-      put_back(std::move(*it));
-    }
-    open.clear();
+    put_back_open(!refused);
     if (!refused || (conn && conn->broken())) {
       conn.reset();
       host = (host + 1) % options_.hosts.size();
@@ -328,10 +274,7 @@ void StreamWriter::sender(std::size_t index) {
         // close() ran out of time: the open INSERT is abandoned with its
         // connection; its batches go back, marked as maybe stored.
         if (conn) conn->abandon_insert();
-        for (auto it = open.rbegin(); it != open.rend(); ++it) {
-          it->maybe_stored = true;
-          put_back(std::move(*it));
-        }
+        put_back_open(true);
         return;
       }
       // Stop only when the open INSERT was acknowledged: a failed one put
@@ -339,32 +282,40 @@ void StreamWriter::sender(std::size_t index) {
       if (finish() && stop) return;
       continue;
     }
-    if (batch->maybe_stored) {
-      // A retry: alone, after a check that it is not stored already.
-      finish();
-      bool stored = insert_with_retries(*batch, conn, host);
-      if (stored) {
-        acknowledge(*batch);
-      } else {
-        put_back(std::move(*batch));
-      }
+    // A batch whose INSERT failed unacknowledged is checked alone, outside
+    // any open INSERT, before it may join one again.
+    if (batch->maybe_stored && !finish()) {
+      put_back(std::move(*batch));
       continue;
     }
+    bool joined = false;
     try {
       ensure_connected(conn, host);
+      if (batch->maybe_stored) {
+        if (already_stored(*conn, batch->block())) {
+          {
+            std::lock_guard lock(mu_);
+            ++stats_.duplicates_avoided;
+          }
+          acknowledge(*batch);
+          continue;
+        }
+        batch->maybe_stored = false;
+      }
       if (open.empty()) {
         QueryOptions q;
         q.settings = options_.insert_settings;
         conn->begin_insert(options_.insert_sql, q);
       }
       open.push_back(std::move(*batch));
+      joined = true;
       conn->send_block(open.back().block());
     } catch (const protocol::ServerException& e) {
-      if (open.empty()) put_back(std::move(*batch));  // refused before it joined the INSERT
+      if (!joined) put_back(std::move(*batch));
       fail(e.what(), true);
       continue;
     } catch (const Error& e) {
-      if (open.empty()) put_back(std::move(*batch));
+      if (!joined) put_back(std::move(*batch));
       fail(e.what(), false);
       continue;
     }
@@ -400,7 +351,12 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
     std::lock_guard lock(mu_);
     left.swap(queue_);
   }
-  for (auto& b : left) spool_or_drop(b, false);
+  for (auto& b : left) {
+    if (!try_spool(b)) {
+      std::lock_guard lock(mu_);
+      stats_.rows_dropped += b.size();
+    }
+  }
   std::lock_guard lock(mu_);
   if (spool_) stats_.rows_left_in_spool = spool_->pending_rows();
 }

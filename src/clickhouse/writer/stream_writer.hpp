@@ -120,15 +120,14 @@ class StreamWriter {
   void ensure_connected(std::unique_ptr<Connection>& conn, std::size_t host);
   void acknowledge(Batch& batch);
   /// A batch that is not stored (yet): back to the queue's front, or, from
-  /// the spool, released there.
+  /// the spool, released there; counted as a retry.
   void put_back(Batch&& batch);
-  /// Inserts one batch, retrying until it is stored or the writer gives up
-  /// at close; returns false when it gave up (the caller spools the batch).
-  bool insert_with_retries(Batch& batch, std::unique_ptr<Connection>& conn, std::size_t& host);
   bool already_stored(Connection& conn, const columns::Block& block);
   std::unique_ptr<EventBlock> take_block();
   void recycle(std::unique_ptr<EventBlock> block);
-  void spool_or_drop(Batch& batch, bool from_caller);
+  /// Writes a batch to the spool (true; a replayed batch is still there);
+  /// false without a spool, or when it is full or refuses the write.
+  bool try_spool(Batch& batch);
   void note_error(const std::string& what);
 
   WriterOptions options_;
