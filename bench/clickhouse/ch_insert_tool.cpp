@@ -17,8 +17,8 @@
 
 #include "clickhouse/client/connection.hpp"
 #include "clickhouse/event_block.hpp"
+#include "clickhouse/schema_ddl.hpp"
 #include "clickhouse/writer/stream_writer.hpp"
-#include "schema/columns.hpp"
 #include "synthetic_rows.hpp"
 
 using namespace ior::clickhouse;
@@ -37,13 +37,7 @@ double cpu_seconds() {
 }
 
 int ddl(const std::string& table, const std::string& engine) {
-  std::string sql = "CREATE TABLE " + table + " (";
-  bool first = true;
-  ior::schema::for_each_column([&](const auto& c) {
-    sql += (first ? "" : ", ") + std::string(c.name) + " " + std::string(ior::schema::clickhouse_type_name(c.type));
-    first = false;
-  });
-  sql += ") ENGINE = " + engine;
+  std::string sql = "CREATE TABLE " + table + " (" + column_definitions() + ") ENGINE = " + engine;
   if (engine == "MergeTree") sql += " ORDER BY timestamp_ns";
   std::cout << sql << "\n";
   return 0;
@@ -104,9 +98,7 @@ int stream(std::uint16_t port, const std::string& table, std::size_t n, std::siz
   ior::bench::SyntheticRows rows(std::min(n, kDistinctRows));
   writer::WriterOptions w;
   w.client.port = port;
-  std::string cols;
-  ior::schema::for_each_column([&](const auto& c) { cols += (cols.empty() ? "" : ", ") + std::string(c.name); });
-  w.insert_sql = "INSERT INTO " + table + " (" + cols + ") VALUES";
+  w.insert_sql = "INSERT INTO " + table + " (" + column_list() + ") VALUES";
   w.table = table;
   w.batch_rows = batch;
   w.connections = conns;

@@ -8,25 +8,12 @@ namespace ior::clickhouse {
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') q += '\\';
-    q += c;
-  }
-  return q + "'";
-}
-
 ServerVersion version_of(const Connection& conn) {
   return {conn.server().major, conn.server().minor, conn.server().patch};
 }
 
-}  // namespace
-
-namespace {
-
 std::vector<std::pair<std::string, std::uint16_t>> cluster_shards(Connection& conn, const std::string& cluster) {
-  QueryResult r = conn.query("SELECT host_address, port FROM system.clusters WHERE cluster = " + quote(cluster) +
+  QueryResult r = conn.query("SELECT host_address, port FROM system.clusters WHERE cluster = " + quote_literal(cluster) +
                              " ORDER BY shard_num, replica_num");
   std::vector<std::pair<std::string, std::uint16_t>> shards;
   for (const auto& b : r.blocks) {
@@ -57,8 +44,8 @@ SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema) {
   report.variant = std::string(variant_name(variant));
   report.notes = schema_notes(variant, schema);
   QueryResult existing =
-      conn.query("SELECT name, type, default_kind FROM system.columns WHERE database = " + quote(schema.database) +
-                 " AND table = " + quote(schema.cluster.empty() ? schema.table : schema.table + "_local"));
+      conn.query("SELECT name, type, default_kind FROM system.columns WHERE database = " + quote_literal(schema.database) +
+                 " AND table = " + quote_literal(storage_table(schema)));
   std::vector<std::pair<std::string, std::string>> columns;
   std::vector<std::string> without_default;
   for (const auto& b : existing.blocks) {

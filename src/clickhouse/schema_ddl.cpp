@@ -37,15 +37,6 @@ std::string type_of(const schema::ColumnInfo& c) { return std::string(schema::cl
 
 // --- names and quoting
 
-std::string quote_string(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 struct Names {
   std::string db;            // `db`
   std::string on_cluster;    // " ON CLUSTER `c`" or ""
@@ -141,8 +132,8 @@ std::string events_table(SchemaVariant v, const SchemaOptions& o, const Names& n
 std::string distributed_over(const Names& n, const std::string& table, const std::string& sharding_key) {
   std::string local = table + n.local_suffix;
   return "CREATE TABLE IF NOT EXISTS " + qualified(n, table) + n.on_cluster + " AS " + qualified(n, local) +
-         " ENGINE = Distributed(" + quote_string(n.cluster_name) + ", " + quote_string(n.database) + ", " +
-         quote_string(local) + (sharding_key.empty() ? "" : ", " + sharding_key) + ")";
+         " ENGINE = Distributed(" + quote_literal(n.cluster_name) + ", " + quote_literal(n.database) + ", " +
+         quote_literal(local) + (sharding_key.empty() ? "" : ", " + sharding_key) + ")";
 }
 
 std::string ttl_clause(SchemaVariant v, const SchemaOptions& o, const std::string& time_column) {
@@ -259,6 +250,23 @@ std::string column_list() {
   std::string out;
   for (const auto& c : schema::kColumnInfo) out += (out.empty() ? "" : ", ") + std::string(c.name);
   return out;
+}
+
+std::string column_definitions() {
+  std::string out;
+  for (const auto& c : schema::kColumnInfo) {
+    out += (out.empty() ? "" : ", ") + quote_identifier(c.name) + " " + type_of(c);
+  }
+  return out;
+}
+
+std::string quote_literal(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
 }
 
 std::string insert_sql(const SchemaOptions& o) {

@@ -84,6 +84,13 @@ std::string insert_sql(const SchemaOptions& o);
 /// The schema's column names, comma separated, in schema order.
 std::string column_list();
 
+/// "`name` Type, ..." for every schema column in schema order (no codecs):
+/// the column part of a plain CREATE TABLE (tests, benchmarks).
+std::string column_definitions();
+
+/// 'text' as an SQL string literal (quotes and backslashes escaped).
+std::string quote_literal(std::string_view s);
+
 /// `name` with backquotes (backquotes and backslashes escaped).
 std::string quote_identifier(std::string_view name);
 

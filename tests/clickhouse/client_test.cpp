@@ -19,6 +19,7 @@
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/event_block.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
+#include "clickhouse/schema_ddl.hpp"
 #include "clickhouse_server.hpp"
 #include "schema/columns.hpp"
 #include "subprocess.hpp"
@@ -159,13 +160,7 @@ TEST_F(ClientTest, AStreamingCallbackCancelsAnEndlessQuery) {
 
 // The canonical schema's CREATE TABLE for this server.
 std::string create_events_table(const std::string& name) {
-  std::string sql = "CREATE TABLE " + name + " (";
-  bool first = true;
-  schema::for_each_column([&](const auto& col) {
-    sql += (first ? "" : ", ") + std::string(col.name) + " " + std::string(schema::clickhouse_type_name(col.type));
-    first = false;
-  });
-  return sql + ") ENGINE = MergeTree ORDER BY timestamp_ns";
+  return "CREATE TABLE " + name + " (" + column_definitions() + ") ENGINE = MergeTree ORDER BY timestamp_ns";
 }
 
 class MillionRows : public ClientTest, public ::testing::WithParamInterface<wire::CompressionMethod> {};

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "clickhouse/client/connection.hpp"
+#include "clickhouse/schema_ddl.hpp"
 #include "clickhouse/writer/stream_writer.hpp"
 #include "clickhouse_server.hpp"
-#include "schema/columns.hpp"
 #include "synthetic_rows.hpp"
 
 namespace ior::clickhouse::writer {
@@ -25,20 +25,10 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 std::string events_ddl(const std::string& table) {
-  std::string sql = "CREATE TABLE " + table + " (";
-  bool first = true;
-  schema::for_each_column([&](const auto& c) {
-    sql += (first ? "" : ", ") + std::string(c.name) + " " + std::string(schema::clickhouse_type_name(c.type));
-    first = false;
-  });
-  return sql + ") ENGINE = MergeTree ORDER BY (timestamp_ns, tid)";
+  return "CREATE TABLE " + table + " (" + column_definitions() + ") ENGINE = MergeTree ORDER BY (timestamp_ns, tid)";
 }
 
-std::string insert_sql(const std::string& table) {
-  std::string cols;
-  schema::for_each_column([&](const auto& c) { cols += (cols.empty() ? "" : ", ") + std::string(c.name); });
-  return "INSERT INTO " + table + " (" + cols + ") VALUES";
-}
+std::string insert_sql(const std::string& table) { return "INSERT INTO " + table + " (" + column_list() + ") VALUES"; }
 
 ClientOptions client_for(std::uint16_t port) {
   ClientOptions o;

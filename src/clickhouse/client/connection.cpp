@@ -66,16 +66,7 @@ void Connection::handshake() {
   flush();
   auto kind = static_cast<ServerPacket>(reader_->varint());
   if (kind == ServerPacket::kException) {
-    // Re-read as a whole packet: the body has the Exception layout.
-    std::vector<protocol::ExceptionInfo> chain;
-    do {
-      protocol::ExceptionInfo e;
-      e.code = reader_->fixed<std::int32_t>();
-      e.name = reader_->string(1u << 20);
-      e.message = reader_->string(1u << 20);
-      e.stack_trace = reader_->string(1u << 20);
-      chain.push_back(std::move(e));
-    } while (reader_->fixed<std::uint8_t>() != 0 && chain.size() < options_.limits.max_exception_depth);
+    auto chain = protocol::read_exception(*reader_, options_.limits.max_exception_depth);
     broken_ = true;  // the server closes the connection after a refused login
     throw protocol::ServerException(std::move(chain));
   }

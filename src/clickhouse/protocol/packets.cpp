@@ -124,6 +124,22 @@ void Progress::add(const Progress& p) {
   elapsed_ns = std::max(elapsed_ns, p.elapsed_ns);
 }
 
+std::vector<ExceptionInfo> read_exception(wire::ByteReader& in, std::size_t max_depth) {
+  std::vector<ExceptionInfo> chain;
+  do {
+    if (chain.size() >= max_depth) {
+      wire::ByteReader::malformed("exception nested more than " + std::to_string(max_depth) + " deep");
+    }
+    ExceptionInfo e;
+    e.code = in.fixed<std::int32_t>();
+    e.name = in.string(kMaxText);
+    e.message = in.string(kMaxText);
+    e.stack_trace = in.string(kMaxText);
+    chain.push_back(std::move(e));
+  } while (in.fixed<std::uint8_t>() != 0);
+  return chain;
+}
+
 Packet read_packet(wire::ByteReader& in, const PacketContext& ctx) {
   Packet p;
   auto kind = in.varint();
@@ -142,18 +158,7 @@ Packet read_packet(wire::ByteReader& in, const PacketContext& ctx) {
       p.block = read_block_maybe_compressed(in, ctx, false);
       break;
     case ServerPacket::kException:
-      do {
-        if (p.exception.size() >= ctx.limits.max_exception_depth) {
-          wire::ByteReader::malformed("exception nested more than " +
-                                      std::to_string(ctx.limits.max_exception_depth) + " deep");
-        }
-        ExceptionInfo e;
-        e.code = in.fixed<std::int32_t>();
-        e.name = in.string(kMaxText);
-        e.message = in.string(kMaxText);
-        e.stack_trace = in.string(kMaxText);
-        p.exception.push_back(std::move(e));
-      } while (in.fixed<std::uint8_t>() != 0);
+      p.exception = read_exception(in, ctx.limits.max_exception_depth);
       break;
     case ServerPacket::kProgress:
       p.progress.rows = in.varint();

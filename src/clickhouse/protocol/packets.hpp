@@ -124,6 +124,9 @@ struct PacketContext {
   PacketLimits limits;
 };
 
+/// The body of an Exception packet (after its id): the chain, outermost first.
+std::vector<ExceptionInfo> read_exception(wire::ByteReader& in, std::size_t max_depth);
+
 /// Reads one whole packet. Throws ProtocolError for an unknown packet kind
 /// or a malformed body, CompressionError for a bad frame.
 Packet read_packet(wire::ByteReader& in, const PacketContext& context);
