@@ -9,39 +9,9 @@
 
 #include "console_rows.hpp"
 #include "subprocess.hpp"
+#include "workload_manifest.hpp"
 
 namespace ior::testing {
-
-/// One line of the workload's manifest: what it did, independently of ior.
-struct ManifestLine {
-  std::uint32_t pid = 0;
-  std::uint32_t tid = 0;
-  std::string name;
-  std::int64_t ret = 0;
-  std::string file;
-};
-
-std::vector<ManifestLine> parse_manifest(const std::string& text);
-
-/// A fresh directory under /tmp, removed at destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-/// Skips (or, under CI=true, fails) unless the test runs as root.
-#define IOR_REQUIRE_ROOT()                                                          \
-  do {                                                                              \
-    if (geteuid() != 0) {                                                           \
-      if (::ior::testing::in_ci()) FAIL() << "BPF tests must run as root in CI";     \
-      GTEST_SKIP() << "needs root to load BPF programs";                            \
-    }                                                                               \
-  } while (0)
 
 /// Result of one traced run.
 struct TracedRun {

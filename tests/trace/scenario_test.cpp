@@ -164,7 +164,7 @@ std::uint32_t other_pid(const ScenarioRun& run) {
 
 class ScenarioTest : public ::testing::Test {
  protected:
-  void SetUp() override { IOR_TRACE_REQUIRE_ROOT(); }
+  void SetUp() override { IOR_REQUIRE_ROOT(); }
 };
 
 TEST_F(ScenarioTest, EverySyscallOfTheManifestIsTracedWithItsResult) {

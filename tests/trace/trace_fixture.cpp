@@ -168,38 +168,6 @@ std::string HeldChild::finish() {
   return text;
 }
 
-std::vector<ManifestLine> parse_manifest(const std::string& text) {
-  std::vector<ManifestLine> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    ManifestLine m;
-    std::string pid, tid, ret;
-    std::getline(f, pid, '\t');
-    std::getline(f, tid, '\t');
-    std::getline(f, m.name, '\t');
-    std::getline(f, ret, '\t');
-    std::getline(f, m.file);
-    m.pid = static_cast<std::uint32_t>(std::stoul(pid));
-    m.tid = static_cast<std::uint32_t>(std::stoul(tid));
-    m.ret = std::stoll(ret);
-    lines.push_back(m);
-  }
-  return lines;
-}
-
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/ior_trace_test_XXXXXX";
-  if (!mkdtemp(tmpl)) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 trace::TracerOptions this_thread_only() {
   trace::TracerOptions o;
   o.self_pid = 0;  // the test process is the traced one

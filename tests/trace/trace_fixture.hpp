@@ -17,18 +17,10 @@
 #include <vector>
 
 #include "subprocess.hpp"
+#include "workload_manifest.hpp"
 #include "trace/tracer.hpp"
 
 namespace ior::testing {
-
-/// Skips (or, under CI=true, fails) unless the test runs as root.
-#define IOR_TRACE_REQUIRE_ROOT()                                                \
-  do {                                                                          \
-    if (geteuid() != 0) {                                                       \
-      if (::ior::testing::in_ci()) FAIL() << "BPF tests must run as root in CI"; \
-      GTEST_SKIP() << "needs root to load BPF programs";                        \
-    }                                                                           \
-  } while (0)
 
 /// One ring-buffer record, decoded field by field.
 struct Record {
@@ -96,30 +88,6 @@ class HeldChild {
   pid_t pid_ = -1;
   int gate_ = -1;  // write end: closing it lets the child exec
   int out_ = -1;   // read end of the child's stdout
-};
-
-/// One line of `ior_workload scenario`: what it did, independently of ior.
-struct ManifestLine {
-  std::uint32_t pid = 0;
-  std::uint32_t tid = 0;
-  std::string name;
-  std::int64_t ret = 0;
-  std::string file;  ///< the path, the fd's file, or "old -> new"
-};
-
-std::vector<ManifestLine> parse_manifest(const std::string& text);
-
-/// A fresh directory under /tmp, removed with its content at destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 /// Options that trace only the calling thread (the test makes the syscalls).

@@ -42,7 +42,7 @@ std::size_t count_of(const Collector& c, std::uint16_t kind, std::string_view na
 }
 
 TEST(TracerTest, AttachesEverySyscallOfTheTableThatThisArchitectureHas) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   std::vector<std::string> warnings;
   auto o = this_thread_only();
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
@@ -59,7 +59,7 @@ TEST(TracerTest, AttachesEverySyscallOfTheTableThatThisArchitectureHas) {
 }
 
 TEST(TracerTest, StringsLongerThanStrMaxAreCutAndFlagged) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   auto o = this_thread_only();
   o.str_max = 16;
   trace::Tracer tracer(o);
@@ -92,7 +92,7 @@ TEST(TracerTest, StringsLongerThanStrMaxAreCutAndFlagged) {
 }
 
 TEST(TracerTest, DefaultStrMaxKeepsPathMaxWholeAndCutsLonger) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
   const std::string max = "/nonexistent/" + std::string(IOR_STR_MAX - 13, 'm');
   const std::string over = "/nonexistent/" + std::string(6000, 'o');
@@ -110,7 +110,7 @@ TEST(TracerTest, DefaultStrMaxKeepsPathMaxWholeAndCutsLonger) {
 }
 
 TEST(TracerTest, AnUnreadableStringIsAFaultNotAnEmptyPath) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
   const auto* bad = reinterpret_cast<const char*>(8);
   ASSERT_EQ(syscall(SYS_openat, AT_FDCWD, bad, O_RDONLY, 0), -1);
@@ -129,7 +129,7 @@ TEST(TracerTest, AnUnreadableStringIsAFaultNotAnEmptyPath) {
 }
 
 TEST(TracerTest, TidFilterKeepsOnlyThatThread) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
   std::thread other([] { open_missing("/nonexistent/other-thread"); });
   other.join();
@@ -145,7 +145,7 @@ TEST(TracerTest, TidFilterKeepsOnlyThatThread) {
 }
 
 TEST(TracerTest, TheToolItselfIsNeverTraced) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   TempDir dir;
   trace::TracerOptions o;
   o.self_pid = static_cast<std::uint32_t>(getpid());
@@ -167,7 +167,7 @@ TEST(TracerTest, TheToolItselfIsNeverTraced) {
 }
 
 TEST(TracerTest, ExcludedSyscallsAreNotAttachedAndNotRecorded) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   auto o = this_thread_only();
   o.select = [](std::string_view name) { return name != "close" && name != "rename"; };
   trace::Tracer tracer(o);
@@ -190,7 +190,7 @@ TEST(TracerTest, ExcludedSyscallsAreNotAttachedAndNotRecorded) {
 }
 
 TEST(TracerTest, AFullRingCountsEveryRecordItCouldNotTake) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   auto o = this_thread_only();
   o.ring_bytes = 4096;  // about 30 syscalls fit
   trace::Tracer tracer(o);
@@ -215,7 +215,7 @@ TEST(TracerTest, AFullRingCountsEveryRecordItCouldNotTake) {
 }
 
 TEST(TracerTest, ANormalRunLosesNothingAndForcesNoWakeUp) {
-  IOR_TRACE_REQUIRE_ROOT();
+  IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
   for (int i = 0; i < 100; ++i) ASSERT_EQ(syscall(SYS_close, -1), -1);
   Collector c;
@@ -228,7 +228,7 @@ TEST(TracerTest, ANormalRunLosesNothingAndForcesNoWakeUp) {
 }
 
 TEST(TracerTest, NotRootIsOneLineNamingTheFix) {
-  IOR_TRACE_REQUIRE_ROOT();  // to drop privileges, the test starts with them
+  IOR_REQUIRE_ROOT();  // to drop privileges, the test starts with them
   int p[2];
   ASSERT_EQ(pipe(p), 0);
   pid_t child = fork();
