@@ -59,7 +59,8 @@ for r in $(seq "$reps"); do
     fi
   done
 done
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=bench/median.sh
+source bench/median.sh  # after the cd to the repository root
 echo "rows=$rows batch=$batch reps=$reps native_bytes_per_row=$(( $(stat -c %s "$tmp/rows.native") / rows ))"
 printf "%-10s %-18s %14s %20s %14s %14s\n" table client "rows/s (wall)" "client CPU s/M rows" "peak RSS MB" "vs client"
 for engine in MergeTree Null; do

@@ -25,7 +25,8 @@ for r in $(seq "$reps"); do
     wall[$peer]+="$(awk '{print $2}' <<<"$line") "; cpu[$peer]+="$(awk '{print $4}' <<<"$line") "; bytes[$peer]=$(awk '{print $6}' <<<"$line")
   done
 done
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=bench/median.sh
+source bench/median.sh  # after the cd to the repository root
 printf "%-8s %14s %18s %8s %14s\n" writer "rows/s (wall)" "rows/CPU-second" "B/row" "speed vs ior"
 ior_cpu=$(median <<<"${cpu[ior]}")
 for w in ior chdb duckdb; do

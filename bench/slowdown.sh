@@ -50,7 +50,8 @@ start_tracer() {
 }
 stop_tracer() { kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=bench/median.sh
+source bench/median.sh  # after the cd to the repository root
 
 printf "%-14s %10s %9s %9s %9s %9s %11s %12s %10s\n" mode "untraced/s" floor bt-count bt-printf ior ior-wakeup "ior/bt-count" "ior drops"
 for mode in openreadclose pread writenull; do

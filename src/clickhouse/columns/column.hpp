@@ -60,14 +60,9 @@ using ColumnPtr = std::unique_ptr<Column>;
 ColumnPtr make_column(TypePtr type);
 inline ColumnPtr make_column(std::string_view type_name) { return make_column(parse_type(type_name)); }
 
-/// Typed access: throws ior::Error naming both types when col is not a C.
-template <class C>
-C& column_as(Column& col);
-template <class C>
-const C& column_as(const Column& col);
-
 [[noreturn]] void throw_column_type_mismatch(const Column& col, const char* wanted);
 
+/// Typed access: throws ior::Error naming both types when col is not a C.
 template <class C>
 C& column_as(Column& col) {
   auto* c = dynamic_cast<C*>(&col);

@@ -190,7 +190,6 @@ void LowCardinalityColumn::read(wire::ByteReader& in, std::size_t rows, DecodeBu
     if (flags & kHasAdditionalKeys) {
       auto n = in.fixed<std::uint64_t>();
       block_keys.clear();
-      budget.charge(n, 1);
       block_keys.read(in, static_cast<std::size_t>(n), budget);
       remap.clear();
       remap.reserve(block_keys.size());
