@@ -18,7 +18,7 @@ namespace t = ior::testing;
 
 class TouchingConsumer final : public ior::event::RowConsumer {
  public:
-  void on_row(const ior::schema::EventRow& r) override {
+  void on_row(const ior::schema::EventRow& r) noexcept override {
     sum_ += r.duration_ns + r.timestamp_ns + r.filename.size() + r.comm.size() +
             static_cast<std::uint64_t>(r.fd) + r.syscall_name.size();
   }

@@ -25,22 +25,26 @@
 namespace ior::cli {
 namespace {
 
-class RowsToSink final : public event::RowConsumer {
+class RowsToSinks final : public event::RowConsumer {
  public:
-  explicit RowsToSink(sink::Sink& sink) : sink_(sink) {}
-  void on_row(const schema::EventRow& row) override { sink_.consume(row); }
+  explicit RowsToSinks(sink::FanOut& sinks) : sinks_(sinks) {}
+  void on_row(const schema::EventRow& row) noexcept override { sinks_.consume(row); }
 
  private:
-  sink::Sink& sink_;
+  sink::FanOut& sinks_;
 };
 
+// The ring's records go through the pipeline; the rows of each poll go to
+// the sinks' threads in one chunk.
 class RecordsToPipeline final : public trace::RecordHandler {
  public:
-  explicit RecordsToPipeline(event::Pipeline& p) : pipeline_(p) {}
+  RecordsToPipeline(event::Pipeline& p, sink::FanOut& sinks) : pipeline_(p), sinks_(sinks) {}
   void on_record(std::span<const std::byte> record) noexcept override { pipeline_.feed(record); }
+  void on_batch_end() noexcept override { sinks_.publish(); }
 
  private:
   event::Pipeline& pipeline_;
+  sink::FanOut& sinks_;
 };
 
 void warn(const std::string& msg) { std::fprintf(stderr, "%s\n", msg.c_str()); }
@@ -53,7 +57,9 @@ int run_trace(const Options& o) {
   validate_sink_flags(o);
   RunIdentity identity = make_run_identity();
 
-  sink::FanOut sinks;  // filled once the tracer loaded, so a refused load leaves no empty files
+  sink::FanOutOptions fan_options;
+  fan_options.queue_bytes_per_sink = o.sink_queue_bytes;
+  sink::FanOut sinks(fan_options);  // filled once the tracer loaded, so a refused load leaves no empty files
 
   event::PipelineOptions popt;
   popt.hostname = identity.hostname;
@@ -61,9 +67,9 @@ int run_trace(const Options& o) {
   popt.wall_offset_ns = event::realtime_minus_monotonic_ns();
   popt.comm_filter = o.comm;
   popt.path_filter = o.path;
-  RowsToSink rows(sinks);
+  RowsToSinks rows(sinks);
   event::Pipeline pipeline(popt, rows);
-  RecordsToPipeline records(pipeline);
+  RecordsToPipeline records(pipeline, sinks);
 
   trace::TracerOptions topt;
   topt.self_pid = static_cast<std::uint32_t>(getpid());
@@ -81,11 +87,7 @@ int run_trace(const Options& o) {
   }
   add_sinks(o, identity, sinks);
   sink::TopStats* top = nullptr;
-  if (!o.quiet) {
-    auto stats = std::make_unique<sink::TopStats>();
-    top = stats.get();
-    sinks.add(std::move(stats));
-  }
+  if (!o.quiet) top = &static_cast<sink::TopStats&>(sinks.add(std::make_unique<sink::TopStats>()));
 
   trace::RingReader reader(tracer, records, [&] {
     pipeline.sweep(event::monotonic_now_ns());
@@ -109,7 +111,7 @@ int run_trace(const Options& o) {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     sig = signals.wait(std::min(left, std::chrono::milliseconds(1000)));
-    status.update(snapshot(elapsed_s(), tracer.counters(), pipeline.stats()));
+    status.update(snapshot(elapsed_s(), tracer.counters(), pipeline.stats(), sinks.queue_states()));
   }
   status.clear();
 
@@ -121,7 +123,8 @@ int run_trace(const Options& o) {
 
   SummaryInput in;
   in.identity = &identity;
-  in.counters = snapshot(seconds, tracer.counters(), pipeline.stats());
+  in.counters = snapshot(seconds, tracer.counters(), pipeline.stats(), sinks.queue_states());
+  in.rows_not_packed = sinks.rows_unpacked();
   in.stats = &pipeline.stats();
   in.attached_syscalls = tracer.attached_syscalls().size();
   in.skipped_syscalls = tracer.skipped_syscalls();

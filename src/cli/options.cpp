@@ -20,6 +20,9 @@ void define_flags(FlagParser& p, Options& o) {
              "flagged); default 4095", 1, 4095);
   p.add_bool("console", &o.console, "print one line per syscall even when another sink is on");
   p.add_bool("quiet", &o.quiet, "no status line and no summary");
+  p.add_size("sink-queue", &o.sink_queue_bytes,
+             "rows each output may fall behind by, in memory, before it drops (counted); default 32M",
+             1u << 20, 1ull << 40);
   p.add_string("name", &o.name, "name of this run (used in output file names)");
   p.add_bool("parquet", &o.parquet, "write every row to a Parquet file");
   p.add_string("parquet-file", &o.parquet_file,

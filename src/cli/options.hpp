@@ -22,6 +22,7 @@ struct Options {
   // where rows go
   bool console = false;                ///< -console: print rows even with other sinks
   bool quiet = false;                  ///< -quiet: no summary, no status line
+  std::uint64_t sink_queue_bytes = 32u << 20;  ///< -sink-queue: per-sink backlog bound
   std::string name;                    ///< -name: run name (file names)
 
   // -parquet

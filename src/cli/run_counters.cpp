@@ -3,7 +3,8 @@
 namespace ior::cli {
 
 RunCounters snapshot(double elapsed_s, const trace::TracerCounters& kernel,
-                     const event::PipelineStats& stats) {
+                     const event::PipelineStats& stats,
+                     const std::vector<sink::SinkQueueState>& sinks) {
   RunCounters c;
   c.elapsed_s = elapsed_s;
   c.kernel = kernel;
@@ -13,6 +14,10 @@ RunCounters snapshot(double elapsed_s, const trace::TracerCounters& kernel,
   c.mismatches = stats.mismatches();
   c.rows = stats.rows.get();
   c.rows_emitted = stats.rows_emitted.get();
+  for (const auto& s : sinks) {
+    c.sink_queue_drops += s.rows_dropped_queue;
+    c.sink_queued_bytes += s.queued_bytes;
+  }
   return c;
 }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "event/pipeline_stats.hpp"
-#include "sink/sink.hpp"
+#include "sink/sink_runner.hpp"
 #include "trace/tracer.hpp"
 
 namespace ior::cli {
@@ -19,9 +19,12 @@ struct RunCounters {
   std::uint64_t mismatches = 0;
   std::uint64_t rows = 0;
   std::uint64_t rows_emitted = 0;
+  std::uint64_t sink_queue_drops = 0;   ///< rows sinks dropped because they fell behind
+  std::uint64_t sink_queued_bytes = 0;  ///< rows waiting for sinks now
 };
 
 RunCounters snapshot(double elapsed_s, const trace::TracerCounters& kernel,
-                     const event::PipelineStats& stats);
+                     const event::PipelineStats& stats,
+                     const std::vector<sink::SinkQueueState>& sinks);
 
 }  // namespace ior::cli

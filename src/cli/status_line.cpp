@@ -23,12 +23,15 @@ std::string human_count(double v) {
 std::string StatusLine::format(const RunCounters& prev, const RunCounters& now) {
   double dt = now.elapsed_s - prev.elapsed_s;
   double rate = dt > 0 ? static_cast<double>(now.records - prev.records) / dt : 0.0;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "ior: %.0fs  %s events/s  %s rows  %llu drops  %llu mismatches",
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "ior: %.0fs  %s events/s  %s rows  %llu drops  %llu mismatches  sinks: %sB queued, %llu dropped",
                 now.elapsed_s, human_count(rate).c_str(),
                 human_count(static_cast<double>(now.rows_emitted)).c_str(),
                 static_cast<unsigned long long>(now.kernel.drops()),
-                static_cast<unsigned long long>(now.mismatches));
+                static_cast<unsigned long long>(now.mismatches),
+                human_count(static_cast<double>(now.sink_queued_bytes)).c_str(),
+                static_cast<unsigned long long>(now.sink_queue_drops));
   return buf;
 }
 

@@ -66,16 +66,6 @@ std::string format_summary(const SummaryInput& in) {
   per_tracepoint(out, s, c.elapsed_s);
   line(out, "task events", num(s.task_events.get()) + " (fork/exit/exec)");
   line(out, "syscalls", rate(c.rows, c.elapsed_s));
-  line(out, "syscalls after filters",
-       num(c.rows_emitted) + " (" + num(s.rows_filtered_out.get()) + " filtered out)");
-  line(out, "mismatches",
-       num(c.mismatches) + " (exit without enter " + num(s.exit_without_enter.get()) +
-           ", wrong syscall " + num(s.exit_mismatch.get()) + ", enter without exit " +
-           num(s.enter_replaced.get()) + ")");
-  line(out, "enters never finished",
-       num(s.enter_unfinished.get() + s.enter_thread_gone.get()) + " (thread exited " +
-           num(s.enter_thread_gone.get()) + ", still running at the end " +
-           num(s.enter_unfinished.get()) + ")");
   line(out, "ring-buffer drops",
        num(c.kernel.drops()) + " (enter " + num(c.kernel.drop_enter) + ", exit " +
            num(c.kernel.drop_exit) + ", task " + num(c.kernel.drop_task) + "); forced wake-ups " +
@@ -86,12 +76,49 @@ std::string format_summary(const SummaryInput& in) {
            num(s.decode_bad_syscall.get()) + ")");
   line(out, "fd names", "from /proc " + num(s.fd_from_proc.get()) + ", unknown " +
                             num(s.fd_unknown.get()));
+  out += format_account(in);
   for (const auto& r : in.sinks) {
-    if (r.name == "summary") continue;  // the tables below
-    line(out, "sink " + r.name,
-         num(r.rows_written) + " rows written, " + num(r.rows_lost) + " lost" +
-             (r.failed ? "  FAILED" : ""));
     for (const auto& l : r.lines) line(out, "", l);
+  }
+  return out;
+}
+
+std::string format_account(const SummaryInput& in) {
+  const auto& k = in.counters.kernel;
+  const auto& s = *in.stats;
+  const std::uint64_t decode_errors = s.decode_short.get() + s.decode_unknown_kind.get() + s.decode_bad_syscall.get();
+  const std::uint64_t paired = s.rows.get() + s.rows_failed.get();
+  const std::uint64_t to_sinks = s.rows_emitted.get();
+  std::string out = "  account of every row (each line adds up; details in parentheses):\n";
+  line(out, "kernel records",
+       num(s.records.get() + k.drops()) + " = read " + num(s.records.get()) + " + lost in the ring buffer " +
+           num(k.drops()) + " (enter " + num(k.drop_enter) + ", exit " + num(k.drop_exit) + ", task " +
+           num(k.drop_task) + ")");
+  line(out, "records read",
+       num(s.records.get()) + " = enter " + num(s.enters.get()) + " + exit " + num(s.exits.get()) + " + task " +
+           num(s.task_events.get()) + " + undecodable " + num(decode_errors) + " (failed after decoding " +
+           num(s.internal_errors.get()) + ")");
+  line(out, "enter records",
+       num(s.enters.get()) + " = paired " + num(paired) + " + no exit " + num(s.enters_unpaired()) +
+           " (thread exited " + num(s.enter_thread_gone.get()) + ", running at the end " +
+           num(s.enter_unfinished.get()) + ", next enter first " + num(s.enter_replaced.get()) +
+           ") + wrong exit " + num(s.exit_mismatch.get()) + " + not kept " + num(s.enter_failed.get()));
+  line(out, "exit records",
+       num(s.exits.get()) + " = paired " + num(paired) + " + no enter " + num(s.exit_without_enter.get()) +
+           " + wrong exit " + num(s.exit_mismatch.get()));
+  line(out, "syscalls paired",
+       num(paired) + " = not built " + num(s.rows_failed.get()) + " + filtered out " +
+           num(s.rows_filtered_out.get()) + " + to the sinks " + num(to_sinks));
+  for (const auto& r : in.sinks) {
+    line(out, "sink " + r.name,
+         num(to_sinks) + " = not copied " + num(in.rows_not_packed) + " + queue full " +
+             num(r.rows_dropped_queue) + " + written " + num(r.rows_written) + " + spooled " +
+             num(r.rows_spooled) + " + dropped " + num(r.rows_dropped) + " + lost " + num(r.rows_lost) +
+             (r.failed ? "  FAILED" : ""));
+    if (r.rows_replayed_earlier != 0 || r.rows_maybe_duplicated != 0) {
+      line(out, "", "also: replayed from earlier runs " + num(r.rows_replayed_earlier) +
+                        ", possibly stored twice " + num(r.rows_maybe_duplicated));
+    }
   }
   return out;
 }

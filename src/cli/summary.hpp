@@ -20,9 +20,15 @@ struct SummaryInput {
   std::size_t attached_syscalls = 0;
   std::vector<std::string> skipped_syscalls;
   std::vector<sink::SinkReport> sinks;
+  std::uint64_t rows_not_packed = 0;  ///< rows the fan-out could not copy (out of memory)
 };
 
 std::string format_summary(const SummaryInput& in);
+
+/// The account of every row: one line per stage, each of the form
+/// "label  N = term a + term b ...", where N equals the sum of the terms
+/// (parenthesised details are breakdowns, not terms).
+std::string format_account(const SummaryInput& in);
 
 /// The "top" tables: syscalls by count and by total time (with p50/p90/p99),
 /// files and processes by total time; top_n rows each, aligned.

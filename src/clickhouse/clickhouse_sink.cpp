@@ -135,6 +135,26 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
 
 ClickHouseSink::~ClickHouseSink() { close(); }
 
+void ClickHouseSink::consume(const schema::EventRow& row) noexcept {
+  try {
+    writer_->append(row);
+  } catch (const std::exception& e) {
+    ++rows_lost_;
+    if (append_error_.empty()) append_error_ = e.what();
+  } catch (...) {
+    ++rows_lost_;
+  }
+}
+
+void ClickHouseSink::flush() noexcept {
+  try {
+    writer_->tick();
+  } catch (const std::exception& e) {
+    if (append_error_.empty()) append_error_ = e.what();
+  } catch (...) {
+  }
+}
+
 void ClickHouseSink::close() noexcept {
   if (closed_) return;
   closed_ = true;
@@ -151,8 +171,12 @@ sink::SinkReport ClickHouseSink::report() const {
   r.name = "clickhouse";
   writer::WriterStats s = writer_->stats();
   r.rows_written = s.rows_inserted;
-  r.rows_lost = s.rows_dropped;
+  r.rows_spooled = s.rows_left_in_spool;
+  r.rows_dropped = s.rows_dropped;
+  r.rows_lost = rows_lost_;
+  r.rows_maybe_duplicated = s.rows_maybe_duplicated;
   r.lines = lines_;
+  if (!append_error_.empty()) r.lines.push_back("clickhouse: " + append_error_);
   if (s.rows_spooled > 0 || s.rows_left_in_spool > 0) {
     r.lines.push_back("clickhouse: " + std::to_string(s.rows_spooled) + " rows went to the spool, " +
                       std::to_string(s.rows_replayed) + " replayed, " + std::to_string(s.rows_left_in_spool) +
@@ -168,7 +192,7 @@ sink::SinkReport ClickHouseSink::report() const {
   } else if (!s.last_error.empty() && s.rows_left_in_spool > 0) {
     r.lines.push_back("clickhouse: last error: " + s.last_error);
   }
-  r.failed = failed_ || s.rows_dropped > 0;
+  r.failed = failed_ || s.rows_dropped > 0 || rows_lost_ > 0;
   return r;
 }
 

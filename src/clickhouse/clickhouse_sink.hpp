@@ -44,8 +44,8 @@ class ClickHouseSink final : public sink::Sink {
   explicit ClickHouseSink(ClickHouseSinkOptions options);
   ~ClickHouseSink() override;
 
-  void consume(const schema::EventRow& row) override { writer_->append(row); }
-  void flush() override { writer_->tick(); }
+  void consume(const schema::EventRow& row) noexcept override;
+  void flush() noexcept override;
   void stop_requested() noexcept override { writer_->request_stop(); }
   void close() noexcept override;
   sink::SinkReport report() const override;
@@ -55,6 +55,8 @@ class ClickHouseSink final : public sink::Sink {
   std::vector<std::string> lines_;
   std::unique_ptr<writer::StreamWriter> writer_;
   std::shared_ptr<std::atomic<bool>> schema_ready_;
+  std::uint64_t rows_lost_ = 0;  // the writer threw on append (out of memory)
+  std::string append_error_;
   bool closed_ = false;
   bool failed_ = false;
 };

@@ -26,6 +26,7 @@ struct Pipeline::Impl {
   }
 
   void on_enter();
+  void keep_enter();
   void on_exit();
   void on_task();
   void emit(ThreadState& t);
@@ -48,6 +49,15 @@ void Pipeline::Impl::on_enter() {
   const auto& h = rec.hdr;
   stats.enters.add();
   stats.per_syscall[h.syscall][0].add();
+  try {
+    keep_enter();
+  } catch (...) {
+    stats.enter_failed.add();
+  }
+}
+
+void Pipeline::Impl::keep_enter() {
+  const auto& h = rec.hdr;
   ThreadState& t = threads[h.tid];
   if (t.pid != h.pid && t.pid != 0) {
     // The tid was recycled by another process (its thread-exit record was
@@ -97,7 +107,13 @@ void Pipeline::Impl::on_exit() {
 
 void Pipeline::Impl::emit(ThreadState& t) {
   const auto& h = rec.hdr;
-  build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, row);
+  try {
+    build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, row);
+  } catch (...) {
+    stats.rows_failed.add();
+    apply_fd_effects(h.pid, t.pending, rec.exit.ret, fds);
+    return;
+  }
   stats.rows.add();
   if (row.notice & schema::kNoticeFdFromProc) stats.fd_from_proc.add();
   if (row.notice & schema::kNoticeFdUnknown) stats.fd_unknown.add();

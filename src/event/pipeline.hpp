@@ -16,11 +16,12 @@
 
 namespace ior::event {
 
-/// Receives every row that passes the filters, on the feeding thread.
+/// Receives every row that passes the filters, on the feeding thread. Must
+/// not throw: the pipeline applies the row's fd effects whatever happens.
 class RowConsumer {
  public:
   virtual ~RowConsumer() = default;
-  virtual void on_row(const schema::EventRow& row) = 0;
+  virtual void on_row(const schema::EventRow& row) noexcept = 0;
 };
 
 struct PipelineOptions {

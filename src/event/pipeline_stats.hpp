@@ -22,6 +22,8 @@ struct PipelineStats {
   Counter enter_replaced;       ///< an enter whose exit never came before the next enter (mismatch)
   Counter enter_thread_gone;    ///< pending enter discarded: its thread exited
   Counter enter_unfinished;     ///< pending enter still open at the end of the run
+  Counter enter_failed;         ///< an enter that could not be kept (out of memory)
+  Counter rows_failed;          ///< a paired syscall whose row could not be built (out of memory)
   Counter rows;                 ///< paired syscalls (before filters)
   Counter rows_filtered_out;    ///< rows removed by -comm / -path
   Counter rows_emitted;         ///< rows passed to the consumer
@@ -33,6 +35,11 @@ struct PipelineStats {
 
   std::uint64_t mismatches() const {
     return exit_without_enter.get() + exit_mismatch.get() + enter_replaced.get();
+  }
+  /// Enter records that did not become a row (their exit was lost, never
+  /// came, or did not match).
+  std::uint64_t enters_unpaired() const {
+    return enter_replaced.get() + enter_thread_gone.get() + enter_unfinished.get();
   }
 };
 

@@ -56,7 +56,7 @@ sink::SinkReport FlamegraphSink::report() const {
   sink::SinkReport r;
   r.name = "flamegraph";
   r.rows_written = error_.empty() ? rows_ : 0;
-  r.rows_lost = error_.empty() ? 0 : rows_;
+  r.rows_lost = (error_.empty() ? 0 : rows_) + rows_lost_;
   r.lines = lines_;
   if (!error_.empty()) {
     r.failed = true;

@@ -21,7 +21,14 @@ struct FlamegraphSinkOptions {
 class FlamegraphSink final : public sink::Sink {
  public:
   explicit FlamegraphSink(FlamegraphSinkOptions options);
-  void consume(const schema::EventRow& row) override { aggregator_.add(row); ++rows_; }
+  void consume(const schema::EventRow& row) noexcept override {
+    try {
+      aggregator_.add(row);
+      ++rows_;
+    } catch (...) {
+      ++rows_lost_;  // out of memory: the graph misses this row, counted
+    }
+  }
   void close() noexcept override;
   sink::SinkReport report() const override;
 
@@ -29,6 +36,7 @@ class FlamegraphSink final : public sink::Sink {
   FlamegraphSinkOptions options_;
   StackAggregator aggregator_;
   std::uint64_t rows_ = 0;
+  std::uint64_t rows_lost_ = 0;
   std::vector<std::string> lines_;
   std::string error_;
   bool closed_ = false;

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace ior::parquet {
 namespace {
@@ -76,7 +77,7 @@ void ParquetSink::fail(const std::exception& e) noexcept {
   }
 }
 
-void ParquetSink::consume(const schema::EventRow& row) {
+void ParquetSink::consume(const schema::EventRow& row) noexcept {
   if (!writer_) {
     ++rows_lost_;
     return;
@@ -90,10 +91,12 @@ void ParquetSink::consume(const schema::EventRow& row) {
     }
   } catch (const std::exception& e) {
     fail(e);
+  } catch (...) {
+    fail(std::runtime_error("unknown error"));
   }
 }
 
-void ParquetSink::flush() {
+void ParquetSink::flush() noexcept {
   if (!writer_ || options_.rotate_ms == 0 || rows_in_file_ == 0) return;
   auto age = std::chrono::steady_clock::now() - file_started_;
   if (age < std::chrono::milliseconds(options_.rotate_ms)) return;
@@ -102,6 +105,8 @@ void ParquetSink::flush() {
     open_next();
   } catch (const std::exception& e) {
     fail(e);
+  } catch (...) {
+    fail(std::runtime_error("unknown error"));
   }
 }
 
@@ -112,6 +117,8 @@ void ParquetSink::close() noexcept {
     close_current();
   } catch (const std::exception& e) {
     fail(e);
+  } catch (...) {
+    fail(std::runtime_error("unknown error"));
   }
 }
 

@@ -33,8 +33,8 @@ class ParquetSink final : public sink::Sink {
   explicit ParquetSink(ParquetSinkOptions options);  ///< throws when the file cannot be created
   ~ParquetSink() override;
 
-  void consume(const schema::EventRow& row) override;
-  void flush() override;  ///< time-based rotation
+  void consume(const schema::EventRow& row) noexcept override;
+  void flush() noexcept override;  ///< time-based rotation
   void close() noexcept override;
   sink::SinkReport report() const override;
 

@@ -90,7 +90,7 @@ ConsoleSink::ConsoleSink(int fd, std::size_t buffer_bytes) : fd_(fd), threshold_
 
 ConsoleSink::~ConsoleSink() { close(); }
 
-void ConsoleSink::consume(const schema::EventRow& row) {
+void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
   append_number(buf_, row.duration_to_prev_ns);
   buf_.push_back(',');
   append_number(buf_, row.duration_ns);
@@ -111,9 +111,11 @@ void ConsoleSink::consume(const schema::EventRow& row) {
   buf_.push_back('\n');
   ++rows_in_buffer_;
   if (buf_.size() >= threshold_) write_out();
+} catch (...) {
+  ++rows_lost_;  // out of memory for the line: counted, the next rows go on
 }
 
-void ConsoleSink::flush() { write_out(); }
+void ConsoleSink::flush() noexcept { write_out(); }
 
 void ConsoleSink::write_out() noexcept {
   std::size_t off = 0;

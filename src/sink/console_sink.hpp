@@ -22,8 +22,8 @@ class ConsoleSink final : public Sink {
   static constexpr const char* kHeader =
       "durationToPrevNs,durationNs,comm,pid.tid,name,ret,notice,file";
 
-  void consume(const schema::EventRow& row) override;
-  void flush() override;
+  void consume(const schema::EventRow& row) noexcept override;
+  void flush() noexcept override;
   void close() noexcept override;
   SinkReport report() const override;
 

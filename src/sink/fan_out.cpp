@@ -2,39 +2,65 @@
 
 namespace ior::sink {
 
-void FanOut::add(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
+FanOut::FanOut(FanOutOptions options)
+    : options_(options),
+      // Enough free chunks to refill every queue without allocating.
+      pool_(ChunkPool::create(options.chunk_bytes,
+                              options.queue_bytes_per_sink / std::max<std::size_t>(options.chunk_bytes, 1) + 4)) {}
 
-void FanOut::consume(const schema::EventRow& row) {
-  for (auto& s : sinks_) s->consume(row);
+FanOut::~FanOut() { close(); }
+
+Sink& FanOut::add(std::unique_ptr<Sink> sink, std::size_t queue_bytes) {
+  runners_.push_back(
+      std::make_unique<SinkRunner>(std::move(sink), queue_bytes != 0 ? queue_bytes : options_.queue_bytes_per_sink));
+  return runners_.back()->sink();
+}
+
+void FanOut::consume(const schema::EventRow& row) noexcept {
+  try {
+    if (!current_) current_ = pool_->take();
+    current_->append(row);
+  } catch (...) {
+    ++rows_unpacked_;  // out of memory: counted, the pipeline goes on
+    return;
+  }
+  if (current_->bytes() >= options_.chunk_bytes) publish();
+}
+
+void FanOut::publish() noexcept {
+  if (!current_ || current_->empty()) return;
+  SharedChunk chunk = pool_->share(std::move(current_));
+  for (auto& r : runners_) r->offer(chunk);
+}
+
+void FanOut::flush() noexcept {
+  publish();
+  for (auto& r : runners_) r->request_flush();
 }
 
 void FanOut::stop_requested() noexcept {
-  for (auto& s : sinks_) s->stop_requested();
-}
-
-void FanOut::flush() {
-  for (auto& s : sinks_) s->flush();
+  for (auto& r : runners_) r->stop_requested();
 }
 
 void FanOut::close() noexcept {
-  for (auto& s : sinks_) s->close();
-}
-
-SinkReport FanOut::report() const {
-  SinkReport total;
-  total.name = "all";
-  for (const auto& r : reports()) {
-    total.rows_written += r.rows_written;
-    total.rows_lost += r.rows_lost;
-    total.failed = total.failed || r.failed;
-  }
-  return total;
+  if (closed_) return;
+  closed_ = true;
+  publish();
+  for (auto& r : runners_) r->begin_close();
+  for (auto& r : runners_) r->wait_closed();
 }
 
 std::vector<SinkReport> FanOut::reports() const {
   std::vector<SinkReport> out;
-  out.reserve(sinks_.size());
-  for (const auto& s : sinks_) out.push_back(s->report());
+  out.reserve(runners_.size());
+  for (const auto& r : runners_) out.push_back(r->report());
+  return out;
+}
+
+std::vector<SinkQueueState> FanOut::queue_states() const {
+  std::vector<SinkQueueState> out;
+  out.reserve(runners_.size());
+  for (const auto& r : runners_) out.push_back(r->state());
   return out;
 }
 

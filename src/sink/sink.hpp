@@ -1,11 +1,15 @@
 #pragma once
-// Where rows go. Every output (console, Parquet, ClickHouse, flame graph)
-// implements Sink; FanOut hands each row to all of them.
+// Where rows go. Every output (console, Parquet, ClickHouse, flame graph,
+// summary tables) implements Sink; FanOut hands each row to all of them.
 //
-// Call order: consume()* -> flush()? -> close(). consume() and flush() are
-// called on the pipeline thread; close() once, at the end of the run (normal
-// end, -duration, SIGINT/SIGTERM), and must leave the output complete (a
-// valid Parquet footer, every row sent or spooled). Destructors never throw.
+// Each sink runs on a thread of its own (SinkRunner), fed through a bounded
+// queue: the pipeline thread that drains the kernel's ring buffer never
+// waits for a sink, and a slow or failed sink costs only its own rows.
+//
+// Call order: consume()* -> flush()? -> close(), all on the sink's thread;
+// close() once, at the end of the run (normal end, -duration, SIGINT or
+// SIGTERM), and must leave the output complete (a valid Parquet footer,
+// every row sent or spooled). Destructors never throw.
 
 #include <cstdint>
 #include <string>
@@ -16,25 +20,41 @@
 namespace ior::sink {
 
 /// What a sink did with the rows it was given, for the end-of-run summary.
+/// Every row the pipeline emitted is accounted for exactly once:
+///   rows_received = rows_dropped_queue + rows_written + rows_spooled
+///                   + rows_dropped + rows_lost
+/// (balanced() checks it). Rows replayed from an earlier run's spool are
+/// not this run's rows and are reported beside the identity.
 struct SinkReport {
-  std::string name;              ///< "console", "parquet", ...
-  std::uint64_t rows_written = 0;
-  std::uint64_t rows_lost = 0;   ///< accepted but not written (I/O errors, full disk, ...)
-  std::vector<std::string> lines;///< extra lines for the summary (file names, errors)
-  bool failed = false;           ///< a fatal error occurred: the run exits non-zero
+  std::string name;                      ///< "console", "parquet", ...
+  // Filled by the SinkRunner:
+  std::uint64_t rows_received = 0;       ///< rows the pipeline handed to this sink
+  std::uint64_t rows_dropped_queue = 0;  ///< not queued: the sink's queue was full
+  // Filled by the sink, for rows of this run:
+  std::uint64_t rows_written = 0;        ///< stored (written, acknowledged by a server)
+  std::uint64_t rows_spooled = 0;        ///< on disk in a spool at the end, sent later
+  std::uint64_t rows_dropped = 0;        ///< dropped by the sink (e.g. spool full)
+  std::uint64_t rows_lost = 0;           ///< accepted but not written (I/O errors, full disk, ...)
+  std::uint64_t rows_replayed_earlier = 0;  ///< stored from earlier runs' spool files
+  std::uint64_t rows_maybe_duplicated = 0;  ///< may be stored twice (should stay 0)
+  std::vector<std::string> lines;        ///< extra lines for the summary (file names, errors)
+  bool failed = false;                   ///< a fatal error occurred: the run exits non-zero
+
+  std::uint64_t rows_consumed() const { return rows_written + rows_spooled + rows_dropped + rows_lost; }
+  bool balanced() const { return rows_received == rows_dropped_queue + rows_consumed(); }
 };
 
 class Sink {
  public:
   virtual ~Sink() = default;
-  /// One row; string views are valid only during the call. Does not throw:
-  /// a sink that cannot write counts the row as lost and reports failed.
-  virtual void consume(const schema::EventRow& row) = 0;
-  /// Called about once a second with no rows pending upstream.
-  virtual void flush() {}
+  /// One row; string views are valid only during the call. Never throws:
+  /// a sink that cannot write counts the row (lost, dropped) and reports failed.
+  virtual void consume(const schema::EventRow& row) noexcept = 0;
+  /// Called about once a second: write out what is buffered.
+  virtual void flush() noexcept {}
   /// The run is ending (signal, -duration): called from another thread than
-  /// consume(), before the pipeline stops, so a sink whose consume() may wait
-  /// (the ClickHouse sink with -ch-on-full block) stops waiting. Thread-safe.
+  /// consume(), so a sink whose consume() may wait (the ClickHouse sink with
+  /// -ch-on-full block) stops waiting. Thread-safe.
   virtual void stop_requested() noexcept {}
   /// Finishes the output. Must not throw: records failures in the report.
   virtual void close() noexcept = 0;

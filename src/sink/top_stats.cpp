@@ -33,7 +33,7 @@ std::uint64_t LatencyHistogram::quantile(double q) const {
   return bucket_low(kBuckets - 1);
 }
 
-void TopStats::consume(const schema::EventRow& row) {
+void TopStats::consume(const schema::EventRow& row) noexcept try {
   auto& s = syscalls_[row.trace_id];
   if (s.calls == 0) s.name = std::string(row.syscall_name);
   ++s.calls;
@@ -59,11 +59,16 @@ void TopStats::consume(const schema::EventRow& row) {
   if (p->first != 0 || row.pid == 0) p->second.comm.assign(row.comm);
   ++p->second.calls;
   p->second.total_ns += row.duration_ns;
+  ++rows_;
+} catch (...) {
+  ++rows_lost_;
 }
 
 SinkReport TopStats::report() const {
   SinkReport r;
   r.name = "summary";
+  r.rows_written = rows_;
+  r.rows_lost = rows_lost_;
   return r;
 }
 

@@ -47,9 +47,9 @@ struct ProcessTally : Tally {
 class TopStats final : public Sink {
  public:
   explicit TopStats(std::size_t max_keys = 100'000) : max_keys_(max_keys) {}
-  void consume(const schema::EventRow& row) override;
+  void consume(const schema::EventRow& row) noexcept override;
   void close() noexcept override {}
-  SinkReport report() const override;  ///< counts nothing as written: it only watches
+  SinkReport report() const override;  ///< rows tallied count as written
 
   std::vector<SyscallTally> syscalls() const;  ///< every syscall seen, by calls desc
   std::vector<Tally> files() const;            ///< by total time desc
@@ -70,6 +70,8 @@ class TopStats final : public Sink {
   std::unordered_map<std::string, Tally> files_;
   std::unordered_map<std::uint32_t, PerProcess> processes_;
   std::string file_key_;
+  std::uint64_t rows_ = 0;
+  std::uint64_t rows_lost_ = 0;  // out of memory while tallying
 };
 
 }  // namespace ior::sink

@@ -1,8 +1,10 @@
 #pragma once
 // The ring-buffer reader thread. It polls the tracer (records are submitted
 // without wake-ups, so a 10 ms poll timeout is the drain interval), hands
-// every record to the handler, and calls on_tick about once a second on the
-// same thread, so single-threaded consumers can sweep and flush there.
+// every record to the handler, tells it when a poll's records are done
+// (on_batch_end), and calls on_tick about once a second on the same thread,
+// so single-threaded consumers can sweep and flush there. Nothing on this
+// thread may wait for an output: the kernel drops records while it does.
 
 #include <atomic>
 #include <functional>

@@ -47,6 +47,9 @@ class RecordHandler {
  public:
   virtual ~RecordHandler() = default;
   virtual void on_record(std::span<const std::byte> record) noexcept = 0;
+  /// The RingReader read what the ring held (after every poll and drain):
+  /// a place to hand the records' results on in one batch.
+  virtual void on_batch_end() noexcept {}
 };
 
 class Tracer {

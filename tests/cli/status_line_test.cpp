@@ -16,7 +16,7 @@ TEST(StatusLineTest, RateIsOverTheLastInterval) {
   b.kernel.drop_exit = 7;
   b.mismatches = 2;
   EXPECT_EQ(StatusLine::format(a, b),
-            "ior: 3s  20.0k events/s  20.0k rows  7 drops  2 mismatches");
+            "ior: 3s  20.0k events/s  20.0k rows  7 drops  2 mismatches  sinks: 0B queued, 0 dropped");
 }
 
 TEST(StatusLineTest, HumanCounts) {

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "clickhouse_server.hpp"
+#include "summary_account.hpp"
 #include "trace_fixture.hpp"
 
 namespace ior::testing {
@@ -70,6 +71,9 @@ TEST(ClickHouseE2E, RowsInClickHouseEqualTheConsoleRowsOfTheSameRun) {
   }
   EXPECT_EQ(stored.size(), console.size());
   EXPECT_TRUE(stored == console) << "rows differ between ClickHouse and the console";
+  auto account = parse_account(run.err);
+  EXPECT_EQ(account_imbalance(account), "") << run.err;
+  EXPECT_EQ(account_term(account, "sink clickhouse", "written"), stored.size()) << run.err;
   // One collection id and the host name on every row.
   EXPECT_EQ(clickhouse_client_query(ch, "SELECT uniqExact(collection_id), uniqExact(hostname) FROM ior_e2e.ior_events"),
             "1\t1\n");

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "reader_runner.hpp"
+#include "summary_account.hpp"
 #include "trace_fixture.hpp"
 
 namespace ior::testing {
@@ -94,7 +95,10 @@ TEST(ParquetE2E, FullDiskIsReportedAndTheFileStaysReadable) {
     EXPECT_EQ(ior.wait(std::chrono::seconds(60)), 1) << ior.err();
     EXPECT_NE(ior.err().find("No space left on device"), std::string::npos) << ior.err();
     EXPECT_NE(ior.err().find("FAILED"), std::string::npos) << ior.err();
-    EXPECT_GT(summary_value(ior.err(), "sink parquet"), 0u);  // rows that made it
+    auto account = parse_account(ior.err());
+    EXPECT_EQ(account_imbalance(account), "") << ior.err();
+    EXPECT_GT(account_term(account, "sink parquet", "written"), 0u);  // rows that made it
+    EXPECT_GT(account_term(account, "sink parquet", "lost"), 0u);
     for (const std::string engine : {"chdb", "duckdb"}) {
       EXPECT_GT(count(engine, file), 0u) << engine;
     }

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "summary_account.hpp"
 #include "trace_fixture.hpp"
 
 namespace ior::testing {
@@ -56,6 +57,10 @@ TEST(TraceE2E, ScenarioRowsAreExactlyWhatTheWorkloadDid) {
   EXPECT_EQ(threads.size(), 3u);
   EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
   EXPECT_EQ(summary_value(run.err, "decode errors"), 0u);
+  auto account = parse_account(run.err);
+  EXPECT_EQ(account_imbalance(account), "") << run.err;
+  // Every row the console received was written.
+  EXPECT_EQ(account_term(account, "sink console", "written"), run.rows.size()) << run.err;
 }
 
 TEST(TraceE2E, ByteCountsAndDurationToPrevArePlausible) {
@@ -155,6 +160,10 @@ TEST(TraceE2E, AFullRingBufferCountsEveryLostRecord) {
   const std::uint64_t produced_min = 4 * static_cast<std::uint64_t>(opens);
   EXPECT_GE(seen + dropped, produced_min) << err;
   EXPECT_LE(seen + dropped, produced_min + 2000) << err;
+  // Lost records leave enters and exits unpaired: the account still adds up.
+  auto account = parse_account(err);
+  EXPECT_EQ(account_imbalance(account), "") << err;
+  EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), dropped);
 }
 
 TEST(TraceE2E, NotRootIsOneClearErrorAndExit1) {

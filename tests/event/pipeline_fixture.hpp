@@ -20,7 +20,7 @@ struct OwnedRow {
 
 class CollectingConsumer final : public RowConsumer {
  public:
-  void on_row(const schema::EventRow& r) override {
+  void on_row(const schema::EventRow& r) noexcept override {
     OwnedRow o;
     o.row = r;
     o.comm = r.comm;

@@ -20,7 +20,7 @@ namespace {
 
 class TouchingConsumer final : public ior::event::RowConsumer {
  public:
-  void on_row(const ior::schema::EventRow& r) override {
+  void on_row(const ior::schema::EventRow& r) noexcept override {
     for (std::string_view s : {r.comm, r.syscall_name, r.filename, r.pathname, r.oldname,
                                r.newname, r.hostname}) {
       for (char c : s) sum_ += static_cast<unsigned char>(c);

@@ -2,55 +2,263 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace ior::sink {
 namespace {
 
+using namespace std::chrono_literals;
+
+// Keeps a copy of every row it receives (strings owned).
 class RecordingSink final : public Sink {
  public:
-  explicit RecordingSink(std::vector<std::string>* log, std::string name, bool fail = false)
-      : log_(log), name_(std::move(name)), fail_(fail) {}
-  void consume(const schema::EventRow& row) override {
-    log_->push_back(name_ + ":" + std::string(row.syscall_name));
-    ++rows_;
+  explicit RecordingSink(std::string name) : name_(std::move(name)) {}
+  void consume(const schema::EventRow& row) noexcept override {
+    std::lock_guard lock(mu_);
+    names_.emplace_back(row.filename);
+    tids_.push_back(row.tid);
   }
-  void flush() override { log_->push_back(name_ + ":flush"); }
-  void close() noexcept override { log_->push_back(name_ + ":close"); }
+  void flush() noexcept override {
+    std::lock_guard lock(mu_);
+    ++flushes_;
+  }
+  void close() noexcept override {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
   SinkReport report() const override {
+    std::lock_guard lock(mu_);
     SinkReport r;
     r.name = name_;
-    r.rows_written = rows_;
-    r.failed = fail_;
+    r.rows_written = names_.size();
     return r;
+  }
+  std::vector<std::string> names() const {
+    std::lock_guard lock(mu_);
+    return names_;
+  }
+  std::vector<std::uint32_t> tids() const {
+    std::lock_guard lock(mu_);
+    return tids_;
+  }
+  bool closed() const {
+    std::lock_guard lock(mu_);
+    return closed_;
+  }
+  int flushes() const {
+    std::lock_guard lock(mu_);
+    return flushes_;
   }
 
  private:
-  std::vector<std::string>* log_;
   std::string name_;
-  bool fail_;
+  mutable std::mutex mu_;
+  std::vector<std::string> names_;
+  std::vector<std::uint32_t> tids_;
+  int flushes_ = 0;
+  bool closed_ = false;
+};
+
+// Waits in consume() until released: a server that does not answer, a
+// full disk that blocks, a terminal scrolled back.
+class StalledSink final : public Sink {
+ public:
+  void consume(const schema::EventRow&) noexcept override {
+    std::unique_lock lock(mu_);
+    entered_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+    ++rows_;
+  }
+  void close() noexcept override {}
+  SinkReport report() const override {
+    std::lock_guard lock(mu_);
+    SinkReport r;
+    r.name = "stalled";
+    r.rows_written = rows_;
+    return r;
+  }
+  bool wait_entered(std::chrono::milliseconds d) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, d, [this] { return entered_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  bool entered_ = false;
+  bool released_ = false;
   std::uint64_t rows_ = 0;
 };
 
-TEST(FanOutTest, EveryRowReachesEverySinkInOrder) {
-  std::vector<std::string> log;
-  FanOut fan;
-  EXPECT_TRUE(fan.empty());
-  fan.add(std::make_unique<RecordingSink>(&log, "a"));
-  fan.add(std::make_unique<RecordingSink>(&log, "b", true));
-  schema::EventRow row;
-  row.syscall_name = "read";
-  fan.consume(row);
+std::string name_of(std::uint32_t i) { return "/data/file-" + std::to_string(i) + std::string(i % 50, 'x'); }
+
+schema::EventRow row_of(std::uint32_t i, const std::string& name) {
+  schema::EventRow r;
+  r.tid = i;
+  r.filename = name;
+  r.syscall_name = "read";
+  return r;
+}
+
+TEST(FanOutTest, EveryRowReachesEverySinkInOrderAndEverySinkCloses) {
+  FanOut fan(FanOutOptions{.chunk_bytes = 4096, .queue_bytes_per_sink = 64u << 20});
+  auto& a = static_cast<RecordingSink&>(fan.add(std::make_unique<RecordingSink>("a")));
+  auto& b = static_cast<RecordingSink&>(fan.add(std::make_unique<RecordingSink>("b")));
+  constexpr std::uint32_t kRows = 20'000;
+  for (std::uint32_t i = 0; i < kRows; ++i) {
+    std::string name = name_of(i);
+    fan.consume(row_of(i, name));
+    if (i % 1000 == 0) fan.publish();
+  }
   fan.flush();
   fan.close();
-  EXPECT_EQ(log, (std::vector<std::string>{"a:read", "b:read", "a:flush", "b:flush", "a:close",
-                                           "b:close"}));
+  for (const RecordingSink* s : {&a, &b}) {
+    auto names = s->names();
+    auto tids = s->tids();
+    ASSERT_EQ(names.size(), kRows);
+    for (std::uint32_t i = 0; i < kRows; ++i) {
+      ASSERT_EQ(tids[i], i);
+      ASSERT_EQ(names[i], name_of(i));
+    }
+    EXPECT_TRUE(s->closed());
+    EXPECT_GE(s->flushes(), 1);
+  }
+  for (const auto& r : fan.reports()) {
+    EXPECT_EQ(r.rows_received, kRows) << r.name;
+    EXPECT_EQ(r.rows_dropped_queue, 0u) << r.name;
+    EXPECT_TRUE(r.balanced()) << r.name;
+  }
+}
+
+TEST(FanOutTest, AStalledSinkNeverBlocksThePipelineAndDropsOnlyItsOwnRowsCounted) {
+  FanOut fan(FanOutOptions{.chunk_bytes = 4096, .queue_bytes_per_sink = 64 * 1024});
+  auto& stalled = static_cast<StalledSink&>(fan.add(std::make_unique<StalledSink>()));
+  // A bound the healthy sink never reaches, however far ahead the producer runs.
+  auto& healthy = static_cast<RecordingSink&>(fan.add(std::make_unique<RecordingSink>("healthy"), 256u << 20));
+  constexpr std::uint32_t kRows = 200'000;
+  // The producer runs while the stalled sink is stuck in consume(): it must
+  // finish anyway (if it waited, the future would time out).
+  auto producer = std::async(std::launch::async, [&] {
+    for (std::uint32_t i = 0; i < kRows; ++i) {
+      std::string name = name_of(i);
+      fan.consume(row_of(i, name));
+      if (i % 100 == 0) fan.publish();
+    }
+    fan.publish();
+  });
+  ASSERT_TRUE(stalled.wait_entered(10s));
+  ASSERT_EQ(producer.wait_for(30s), std::future_status::ready) << "the pipeline waited for a stalled sink";
+  // The healthy sink got everything while the other one was stuck.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (healthy.names().size() < kRows && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(healthy.names().size(), kRows);
+  stalled.release();
+  fan.close();
   auto reports = fan.reports();
   ASSERT_EQ(reports.size(), 2u);
-  EXPECT_EQ(reports[0].rows_written, 1u);
-  EXPECT_EQ(fan.report().rows_written, 2u);
-  EXPECT_TRUE(fan.report().failed);
+  const SinkReport& s = reports[0];
+  EXPECT_EQ(s.rows_received, kRows);
+  EXPECT_GT(s.rows_dropped_queue, 0u);
+  EXPECT_GT(s.rows_written, 0u);
+  EXPECT_EQ(s.rows_dropped_queue + s.rows_written, kRows);
+  EXPECT_TRUE(s.balanced());
+  EXPECT_EQ(reports[1].rows_received, kRows);
+  EXPECT_EQ(reports[1].rows_dropped_queue, 0u);
+  EXPECT_TRUE(reports[1].balanced());
+}
+
+TEST(FanOutTest, QueueStatesShowBacklogAndDropsWhileRunning) {
+  FanOut fan(FanOutOptions{.chunk_bytes = 1024, .queue_bytes_per_sink = 8 * 1024});
+  auto& stalled = static_cast<StalledSink&>(fan.add(std::make_unique<StalledSink>()));
+  for (std::uint32_t i = 0; i < 5000; ++i) {
+    std::string name = name_of(i);
+    fan.consume(row_of(i, name));
+  }
+  fan.publish();
+  ASSERT_TRUE(stalled.wait_entered(10s));
+  auto states = fan.queue_states();
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].rows_received, 5000u);
+  EXPECT_GT(states[0].rows_dropped_queue, 0u);
+  EXPECT_GT(states[0].queued_bytes, 0u);
+  EXPECT_LE(states[0].queued_bytes, 8u * 1024 + 2048);
+  stalled.release();
+  fan.close();
+  EXPECT_TRUE(fan.reports()[0].balanced());
+}
+
+TEST(RowChunkTest, EveryColumnSurvivesPackingExactly) {
+  RowChunk chunk;
+  std::string binary("a\0b\xff\n\x1b[2J", 9);
+  std::string long_path(4095, 'p');
+  schema::EventRow r;
+  r.timestamp_ns = 0xfedcba9876543210ull;
+  r.pid = 4'000'000'000u;
+  r.tid = 7;
+  r.comm = "comm with space";
+  r.syscall_name = "renameat2";
+  r.trace_id = 65535;
+  r.event_type = 3;
+  r.ret_value = -2;
+  r.ret_type = 3;
+  r.fd = -100;
+  r.filename = binary;
+  r.pathname = long_path;
+  r.oldname = "";
+  r.newname = "new";
+  r.flags = 0x80000;
+  r.notice = 0xff;
+  r.duration_ns = 1;
+  r.duration_to_prev_ns = 2;
+  r.hostname = "host";
+  for (std::uint8_t i = 0; i < 16; ++i) r.collection_id[i] = static_cast<std::uint8_t>(i * 17);
+  chunk.append(r);
+  chunk.append(schema::EventRow{});
+  std::vector<schema::EventRow> out;
+  std::vector<std::string> filenames, pathnames;
+  chunk.for_each_row([&](const schema::EventRow& x) {
+    out.push_back(x);
+    filenames.emplace_back(x.filename);
+    pathnames.emplace_back(x.pathname);
+  });
+  ASSERT_EQ(out.size(), 2u);
+  const auto& x = out[0];
+  EXPECT_EQ(x.timestamp_ns, r.timestamp_ns);
+  EXPECT_EQ(x.pid, r.pid);
+  EXPECT_EQ(x.tid, r.tid);
+  EXPECT_EQ(x.comm, r.comm);
+  EXPECT_EQ(x.syscall_name, r.syscall_name);
+  EXPECT_EQ(x.trace_id, r.trace_id);
+  EXPECT_EQ(x.event_type, r.event_type);
+  EXPECT_EQ(x.ret_value, r.ret_value);
+  EXPECT_EQ(x.ret_type, r.ret_type);
+  EXPECT_EQ(x.fd, r.fd);
+  EXPECT_EQ(filenames[0], binary);
+  EXPECT_EQ(pathnames[0], long_path);
+  EXPECT_EQ(x.oldname, "");
+  EXPECT_EQ(x.newname, "new");
+  EXPECT_EQ(x.flags, r.flags);
+  EXPECT_EQ(x.notice, r.notice);
+  EXPECT_EQ(x.duration_ns, 1u);
+  EXPECT_EQ(x.duration_to_prev_ns, 2u);
+  EXPECT_EQ(x.hostname, "host");
+  EXPECT_EQ(x.collection_id, r.collection_id);
+  EXPECT_EQ(out[1].pid, 0u);
+  EXPECT_EQ(filenames[1], "");
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 //   ior_workload scenario DIR      the end-to-end scenario (see run_scenario)
 //   ior_workload bench MODE SECS   openreadclose | pread | writenull; prints ops_per_sec
 //   ior_workload opens DIR N       N openat+close of DIR/f (for drop tests)
+//   ior_workload preads DIR BURSTS N PAUSE_MS
+//                                  BURSTS bursts of N pread64 of DIR/p, PAUSE_MS apart;
+//                                  prints the count and the rate within bursts
 //   ior_workload pause             waits until stdin closes (a process to filter on)
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
@@ -172,6 +175,25 @@ int run_opens(const std::string& dir, long n) {
   return 0;
 }
 
+int run_preads(const std::string& dir, long bursts, long n, long pause_ms) {
+  std::string path = dir + "/p";
+  long fd = check(syscall(SYS_openat, AT_FDCWD, path.c_str(), O_CREAT | O_RDWR | O_TRUNC, 0644), "openat");
+  static char block[4096];
+  if (::write(static_cast<int>(fd), block, sizeof block) != static_cast<ssize_t>(sizeof block)) die("write");
+  double busy_s = 0;
+  for (long b = 0; b < bursts; ++b) {
+    auto start = Clock::now();
+    for (long i = 0; i < n; ++i) {
+      if (syscall(SYS_pread64, fd, block, sizeof block, 0) != static_cast<long>(sizeof block)) die("pread64");
+    }
+    busy_s += std::chrono::duration<double>(Clock::now() - start).count();
+    if (pause_ms > 0 && b + 1 < bursts) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+  }
+  std::printf("%d\t%ld\tpread64\t%ld\t%s\n", getpid(), tid(), bursts * n, path.c_str());
+  std::printf("burst_rate\t%.0f\n", static_cast<double>(bursts * n) / busy_s);
+  return 0;
+}
+
 // Blocks in poll(2), which is not traced, so a filter test sees nothing of it
 // until it exits.
 int run_pause() {
@@ -192,8 +214,11 @@ int main(int argc, char** argv) {
   if (mode == "bench" && argc == 4) return run_bench(argv[2], std::atof(argv[3]));
   if (mode == "opens" && argc == 4) return run_opens(argv[2], std::atol(argv[3]));
   if (mode == "pause" && argc == 2) return run_pause();
+  if (mode == "preads" && argc == 6) {
+    return run_preads(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
+  }
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
-               "opens DIR N | pause\n");
+               "opens DIR N | preads DIR BURSTS N PAUSE_MS | pause\n");
   return 2;
 }

@@ -1,0 +1,108 @@
+#include "sink/row_chunk.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <type_traits>
+
+#include "schema/columns.hpp"
+
+namespace ior::sink {
+
+void RowChunk::reserve(std::size_t bytes) {
+  if (bytes <= capacity_) return;
+  auto bigger = std::make_unique_for_overwrite<std::byte[]>(bytes);
+  if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = bytes;
+}
+
+void RowChunk::append(const schema::EventRow& row) {
+  std::size_t need = 0;
+  schema::for_each_column([&](const auto& c) {
+    using T = std::decay_t<decltype(row.*(c.member))>;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      need += sizeof(std::uint32_t) + (row.*(c.member)).size();
+    } else {
+      need += sizeof(T);
+    }
+  });
+  if (size_ + need > capacity_) reserve(std::max(capacity_ * 2, size_ + need));
+  std::byte* out = data_.get() + size_;
+  schema::for_each_column([&](const auto& c) {
+    const auto& v = row.*(c.member);
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      // Strings come from the kernel's records (at most 4 KiB each) or the
+      // run's identity: a 32-bit length always fits.
+      auto len = static_cast<std::uint32_t>(v.size());
+      std::memcpy(out, &len, sizeof len);
+      out += sizeof len;
+      if (len != 0) std::memcpy(out, v.data(), len);
+      out += len;
+    } else {
+      static_assert(std::is_trivially_copyable_v<T>);
+      std::memcpy(out, &v, sizeof(T));
+      out += sizeof(T);
+    }
+  });
+  size_ += need;
+  ++rows_;
+}
+
+std::size_t RowChunk::unpack(std::size_t off, schema::EventRow& row) const {
+  const std::byte* base = data_.get();
+  schema::for_each_column([&](const auto& c) {
+    auto& v = row.*(c.member);
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      std::uint32_t len;
+      std::memcpy(&len, base + off, sizeof len);
+      off += sizeof len;
+      v = std::string_view(reinterpret_cast<const char*>(base + off), len);
+      off += len;
+    } else {
+      std::memcpy(&v, base + off, sizeof(T));
+      off += sizeof(T);
+    }
+  });
+  return off;
+}
+
+std::shared_ptr<ChunkPool> ChunkPool::create(std::size_t chunk_bytes, std::size_t max_free) {
+  return std::shared_ptr<ChunkPool>(new ChunkPool(chunk_bytes, max_free));
+}
+
+std::unique_ptr<RowChunk> ChunkPool::take() {
+  {
+    std::lock_guard lock(mu_);
+    if (!free_.empty()) {
+      auto c = std::move(free_.back());
+      free_.pop_back();
+      return c;
+    }
+  }
+  auto c = std::make_unique<RowChunk>();
+  // A row may push the chunk past chunk_bytes by up to one row's size.
+  c->reserve(chunk_bytes_ + 16 * 1024);
+  return c;
+}
+
+SharedChunk ChunkPool::share(std::unique_ptr<RowChunk> chunk) {
+  // The deleter holds the pool alive: sinks may release their last chunk
+  // after the fan-out that created the pool is gone.
+  std::shared_ptr<ChunkPool> self = shared_from_this();
+  return SharedChunk(chunk.release(), [self](const RowChunk* c) { self->give_back(const_cast<RowChunk*>(c)); });
+}
+
+void ChunkPool::give_back(RowChunk* chunk) noexcept {
+  std::unique_ptr<RowChunk> owned(chunk);
+  owned->clear();
+  std::lock_guard lock(mu_);
+  try {
+    if (free_.size() < max_free_) free_.push_back(std::move(owned));
+  } catch (...) {  // no memory for the free list: the chunk is freed instead
+  }
+}
+
+}  // namespace ior::sink

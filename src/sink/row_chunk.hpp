@@ -1,0 +1,80 @@
+#pragma once
+// Rows in transit from the pipeline thread to the sinks' threads.
+//
+// An EventRow's strings are views valid only during the call that produced
+// it, so rows are packed into a chunk (every column in kColumns order:
+// fixed-width values as bytes, strings as a 32-bit length and the bytes).
+// A full chunk is immutable and shared by all sinks (one copy per row, not
+// one per sink); each sink's thread unpacks rows whose views point into the
+// chunk. Chunks come from a pool and go back to it when the last sink
+// releases them, so a steady run allocates nothing per chunk.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "schema/event_row.hpp"
+
+namespace ior::sink {
+
+class RowChunk {
+ public:
+  /// Appends one row (copies its strings).
+  void append(const schema::EventRow& row);
+  std::uint32_t rows() const { return rows_; }
+  std::size_t bytes() const { return size_; }
+  bool empty() const { return rows_ == 0; }
+  void clear() {
+    size_ = 0;
+    rows_ = 0;
+  }
+  void reserve(std::size_t bytes);
+  std::size_t capacity() const { return capacity_; }
+
+  /// Calls f(const EventRow&) for every row, in order; the row's views point
+  /// into this chunk.
+  template <class F>
+  void for_each_row(F&& f) const {
+    schema::EventRow row;
+    std::size_t off = 0;
+    for (std::uint32_t i = 0; i < rows_; ++i) {
+      off = unpack(off, row);
+      f(static_cast<const schema::EventRow&>(row));
+    }
+  }
+
+ private:
+  std::size_t unpack(std::size_t off, schema::EventRow& row) const;
+
+  // Not a std::vector: growing one zero-fills bytes that are overwritten at once.
+  std::unique_ptr<std::byte[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::uint32_t rows_ = 0;
+};
+
+using SharedChunk = std::shared_ptr<const RowChunk>;
+
+/// Recycles chunks: a chunk released by its last reader returns here (up to
+/// max_free kept), so their buffers are reused instead of reallocated.
+class ChunkPool : public std::enable_shared_from_this<ChunkPool> {
+ public:
+  static std::shared_ptr<ChunkPool> create(std::size_t chunk_bytes, std::size_t max_free);
+  /// An empty chunk with room for chunk_bytes.
+  std::unique_ptr<RowChunk> take();
+  /// Shares a filled chunk; it returns to the pool when the last owner drops it.
+  SharedChunk share(std::unique_ptr<RowChunk> chunk);
+
+ private:
+  ChunkPool(std::size_t chunk_bytes, std::size_t max_free) : chunk_bytes_(chunk_bytes), max_free_(max_free) {}
+  void give_back(RowChunk* chunk) noexcept;
+
+  std::size_t chunk_bytes_;
+  std::size_t max_free_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<RowChunk>> free_;
+};
+
+}  // namespace ior::sink

@@ -1,0 +1,138 @@
+#include "sink/sink_runner.hpp"
+
+#include <exception>
+
+namespace ior::sink {
+
+using Clock = std::chrono::steady_clock;
+
+SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::size_t max_queue_bytes)
+    : sink_(std::move(sink)), max_queue_bytes_(max_queue_bytes) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+SinkRunner::~SinkRunner() {
+  begin_close();
+  wait_closed();
+}
+
+void SinkRunner::offer(const SharedChunk& chunk) noexcept {
+  const std::uint32_t rows = chunk->rows();
+  rows_received_.fetch_add(rows, std::memory_order_relaxed);
+  std::lock_guard lock(mu_);
+  if (dead_) {
+    rows_unconsumed_ += rows;
+    return;
+  }
+  // An empty queue takes any chunk, so a chunk larger than the bound is
+  // not dropped for ever.
+  if (queued_bytes_ != 0 && queued_bytes_ + chunk->bytes() > max_queue_bytes_) {
+    rows_dropped_queue_.fetch_add(rows, std::memory_order_relaxed);
+    return;
+  }
+  try {
+    queue_.push_back(chunk);
+  } catch (...) {
+    rows_dropped_queue_.fetch_add(rows, std::memory_order_relaxed);
+    return;
+  }
+  const bool was_idle = queued_bytes_ == 0;
+  queued_bytes_ += chunk->bytes();
+  if (was_idle) wake_.notify_one();
+}
+
+void SinkRunner::request_flush() noexcept {
+  std::lock_guard lock(mu_);
+  flush_requested_ = true;
+  wake_.notify_one();
+}
+
+void SinkRunner::stop_requested() noexcept { sink_->stop_requested(); }
+
+void SinkRunner::begin_close() noexcept {
+  std::lock_guard lock(mu_);
+  closing_ = true;
+  wake_.notify_one();
+}
+
+void SinkRunner::wait_closed() noexcept {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SinkRunner::run() {
+  auto last_flush = Clock::now();
+  std::deque<SharedChunk>& work = in_hand_;
+  for (;;) {
+    bool flush = false, closing = false;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::seconds(1),
+                     [this] { return !queue_.empty() || flush_requested_ || closing_; });
+      work.swap(queue_);
+      flush = flush_requested_;
+      flush_requested_ = false;
+      closing = closing_;
+    }
+    while (!work.empty()) {
+      const SharedChunk& chunk = work.front();
+      chunk->for_each_row([this](const schema::EventRow& row) { sink_->consume(row); });
+      const std::size_t bytes = chunk->bytes();
+      work.pop_front();  // back to the pool once every sink is done with it
+      std::lock_guard lock(mu_);
+      queued_bytes_ -= bytes;
+    }
+    const auto now = Clock::now();
+    if (flush || now - last_flush >= std::chrono::seconds(1)) {
+      sink_->flush();
+      last_flush = now;
+    }
+    if (closing) {
+      std::lock_guard lock(mu_);
+      if (queue_.empty()) break;
+    }
+  }
+}
+
+void SinkRunner::loop() noexcept {
+  try {
+    run();
+  } catch (const std::exception& e) {
+    thread_error_ = e.what();
+  } catch (...) {
+    thread_error_ = "unknown error";
+  }
+  if (!thread_error_.empty()) {
+    std::lock_guard lock(mu_);
+    dead_ = true;
+    for (const auto& c : in_hand_) rows_unconsumed_ += c->rows();
+    for (const auto& c : queue_) rows_unconsumed_ += c->rows();
+    in_hand_.clear();
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
+  sink_->close();
+}
+
+SinkQueueState SinkRunner::state() const noexcept {
+  SinkQueueState s;
+  s.rows_received = rows_received_.load(std::memory_order_relaxed);
+  s.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
+  std::lock_guard lock(mu_);
+  s.queued_bytes = queued_bytes_;
+  return s;
+}
+
+SinkReport SinkRunner::report() const {
+  SinkReport r = sink_->report();
+  r.rows_received = rows_received_.load(std::memory_order_relaxed);
+  r.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
+  std::lock_guard lock(mu_);
+  r.rows_lost += rows_unconsumed_;
+  if (!thread_error_.empty()) {
+    r.failed = true;
+    r.lines.push_back(r.name + ": its thread failed (" + thread_error_ + "); its later rows are counted as lost");
+  }
+  return r;
+}
+
+}  // namespace ior::sink

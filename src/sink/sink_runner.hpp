@@ -1,0 +1,84 @@
+#pragma once
+// One sink on a thread of its own, fed with row chunks through a queue
+// bounded in bytes. offer() never waits: when the sink falls behind by more
+// than max_queue_bytes, the chunk is not queued for this sink and its rows
+// are counted as dropped (by this sink, never by the kernel). The other
+// sinks, and the pipeline that drains the kernel's ring buffer, go on.
+//
+// Everything the sink does happens on the runner's thread: consume(),
+// flush() (when asked, and at least once a second), close(). The thread
+// catches everything at its root; a sink that throws where it must not is
+// reported failed and its remaining rows counted, it never takes ior down.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "sink/row_chunk.hpp"
+#include "sink/sink.hpp"
+
+namespace ior::sink {
+
+/// Live view of a runner for the status line (any thread).
+struct SinkQueueState {
+  std::uint64_t rows_received = 0;
+  std::uint64_t rows_dropped_queue = 0;
+  std::uint64_t queued_bytes = 0;
+};
+
+class SinkRunner {
+ public:
+  SinkRunner(std::unique_ptr<Sink> sink, std::size_t max_queue_bytes);
+  ~SinkRunner();
+  SinkRunner(const SinkRunner&) = delete;
+  SinkRunner& operator=(const SinkRunner&) = delete;
+
+  Sink& sink() { return *sink_; }
+
+  /// Pipeline thread. Never waits, never throws.
+  void offer(const SharedChunk& chunk) noexcept;
+  /// The sink flushes soon (after what is queued now).
+  void request_flush() noexcept;
+  /// Forwards Sink::stop_requested() (any thread).
+  void stop_requested() noexcept;
+  /// The sink consumes what is queued, then closes; the thread ends.
+  void begin_close() noexcept;
+  /// Waits for the thread started by the constructor to end (after begin_close).
+  void wait_closed() noexcept;
+
+  SinkQueueState state() const noexcept;
+  /// The sink's report with the runner's counts; complete after wait_closed().
+  SinkReport report() const;
+
+ private:
+  void loop() noexcept;
+  void run();
+
+  std::unique_ptr<Sink> sink_;
+  const std::size_t max_queue_bytes_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<SharedChunk> queue_;
+  std::deque<SharedChunk> in_hand_;  // taken from queue_, being consumed (the thread's only)
+  std::size_t queued_bytes_ = 0;  // queued and being consumed
+  bool flush_requested_ = false;
+  bool closing_ = false;
+
+  bool dead_ = false;              // the thread failed: rows are counted, not queued
+  std::uint64_t rows_unconsumed_ = 0;  // rows the failed thread never consumed (lost)
+  std::string thread_error_;       // set by the thread, read after join
+
+  std::atomic<std::uint64_t> rows_received_{0};
+  std::atomic<std::uint64_t> rows_dropped_queue_{0};
+
+  std::thread thread_;
+};
+
+}  // namespace ior::sink

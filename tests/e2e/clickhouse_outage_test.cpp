@@ -1,0 +1,232 @@
+// Nothing lost between the kernel and the store: ior traces bursts of
+// pread64 (hundreds of thousands of syscalls a second) with its default
+// ClickHouse settings while the server is killed, stopped, or away for the
+// whole run, and the table ends up with exactly the workload's syscalls,
+// each once; the ring buffer loses nothing and the summary's account of
+// every row adds up. The spool lives in a test directory through
+// STATE_DIRECTORY, which is how ior's default spool location is chosen.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "clickhouse_server.hpp"
+#include "subprocess.hpp"
+#include "summary_account.hpp"
+#include "workload_manifest.hpp"
+
+namespace ior::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr long kBurstRows = 100'000;
+
+struct Workload {
+  std::uint32_t pid = 0;
+  std::uint64_t preads = 0;
+  double burst_rate = 0;
+};
+
+Workload parse_workload(const std::string& out) {
+  Workload w;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream f(line);
+    std::string a, b, name, count;
+    if (line.rfind("burst_rate\t", 0) == 0) {
+      w.burst_rate = std::stod(line.substr(11));
+      continue;
+    }
+    std::getline(f, a, '\t');
+    std::getline(f, b, '\t');
+    std::getline(f, name, '\t');
+    std::getline(f, count, '\t');
+    if (name == "pread64") {
+      w.pid = static_cast<std::uint32_t>(std::stoul(a));
+      w.preads = std::stoull(count);
+    }
+  }
+  return w;
+}
+
+std::uint64_t query_number(const ClickHouseEndpoint& ep, const std::string& sql) {
+  return std::stoull(clickhouse_client_query(ep, sql));
+}
+
+class ClickHouseOutageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    IOR_REQUIRE_ROOT();
+    IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+    ep_ = server_.start(own_clickhouse_dir(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+  }
+
+  // ior at its defaults (but for where the spool lives and the -comm filter
+  // that keeps the table to the workload's rows).
+  std::vector<std::string> ior_argv(const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> argv{"/usr/bin/env", "STATE_DIRECTORY=" + state_.path(), IOR_BINARY,
+                                  "-duration", "600", "-comm", "ior_workload", "-clickhouse",
+                                  "-ch-port", std::to_string(ep_.port), "-ch-db", "ior_outage"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  std::vector<std::string> preads(long bursts, long pause_ms) const {
+    return {WORKLOAD_BINARY, "preads", work_.path(), std::to_string(bursts), std::to_string(kBurstRows),
+            std::to_string(pause_ms)};
+  }
+
+  // Waits until the table holds `rows` rows of pid (or timeout).
+  bool wait_for_rows(std::uint32_t pid, std::uint64_t rows, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (query_number(ep_, "SELECT count() FROM ior_outage.ior_events WHERE pid = " + std::to_string(pid) +
+                                  " AND syscall_name = 'pread64'") >= rows) {
+          return true;
+        }
+      } catch (const std::exception&) {  // the server is restarting
+      }
+      std::this_thread::sleep_for(500ms);
+    }
+    return false;
+  }
+
+  // Every pread64 of the workload is in the table exactly once.
+  void expect_exactly_the_workload(const Workload& w) {
+    std::string where = " FROM ior_outage.ior_events WHERE pid = " + std::to_string(w.pid) +
+                        " AND syscall_name = 'pread64'";
+    EXPECT_EQ(query_number(ep_, "SELECT count()" + where), w.preads);
+    EXPECT_EQ(query_number(ep_, "SELECT uniqExact(tid, timestamp_ns)" + where), w.preads) << "duplicates";
+    EXPECT_EQ(query_number(ep_, "SELECT countIf(ret_value != 4096)" + where), 0u);
+  }
+
+  static void expect_account(const std::string& err) {
+    auto account = parse_account(err);
+    EXPECT_EQ(account_imbalance(account), "") << err;
+    EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << err;
+    EXPECT_EQ(account_term(account, "sink clickhouse", "queue full"), 0u) << err;
+  }
+
+  OwnClickHouseServer server_;
+  ClickHouseEndpoint ep_;
+  TempDir state_;
+  TempDir work_;
+};
+
+TEST_F(ClickHouseOutageTest, KilledTwiceDuringBurstsLosesAndDuplicatesNothing) {
+  Subprocess ior(ior_argv());
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  auto workload = std::async(std::launch::async, [&] { return run_and_capture(preads(30, 200), 300s); });
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(2s);
+    server_.kill();
+    std::this_thread::sleep_for(3s);
+    server_.restart();
+  }
+  Workload w = parse_workload(workload.get());
+  ASSERT_EQ(w.preads, 30u * kBurstRows);
+  if (in_ci()) EXPECT_GE(w.burst_rate, 300'000) << "the bursts were slower than the scenario needs";
+  ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 120s)) << "rows never arrived";
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+  expect_exactly_the_workload(w);
+  expect_account(ior.err());
+}
+
+TEST_F(ClickHouseOutageTest, AServerStoppedForThirtySecondsLosesNothing) {
+  Subprocess ior(ior_argv());
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  auto workload = std::async(std::launch::async, [&] { return run_and_capture(preads(20, 1000), 300s); });
+  std::this_thread::sleep_for(2s);
+  ASSERT_EQ(::kill(server_.pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(30s);
+  ASSERT_EQ(::kill(server_.pid(), SIGCONT), 0);
+  Workload w = parse_workload(workload.get());
+  ASSERT_EQ(w.preads, 20u * kBurstRows);
+  ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 180s)) << "rows never arrived";
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+  expect_exactly_the_workload(w);
+  expect_account(ior.err());
+}
+
+TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun) {
+  // Create the table first, then take the server away for the whole run.
+  {
+    Subprocess first(ior_argv({"-duration", "1"}));
+    ASSERT_EQ(first.wait(60s), 0) << first.err();
+  }
+  server_.kill();
+  Workload w;
+  {
+    Subprocess ior(ior_argv());
+    ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+    w = parse_workload(run_and_capture(preads(10, 100), 300s));
+    ior.signal(SIGINT);
+    ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+    expect_account(ior.err());
+    auto account = parse_account(ior.err());
+    EXPECT_EQ(account_term(account, "sink clickhouse", "written"), 0u);
+    EXPECT_GE(account_term(account, "sink clickhouse", "spooled"), w.preads) << ior.err();
+  }
+  server_.restart();
+  {
+    Subprocess next(ior_argv({"-duration", "10"}));
+    ASSERT_TRUE(next.wait_for_stderr("ior: tracing", 60s)) << next.err();
+    EXPECT_TRUE(wait_for_rows(w.pid, w.preads, 120s));
+    next.signal(SIGINT);
+    ASSERT_EQ(next.wait(120s), 0) << next.err();
+    EXPECT_NE(next.err().find("replayed from earlier runs"), std::string::npos) << next.err();
+    expect_account(next.err());
+  }
+  expect_exactly_the_workload(w);
+}
+
+TEST_F(ClickHouseOutageTest, AFullSpoolDropsRowsInTheSinkCountedAndTheRingLosesNothing) {
+  server_.kill();
+  Subprocess ior(ior_argv({"-ch-spool-max", "1M"}));
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  Workload w = parse_workload(run_and_capture(preads(10, 100), 300s));
+  ior.signal(SIGINT);
+  EXPECT_EQ(ior.wait(120s), 1) << ior.err();  // rows were dropped: the run failed
+  auto account = parse_account(ior.err());
+  EXPECT_EQ(account_imbalance(account), "") << ior.err();
+  EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << ior.err();
+  // -ch-on-full block (the default) holds the sink's own thread: its rows
+  // then wait in its queue, which drops when full; at the stop the writer
+  // drops what neither memory nor spool can take. Both are the sink's count.
+  EXPECT_GT(account_term(account, "sink clickhouse", "dropped") + account_term(account, "sink clickhouse", "queue full"),
+            0u)
+      << ior.err();
+  EXPECT_GE(account_line(account, "sink clickhouse").total, w.preads);
+}
+
+TEST_F(ClickHouseOutageTest, AParquetSinkOnAFullDiskFailsAloneAndClickHouseGetsEveryRow) {
+  std::string mnt = work_.path() + "/small";
+  std::filesystem::create_directories(mnt);
+  ASSERT_EQ(mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=256k"), 0);
+  Subprocess ior(ior_argv({"-parquet", "-parquet-file", mnt + "/full.parquet", "-parquet-compression", "none",
+                           "-parquet-rowgroup", "2000"}));
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  Workload w = parse_workload(run_and_capture(preads(5, 100), 300s));
+  ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 120s)) << "rows never arrived";
+  ior.signal(SIGINT);
+  EXPECT_EQ(ior.wait(120s), 1) << ior.err();  // the Parquet sink failed
+  umount2(mnt.c_str(), MNT_DETACH);
+  EXPECT_NE(ior.err().find("No space left on device"), std::string::npos) << ior.err();
+  auto account = parse_account(ior.err());
+  EXPECT_EQ(account_imbalance(account), "") << ior.err();
+  EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << ior.err();
+  EXPECT_GT(account_term(account, "sink parquet", "lost"), 0u) << ior.err();
+  expect_exactly_the_workload(w);
+}
+
+}  // namespace
+}  // namespace ior::testing
