@@ -132,7 +132,9 @@ TEST_F(ClickHouseOutageTest, KilledTwiceDuringBurstsLosesAndDuplicatesNothing) {
   }
   Workload w = parse_workload(workload.get());
   ASSERT_EQ(w.preads, 30u * kBurstRows);
-  if (in_ci()) EXPECT_GE(w.burst_rate, 300'000) << "the bursts were slower than the scenario needs";
+  if (in_ci()) {
+    EXPECT_GE(w.burst_rate, 300'000) << "the bursts were slower than the scenario needs";
+  }
   ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 120s)) << "rows never arrived";
   ior.signal(SIGINT);
   ASSERT_EQ(ior.wait(120s), 0) << ior.err();
