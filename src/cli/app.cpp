@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -48,6 +49,12 @@ class RecordsToPipeline final : public trace::RecordHandler {
 };
 
 void warn(const std::string& msg) { std::fprintf(stderr, "%s\n", msg.c_str()); }
+
+std::uint64_t peak_rss_bytes() {
+  struct rusage ru {};
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+  return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;  // ru_maxrss is in KiB
+}
 
 }  // namespace
 
@@ -125,6 +132,7 @@ int run_trace(const Options& o) {
   in.identity = &identity;
   in.counters = snapshot(seconds, tracer.counters(), pipeline.stats(), sinks.queue_states());
   in.rows_not_packed = sinks.rows_unpacked();
+  in.peak_rss_bytes = peak_rss_bytes();
   in.stats = &pipeline.stats();
   in.attached_syscalls = tracer.attached_syscalls().size();
   in.skipped_syscalls = tracer.skipped_syscalls();

@@ -62,6 +62,7 @@ std::string format_summary(const SummaryInput& in) {
     for (const auto& n : in.skipped_syscalls) attached += " " + n;
   }
   line(out, "tracepoints attached", attached);
+  if (in.peak_rss_bytes != 0) line(out, "peak memory (RSS)", num(in.peak_rss_bytes >> 20) + " MiB");
   line(out, "tracepoints seen", rate(s.enters.get() + s.exits.get(), c.elapsed_s));
   per_tracepoint(out, s, c.elapsed_s);
   line(out, "task events", num(s.task_events.get()) + " (fork/exit/exec)");

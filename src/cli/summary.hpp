@@ -21,6 +21,7 @@ struct SummaryInput {
   std::vector<std::string> skipped_syscalls;
   std::vector<sink::SinkReport> sinks;
   std::uint64_t rows_not_packed = 0;  ///< rows the fan-out could not copy (out of memory)
+  std::uint64_t peak_rss_bytes = 0;   ///< ior's own peak resident memory
 };
 
 std::string format_summary(const SummaryInput& in);

@@ -9,6 +9,10 @@
 //   ior_workload preads DIR BURSTS N PAUSE_MS
 //                                  BURSTS bursts of N pread64 of DIR/p, PAUSE_MS apart;
 //                                  prints the count and the rate within bursts
+//   ior_workload paced RATE SECS THREADS
+//                                  pread64 of 4 KiB at RATE calls/s in all (0: as fast as
+//                                  possible) for SECS, over THREADS threads; prints
+//                                  calls and the achieved calls_per_sec
 //   ior_workload pause             waits until stdin closes (a process to filter on)
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
@@ -30,6 +34,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -194,6 +199,44 @@ int run_preads(const std::string& dir, long bursts, long n, long pause_ms) {
   return 0;
 }
 
+// Each thread keeps to its share of the rate in 1 ms steps, so the load is
+// even rather than bursts at the start of every second.
+int run_paced(double rate, double seconds, int threads) {
+  char path[] = "/tmp/ior_workload_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) die("mkstemp");
+  static char block[4096];
+  if (::write(fd, block, sizeof block) != static_cast<ssize_t>(sizeof block)) die("write");
+  std::vector<long> done(static_cast<std::size_t>(threads), 0);
+  auto start = Clock::now();
+  auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      char buf[4096];
+      const double per_thread = rate / threads;
+      long n = 0;
+      for (auto now = Clock::now(); now < end; now = Clock::now()) {
+        long due = rate > 0 ? static_cast<long>(per_thread * std::chrono::duration<double>(now - start).count()) + 1
+                            : n + 256;
+        if (n >= due) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          continue;
+        }
+        for (; n < due; ++n) syscall(SYS_pread64, fd, buf, sizeof buf, 0);
+      }
+      done[static_cast<std::size_t>(t)] = n;
+    });
+  }
+  for (auto& th : pool) th.join();
+  double took = std::chrono::duration<double>(Clock::now() - start).count();
+  long total = 0;
+  for (long n : done) total += n;
+  ::unlink(path);
+  std::printf("calls %ld\ncalls_per_sec %.0f\n", total, static_cast<double>(total) / took);
+  return 0;
+}
+
 // Blocks in poll(2), which is not traced, so a filter test sees nothing of it
 // until it exits.
 int run_pause() {
@@ -214,11 +257,12 @@ int main(int argc, char** argv) {
   if (mode == "bench" && argc == 4) return run_bench(argv[2], std::atof(argv[3]));
   if (mode == "opens" && argc == 4) return run_opens(argv[2], std::atol(argv[3]));
   if (mode == "pause" && argc == 2) return run_pause();
+  if (mode == "paced" && argc == 5) return run_paced(std::atof(argv[2]), std::atof(argv[3]), std::atoi(argv[4]));
   if (mode == "preads" && argc == 6) {
     return run_preads(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
   }
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
-               "opens DIR N | preads DIR BURSTS N PAUSE_MS | pause\n");
+               "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause\n");
   return 2;
 }
