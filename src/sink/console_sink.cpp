@@ -122,8 +122,10 @@ void ConsoleSink::write_out() noexcept {
   while (off < buf_.size() && error_.empty()) {
     ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      error_ = std::string("console: write to standard output failed: ") + std::strerror(errno);
+      if (errno == EINTR && !stopping_.load(std::memory_order_relaxed)) continue;
+      error_ = errno == EINTR ? std::string("console: standard output took no more output at the stop (a paused "
+                                            "terminal or a pipe nobody reads)")
+                              : std::string("console: write to standard output failed: ") + std::strerror(errno);
       break;
     }
     off += static_cast<std::size_t>(n);

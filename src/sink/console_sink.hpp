@@ -5,6 +5,7 @@
 // one syscall per buffer, not per row. The tracer excludes ior's own pid, so
 // these writes are never traced.
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ class ConsoleSink final : public Sink {
 
   void consume(const schema::EventRow& row) noexcept override;
   void flush() noexcept override;
+  /// From now on a write interrupted by a signal is given up (counted lost).
+  void stop_requested() noexcept override { stopping_.store(true, std::memory_order_relaxed); }
   void close() noexcept override;
   SinkReport report() const override;
 
@@ -38,6 +41,7 @@ class ConsoleSink final : public Sink {
   std::uint64_t rows_lost_ = 0;
   std::string error_;
   bool closed_ = false;
+  std::atomic<bool> stopping_{false};
 };
 
 /// Appends the console "file" field for a row: filename, pathname, or

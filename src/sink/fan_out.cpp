@@ -47,7 +47,16 @@ void FanOut::close() noexcept {
   closed_ = true;
   publish();
   for (auto& r : runners_) r->begin_close();
-  for (auto& r : runners_) r->wait_closed();
+  const auto grace_end = std::chrono::steady_clock::now() + options_.close_grace;
+  for (auto& r : runners_) {
+    if (r->wait_closed_until(grace_end)) continue;
+    // Only a sink stuck in a system call is helped by this (a told-to-stop
+    // sink gives up on EINTR); one waiting for its own deadline (the
+    // ClickHouse writer's drain) is not disturbed by it.
+    do {
+      r->interrupt();
+    } while (!r->wait_closed_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+  }
 }
 
 std::vector<SinkReport> FanOut::reports() const {

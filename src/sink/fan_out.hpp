@@ -9,6 +9,7 @@
 // other sinks go on. Memory: chunks are shared, so the rows in transit take
 // at most about the largest sink's queue bound plus one chunk.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -22,6 +23,9 @@ namespace ior::sink {
 struct FanOutOptions {
   std::size_t chunk_bytes = 1u << 20;         ///< a chunk is published when this full
   std::size_t queue_bytes_per_sink = 32u << 20;  ///< -sink-queue: rows waiting for one sink
+  /// At close, a sink still busy after this is interrupted (blocking
+  /// writes return EINTR) until it ends: a stalled terminal cannot hold ior.
+  std::chrono::milliseconds close_grace{2000};
 };
 
 class FanOut {
@@ -45,7 +49,8 @@ class FanOut {
   /// Any thread: the run is ending; sinks that may wait stop waiting.
   void stop_requested() noexcept;
   /// Publishes the last rows; every sink consumes its queue and closes (in
-  /// parallel); returns when all are closed. Idempotent.
+  /// parallel); returns when all are closed. A sink still busy after
+  /// close_grace is interrupted until it gives up. Idempotent.
   void close() noexcept;
 
   /// Per sink, in the order added; complete after close().

@@ -1,13 +1,39 @@
 #include "sink/sink_runner.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <exception>
 
 namespace ior::sink {
 
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// SIGURG is sent only to processes that asked for it (F_SETOWN on a
+// socket); ior does not, so it is free to mean "stop waiting" here.
+constexpr int kInterruptSignal = SIGURG;
+
+void on_interrupt(int) {}
+
+void install_interrupt_handler() {
+  static const bool installed = [] {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: the blocked call returns EINTR
+    sigaction(kInterruptSignal, &sa, nullptr);
+    return true;
+  }();
+  (void)installed;
+}
+
+}  // namespace
+
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::size_t max_queue_bytes)
     : sink_(std::move(sink)), max_queue_bytes_(max_queue_bytes) {
+  install_interrupt_handler();
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -57,6 +83,20 @@ void SinkRunner::begin_close() noexcept {
 
 void SinkRunner::wait_closed() noexcept {
   if (thread_.joinable()) thread_.join();
+}
+
+bool SinkRunner::wait_closed_until(Clock::time_point deadline) noexcept {
+  {
+    std::unique_lock lock(mu_);
+    if (!wake_.wait_until(lock, deadline, [this] { return finished_; })) return false;
+  }
+  wait_closed();
+  return true;
+}
+
+void SinkRunner::interrupt() noexcept {
+  std::lock_guard lock(mu_);
+  if (!finished_ && thread_.joinable()) pthread_kill(thread_.native_handle(), kInterruptSignal);
 }
 
 void SinkRunner::run() {
@@ -111,6 +151,9 @@ void SinkRunner::loop() noexcept {
     queued_bytes_ = 0;
   }
   sink_->close();
+  std::lock_guard lock(mu_);
+  finished_ = true;
+  wake_.notify_all();
 }
 
 SinkQueueState SinkRunner::state() const noexcept {

@@ -51,6 +51,12 @@ class SinkRunner {
   void begin_close() noexcept;
   /// Waits for the thread started by the constructor to end (after begin_close).
   void wait_closed() noexcept;
+  /// Waits until the thread ended or the deadline passed; true when it ended.
+  bool wait_closed_until(std::chrono::steady_clock::time_point deadline) noexcept;
+  /// Interrupts a blocking system call of the sink's thread (it returns
+  /// EINTR): a sink told to stop gives up a write that cannot complete, such
+  /// as to a terminal paused with Ctrl-S or a pipe nobody reads.
+  void interrupt() noexcept;
 
   SinkQueueState state() const noexcept;
   /// The sink's report with the runner's counts; complete after wait_closed().
@@ -72,6 +78,7 @@ class SinkRunner {
   bool closing_ = false;
 
   bool dead_ = false;              // the thread failed: rows are counted, not queued
+  bool finished_ = false;          // the thread closed the sink and is about to end
   std::uint64_t rows_unconsumed_ = 0;  // rows the failed thread never consumed (lost)
   std::string thread_error_;       // set by the thread, read after join
 

@@ -2,7 +2,10 @@
 // chDB and DuckDB; a signal mid-trace and a full disk still leave valid files.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -73,6 +76,41 @@ TEST(ParquetE2E, SigtermMidTraceLeavesAValidFile) {
   EXPECT_NE(ior.err().find("stopped by signal"), std::string::npos);
   for (const std::string engine : {"chdb", "duckdb"}) {
     EXPECT_GE(count(engine, file, "syscall_name = 'openat'"), 2000u) << engine;
+  }
+}
+
+// The console writes into a pipe nobody reads (as a terminal paused with
+// Ctrl-S): only the console's own rows are dropped, counted; the Parquet
+// file beside it gets every row, the ring buffer loses nothing, and a stop
+// signal still ends ior promptly although its console write never completes.
+TEST(ParquetE2E, AStalledConsoleDropsOnlyItsOwnRowsAndDoesNotHoldTheStop) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_READERS();
+  TempDir dir;
+  std::string fifo = dir.path() + "/stdout";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // held open, never read
+  ASSERT_GE(reader, 0);
+  std::string file = dir.path() + "/beside.parquet";
+  Subprocess ior({"/bin/sh", "-c",
+                  "exec \"$0\" \"$@\" > " + fifo, IOR_BINARY, "-duration", "600", "-comm", "ior_workload",
+                  "-console", "-sink-queue", "1M", "-parquet", "-parquet-file", file});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", std::chrono::seconds(30))) << ior.err();
+  run_and_capture({WORKLOAD_BINARY, "opens", dir.path(), "50000"});
+  auto stop = std::chrono::steady_clock::now();
+  ior.signal(SIGINT);
+  EXPECT_EQ(ior.wait(std::chrono::seconds(60)), 1) << ior.err();  // the console failed
+  EXPECT_LT(std::chrono::steady_clock::now() - stop, std::chrono::seconds(15)) << "the stop waited for the console";
+  close(reader);
+  auto account = parse_account(ior.err());
+  EXPECT_EQ(account_imbalance(account), "") << ior.err();
+  EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << ior.err();
+  EXPECT_GT(account_term(account, "sink console", "queue full"), 0u) << ior.err();
+  const std::uint64_t rows = account_line(account, "sink parquet").total;
+  EXPECT_GE(rows, 100'000u);  // 50 000 openat + close
+  EXPECT_EQ(account_term(account, "sink parquet", "written"), rows) << ior.err();
+  for (const std::string engine : {"chdb", "duckdb"}) {
+    EXPECT_EQ(count(engine, file), rows) << engine;
   }
 }
 
