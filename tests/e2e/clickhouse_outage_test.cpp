@@ -30,6 +30,7 @@ constexpr long kBurstRows = 100'000;
 struct Workload {
   std::uint32_t pid = 0;
   std::uint64_t preads = 0;
+  std::string path;  ///< the file it reads (the dynamic loader's own pread64 calls name others)
   double burst_rate = 0;
 };
 
@@ -38,7 +39,7 @@ Workload parse_workload(const std::string& out) {
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);) {
     std::istringstream f(line);
-    std::string a, b, name, count;
+    std::string a, b, name, count, path;
     if (line.rfind("burst_rate\t", 0) == 0) {
       w.burst_rate = std::stod(line.substr(11));
       continue;
@@ -47,9 +48,11 @@ Workload parse_workload(const std::string& out) {
     std::getline(f, b, '\t');
     std::getline(f, name, '\t');
     std::getline(f, count, '\t');
+    std::getline(f, path, '\t');
     if (name == "pread64") {
       w.pid = static_cast<std::uint32_t>(std::stoul(a));
       w.preads = std::stoull(count);
+      w.path = path;
     }
   }
   return w;
@@ -82,15 +85,17 @@ class ClickHouseOutageTest : public ::testing::Test {
             std::to_string(pause_ms)};
   }
 
-  // Waits until the table holds `rows` rows of pid (or timeout).
-  bool wait_for_rows(std::uint32_t pid, std::uint64_t rows, std::chrono::seconds timeout) {
+  static std::string where(const Workload& w) {
+    return " FROM ior_outage.ior_events WHERE pid = " + std::to_string(w.pid) +
+           " AND syscall_name = 'pread64' AND filename = '" + w.path + "'";
+  }
+
+  // Waits until the table holds every pread64 of the workload (or timeout).
+  bool wait_for_rows(const Workload& w, std::chrono::seconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       try {
-        if (query_number(ep_, "SELECT count() FROM ior_outage.ior_events WHERE pid = " + std::to_string(pid) +
-                                  " AND syscall_name = 'pread64'") >= rows) {
-          return true;
-        }
+        if (query_number(ep_, "SELECT count()" + where(w)) >= w.preads) return true;
       } catch (const std::exception&) {  // the server is restarting
       }
       std::this_thread::sleep_for(500ms);
@@ -100,11 +105,9 @@ class ClickHouseOutageTest : public ::testing::Test {
 
   // Every pread64 of the workload is in the table exactly once.
   void expect_exactly_the_workload(const Workload& w) {
-    std::string where = " FROM ior_outage.ior_events WHERE pid = " + std::to_string(w.pid) +
-                        " AND syscall_name = 'pread64'";
-    EXPECT_EQ(query_number(ep_, "SELECT count()" + where), w.preads);
-    EXPECT_EQ(query_number(ep_, "SELECT uniqExact(tid, timestamp_ns)" + where), w.preads) << "duplicates";
-    EXPECT_EQ(query_number(ep_, "SELECT countIf(ret_value != 4096)" + where), 0u);
+    EXPECT_EQ(query_number(ep_, "SELECT count()" + where(w)), w.preads);
+    EXPECT_EQ(query_number(ep_, "SELECT uniqExact(tid, timestamp_ns)" + where(w)), w.preads) << "duplicates";
+    EXPECT_EQ(query_number(ep_, "SELECT countIf(ret_value != 4096)" + where(w)), 0u);
   }
 
   static void expect_account(const std::string& err) {
@@ -135,7 +138,7 @@ TEST_F(ClickHouseOutageTest, KilledTwiceDuringBurstsLosesAndDuplicatesNothing) {
   if (in_ci()) {
     EXPECT_GE(w.burst_rate, 300'000) << "the bursts were slower than the scenario needs";
   }
-  ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 120s)) << "rows never arrived";
+  ASSERT_TRUE(wait_for_rows(w, 120s)) << "rows never arrived";
   ior.signal(SIGINT);
   ASSERT_EQ(ior.wait(120s), 0) << ior.err();
   expect_exactly_the_workload(w);
@@ -152,7 +155,7 @@ TEST_F(ClickHouseOutageTest, AServerStoppedForThirtySecondsLosesNothing) {
   ASSERT_EQ(::kill(server_.pid(), SIGCONT), 0);
   Workload w = parse_workload(workload.get());
   ASSERT_EQ(w.preads, 20u * kBurstRows);
-  ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 180s)) << "rows never arrived";
+  ASSERT_TRUE(wait_for_rows(w, 180s)) << "rows never arrived";
   ior.signal(SIGINT);
   ASSERT_EQ(ior.wait(120s), 0) << ior.err();
   expect_exactly_the_workload(w);
@@ -182,7 +185,7 @@ TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun
   {
     Subprocess next(ior_argv({"-duration", "10"}));
     ASSERT_TRUE(next.wait_for_stderr("ior: tracing", 60s)) << next.err();
-    EXPECT_TRUE(wait_for_rows(w.pid, w.preads, 120s));
+    EXPECT_TRUE(wait_for_rows(w, 120s));
     next.signal(SIGINT);
     ASSERT_EQ(next.wait(120s), 0) << next.err();
     EXPECT_NE(next.err().find("replayed from earlier runs"), std::string::npos) << next.err();
@@ -218,7 +221,7 @@ TEST_F(ClickHouseOutageTest, AParquetSinkOnAFullDiskFailsAloneAndClickHouseGetsE
                            "-parquet-rowgroup", "2000"}));
   ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
   Workload w = parse_workload(run_and_capture(preads(5, 100), 300s));
-  ASSERT_TRUE(wait_for_rows(w.pid, w.preads, 120s)) << "rows never arrived";
+  ASSERT_TRUE(wait_for_rows(w, 120s)) << "rows never arrived";
   ior.signal(SIGINT);
   EXPECT_EQ(ior.wait(120s), 1) << ior.err();  // the Parquet sink failed
   umount2(mnt.c_str(), MNT_DETACH);
