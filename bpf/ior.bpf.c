@@ -134,7 +134,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 #elif defined(__TARGET_ARCH_arm64)
 	nr = BPF_CORE_READ((struct user_pt_regs *)regs, syscallno);
 #else
-	nr = -1;
+#error "ior traces x86_64 and arm64 only: syscall numbers and arguments are read from their registers"
 #endif
 	spec = spec__lookup(nr);
 	if (!spec || task__filtered(&pid, &tid))

@@ -11,8 +11,6 @@ find_program(BPF_CLANG NAMES clang-14 clang REQUIRED)
 find_program(BPFTOOL NAMES bpftool PATHS /usr/sbin /usr/local/sbin REQUIRED)
 find_program(LLVM_STRIP NAMES llvm-strip-14 llvm-strip REQUIRED)
 
-set(IOR_VMLINUX_BTF "/sys/kernel/btf/vmlinux" CACHE FILEPATH "kernel BTF used to generate vmlinux.h")
-
 function(ior_bpf_skeleton target)
   cmake_parse_arguments(B "" "SOURCE" "" ${ARGN})
   get_filename_component(stem ${B_SOURCE} NAME_WE)
@@ -30,7 +28,10 @@ function(ior_bpf_skeleton target)
   elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
     set(arch arm64)
   else()
-    set(arch ${CMAKE_SYSTEM_PROCESSOR})
+    # The programs read syscall arguments and numbers from this
+    # architecture's registers: anywhere else they would trace nothing.
+    message(FATAL_ERROR "ior: the tracer supports x86_64 and arm64, not ${CMAKE_SYSTEM_PROCESSOR} "
+                        "(-DIOR_BUILD_TRACER=OFF builds the libraries only)")
   endif()
 
   add_custom_command(OUTPUT ${vmlinux}
