@@ -9,6 +9,8 @@
 
 #include "base/error.hpp"
 #include "clickhouse/client/connection.hpp"
+#include "clickhouse/columns/fixed_column.hpp"
+#include "clickhouse/columns/low_cardinality_column.hpp"
 #include "clickhouse/clickhouse_sink.hpp"
 #include "clickhouse/event_block.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
@@ -377,6 +379,50 @@ TEST(ModernClientTest, InsertedBlocksDecodeToTheRowsSent) {
   EXPECT_GE(t.inserted[0].second.frames, 1u);  // LZ4 frames by default
   EXPECT_EQ(t.inserted[0].second.methods, 2u);
   EXPECT_EQ(t.queries.back().setting("insert_deduplicate"), "1");
+}
+
+// A server with send_logs_level set answers every INSERT block with Log
+// and ProfileEvents packets; ior reads them when the INSERT ends.
+TEST(ModernClientTest, LogsAndProfileEventsAfterEveryInsertBlockAreReadAtTheEnd) {
+  std::vector<LogLine> logs;
+  for (int i = 0; i < 50; ++i) {
+    logs.push_back({.time = 1'764'000'000, .host = "db1", .query_id = "q", .thread_id = 9, .priority = 7,
+                    .source = "MergeTreeDataWriter", .text = "Wrote block " + std::to_string(i) + std::string(60, '.')});
+  }
+  std::uint64_t received = 0;
+  ReplayServer server({}, [&](Exchange& ex) {
+    ex.start_insert(header_block({{"n", "UInt64"}, {"s", "LowCardinality(String)"}}),
+                    {.table_columns = columns_description({{"n", "UInt64"}, {"s", "LowCardinality(String)"}}),
+                     .logs = logs});
+    while (auto b = ex.next_insert_block()) received += b->rows;
+    ex.finish_insert(received, 0);
+  });
+  Connection c(options_for(server));
+  const auto& header = c.begin_insert("INSERT INTO t (n, s) VALUES");
+  ASSERT_EQ(header.column_count(), 2u);
+  for (int b = 0; b < 20; ++b) {
+    clickhouse::columns::Block block;
+    auto& n = clickhouse::columns::column_as<clickhouse::columns::UInt64Column>(block.add("n", "UInt64"));
+    auto& lc = clickhouse::columns::column_as<clickhouse::columns::LowCardinalityColumn>(
+        block.add("s", "LowCardinality(String)"));
+    for (int r = 0; r < 500; ++r) {
+      n.append(static_cast<std::uint64_t>(b * 500 + r));
+      lc.append(r % 3 ? "openat" : "");
+    }
+    c.send_block(block);
+  }
+  QueryResult done = c.end_insert();
+  EXPECT_EQ(received, 10'000u);
+  EXPECT_EQ(done.logs.size(), 22u);  // after the header, after each block, at the end
+  EXPECT_EQ(done.profile_events.size(), 21u);
+  c.ping();
+  server.stop();
+  auto t = server.transcript();
+  EXPECT_TRUE(t.violations.empty()) << joined(t.violations);
+  ASSERT_EQ(t.inserted.size(), 20u);
+  EXPECT_EQ(t.inserted[3].second.block.column("n").values[7], std::to_string(3 * 500 + 7));
+  EXPECT_EQ(t.inserted[3].second.block.column("s").values[7], "openat");
+  EXPECT_EQ(t.inserted[3].second.block.column("s").values[6], "");
 }
 
 TEST(ModernClientTest, AnInsertRefusedMidwayLeavesTheConnectionInSync) {

@@ -160,5 +160,34 @@ TEST(ModernSinkTest, CreatesTheModernSchemaThenStreamsEveryRow) {
   expect_clean(run);
 }
 
+TEST(ModernSinkTest, AsyncInsertsAreAskedForAsImportantSettings) {
+  ReplayRun run;
+  clickhouse::ClickHouseSinkOptions o;
+  o.writer = writer_options(run.server, schema_in("s_async"));
+  o.schema = schema_in("s_async");
+  o.schema.materialized_views = false;
+  o.async_insert = true;
+  o.drain_timeout = 20s;
+  bench::SyntheticRows rows(3'000, 35);
+  {
+    clickhouse::ClickHouseSink sink(o);
+    for (const auto& r : rows.rows()) sink.consume(r);
+    sink.close();
+    EXPECT_EQ(sink.report().rows_written, rows.rows().size());
+  }
+  EXPECT_EQ(rows_as_text(run.catalog.blocks("s_async.ior_events")), rows_as_text(rows.rows()));
+  auto t = run.server.transcript();
+  std::size_t inserts = 0;
+  for (const auto& q : t.queries) {
+    if (!q.text.starts_with("INSERT")) continue;
+    ++inserts;
+    EXPECT_EQ(q.setting("async_insert"), "1");
+    EXPECT_EQ(q.setting("wait_for_async_insert"), "1");
+    for (const auto& s : q.settings) EXPECT_EQ(s.flags, 1u) << s.name;
+  }
+  EXPECT_GE(inserts, 1u);
+  expect_clean(run);
+}
+
 }  // namespace
 }  // namespace ior::testing::chreplay
