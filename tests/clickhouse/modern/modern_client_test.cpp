@@ -74,6 +74,7 @@ void expect_same_values(const std::vector<Block>& sent, const QueryResult& got) 
 
 TEST(ModernClientTest, HandshakeWithACurrentServerSpeaksRevision54460) {
   ReplayServer server;
+  server.set_databases([](const std::string& db) { return db == "ior_db"; });
   auto o = options_for(server);
   o.database = "ior_db";
   o.quota_key = "team-a";
@@ -126,6 +127,21 @@ TEST(ModernClientTest, ARefusedLoginIsTheServersException516) {
   Connection c(o);
   c.ping();
   EXPECT_TRUE(server.transcript().violations.empty()) << joined(server.transcript().violations);
+}
+
+TEST(ModernClientTest, AMissingDatabaseInHelloIsTheServersException81) {
+  ReplayServer server;
+  auto o = options_for(server);
+  o.database = "not_created_yet";
+  try {
+    Connection c(o);
+    FAIL() << "the connection was accepted";
+  } catch (const ServerException& e) {
+    EXPECT_EQ(e.code(), 81);
+  }
+  o.database = "default";
+  Connection c(o);
+  c.ping();
 }
 
 // Every layout change between the oldest revision the replay decodes

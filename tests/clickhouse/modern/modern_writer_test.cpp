@@ -45,6 +45,9 @@ clickhouse::writer::WriterOptions writer_options(const ReplayServer& server, con
 struct ReplayRun {
   Catalog catalog;
   ReplayServer server{{}, [this](Exchange& ex) { catalog.answer(ex); }};
+  ReplayRun() {
+    server.set_databases([this](const std::string& db) { return catalog.has_database(db); });
+  }
 };
 
 void create_schema(ReplayRun& run, const clickhouse::SchemaOptions& schema) {

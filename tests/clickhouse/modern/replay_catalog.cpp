@@ -51,8 +51,14 @@ void Catalog::answer(Exchange& ex) {
     std::lock_guard lock(mu_);
     statements_.push_back(sql);
   }
-  if (sql.starts_with("CREATE DATABASE") || sql.starts_with("CREATE MATERIALIZED VIEW") ||
-      sql.starts_with("CREATE VIEW")) {
+  if (sql.starts_with("CREATE DATABASE IF NOT EXISTS ")) {
+    {
+      std::lock_guard lock(mu_);
+      std::string name = trim(sql.substr(30));
+      databases_.insert(unquote_name(name.substr(0, name.find(' '))));
+    }
+    ex.reply_done();
+  } else if (sql.starts_with("CREATE MATERIALIZED VIEW") || sql.starts_with("CREATE VIEW")) {
     ex.reply_done();
   } else if (sql.starts_with("CREATE TABLE")) {
     create_table(ex, sql);
@@ -251,6 +257,11 @@ std::vector<Block> Catalog::blocks(const std::string& table) const {
 bool Catalog::has_table(const std::string& table) const {
   std::lock_guard lock(mu_);
   return tables_.count(table) > 0;
+}
+
+bool Catalog::has_database(const std::string& db) const {
+  std::lock_guard lock(mu_);
+  return databases_.count(db) > 0;
 }
 
 std::vector<std::string> Catalog::statements() const {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ class Catalog {
   std::size_t row_count(const std::string& table) const;
   std::vector<Block> blocks(const std::string& table) const;
   bool has_table(const std::string& table) const;
+  /// "default", "system" and the databases created (ReplayServer::set_databases).
+  bool has_database(const std::string& db) const;
   std::vector<std::string> statements() const;
   std::vector<std::string> unknown() const;
   std::size_t inserts() const;
@@ -50,6 +53,7 @@ class Catalog {
 
   mutable std::mutex mu_;
   std::map<std::string, Table> tables_;  ///< "db.table"
+  std::set<std::string> databases_{"default", "system"};
   std::vector<std::string> statements_, unknown_;
   std::function<InsertFault(std::size_t)> fault_;
   std::size_t inserts_ = 0;

@@ -317,6 +317,11 @@ Handler ReplayServer::handler() const {
   return handler_;
 }
 
+void ReplayServer::set_databases(std::function<bool(const std::string&)> exists) {
+  std::lock_guard lock(mu_);
+  database_exists_ = std::move(exists);
+}
+
 void ReplayServer::set_login(std::string user, std::string password) {
   std::lock_guard lock(mu_);
   user_ = std::move(user);
@@ -378,11 +383,21 @@ void ReplayServer::serve(int fd) {
     if (id != client_packet::kHello) throw Violation("the first packet is " + std::to_string(id) + ", not Hello");
     s.hello = read_client_hello(s.in);
     std::string user, password;
+    std::function<bool(const std::string&)> database_exists;
     {
       std::lock_guard lock(mu_);
       transcript_.hellos.push_back(s.hello);
       user = user_;
       password = password_;
+      database_exists = database_exists_;
+    }
+    const std::string& db = s.hello.database;
+    bool db_exists = db.empty() || (database_exists ? database_exists(db) : db == "default" || db == "system");
+    if (!db_exists) {
+      Out o;
+      write_exception(o, {.code = 81, .message = "Database " + db + " does not exist. (UNKNOWN_DATABASE)"});
+      s.send(o.bytes());
+      throw ClientGone("unknown database");
     }
     if (s.hello.user != user || s.hello.password != password) {
       Out o;

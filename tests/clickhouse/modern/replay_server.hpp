@@ -7,8 +7,9 @@
 // violation. Only ClickHouse 18.16 runs on this machine; this is how ior is
 // checked against the packets of servers of revision 54460 and later.
 //
-// Per connection (TCPHandler::runImpl): Hello in (user and password
-// checked; a wrong one gets Exception 516 and the connection closes),
+// Per connection (TCPHandler::runImpl): Hello in (database, user and
+// password checked; a wrong one gets Exception 81 or 516 and the connection
+// closes),
 // Hello out with the fields of the client's revision, the addendum in
 // (54458+), then packets until the client leaves: Ping -> Pong, Cancel
 // ignored between queries, Query -> the external-tables Data packets up to
@@ -127,6 +128,10 @@ class ReplayServer {
   void set_handler(Handler handler);
   /// The login the server accepts (default: user "default", no password).
   void set_login(std::string user, std::string password);
+  /// Which databases exist (default: "default" and "system"). A Hello naming
+  /// another one is refused with UNKNOWN_DATABASE (81), as receiveHello's
+  /// assertDatabaseExists does.
+  void set_databases(std::function<bool(const std::string&)> exists);
   Transcript transcript() const;
   /// Stops accepting and closes every connection; idempotent.
   void stop();
@@ -145,6 +150,7 @@ class ReplayServer {
   mutable std::mutex mu_;
   Handler handler_;
   std::string user_ = "default", password_;
+  std::function<bool(const std::string&)> database_exists_;
   Transcript transcript_;
   std::vector<int> conn_fds_;
   std::vector<std::thread> threads_;
