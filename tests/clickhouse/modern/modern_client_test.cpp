@@ -144,6 +144,32 @@ TEST(ModernClientTest, AMissingDatabaseInHelloIsTheServersException81) {
   c.ping();
 }
 
+// A server configured to send only chunked packets (proto_caps, 54470+)
+// cannot talk to a 54460 client: it says so right after the handshake.
+TEST(ModernClientTest, AServerThatRequiresChunkedPacketsIsReportedByItsMessage) {
+  ServerIdentity id;
+  id.proto_caps_send = "chunked";
+  ReplayServer server(id);
+  Connection c(options_for(server));  // the refusal follows the Hello
+  try {
+    c.query("SELECT 1");
+    FAIL() << "no exception";
+  } catch (const ServerException& e) {
+    EXPECT_EQ(e.code(), 210);
+    EXPECT_NE(std::string(e.what()).find("Incompatible protocol: send is chunked, client requested notchunked"),
+              std::string::npos)
+        << e.what();
+  }
+  // "chunked_optional" lets the server fall back to what the client asked.
+  id.proto_caps_send = "chunked_optional";
+  id.proto_caps_recv = "chunked_optional";
+  ReplayServer optional(id, [](Exchange& ex) { ex.reply_done(); });
+  Connection c2(options_for(optional));
+  c2.query("SELECT 1");
+  optional.stop();
+  EXPECT_TRUE(optional.transcript().violations.empty()) << joined(optional.transcript().violations);
+}
+
 // Every layout change between the oldest revision the replay decodes
 // settings for (54429) and the current one: the client must lay out the
 // query and blocks at min(54460, server) and read what the server sends at

@@ -181,8 +181,8 @@ void write_server_hello(Out& out, const ServerIdentity& id, std::uint64_t client
   if (r >= rev::kServerDisplayName) out.str(id.display_name);
   if (r >= rev::kVersionPatch) out.varuint(id.patch);
   if (r >= rev::kChunkedPackets) {
-    out.str("notchunked");  // proto_caps.send default
-    out.str("notchunked");  // proto_caps.recv default
+    out.str(id.proto_caps_send);
+    out.str(id.proto_caps_recv);
   }
   if (r >= rev::kPasswordComplexityRules) {
     out.varuint(id.password_rules.size());
@@ -194,6 +194,22 @@ void write_server_hello(Out& out, const ServerIdentity& id, std::uint64_t client
   if (r >= rev::kInterserverSecretV2) out.fixed<std::uint64_t>(id.nonce);
   if (r >= rev::kServerSettings) out.str("");  // Settings::writeEmpty: the end marker only
   if (r >= rev::kQueryPlanSerialization) out.varuint(21);  // DBMS_QUERY_PLAN_SERIALIZATION_VERSION
+}
+
+std::optional<std::string> chunked_mismatch(const ServerIdentity& id, const Addendum& client) {
+  auto check = [](const std::string& server, const std::string& requested,
+                  const char* direction) -> std::optional<std::string> {
+    bool chunked_server = server.starts_with("chunked");
+    bool chunked_client = requested.starts_with("chunked");
+    if (server.ends_with("_optional") || chunked_server == chunked_client) return std::nullopt;
+    return std::string("Incompatible protocol: ") + direction + " is " + (chunked_server ? "chunked" : "notchunked") +
+           ", client requested " + (chunked_client ? "chunked" : "notchunked");
+  };
+  // The client's receive side answers the server's send side.
+  std::string recv = client.chunked_recv.empty() ? "notchunked" : client.chunked_recv;
+  std::string send = client.chunked_send.empty() ? "notchunked" : client.chunked_send;
+  if (auto m = check(id.proto_caps_send, recv, "send")) return m;
+  return check(id.proto_caps_recv, send, "recv");
 }
 
 void write_progress(Out& out, const Progress& p, std::uint64_t revision) {

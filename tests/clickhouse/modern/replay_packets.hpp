@@ -150,7 +150,15 @@ struct ServerIdentity {
   std::string display_name = "replay-fixture";
   std::vector<std::pair<std::string, std::string>> password_rules;  ///< (pattern, message)
   std::uint64_t nonce = 0x1122334455667788ull;
+  /// The server's proto_caps.send / .recv: "notchunked" (the default),
+  /// "chunked", or either with "_optional".
+  std::string proto_caps_send = "notchunked", proto_caps_recv = "notchunked";
 };
+
+/// runImpl's chunked-protocol negotiation: the exception a server throws
+/// when it strictly needs chunked packets and the client did not ask for
+/// them (a client below 54470 never does); nullopt when they agree.
+std::optional<std::string> chunked_mismatch(const ServerIdentity& id, const Addendum& client);
 
 /// sendHello for a client of client_revision (the fields it understands).
 void write_server_hello(Out& out, const ServerIdentity& id, std::uint64_t client_revision);

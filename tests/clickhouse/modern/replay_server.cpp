@@ -412,10 +412,17 @@ void ReplayServer::serve(int fd) {
     Out o;
     write_server_hello(o, identity_, s.hello.revision);
     s.send(o.bytes());
+    Addendum addendum;
     if (s.revision >= rev::kAddendum) {
-      Addendum a = read_addendum(s.in, s.revision);
+      addendum = read_addendum(s.in, s.revision);
       std::lock_guard lock(mu_);
-      transcript_.addenda.push_back(a);
+      transcript_.addenda.push_back(addendum);
+    }
+    if (auto mismatch = chunked_mismatch(identity_, addendum)) {
+      Out e;
+      write_exception(e, {.code = 210, .name = "DB::NetException", .message = *mismatch + " (NETWORK_ERROR)"});
+      s.send(e.bytes());
+      throw ClientGone("chunked protocol refused");
     }
     for (;;) {
       id = s.in.varuint();
