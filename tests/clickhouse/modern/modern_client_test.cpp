@@ -27,18 +27,23 @@ using clickhouse::QueryOptions;
 using clickhouse::QueryResult;
 using clickhouse::protocol::ServerException;
 
-// A result of every column type the replay writes, in blocks of the sizes given.
-std::vector<Block> sample_blocks(const std::vector<std::size_t>& sizes) {
-  std::vector<Block> out;
-  std::size_t n = 0;
-  for (std::size_t rows : sizes) {
-    Block b = header_block({{"n", "UInt64"},
+// A result of every column type the replay writes.
+Block sample_header() {
+  return header_block({{"n", "UInt64"},
                             {"s", "String"},
                             {"lc", "LowCardinality(String)"},
                             {"id", "UUID"},
                             {"t", "DateTime"},
                             {"e", "Enum8('read' = 1, 'write' = 2)"},
                             {"i", "Int32"}});
+}
+
+// Blocks of sample_header() of the sizes given.
+std::vector<Block> sample_blocks(const std::vector<std::size_t>& sizes) {
+  std::vector<Block> out;
+  std::size_t n = 0;
+  for (std::size_t rows : sizes) {
+    Block b = sample_header();
     for (std::size_t r = 0; r < rows; ++r, ++n) {
       b.columns[0].values.push_back(std::to_string(n * 1'000'000'007ull));
       b.columns[1].values.push_back(n % 7 == 0 ? std::string() : "/data/file-" + std::to_string(n) + "\n\t\"x\"");
@@ -185,13 +190,7 @@ TEST_P(RevisionTest, QueryAndInsertAtTheNegotiatedRevision) {
   const auto blocks = sample_blocks({2, 3});
   ReplayServer server(id, [&](Exchange& ex) {
     if (ex.query().text == "SELECT sample") {
-      ex.reply_rows(header_block({{"n", "UInt64"},
-                                  {"s", "String"},
-                                  {"lc", "LowCardinality(String)"},
-                                  {"id", "UUID"},
-                                  {"t", "DateTime"},
-                                  {"e", "Enum8('read' = 1, 'write' = 2)"},
-                                  {"i", "Int32"}}),
+      ex.reply_rows(sample_header(),
                     blocks, {.logs = {{.time = 1'764'000'000, .host = "h", .query_id = ex.query().query_id,
                                        .thread_id = 7, .priority = 4, .source = "executeQuery", .text = "slow"}}});
     } else {
@@ -279,13 +278,7 @@ TEST_P(ResultTest, ASelectInSeveralBlocksWithEveryPacketAroundIt) {
        .source = "MergeTreeSelectProcessor", .text = "Reading 2 ranges"}};
   ReplayServer server({}, [&](Exchange& ex) {
     ex.response_method = param.response;
-    ex.reply_rows(header_block({{"n", "UInt64"},
-                                {"s", "String"},
-                                {"lc", "LowCardinality(String)"},
-                                {"id", "UUID"},
-                                {"t", "DateTime"},
-                                {"e", "Enum8('read' = 1, 'write' = 2)"},
-                                {"i", "Int32"}}),
+    ex.reply_rows(sample_header(),
                   blocks, {.totals = totals, .extremes = extremes, .logs = logs});
   });
   auto o = options_for(server);
@@ -354,8 +347,7 @@ TEST(ModernClientTest, AnExceptionAfterSomeBlocksEndsTheQueryNotTheConnection) {
                     }()});
       return;
     }
-    ex.reply_rows(header_block({{"n", "UInt64"}, {"s", "String"}, {"lc", "LowCardinality(String)"}, {"id", "UUID"},
-                                {"t", "DateTime"}, {"e", "Enum8('read' = 1, 'write' = 2)"}, {"i", "Int32"}}),
+    ex.reply_rows(sample_header(),
                   sample_blocks({5, 5}),
                   {.fail_after_blocks = ServerError{.code = 241,
                                                     .message = "Memory limit (for query) exceeded: would use 9.32 GiB "
@@ -517,8 +509,7 @@ TEST(ModernClientTest, AnInsertIntoAMissingTableFailsBeforeAnyBlock) {
 
 TEST(ModernClientTest, ACancelledSelectEndsWithTheServersEndOfStream) {
   ReplayServer server({}, [&](Exchange& ex) {
-    ex.reply_rows(header_block({{"n", "UInt64"}, {"s", "String"}, {"lc", "LowCardinality(String)"}, {"id", "UUID"},
-                                {"t", "DateTime"}, {"e", "Enum8('read' = 1, 'write' = 2)"}, {"i", "Int32"}}),
+    ex.reply_rows(sample_header(),
                   sample_blocks({10, 10, 10}), {.expect_cancel_after = 1});
   });
   Connection c(options_for(server));

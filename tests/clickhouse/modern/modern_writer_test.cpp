@@ -84,12 +84,15 @@ TEST(ModernWriterTest, EveryRowArrivesOnceInCompressedBlocks) {
   expect_clean(run);
 }
 
-TEST(ModernWriterTest, AnInsertRefusedMidwayIsSentAgainWholly) {
+// Streams rows through one connection while the first INSERT meets the
+// fault; every row must end up in the table exactly once.
+clickhouse::writer::WriterStats stream_through(InsertFault fault, const std::string& db, std::size_t n,
+                                               std::uint32_t seed) {
   ReplayRun run;
-  run.catalog.set_fault([](std::size_t n) { return n == 0 ? InsertFault::kRefuseAfterFirstBlock : InsertFault::kNone; });
-  auto schema = schema_in("w_refused");
+  run.catalog.set_fault([fault](std::size_t i) { return i == 0 ? fault : InsertFault::kNone; });
+  auto schema = schema_in(db);
   create_schema(run, schema);
-  bench::SyntheticRows rows(9'000, 32);
+  bench::SyntheticRows rows(n, seed);
   auto o = writer_options(run.server, schema);
   o.connections = 1;
   clickhouse::writer::StreamWriter w(o);
@@ -97,29 +100,21 @@ TEST(ModernWriterTest, AnInsertRefusedMidwayIsSentAgainWholly) {
   w.close(20s);
   auto s = w.stats();
   EXPECT_EQ(s.rows_inserted, rows.rows().size());
+  EXPECT_EQ(rows_as_text(run.catalog.blocks(db + ".ior_events")), rows_as_text(rows.rows()));
+  expect_clean(run);
+  return s;
+}
+
+TEST(ModernWriterTest, AnInsertRefusedMidwayIsSentAgainWholly) {
+  auto s = stream_through(InsertFault::kRefuseAfterFirstBlock, "w_refused", 9'000, 32);
   EXPECT_GE(s.insert_errors, 1u);
   EXPECT_NE(s.last_error.find("252"), std::string::npos) << s.last_error;
-  EXPECT_EQ(rows_as_text(run.catalog.blocks("w_refused.ior_events")), rows_as_text(rows.rows()));
-  expect_clean(run);
 }
 
 TEST(ModernWriterTest, ALostAcknowledgementDoesNotDuplicateRows) {
-  ReplayRun run;
-  run.catalog.set_fault([](std::size_t n) { return n == 0 ? InsertFault::kDropBeforeAck : InsertFault::kNone; });
-  auto schema = schema_in("w_lost");
-  create_schema(run, schema);
-  bench::SyntheticRows rows(7'000, 33);
-  auto o = writer_options(run.server, schema);
-  o.connections = 1;
-  clickhouse::writer::StreamWriter w(o);
-  for (const auto& r : rows.rows()) w.append(r);
-  w.close(20s);
-  auto s = w.stats();
-  EXPECT_EQ(s.rows_inserted, rows.rows().size());
+  auto s = stream_through(InsertFault::kDropBeforeAck, "w_lost", 7'000, 33);
   EXPECT_GE(s.duplicates_avoided, 1u);
   EXPECT_EQ(s.rows_maybe_duplicated, 0u);
-  EXPECT_EQ(rows_as_text(run.catalog.blocks("w_lost.ior_events")), rows_as_text(rows.rows()));
-  expect_clean(run);
 }
 
 TEST(ModernSinkTest, CreatesTheModernSchemaThenStreamsEveryRow) {
