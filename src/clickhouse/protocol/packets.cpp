@@ -114,14 +114,17 @@ void write_data(wire::WireWriter& out, const columns::Block& block, std::uint64_
 void write_cancel(wire::WireWriter& out) { packet_id(out, ClientPacket::kCancel); }
 void write_ping(wire::WireWriter& out) { packet_id(out, ClientPacket::kPing); }
 
+// Every field of a Progress packet is an increment since the server's
+// previous one (TCPHandler::sendProgress sends the values it fetched and
+// reset, and elapsed_ns as the time since the last packet): they add up.
 void Progress::add(const Progress& p) {
   rows += p.rows;
   bytes += p.bytes;
-  total_rows = std::max(total_rows, p.total_rows);
-  total_bytes = std::max(total_bytes, p.total_bytes);
+  total_rows += p.total_rows;
+  total_bytes += p.total_bytes;
   written_rows += p.written_rows;
   written_bytes += p.written_bytes;
-  elapsed_ns = std::max(elapsed_ns, p.elapsed_ns);
+  elapsed_ns += p.elapsed_ns;
 }
 
 std::vector<ExceptionInfo> read_exception(wire::ByteReader& in, std::size_t max_depth) {

@@ -86,9 +86,11 @@ void write_data(wire::WireWriter& out, const columns::Block& block, std::uint64_
 void write_cancel(wire::WireWriter& out);
 void write_ping(wire::WireWriter& out);
 
+/// One Progress packet: increments since the server's previous one.
 struct Progress {
   std::uint64_t rows = 0, bytes = 0, total_rows = 0, total_bytes = 0;
   std::uint64_t written_rows = 0, written_bytes = 0, elapsed_ns = 0;
+  /// Sums every field (a query's totals).
   void add(const Progress& p);
 };
 

@@ -1,0 +1,62 @@
+#pragma once
+// In-memory tables behind the replay server, enough to answer every
+// statement ior's ClickHouse sink and StreamWriter send: CREATE DATABASE /
+// TABLE / VIEW, the system.columns structure query, INSERT ... VALUES (rows
+// kept only when the INSERT ends: a small INSERT is stored whole or not at
+// all), and the writer's "are these rows there?" count. Faults can be
+// injected per INSERT: refused after its first block (nothing stored), or
+// stored with the connection lost before the acknowledgement.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "replay_native.hpp"
+#include "replay_server.hpp"
+
+namespace ior::testing::chreplay {
+
+enum class InsertFault { kNone, kRefuseAfterFirstBlock, kDropBeforeAck };
+
+class Catalog {
+ public:
+  struct Table {
+    std::vector<std::pair<std::string, std::string>> columns;  ///< name, type
+    std::vector<std::pair<std::string, std::string>> defaults; ///< name, expression
+    std::vector<Block> blocks;                                 ///< stored rows
+  };
+
+  /// The fault of the n-th INSERT (0-based, over all connections).
+  void set_fault(std::function<InsertFault(std::size_t)> fault);
+  /// Answers one query (a Handler body); an unknown statement gets
+  /// exception 62 and is listed in unknown().
+  void answer(Exchange& ex);
+
+  std::size_t row_count(const std::string& table) const;
+  std::vector<Block> blocks(const std::string& table) const;
+  bool has_table(const std::string& table) const;
+  /// "default", "system" and the databases created (ReplayServer::set_databases).
+  bool has_database(const std::string& db) const;
+  std::vector<std::string> statements() const;
+  std::vector<std::string> unknown() const;
+  std::size_t inserts() const;
+
+ private:
+  void create_table(Exchange& ex, const std::string& sql);
+  void system_columns(Exchange& ex, const std::string& sql);
+  void insert(Exchange& ex, const std::string& sql);
+  void count_sample(Exchange& ex, const std::string& sql);
+
+  mutable std::mutex mu_;
+  std::map<std::string, Table> tables_;  ///< "db.table"
+  std::set<std::string> databases_{"default", "system"};
+  std::vector<std::string> statements_, unknown_;
+  std::function<InsertFault(std::size_t)> fault_;
+  std::size_t inserts_ = 0;
+};
+
+}  // namespace ior::testing::chreplay
