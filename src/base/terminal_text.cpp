@@ -1,0 +1,153 @@
+#include "base/terminal_text.hpp"
+
+#include <vector>
+
+namespace ior {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_hex_byte(std::string& out, unsigned char c) {
+  const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+  out.append(esc, sizeof esc);
+}
+
+// Length of the well-formed UTF-8 sequence (Unicode 15, table 3-7) of a
+// non-ASCII lead byte at s[i], with its code point in cp; 0 when the bytes
+// there are not one (so overlong forms, surrogates, values past U+10FFFF
+// and sequences cut by the end of the text are all 0).
+std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char lead = byte(0);
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // range of the second byte
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    n = 2;
+  } else if (lead == 0xe0) {
+    n = 3, lo = 0xa0;
+  } else if ((lead >= 0xe1 && lead <= 0xec) || lead == 0xee || lead == 0xef) {
+    n = 3;
+  } else if (lead == 0xed) {
+    n = 3, hi = 0x9f;
+  } else if (lead == 0xf0) {
+    n = 4, lo = 0x90;
+  } else if (lead >= 0xf1 && lead <= 0xf3) {
+    n = 4;
+  } else if (lead == 0xf4) {
+    n = 4, hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < n || byte(1) < lo || byte(1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if ((byte(k) & 0xc0) != 0x80) return 0;
+  }
+  cp = lead & (0x7f >> n);
+  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (byte(k) & 0x3f);
+  return n;
+}
+
+// Characters that are valid UTF-8 but act on the terminal or on the layout
+// of the rest of the line.
+bool escaped_code_point(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f)         // C1 controls (0x9b is CSI)
+         || cp == 0x061c                    // Arabic letter mark
+         || cp == 0x200e || cp == 0x200f    // left-to-right / right-to-left marks
+         || (cp >= 0x2028 && cp <= 0x202e)  // line and paragraph separators, embeddings, overrides
+         || (cp >= 0x2066 && cp <= 0x2069); // isolates
+}
+
+bool plain_ascii(unsigned char c, const TerminalTextOptions& o) {
+  return c >= 0x20 && c < 0x7f && c != '\\' && o.also_escape.find(static_cast<char>(c)) == std::string_view::npos;
+}
+
+}  // namespace
+
+void append_terminal_text(std::string& out, std::string_view text, const TerminalTextOptions& o) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Runs of ordinary ASCII (nearly every name) are appended at once.
+    std::size_t run = i;
+    while (run < text.size() && plain_ascii(static_cast<unsigned char>(text[run]), o)) ++run;
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '\n') {
+        out.append(o.keep_newlines ? "\n" : "\\n");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c >= 0x20 && c < 0x7f) {  // the backslash or one of also_escape
+        out.push_back('\\');
+        out.push_back(static_cast<char>(c));
+      } else {
+        append_hex_byte(out, c);
+      }
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t n = utf8_sequence(text, i, cp);
+    if (n == 0) {
+      append_hex_byte(out, c);  // one byte at a time: the rest may start a valid character
+      ++i;
+    } else if (escaped_code_point(cp)) {
+      for (std::size_t k = 0; k < n; ++k) append_hex_byte(out, static_cast<unsigned char>(text[i + k]));
+      i += n;
+    } else {
+      out.append(text.data() + i, n);
+      i += n;
+    }
+  }
+}
+
+std::string terminal_text(std::string_view text, const TerminalTextOptions& options) {
+  std::string out;
+  out.reserve(text.size());
+  append_terminal_text(out, text, options);
+  return out;
+}
+
+std::size_t terminal_width(std::string_view escaped) {
+  std::size_t w = 0;
+  for (char ch : escaped) {
+    if ((static_cast<unsigned char>(ch) & 0xc0) != 0x80) ++w;  // not a continuation byte
+  }
+  return w;
+}
+
+std::string terminal_text_tail(std::string_view text, std::size_t max_width) {
+  std::string escaped = terminal_text(text);
+  if (terminal_width(escaped) <= max_width) return escaped;
+  static constexpr std::string_view kEllipsis = "...";
+  if (max_width <= kEllipsis.size()) return std::string(kEllipsis.substr(0, max_width));
+  // Start of every unit (an escape or one character) of the escaped text.
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < escaped.size();) {
+    starts.push_back(i);
+    const auto c = static_cast<unsigned char>(escaped[i]);
+    if (c == '\\') {
+      i += escaped[i + 1] == 'x' ? 4u : 2u;
+    } else if (c < 0x80) {
+      i += 1;
+    } else {
+      i += c >= 0xf0 ? 4u : c >= 0xe0 ? 3u : 2u;
+    }
+  }
+  const std::size_t budget = max_width - kEllipsis.size();
+  std::size_t cut = escaped.size();
+  std::size_t width = 0;
+  for (auto it = starts.rbegin(); it != starts.rend(); ++it) {
+    const std::size_t unit_width = terminal_width(std::string_view(escaped).substr(*it, cut - *it));
+    if (width + unit_width > budget) break;
+    width += unit_width;
+    cut = *it;
+  }
+  return std::string(kEllipsis) + escaped.substr(cut);
+}
+
+}  // namespace ior
