@@ -6,6 +6,7 @@
 #include "base/error.hpp"
 #include "cli/app.hpp"
 #include "cli/flamegraph_command.hpp"
+#include "cli/messages.hpp"
 #include "cli/options.hpp"
 #include "cli/version.hpp"
 
@@ -25,10 +26,10 @@ int main(int argc, char** argv) {
     }
     return ior::cli::run_trace(options);
   } catch (const ior::UsageError& e) {
-    std::fprintf(stderr, "ior: %s\nRun 'ior -help' for the list of flags.\n", e.what());
+    std::fputs(ior::cli::fatal_error_text(e).c_str(), stderr);
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ior: %s\n", e.what());
+    std::fputs(ior::cli::fatal_error_text(e).c_str(), stderr);
     return 1;
   }
 }

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "base/error.hpp"
+#include "cli/messages.hpp"
 #include "cli/run_counters.hpp"
 #include "cli/run_identity.hpp"
 #include "cli/sink_factory.hpp"
@@ -48,7 +49,7 @@ class RecordsToPipeline final : public trace::RecordHandler {
   sink::FanOut& sinks_;
 };
 
-void warn(const std::string& msg) { std::fprintf(stderr, "%s\n", msg.c_str()); }
+void warn(const std::string& msg) { print_message(msg); }
 
 std::uint64_t peak_rss_bytes() {
   struct rusage ru {};
@@ -146,7 +147,7 @@ int run_trace(const Options& o) {
   for (const auto& r : in.sinks) {
     if (r.failed) {
       failed = true;
-      for (const auto& l : r.lines) std::fprintf(stderr, "ior: %s\n", l.c_str());
+      for (const auto& l : r.lines) print_message("ior: " + l);
     }
   }
   return failed ? 1 : 0;

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "base/terminal_text.hpp"
+
 namespace ior::cli {
 
 std::string human_count(double v) {
@@ -37,7 +39,8 @@ std::string StatusLine::format(const RunCounters& prev, const RunCounters& now) 
 
 void StatusLine::update(const RunCounters& now) {
   if (enabled_) {
-    std::string line = "\r" + format(prev_, now) + "\x1b[K";
+    // Only ior's own erase-line sequence reaches the terminal raw.
+    std::string line = "\r" + terminal_text(format(prev_, now)) + "\x1b[K";
     (void)!::write(STDERR_FILENO, line.data(), line.size());
     shown_ = true;
   }

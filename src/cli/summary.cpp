@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "base/terminal_text.hpp"
 #include "event/syscall_table.hpp"
 
 namespace ior::cli {
@@ -51,15 +52,15 @@ std::string format_summary(const SummaryInput& in) {
   const auto& c = in.counters;
   const auto& s = *in.stats;
   std::string out;
-  char head[160];
-  std::snprintf(head, sizeof head, "ior: traced %.1f s on %s (collection %s)\n", c.elapsed_s,
-                in.identity->hostname.c_str(), uuid_text(in.identity->collection_id).c_str());
-  out += head;
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", c.elapsed_s);
+  out += std::string("ior: traced ") + seconds + " s on " + terminal_text(in.identity->hostname) +
+         " (collection " + uuid_text(in.identity->collection_id) + ")\n";
 
   std::string attached = num(in.attached_syscalls) + " syscalls (enter+exit)";
   if (!in.skipped_syscalls.empty()) {
     attached += "; not on this kernel:";
-    for (const auto& n : in.skipped_syscalls) attached += " " + n;
+    for (const auto& n : in.skipped_syscalls) attached += " " + terminal_text(n);
   }
   line(out, "tracepoints attached", attached);
   if (in.peak_rss_bytes != 0) line(out, "peak memory (RSS)", num(in.peak_rss_bytes >> 20) + " MiB");
@@ -79,7 +80,7 @@ std::string format_summary(const SummaryInput& in) {
                             num(s.fd_unknown.get()));
   out += format_account(in);
   for (const auto& r : in.sinks) {
-    for (const auto& l : r.lines) line(out, "", l);
+    for (const auto& l : r.lines) line(out, "", terminal_text(l));  // server text, file names
   }
   return out;
 }
@@ -111,7 +112,7 @@ std::string format_account(const SummaryInput& in) {
        num(paired) + " = not built " + num(s.rows_failed.get()) + " + filtered out " +
            num(s.rows_filtered_out.get()) + " + to the sinks " + num(to_sinks));
   for (const auto& r : in.sinks) {
-    line(out, "sink " + r.name,
+    line(out, "sink " + terminal_text(r.name),
          num(to_sinks) + " = not copied " + num(in.rows_not_packed) + " + queue full " +
              num(r.rows_dropped_queue) + " + written " + num(r.rows_written) + " + spooled " +
              num(r.rows_spooled) + " + dropped " + num(r.rows_dropped) + " + lost " + num(r.rows_lost) +
@@ -142,25 +143,32 @@ std::string us(std::uint64_t ns) {
 }
 
 // One aligned table: first column left-aligned, the others right-aligned.
+// Cells hold names chosen by any user (files, comm): each is escaped and
+// shortened to its last kMaxCell columns.
 std::string table(const std::string& title, const std::vector<std::string>& header,
                   const std::vector<std::vector<std::string>>& rows) {
+  constexpr std::size_t kMaxCell = 60;
+  auto cells_of = [](const std::vector<std::string>& r) {
+    std::vector<std::string> cells;
+    for (const auto& c : r) cells.push_back(terminal_text_tail(c, kMaxCell));
+    return cells;
+  };
+  std::vector<std::vector<std::string>> shown = {cells_of(header)};
+  for (const auto& r : rows) shown.push_back(cells_of(r));
   std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
-  for (const auto& r : rows) {
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], std::min<std::size_t>(r[c].size(), 60));
+  for (const auto& r : shown) {
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], terminal_width(r[c]));
   }
-  auto emit = [&](const std::vector<std::string>& r) {
+  std::string out = title + "\n";
+  for (const auto& r : shown) {
     std::string l = "  ";
     for (std::size_t c = 0; c < r.size(); ++c) {
-      std::string cell = r[c].size() > 60 ? "..." + r[c].substr(r[c].size() - 57) : r[c];
-      std::string pad(width[c] - cell.size(), ' ');
-      l += c == 0 ? cell + pad : "  " + pad + cell;
+      std::string pad(width[c] - terminal_width(r[c]), ' ');
+      l += c == 0 ? r[c] + pad : "  " + pad + r[c];
     }
     while (!l.empty() && l.back() == ' ') l.pop_back();
-    return l + "\n";
-  };
-  std::string out = title + "\n" + emit(header);
-  for (const auto& r : rows) out += emit(r);
+    out += l + "\n";
+  }
   return out;
 }
 

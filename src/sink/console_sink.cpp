@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "base/terminal_text.hpp"
+
 namespace ior::sink {
 namespace {
 
@@ -17,53 +19,44 @@ void append_number(std::string& out, T v) {
   out.append(tmp, static_cast<std::size_t>(end - tmp));
 }
 
-bool needs_quoting(std::string_view s) {
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == ',' || c == '"' || c < 0x20 || c == 0x7f) return true;
+// comm and file names: escaped for the terminal, with ' escaped as well
+// because it quotes the two names of a rename.
+constexpr TerminalTextOptions kConsoleText{.also_escape = "'", .keep_newlines = false};
+
+// CSV-quotes the field that starts at out[start] when it holds a comma or a
+// double quote (escaped text holds no control byte, so one row stays one line).
+void quote_field_from(std::string& out, std::size_t start) {
+  if (out.find_first_of(",\"", start) == std::string::npos) return;
+  const std::string field = out.substr(start);
+  out.resize(start);
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
   }
-  return false;
+  out.push_back('"');
 }
 
-// CSV-quotes s; control bytes become \xNN so one row stays one line.
-void append_csv(std::string& out, std::string_view s) {
-  if (!needs_quoting(s)) {
-    out.append(s);
-    return;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"') {
-      out.append("\"\"");
-    } else if (c < 0x20 || c == 0x7f) {
-      out.append("\\x");
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
+void append_text_field(std::string& out, std::string_view text) {
+  const std::size_t start = out.size();
+  append_terminal_text(out, text, kConsoleText);
+  quote_field_from(out, start);
 }
 
 }  // namespace
 
 void append_file_field(std::string& out, const schema::EventRow& row) {
-  if (!row.oldname.empty() || !row.newname.empty()) {
-    if (!needs_quoting(row.oldname) && !needs_quoting(row.newname)) {
-      out.append(row.oldname).append(" -> ").append(row.newname);  // the common case: no copy
-    } else {
-      std::string both;
-      both.append(row.oldname).append(" -> ").append(row.newname);
-      append_csv(out, both);
-    }
-  } else if (!row.filename.empty()) {
-    append_csv(out, row.filename);
-  } else {
-    append_csv(out, row.pathname);
+  if (row.oldname.empty() && row.newname.empty()) {
+    append_text_field(out, !row.filename.empty() ? row.filename : row.pathname);
+    return;
   }
+  const std::size_t start = out.size();
+  out.push_back('\'');
+  append_terminal_text(out, row.oldname, kConsoleText);
+  out.append("' -> '");
+  append_terminal_text(out, row.newname, kConsoleText);
+  out.push_back('\'');
+  quote_field_from(out, start);
 }
 
 void append_notice(std::string& out, std::uint8_t notice) {
@@ -95,7 +88,7 @@ void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
   buf_.push_back(',');
   append_number(buf_, row.duration_ns);
   buf_.push_back(',');
-  append_csv(buf_, row.comm);
+  append_text_field(buf_, row.comm);
   buf_.push_back(',');
   append_number(buf_, row.pid);
   buf_.push_back('.');

@@ -1,6 +1,10 @@
 #pragma once
 // The Go tool's console format: one CSV line per syscall,
 //   durationToPrevNs,durationNs,comm,pid.tid,name,ret,notice,file
+// comm and file are escaped for the terminal (base/terminal_text.hpp, with '
+// escaped too) and CSV-quoted when they hold a comma or double quote; file is
+// one name, or for renames and links the two names each in single quotes,
+// 'old' -> 'new' (so a file named "a -> b" is not taken for a rename).
 // written through a large buffer with write(2), so the terminal or pipe costs
 // one syscall per buffer, not per row. The tracer excludes ior's own pid, so
 // these writes are never traced.
@@ -45,7 +49,7 @@ class ConsoleSink final : public Sink {
 };
 
 /// Appends the console "file" field for a row: filename, pathname, or
-/// "old -> new"; quoted as CSV when it holds a comma, quote or control byte.
+/// 'old' -> 'new'; escaped, and CSV-quoted when it holds a comma or quote.
 void append_file_field(std::string& out, const schema::EventRow& row);
 
 /// Appends notice bits as words joined by '|' ("truncated|fd-from-proc").

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "base/error.hpp"
+#include "base/terminal_text.hpp"
 #include "ior.skel.h"
 #include "ior_event.h"
 #include "trace/preflight.hpp"
@@ -41,7 +42,17 @@ std::string g_last_libbpf_error;
 
 int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
   if (std::getenv("IOR_DEBUG_LIBBPF") != nullptr) {
-    std::vfprintf(stderr, fmt, args);  // full verifier logs are long
+    // Full verifier logs are long (so no fixed buffer) and quote program,
+    // map and file names: printed escaped, line breaks kept.
+    va_list copy;
+    va_copy(copy, args);
+    int len = std::vsnprintf(nullptr, 0, fmt, copy);
+    va_end(copy);
+    if (len <= 0) return 0;
+    std::string text(static_cast<std::size_t>(len) + 1, '\0');
+    std::vsnprintf(text.data(), text.size(), fmt, args);
+    text.pop_back();
+    std::fputs(terminal_text(text, {.also_escape = {}, .keep_newlines = true}).c_str(), stderr);
     return 0;
   }
   if (level == LIBBPF_DEBUG) return 0;

@@ -77,7 +77,7 @@ TEST_F(ConsoleSinkTest, FileFieldPrefersNamesThenFilenameThenPathname) {
   sink.close();
   auto text = read_file(path_);
   EXPECT_NE(text.find(",/tmp/dir\n"), std::string::npos);
-  EXPECT_NE(text.find(",/a -> /b\n"), std::string::npos);
+  EXPECT_NE(text.find(",'/a' -> '/b'\n"), std::string::npos);
 }
 
 TEST_F(ConsoleSinkTest, QuotesCommasQuotesAndControlBytesSoOneRowIsOneLine) {
@@ -86,7 +86,44 @@ TEST_F(ConsoleSinkTest, QuotesCommasQuotesAndControlBytesSoOneRowIsOneLine) {
   r.filename = "/tmp/a,b\"c\nd";
   sink.consume(r);
   sink.close();
-  EXPECT_NE(read_file(path_).find(",\"/tmp/a,b\"\"c\\x0ad\"\n"), std::string::npos);
+  EXPECT_NE(read_file(path_).find(",\"/tmp/a,b\"\"c\\nd\"\n"), std::string::npos);
+}
+
+// A file named "a -> b" and a rename of a to b; names that try to act on the
+// terminal or forge a row.
+TEST_F(ConsoleSinkTest, HostileNamesAreEscapedAndARenameIsNotAFileNamedWithAnArrow) {
+  ConsoleSink sink(fd_);
+  auto r = sample_row();
+  r.filename = "a -> b";
+  sink.consume(r);
+  r.filename = "";
+  r.oldname = "a";
+  r.newname = "b";
+  sink.consume(r);
+  r.oldname = "it's";
+  r.newname = "x' -> 'y";
+  sink.consume(r);
+  r.oldname = r.newname = "";
+  r.comm = "\x1b]0;owned\x07";
+  r.filename = "\x1b[2J\xc2\x9b\xff\\\n0,0,cat,1.1,read,0,,/forged";
+  sink.consume(r);
+  sink.close();
+  const std::string text = read_file(path_);
+  EXPECT_NE(text.find(",a -> b\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(",'a' -> 'b'\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(",'it\\'s' -> 'x\\' -> \\'y'\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n1500,2500,\\x1b]0;owned\\x07,100.101,openat,3,,"
+                      "\"\\x1b[2J\\xc2\\x9b\\xff\\\\\\n0,0,cat,1.1,read,0,,/forged\"\n"),
+            std::string::npos)
+      << text;
+  // Five lines (header + 4 rows), and no control byte but their ends.
+  std::size_t lines = 0;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n') ++lines;
+    EXPECT_TRUE(c == '\n' || (u >= 0x20 && u != 0x7f && u != 0xc2 && u != 0xff)) << static_cast<int>(u);
+  }
+  EXPECT_EQ(lines, 5u);
 }
 
 TEST_F(ConsoleSinkTest, FlushesWhenBufferThresholdIsReached) {

@@ -1,0 +1,110 @@
+// The end-of-run summary and its top tables print names any user chose and
+// text servers sent: escaped, one line each, and still aligned.
+#include "cli/summary.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "base/terminal_text.hpp"
+#include "event/pipeline_stats.hpp"
+#include "sink/top_stats.hpp"
+
+namespace ior::cli {
+namespace {
+
+bool has_raw_control(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+schema::EventRow row(std::string_view comm, std::uint32_t pid, std::string_view file, std::uint64_t ns) {
+  schema::EventRow r;
+  r.comm = comm;
+  r.pid = r.tid = pid;
+  r.syscall_name = "openat";
+  r.trace_id = 1;
+  r.filename = file;
+  r.duration_ns = ns;
+  return r;
+}
+
+TEST(SummaryTest, TopTablesEscapeFileAndProcessNames) {
+  const std::string clear = "/tmp/\x1b[2J";
+  const std::string title = "/tmp/\x1b]0;owned\x07";
+  const std::string forged = "/tmp/x\n  /etc/shadow  999  999.000";
+  const std::string csi = "/tmp/\xc2\x9b" "31m";
+  const std::string bad = "/tmp/\xff\xfe\\";
+  const std::string utf8 = "/tmp/caf\xc3\xa9";
+  sink::TopStats stats;
+  std::uint64_t ns = 1000000;
+  for (const auto& f : {clear, title, forged, csi, bad, utf8}) {
+    stats.consume(row("\x1b[31mred\xc2\x9b", 42, f, ns));
+    ns += 1000000;
+  }
+  const std::string text = format_top_tables(stats);
+  EXPECT_FALSE(has_raw_control(text)) << text;
+  for (const auto& f : {clear, title, forged, csi, bad}) {
+    EXPECT_NE(text.find(terminal_text(f)), std::string::npos) << f << "\n" << text;
+  }
+  EXPECT_NE(text.find(utf8), std::string::npos) << "readable UTF-8 kept";
+  EXPECT_NE(text.find("\\x1b[31mred\\xc2\\x9b"), std::string::npos) << text;
+  // Two syscall tables of 1 row, 6 files, 1 process, each with title and header.
+  EXPECT_EQ(lines_of(text).size(), 3u + 3u + 8u + 3u) << text;
+  // The "calls" column of the files table ends at the same column on every line.
+  auto lines = lines_of(text);
+  auto files = std::find(lines.begin(), lines.end(), "top files by total time:");
+  ASSERT_NE(files, lines.end());
+  std::size_t header_end = terminal_width(files[1].substr(0, files[1].find("calls") + 5));
+  for (int i = 2; i < 8; ++i) {
+    const std::string& l = files[i];
+    auto calls_end = l.find(" 1 ");
+    ASSERT_NE(calls_end, std::string::npos) << l;
+    EXPECT_EQ(terminal_width(l.substr(0, calls_end + 2)), header_end) << l;
+  }
+}
+
+TEST(SummaryTest, LongHostileNamesAreShortenedWithoutCuttingAnEscape) {
+  sink::TopStats stats;
+  std::string name = "/tmp/";
+  for (int i = 0; i < 30; ++i) name += "\x1b\xc3\xa9";
+  stats.consume(row("cat", 1, name, 5));
+  const std::string text = format_top_tables(stats);
+  EXPECT_FALSE(has_raw_control(text)) << text;
+  // 57 columns after "...": 11 times "\x1b" + "é" (5 columns each), one more "é".
+  EXPECT_NE(text.find("...\xc3\xa9\\x1b\xc3\xa9"), std::string::npos) << text;
+  EXPECT_EQ(text.find("...x1b"), std::string::npos) << text;
+  EXPECT_EQ(text.find("...b\xc3"), std::string::npos) << text;
+}
+
+TEST(SummaryTest, SinkLinesAndHostNameAreEscaped) {
+  RunIdentity id;
+  id.hostname = "host\x1b[2J";
+  event::PipelineStats stats;
+  SummaryInput in;
+  in.identity = &id;
+  in.stats = &stats;
+  sink::SinkReport r;
+  r.name = "clickhouse";
+  r.lines.push_back("clickhouse: server error 60 (DB::Exception): Table ior.\x1b]0;x\x07\n forged doesn't exist");
+  r.failed = true;
+  in.sinks.push_back(r);
+  const std::string text = format_summary(in);
+  EXPECT_FALSE(has_raw_control(text)) << text;
+  EXPECT_NE(text.find("host\\x1b[2J"), std::string::npos) << text;
+  EXPECT_NE(text.find("Table ior.\\x1b]0;x\\x07\\n forged doesn't exist"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace ior::cli
