@@ -58,7 +58,8 @@ bool escaped_code_point(char32_t cp) {
 }
 
 bool plain_ascii(unsigned char c, const TerminalTextOptions& o) {
-  return c >= 0x20 && c < 0x7f && c != '\\' && o.also_escape.find(static_cast<char>(c)) == std::string_view::npos;
+  return c >= 0x20 && c < 0x7f && (c != '\\' || o.keep_backslashes) &&
+         o.also_escape.find(static_cast<char>(c)) == std::string_view::npos;
 }
 
 }  // namespace

@@ -33,6 +33,10 @@ struct TerminalTextOptions {
   /// Keeps '\n' as a line break (multi-line text such as libbpf's logs);
   /// every line is escaped as above.
   bool keep_newlines = false;
+  /// Leaves backslashes as they are, for text only shown, never parsed back
+  /// (SVG labels): "\x1b" then reads the same whether it was the escape of
+  /// an ESC byte or these four characters.
+  bool keep_backslashes = false;
 };
 
 /// Appends text to out, escaped as described above.

@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "cli/flag_parser.hpp"
+#include "cli/messages.hpp"
 #include "cli/syscall_colors.hpp"
 #include "flamegraph/flame_tree.hpp"
 #include "flamegraph/flamegraph_sink.hpp"
@@ -17,25 +18,35 @@ int run_flamegraph_command(int argc, const char* const* argv) {
   std::string out = "-";
   std::string title = "Flame Graph";
   std::string unit = "samples";
+  std::uint64_t max_depth = flamegraph::FlameTree::kDefaultMaxDepth;
   bool help = false;
   FlagParser p;
   p.add_string("o", &out, "output SVG file (default: standard output)");
   p.add_string("title", &title, "title of the graph");
   p.add_string("unit", &unit, "what the counts are (samples, calls, ns, bytes)");
+  p.add_uint("max-depth", &max_depth,
+             "frames drawn per stack; deeper ones end in one [truncated] frame (default " +
+                 std::to_string(max_depth) + ")",
+             1, 100'000'000);
   p.add_bool("help", &help, "this help");
   auto rest = p.parse(argc, argv, 2);
   if (help) {
-    std::cout << "usage: ior flamegraph [-o out.svg] [--title T] < folded.txt\n" << p.usage();
+    std::cout << "usage: ior flamegraph [-o out.svg] [--title T] [-max-depth N] < folded.txt\n" << p.usage();
     return 0;
   }
   if (!rest.empty()) throw UsageError("ior flamegraph: unexpected argument \"" + rest.front() + "\"");
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   auto stacks = flamegraph::parse_folded(text);
-  auto tree = flamegraph::build_tree(stacks);
+  auto tree = flamegraph::build_tree(stacks, max_depth);
+  if (tree->truncated_stacks() != 0) {
+    print_message("ior flamegraph: " + std::to_string(tree->truncated_stacks()) +
+                  " stacks deeper than " + std::to_string(max_depth) + " frames end in " +
+                  std::string(flamegraph::FlameTree::kTruncated) + " (-max-depth)");
+  }
   flamegraph::SvgOptions o;
   o.title = title;
   o.value_unit = unit;
-  o.subtitle = std::to_string(stacks.size()) + " stacks, " + std::to_string(tree->value) + " " + unit;
+  o.subtitle = std::to_string(stacks.size()) + " stacks, " + std::to_string(tree->root().value) + " " + unit;
   o.color = syscall_class_color;
   std::string svg = flamegraph::render_svg(*tree, o);
   if (out == "-") {

@@ -1,34 +1,66 @@
 #include "flamegraph/flame_tree.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "base/error.hpp"
 
 namespace ior::flamegraph {
+namespace {
 
-std::unique_ptr<FlameNode> build_tree(const std::vector<Stack>& stacks) {
-  auto root = std::make_unique<FlameNode>();
-  root->name = "all";
-  for (const auto& s : stacks) {
-    root->value += s.value;
-    FlameNode* node = root.get();
-    std::string_view rest = s.frames;
-    while (!rest.empty()) {
-      auto semi = rest.find(';');
-      std::string_view frame = rest.substr(0, semi);
-      auto it = node->children.find(frame);
-      if (it == node->children.end()) {
-        auto child = std::make_unique<FlameNode>();
-        child->name = std::string(frame);
-        it = node->children.emplace(child->name, std::move(child)).first;
-      }
-      node = it->second.get();
-      node->value += s.value;
-      if (semi == std::string_view::npos) break;
-      rest.remove_prefix(semi + 1);
+const std::string kRootName = "all";
+
+}  // namespace
+
+FlameTree::FlameTree(std::size_t max_depth) : max_depth_(std::max<std::size_t>(max_depth, 1)) {
+  nodes_.emplace_back();
+  nodes_.front().name = &kRootName;
+}
+
+std::size_t FlameTree::child_index(std::size_t parent, std::string_view name) {
+  auto& children = nodes_[parent].children;
+  auto it = children.find(name);
+  if (it != children.end()) return it->second;
+  const std::size_t index = nodes_.size();
+  it = children.emplace(std::string(name), index).first;
+  // Map nodes never move, so the key stays where name points even when
+  // nodes_ grows (moving a std::map keeps its nodes).
+  FlameNode n;
+  n.name = &it->first;
+  n.depth = nodes_[parent].depth + 1;
+  nodes_.push_back(std::move(n));
+  depth_ = std::max(depth_, nodes_.back().depth);
+  return index;
+}
+
+void FlameTree::add(std::string_view frames, std::uint64_t value) {
+  nodes_.front().value += value;
+  std::size_t node = 0;
+  std::string_view rest = frames;
+  while (!rest.empty()) {
+    const auto semi = rest.find(';');
+    std::string_view frame = rest.substr(0, semi);
+    if (nodes_[node].depth + 1 == max_depth_ && semi != std::string_view::npos) {
+      frame = kTruncated;  // this frame and every one above it
+      rest = {};
+      ++truncated_stacks_;
+    } else {
+      rest.remove_prefix(semi == std::string_view::npos ? rest.size() : semi + 1);
     }
+    node = child_index(node, frame);
+    nodes_[node].value += value;
   }
-  return root;
+}
+
+const FlameNode* FlameTree::child(const FlameNode& parent, std::string_view name) const {
+  auto it = parent.children.find(name);
+  return it == parent.children.end() ? nullptr : &nodes_[it->second];
+}
+
+std::unique_ptr<FlameTree> build_tree(const std::vector<Stack>& stacks, std::size_t max_depth) {
+  auto tree = std::make_unique<FlameTree>(max_depth);
+  for (const auto& s : stacks) tree->add(s.frames, s.value);
+  return tree;
 }
 
 std::vector<Stack> parse_folded(std::string_view text) {
@@ -56,12 +88,6 @@ std::vector<Stack> parse_folded(std::string_view text) {
     out.push_back({std::string(line.substr(0, space)), v});
   }
   return out;
-}
-
-std::size_t tree_depth(const FlameNode& n) {
-  std::size_t d = 0;
-  for (const auto& [k, c] : n.children) d = std::max(d, 1 + tree_depth(*c));
-  return d;
 }
 
 }  // namespace ior::flamegraph

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "base/error.hpp"
+#include "base/terminal_text.hpp"
 
 namespace ior::flamegraph {
 namespace {
@@ -17,9 +18,15 @@ constexpr std::pair<std::string_view, ValueKind> kValues[] = {
     {"durationToPrev", ValueKind::kDurationToPrev},
     {"bytes", ValueKind::kBytes}};
 
-// Frames may not contain the folded format's separators.
+// A frame of the folded format: escaped as for the terminal (no control
+// byte, no newline, invalid UTF-8 as \xNN, backslash doubled, so the name
+// can be recovered), and the frame separator ';' as \x3b.
 void append_clean(std::string& out, std::string_view s) {
-  for (char c : s) out.push_back(c == ';' || c == '\n' || c == '\r' ? '_' : c);
+  const std::size_t start = out.size();
+  append_terminal_text(out, s);
+  for (std::size_t i = out.find(';', start); i != std::string::npos; i = out.find(';', i)) {
+    out.replace(i, 1, "\\x3b");
+  }
 }
 
 template <class T>

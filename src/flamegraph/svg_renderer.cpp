@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/terminal_text.hpp"
 #include "flamegraph/svg_script.hpp"
 
 namespace ior::flamegraph {
@@ -19,11 +20,51 @@ std::string fmt(int decimals, double v) {
   return buf;
 }
 
-std::string label(std::string_view name, double w) {
+// Text for a label or tooltip: valid UTF-8 kept readable; controls, invalid
+// UTF-8 and the two code points XML forbids (U+FFFE, U+FFFF) as \xNN.
+std::string display_text(std::string_view s) {
+  TerminalTextOptions o;
+  o.keep_backslashes = true;  // shown, never parsed back
+  std::string text = terminal_text(s, o);
+  for (std::size_t i = text.find("\xef\xbf"); i != std::string::npos; i = text.find("\xef\xbf", i + 1)) {
+    if (i + 2 < text.size() && (text[i + 2] == '\xbe' || text[i + 2] == '\xbf')) {
+      const std::string bytes = text[i + 2] == '\xbe' ? "\\xef\\xbf\\xbe" : "\\xef\\xbf\\xbf";
+      text.replace(i, 3, bytes);
+    }
+  }
+  return text;
+}
+
+std::string entities(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+// The label that fits a frame w wide: the text, or its start and "..",
+// cut between characters.
+std::string label(const std::string& text, double w) {
   auto chars = static_cast<long>((w - 6) / kCharWidth);
   if (chars < 3) return "";
-  if (static_cast<long>(name.size()) <= chars) return std::string(name);
-  return std::string(name.substr(0, static_cast<std::size_t>(chars - 2))) + "..";
+  if (static_cast<long>(terminal_width(text)) <= chars) return text;
+  std::size_t keep = static_cast<std::size_t>(chars - 2);
+  std::size_t end = 0;
+  while (end < text.size() && keep > 0) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) ++end;
+    --keep;
+  }
+  return text.substr(0, end) + "..";
 }
 
 struct Emitter {
@@ -32,26 +73,51 @@ struct Emitter {
   double height;
   std::string& out;
 
-  void frame(const FlameNode& n, double x, std::size_t depth) {
-    double w = (o.width - 2 * kXPad) * static_cast<double>(n.value) / total;
-    if (w < o.min_frame_width) return;
-    double y = height - kBottom - static_cast<double>(depth + 1) * o.frame_height;
-    std::string color = o.color ? o.color(n.name, depth) : warm_color(n.name);
-    std::string name = xml_escape(n.name);
+  double width_of(const FlameNode& n) const {
+    return (o.width - 2 * kXPad) * static_cast<double>(n.value) / total;
+  }
+
+  void frame(const FlameNode& n, double x, double w) {
+    const std::string& raw = *n.name;
+    double y = height - kBottom - static_cast<double>(n.depth + 1) * o.frame_height;
+    std::string color = o.color ? o.color(raw, n.depth) : warm_color(raw);
+    const std::string text = display_text(raw);
+    const std::string name = entities(text);
     double pct = 100.0 * static_cast<double>(n.value) / total;
     out += "<g class=\"f\" data-n=\"" + name + "\" data-x=\"" + fmt(4, x) + "\" data-w=\"" +
-           fmt(4, w) + "\" data-d=\"" + std::to_string(depth) + "\" data-c=\"" + color + "\">";
+           fmt(4, w) + "\" data-d=\"" + std::to_string(n.depth) + "\" data-c=\"" + color + "\">";
     out += "<title>" + name + " (" + std::to_string(n.value) + " " + xml_escape(o.value_unit) + ", " +
            fmt(2, pct) + "%)</title>";
     out += "<rect x=\"" + fmt(2, kXPad + x) + "\" y=\"" + fmt(1, y) + "\" width=\"" +
            fmt(2, w) + "\" height=\"" + fmt(1, o.frame_height - 1) + "\" fill=\"" + color +
            "\" rx=\"2\"/>";
     out += "<text x=\"" + fmt(2, kXPad + x + 3) + "\" y=\"" + fmt(1, y + o.frame_height - 4.5) +
-           "\">" + xml_escape(label(n.name, w)) + "</text></g>\n";
-    double cx = x;
-    for (const auto& [k, c] : n.children) {
-      frame(*c, cx, depth + 1);
-      cx += (o.width - 2 * kXPad) * static_cast<double>(c->value) / total;
+           "\">" + entities(label(text, w)) + "</text></g>\n";
+  }
+
+  // Depth first, parents before children, children left to right (the
+  // order flamegraph.pl writes), with an explicit stack: any depth.
+  void frames(const FlameTree& tree) {
+    struct Pending {
+      const FlameNode* node;
+      double x;
+    };
+    std::vector<Pending> todo = {{&tree.root(), 0}};
+    std::vector<Pending> children;
+    while (!todo.empty()) {
+      const Pending p = todo.back();
+      todo.pop_back();
+      const double w = width_of(*p.node);
+      if (w < o.min_frame_width) continue;  // and so are its children
+      frame(*p.node, p.x, w);
+      children.clear();
+      double cx = p.x;
+      for (const auto& [name, index] : p.node->children) {
+        const FlameNode& c = tree.node(index);
+        children.push_back({&c, cx});
+        cx += width_of(c);
+      }
+      todo.insert(todo.end(), children.rbegin(), children.rend());
     }
   }
 };
@@ -65,28 +131,11 @@ std::string warm_color(std::string_view name) {
   return "rgb(" + std::to_string(r) + "," + std::to_string(g) + "," + std::to_string(b) + ")";
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control bytes are not allowed in XML 1.0; bytes >= 0x80 may not be
-        // valid UTF-8: both are shown as '?', so the document always parses.
-        out.push_back(c < 0x20 || c >= 0x80 ? '?' : ch);
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view s) { return entities(display_text(s)); }
 
-std::string render_svg(const FlameNode& root, const SvgOptions& o) {
-  std::size_t depth = tree_depth(root) + 1;
+std::string render_svg(const FlameTree& tree, const SvgOptions& o) {
+  const FlameNode& root = tree.root();
+  std::size_t depth = tree.depth() + 1;
   double height = kTop + kBottom + static_cast<double>(depth) * o.frame_height;
   double total = root.value == 0 ? 1 : static_cast<double>(root.value);
   std::string out;
@@ -110,7 +159,7 @@ std::string render_svg(const FlameNode& root, const SvgOptions& o) {
   out += "<text id=\"details\" x=\"10\" y=\"" + fmt(0, height - 10) + "\"> </text>\n";
   out += "<g id=\"frames\">\n";
   Emitter e{o, total, height, out};
-  e.frame(root, 0, 0);
+  e.frames(tree);
   out += "</g>\n</svg>\n";
   return out;
 }

@@ -24,12 +24,13 @@ struct SvgOptions {
   std::function<std::string(std::string_view name, std::size_t depth)> color;
 };
 
-std::string render_svg(const FlameNode& root, const SvgOptions& options);
+std::string render_svg(const FlameTree& tree, const SvgOptions& options);
 
 /// flamegraph.pl-like warm colour derived from the name (stable across runs).
 std::string warm_color(std::string_view name);
 
-/// XML-escapes text (and replaces bytes that are not valid in XML).
+/// XML-escapes text; valid UTF-8 stays readable, control bytes, invalid
+/// UTF-8 and characters XML forbids become the text \xNN (as on the terminal).
 std::string xml_escape(std::string_view s);
 
 }  // namespace ior::flamegraph

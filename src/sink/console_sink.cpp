@@ -21,7 +21,12 @@ void append_number(std::string& out, T v) {
 
 // comm and file names: escaped for the terminal, with ' escaped as well
 // because it quotes the two names of a rename.
-constexpr TerminalTextOptions kConsoleText{.also_escape = "'", .keep_newlines = false};
+constexpr TerminalTextOptions console_text_options() {
+  TerminalTextOptions o;
+  o.also_escape = "'";
+  return o;
+}
+constexpr TerminalTextOptions kConsoleText = console_text_options();
 
 // CSV-quotes the field that starts at out[start] when it holds a comma or a
 // double quote (escaped text holds no control byte, so one row stays one line).

@@ -52,7 +52,9 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
     std::string text(static_cast<std::size_t>(len) + 1, '\0');
     std::vsnprintf(text.data(), text.size(), fmt, args);
     text.pop_back();
-    std::fputs(terminal_text(text, {.also_escape = {}, .keep_newlines = true}).c_str(), stderr);
+    TerminalTextOptions lines;
+    lines.keep_newlines = true;
+    std::fputs(terminal_text(text, lines).c_str(), stderr);
     return 0;
   }
   if (level == LIBBPF_DEBUG) return 0;

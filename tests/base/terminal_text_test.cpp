@@ -157,12 +157,17 @@ TEST(TerminalText, TruncatedSequencesAtTheEndAndInTheMiddle) {
   EXPECT_EQ(terminal_text("\xf0\x9f\xe6\x97\xa5"), "\\xf0\\x9f\xe6\x97\xa5");
 }
 
-TEST(TerminalText, AlsoEscapeAndKeepNewlines) {
-  TerminalTextOptions quote{.also_escape = "'", .keep_newlines = false};
-  EXPECT_EQ(terminal_text("it's", quote), "it\\'s");
-  EXPECT_EQ(terminal_text("it's"), "it's");
-  TerminalTextOptions lines{.also_escape = {}, .keep_newlines = true};
-  EXPECT_EQ(terminal_text("one\ntwo\x1b\n", lines), "one\ntwo\\x1b\n");
+TEST(TerminalText, Options) {
+  TerminalTextOptions quote;
+  quote.also_escape = "';";
+  EXPECT_EQ(terminal_text("it's a;b", quote), "it\\'s a\\;b");
+  EXPECT_EQ(terminal_text("it's a;b"), "it's a;b");
+  TerminalTextOptions lines;
+  lines.keep_newlines = true;
+  EXPECT_EQ(terminal_text("one\ntwo\x1b\\\n", lines), "one\ntwo\\x1b\\\\\n");
+  TerminalTextOptions display;
+  display.keep_backslashes = true;
+  EXPECT_EQ(terminal_text("a\\x1b\x1b\n", display), "a\\x1b\\x1b\\n");
 }
 
 // Every 1- and 2-byte string, every 3-byte string with a 3-byte lead, and

@@ -65,5 +65,35 @@ TEST(FlamegraphE2E, CollapsedStacksOfAKnownWorkloadAndTheSvgInChromium) {
   EXPECT_EQ(json_field(out, "matched_after_escape"), " ") << out;
 }
 
+// `ior flamegraph` on a folded line of 300 000 frames (it segfaulted by
+// recursion): exit 0, one line on stderr, a valid SVG cut at -max-depth with
+// a [truncated] frame on top; a second, shallow stack is drawn whole.
+TEST(FlamegraphE2E, AFoldedLineOf300000FramesRendersWithATruncatedFrame) {
+  TempDir dir;
+  std::string line;
+  for (int i = 0; i < 300000; ++i) line += "f" + std::to_string(i) + ";";
+  {
+    std::ofstream folded(dir.path() + "/deep.folded");
+    folded << line << "top 5\nshallow;read 2\n";
+  }
+  const std::string svg = dir.path() + "/deep.svg";
+  Subprocess ior({"/bin/sh", "-c",
+                  std::string("exec \"$0\" flamegraph -max-depth 1000 -o \"$1\" < \"$2\""), IOR_BINARY, svg,
+                  dir.path() + "/deep.folded"});
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  EXPECT_EQ(ior.err(), "ior flamegraph: 1 stacks deeper than 1000 frames end in [truncated] (-max-depth)\n");
+  const std::string text = read_all(svg);
+  EXPECT_NE(text.find("data-n=\"[truncated]\" data-x=\"0.0000\" data-w=\"842.8571\" data-d=\"1000\""),
+            std::string::npos);
+  EXPECT_NE(text.find("data-n=\"f998\""), std::string::npos);
+  EXPECT_EQ(text.find("data-n=\"f999\""), std::string::npos);
+  EXPECT_NE(text.find("data-n=\"read\""), std::string::npos);
+  if (access("/usr/bin/xmllint", X_OK) == 0) {
+    EXPECT_NO_THROW(run_and_capture({"/usr/bin/xmllint", "--noout", "--huge", svg}));
+  } else if (in_ci()) {
+    FAIL() << "xmllint missing (libxml2-utils; scripts/setup.sh --test)";
+  }
+}
+
 }  // namespace
 }  // namespace ior::testing

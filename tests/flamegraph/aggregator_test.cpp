@@ -53,11 +53,21 @@ TEST(StackAggregatorTest, ValueKinds) {
   }
 }
 
-TEST(StackAggregatorTest, SeparatorsInNamesCannotBreakTheFormat) {
-  StackAggregator a(parse_fields("path"), ValueKind::kCount);
-  a.add(row(1, "/x;y\nz", "read"));
+TEST(StackAggregatorTest, SeparatorsAndControlBytesInNamesCannotBreakTheFormat) {
+  StackAggregator a(parse_fields("comm,path"), ValueKind::kCount);
+  auto r = row(1, "/x;y\nz\r\x1b[2J\xc2\x9b\xff\\;", "read");
+  r.comm = "a;b\x07";
+  a.add(r);
   a.add(row(1, "", "sync"));
-  EXPECT_EQ(a.folded(), "/x_y_z 1\n[no file] 1\n");
+  EXPECT_EQ(a.folded(),
+            "a\\x3bb\\x07;/x\\x3by\\nz\\r\\x1b[2J\\xc2\\x9b\\xff\\\\\\x3b 1\n"
+            "app;[no file] 1\n");
+  // Read back: two frames, the name recoverable from its escapes.
+  auto stacks = parse_folded(a.folded());
+  ASSERT_EQ(stacks.size(), 2u);
+  auto tree = build_tree(stacks);
+  ASSERT_NE(tree->child(tree->root(), "a\\x3bb\\x07"), nullptr);
+  EXPECT_EQ(tree->depth(), 2u);
 }
 
 TEST(StackAggregatorTest, MemoryIsBoundedByDistinctStacksAndTheRestIsCounted) {
@@ -79,10 +89,45 @@ TEST(StackAggregatorTest, BadFieldsAndValuesAreUsageErrors) {
 
 TEST(FlameTreeTest, BuildsTotalsPerFrame) {
   auto tree = build_tree(parse_folded("a;b;c 5\na;b;d 3\na;e 2\n\nz 1\n"));
-  EXPECT_EQ(tree->value, 11u);
-  EXPECT_EQ(tree->children.at("a")->value, 10u);
-  EXPECT_EQ(tree->children.at("a")->children.at("b")->value, 8u);
-  EXPECT_EQ(tree_depth(*tree), 3u);
+  EXPECT_EQ(tree->root().value, 11u);
+  const FlameNode* a = tree->child(tree->root(), "a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->value, 10u);
+  ASSERT_NE(tree->child(*a, "b"), nullptr);
+  EXPECT_EQ(tree->child(*a, "b")->value, 8u);
+  EXPECT_EQ(*tree->child(*a, "b")->name, "b");
+  EXPECT_EQ(tree->depth(), 3u);
+  EXPECT_EQ(tree->truncated_stacks(), 0u);
+}
+
+TEST(FlameTreeTest, StacksDeeperThanTheLimitEndInOneTruncatedFrame) {
+  auto tree = build_tree(parse_folded("a;b;c;d;e 5\na;b;c 2\na;b;x;y 1\n"), 3);
+  EXPECT_EQ(tree->depth(), 3u);
+  EXPECT_EQ(tree->truncated_stacks(), 2u);
+  const FlameNode* b = tree->child(*tree->child(tree->root(), "a"), "b");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->value, 8u);
+  ASSERT_NE(tree->child(*b, "c"), nullptr);  // exactly 3 frames: kept
+  EXPECT_EQ(tree->child(*b, "c")->value, 2u);
+  const FlameNode* cut = tree->child(*b, FlameTree::kTruncated);
+  ASSERT_NE(cut, nullptr);
+  EXPECT_EQ(cut->value, 6u);  // c;d;e and x;y
+  EXPECT_TRUE(cut->children.empty());
+}
+
+// A folded line of 300 000 frames: parsed, built and destroyed without
+// recursion; the default limit cuts it.
+TEST(FlameTreeTest, AVeryDeepStackIsCutAtTheDefaultLimit) {
+  std::string line;
+  for (int i = 0; i < 300000; ++i) line += "f" + std::to_string(i % 7) + ";";
+  line += "top 3\n";
+  auto tree = build_tree(parse_folded(line));
+  EXPECT_EQ(tree->depth(), FlameTree::kDefaultMaxDepth);
+  EXPECT_EQ(tree->size(), FlameTree::kDefaultMaxDepth + 1);
+  EXPECT_EQ(tree->truncated_stacks(), 1u);
+  // Without a useful limit the tree is as deep as the line, and still safe.
+  auto full = build_tree(parse_folded(line), 1'000'000);
+  EXPECT_EQ(full->depth(), 300001u);
 }
 
 TEST(FlameTreeTest, MalformedFoldedLinesNameTheLine) {

@@ -59,11 +59,45 @@ TEST(SvgTest, IsWellFormedXmlEvenWithHostileNames) {
     if (testing::in_ci()) FAIL() << "xmllint missing (libxml2-utils; scripts/setup.sh --test)";
     GTEST_SKIP() << "xmllint missing";
   }
-  std::string folded = "p<1>;/tmp/a&b\"c'd;read 3\n/x/\x01\xff\xfe;write 2\n]]>;<!--;--> 1\n";
+  std::string folded =
+      "p<1>;/tmp/a&b\"c'd;read 3\n/x/\x01\xff\xfe;write 2\n]]>;<!--;--> 1\n"
+      "/tmp/\x1b[2J\xc2\x9b\xef\xbf\xbe\xef\xbf\xbf\xed\xa0\x80;read 1\n";
   std::string path = "/tmp/ior_svg_test_" + std::to_string(getpid()) + ".svg";
   std::ofstream(path) << render(folded);
   EXPECT_NO_THROW(testing::run_and_capture({xmllint, "--noout", path}));
+  // What an XML parser reads back is the visible escape of every bad byte.
+  auto names = testing::run_and_capture({xmllint, "--xpath", "//*[local-name()='g'][@class='f']/@data-n", path});
+  EXPECT_NE(names.find("data-n=\"/x/\\x01\\xff\\xfe\""), std::string::npos) << names;
+  EXPECT_NE(names.find("data-n=\"/tmp/\\x1b[2J\\xc2\\x9b\\xef\\xbf\\xbe\\xef\\xbf\\xbf\\xed\\xa0\\x80\""),
+            std::string::npos)
+      << names;
   std::remove(path.c_str());
+}
+
+TEST(SvgTest, ValidUtf8NamesStayReadable) {
+  const std::string name = "/données/日本語/😀";
+  auto frames = frames_of(render(name + ";read 1\n"));
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[1].name, name);
+  // A label cut to the frame's width (80 px: 10 characters of 7 px) is cut
+  // between characters.
+  SvgOptions o;
+  o.width = 100;
+  auto svg = render_svg(*build_tree(parse_folded("ééééééééééééééééééééééééé 1\n")), o);
+  EXPECT_NE(svg.find(">éééééééé..</text>"), std::string::npos) << svg;
+}
+
+// A folded line of 300 000 frames (a segfault by recursion before): drawn
+// down to the limit, the rest in one [truncated] frame.
+TEST(SvgTest, AVeryDeepStackRendersWithATruncatedFrame) {
+  std::string line;
+  for (int i = 0; i < 300000; ++i) line += "f" + std::to_string(i) + ";";
+  line += "top 1\n";
+  auto frames = frames_of(render_svg(*build_tree(parse_folded(line), 100), SvgOptions{}));
+  ASSERT_EQ(frames.size(), 101u);
+  EXPECT_EQ(frames.back().name, "[truncated]");
+  EXPECT_EQ(frames.back().depth, 100);
+  EXPECT_EQ(frames[99].name, "f98");
 }
 
 TEST(SvgTest, SinkWritesCollapsedAndSvg) {
