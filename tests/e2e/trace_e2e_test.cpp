@@ -29,7 +29,7 @@ void expect_rows_match_manifest(const std::vector<ConsoleRow>& rows,
     for (; i < rows.size(); ++i) {
       const auto& r = rows[i];
       if (r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret &&
-          r.file == m.file) {
+          r.manifest_file() == m.file && r.two_names == (m.name == "rename" || m.name == "link")) {
         break;
       }
     }

@@ -14,13 +14,20 @@
 //                                  possible) for SECS, over THREADS threads; prints
 //                                  calls and the achieved calls_per_sec
 //   ior_workload pause             waits until stdin closes (a process to filter on)
+//   ior_workload names DIR COMM OLD NEW NAME...
+//                                  names itself COMM, then in DIR: creates each
+//                                  NAME (openat, write, close) and renames it to
+//                                  NAME~, then creates OLD and renames it to NEW
+//                                  (hostile-name tests; run as an unprivileged user)
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
-// fd's file, or "old -> new"; empty when none)
+// fd's file, or "old -> new"; empty when none; in `names`, each name as hex
+// since names may hold tabs and newlines)
 
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -249,6 +256,35 @@ int run_pause() {
   }
 }
 
+std::string hex(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
+void create_and_rename(const std::string& name, const std::string& to) {
+  long fd = check(syscall(SYS_openat, AT_FDCWD, name.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644), "openat");
+  record("openat", fd, hex(name));
+  record("write", check(syscall(SYS_write, fd, "x", 1), "write"), hex(name));
+  record("close", check(syscall(SYS_close, fd), "close"), hex(name));
+  record("rename", check(syscall(SYS_rename, name.c_str(), to.c_str()), "rename"), hex(name) + " -> " + hex(to));
+}
+
+int run_names(char** argv, int argc) {
+  const std::string dir = argv[2];
+  if (prctl(PR_SET_NAME, argv[3], 0, 0, 0) != 0) die("prctl");
+  if (chdir(dir.c_str()) != 0) die("chdir");
+  for (int i = 6; i < argc; ++i) create_and_rename(argv[i], std::string(argv[i]) + "~");
+  create_and_rename(argv[4], argv[5]);
+  std::fflush(stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -261,8 +297,10 @@ int main(int argc, char** argv) {
   if (mode == "preads" && argc == 6) {
     return run_preads(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
   }
+  if (mode == "names" && argc >= 6) return run_names(argv, argc);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
-               "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause\n");
+               "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
+               "names DIR COMM OLD NEW NAME...\n");
   return 2;
 }
