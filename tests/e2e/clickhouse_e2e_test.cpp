@@ -91,6 +91,21 @@ TEST(ClickHouseE2E, AWrongPasswordIsOneClearErrorWithoutThePassword) {
   EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
 }
 
+// 18.16 quotes the unknown user name in its exception text, raw: ior prints
+// that server text escaped, on one line.
+TEST(ClickHouseE2E, ServerExceptionTextIsPrintedEscaped) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  auto r = run_ior({IOR_BINARY, "-duration", "5", "-clickhouse", "-ch-port", std::to_string(ch.port), "-ch-user",
+                    "x\x1b[2Jy\xc2\x9bz\x1b]0;t\x07"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Unknown user x\\x1b[2Jy\\xc2\\x9bz\\x1b]0;t\\x07\n"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x07'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\xc2\x9b"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST(ClickHouseE2E, UnreachableWithoutSpoolFailsBeforeTracingAndBadFlagsAreUsageErrors) {
   IOR_REQUIRE_ROOT();
   auto r = run_ior({IOR_BINARY, "-duration", "5", "-clickhouse", "-ch-port", "1"});
