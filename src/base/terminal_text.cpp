@@ -1,5 +1,7 @@
 #include "base/terminal_text.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace ior {
@@ -57,19 +59,59 @@ bool escaped_code_point(char32_t cp) {
          || (cp >= 0x2066 && cp <= 0x2069); // isolates
 }
 
-bool plain_ascii(unsigned char c, const TerminalTextOptions& o) {
-  return c >= 0x20 && c < 0x7f && (c != '\\' || o.keep_backslashes) &&
-         o.also_escape.find(static_cast<char>(c)) == std::string_view::npos;
-}
+// Which bytes can be copied as they are. This runs for every name of every
+// console row, so it tests eight bytes at a time (the exact "has a byte
+// below n / equal to c" word tests) and keeps a bit table for single bytes.
+class PlainAscii {
+ public:
+  explicit PlainAscii(const TerminalTextOptions& o) {
+    set(0x7f);
+    if (!o.keep_backslashes) set('\\');
+    for (char c : o.also_escape) set(static_cast<unsigned char>(c));
+  }
+
+  bool byte(unsigned char c) const { return c < 0x80 && ((bits_[c >> 6] >> (c & 63)) & 1) == 0; }
+
+  bool word(std::uint64_t x) const {
+    if (n_ > sizeof also_) return false;  // too many to test per word: bytewise
+    if ((x & kHighs) != 0 || ((x - kOnes * 0x20) & ~x & kHighs) != 0) return false;  // >= 0x80, < 0x20
+    for (std::size_t i = 0; i < n_; ++i) {
+      const std::uint64_t y = x ^ (kOnes * also_[i]);
+      if (((y - kOnes) & ~y & kHighs) != 0) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  static constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+
+  void set(unsigned char c) {
+    if (c >= 0x80) return;  // never plain anyway
+    bits_[c >> 6] |= std::uint64_t{1} << (c & 63);
+    if (c < 0x20) return;
+    if (n_ < sizeof also_) also_[n_] = c;
+    ++n_;
+  }
+
+  std::uint64_t bits_[2] = {0xffffffffu, 0};  // C0 controls
+  unsigned char also_[8] = {};                 // escaped bytes >= 0x20 (DEL, backslash, also_escape)
+  std::size_t n_ = 0;
+};
 
 }  // namespace
 
 void append_terminal_text(std::string& out, std::string_view text, const TerminalTextOptions& o) {
+  const PlainAscii plain(o);
   std::size_t i = 0;
   while (i < text.size()) {
     // Runs of ordinary ASCII (nearly every name) are appended at once.
     std::size_t run = i;
-    while (run < text.size() && plain_ascii(static_cast<unsigned char>(text[run]), o)) ++run;
+    for (std::uint64_t word = 0; run + sizeof word <= text.size(); run += sizeof word) {
+      std::memcpy(&word, text.data() + run, sizeof word);
+      if (!plain.word(word)) break;
+    }
+    while (run < text.size() && plain.byte(static_cast<unsigned char>(text[run]))) ++run;
     out.append(text.data() + i, run - i);
     i = run;
     if (i == text.size()) break;

@@ -28,10 +28,15 @@ constexpr TerminalTextOptions console_text_options() {
 }
 constexpr TerminalTextOptions kConsoleText = console_text_options();
 
-// CSV-quotes the field that starts at out[start] when it holds a comma or a
-// double quote (escaped text holds no control byte, so one row stays one line).
+// Escaping adds neither commas nor double quotes, so whether a field needs
+// CSV quotes is seen on the raw text (memchr, fast on every row).
+bool needs_csv_quotes(std::string_view raw) {
+  return raw.find(',') != std::string_view::npos || raw.find('"') != std::string_view::npos;
+}
+
+// CSV-quotes the field that starts at out[start] (escaped text holds no
+// control byte, so one row stays one line).
 void quote_field_from(std::string& out, std::size_t start) {
-  if (out.find_first_of(",\"", start) == std::string::npos) return;
   const std::string field = out.substr(start);
   out.resize(start);
   out.push_back('"');
@@ -45,7 +50,7 @@ void quote_field_from(std::string& out, std::size_t start) {
 void append_text_field(std::string& out, std::string_view text) {
   const std::size_t start = out.size();
   append_terminal_text(out, text, kConsoleText);
-  quote_field_from(out, start);
+  if (needs_csv_quotes(text)) quote_field_from(out, start);
 }
 
 }  // namespace
@@ -61,7 +66,7 @@ void append_file_field(std::string& out, const schema::EventRow& row) {
   out.append("' -> '");
   append_terminal_text(out, row.newname, kConsoleText);
   out.push_back('\'');
-  quote_field_from(out, start);
+  if (needs_csv_quotes(row.oldname) || needs_csv_quotes(row.newname)) quote_field_from(out, start);
 }
 
 void append_notice(std::string& out, std::uint8_t notice) {

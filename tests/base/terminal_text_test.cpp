@@ -211,6 +211,24 @@ TEST(TerminalText, ExhaustiveShortSequencesAgreeWithIconv) {
   }
 }
 
+// Long ASCII runs are tested eight bytes at a time: every byte value at
+// every position of a 17-byte text is escaped as it is alone.
+TEST(TerminalText, EveryByteAtEveryPositionOfALongRun) {
+  TerminalTextOptions quote;
+  quote.also_escape = "'";
+  for (const TerminalTextOptions& o : {TerminalTextOptions{}, quote}) {
+    for (int b = 0; b < 256; ++b) {
+      const std::string alone = terminal_text(std::string(1, static_cast<char>(b)), o);
+      for (std::size_t pos = 0; pos < 17; ++pos) {
+        std::string in(17, 'a');
+        in[pos] = static_cast<char>(b);
+        ASSERT_EQ(terminal_text(in, o), std::string(pos, 'a') + alone + std::string(16 - pos, 'a'))
+            << "byte " << b << " at " << pos;
+      }
+    }
+  }
+}
+
 TEST(TerminalText, RandomBytesComeBackFromTheEscapedText) {
   std::mt19937 rng(12345);
   for (int n = 0; n < 20000; ++n) {
