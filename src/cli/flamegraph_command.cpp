@@ -5,11 +5,11 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "base/output_file.hpp"
 #include "cli/flag_parser.hpp"
 #include "cli/messages.hpp"
 #include "cli/syscall_colors.hpp"
 #include "flamegraph/flame_tree.hpp"
-#include "flamegraph/flamegraph_sink.hpp"
 #include "flamegraph/svg_renderer.hpp"
 
 namespace ior::cli {
@@ -20,8 +20,10 @@ int run_flamegraph_command(int argc, const char* const* argv) {
   std::string unit = "samples";
   std::uint64_t max_depth = flamegraph::FlameTree::kDefaultMaxDepth;
   bool help = false;
+  bool force = false;
   FlagParser p;
-  p.add_string("o", &out, "output SVG file (default: standard output)");
+  p.add_string("o", &out, "output SVG file, mode 0600 (default: standard output)");
+  p.add_bool("force", &force, "replace an existing -o file (a symbolic link there is replaced, not followed)");
   p.add_string("title", &title, "title of the graph");
   p.add_string("unit", &unit, "what the counts are (samples, calls, ns, bytes)");
   p.add_uint("max-depth", &max_depth,
@@ -31,10 +33,14 @@ int run_flamegraph_command(int argc, const char* const* argv) {
   p.add_bool("help", &help, "this help");
   auto rest = p.parse(argc, argv, 2);
   if (help) {
-    std::cout << "usage: ior flamegraph [-o out.svg] [--title T] [-max-depth N] < folded.txt\n" << p.usage();
+    std::cout << "usage: ior flamegraph [-o out.svg [-force]] [--title T] [-max-depth N] < folded.txt\n" << p.usage();
     return 0;
   }
   if (!rest.empty()) throw UsageError("ior flamegraph: unexpected argument \"" + rest.front() + "\"");
+  const OutputOptions output{.label = "ior flamegraph",
+                             .existing = force ? ExistingOutput::kReplace : ExistingOutput::kRefuse,
+                             .durable = true};
+  if (out != "-") check_output_path(out, output);  // before reading all of standard input
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   auto stacks = flamegraph::parse_folded(text);
   auto tree = flamegraph::build_tree(stacks, max_depth);
@@ -52,7 +58,7 @@ int run_flamegraph_command(int argc, const char* const* argv) {
   if (out == "-") {
     std::cout << svg;
   } else {
-    flamegraph::write_file(out, svg);
+    write_output_file(out, svg, output);
   }
   return 0;
 }

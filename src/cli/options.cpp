@@ -24,7 +24,10 @@ void define_flags(FlagParser& p, Options& o) {
              "rows each output may fall behind by, in memory, before it drops (counted); default 32M",
              1u << 20, 1ull << 40);
   p.add_string("name", &o.name, "name of this run (used in output file names)");
-  p.add_bool("parquet", &o.parquet, "write every row to a Parquet file");
+  p.add_bool("force", &o.force, "replace existing output files (Parquet, flame graph); without it a taken "
+             "name is an error before tracing. A symbolic link there is replaced, never followed");
+  p.add_bool("parquet", &o.parquet, "write every row to a Parquet file (mode 0600: it holds every user's "
+             "file activity)");
   p.add_string("parquet-file", &o.parquet_file,
                "Parquet file (default <hostname or -name>-<YYYY-MM-DD_HH:MM:SS>.parquet)");
   p.add_uint("parquet-rowgroup", &o.parquet_rowgroup, "rows per Parquet row group; default 100000",
@@ -57,7 +60,8 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("ch-on-full", &o.ch_on_full, "when queue and spool are full: block (default) or drop");
   p.add_uint("ch-ttl-days", &o.ch_ttl_days, "TTL of rows in days on servers with TTL; default 0 (none)", 0,
              36500);
-  p.add_bool("flamegraph", &o.flamegraph, "write NAME.collapsed and NAME.svg (NAME: -name or the host)");
+  p.add_bool("flamegraph", &o.flamegraph, "write NAME.collapsed and NAME.svg, mode 0600 (NAME: -name or the "
+             "host)");
   p.add_string("fields", &o.fields, "flame graph frames, in order: any of path, comm, tracepoint, pid, "
                "tid, flags; default pid,path,tracepoint");
   p.add_string("count", &o.count, "flame graph value: count (default), duration, durationToPrev, bytes");

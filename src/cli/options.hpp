@@ -24,6 +24,7 @@ struct Options {
   bool quiet = false;                  ///< -quiet: no summary, no status line
   std::uint64_t sink_queue_bytes = 32u << 20;  ///< -sink-queue: per-sink backlog bound
   std::string name;                    ///< -name: run name (file names)
+  bool force = false;                  ///< -force: replace existing output files
 
   // -parquet
   bool parquet = false;

@@ -20,7 +20,5 @@ RunIdentity make_run_identity();
 
 /// Random (version 4) UUID from getrandom(2).
 schema::Uuid random_uuid();
-/// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-std::string uuid_text(const schema::Uuid& id);
 
 }  // namespace ior::cli

@@ -8,6 +8,7 @@
 #include "cli/flag_parser.hpp"
 #include "cli/version.hpp"
 #include "base/error.hpp"
+#include "base/uuid_text.hpp"
 #include "cli/syscall_colors.hpp"
 #include "clickhouse/clickhouse_sink.hpp"
 #include "flamegraph/flamegraph_sink.hpp"
@@ -46,6 +47,7 @@ std::unique_ptr<sink::Sink> make_parquet_sink(const Options& o, const RunIdentit
   p.writer.row_group_rows = o.parquet_rowgroup;
   p.writer.compression = parquet::parse_compression(o.parquet_compression);
   p.writer.zstd_level = static_cast<int>(o.parquet_zstd_level);
+  p.existing = o.force ? ExistingOutput::kReplace : ExistingOutput::kRefuse;
   p.writer.metadata = {{"ior.version", kVersion},
                        {"ior.hostname", id.hostname},
                        {"ior.collection_id", uuid_text(id.collection_id)},
@@ -74,6 +76,7 @@ std::unique_ptr<sink::Sink> make_flamegraph_sink(const Options& o, const RunIden
   f.fields = flamegraph::parse_fields(o.fields);
   f.value = flamegraph::parse_value_kind(o.count);
   f.max_stacks = o.flamegraph_max_stacks;
+  f.existing = o.force ? ExistingOutput::kReplace : ExistingOutput::kRefuse;
   std::string frames;
   for (auto field : f.fields) frames += (frames.empty() ? "" : ";") + std::string(flamegraph::field_name(field));
   f.svg.title = "ior: file I/O by " + frames;

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "base/terminal_text.hpp"
+#include "base/uuid_text.hpp"
 #include "event/syscall_table.hpp"
 
 namespace ior::cli {

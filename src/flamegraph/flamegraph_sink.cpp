@@ -1,35 +1,24 @@
 #include "flamegraph/flamegraph_sink.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "base/error.hpp"
 #include "flamegraph/flame_tree.hpp"
 
 namespace ior::flamegraph {
 
-void write_file(const std::string& path, const std::string& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw SystemError("cannot create " + path, errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw SystemError("writing " + path, err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0) throw SystemError("closing " + path, errno);
+namespace {
+
+OutputOptions output_options(const FlamegraphSinkOptions& o) {
+  return OutputOptions{.label = "flamegraph", .existing = o.existing, .durable = true};
 }
+
+}  // namespace
 
 FlamegraphSink::FlamegraphSink(FlamegraphSinkOptions options)
     : options_(std::move(options)),
-      aggregator_(options_.fields, options_.value, options_.max_stacks) {}
+      aggregator_(options_.fields, options_.value, options_.max_stacks) {
+  check_output_path(options_.name + ".collapsed", output_options(options_));
+  check_output_path(options_.name + ".svg", output_options(options_));
+}
 
 void FlamegraphSink::close() noexcept {
   if (closed_) return;
@@ -37,9 +26,9 @@ void FlamegraphSink::close() noexcept {
   try {
     std::string collapsed = options_.name + ".collapsed";
     std::string svg = options_.name + ".svg";
-    write_file(collapsed, aggregator_.folded());
+    write_output_file(collapsed, aggregator_.folded(), output_options(options_));
     auto tree = build_tree(aggregator_.stacks());
-    write_file(svg, render_svg(*tree, options_.svg));
+    write_output_file(svg, render_svg(*tree, options_.svg), output_options(options_));
     lines_.push_back("wrote " + collapsed + " (" + std::to_string(aggregator_.distinct_stacks()) +
                      " stacks) and " + svg);
     if (aggregator_.rows_in_other() != 0) {
@@ -47,16 +36,20 @@ void FlamegraphSink::close() noexcept {
                        std::to_string(options_.max_stacks) + " distinct stacks folded into " +
                        std::string(StackAggregator::kOther));
     }
+  } catch (const OutputNotPlaced& e) {
+    error_ = e.what();
+    kept_ = true;
   } catch (const std::exception& e) {
-    error_ = std::string("flamegraph: ") + e.what();
+    error_ = e.what();
+    if (error_.rfind("flamegraph: ", 0) != 0) error_ = "flamegraph: " + error_;
   }
 }
 
 sink::SinkReport FlamegraphSink::report() const {
   sink::SinkReport r;
   r.name = "flamegraph";
-  r.rows_written = error_.empty() ? rows_ : 0;
-  r.rows_lost = (error_.empty() ? 0 : rows_) + rows_lost_;
+  r.rows_written = error_.empty() || kept_ ? rows_ : 0;
+  r.rows_lost = (error_.empty() || kept_ ? 0 : rows_) + rows_lost_;
   r.lines = lines_;
   if (!error_.empty()) {
     r.failed = true;

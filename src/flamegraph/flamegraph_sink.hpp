@@ -1,9 +1,13 @@
 #pragma once
 // The -flamegraph sink: aggregates the run into collapsed stacks and, at
-// close, writes NAME.collapsed (folded format) and NAME.svg.
+// close, writes NAME.collapsed (folded format) and NAME.svg, each created
+// safely and renamed into place (base/output_file.hpp). Both names are
+// checked by the constructor, so a taken one (without -force) is an error
+// before tracing begins, not after a long run.
 
 #include <string>
 
+#include "base/output_file.hpp"
 #include "flamegraph/stack_aggregator.hpp"
 #include "flamegraph/svg_renderer.hpp"
 #include "sink/sink.hpp"
@@ -16,10 +20,12 @@ struct FlamegraphSinkOptions {
   ValueKind value = ValueKind::kCount;
   std::size_t max_stacks = 100'000;
   SvgOptions svg;                   ///< title, subtitle, colours
+  ExistingOutput existing = ExistingOutput::kRefuse;  ///< kReplace: -force
 };
 
 class FlamegraphSink final : public sink::Sink {
  public:
+  /// Throws Error when an output name is taken (without kReplace) or unusable.
   explicit FlamegraphSink(FlamegraphSinkOptions options);
   void consume(const schema::EventRow& row) noexcept override {
     try {
@@ -39,10 +45,8 @@ class FlamegraphSink final : public sink::Sink {
   std::uint64_t rows_lost_ = 0;
   std::vector<std::string> lines_;
   std::string error_;
+  bool kept_ = false;  // the outputs exist, one under its temporary name
   bool closed_ = false;
 };
-
-/// Writes bytes to path (replacing it); throws SystemError naming the path.
-void write_file(const std::string& path, const std::string& bytes);
 
 }  // namespace ior::flamegraph

@@ -1,6 +1,5 @@
 #include "parquet/file_writer.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,43 +41,27 @@ std::vector<thrift::SchemaElement> file_schema() {
 
 }  // namespace
 
-FileWriter::FileWriter(std::string path, WriterOptions options)
+FileWriter::FileWriter(std::string path, WriterOptions options, ExistingOutput existing)
     : path_(std::move(path)),
-      options_(std::move(options)),
+      location_(path_),
+      options_((validate(options), std::move(options))),
+      file_(path_, OutputOptions{.label = "parquet", .existing = existing, .durable = true}),
       compressor_(options_.compression, options_.zstd_level) {
-  validate(options_);
   columns_.reserve(schema::kColumnCount);
   for (const auto& c : schema::kColumnInfo) {
     columns_.emplace_back(uses_dictionary(c.type) ? options_.dictionary_limit_bytes : 0);
     chunk_writers_.emplace_back(std::string(c.name), c.type, options_);
   }
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw SystemError("parquet: cannot create " + path_, errno);
   buf_.assign(kMagic, 4);
-  try {
-    write_all(buf_);
-  } catch (...) {
-    ::close(fd_);  // no destructor runs for a constructor that throws
-    throw;
-  }
+  write(buf_);  // on failure file_'s destructor removes the temporary file
   committed_offset_ = offset_;
 }
 
-FileWriter::~FileWriter() {
-  if (fd_ >= 0) ::close(fd_);
-}
+FileWriter::~FileWriter() = default;
 
-void FileWriter::write_all(const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw SystemError("parquet: writing " + path_, errno);
-    }
-    done += static_cast<std::size_t>(n);
-    offset_ += n;
-  }
+void FileWriter::write(const std::string& bytes) {
+  file_.write(bytes);
+  offset_ += static_cast<std::int64_t>(bytes.size());
 }
 
 void FileWriter::append(const schema::EventRow& row) {
@@ -106,7 +89,7 @@ void FileWriter::flush_row_group() {
     g.total_byte_size += g.columns.back().meta_data.total_uncompressed_size;
     g.total_compressed_size += g.columns.back().meta_data.total_compressed_size;
   }
-  write_all(buf_);
+  write(buf_);
   row_groups_.push_back(std::move(g));
   committed_offset_ = offset_;
   committed_rows_ += buffered_;
@@ -130,44 +113,51 @@ void FileWriter::write_footer(const std::vector<std::pair<std::string, std::stri
   auto len = static_cast<std::uint32_t>(buf_.size());
   for (int b = 0; b < 4; ++b) buf_.push_back(static_cast<char>((len >> (8 * b)) & 0xff));
   buf_.append(kMagic, 4);
-  write_all(buf_);
+  write(buf_);
 }
 
 void FileWriter::close(const std::vector<std::pair<std::string, std::string>>& extra) {
-  if (fd_ < 0) return;
+  if (!file_.open()) return;
   flush_row_group();
   write_footer(extra);
-  if (::fsync(fd_) != 0 && errno != EINVAL) throw SystemError("parquet: fsync " + path_, errno);
-  int fd = fd_;
-  fd_ = -1;
-  if (::close(fd) != 0) throw SystemError("parquet: closing " + path_, errno);
+  try {
+    file_.commit();
+  } catch (const OutputNotPlaced& e) {
+    location_ = e.kept_path();
+    not_placed_ = e.what();
+    throw;
+  }
 }
 
 bool FileWriter::salvage() noexcept {
-  if (fd_ < 0) return false;
+  if (!file_.open()) return false;
   buffered_ = 0;
   buffered_bytes_ = 0;
   for (auto& c : columns_) c.clear();
+  const int fd = file_.fd();
   // On a full disk the failed write may have freed too little room for the
   // footer: drop complete row groups from the end until it fits.
   while (true) {
     try {
-      if (::ftruncate(fd_, committed_offset_) != 0) return false;
-      if (::lseek(fd_, committed_offset_, SEEK_SET) < 0) return false;
+      if (::ftruncate(fd, committed_offset_) != 0) break;
+      if (::lseek(fd, committed_offset_, SEEK_SET) < 0) break;
       offset_ = committed_offset_;
       write_footer({{"ior.incomplete", "a write error ended this file early"}});
-      break;
+      file_.commit();
+      return true;
+    } catch (const OutputNotPlaced& e) {
+      location_ = e.kept_path();
+      not_placed_ = e.what();
+      return true;
     } catch (...) {
-      if (row_groups_.empty()) return false;
+      if (!file_.open() || row_groups_.empty()) break;
       committed_offset_ = row_groups_.back().file_offset;
       committed_rows_ -= static_cast<std::uint64_t>(row_groups_.back().num_rows);
       row_groups_.pop_back();
     }
   }
-  ::fsync(fd_);
-  ::close(fd_);
-  fd_ = -1;
-  return true;
+  file_.discard();
+  return false;
 }
 
 }  // namespace ior::parquet

@@ -2,7 +2,9 @@
 
 #include <time.h>
 
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace ior::parquet {
@@ -37,7 +39,34 @@ std::string ParquetSink::rotated_path(const std::string& base, std::uint64_t n) 
   return stem + "." + std::to_string(n) + ext;
 }
 
-ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(options)) { open_next(); }
+ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(options)) {
+  open_next();
+  if (rotating() && options_.existing == ExistingOutput::kRefuse) refuse_taken_rotated_names();
+}
+
+// Names of later files are known only when they are reached; refusing one
+// then would stop the run half way, so every NAME.<n>.parquet counts as taken.
+void ParquetSink::refuse_taken_rotated_names() const {
+  const std::filesystem::path first = rotated_path(options_.path, 1);
+  const std::string name = first.filename().string();
+  const std::string stem = name.substr(0, name.size() - std::string("1.parquet").size());
+  const std::string ext = ".parquet";
+  std::error_code ec;
+  const auto dir = first.has_parent_path() ? first.parent_path() : std::filesystem::path(".");
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.size() <= stem.size() + ext.size() || n.compare(0, stem.size(), stem) != 0 ||
+        n.compare(n.size() - ext.size(), ext.size(), ext) != 0) {
+      continue;
+    }
+    const std::string number = n.substr(stem.size(), n.size() - stem.size() - ext.size());
+    bool digits = true;
+    for (char c : number) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+    if (digits) throw Error("parquet: " + (dir / n).string() + " exists; -force replaces it");
+  }
+  // An unreadable directory cannot be listed: each rename still refuses to
+  // replace a taken name (the file is then kept under its temporary name).
+}
 
 ParquetSink::~ParquetSink() { close(); }
 
@@ -47,7 +76,7 @@ void ParquetSink::open_next() {
   WriterOptions w = options_.writer;
   w.metadata.emplace_back("ior.start_time", utc_timestamp(now_unix_ns()));
   if (rotating()) w.metadata.emplace_back("ior.file_index", std::to_string(file_index_));
-  writer_ = std::make_unique<FileWriter>(path, std::move(w));
+  writer_ = std::make_unique<FileWriter>(path, std::move(w), options_.existing);
   rows_in_file_ = 0;
   file_started_ = std::chrono::steady_clock::now();
 }
@@ -55,9 +84,14 @@ void ParquetSink::open_next() {
 void ParquetSink::close_current() {
   if (!writer_) return;
   std::uint64_t rows = writer_->rows_committed() + writer_->rows_buffered();
-  writer_->close({{"ior.end_time", utc_timestamp(now_unix_ns())}});
+  try {
+    writer_->close({{"ior.end_time", utc_timestamp(now_unix_ns())}});
+  } catch (const OutputNotPlaced& e) {
+    // Complete, only not under its name: the rows are written, the run failed.
+    if (error_.empty()) error_ = e.what();
+  }
   rows_written_ += rows;
-  files_.push_back(writer_->path() + " (" + std::to_string(rows) + " rows, " +
+  files_.push_back(writer_->location() + " (" + std::to_string(rows) + " rows, " +
                    std::to_string(writer_->bytes_written()) + " bytes)");
   writer_.reset();
 }
@@ -66,13 +100,14 @@ void ParquetSink::fail(const std::exception& e) noexcept {
   if (error_.empty()) error_ = e.what();
   if (writer_) {
     const std::uint64_t appended = writer_->rows_committed() + writer_->rows_buffered();
-    std::string path = writer_->path();
     bool ok = writer_->salvage();
+    std::string path = ok ? writer_->location() : writer_->path();
+    if (!writer_->not_placed().empty()) error_ += "; " + writer_->not_placed();
     const std::uint64_t kept = ok ? writer_->rows_committed() : 0;
     rows_written_ += kept;
     rows_lost_ += appended - kept;
     files_.push_back(path + (ok ? " (cut back to its last complete row group: " + std::to_string(kept) + " rows)"
-                                : " (unreadable: the footer could not be written)"));
+                                : " (not written: not even a footer could be written, nothing is left)"));
     writer_.reset();
   }
 }

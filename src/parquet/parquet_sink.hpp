@@ -2,8 +2,11 @@
 // The -parquet sink: rows into Parquet files, optionally rotated by rows or
 // by time (each closed file is complete and readable while the trace goes on).
 //
-// The first file is created by the constructor, so a bad path or missing
-// permission is a startup error, before tracing begins. A write error later
+// Each file is written under a hidden temporary name next to its final name
+// and renamed once complete (base/output_file.hpp): a file under a final name
+// always has its footer. The first file is created by the constructor, so a
+// bad path, missing permission or a taken name (without -force: for rotation
+// any NAME.<n>.parquet) is a startup error, before tracing begins. A write error later
 // (full disk, ...) salvages the file (cut back to its last complete row
 // group, footer written), counts the rows of the failed row group and every
 // later row as lost, and reports failed: the run exits non-zero.
@@ -25,6 +28,7 @@ struct ParquetSinkOptions {
   std::string path;                 ///< the file, or the base name when rotating
   std::uint64_t rotate_rows = 0;    ///< start a new file after this many rows (0: never)
   std::uint64_t rotate_ms = 0;      ///< start a new file after this long (0: never)
+  ExistingOutput existing = ExistingOutput::kRefuse;  ///< kReplace: -force
   WriterOptions writer;             ///< writer.metadata goes into every file
 };
 
@@ -44,6 +48,7 @@ class ParquetSink final : public sink::Sink {
  private:
   void open_next();
   void close_current();
+  void refuse_taken_rotated_names() const;
   void fail(const std::exception& e) noexcept;
   bool rotating() const { return options_.rotate_rows != 0 || options_.rotate_ms != 0; }
 

@@ -1,12 +1,11 @@
 #include "sink/console_sink.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 
 #include "base/terminal_text.hpp"
+#include "base/write_all.hpp"
 
 namespace ior::sink {
 namespace {
@@ -121,17 +120,12 @@ void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
 void ConsoleSink::flush() noexcept { write_out(); }
 
 void ConsoleSink::write_out() noexcept {
-  std::size_t off = 0;
-  while (off < buf_.size() && error_.empty()) {
-    ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
-    if (n < 0) {
-      if (errno == EINTR && !stopping_.load(std::memory_order_relaxed)) continue;
-      error_ = errno == EINTR ? std::string("console: standard output took no more output at the stop (a paused "
-                                            "terminal or a pipe nobody reads)")
-                              : std::string("console: write to standard output failed: ") + std::strerror(errno);
-      break;
+  if (error_.empty() && !buf_.empty()) {
+    if (int err = write_all(fd_, buf_, stopping_); err != 0) {
+      error_ = err == EINTR ? std::string("console: standard output took no more output at the stop (a paused "
+                                          "terminal or a pipe nobody reads)")
+                            : std::string("console: write to standard output failed: ") + std::strerror(err);
     }
-    off += static_cast<std::size_t>(n);
   }
   if (error_.empty()) {
     rows_written_ += rows_in_buffer_;

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 
+#include "base/error.hpp"
 #include "flamegraph/flame_tree.hpp"
 #include "flamegraph/flamegraph_sink.hpp"
 #include "flamegraph/svg_renderer.hpp"
@@ -123,11 +125,26 @@ TEST(SvgTest, SinkWritesCollapsedAndSvg) {
   std::remove((base + ".svg").c_str());
 }
 
-TEST(SvgTest, SinkReportsAnUnwritableName) {
+TEST(SvgTest, AnUncreatableNameIsAnErrorBeforeAnyRow) {
   FlamegraphSinkOptions o;
   o.name = "/nonexistent-dir/x";
   o.fields = parse_fields("pid");
+  try {
+    FlamegraphSink sink(o);
+    FAIL() << "accepted a name in a missing directory";
+  } catch (const SystemError& e) {
+    EXPECT_STREQ(e.what(), "flamegraph: cannot create /nonexistent-dir/x.collapsed: No such file or directory");
+  }
+}
+
+TEST(SvgTest, SinkReportsANameThatBecameUnwritable) {
+  auto dir = std::filesystem::temp_directory_path() / ("ior-fg-gone-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  FlamegraphSinkOptions o;
+  o.name = (dir / "x").string();
+  o.fields = parse_fields("pid");
   FlamegraphSink sink(o);
+  std::filesystem::remove_all(dir);  // gone during the run
   sink.consume(schema::EventRow{});
   sink.close();
   EXPECT_TRUE(sink.report().failed);

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "base/error.hpp"
+#include "file_size_limit.hpp"
 #include "schema/columns.hpp"
 #include "thrift_reader.hpp"
 
@@ -243,12 +244,25 @@ TEST_F(FileWriterTest, FilesThatCannotBeCreatedOrWrittenThrowNamingThePath) {
     EXPECT_NE(std::string(e.what()).find("no/such/dir/t.parquet"), std::string::npos) << e.what();
     EXPECT_EQ(e.code(), ENOENT);
   }
-  // /dev/full accepts open() and fails every write with ENOSPC.
+  // The first write ("PAR1") fails: the temporary file goes with the error.
   try {
-    FileWriter w("/dev/full", WriterOptions{});
-    FAIL() << "wrote to /dev/full";
+    testkit::FileSizeLimit limit(2);
+    FileWriter w(path("t.parquet"), WriterOptions{});
+    FAIL() << "wrote past the file size limit";
   } catch (const SystemError& e) {
-    EXPECT_EQ(e.code(), ENOSPC) << e.what();
+    EXPECT_EQ(e.code(), EFBIG) << e.what();
+    EXPECT_NE(std::string(e.what()).find("parquet: writing " + path("t.parquet")), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir_)) << "no temporary file left behind";
+  // A device is never an output, not even to be replaced (a rename would
+  // swap /dev/full for a regular file).
+  for (auto existing : {ExistingOutput::kRefuse, ExistingOutput::kReplace}) {
+    try {
+      FileWriter w("/dev/full", WriterOptions{}, existing);
+      FAIL() << "opened /dev/full";
+    } catch (const Error& e) {
+      EXPECT_STREQ(e.what(), "parquet: /dev/full is not a regular file");
+    }
   }
   EXPECT_EQ(open_fds(), fds);  // nothing leaked
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "file_size_limit.hpp"
@@ -41,6 +42,13 @@ schema::EventRow row(std::uint64_t i) {
 
 std::int64_t rows_in(const std::string& path) { return testkit::read_parquet(path).meta[3].i; }
 
+std::vector<std::string> entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 TEST(ParquetSinkNames, RotatedPathsNumberTheStem) {
   EXPECT_EQ(ParquetSink::rotated_path("/d/t.parquet", 1), "/d/t.1.parquet");
   EXPECT_EQ(ParquetSink::rotated_path("/d/t.parquet", 12), "/d/t.12.parquet");
@@ -53,9 +61,15 @@ TEST_F(ParquetSinkTest, OneFileWithCallerMetadataAndStartAndEndTimes) {
   o.path = path("t.parquet");
   o.writer.metadata = {{"ior.version", "9.9"}, {"ior.flags", "-parquet"}};
   ParquetSink sink(o);
-  EXPECT_TRUE(std::filesystem::exists(o.path));  // created up front: bad paths fail early
+  // Created up front (bad paths fail early), under a hidden temporary name:
+  // the final name only ever holds a complete file.
+  EXPECT_FALSE(std::filesystem::exists(o.path));
+  EXPECT_EQ(entries(dir_).size(), 1u);
+  EXPECT_EQ(entries(dir_).front().rfind(".t.parquet.", 0), 0u) << entries(dir_).front();
   for (std::uint64_t i = 0; i < 7; ++i) sink.consume(row(i));
   sink.close();
+  EXPECT_EQ(entries(dir_), std::vector<std::string>{"t.parquet"});
+  EXPECT_EQ(std::filesystem::status(o.path).permissions(), std::filesystem::perms(0600));
   auto r = sink.report();
   EXPECT_EQ(r.name, "parquet");
   EXPECT_EQ(r.rows_written, 7u);

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "base/uuid_text.hpp"
 #include "parquet/file_writer.hpp"
 #include "parquet/parquet_sink.hpp"
 #include "file_size_limit.hpp"
@@ -96,17 +97,6 @@ std::string hex(std::string_view s) {
     auto c = static_cast<unsigned char>(ch);
     out += d[c >> 4];
     out += d[c & 15];
-  }
-  return out;
-}
-
-std::string uuid_text(const schema::Uuid& u) {
-  static const char* d = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += d[u[i] >> 4];
-    out += d[u[i] & 15];
   }
   return out;
 }

@@ -1,8 +1,10 @@
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 
 #include "base/error.hpp"
+#include "base/uuid_text.hpp"
 #include "clickhouse/columns/column.hpp"
 #include "clickhouse/columns/composite_columns.hpp"
 #include "clickhouse/columns/fixed_column.hpp"
@@ -29,11 +31,12 @@ void throw_column_type_mismatch(const Column& col, const char* wanted) {
 }
 
 std::string Uuid::text() const {
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0xffff),
-                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xffffffffffffULL));
-  return buf;
+  std::array<std::uint8_t, 16> b{};
+  for (int i = 0; i < 8; ++i) {
+    b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(high >> (56 - 8 * i));
+    b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(low >> (56 - 8 * i));
+  }
+  return uuid_text(b);
 }
 
 Uuid Uuid::from_bytes(const std::uint8_t (&b)[16]) {

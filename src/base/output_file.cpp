@@ -1,0 +1,171 @@
+#include "base/output_file.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+#include "base/random_bytes.hpp"
+#include "base/write_all.hpp"
+
+namespace ior {
+namespace {
+
+// Names longer than this are cut in the temporary name, so prefix, suffix and
+// name stay within NAME_MAX (255).
+constexpr std::size_t kTempNameStemMax = 200;
+constexpr int kCreateAttempts = 100;
+
+std::string prefix(const OutputOptions& o) { return o.label.empty() ? "" : o.label + ": "; }
+
+struct SplitPath {
+  std::string dir;
+  std::string name;
+};
+
+SplitPath split(const std::string& path, const OutputOptions& o) {
+  auto slash = path.rfind('/');
+  SplitPath s;
+  if (slash == std::string::npos) {
+    s.dir = ".";
+    s.name = path;
+  } else {
+    s.dir = slash == 0 ? "/" : path.substr(0, slash);
+    s.name = path.substr(slash + 1);
+  }
+  if (s.name.empty() || s.name == "." || s.name == "..") {
+    throw Error(prefix(o) + "\"" + path + "\" is not a file name");
+  }
+  return s;
+}
+
+// Read access is needed only to fsync the directory; a directory the caller
+// may search and write but not read still takes the file (not fsync'ed).
+UniqueFd open_dir(const std::string& dir, const std::string& path, const OutputOptions& o) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd && errno == EACCES) fd.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) throw SystemError(prefix(o) + "cannot create " + path, errno);
+  return fd;
+}
+
+void check_name(int dir, const std::string& name, const std::string& path, const OutputOptions& o) {
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return;
+    throw SystemError(prefix(o) + "cannot create " + path, errno);
+  }
+  // A device, pipe or socket is never replaced, not even with kReplace: a
+  // rename over /dev/null would swap the device node for a regular file.
+  if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+    throw Error(prefix(o) + path + (S_ISDIR(st.st_mode) ? " is a directory" : " is not a regular file"));
+  }
+  if (o.existing == ExistingOutput::kRefuse) {
+    throw Error(prefix(o) + path + (S_ISLNK(st.st_mode) ? " exists (a symbolic link)" : " exists") +
+                "; -force replaces it");
+  }
+}
+
+std::string random_suffix() {
+  std::array<std::uint8_t, 8> bytes{};
+  random_bytes(bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (auto b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xf]);
+  }
+  return out;
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path, const OutputOptions& options) {
+  auto s = split(path, options);
+  UniqueFd dir = open_dir(s.dir, path, options);
+  check_name(dir.get(), s.name, path, options);
+}
+
+OutputFile::OutputFile(std::string path, OutputOptions options, SuffixSource suffixes)
+    : path_(std::move(path)), options_(std::move(options)) {
+  auto s = split(path_, options_);
+  name_ = s.name;
+  dir_ = open_dir(s.dir, path_, options_);
+  check_name(dir_.get(), name_, path_, options_);
+  if (!suffixes) suffixes = random_suffix;
+  const std::string stem = "." + name_.substr(0, kTempNameStemMax) + ".";
+  for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
+    temp_name_ = stem + suffixes() + ".tmp";
+    // O_EXCL fails on any existing name, a symbolic link included; O_NOFOLLOW
+    // says the same for readers of this line.
+    fd_.reset(::openat(dir_.get(), temp_name_.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (fd_) break;
+    if (errno != EEXIST) throw SystemError(prefix(options_) + "cannot create " + path_, errno);
+  }
+  if (!fd_) throw SystemError(prefix(options_) + "cannot create " + path_ + " (no free temporary name)", EEXIST);
+  temp_exists_ = true;
+  temp_path_ = (s.dir == "/" ? "" : s.dir) + "/" + temp_name_;
+}
+
+OutputFile::~OutputFile() { discard(); }
+
+void OutputFile::write(std::string_view bytes) {
+  if (int err = write_all(fd_.get(), bytes); err != 0) {
+    throw SystemError(prefix(options_) + "writing " + path_, err);
+  }
+}
+
+void OutputFile::discard() noexcept {
+  fd_.reset();
+  if (temp_exists_) ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+  temp_exists_ = false;
+}
+
+int OutputFile::place() noexcept {
+  if (options_.existing == ExistingOutput::kReplace) {
+    return ::renameat(dir_.get(), temp_name_.c_str(), dir_.get(), name_.c_str()) == 0 ? 0 : errno;
+  }
+  if (::renameat2(dir_.get(), temp_name_.c_str(), dir_.get(), name_.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return errno;
+  // A file system without RENAME_NOREPLACE: link(2) refuses a taken name too.
+  if (::linkat(dir_.get(), temp_name_.c_str(), dir_.get(), name_.c_str(), 0) != 0) return errno;
+  ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+  return 0;
+}
+
+void OutputFile::commit() {
+  if (!fd_) throw Error(prefix(options_) + path_ + " is no longer open");
+  // EINVAL: a file that cannot be synchronised (nothing to wait for).
+  if (options_.durable && ::fsync(fd_.get()) != 0 && errno != EINVAL) {
+    int err = errno;
+    discard();
+    throw SystemError(prefix(options_) + "fsync " + path_, err);
+  }
+  if (int err = fd_.close(); err != 0) {
+    discard();
+    throw SystemError(prefix(options_) + "closing " + path_, err);
+  }
+  if (int err = place(); err != 0) {
+    temp_exists_ = false;  // kept: the rows in it are complete
+    std::string why = err == EEXIST ? path_ + " appeared during the run and is not replaced without -force"
+                                    : "cannot rename to " + path_ + ": " + std::strerror(err);
+    throw OutputNotPlaced(prefix(options_) + why + "; the complete file is kept as " + temp_path_, err, temp_path_);
+  }
+  temp_exists_ = false;
+  // Makes the new name durable; a directory opened without read access (or a
+  // file system that cannot) is left to the kernel's writeback.
+  if (options_.durable) ::fsync(dir_.get());
+}
+
+void write_output_file(const std::string& path, std::string_view bytes, const OutputOptions& options) {
+  OutputFile f(path, options);
+  f.write(bytes);
+  f.commit();
+}
+
+}  // namespace ior

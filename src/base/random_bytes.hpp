@@ -1,0 +1,14 @@
+#pragma once
+// Bytes from the kernel's CSPRNG (getrandom(2)), for ids and names that
+// another user must not be able to guess.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace ior {
+
+/// Fills out completely; throws SystemError when the kernel refuses.
+void random_bytes(std::span<std::uint8_t> out);
+
+}  // namespace ior
