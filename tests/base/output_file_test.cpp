@@ -1,0 +1,208 @@
+// OutputFile against what another local user can plant (run as nobody in a
+// world-writable sticky directory they own): links at the final name, at
+// the temporary name, a name taken during the run; and the plain contract:
+// mode 0600, nothing under the final name before commit, nothing left
+// behind on failure.
+#include "base/output_file.hpp"
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+#include "hostile_user.hpp"
+
+namespace ior {
+namespace {
+
+using testing::file_bytes;
+using testing::HostileDir;
+
+OutputOptions refuse() { return OutputOptions{.label = "out", .existing = ExistingOutput::kRefuse}; }
+OutputOptions replace() { return OutputOptions{.label = "out", .existing = ExistingOutput::kReplace}; }
+
+std::vector<std::string> entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+struct stat lstat_of(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+  return st;
+}
+
+bool is_root_owned_0600_file(const std::string& path) {
+  auto st = lstat_of(path);
+  return S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 && st.st_uid == 0;
+}
+
+class OutputFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) {
+      if (testing::in_ci()) FAIL() << "needs root to plant files as another user";
+      GTEST_SKIP() << "needs root to plant files as another user";
+    }
+    dir_ = std::make_unique<HostileDir>();
+  }
+  std::string at(const std::string& name) const { return dir_->path() + "/" + name; }
+  void expect_secret_untouched() const {
+    EXPECT_EQ(file_bytes(dir_->secret()), HostileDir::kSecretBytes);
+    EXPECT_TRUE(is_root_owned_0600_file(dir_->secret()));
+  }
+  std::unique_ptr<HostileDir> dir_;
+};
+
+TEST_F(OutputFileTest, WrittenUnderAHiddenRandomNameThenRenamedWithMode0600) {
+  const std::string path = at("out.bin");
+  {
+    OutputFile f(path, refuse());
+    EXPECT_TRUE(std::regex_match(f.temp_path(), std::regex(at("") + "\\.out\\.bin\\.[0-9a-f]{16}\\.tmp")))
+        << f.temp_path();
+    EXPECT_FALSE(std::filesystem::exists(path)) << "the final name only ever holds a complete file";
+    EXPECT_TRUE(is_root_owned_0600_file(f.temp_path()));
+    EXPECT_EQ(fcntl(f.fd(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+    f.write("hello ");
+    f.write("world");
+    f.commit();
+    EXPECT_FALSE(f.open());
+  }
+  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"out.bin"});
+  EXPECT_EQ(file_bytes(path), "hello world");
+  EXPECT_TRUE(is_root_owned_0600_file(path));
+}
+
+TEST_F(OutputFileTest, TwoFilesForOneNameGetDifferentTemporaryNames) {
+  OutputFile a(at("x"), refuse());
+  OutputFile b(at("x"), refuse());
+  EXPECT_NE(a.temp_path(), b.temp_path());
+}
+
+TEST_F(OutputFileTest, NothingIsLeftWhenNotCommitted) {
+  {
+    OutputFile f(at("gone.bin"), refuse());
+    f.write("partial");
+  }
+  EXPECT_TRUE(entries(dir_->path()).empty());
+  {
+    OutputFile f(at("gone.bin"), refuse());
+    f.discard();
+    EXPECT_FALSE(f.open());
+  }
+  EXPECT_TRUE(entries(dir_->path()).empty());
+}
+
+TEST_F(OutputFileTest, APlantedLinkIsRefusedThenReplacedNeverFollowed) {
+  const std::string path = at("out.bin");
+  dir_->plant_link(dir_->secret(), path);
+  try {
+    OutputFile f(path, refuse());
+    FAIL() << "accepted a name taken by a symbolic link";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "out: " + path + " exists (a symbolic link); -force replaces it");
+  }
+  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"out.bin"});  // no temporary file left
+  EXPECT_THROW(check_output_path(path, refuse()), Error);
+
+  write_output_file(path, "new bytes", replace());
+  EXPECT_TRUE(is_root_owned_0600_file(path)) << "the link itself is replaced";
+  EXPECT_EQ(file_bytes(path), "new bytes");
+  expect_secret_untouched();
+}
+
+TEST_F(OutputFileTest, ADanglingLinkIsRefusedThenReplacedAndItsTargetNeverCreated) {
+  const std::string path = at("out.bin");
+  dir_->plant_link(dir_->nowhere(), path);
+  EXPECT_THROW(write_output_file(path, "x", refuse()), Error);
+  write_output_file(path, "x", replace());
+  EXPECT_TRUE(is_root_owned_0600_file(path));
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir_->nowhere())));
+}
+
+TEST_F(OutputFileTest, AnExistingFileIsRefusedThenReplaced) {
+  const std::string path = at("out.bin");
+  testing::run_as_nobody({"/bin/sh", "-c", "printf old > " + path});
+  EXPECT_THROW(write_output_file(path, "new", refuse()), Error);
+  EXPECT_EQ(file_bytes(path), "old");
+  write_output_file(path, "new", replace());
+  EXPECT_EQ(file_bytes(path), "new");
+  EXPECT_TRUE(is_root_owned_0600_file(path)) << "a new file, not the other user's rewritten";
+}
+
+TEST_F(OutputFileTest, DirectoriesAndDevicesAreNeverReplaced) {
+  std::filesystem::create_directory(at("d"));
+  for (const auto& o : {refuse(), replace()}) {
+    try {
+      OutputFile f(at("d"), o);
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "out: " + at("d") + " is a directory");
+    }
+    try {
+      OutputFile f("/dev/null", o);
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_STREQ(e.what(), "out: /dev/null is not a regular file");
+    }
+    EXPECT_THROW(OutputFile(at(""), o), Error);  // no file name
+  }
+}
+
+// The temporary name is random, so an attacker can only guess: a link
+// planted at the guessed name is skipped (O_EXCL), never opened.
+TEST_F(OutputFileTest, ALinkAtTheTemporaryNameIsNeverOpened) {
+  dir_->plant_link(dir_->secret(), at(".out.bin.guessed.tmp"));
+  dir_->plant_link(dir_->nowhere(), at(".out.bin.guessed2.tmp"));
+  std::vector<std::string> suffixes = {"guessed", "guessed2", "fresh"};
+  std::size_t next = 0;
+  OutputFile f(at("out.bin"), refuse(), [&] { return suffixes.at(next++); });
+  EXPECT_EQ(next, 3u);
+  EXPECT_EQ(f.temp_path(), at(".out.bin.fresh.tmp"));
+  f.write("data");
+  f.commit();
+  EXPECT_EQ(file_bytes(at("out.bin")), "data");
+  EXPECT_TRUE(std::filesystem::is_symlink(at(".out.bin.guessed.tmp")));
+  expect_secret_untouched();
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir_->nowhere())));
+}
+
+// Taken between the check at start and the rename at the end: without
+// kReplace the rename refuses too; the complete file is kept and named.
+TEST_F(OutputFileTest, ANameTakenDuringTheRunIsNotReplacedAndTheOutputIsKept) {
+  const std::string path = at("out.bin");
+  OutputFile f(path, refuse());
+  f.write("complete");
+  dir_->plant_link(dir_->secret(), path);
+  try {
+    f.commit();
+    FAIL() << "replaced a name taken during the run";
+  } catch (const OutputNotPlaced& e) {
+    EXPECT_EQ(e.code(), EEXIST);
+    EXPECT_EQ(e.kept_path(), f.temp_path());
+    EXPECT_NE(std::string(e.what()).find("the complete file is kept as " + f.temp_path()), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(std::filesystem::is_symlink(path));
+  EXPECT_EQ(file_bytes(f.temp_path()), "complete");
+  expect_secret_untouched();
+}
+
+TEST_F(OutputFileTest, AMissingDirectoryIsOneErrorNamingThePath) {
+  try {
+    OutputFile f(at("no/such/x"), refuse());
+    FAIL();
+  } catch (const SystemError& e) {
+    EXPECT_EQ(e.code(), ENOENT);
+    EXPECT_EQ(std::string(e.what()), "out: cannot create " + at("no/such/x") + ": No such file or directory");
+  }
+}
+
+}  // namespace
+}  // namespace ior
