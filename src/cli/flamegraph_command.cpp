@@ -37,7 +37,7 @@ int run_flamegraph_command(int argc, const char* const* argv) {
     return 0;
   }
   if (!rest.empty()) throw UsageError("ior flamegraph: unexpected argument \"" + rest.front() + "\"");
-  const OutputOptions output{.label = "ior flamegraph",
+  const OutputOptions output{.label = "flamegraph",
                              .existing = force ? ExistingOutput::kReplace : ExistingOutput::kRefuse,
                              .durable = true};
   if (out != "-") check_output_path(out, output);  // before reading all of standard input
