@@ -19,7 +19,7 @@ void BM_ParquetWrite(benchmark::State& state, ior::parquet::Compression codec) {
   for (auto _ : state) {
     ior::parquet::WriterOptions o;
     o.compression = codec;
-    ior::parquet::FileWriter w(path, o);
+    ior::parquet::FileWriter w(path, o, ior::ExistingOutput::kReplace);  // the same scratch file each round
     for (const auto& r : rows.rows()) w.append(r);
     w.close();
     file_bytes = w.bytes_written();

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   if (argc > 4) o.row_group_rows = std::strtoull(argv[4], nullptr, 10);
   if (mode == "source") o.compression = ior::parquet::Compression::kNone;
   double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-  ior::parquet::FileWriter w(argv[2], o);
+  ior::parquet::FileWriter w(argv[2], o, ior::ExistingOutput::kReplace);
   for (const auto& r : rows.rows()) w.append(r);
   w.close();
   double wall = now(CLOCK_MONOTONIC) - w0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
