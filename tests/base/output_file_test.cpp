@@ -7,10 +7,8 @@
 
 #include <gtest/gtest.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <regex>
 
@@ -21,27 +19,11 @@ namespace {
 
 using testing::file_bytes;
 using testing::HostileDir;
+using testing::dir_entries;
+using testing::is_root_owned_0600_file;
 
 OutputOptions refuse() { return OutputOptions{.label = "out", .existing = ExistingOutput::kRefuse}; }
 OutputOptions replace() { return OutputOptions{.label = "out", .existing = ExistingOutput::kReplace}; }
-
-std::vector<std::string> entries(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-struct stat lstat_of(const std::string& path) {
-  struct stat st {};
-  EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
-  return st;
-}
-
-bool is_root_owned_0600_file(const std::string& path) {
-  auto st = lstat_of(path);
-  return S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 && st.st_uid == 0;
-}
 
 class OutputFileTest : public ::testing::Test {
  protected:
@@ -74,7 +56,7 @@ TEST_F(OutputFileTest, WrittenUnderAHiddenRandomNameThenRenamedWithMode0600) {
     f.commit();
     EXPECT_FALSE(f.open());
   }
-  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"out.bin"});
+  EXPECT_EQ(dir_entries(dir_->path()), std::vector<std::string>{"out.bin"});
   EXPECT_EQ(file_bytes(path), "hello world");
   EXPECT_TRUE(is_root_owned_0600_file(path));
 }
@@ -90,13 +72,13 @@ TEST_F(OutputFileTest, NothingIsLeftWhenNotCommitted) {
     OutputFile f(at("gone.bin"), refuse());
     f.write("partial");
   }
-  EXPECT_TRUE(entries(dir_->path()).empty());
+  EXPECT_TRUE(dir_entries(dir_->path()).empty());
   {
     OutputFile f(at("gone.bin"), refuse());
     f.discard();
     EXPECT_FALSE(f.open());
   }
-  EXPECT_TRUE(entries(dir_->path()).empty());
+  EXPECT_TRUE(dir_entries(dir_->path()).empty());
 }
 
 TEST_F(OutputFileTest, APlantedLinkIsRefusedThenReplacedNeverFollowed) {
@@ -108,7 +90,7 @@ TEST_F(OutputFileTest, APlantedLinkIsRefusedThenReplacedNeverFollowed) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "out: " + path + " exists (a symbolic link); -force replaces it");
   }
-  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"out.bin"});  // no temporary file left
+  EXPECT_EQ(dir_entries(dir_->path()), std::vector<std::string>{"out.bin"});  // no temporary file left
   EXPECT_THROW(check_output_path(path, refuse()), Error);
 
   write_output_file(path, "new bytes", replace());

@@ -7,10 +7,8 @@
 // Parquet files read back by chDB and DuckDB after a timed run, a SIGINT and
 // a rotation.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -27,18 +25,6 @@ std::uint64_t rows_in(const std::string& engine, const std::string& path, const 
   return std::stoull(json_field(lines.at(0), "n"));
 }
 
-bool is_root_owned_0600_file(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
-         st.st_uid == 0;
-}
-
-std::vector<std::string> entries(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 class OutputSafetyE2E : public ::testing::Test {
  protected:
@@ -68,7 +54,7 @@ TEST_F(OutputSafetyE2E, ParquetFileNameTakenByALink) {
 
   auto refused = trace_around({"-duration", "60", "-parquet", "-parquet-file", file}, workload);
   expect_refused_before_tracing(refused, "parquet: " + file + " exists (a symbolic link); -force replaces it");
-  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"trace.parquet"}) << "no temporary file left";
+  EXPECT_EQ(dir_entries(dir_->path()), std::vector<std::string>{"trace.parquet"}) << "no temporary file left";
   EXPECT_TRUE(std::filesystem::is_symlink(file));
 
   auto run = trace_around({"-duration", "60", "-path", work_.path(), "-parquet", "-parquet-file", file, "-force"},
@@ -76,7 +62,7 @@ TEST_F(OutputSafetyE2E, ParquetFileNameTakenByALink) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(is_root_owned_0600_file(file)) << "the link is replaced by ior's own file";
   expect_secret_untouched();
-  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"trace.parquet"});
+  EXPECT_EQ(dir_entries(dir_->path()), std::vector<std::string>{"trace.parquet"});
   for (const std::string engine : {"chdb", "duckdb"}) {
     EXPECT_GE(rows_in(engine, file, "syscall_name = 'openat'"), 500u) << engine;
   }
@@ -96,7 +82,7 @@ TEST_F(OutputSafetyE2E, PredictableDefaultParquetNameTakenByLinks) {
     plant += "ln -s " + dir_->secret() + " 'run-" + std::string(stamp) + ".parquet'; ";
   }
   run_as_nobody({"/bin/sh", "-c", "cd " + dir_->path() + " && " + plant});
-  const auto links = entries(dir_->path());
+  const auto links = dir_entries(dir_->path());
   ASSERT_EQ(links.size(), 63u);
 
   auto ior_in_shared_dir = [&](std::vector<std::string> args) {
@@ -109,17 +95,17 @@ TEST_F(OutputSafetyE2E, PredictableDefaultParquetNameTakenByLinks) {
   auto [rc, err] = ior_in_shared_dir({"-duration", "2", "-name", "run", "-parquet"});
   EXPECT_EQ(rc, 1) << err;
   EXPECT_NE(err.find(".parquet exists (a symbolic link); -force replaces it"), std::string::npos) << err;
-  EXPECT_EQ(entries(dir_->path()), links);
+  EXPECT_EQ(dir_entries(dir_->path()), links);
 
   std::tie(rc, err) = ior_in_shared_dir({"-duration", "2", "-name", "run", "-parquet", "-force"});  // a timed run
   ASSERT_EQ(rc, 0) << err;
   std::vector<std::string> files;
-  for (const auto& n : entries(dir_->path())) {
+  for (const auto& n : dir_entries(dir_->path())) {
     if (!std::filesystem::is_symlink(at(n))) files.push_back(n);
   }
   ASSERT_EQ(files.size(), 1u) << "one link replaced by the output";
   EXPECT_TRUE(is_root_owned_0600_file(at(files[0])));
-  EXPECT_EQ(entries(dir_->path()).size(), 63u) << "no temporary file left";
+  EXPECT_EQ(dir_entries(dir_->path()).size(), 63u) << "no temporary file left";
   expect_secret_untouched();
   for (const std::string engine : {"chdb", "duckdb"}) {
     EXPECT_GT(rows_in(engine, at(files[0])), 0u) << engine;
@@ -136,7 +122,7 @@ TEST_F(OutputSafetyE2E, RotatedParquetNamesAreCheckedUpFrontAndEveryFileIsComple
 
   auto refused = trace_around(args, workload);
   expect_refused_before_tracing(refused, "parquet: " + at("rot.2.parquet") + " exists; -force replaces it");
-  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"rot.2.parquet"});
+  EXPECT_EQ(dir_entries(dir_->path()), std::vector<std::string>{"rot.2.parquet"});
 
   auto with_force = args;
   with_force.push_back("-force");
@@ -144,7 +130,7 @@ TEST_F(OutputSafetyE2E, RotatedParquetNamesAreCheckedUpFrontAndEveryFileIsComple
   ASSERT_EQ(run.exit_code, 0) << run.err;
   expect_secret_untouched();
   std::size_t files = 0;
-  for (const auto& n : entries(dir_->path())) {
+  for (const auto& n : dir_entries(dir_->path())) {
     ASSERT_NE(n.front(), '.') << "a temporary file was left: " << n;
     ++files;
     EXPECT_TRUE(is_root_owned_0600_file(at(n))) << n;
@@ -177,7 +163,7 @@ TEST_F(OutputSafetyE2E, FlameGraphNamesTakenByLinks) {
   EXPECT_NE(file_bytes(name + ".svg").find("<svg"), std::string::npos);
   expect_secret_untouched();
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir_->nowhere())));
-  EXPECT_EQ(entries(dir_->path()), (std::vector<std::string>{"fg.collapsed", "fg.svg"}));
+  EXPECT_EQ(dir_entries(dir_->path()), (std::vector<std::string>{"fg.collapsed", "fg.svg"}));
 }
 
 TEST_F(OutputSafetyE2E, FlameGraphCommandOutputTakenByALink) {
@@ -202,7 +188,7 @@ TEST_F(OutputSafetyE2E, FlameGraphCommandOutputTakenByALink) {
   EXPECT_TRUE(is_root_owned_0600_file(out));
   EXPECT_NE(file_bytes(out).find("<svg"), std::string::npos);
   expect_secret_untouched();
-  EXPECT_EQ(entries(dir_->path()), std::vector<std::string>{"out.svg"});
+  EXPECT_EQ(dir_entries(dir_->path()), std::vector<std::string>{"out.svg"});
 }
 
 }  // namespace

@@ -40,4 +40,10 @@ class HostileDir {
 /// The bytes of a file (empty when it cannot be read).
 std::string file_bytes(const std::string& path);
 
+/// The names in a directory, sorted (hidden ones included).
+std::vector<std::string> dir_entries(const std::string& dir);
+
+/// A regular file (not a link) owned by root with mode 0600.
+bool is_root_owned_0600_file(const std::string& path);
+
 }  // namespace ior::testing
