@@ -6,17 +6,18 @@
 #include <charconv>
 #include <string_view>
 
+#include "base/unique_fd.hpp"
+
 namespace ior::event {
 namespace {
 
 // The "flags:" line of /proc/PID/fdinfo/N: the file's O_* flags in octal.
 // Anything unreadable or malformed gives 0 (flags unknown), never an error.
 std::int32_t fdinfo_flags(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return 0;
   char buf[512];
-  ssize_t n = ::read(fd, buf, sizeof buf);
-  ::close(fd);
+  ssize_t n = ::read(fd.get(), buf, sizeof buf);
   if (n <= 0) return 0;
   std::string_view text(buf, static_cast<std::size_t>(n));
   constexpr std::string_view kKey = "flags:";
