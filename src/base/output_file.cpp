@@ -95,7 +95,7 @@ OutputFile::OutputFile(std::string path, OutputOptions options, SuffixSource suf
   auto s = split(path_, options_);
   name_ = s.name;
   dir_ = open_dir(s.dir, path_, options_);
-  check_name(dir_.get(), name_, path_, options_);
+  if (options_.existing != ExistingOutput::kRefuseAtRename) check_name(dir_.get(), name_, path_, options_);
   if (!suffixes) suffixes = random_suffix;
   const std::string stem = "." + name_.substr(0, kTempNameStemMax) + ".";
   for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {

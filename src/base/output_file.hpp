@@ -30,7 +30,12 @@ namespace ior {
 /// What to do when the final name is taken by a file or a symbolic link (even
 /// one pointing nowhere). Any other kind (directory, device, pipe, socket)
 /// is refused either way.
-enum class ExistingOutput { kRefuse, kReplace };
+enum class ExistingOutput {
+  kRefuse,            ///< refused at creation, and not replaced at the rename
+  kRefuseAtRename,    ///< not checked at creation; not replaced at the rename
+                      ///< (for a file that must not fail half way through a run)
+  kReplace,           ///< replaced at the rename (-force)
+};
 
 struct OutputOptions {
   std::string label;  ///< message prefix: "parquet" -> "parquet: cannot create ..."

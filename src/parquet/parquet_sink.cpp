@@ -76,7 +76,10 @@ void ParquetSink::open_next() {
   WriterOptions w = options_.writer;
   w.metadata.emplace_back("ior.start_time", utc_timestamp(now_unix_ns()));
   if (rotating()) w.metadata.emplace_back("ior.file_index", std::to_string(file_index_));
-  writer_ = std::make_unique<FileWriter>(path, std::move(w), options_.existing);
+  // A later rotated name taken during the run must not stop the trace: that
+  // file is kept under its temporary name and reported when it is closed.
+  const bool later = file_index_ > 1 && options_.existing == ExistingOutput::kRefuse;
+  writer_ = std::make_unique<FileWriter>(path, std::move(w), later ? ExistingOutput::kRefuseAtRename : options_.existing);
   rows_in_file_ = 0;
   file_started_ = std::chrono::steady_clock::now();
 }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -52,6 +53,42 @@ TEST(WriteAll, SignalsAndShortWritesLoseNoByte) {
   EXPECT_EQ(err, 0);
   EXPECT_GT(g_signals.load(), 10);
   EXPECT_TRUE(got == data) << "got " << got.size() << " of " << data.size() << " bytes";
+}
+
+// A write blocked on a pipe nobody reads: once give_up is set, the next
+// signal ends it (EINTR) instead of being retried.
+TEST(WriteAll, GiveUpEndsABlockedWriteAtTheNextSignal) {
+  struct sigaction sa {};
+  sa.sa_handler = count_signal;
+  struct sigaction old {};
+  ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  UniqueFd rd(p[0]), wr(p[1]);
+  std::atomic<bool> give_up{false};
+  std::atomic<int> result{-1};
+  std::thread writer([&] { result = write_all(wr.get(), std::string(1 << 20, 'x'), give_up); });
+  const pthread_t t = writer.native_handle();
+  const int before = g_signals.load();
+  for (int i = 0; i < 5; ++i) {  // not giving up yet: signals are retried through
+    pthread_kill(t, SIGUSR1);
+    usleep(2000);
+  }
+  EXPECT_GE(g_signals.load(), before + 5);
+  EXPECT_EQ(result.load(), -1) << "still blocked";
+  give_up = true;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (result.load() == -1 && std::chrono::steady_clock::now() < deadline) {
+    pthread_kill(t, SIGUSR1);
+    usleep(2000);
+  }
+  // Had it not given up, drain the pipe so the test ends (and fails below).
+  fcntl(rd.get(), F_SETFL, O_NONBLOCK);
+  char buf[65536];
+  while (result.load() == -1) (void)!::read(rd.get(), buf, sizeof buf);
+  writer.join();
+  sigaction(SIGUSR1, &old, nullptr);
+  EXPECT_EQ(result.load(), EINTR);
 }
 
 TEST(WriteAll, ReturnsTheErrnoOfTheFailedWrite) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "file_size_limit.hpp"
 #include "parquet/file_writer.hpp"
@@ -41,6 +42,11 @@ schema::EventRow row(std::uint64_t i) {
 }
 
 std::int64_t rows_in(const std::string& path) { return testkit::read_parquet(path).meta[3].i; }
+
+std::string file_bytes_of(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 std::vector<std::string> entries(const std::filesystem::path& dir) {
   std::vector<std::string> names;
@@ -102,6 +108,46 @@ TEST_F(ParquetSinkTest, RotationByRowsClosesCompleteFiles) {
   EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 4)));
   EXPECT_EQ(testkit::read_parquet(ParquetSink::rotated_path(o.path, 2)).key_values()["ior.file_index"], "2");
   EXPECT_EQ(sink.report().rows_written, 9u);
+}
+
+// Every rotated name is checked before the run; one taken later (another
+// user creating it in a shared directory) must neither be replaced nor stop
+// the trace: that file stays complete under its temporary name, no row is
+// lost, and the run reports where the file is and fails.
+TEST_F(ParquetSinkTest, ARotatedNameTakenDuringTheRunKeepsTheFileAside) {
+  ParquetSinkOptions o;
+  o.path = path("r.parquet");
+  o.rotate_rows = 4;
+  {
+    std::ofstream(path("r.2.parquet")) << "taken";
+    EXPECT_THROW(ParquetSink{o}, Error) << "a taken rotated name is refused up front";
+    EXPECT_EQ(entries(dir_), std::vector<std::string>{"r.2.parquet"}) << "nothing left behind";
+    std::filesystem::remove(path("r.2.parquet"));
+  }
+  ParquetSink sink(o);
+  for (std::uint64_t i = 0; i < 5; ++i) sink.consume(row(i));  // file 1 closed, file 2 open
+  std::ofstream(path("r.2.parquet")) << "taken";                // during the run
+  std::ofstream(path("r.3.parquet")) << "taken";
+  for (std::uint64_t i = 5; i < 10; ++i) sink.consume(row(i));
+  sink.close();
+  auto r = sink.report();
+  EXPECT_EQ(r.rows_written, 10u);
+  EXPECT_EQ(r.rows_lost, 0u);
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(file_bytes_of(path("r.2.parquet")), "taken");
+  EXPECT_EQ(file_bytes_of(path("r.3.parquet")), "taken");
+  EXPECT_EQ(rows_in(path("r.1.parquet")), 4);
+  std::int64_t aside = 0;
+  for (const auto& n : entries(dir_)) {
+    if (n.front() == '.') aside += rows_in(path(n));  // the two files kept under their temporary names
+  }
+  EXPECT_EQ(aside, 6);
+  std::string text;
+  for (const auto& l : r.lines) text += l + "\n";
+  EXPECT_NE(text.find(path("r.2.parquet") + " appeared during the run and is not replaced without -force; "
+                      "the complete file is kept as " + path(".r.2.parquet.")),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(ParquetSinkTest, RotationByTimeHappensOnFlushAndSkipsEmptyFiles) {
