@@ -94,9 +94,10 @@ TEST(ParquetE2E, AStalledConsoleDropsOnlyItsOwnRowsAndDoesNotHoldTheStop) {
   std::string file = dir.path() + "/beside.parquet";
   Subprocess ior({"/bin/sh", "-c",
                   "exec \"$0\" \"$@\" > " + fifo, IOR_BINARY, "-duration", "600", "-comm", "ior_workload",
-                  "-console", "-sink-queue", "1M", "-parquet", "-parquet-file", file});
+                  "-console", "-parquet", "-parquet-file", file});
   ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", std::chrono::seconds(30))) << ior.err();
-  run_and_capture({WORKLOAD_BINARY, "opens", dir.path(), "50000"});
+  // 400 000 rows: more than the console's default queue (32 MiB) holds.
+  run_and_capture({WORKLOAD_BINARY, "opens", dir.path(), "200000"});
   auto stop = std::chrono::steady_clock::now();
   ior.signal(SIGINT);
   EXPECT_EQ(ior.wait(std::chrono::seconds(60)), 1) << ior.err();  // the console failed
@@ -107,7 +108,7 @@ TEST(ParquetE2E, AStalledConsoleDropsOnlyItsOwnRowsAndDoesNotHoldTheStop) {
   EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << ior.err();
   EXPECT_GT(account_term(account, "sink console", "queue full"), 0u) << ior.err();
   const std::uint64_t rows = account_line(account, "sink parquet").total;
-  EXPECT_GE(rows, 100'000u);  // 50 000 openat + close
+  EXPECT_GE(rows, 400'000u);  // 200 000 openat + close
   EXPECT_EQ(account_term(account, "sink parquet", "written"), rows) << ior.err();
   for (const std::string engine : {"chdb", "duckdb"}) {
     EXPECT_EQ(count(engine, file), rows) << engine;
