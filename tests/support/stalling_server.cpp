@@ -67,10 +67,14 @@ struct Client {
 
 }  // namespace
 
-StallingServer::StallingServer(Mode mode, std::chrono::milliseconds interval) : mode_(mode), interval_(interval) {
+StallingServer::StallingServer(Mode mode, std::chrono::milliseconds interval, std::uint16_t port)
+    : mode_(mode), interval_(interval) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // a port a killed server just left
   sockaddr_in a{};
   a.sin_family = AF_INET;
+  a.sin_port = htons(port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof a;
   if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||

@@ -1,5 +1,5 @@
 #pragma once
-// A loopback TCP server (127.0.0.1, a free port) that accepts connections
+// A loopback TCP server (127.0.0.1, a free or a given port) that accepts connections
 // and stalls them the ways a broken or overloaded ClickHouse server does,
 // for the tests of deadlines and of stopping ior:
 //   kSilent             accepts, reads, never answers;
@@ -24,7 +24,9 @@ class StallingServer {
  public:
   enum class Mode { kSilent, kTrickleHello, kHelloThenProgress };
 
-  explicit StallingServer(Mode mode, std::chrono::milliseconds interval = std::chrono::milliseconds(100));
+  /// Listens on 127.0.0.1:port (0: a free port).
+  explicit StallingServer(Mode mode, std::chrono::milliseconds interval = std::chrono::milliseconds(100),
+                          std::uint16_t port = 0);
   ~StallingServer();
   StallingServer(const StallingServer&) = delete;
   StallingServer& operator=(const StallingServer&) = delete;
