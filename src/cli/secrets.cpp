@@ -1,12 +1,10 @@
 #include "cli/secrets.hpp"
 
-#include <fcntl.h>
 #include <sys/prctl.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -19,36 +17,20 @@ namespace {
 // A password file is small; reading a bounded prefix, and only up to the
 // first newline, keeps a wrong path (a device, a huge log) or a pipe whose
 // writer stays open (-ch-password-file <(...)) from stalling or filling memory.
-constexpr std::size_t kMaxPasswordFileBytes = 4096;
+constexpr std::streamsize kMaxPasswordBytes = 4096;
 
 std::string first_line_of(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) throw UsageError("flag -ch-password-file: cannot read " + path + ": " + std::strerror(errno));
-  std::string text(kMaxPasswordFileBytes, '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw UsageError("flag -ch-password-file: cannot read " + path + ": " + std::strerror(err));
-    }
-    if (n == 0) break;
-    bool newline = text.find('\n', got) < got + static_cast<std::size_t>(n);
-    got += static_cast<std::size_t>(n);
-    if (newline) break;
-  }
-  ::close(fd);
-  text.resize(got);
-  auto eol = text.find('\n');
-  if (eol == std::string::npos && got == kMaxPasswordFileBytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("flag -ch-password-file: cannot read " + path);
+  std::string line(static_cast<std::size_t>(kMaxPasswordBytes) + 1, '\0');
+  in.getline(line.data(), kMaxPasswordBytes + 1);
+  if (in.fail() && !in.eof()) {
     throw UsageError("flag -ch-password-file: the first line of " + path + " is longer than " +
-                     std::to_string(kMaxPasswordFileBytes) + " bytes");
+                     std::to_string(kMaxPasswordBytes) + " bytes");
   }
-  text.resize(eol == std::string::npos ? got : eol);
-  if (!text.empty() && text.back() == '\r') text.pop_back();
-  return text;
+  line.resize(std::char_traits<char>::length(line.c_str()));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 }  // namespace
