@@ -3,13 +3,16 @@
 // that trickles the reply to the schema query) ends ior within 2 s with one
 // clear line and status 128+signal; its BPF programs were loaded but never
 // attached during setup, and are gone after it exits. At shutdown, signals
-// escalate until ior is out, whatever a server does.
+// escalate until ior is out, whatever a server does. A failed BPF load
+// leaves no output file.
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -113,6 +116,21 @@ TEST(StopE2E, AtShutdownSignalsEscalateUntilIorIsOutWhateverTheServerDoes) {
     EXPECT_NE(ior.err().find("another stop signal"), std::string::npos) << ior.err();
   }
   EXPECT_TRUE(bpf_progs_gone(held.prog_ids, 5s)) << "BPF programs of ior outlived it";
+}
+
+// Setup order: the sinks (output files, ClickHouse) come after the BPF
+// load, so a run whose BPF side fails creates no file. Not being root fails
+// the load's preflight, the way a refused load fails the load itself.
+TEST(SetupE2E, ABpfLoadThatFailsLeavesNoOutputFile) {
+  IOR_REQUIRE_ROOT();  // needs root to drop to nobody
+  TempDir dir;
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);  // nobody could create the outputs
+  Subprocess ior({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                  IOR_BINARY, "-duration", "1", "-parquet", "-parquet-file", dir.path() + "/run.parquet",
+                  "-flamegraph", "-name", dir.path() + "/fg"});
+  EXPECT_EQ(ior.wait(30s), 1);
+  EXPECT_NE(ior.err().find("ior: needs root"), std::string::npos) << ior.err();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "an output exists although nothing was traced";
 }
 
 }  // namespace
