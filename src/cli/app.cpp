@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "cli/status_line.hpp"
 #include "cli/stop_signals.hpp"
 #include "cli/summary.hpp"
+#include "clickhouse/net/cancellation.hpp"
 #include "event/clock.hpp"
 #include "event/pipeline.hpp"
 #include "event/syscall_selector.hpp"
@@ -57,17 +59,29 @@ std::uint64_t peak_rss_bytes() {
   return static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;  // ru_maxrss is in KiB
 }
 
+// A stop signal before tracing began: what setup created is closed, nothing
+// was traced; the status is the shell's for a signal (130 for Ctrl-C).
+int stopped_during_setup(int sig, sink::FanOut& sinks) {
+  sinks.stop_requested();
+  sinks.close();
+  print_message("ior: stopped by signal " + std::to_string(sig) + " (" + strsignal(sig) +
+                ") during setup, before tracing began");
+  return 128 + sig;
+}
+
 }  // namespace
 
 int run_trace(const Options& o) {
-  StopSignals signals;  // before any thread starts: threads inherit the blocked mask
+  // A stop signal during setup or shutdown cancels every ClickHouse wait.
+  auto cancel = std::make_shared<clickhouse::net::Cancellation>();
+  StopSignals signals([cancel] { cancel->cancel(); });  // before any thread starts: threads inherit the blocked mask
   event::SyscallSelector selector(o.tps, o.tps_exclude);
-  validate_sink_flags(o);
   RunIdentity identity = make_run_identity();
+  SinkPlan plan = plan_sinks(o, identity, {.cancel = cancel, .warn = warn});
 
   sink::FanOutOptions fan_options;
   fan_options.queue_bytes_per_sink = o.sink_queue_bytes;
-  sink::FanOut sinks(fan_options);  // filled once the tracer loaded, so a refused load leaves no empty files
+  sink::FanOut sinks(fan_options);
 
   event::PipelineOptions popt;
   popt.hostname = identity.hostname;
@@ -89,11 +103,19 @@ int run_trace(const Options& o) {
   topt.warn = warn;
   // Benchmarks compare wake-up strategies (bench/slowdown.sh); not a user knob.
   topt.wakeup_each_record = std::getenv("IOR_BENCH_WAKEUP_EACH") != nullptr;
-  trace::Tracer tracer(topt);
+  trace::Tracer tracer(topt);  // loaded, not attached
   if (tracer.attached_syscalls().empty()) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
   }
-  add_sinks(o, identity, sinks);
+  // Outputs are created and the ClickHouse schema prepared after the load
+  // (a refused load leaves no empty files) and before the attach (nothing
+  // is traced while a server is slow to answer).
+  try {
+    add_sinks(std::move(plan), sinks);
+  } catch (const std::exception&) {
+    if (signals.received() == 0) throw;  // else the cancellation is what failed
+  }
+  if (int sig = signals.received(); sig != 0) return stopped_during_setup(sig, sinks);
   sink::TopStats* top = nullptr;
   if (!o.quiet) top = &static_cast<sink::TopStats&>(sinks.add(std::make_unique<sink::TopStats>()));
 
@@ -105,6 +127,8 @@ int run_trace(const Options& o) {
   auto elapsed_s = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  tracer.attach();
+  signals.tracing_started();
   reader.start();
   if (!o.quiet) {
     std::fprintf(stderr, "ior: tracing %zu syscalls for %.0f s (Ctrl-C stops)\n",
@@ -122,6 +146,7 @@ int run_trace(const Options& o) {
     status.update(snapshot(elapsed_s(), tracer.counters(), pipeline.stats(), sinks.queue_states()));
   }
   status.clear();
+  signals.tracing_ended();  // from now on a signal cancels what still waits on a server
 
   sinks.stop_requested();  // a sink blocked on a full queue must not hold up the stop
   reader.stop();  // detaches, drains the ring, last tick on the reader thread

@@ -106,6 +106,20 @@ void FlagParser::add_duration(std::string name, std::uint64_t* target_ms, std::s
                     [target_ms, n](std::string_view v) { *target_ms = parse_duration_ms(n, v); }});
 }
 
+void FlagParser::mark_secret(std::string_view name) {
+  for (auto& f : flags_) {
+    if (f.name == name) f.secret = true;
+  }
+}
+
+std::vector<std::string> FlagParser::redacted_args(int argc, const char* const* argv) const {
+  std::vector<std::string> out(argv, argv + argc);
+  for (const auto& s : secret_values_) {
+    if (s.arg < argc) out[static_cast<std::size_t>(s.arg)].replace(s.offset, std::string::npos, "<redacted>");
+  }
+  return out;
+}
+
 const FlagParser::Flag* FlagParser::find(std::string_view name) const {
   for (const auto& f : flags_) {
     if (f.name == name) return &f;
@@ -133,17 +147,21 @@ std::vector<std::string> FlagParser::parse(int argc, const char* const* argv, in
     std::string_view name = arg;
     std::string_view value;
     bool has_value = false;
+    SecretValue where{i, 0};
     if (auto eq = arg.find('='); eq != std::string_view::npos) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
       has_value = true;
+      where.offset = static_cast<std::size_t>(value.data() - argv[i]);
     }
     const Flag* f = find(name);
     if (f == nullptr) throw UsageError("unknown flag -" + std::string(name));
     if (!f->value_hint.empty() && !has_value) {
       if (i + 1 >= argc) throw UsageError("flag -" + std::string(name) + " needs a value");
       value = argv[++i];
+      where = {i, 0};
     }
+    if (f->secret) secret_values_.push_back(where);
     try {
       f->set(value);
     } catch (const UsageError& e) {

@@ -23,11 +23,16 @@ class FlagParser {
                 std::uint64_t min, std::uint64_t max);
   /// Durations in seconds: "10", "10s", "5m", "1h", "250ms"; stored in milliseconds.
   void add_duration(std::string name, std::uint64_t* target_ms, std::string help);
+  /// The value of this (already added) flag is a secret: redacted_args() hides it.
+  void mark_secret(std::string_view name);
 
   /// Parses argv[first..]; returns the positional arguments (after flags end).
   std::vector<std::string> parse(int argc, const char* const* argv, int first = 1);
   /// Which flags were given explicitly (by name without dashes).
   bool given(std::string_view name) const;
+  /// argv[0..argc) as parse() saw it, every secret value replaced by
+  /// "<redacted>" (for metadata that records the command line).
+  std::vector<std::string> redacted_args(int argc, const char* const* argv) const;
   /// "  -name value   help" lines for -help.
   std::string usage() const;
 
@@ -37,11 +42,18 @@ class FlagParser {
     std::string help;
     std::string value_hint;  // empty for bool flags
     std::function<void(std::string_view)> set;
+    bool secret = false;
+  };
+  /// Where parse() found a secret value: argv[arg] from byte offset on.
+  struct SecretValue {
+    int arg;
+    std::size_t offset;
   };
   const Flag* find(std::string_view name) const;
 
   std::vector<Flag> flags_;
   std::vector<std::string> given_;
+  std::vector<SecretValue> secret_values_;
 };
 
 /// Parses helpers, exposed for tests. Throw UsageError mentioning `flag`.

@@ -44,6 +44,7 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("ch-user", &o.ch_user, "user; default default");
   p.add_string("ch-password", &o.ch_password,
                "password (visible in the process list: prefer IOR_CH_PASSWORD or -ch-password-file)");
+  p.mark_secret("ch-password");
   p.add_string("ch-password-file", &o.ch_password_file, "file whose first line is the password");
   p.add_uint("ch-batch", &o.ch_batch, "rows per INSERT; default 10000", 1, 1'000'000);
   p.add_duration("ch-flush", &o.ch_flush_ms, "send a partial batch after this long; default 1s");
@@ -54,7 +55,10 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("ch-ca-file", &o.ch_ca_file, "PEM CA file to verify the server with (-ch-secure)");
   p.add_bool("ch-insecure", &o.ch_insecure, "TLS without verifying the certificate (-ch-secure)");
   p.add_string("ch-cluster", &o.ch_cluster,
-               "cluster name: local tables on every shard, rows through a Distributed table");
+               "cluster name: local tables on every -ch-host, rows through a Distributed table");
+  p.add_bool("ch-cluster-discover", &o.ch_cluster_discover,
+             "with -ch-cluster: prepare every shard system.clusters lists, not only the -ch-host ones "
+             "(ior logs in to each with its password)");
   p.add_string("ch-spool", &o.ch_spool, "directory for batches no server takes (replayed later)");
   p.add_size("ch-spool-max", &o.ch_spool_max, "spool size limit; default 1G", 1u << 20, 1ull << 50);
   p.add_string("ch-on-full", &o.ch_on_full, "when queue and spool are full: block (default) or drop");
@@ -78,8 +82,8 @@ Options parse_options(int argc, const char* const* argv) {
   Options o;
   FlagParser p;
   define_flags(p, o);
-  for (int i = 0; i < argc; ++i) o.argv.emplace_back(argv[i]);
   auto positional = p.parse(argc, argv);
+  o.argv = p.redacted_args(argc, argv);
   if (!positional.empty()) throw UsageError("unexpected argument \"" + positional.front() + "\"");
   if (o.duration_ms == 0) throw UsageError("flag -duration: must be greater than 0");
   return o;

@@ -52,6 +52,7 @@ struct Options {
   std::string ch_ca_file;
   bool ch_insecure = false;
   std::string ch_cluster;
+  bool ch_cluster_discover = false;    ///< prepare shards from system.clusters too
   std::string ch_spool;
   std::uint64_t ch_spool_max = 1ull << 30;
   std::string ch_on_full = "block";
@@ -65,7 +66,7 @@ struct Options {
 
   bool version = false;
   bool help = false;
-  std::vector<std::string> argv;       ///< the command line as given, for metadata
+  std::vector<std::string> argv;       ///< the command line, secrets <redacted>, for metadata
 };
 
 /// Parses the command line (argv[0] is the program). Throws UsageError.

@@ -1,18 +1,14 @@
 #include "cli/sink_factory.hpp"
 
 #include <time.h>
-#include <cstdlib>
-#include <fstream>
 #include <unistd.h>
 
-#include "cli/flag_parser.hpp"
-#include "cli/version.hpp"
 #include "base/error.hpp"
 #include "base/uuid_text.hpp"
+#include "cli/flag_parser.hpp"
+#include "cli/secrets.hpp"
 #include "cli/syscall_colors.hpp"
-#include "clickhouse/clickhouse_sink.hpp"
-#include "flamegraph/flamegraph_sink.hpp"
-#include "parquet/parquet_sink.hpp"
+#include "cli/version.hpp"
 #include "sink/console_sink.hpp"
 
 namespace ior::cli {
@@ -36,7 +32,7 @@ std::string default_parquet_path(const Options& o, const RunIdentity& id) {
   return (o.name.empty() ? id.hostname : o.name) + "-" + stamp + ".parquet";
 }
 
-std::unique_ptr<sink::Sink> make_parquet_sink(const Options& o, const RunIdentity& id) {
+parquet::ParquetSinkOptions parquet_options(const Options& o, const RunIdentity& id) {
   parquet::ParquetSinkOptions p;
   p.path = o.parquet_file.empty() ? default_parquet_path(o, id) : o.parquet_file;
   if (!o.parquet_rotate.empty()) {
@@ -48,29 +44,16 @@ std::unique_ptr<sink::Sink> make_parquet_sink(const Options& o, const RunIdentit
   p.writer.compression = parquet::parse_compression(o.parquet_compression);
   p.writer.zstd_level = static_cast<int>(o.parquet_zstd_level);
   p.existing = o.force ? ExistingOutput::kReplace : ExistingOutput::kRefuse;
+  // o.argv has every secret flag value <redacted> (options.cpp).
   p.writer.metadata = {{"ior.version", kVersion},
                        {"ior.hostname", id.hostname},
                        {"ior.collection_id", uuid_text(id.collection_id)},
                        {"ior.kernel", id.kernel},
                        {"ior.flags", join_argv(o.argv)}};
-  return std::make_unique<parquet::ParquetSink>(std::move(p));
+  return p;
 }
 
-}  // namespace
-
-ParquetRotation parse_parquet_rotate(const std::string& text) {
-  ParquetRotation r;
-  char last = text.empty() ? '\0' : text.back();
-  if (last == 's' || last == 'm' || last == 'h') {
-    r.ms = parse_duration_ms("parquet-rotate", text);
-  } else {
-    r.rows = parse_uint("parquet-rotate", text);
-  }
-  if (r.ms == 0 && r.rows == 0) throw UsageError("flag -parquet-rotate: must be greater than 0");
-  return r;
-}
-
-std::unique_ptr<sink::Sink> make_flamegraph_sink(const Options& o, const RunIdentity& id) {
+flamegraph::FlamegraphSinkOptions flamegraph_options(const Options& o, const RunIdentity& id) {
   flamegraph::FlamegraphSinkOptions f;
   f.name = o.name.empty() ? id.hostname : o.name;
   f.fields = flamegraph::parse_fields(o.fields);
@@ -84,7 +67,7 @@ std::unique_ptr<sink::Sink> make_flamegraph_sink(const Options& o, const RunIden
                    std::string(flamegraph::value_kind_name(f.value));
   f.svg.value_unit = value_unit(f.value);
   f.svg.color = syscall_class_color;
-  return std::make_unique<flamegraph::FlamegraphSink>(std::move(f));
+  return f;
 }
 
 std::vector<std::string> split_hosts(const std::string& text) {
@@ -101,20 +84,6 @@ std::vector<std::string> split_hosts(const std::string& text) {
   return hosts;
 }
 
-// The password from the flag, else IOR_CH_PASSWORD, else the file's first
-// line: the latter two keep it out of the process list.
-std::string clickhouse_password(const Options& o) {
-  if (!o.ch_password.empty()) return o.ch_password;
-  if (const char* env = std::getenv("IOR_CH_PASSWORD"); env != nullptr) return env;
-  if (o.ch_password_file.empty()) return "";
-  std::ifstream in(o.ch_password_file);
-  if (!in) throw UsageError("flag -ch-password-file: cannot read " + o.ch_password_file);
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
-
 clickhouse::wire::CompressionMethod parse_ch_compression(const std::string& text, bool* enabled) {
   *enabled = text != "none";
   if (text == "lz4" || text == "none") return clickhouse::wire::CompressionMethod::kLz4;
@@ -122,59 +91,80 @@ clickhouse::wire::CompressionMethod parse_ch_compression(const std::string& text
   throw UsageError("flag -ch-compression: \"" + text + "\" is not lz4, zstd or none");
 }
 
-std::unique_ptr<sink::Sink> make_clickhouse_sink(const Options& o) {
+clickhouse::writer::OnFull parse_on_full(const std::string& text) {
+  if (text == "block") return clickhouse::writer::OnFull::kBlock;
+  if (text == "drop") return clickhouse::writer::OnFull::kDrop;
+  throw UsageError("flag -ch-on-full: \"" + text + "\" is not block or drop");
+}
+
+clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const ClickHouseHooks& hooks) {
+  if ((o.ch_insecure || !o.ch_ca_file.empty()) && !o.ch_secure) {
+    throw UsageError("flags -ch-insecure and -ch-ca-file need -ch-secure");
+  }
+  if (o.ch_insecure && !o.ch_ca_file.empty()) throw UsageError("flags -ch-insecure and -ch-ca-file exclude each other");
+  if (o.ch_cluster_discover && o.ch_cluster.empty()) throw UsageError("flag -ch-cluster-discover needs -ch-cluster");
   clickhouse::ClickHouseSinkOptions c;
   auto& w = c.writer;
   w.hosts = split_hosts(o.ch_host);
   w.client.port = static_cast<std::uint16_t>(o.ch_port != 0 ? o.ch_port : (o.ch_secure ? 9440 : 9000));
   w.client.user = o.ch_user;
-  w.client.password = clickhouse_password(o);
   w.client.database = "default";  // the sink's own database may not exist yet
   w.client.compression.method = parse_ch_compression(o.ch_compression, &w.client.compression.enabled);
   w.client.tls.enabled = o.ch_secure;
   w.client.tls.ca_file = o.ch_ca_file;
   w.client.tls.insecure = o.ch_insecure;
+  w.client.cancel = hooks.cancel;
+  if (hooks.warn) w.client.on_cleartext_password = cleartext_password_warning(hooks.warn);
   w.batch_rows = o.ch_batch;
   w.flush_interval = std::chrono::milliseconds(o.ch_flush_ms);
   w.connections = o.ch_conns;
   w.spool_dir = o.ch_spool;
   w.spool_max_bytes = o.ch_spool_max;
-  w.on_full = o.ch_on_full == "drop" ? clickhouse::writer::OnFull::kDrop : clickhouse::writer::OnFull::kBlock;
+  w.on_full = parse_on_full(o.ch_on_full);
   c.schema.database = o.ch_db;
   c.schema.table = o.ch_table;
   c.schema.cluster = o.ch_cluster;
   c.schema.ttl_days = static_cast<int>(o.ch_ttl_days);
+  c.discover_cluster = o.ch_cluster_discover;
   c.async_insert = o.ch_async;
-  return std::make_unique<clickhouse::ClickHouseSink>(std::move(c));
+  // Last, after every usage error: nothing is read when the flags are wrong.
+  w.client.password = load_clickhouse_password(o);
+  if (!w.client.password.empty()) protect_secrets_in_memory();
+  return c;
 }
 
-void validate_sink_flags(const Options& o) {
-  if (o.clickhouse) {
-    split_hosts(o.ch_host);
-    bool enabled;
-    parse_ch_compression(o.ch_compression, &enabled);
-    if (o.ch_on_full != "block" && o.ch_on_full != "drop") {
-      throw UsageError("flag -ch-on-full: \"" + o.ch_on_full + "\" is not block or drop");
-    }
-    if ((o.ch_insecure || !o.ch_ca_file.empty()) && !o.ch_secure) {
-      throw UsageError("flags -ch-insecure and -ch-ca-file need -ch-secure");
-    }
-    if (o.ch_insecure && !o.ch_ca_file.empty()) throw UsageError("flags -ch-insecure and -ch-ca-file exclude each other");
-    clickhouse_password(o);
+}  // namespace
+
+ParquetRotation parse_parquet_rotate(const std::string& text) {
+  ParquetRotation r;
+  char last = text.empty() ? '\0' : text.back();
+  if (last == 's' || last == 'm' || last == 'h') {
+    r.ms = parse_duration_ms("parquet-rotate", text);
+  } else {
+    r.rows = parse_uint("parquet-rotate", text);
   }
-  flamegraph::parse_fields(o.fields);
-  flamegraph::parse_value_kind(o.count);
-  parquet::parse_compression(o.parquet_compression);
-  if (!o.parquet_rotate.empty()) parse_parquet_rotate(o.parquet_rotate);
+  if (r.ms == 0 && r.rows == 0) throw UsageError("flag -parquet-rotate: must be greater than 0");
+  return r;
 }
 
-void add_sinks(const Options& o, const RunIdentity& identity, sink::FanOut& sinks) {
-  if (o.parquet) sinks.add(make_parquet_sink(o, identity));
-  if (o.clickhouse) sinks.add(make_clickhouse_sink(o));
-  if (o.flamegraph) sinks.add(make_flamegraph_sink(o, identity));
-  if (sinks.empty() || o.console) {
-    sinks.add(std::make_unique<sink::ConsoleSink>(STDOUT_FILENO));
-  }
+SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHouseHooks& hooks) {
+  SinkPlan plan;
+  // Every flag is checked, also those of sinks that are off: a typo in
+  // -fields is an error whether or not -flamegraph is on.
+  auto parquet = parquet_options(o, identity);
+  auto flamegraph = flamegraph_options(o, identity);
+  if (o.parquet) plan.parquet = std::move(parquet);
+  if (o.flamegraph) plan.flamegraph = std::move(flamegraph);
+  if (o.clickhouse) plan.clickhouse = clickhouse_options(o, hooks);
+  plan.console = o.console || !(o.parquet || o.clickhouse || o.flamegraph);
+  return plan;
+}
+
+void add_sinks(SinkPlan plan, sink::FanOut& sinks) {
+  if (plan.parquet) sinks.add(std::make_unique<parquet::ParquetSink>(std::move(*plan.parquet)));
+  if (plan.clickhouse) sinks.add(std::make_unique<clickhouse::ClickHouseSink>(std::move(*plan.clickhouse)));
+  if (plan.flamegraph) sinks.add(std::make_unique<flamegraph::FlamegraphSink>(std::move(*plan.flamegraph)));
+  if (plan.console) sinks.add(std::make_unique<sink::ConsoleSink>(STDOUT_FILENO));
 }
 
 }  // namespace ior::cli

@@ -1,11 +1,20 @@
 #pragma once
-// Builds the sinks the command line asks for.
+// Builds the sinks the command line asks for, in two steps: plan_sinks()
+// parses and checks every sink flag once into the sinks' option structs
+// (usage errors before anything is loaded, created or connected), then
+// add_sinks() creates the sinks from that plan.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/options.hpp"
 #include "cli/run_identity.hpp"
+#include "clickhouse/clickhouse_sink.hpp"
+#include "flamegraph/flamegraph_sink.hpp"
+#include "parquet/parquet_sink.hpp"
 #include "sink/fan_out.hpp"
 
 namespace ior::cli {
@@ -17,12 +26,29 @@ struct ParquetRotation {
 };
 ParquetRotation parse_parquet_rotate(const std::string& text);
 
-/// Checks the sinks' flags without creating anything (usage errors, exit 2,
-/// before the BPF programs load). Throws UsageError.
-void validate_sink_flags(const Options& o);
+/// Every requested sink's options, parsed once.
+struct SinkPlan {
+  std::optional<parquet::ParquetSinkOptions> parquet;
+  std::optional<clickhouse::ClickHouseSinkOptions> clickhouse;
+  std::optional<flamegraph::FlamegraphSinkOptions> flamegraph;
+  bool console = false;  ///< no other sink, or -console
+};
 
-/// Adds every requested sink; the console sink when no other sink is on or
-/// with -console.
-void add_sinks(const Options& o, const RunIdentity& identity, sink::FanOut& sinks);
+/// What the ClickHouse sink's connections get from the running process.
+struct ClickHouseHooks {
+  /// Cancels every wait of every connection (a stop signal).
+  std::shared_ptr<const clickhouse::net::Cancellation> cancel;
+  /// Prints one warning line.
+  std::function<void(const std::string&)> warn;
+};
+
+/// Parses and checks the sink flags (throws UsageError); reads the
+/// ClickHouse password (once) and, when there is one, makes the process
+/// not dumpable (cli/secrets.hpp).
+SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHouseHooks& hooks);
+
+/// Creates every sink of the plan (the ClickHouse sink connects and prepares
+/// its schema here).
+void add_sinks(SinkPlan plan, sink::FanOut& sinks);
 
 }  // namespace ior::cli

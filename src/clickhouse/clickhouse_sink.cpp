@@ -12,14 +12,23 @@ ServerVersion version_of(const Connection& conn) {
   return {conn.server().major, conn.server().minor, conn.server().patch};
 }
 
-std::vector<std::pair<std::string, std::uint16_t>> cluster_shards(Connection& conn, const std::string& cluster) {
-  QueryResult r = conn.query("SELECT host_address, port FROM system.clusters WHERE cluster = " + quote_literal(cluster) +
-                             " ORDER BY shard_num, replica_num");
-  std::vector<std::pair<std::string, std::uint16_t>> shards;
+struct Shard {
+  std::string host_name;
+  std::string host_address;
+  std::uint16_t port = 0;
+};
+
+std::vector<Shard> cluster_shards(Connection& conn, const std::string& cluster) {
+  QueryResult r = conn.query("SELECT host_name, host_address, port FROM system.clusters WHERE cluster = " +
+                             quote_literal(cluster) + " ORDER BY shard_num, replica_num");
+  std::vector<Shard> shards;
   for (const auto& b : r.blocks) {
-    const auto& hosts = columns::column_as<columns::StringColumn>(b.column("host_address"));
+    const auto& names = columns::column_as<columns::StringColumn>(b.column("host_name"));
+    const auto& addresses = columns::column_as<columns::StringColumn>(b.column("host_address"));
     const auto& ports = columns::column_as<columns::UInt16Column>(b.column("port"));
-    for (std::size_t i = 0; i < b.rows(); ++i) shards.emplace_back(std::string(hosts.at(i)), ports.at(i));
+    for (std::size_t i = 0; i < b.rows(); ++i) {
+      shards.push_back({std::string(names.at(i)), std::string(addresses.at(i)), ports.at(i)});
+    }
   }
   if (shards.empty()) {
     throw Error("clickhouse: cluster " + cluster + " is not defined on " + conn.options().host + " (system.clusters)");
@@ -33,9 +42,50 @@ void run_statements(Connection& conn, SchemaVariant variant, const SchemaOptions
   for (const auto& stmt : schema_statements(variant, schema)) conn.query(stmt, q);
 }
 
+// Distributed DDL (ON CLUSTER) needs ZooKeeper or Keeper, which many
+// clusters (and 18.16 test clusters) lack: ior creates the tables on each
+// host itself, the Distributed one included. Only on the hosts it was given,
+// unless told to discover: every host it connects to gets the password.
+void prepare_cluster(Connection& conn, const SchemaOptions& schema, const ClusterHosts& cluster_hosts,
+                     SchemaReport* report) {
+  SchemaOptions local = schema;
+  local.on_cluster = false;
+  const std::uint16_t port = conn.options().port;
+  std::vector<std::pair<std::string, std::uint16_t>> targets;
+  for (const auto& h : cluster_hosts.hosts) targets.emplace_back(h, port);
+  if (targets.empty()) targets.emplace_back(conn.options().host, port);
+  for (const auto& shard : cluster_shards(conn, schema.cluster)) {
+    bool given = false;
+    for (const auto& [host, p] : targets) {
+      given = given || (p == shard.port && (host == shard.host_name || host == shard.host_address));
+    }
+    if (given) continue;
+    std::string where = shard.host_name + ":" + std::to_string(shard.port);
+    if (cluster_hosts.discover) {
+      targets.emplace_back(shard.host_address, shard.port);
+      report->notes.push_back("cluster " + schema.cluster + ": prepared " + where + " (from system.clusters)");
+    } else {
+      report->notes.push_back("cluster " + schema.cluster + ": " + where +
+                              " is not among -ch-host and was not prepared (its tables must exist; "
+                              "-ch-cluster-discover prepares it)");
+    }
+  }
+  for (const auto& [host, p] : targets) {
+    if (host == conn.options().host && p == port) {
+      run_statements(conn, choose_variant(version_of(conn)), local);
+      continue;
+    }
+    ClientOptions o = conn.options();
+    o.host = host;
+    o.port = p;
+    Connection shard(o);
+    run_statements(shard, choose_variant(version_of(shard)), local);
+  }
+}
+
 }  // namespace
 
-SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema) {
+SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema, const ClusterHosts& cluster_hosts) {
   SchemaReport report;
   const auto& s = conn.server();
   report.server = s.name + " " + std::to_string(s.major) + "." + std::to_string(s.minor) + "." +
@@ -65,18 +115,7 @@ SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema) {
   if (schema.cluster.empty()) {
     run_statements(conn, variant, schema);
   } else {
-    // Distributed DDL (ON CLUSTER) needs ZooKeeper or Keeper, which many
-    // clusters (and 18.16 test clusters) lack: ior creates the tables on
-    // every shard of system.clusters itself, the Distributed one included.
-    SchemaOptions local = schema;
-    local.on_cluster = false;
-    for (const auto& [host, port] : cluster_shards(conn, schema.cluster)) {
-      ClientOptions o = conn.options();
-      o.host = host;
-      o.port = port;
-      Connection shard(o);
-      run_statements(shard, choose_variant(version_of(shard)), local);
-    }
+    prepare_cluster(conn, schema, cluster_hosts, &report);
   }
   report.created = columns.empty();
   return report;
@@ -88,6 +127,7 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
   w.table = insert_target(options_.schema);
   if (!options_.schema.cluster.empty()) w.insert_settings.push_back({"insert_distributed_sync", "1", true});
   schema_ready_ = std::make_shared<std::atomic<bool>>(false);
+  const ClusterHosts cluster_hosts{.hosts = w.hosts, .discover = options_.discover_cluster};
   // Prepare the schema on the first host that answers; a login or structure
   // problem is fatal now, an unreachable server only with no spool.
   std::string unreachable;
@@ -103,7 +143,7 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
       unreachable += (unreachable.empty() ? "" : "; ") + std::string(e.what());
       continue;
     }
-    SchemaReport r = prepare_schema(*conn, options_.schema);
+    SchemaReport r = prepare_schema(*conn, options_.schema, cluster_hosts);
     lines_.push_back("clickhouse: " + r.server + ", schema " + r.variant + ", table " + w.table +
                      (r.created ? " (created)" : " (existing, structure checked)"));
     for (const auto& note : r.notes) lines_.push_back("clickhouse: " + note);
@@ -124,9 +164,9 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
     // The first connection that succeeds prepares the schema.
     auto ready = schema_ready_;
     auto schema = options_.schema;
-    w.on_connect = [ready, schema](Connection& conn) {
+    w.on_connect = [ready, schema, cluster_hosts](Connection& conn) {
       if (ready->load()) return;
-      prepare_schema(conn, schema);
+      prepare_schema(conn, schema, cluster_hosts);
       ready->store(true);
     };
   }

@@ -22,6 +22,9 @@ namespace ior::clickhouse {
 struct ClickHouseSinkOptions {
   writer::WriterOptions writer;   ///< hosts, client, batches, spool; insert_sql/table are filled in
   SchemaOptions schema;
+  /// With a cluster: also prepare the shards system.clusters lists that are
+  /// not among writer.hosts (each gets the password).
+  bool discover_cluster = false;
   bool async_insert = false;
   std::chrono::milliseconds drain_timeout{30'000};
 };
@@ -31,13 +34,23 @@ struct SchemaReport {
   std::string server;   ///< "ClickHouse 18.16.1 at host:port"
   std::string variant;  ///< variant_name()
   bool created = false; ///< false: the table existed with the right structure
-  std::vector<std::string> notes;  ///< what the server's variant leaves out
+  std::vector<std::string> notes;  ///< what the server's variant leaves out; shards left out
+};
+
+/// Where prepare_schema() creates a cluster's tables (schema.cluster set).
+struct ClusterHosts {
+  /// Hosts to prepare, each on the connection's port; none: the
+  /// connection's own host.
+  std::vector<std::string> hosts;
+  /// Also every other shard that system.clusters lists. Off, ior connects
+  /// only to the hosts above and notes the shards it left out.
+  bool discover = false;
 };
 
 /// Creates the database/table (and views) when missing, or checks that an
 /// existing table has the schema's columns and types; throws ior::Error
 /// naming the first difference.
-SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema);
+SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema, const ClusterHosts& cluster_hosts = {});
 
 class ClickHouseSink final : public sink::Sink {
  public:

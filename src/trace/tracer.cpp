@@ -101,6 +101,9 @@ struct Tracer::Impl {
   std::vector<std::string> skipped;
   RecordHandler* handler = nullptr;  // set during poll/drain (reader thread only)
   int ncpu = 0;                      // per-CPU map width, read once before attach
+  bool with_tasks = true;            // the fork/exit/exec programs loaded
+  bool attached_links = false;       // attach() ran (it runs once)
+  std::function<void(const std::string&)> warn;
 
   static int on_sample(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
@@ -151,7 +154,7 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
   if (impl_->ncpu <= 0) throw SystemError("cannot count the possible CPUs", -impl_->ncpu);
 
   impl_->skel = open_configured(o);
-  bool with_tasks = true;
+  impl_->warn = o.warn;
   forget_libbpf_error();
   if (int err = ior_bpf__load(impl_->skel); err) {
     // The task programs only keep fd tables of forked and exec'd processes
@@ -167,41 +170,16 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
                             "; set IOR_DEBUG_LIBBPF=1 for the verifier log",
                         -err);
     }
-    with_tasks = false;
+    impl_->with_tasks = false;
     if (o.warn) {
       o.warn("ior: fork/exit/exec tracking is unavailable on this kernel" + why +
              ": fd tables of forked or exec'd processes may be stale");
     }
   }
-  auto* skel = impl_->skel;
   fill_syscall_specs(o);
   // The ring is mapped before attaching, so the tracer's own setup is never traced.
-  impl_->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
+  impl_->ring = ring_buffer__new(bpf_map__fd(impl_->skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
   if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
-
-  for (bpf_program* required : {skel->progs.handle_sys_enter, skel->progs.handle_sys_exit}) {
-    forget_libbpf_error();
-    bpf_link* l = bpf_program__attach(required);
-    if (!l) {
-      throw SystemError(std::string("cannot attach to the raw syscall tracepoint (") +
-                            bpf_program__name(required) + ")" + last_libbpf_error(),
-                        errno);
-    }
-    impl_->links.push_back(l);
-  }
-  if (!with_tasks) return;
-  for (bpf_program* task : task_programs(skel)) {
-    forget_libbpf_error();
-    bpf_link* l = bpf_program__attach(task);
-    if (!l) {
-      if (o.warn) {
-        o.warn(std::string("ior: cannot attach ") + bpf_program__name(task) +
-               last_libbpf_error() + ": fd tables of forked or exec'd processes may be stale");
-      }
-      continue;
-    }
-    impl_->links.push_back(l);
-  }
 }
 
 void Tracer::fill_syscall_specs(const TracerOptions& o) {
@@ -246,6 +224,35 @@ std::size_t Tracer::drain(RecordHandler& handler) {
     if (m < 0) throw SystemError("reading the ring buffer", -m);
     if (m == 0) return total;
     total += static_cast<std::size_t>(m);
+  }
+}
+
+void Tracer::attach() {
+  if (impl_->attached_links) return;
+  impl_->attached_links = true;
+  auto* skel = impl_->skel;
+  for (bpf_program* required : {skel->progs.handle_sys_enter, skel->progs.handle_sys_exit}) {
+    forget_libbpf_error();
+    bpf_link* l = bpf_program__attach(required);
+    if (!l) {
+      throw SystemError(std::string("cannot attach to the raw syscall tracepoint (") +
+                            bpf_program__name(required) + ")" + last_libbpf_error(),
+                        errno);
+    }
+    impl_->links.push_back(l);
+  }
+  if (!impl_->with_tasks) return;
+  for (bpf_program* task : task_programs(skel)) {
+    forget_libbpf_error();
+    bpf_link* l = bpf_program__attach(task);
+    if (!l) {
+      if (impl_->warn) {
+        impl_->warn(std::string("ior: cannot attach ") + bpf_program__name(task) + last_libbpf_error() +
+                    ": fd tables of forked or exec'd processes may be stale");
+      }
+      continue;
+    }
+    impl_->links.push_back(l);
   }
 }
 

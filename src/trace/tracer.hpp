@@ -4,9 +4,13 @@
 // Call order (libbpf's split lifecycle): the constructor opens the skeleton,
 // writes the const-volatile configuration (cfg_*), loads, fills the
 // syscall_specs map with the selected syscalls that exist on this
-// architecture, and attaches. poll()/drain()
-// then hand raw records to a RecordHandler; detach() stops the kernel side,
-// after which drain() empties what is left. The destructor detaches and frees.
+// architecture and maps the ring buffer; nothing is traced yet. attach()
+// then attaches the programs (separate, so that whatever may fail or take
+// long after a successful load, like creating outputs and preparing a
+// ClickHouse schema, happens before the kernel side costs anything).
+// poll()/drain() hand raw records to a RecordHandler; detach() stops the
+// kernel side, after which drain() empties what is left. The destructor
+// detaches and frees.
 
 #include <cstddef>
 #include <cstdint>
@@ -54,7 +58,8 @@ class RecordHandler {
 
 class Tracer {
  public:
-  /// Throws ior::Error (one line naming what is missing and how to fix it).
+  /// Loads (does not attach). Throws ior::Error (one line naming what is
+  /// missing and how to fix it).
   explicit Tracer(TracerOptions options);
   ~Tracer();
   Tracer(const Tracer&) = delete;
@@ -67,6 +72,8 @@ class Tracer {
   std::size_t poll(RecordHandler& handler, int timeout_ms);
   /// Consumes every record currently in the ring without waiting.
   std::size_t drain(RecordHandler& handler);
+  /// Attaches the loaded programs: records flow from now on. Runs once.
+  void attach();
   /// Detaches all programs: no new records after this returns.
   void detach();
   TracerCounters counters() const;

@@ -20,6 +20,7 @@ expect "unknown codec" -parquet -parquet-compression lz5
 expect "flag -parquet-rotate" -parquet -parquet-rotate 0
 expect "flag -parquet-rotate" -parquet -parquet-rotate 5x
 expect "flag -parquet-rowgroup" -parquet -parquet-rowgroup 0
+expect "flag -ch-cluster-discover needs -ch-cluster" -clickhouse -ch-cluster-discover
 "$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }
 "$ior" -version | grep -qE '^ior [0-9]+\.' || { echo "FAIL: -version"; fail=1; }
 [[ $fail -eq 0 ]] && echo "bad flags: all rejected with exit 2"

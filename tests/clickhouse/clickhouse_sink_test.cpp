@@ -12,6 +12,7 @@
 #include "clickhouse/clickhouse_sink.hpp"
 #include "clickhouse_server.hpp"
 #include "schema/columns.hpp"
+#include "stalling_server.hpp"
 #include "synthetic_rows.hpp"
 
 namespace ior::clickhouse {
@@ -121,6 +122,7 @@ TEST(ClickHouseSinkTest, AClusterOfThreeShardsGetsEveryRowThroughItsDistributedT
   bench::SyntheticRows rows(90'000, 22);
   ClickHouseSinkOptions o = sink_options(ep.port, "ior");
   o.schema.cluster = "ior_cluster";
+  o.discover_cluster = true;  // the other two shards come from system.clusters
   {
     ClickHouseSink sink(o);
     for (const auto& r : rows.rows()) sink.consume(r);
@@ -139,6 +141,41 @@ TEST(ClickHouseSinkTest, AClusterOfThreeShardsGetsEveryRowThroughItsDistributedT
   std::uint64_t want = 0;
   for (const auto& r : rows.rows()) want += r.duration_ns;
   EXPECT_EQ(number(ep, "SELECT sum(duration_ns) FROM ior.ior_events"), want);
+}
+
+// The shard ior was not given is a listener of the test's own on that
+// shard's address: without -ch-cluster-discover ior never connects to it;
+// with it, ior logs in there with its password (what the flag means).
+TEST(ClickHouseSinkTest, AClusterWithoutDiscoveryTalksOnlyToTheGivenHosts) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer cluster;
+  const auto& ep = cluster.start(testing::own_clickhouse_dir("sink_cluster_given"), {"--shards", "2"});
+  ASSERT_EQ(ep.shard_ports.size(), 2u);
+  const std::uint16_t unlisted = ep.shard_ports[1];
+  cluster.kill(2);
+  testing::StallingServer impostor(testing::StallingServer::Mode::kSilent, 100ms, unlisted);
+  ClickHouseSinkOptions o = sink_options(ep.port, "ior");
+  o.writer.hosts = {"127.0.0.1"};
+  o.writer.client.user = ep.password_user;
+  o.writer.client.password = ep.password;
+  o.writer.client.deadlines.handshake = 1s;
+  o.schema.cluster = "ior_cluster";
+  {
+    ClickHouseSink sink(o);
+    sink.close();
+    auto report = sink.report();
+    std::string lines;
+    for (const auto& l : report.lines) lines += l + "\n";
+    EXPECT_NE(lines.find("127.0.0.1:" + std::to_string(unlisted) + " is not among -ch-host and was not prepared"),
+              std::string::npos)
+        << lines;
+  }
+  EXPECT_EQ(impostor.accepted(), 0) << "ior connected to a shard it was not given";
+  EXPECT_EQ(number(ep, "SELECT count() FROM system.tables WHERE database = 'ior' AND name = 'ior_events_local'"), 1u);
+  o.discover_cluster = true;
+  EXPECT_THROW(ClickHouseSink{o}, Error);  // the impostor never answers: handshake deadline
+  EXPECT_EQ(impostor.accepted(), 1);
+  EXPECT_NE(impostor.received().find(ep.password), std::string::npos) << "discovery sends the password there";
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ ScenarioRun run_scenario(bool pid_filter) {
   o.ring_bytes = 64u << 20;
   if (pid_filter) o.pid = run.pid;
   trace::Tracer tracer(o);
+  tracer.attach();
   Collector all;
   TreeCollector tree(run.pid);
   Collector& c = pid_filter ? all : tree;

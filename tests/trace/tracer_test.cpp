@@ -47,6 +47,7 @@ TEST(TracerTest, AttachesEverySyscallOfTheTableThatThisArchitectureHas) {
   auto o = this_thread_only();
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
   trace::Tracer tracer(o);
+  tracer.attach();
   EXPECT_EQ(tracer.attached_syscalls().size() + tracer.skipped_syscalls().size(),
             static_cast<std::size_t>(IOR_SC_COUNT - 1));
   EXPECT_EQ(warnings.size(), tracer.skipped_syscalls().size())
@@ -63,6 +64,7 @@ TEST(TracerTest, StringsLongerThanStrMaxAreCutAndFlagged) {
   auto o = this_thread_only();
   o.str_max = 16;
   trace::Tracer tracer(o);
+  tracer.attach();
   const std::string exact = "/nonexistent/ab1";   // 16 bytes: kept whole
   const std::string longer = "/nonexistent/ab12";  // 17 bytes: cut to 16
   const std::string shorter = "/nonexistent/a";    // 14 bytes
@@ -94,6 +96,7 @@ TEST(TracerTest, StringsLongerThanStrMaxAreCutAndFlagged) {
 TEST(TracerTest, DefaultStrMaxKeepsPathMaxWholeAndCutsLonger) {
   IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
+  tracer.attach();
   const std::string max = "/nonexistent/" + std::string(IOR_STR_MAX - 13, 'm');
   const std::string over = "/nonexistent/" + std::string(6000, 'o');
   ASSERT_EQ(max.size(), static_cast<std::size_t>(IOR_STR_MAX));
@@ -112,6 +115,7 @@ TEST(TracerTest, DefaultStrMaxKeepsPathMaxWholeAndCutsLonger) {
 TEST(TracerTest, AnUnreadableStringIsAFaultNotAnEmptyPath) {
   IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
+  tracer.attach();
   const auto* bad = reinterpret_cast<const char*>(8);
   ASSERT_EQ(syscall(SYS_openat, AT_FDCWD, bad, O_RDONLY, 0), -1);
   ASSERT_EQ(errno, EFAULT);
@@ -131,6 +135,7 @@ TEST(TracerTest, AnUnreadableStringIsAFaultNotAnEmptyPath) {
 TEST(TracerTest, TidFilterKeepsOnlyThatThread) {
   IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
+  tracer.attach();
   std::thread other([] { open_missing("/nonexistent/other-thread"); });
   other.join();
   open_missing("/nonexistent/this-thread");
@@ -151,6 +156,7 @@ TEST(TracerTest, TheToolItselfIsNeverTraced) {
   o.self_pid = static_cast<std::uint32_t>(getpid());
   o.ring_bytes = 64u << 20;  // the whole host is traced while this runs
   trace::Tracer tracer(o);
+  tracer.attach();
   Collector c;
   c.keep = [&](const Record& r) {
     return r.is_enter() && r.str0.rfind(dir.path(), 0) == 0;
@@ -171,6 +177,7 @@ TEST(TracerTest, ExcludedSyscallsAreNotAttachedAndNotRecorded) {
   auto o = this_thread_only();
   o.select = [](std::string_view name) { return name != "close" && name != "rename"; };
   trace::Tracer tracer(o);
+  tracer.attach();
   const auto& on = tracer.attached_syscalls();
   EXPECT_EQ(std::find(on.begin(), on.end(), "close"), on.end());
   EXPECT_EQ(std::find(on.begin(), on.end(), "rename"), on.end());
@@ -194,6 +201,7 @@ TEST(TracerTest, AFullRingCountsEveryRecordItCouldNotTake) {
   auto o = this_thread_only();
   o.ring_bytes = 4096;  // about 30 syscalls fit
   trace::Tracer tracer(o);
+  tracer.attach();
   constexpr std::uint64_t kCalls = 2000;
   for (std::uint64_t i = 0; i < kCalls; ++i) {
     ASSERT_EQ(syscall(SYS_close, -1), -1);  // EBADF: one enter, one exit each
@@ -217,6 +225,7 @@ TEST(TracerTest, AFullRingCountsEveryRecordItCouldNotTake) {
 TEST(TracerTest, ANormalRunLosesNothingAndForcesNoWakeUp) {
   IOR_REQUIRE_ROOT();
   trace::Tracer tracer(this_thread_only());
+  tracer.attach();
   for (int i = 0; i < 100; ++i) ASSERT_EQ(syscall(SYS_close, -1), -1);
   Collector c;
   EXPECT_EQ(tracer.drain(c), c.seen);

@@ -16,6 +16,22 @@ constexpr std::size_t kMaxString = 1u << 30;
 
 std::string describe_column(const columns::NamedColumn& c) { return "'" + c.name + "' " + c.column->type().name; }
 
+// Bounds one exchange with the server; the transport forgets the deadline
+// when the exchange ends, also by an exception.
+class ExchangeDeadline {
+ public:
+  ExchangeDeadline(net::Transport& transport, std::chrono::milliseconds budget, const char* what)
+      : transport_(transport) {
+    transport_.set_deadline(net::Deadline::after(budget, what));
+  }
+  ~ExchangeDeadline() { transport_.set_deadline(std::nullopt); }
+  ExchangeDeadline(const ExchangeDeadline&) = delete;
+  ExchangeDeadline& operator=(const ExchangeDeadline&) = delete;
+
+ private:
+  net::Transport& transport_;
+};
+
 }  // namespace
 
 std::size_t QueryResult::rows() const {
@@ -25,9 +41,11 @@ std::size_t QueryResult::rows() const {
 }
 
 Connection::Connection(ClientOptions options) : options_(std::move(options)) {
-  transport_ = net::connect_transport(options_.host, options_.port, options_.timeouts, options_.tls);
+  transport_ = net::connect_transport(options_.host, options_.port, {options_.timeouts, options_.cancel}, options_.tls,
+                                      net::Deadline::after(options_.deadlines.handshake, "handshake with"));
   reader_ = std::make_unique<net::TransportReader>(*transport_, kMaxString);
   guarded([this] { handshake(); });
+  transport_->set_deadline(std::nullopt);
 }
 
 Connection::~Connection() = default;
@@ -58,6 +76,10 @@ void Connection::flush() {
 }
 
 void Connection::handshake() {
+  if (!options_.tls.enabled && !options_.password.empty() && !transport_->peer_is_loopback() &&
+      options_.on_cleartext_password) {
+    options_.on_cleartext_password(transport_->peer());
+  }
   wire::WireWriter w(out_);
   protocol::write_hello(w, {.version = options_.version,
                             .database = options_.database,
@@ -86,6 +108,7 @@ Packet Connection::next_packet() { return protocol::read_packet(*reader_, contex
 void Connection::ping() {
   check_usable("ping");
   guarded([this] {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.query, "ping to");
     wire::WireWriter w(out_);
     protocol::write_ping(w);
     flush();
@@ -163,6 +186,7 @@ QueryResult Connection::query(std::string_view sql, const QueryOptions& options)
   // here and leaves the connection as it was.
   prepare_query(sql, options);
   return guarded([&] {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.query, "query to");
     in_query_ = true;
     flush();
     return finish_query(options);
@@ -174,6 +198,7 @@ const columns::Block& Connection::begin_insert(std::string_view insert_sql, cons
   if (in_insert_) throw Error("clickhouse: an INSERT is already open on this connection");
   prepare_query(insert_sql, options);
   return guarded([&]() -> const columns::Block& {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.query, "start of an INSERT to");
     in_query_ = true;
     flush();
     insert_options_ = options;
@@ -219,6 +244,7 @@ void Connection::send_block(const columns::Block& block) {
   }
   if (block.rows() == 0) return;  // an empty block would end the INSERT
   guarded([&] {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "INSERT block to");
     wire::WireWriter w(out_);
     protocol::write_data(w, block, revision_, options_.compression, scratch_);
     flush();
@@ -229,6 +255,7 @@ QueryResult Connection::end_insert() {
   check_usable("end an insert");
   if (!in_insert_) throw Error("clickhouse: end_insert() without begin_insert()");
   return guarded([&] {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "end of an INSERT to");
     wire::WireWriter w(out_);
     protocol::write_data(w, columns::Block{}, revision_, options_.compression, scratch_);
     flush();

@@ -4,6 +4,12 @@
 // conversation (network error, malformed reply) the connection is broken and
 // every further call throws: make a new one. A server exception ends only
 // the query; the connection stays usable.
+//
+// Every exchange has an overall deadline (ClientOptions::deadlines: the
+// handshake, each query or ping, each INSERT block and its end) besides the
+// per-read/per-write timeouts, so a server trickling bytes fails the call
+// with a timeout error; ClientOptions::cancel ends any wait at once with
+// net::Cancelled. Both leave the connection broken.
 
 #include <functional>
 #include <memory>

@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,17 +14,68 @@
 namespace ior::clickhouse::net {
 namespace {
 
+using std::chrono::milliseconds;
+
 std::string format_peer(const std::string& host, std::uint16_t port) {
   bool v6 = host.find(':') != std::string::npos;
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-int poll_ms(std::chrono::milliseconds t) {
+int poll_ms(milliseconds t) {
+  if (t.count() < 0) return 0;
   return t.count() > 0x7fffffff ? 0x7fffffff : static_cast<int>(t.count());
 }
 
-// One attempt at one resolved address; returns the fd or -1 with errno set.
-int try_connect(const addrinfo* ai, std::chrono::milliseconds timeout) {
+[[noreturn]] void throw_cancelled(const char* what, const std::string& peer) {
+  throw Cancelled(std::string("clickhouse: ") + what + " " + peer + " cancelled: ior is stopping");
+}
+
+[[noreturn]] void throw_past_deadline(const Deadline& d, const std::string& peer) {
+  throw SystemError("clickhouse: " + d.what + " " + peer + " exceeded its overall deadline of " +
+                        std::to_string(d.budget.count()) + " ms",
+                    ETIMEDOUT);
+}
+
+void check_limits(const WaitLimits& limits, const std::optional<Deadline>& deadline, const char* what,
+                  const std::string& peer) {
+  if (limits.cancel && limits.cancel->cancelled()) throw_cancelled(what, peer);
+  if (deadline && std::chrono::steady_clock::now() >= deadline->at) throw_past_deadline(*deadline, peer);
+}
+
+// Waits until fd has one of events, for at most timeout and never past the
+// deadline; the cancellation's eventfd is polled next to it. Returns false
+// when timeout passed (the caller names the timeout); throws for the rest.
+bool wait_fd(int fd, short events, milliseconds timeout, const WaitLimits& limits,
+             const std::optional<Deadline>& deadline, const char* what, const std::string& peer) {
+  for (;;) {
+    check_limits(limits, deadline, what, peer);
+    milliseconds wait_for = timeout;
+    bool deadline_first = false;
+    if (deadline) {
+      auto left = std::chrono::ceil<milliseconds>(deadline->at - std::chrono::steady_clock::now());
+      if (left < wait_for) {
+        wait_for = left;
+        deadline_first = true;
+      }
+    }
+    // An fd of -1 is ignored by poll(): without a cancellation only the socket counts.
+    pollfd p[2] = {{fd, events, 0}, {limits.cancel ? limits.cancel->fd() : -1, POLLIN, 0}};
+    int r = ::poll(p, 2, poll_ms(wait_for));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError(std::string("clickhouse: poll while ") + what + " " + peer, errno);
+    }
+    if (p[1].revents != 0) throw_cancelled(what, peer);
+    if (r > 0) return true;
+    if (deadline_first) throw_past_deadline(*deadline, peer);
+    return false;
+  }
+}
+
+// One attempt at one resolved address; returns the fd or -1 with errno set
+// (ETIMEDOUT after the connect timeout). Cancellation and the deadline throw.
+int try_connect(const addrinfo* ai, const WaitLimits& limits, const std::optional<Deadline>& deadline,
+                const std::string& peer) {
   int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
   if (fd < 0) return -1;
   if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return fd;
@@ -35,20 +85,15 @@ int try_connect(const addrinfo* ai, std::chrono::milliseconds timeout) {
     errno = e;
     return -1;
   }
-  pollfd p{fd, POLLOUT, 0};
-  int r;
-  do {
-    r = ::poll(&p, 1, poll_ms(timeout));
-  } while (r < 0 && errno == EINTR);
   int err = 0;
-  socklen_t len = sizeof err;
-  if (r == 0) {
-    err = ETIMEDOUT;
-  } else if (r < 0) {
-    err = errno;
-  } else if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
-    err = errno;
+  try {
+    if (!wait_fd(fd, POLLOUT, limits.timeouts.connect, limits, deadline, "connecting to", peer)) err = ETIMEDOUT;
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
+  socklen_t len = sizeof err;
+  if (err == 0 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   if (err != 0) {
     ::close(fd);
     errno = err;
@@ -59,8 +104,23 @@ int try_connect(const addrinfo* ai, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-TcpSocket::TcpSocket(const std::string& host, std::uint16_t port, const Timeouts& timeouts)
-    : peer_(format_peer(host, port)), timeouts_(timeouts) {
+bool is_loopback(const sockaddr* address) {
+  if (address->sa_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(address);
+    return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (address->sa_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(address);
+    if (IN6_IS_ADDR_LOOPBACK(&a->sin6_addr)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) && a->sin6_addr.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+TcpSocket::TcpSocket(const std::string& host, std::uint16_t port, const WaitLimits& limits,
+                     std::optional<Deadline> deadline)
+    : peer_(format_peer(host, port)), limits_(limits), deadline_(std::move(deadline)) {
+  check_limits(limits_, deadline_, "connecting to", peer_);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -76,15 +136,24 @@ TcpSocket::TcpSocket(const std::string& host, std::uint16_t port, const Timeouts
     throw Error("clickhouse: cannot resolve " + peer_ + ": " + ::gai_strerror(rc));
   }
   int last_err = ECONNREFUSED;
-  for (const addrinfo* ai = list; ai != nullptr && fd_ < 0; ai = ai->ai_next) {
-    fd_ = try_connect(ai, timeouts.connect);
-    if (fd_ < 0) last_err = errno;
+  try {
+    for (const addrinfo* ai = list; ai != nullptr && fd_ < 0; ai = ai->ai_next) {
+      fd_ = try_connect(ai, limits_, deadline_, peer_);
+      if (fd_ < 0) {
+        last_err = errno;
+      } else {
+        loopback_ = is_loopback(ai->ai_addr);
+      }
+    }
+  } catch (...) {
+    ::freeaddrinfo(list);
+    throw;
   }
   ::freeaddrinfo(list);
   if (fd_ < 0) {
     if (last_err == ETIMEDOUT) {
       throw SystemError("clickhouse: connect to " + peer_ + " timed out after " +
-                            std::to_string(timeouts.connect.count()) + " ms",
+                            std::to_string(limits_.timeouts.connect.count()) + " ms",
                         last_err);
     }
     throw SystemError("clickhouse: cannot connect to " + peer_, last_err);
@@ -98,15 +167,11 @@ TcpSocket::~TcpSocket() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void TcpSocket::check(const char* what) const { check_limits(limits_, deadline_, what, peer_); }
+
 void TcpSocket::wait(short events, const char* what) const {
-  auto timeout = (events & POLLOUT) ? timeouts_.send : timeouts_.receive;
-  pollfd p{fd_, events, 0};
-  int r;
-  do {
-    r = ::poll(&p, 1, poll_ms(timeout));
-  } while (r < 0 && errno == EINTR);
-  if (r < 0) throw SystemError(std::string("clickhouse: poll while ") + what + " " + peer_, errno);
-  if (r == 0) {
+  auto timeout = (events & POLLOUT) ? limits_.timeouts.send : limits_.timeouts.receive;
+  if (!wait_fd(fd_, events, timeout, limits_, deadline_, what, peer_)) {
     throw SystemError(std::string("clickhouse: ") + what + " " + peer_ + " timed out after " +
                           std::to_string(timeout.count()) + " ms",
                       ETIMEDOUT);
@@ -114,6 +179,7 @@ void TcpSocket::wait(short events, const char* what) const {
 }
 
 std::size_t TcpSocket::read_some(std::byte* buf, std::size_t cap) {
+  check("reading from");
   for (;;) {
     ssize_t n = ::recv(fd_, buf, cap, 0);
     if (n >= 0) return static_cast<std::size_t>(n);
@@ -126,6 +192,7 @@ std::size_t TcpSocket::read_some(std::byte* buf, std::size_t cap) {
 }
 
 void TcpSocket::write_all(const std::byte* data, std::size_t len) {
+  check("writing to");
   while (len > 0) {
     ssize_t n = ::send(fd_, data, len, MSG_NOSIGNAL);
     if (n > 0) {

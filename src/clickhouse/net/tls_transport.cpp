@@ -102,12 +102,14 @@ int TlsTransport::drive(Op op, const char* what) {
 }
 
 std::size_t TlsTransport::read_some(std::byte* buf, std::size_t cap) {
+  socket_->check("reading from");
   int want = cap > 0x40000000 ? 0x40000000 : static_cast<int>(cap);
   errno = 0;
   return static_cast<std::size_t>(drive([&] { return SSL_read(ssl_, buf, want); }, "reading from"));
 }
 
 void TlsTransport::write_all(const std::byte* data, std::size_t len) {
+  socket_->check("writing to");
   while (len > 0) {
     int chunk = len > 0x40000000 ? 0x40000000 : static_cast<int>(len);
     errno = 0;
@@ -118,9 +120,9 @@ void TlsTransport::write_all(const std::byte* data, std::size_t len) {
   }
 }
 
-std::unique_ptr<Transport> connect_transport(const std::string& host, std::uint16_t port,
-                                             const Timeouts& timeouts, const TlsOptions& tls) {
-  auto socket = std::make_unique<TcpSocket>(host, port, timeouts);
+std::unique_ptr<Transport> connect_transport(const std::string& host, std::uint16_t port, const WaitLimits& limits,
+                                             const TlsOptions& tls, std::optional<Deadline> deadline) {
+  auto socket = std::make_unique<TcpSocket>(host, port, limits, std::move(deadline));
   if (!tls.enabled) return socket;
   return std::make_unique<TlsTransport>(std::move(socket), host, tls);
 }

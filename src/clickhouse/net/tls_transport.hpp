@@ -22,6 +22,8 @@ class TlsTransport final : public Transport {
   std::size_t read_some(std::byte* buf, std::size_t cap) override;
   void write_all(const std::byte* data, std::size_t len) override;
   const std::string& peer() const override { return socket_->peer(); }
+  bool peer_is_loopback() const override { return socket_->peer_is_loopback(); }
+  void set_deadline(std::optional<Deadline> deadline) override { socket_->set_deadline(std::move(deadline)); }
 
  private:
   /// Retries an SSL_* call while it wants the socket readable or writable.

@@ -1,0 +1,93 @@
+// plan_sinks(): every sink flag parsed once into the sinks' option structs.
+#include "cli/sink_factory.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "base/error.hpp"
+
+namespace ior::cli {
+namespace {
+
+Options parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "ior");
+  return parse_options(static_cast<int>(args.size()), args.data());
+}
+
+RunIdentity identity() {
+  RunIdentity id;
+  id.hostname = "host";
+  return id;
+}
+
+TEST(SinkPlanTest, TheClickHouseFlagsLandInTheSinksOptions) {
+  auto o = parse({"-clickhouse", "-ch-host", "a,b", "-ch-port", "9001", "-ch-on-full", "drop", "-ch-compression",
+                  "zstd", "-ch-cluster", "c", "-ch-cluster-discover", "-ch-password", "pw"});
+  auto cancel = std::make_shared<clickhouse::net::Cancellation>();
+  auto plan = plan_sinks(o, identity(), {.cancel = cancel, .warn = [](const std::string&) {}});
+  ASSERT_TRUE(plan.clickhouse);
+  EXPECT_FALSE(plan.parquet);
+  EXPECT_FALSE(plan.flamegraph);
+  EXPECT_FALSE(plan.console);
+  const auto& c = *plan.clickhouse;
+  EXPECT_EQ(c.writer.hosts, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c.writer.client.port, 9001);
+  EXPECT_EQ(c.writer.on_full, clickhouse::writer::OnFull::kDrop);
+  EXPECT_EQ(c.writer.client.compression.method, clickhouse::wire::CompressionMethod::kZstd);
+  EXPECT_EQ(c.schema.cluster, "c");
+  EXPECT_TRUE(c.discover_cluster);
+  EXPECT_EQ(c.writer.client.password, "pw");
+  EXPECT_EQ(c.writer.client.cancel, cancel);
+  EXPECT_TRUE(c.writer.client.on_cleartext_password);
+}
+
+TEST(SinkPlanTest, BadFlagsAreUsageErrorsWhetherOrNotTheirSinkIsOn) {
+  for (auto args : {std::vector<const char*>{"-clickhouse", "-ch-on-full", "maybe"},
+                    std::vector<const char*>{"-clickhouse", "-ch-host", "a,,b"},
+                    std::vector<const char*>{"-clickhouse", "-ch-cluster-discover"},
+                    std::vector<const char*>{"-clickhouse", "-ch-insecure"},
+                    std::vector<const char*>{"-fields", "nope"},
+                    std::vector<const char*>{"-parquet-rotate", "0"}}) {
+    EXPECT_THROW(plan_sinks(parse(args), identity(), {}), UsageError) << args.back();
+  }
+}
+
+TEST(SinkPlanTest, ThePasswordFileIsReadOnceAndOnlyItsFirstLine) {
+  // A FIFO delivers its contents once: a second read would find nothing
+  // (or block) and the plan would hold no password.
+  std::string fifo = "/tmp/ior_sink_plan_" + std::to_string(::getpid());
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo) << "first-line\r\nsecond-line\n"; });
+  auto plan = plan_sinks(parse({"-clickhouse", "-ch-password-file", fifo.c_str()}), identity(), {});
+  writer.join();
+  ::unlink(fifo.c_str());
+  ASSERT_TRUE(plan.clickhouse);
+  EXPECT_EQ(plan.clickhouse->writer.client.password, "first-line");
+}
+
+TEST(SinkPlanDeathTest, APasswordMakesTheProcessNotDumpable) {
+  EXPECT_EXIT(
+      {
+        ::setenv("IOR_CH_PASSWORD", "from-env", 1);
+        auto plan = plan_sinks(parse({"-clickhouse"}), identity(), {});
+        std::exit(plan.clickhouse->writer.client.password == "from-env" && prctl(PR_GET_DUMPABLE) == 0 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      {
+        ::unsetenv("IOR_CH_PASSWORD");
+        plan_sinks(parse({"-clickhouse"}), identity(), {});
+        std::exit(prctl(PR_GET_DUMPABLE) == 1 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace ior::cli

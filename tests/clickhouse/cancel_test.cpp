@@ -1,0 +1,262 @@
+// The client's stop and deadline paths against loopback servers that stall
+// (tests/support/stalling_server.hpp): a cancellation ends every wait at
+// once (connect, TLS, Hello, a query), and a server trickling bytes fails
+// the exchange at its overall deadline although every read gets a byte
+// within the per-read timeout.
+
+#include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "base/error.hpp"
+#include "clickhouse/client/connection.hpp"
+#include "clickhouse/net/cancellation.hpp"
+#include "clickhouse/net/tcp_socket.hpp"
+#include "stalling_server.hpp"
+
+namespace ior::clickhouse {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using testing::StallingServer;
+
+ClientOptions slow_options(std::uint16_t port) {
+  ClientOptions o;
+  o.port = port;
+  o.timeouts.connect = 30s;
+  o.timeouts.receive = 30s;
+  o.timeouts.send = 30s;
+  o.deadlines = {.handshake = 60s, .query = 60s, .insert = 60s};
+  o.cancel = std::make_shared<net::Cancellation>();
+  return o;
+}
+
+// Cancels `cancel` after `after` on a thread of its own.
+class CancelLater {
+ public:
+  CancelLater(std::shared_ptr<const net::Cancellation> cancel, std::chrono::milliseconds after)
+      : thread_([cancel, after] {
+          std::this_thread::sleep_for(after);
+          const_cast<net::Cancellation&>(*cancel).cancel();
+        }) {}
+  ~CancelLater() { thread_.join(); }
+
+ private:
+  std::thread thread_;
+};
+
+// Runs f, expecting net::Cancelled; returns its message and how long f took.
+template <class F>
+std::pair<std::string, Clock::duration> expect_cancelled(F&& f) {
+  auto start = Clock::now();
+  try {
+    f();
+  } catch (const net::Cancelled& e) {
+    return {e.what(), Clock::now() - start};
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a cancellation: " << e.what();
+    return {e.what(), Clock::now() - start};
+  }
+  ADD_FAILURE() << "no exception";
+  return {"", Clock::now() - start};
+}
+
+TEST(ClientCancelTest, ACancelledClientDoesNotEvenConnect) {
+  StallingServer server(StallingServer::Mode::kSilent);
+  ClientOptions o = slow_options(server.port());
+  std::const_pointer_cast<net::Cancellation>(o.cancel)->cancel();
+  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  EXPECT_NE(what.find("cancelled"), std::string::npos) << what;
+  EXPECT_LT(took, 100ms);
+  EXPECT_EQ(server.accepted(), 0);
+}
+
+TEST(ClientCancelTest, CancelEndsTheWaitForASilentServersHello) {
+  StallingServer server(StallingServer::Mode::kSilent);
+  ClientOptions o = slow_options(server.port());
+  CancelLater later(o.cancel, 300ms);
+  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  EXPECT_NE(what.find("reading from 127.0.0.1:" + std::to_string(server.port()) + " cancelled"), std::string::npos)
+      << what;
+  EXPECT_GE(took, 300ms);
+  EXPECT_LT(took, 300ms + 500ms);
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(ClientCancelTest, CancelEndsAPendingConnect) {
+  // A listener that never accepts, its queue filled by our own connections:
+  // the kernel drops further SYNs, so the client's connect() stays pending.
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), len), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&a), len);
+    (void)rc;  // EINPROGRESS for the ones that do not fit
+    fillers.push_back(fd);
+  }
+  ClientOptions o = slow_options(ntohs(a.sin_port));
+  CancelLater later(o.cancel, 300ms);
+  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  EXPECT_NE(what.find("connecting to 127.0.0.1"), std::string::npos) << what;
+  EXPECT_LT(took, 300ms + 500ms);
+  for (int fd : fillers) ::close(fd);
+  ::close(listener);
+}
+
+TEST(ClientCancelTest, CancelEndsATlsHandshake) {
+  StallingServer server(StallingServer::Mode::kSilent);
+  ClientOptions o = slow_options(server.port());
+  o.tls.enabled = true;
+  o.tls.insecure = true;
+  CancelLater later(o.cancel, 300ms);
+  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  EXPECT_NE(what.find("TLS handshake with 127.0.0.1"), std::string::npos) << what;
+  EXPECT_LT(took, 300ms + 500ms);
+}
+
+TEST(ClientCancelTest, OneCancellationEndsEveryConnectionMadeWithCopiesOfTheOptions) {
+  StallingServer server(StallingServer::Mode::kSilent);
+  ClientOptions o = slow_options(server.port());
+  std::vector<std::thread> threads;
+  std::atomic<int> cancelled{0};
+  auto start = Clock::now();
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([o, &cancelled] {
+      try {
+        Connection c(o);
+      } catch (const net::Cancelled&) {
+        ++cancelled;
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  ASSERT_TRUE(StallingServer::wait_until([&] { return server.accepted() == 3; }, 10s));
+  std::const_pointer_cast<net::Cancellation>(o.cancel)->cancel();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(cancelled.load(), 3);
+  EXPECT_LT(Clock::now() - start, 10s);
+}
+
+// Runs f, expecting the overall-deadline error of `exchange` (a timeout
+// naming the deadline), at the deadline and not much later.
+template <class F>
+void expect_past_deadline(F&& f, const std::string& exchange, std::chrono::milliseconds budget) {
+  auto start = Clock::now();
+  try {
+    f();
+    ADD_FAILURE() << "an exchange that never ends returned";
+  } catch (const SystemError& e) {
+    EXPECT_EQ(e.code(), ETIMEDOUT);
+    EXPECT_NE(std::string(e.what()).find(exchange + " exceeded its overall deadline of " +
+                                         std::to_string(budget.count()) + " ms"),
+              std::string::npos)
+        << e.what();
+  }
+  auto took = Clock::now() - start;
+  EXPECT_GE(took, budget);
+  EXPECT_LT(took, budget + 700ms);
+}
+
+TEST(ClientDeadlineTest, ATricklingHelloFailsAtTheHandshakeDeadline) {
+  StallingServer server(StallingServer::Mode::kTrickleHello, 50ms);
+  ClientOptions o = slow_options(server.port());
+  o.timeouts.receive = 5s;  // every read gets a byte within 50 ms
+  o.deadlines.handshake = 800ms;
+  expect_past_deadline([&] { Connection c(o); }, "handshake with 127.0.0.1:" + std::to_string(server.port()), 800ms);
+}
+
+TEST(ClientDeadlineTest, AQueryAgainstATricklingServerFailsAtItsOverallDeadline) {
+  StallingServer server(StallingServer::Mode::kHelloThenProgress, 50ms);
+  ClientOptions o = slow_options(server.port());
+  o.timeouts.receive = 5s;  // a Progress packet every 50 ms
+  o.deadlines.query = 1000ms;
+  Connection c(o);
+  EXPECT_EQ(c.server().revision, 54412u);
+  expect_past_deadline([&] { c.query("SELECT 1"); }, "query to 127.0.0.1:" + std::to_string(server.port()), 1000ms);
+  EXPECT_TRUE(c.broken());
+  // Without the overall deadline the same query runs on: still going at 1.5 s.
+  ClientOptions patient = o;
+  patient.deadlines.query = 60s;
+  Connection p(patient);
+  CancelLater later(patient.cancel, 1500ms);
+  auto [what, ran] = expect_cancelled([&] { p.query("SELECT 1"); });
+  EXPECT_GE(ran, 1500ms) << what;
+  EXPECT_TRUE(p.broken());
+}
+
+TEST(ClientCancelTest, CancelEndsATricklingQueryAndLeavesTheConnectionBroken) {
+  StallingServer server(StallingServer::Mode::kHelloThenProgress, 50ms);
+  ClientOptions o = slow_options(server.port());
+  Connection c(o);
+  CancelLater later(o.cancel, 300ms);
+  auto [what, took] = expect_cancelled([&] { c.query("SELECT 1"); });
+  EXPECT_NE(what.find("cancelled: ior is stopping"), std::string::npos) << what;
+  EXPECT_LT(took, 300ms + 500ms);
+  EXPECT_TRUE(c.broken());
+  EXPECT_THROW(c.ping(), Error);
+}
+
+sockaddr_storage address(int family, const char* text) {
+  sockaddr_storage st{};
+  if (family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&st);
+    a->sin_family = AF_INET;
+    EXPECT_EQ(::inet_pton(AF_INET, text, &a->sin_addr), 1) << text;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&st);
+    a->sin6_family = AF_INET6;
+    EXPECT_EQ(::inet_pton(AF_INET6, text, &a->sin6_addr), 1) << text;
+  }
+  return st;
+}
+
+TEST(ClientNetTest, LoopbackAddressesAreKnownInEveryForm) {
+  for (const char* v4 : {"127.0.0.1", "127.255.0.9"}) {
+    auto st = address(AF_INET, v4);
+    EXPECT_TRUE(net::is_loopback(reinterpret_cast<sockaddr*>(&st))) << v4;
+  }
+  for (const char* v4 : {"10.0.0.1", "128.0.0.1", "0.0.0.0", "192.168.1.127"}) {
+    auto st = address(AF_INET, v4);
+    EXPECT_FALSE(net::is_loopback(reinterpret_cast<sockaddr*>(&st))) << v4;
+  }
+  for (const char* v6 : {"::1", "::ffff:127.0.0.1"}) {
+    auto st = address(AF_INET6, v6);
+    EXPECT_TRUE(net::is_loopback(reinterpret_cast<sockaddr*>(&st))) << v6;
+  }
+  for (const char* v6 : {"::", "::2", "fe80::1", "::ffff:10.0.0.1", "2001:db8::7f00:1"}) {
+    auto st = address(AF_INET6, v6);
+    EXPECT_FALSE(net::is_loopback(reinterpret_cast<sockaddr*>(&st))) << v6;
+  }
+}
+
+TEST(ClientNetTest, NoCleartextWarningForALoopbackPeer) {
+  // The positive case (a non-loopback peer) needs an address of its own: the
+  // end-to-end test runs ior in a network namespace (tests/e2e/secrets_e2e_test.cpp).
+  StallingServer server(StallingServer::Mode::kHelloThenProgress);
+  ClientOptions o = slow_options(server.port());
+  o.password = "pw";
+  int calls = 0;
+  o.on_cleartext_password = [&](const std::string&) { ++calls; };
+  Connection c(o);
+  EXPECT_EQ(calls, 0);
+  EXPECT_TRUE(StallingServer::wait_until([&] { return server.received().find("pw") != std::string::npos; }, 5s))
+      << "the Hello carries the password";
+}
+
+}  // namespace
+}  // namespace ior::clickhouse

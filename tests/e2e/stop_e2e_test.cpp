@@ -1,0 +1,137 @@
+// Stopping ior with real BPF: a stop signal during setup (a ClickHouse
+// server that accepts and never answers, one that trickles its Hello, one
+// that trickles the reply to the schema query) ends ior within 2 s with one
+// clear line and status 128+signal; its BPF programs were loaded but never
+// attached during setup, and are gone after it exits. At shutdown, signals
+// escalate until ior is out, whatever a server does. A failed BPF load
+// leaves no output file.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "bpf_objects.hpp"
+#include "clickhouse_server.hpp"
+#include "stalling_server.hpp"
+#include "subprocess.hpp"
+#include "workload_manifest.hpp"
+
+namespace ior::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// The limit the docs state for a stop during setup (README, "Stopping").
+constexpr auto kStopDeadline = 2s;
+
+struct StopCase {
+  StallingServer::Mode mode;
+  int signal;
+  const char* until;  ///< what the server must have received before the signal ("" : a connection)
+};
+
+void stop_during_setup(const StopCase& c) {
+  StallingServer server(c.mode, 100ms);
+  Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(server.port()), "-duration", "120"});
+  ASSERT_TRUE(StallingServer::wait_until(
+      [&] { return server.accepted() > 0 && server.received().find(c.until) != std::string::npos; }, 30s))
+      << "ior never reached the server: " << ior.err();
+  // Loaded first (a refused load leaves no outputs), attached only after the
+  // schema: right now nothing is attached.
+  BpfObjects held = bpf_objects_of(ior.pid());
+  EXPECT_GE(held.prog_ids.size(), 2u) << "the BPF programs are loaded before ClickHouse is set up";
+  EXPECT_TRUE(held.link_ids.empty()) << "attached while the schema is not ready";
+
+  auto signalled = Clock::now();
+  ior.signal(c.signal);
+  int status = ior.wait(30s);
+  auto took = Clock::now() - signalled;
+  EXPECT_LT(took, kStopDeadline) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_EQ(status, 128 + c.signal) << ior.err();
+  std::string line = "ior: stopped by signal " + std::to_string(c.signal) + " (" + strsignal(c.signal) +
+                     ") during setup, before tracing began\n";
+  EXPECT_EQ(ior.err(), line);
+  EXPECT_TRUE(bpf_progs_gone(held.prog_ids, 5s)) << "BPF programs of ior outlived it";
+}
+
+TEST(StopE2E, SigintWhileASilentServerHoldsTheHandshake) {
+  IOR_REQUIRE_ROOT();
+  stop_during_setup({StallingServer::Mode::kSilent, SIGINT, ""});
+}
+
+TEST(StopE2E, SigtermWhileAServerTricklesItsHello) {
+  IOR_REQUIRE_ROOT();
+  stop_during_setup({StallingServer::Mode::kTrickleHello, SIGTERM, ""});
+}
+
+TEST(StopE2E, SigintWhileAServerTricklesTheReplyToTheSchemaQuery) {
+  IOR_REQUIRE_ROOT();
+  stop_during_setup({StallingServer::Mode::kHelloThenProgress, SIGINT, "system.columns"});
+}
+
+TEST(StopE2E, WithoutASignalATricklingServerFailsSetupAtTheHandshakeDeadline) {
+  IOR_REQUIRE_ROOT();
+  StallingServer server(StallingServer::Mode::kTrickleHello, 100ms);
+  Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(server.port()), "-duration", "120"});
+  auto start = Clock::now();
+  int status = ior.wait(60s);
+  EXPECT_LT(Clock::now() - start, 30s);
+  EXPECT_EQ(status, 1) << ior.err();
+  EXPECT_NE(ior.err().find("exceeded its overall deadline of 10000 ms"), std::string::npos) << ior.err();
+}
+
+TEST(StopE2E, AtShutdownSignalsEscalateUntilIorIsOutWhateverTheServerDoes) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  OwnClickHouseServer server;
+  const auto& ep = server.start(own_clickhouse_dir("stop_at_shutdown"));
+  Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(ep.port), "-ch-db", "stop_e2e",
+                  "-ch-flush", "100ms", "-duration", "120"});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  BpfObjects held = bpf_objects_of(ior.pid());
+  EXPECT_FALSE(held.link_ids.empty());
+  std::this_thread::sleep_for(500ms);  // the host's own I/O gives the writer INSERTs in flight
+  ASSERT_EQ(::kill(server.pid(), SIGSTOP), 0);
+  // The first signal stops in order; the writer then waits on a server that
+  // does not answer; the second cancels every network wait; a third, if
+  // still needed, ends the process at once.
+  ior.signal(SIGINT);
+  std::this_thread::sleep_for(300ms);
+  auto insisted = Clock::now();
+  ior.signal(SIGINT);
+  std::this_thread::sleep_for(200ms);
+  ior.signal(SIGINT);
+  int status = ior.wait(30s);
+  ::kill(server.pid(), SIGCONT);
+  EXPECT_LT(Clock::now() - insisted, kStopDeadline);
+  EXPECT_TRUE(status == 0 || status == 1 || status == 128 + SIGINT) << status << ": " << ior.err();
+  if (status == 128 + SIGINT) {
+    EXPECT_NE(ior.err().find("another stop signal"), std::string::npos) << ior.err();
+  }
+  EXPECT_TRUE(bpf_progs_gone(held.prog_ids, 5s)) << "BPF programs of ior outlived it";
+}
+
+// Setup order: the sinks (output files, ClickHouse) come after the BPF
+// load, so a run whose BPF side fails creates no file. Not being root fails
+// the load's preflight, the way a refused load fails the load itself.
+TEST(SetupE2E, ABpfLoadThatFailsLeavesNoOutputFile) {
+  IOR_REQUIRE_ROOT();  // needs root to drop to nobody
+  TempDir dir;
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);  // nobody could create the outputs
+  Subprocess ior({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                  IOR_BINARY, "-duration", "1", "-parquet", "-parquet-file", dir.path() + "/run.parquet",
+                  "-flamegraph", "-name", dir.path() + "/fg"});
+  EXPECT_EQ(ior.wait(30s), 1);
+  EXPECT_NE(ior.err().find("ior: needs root"), std::string::npos) << ior.err();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "an output exists although nothing was traced";
+}
+
+}  // namespace
+}  // namespace ior::testing
