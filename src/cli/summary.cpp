@@ -78,7 +78,11 @@ std::string format_summary(const SummaryInput& in) {
            num(s.decode_unknown_kind.get()) + ", bad syscall id " +
            num(s.decode_bad_syscall.get()) + ")");
   line(out, "fd names", "from /proc " + num(s.fd_from_proc.get()) + ", unknown " +
-                            num(s.fd_unknown.get()));
+                            num(s.fd_unknown.get()) + ", forgotten (table full) " +
+                            num(s.fd_evicted.get()));
+  if (s.threads_evicted.get() != 0) {
+    line(out, "thread states forgotten", num(s.threads_evicted.get()) + " (too many threads or pending paths)");
+  }
   out += format_account(in);
   for (const auto& r : in.sinks) {
     for (const auto& l : r.lines) line(out, "", terminal_text(l));  // server text, file names
@@ -105,6 +109,7 @@ std::string format_account(const SummaryInput& in) {
        num(s.enters.get()) + " = paired " + num(paired) + " + no exit " + num(s.enters_unpaired()) +
            " (thread exited " + num(s.enter_thread_gone.get()) + ", running at the end " +
            num(s.enter_unfinished.get()) + ", next enter first " + num(s.enter_replaced.get()) +
+           ", forgotten (thread bounds) " + num(s.enter_forgotten.get()) +
            ") + wrong exit " + num(s.exit_mismatch.get()) + " + not kept " + num(s.enter_failed.get()));
   line(out, "exit records",
        num(s.exits.get()) + " = paired " + num(paired) + " + no enter " + num(s.exit_without_enter.get()) +

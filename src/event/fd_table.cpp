@@ -1,8 +1,10 @@
 #include "event/fd_table.hpp"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace ior::event {
@@ -11,77 +13,138 @@ namespace {
 // F_SETFL may change only these (fs/fcntl.c SETFL_MASK).
 constexpr std::int32_t kSetflMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
 
+// Heap cost estimates (libstdc++ node + bucket pointer + malloc header),
+// what max_bytes is compared with. An entry: a 32-byte map node; a process:
+// its node in procs_ plus an empty fd map.
+constexpr std::size_t kEntryBytes = 64;
+constexpr std::size_t kProcessBytes = 160;
+
 }  // namespace
 
+FdUse fd_use_of(std::int64_t ret) {
+  if (ret >= 0) return FdUse::kSucceeded;
+  return ret == -EBADF ? FdUse::kBadFd : FdUse::kFailed;
+}
+
+FdTable::FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evictions)
+    : proc_(proc), limits_(limits), evictions_(evictions) {
+  unknown_.unknown = true;
+}
+
+std::size_t FdTable::bytes() const {
+  return entries_ * kEntryBytes + procs_.size() * kProcessBytes + names_.bytes();
+}
+
+FdTable::Fds::iterator FdTable::erase(Process& p, Fds::iterator it) {
+  p.name_bytes -= it->second.name.view().size();
+  --entries_;
+  return p.fds.erase(it);
+}
+
+void FdTable::evict_some(Process& p, std::size_t n) {
+  for (auto it = p.fds.begin(); n > 0 && it != p.fds.end(); --n) {
+    it = erase(p, it);
+    evictions_.add();
+  }
+}
+
+void FdTable::make_room(std::size_t incoming) {
+  if (bytes() + incoming <= limits_.max_bytes) return;
+  // Down to three quarters, so the sort below runs once per quarter of the
+  // budget, not once per new entry.
+  const std::size_t target = limits_.max_bytes - limits_.max_bytes / 4;
+  while (bytes() + incoming > target && entries_ > 0) {
+    std::vector<std::pair<std::size_t, std::uint32_t>> by_size;
+    by_size.reserve(procs_.size());
+    for (const auto& [pid, p] : procs_) by_size.emplace_back(p.fds.size() * kEntryBytes + p.name_bytes, pid);
+    std::sort(by_size.begin(), by_size.end(), std::greater<>());
+    for (const auto& [size, pid] : by_size) {
+      Process& p = procs_.at(pid);
+      evict_some(p, std::max<std::size_t>(1, p.fds.size() / 2));
+      if (bytes() + incoming <= target) break;
+    }
+  }
+  // Tables emptied above cost their process overhead for nothing.
+  std::erase_if(procs_, [](const auto& kv) { return kv.second.fds.empty(); });
+}
+
+FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
+  make_room(kEntryBytes + kProcessBytes);
+  Process& p = procs_[pid];
+  auto it = p.fds.find(fd);
+  if (it == p.fds.end()) {
+    if (p.fds.size() >= limits_.max_fds_per_process) evict_some(p, 1);
+    it = p.fds.try_emplace(fd).first;
+    ++entries_;
+  } else {
+    p.name_bytes -= it->second.name.view().size();
+  }
+  p.name_bytes += entry.name.view().size();
+  it->second = std::move(entry);
+  return it->second;
+}
+
 void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags) {
-  FdEntry& e = procs_[pid][fd];
-  e.name.assign(name);
+  FdEntry e;
+  e.name = names_.intern(name);
   e.flags = flags;
-  e.from_proc = false;
-  e.unknown = false;
-  e.probe_on_success = false;
+  put(pid, fd, std::move(e));
 }
 
 const FdEntry* FdTable::find(std::uint32_t pid, std::int32_t fd) const {
   auto p = procs_.find(pid);
   if (p == procs_.end()) return nullptr;
-  auto f = p->second.find(fd);
-  return f == p->second.end() ? nullptr : &f->second;
+  auto f = p->second.fds.find(fd);
+  return f == p->second.fds.end() ? nullptr : &f->second;
 }
 
-const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, bool fd_valid) {
+const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
   if (fd < 0) return nullptr;
-  Fds& fds = procs_[pid];
-  auto it = fds.find(fd);
-  if (it != fds.end() && !(it->second.probe_on_success && fd_valid)) return &it->second;
-  FdEntry& e = it != fds.end() ? it->second : fds[fd];
-  if (auto found = proc_.lookup(pid, fd)) {
-    e.name = std::move(found->name);
+  if (const FdEntry* known = find(pid, fd)) return known;
+  if (use == FdUse::kBadFd) return &unknown_;
+  auto found = proc_.lookup(pid, fd);
+  if (!found && use == FdUse::kFailed) return &unknown_;
+  FdEntry e;
+  if (found) {
+    e.name = names_.intern(found->name);
     e.flags = found->flags;
     e.from_proc = true;
-    e.unknown = false;
   } else {
-    e.unknown = true;
+    e.unknown = true;  // the fd exists (the syscall succeeded) but /proc no longer shows it
   }
-  e.probe_on_success = e.unknown && !fd_valid;
-  return &e;
+  return &put(pid, fd, std::move(e));
 }
 
 void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec) {
   if (oldfd == newfd) return;
-  const FdEntry* src = resolve(pid, oldfd, true);
+  const FdEntry* src = resolve(pid, oldfd, FdUse::kSucceeded);
   if (src == nullptr) return;
-  FdEntry copy = *src;
+  FdEntry copy = *src;  // shares the name
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);
-  procs_[pid][newfd] = std::move(copy);
+  put(pid, newfd, std::move(copy));
 }
 
 void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags) {
-  auto p = procs_.find(pid);
-  if (p == procs_.end()) return;
-  auto f = p->second.find(fd);
-  if (f == p->second.end()) return;
-  f->second.flags = (f->second.flags & ~kSetflMask) | (flags & kSetflMask);
+  if (auto* e = const_cast<FdEntry*>(find(pid, fd))) e->flags = (e->flags & ~kSetflMask) | (flags & kSetflMask);
 }
 
 void FdTable::set_cloexec(std::uint32_t pid, std::int32_t fd, bool on) {
-  auto p = procs_.find(pid);
-  if (p == procs_.end()) return;
-  auto f = p->second.find(fd);
-  if (f == p->second.end()) return;
-  f->second.flags = on ? (f->second.flags | O_CLOEXEC) : (f->second.flags & ~O_CLOEXEC);
+  if (auto* e = const_cast<FdEntry*>(find(pid, fd))) e->flags = on ? (e->flags | O_CLOEXEC) : (e->flags & ~O_CLOEXEC);
 }
 
 void FdTable::close(std::uint32_t pid, std::int32_t fd) {
   auto p = procs_.find(pid);
-  if (p != procs_.end()) p->second.erase(fd);
+  if (p == procs_.end()) return;
+  auto f = p->second.fds.find(fd);
+  if (f != p->second.fds.end()) erase(p->second, f);
 }
 
 void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
                           std::uint32_t flags) {
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
-  for (auto it = p->second.begin(); it != p->second.end();) {
+  Fds& fds = p->second.fds;
+  for (auto it = fds.begin(); it != fds.end();) {
     auto fd = static_cast<std::uint32_t>(it->first);
     if (it->first < 0 || fd < lo || fd > hi) {
       ++it;
@@ -89,27 +152,53 @@ void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
       it->second.flags |= O_CLOEXEC;
       ++it;
     } else {
-      it = p->second.erase(it);
+      it = erase(p->second, it);
     }
   }
 }
 
 void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
+  drop_process(child);  // a recycled pid must not keep a dead process's fds
   auto p = procs_.find(parent);
-  if (p == procs_.end()) {
-    procs_.erase(child);  // a recycled pid must not keep a dead process's fds
-    return;
-  }
-  Fds copy = p->second;
+  if (p == procs_.end()) return;
+  make_room(p->second.fds.size() * kEntryBytes + kProcessBytes);
+  p = procs_.find(parent);  // make_room may have emptied and removed it
+  if (p == procs_.end()) return;
+  Process copy = p->second;  // the names are shared, not copied
+  entries_ += copy.fds.size();
   procs_[child] = std::move(copy);
 }
 
 void FdTable::exec(std::uint32_t pid) {
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
-  for (auto it = p->second.begin(); it != p->second.end();) {
+  Fds& fds = p->second.fds;
+  for (auto it = fds.begin(); it != fds.end();) {
     if ((it->second.flags & O_CLOEXEC) || it->second.unknown) {
-      it = p->second.erase(it);
+      it = erase(p->second, it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void FdTable::drop_process(std::uint32_t pid) {
+  auto p = procs_.find(pid);
+  if (p == procs_.end()) return;
+  entries_ -= p->second.fds.size();
+  procs_.erase(p);
+}
+
+void FdTable::drop_dead_processes() {
+  for (auto it = procs_.begin(); it != procs_.end();) {
+    // Dead at two sweeps in a row: records of a process that just ended may
+    // still wait in the ring buffer, and they need its table.
+    bool dead = !proc_.process_exists(it->first);
+    bool drop = dead && it->second.dead_at_last_sweep;
+    it->second.dead_at_last_sweep = dead;
+    if (drop) {
+      entries_ -= it->second.fds.size();
+      it = procs_.erase(it);
     } else {
       ++it;
     }

@@ -1,37 +1,59 @@
 #pragma once
 // Which file each (process, fd) names, with its open flags. Keyed by pid:
 // fd numbers are per process, and a process's whole table goes when it ends.
-// Fds opened before tracing began are resolved once through /proc and cached
-// (also when unresolvable, so a bad fd is not probed on every syscall).
+// Fds opened before tracing began are resolved once through /proc and cached;
+// an fd that /proc cannot resolve is cached as unknown only after a syscall
+// on it succeeded (the fd existed): a failing syscall caches nothing, so a
+// loop of failing calls on made-up fd numbers costs no memory.
+//
+// Bounded, since every traced process can grow it: names are interned
+// (NameTable: dups and forks share one copy), each process keeps at most
+// max_fds_per_process entries, and all entries and names together stay
+// within max_bytes. Past a bound, entries are forgotten (counted), largest
+// processes first; a forgotten fd that is used again is resolved through
+// /proc like an fd opened before tracing.
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "base/counter.hpp"
+#include "event/name_table.hpp"
 #include "event/proc_fd_lookup.hpp"
 
 namespace ior::event {
 
 struct FdEntry {
-  std::string name;
+  SharedName name;
   std::int32_t flags = 0;
   bool from_proc = false;  ///< learned through /proc, not seen opened
   bool unknown = false;    ///< negative cache: /proc could not resolve it
-  /// unknown, learned from a failing syscall: a later successful one proves the
-  /// fd exists (made by an untraced syscall: socket, pipe, accept...), so /proc
-  /// is asked once more.
-  bool probe_on_success = false;
 };
+
+struct FdTableLimits {
+  /// A process rarely has more open; past it its own entries make room.
+  std::size_t max_fds_per_process = 1u << 16;
+  /// Entries, processes and names together (estimated heap bytes).
+  std::size_t max_bytes = std::size_t{64} << 20;
+};
+
+/// What the syscall that used an fd says about it.
+enum class FdUse {
+  kSucceeded,  ///< the fd existed
+  kFailed,     ///< failed for another reason than the fd (it existed)
+  kBadFd,      ///< EBADF: most likely no such fd; nothing is looked up
+};
+FdUse fd_use_of(std::int64_t ret);
 
 class FdTable {
  public:
-  explicit FdTable(const ProcFdLookup& proc) : proc_(proc) {}
+  /// evictions: counts every entry forgotten to stay within the limits.
+  FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evictions);
 
   void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags);
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
-  /// fd_valid: the syscall using the fd succeeded, so the fd exists.
-  const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, bool fd_valid);
+  /// The pointer stays valid until the table next changes.
+  const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);
   /// newfd becomes a copy of oldfd (dup, dup2, dup3, fcntl F_DUPFD*).
   void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec);
   /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.
@@ -45,16 +67,41 @@ class FdTable {
   /// exec closes the O_CLOEXEC fds.
   void exec(std::uint32_t pid);
   /// The process ended.
-  void drop_process(std::uint32_t pid) { procs_.erase(pid); }
+  void drop_process(std::uint32_t pid);
+  /// Drops the tables of processes that /proc did not show at this call and
+  /// the one before (their exit record was lost); asks /proc once per process.
+  void drop_dead_processes();
 
   std::size_t process_count() const { return procs_.size(); }
+  std::size_t entry_count() const { return entries_; }
+  std::size_t name_count() const { return names_.count(); }
+  /// Estimated heap bytes held: what max_bytes bounds.
+  std::size_t bytes() const;
   /// Entry as stored, without /proc (for tests).
   const FdEntry* find(std::uint32_t pid, std::int32_t fd) const;
 
  private:
   using Fds = std::unordered_map<std::int32_t, FdEntry>;
+  struct Process {
+    Fds fds;
+    std::size_t name_bytes = 0;  ///< sum of its entries' name sizes (shared names counted per entry)
+    bool dead_at_last_sweep = false;
+  };
+
+  /// Inserts or replaces; makes room first.
+  FdEntry& put(std::uint32_t pid, std::int32_t fd, FdEntry entry);
+  Fds::iterator erase(Process& p, Fds::iterator it);
+  /// Forgets entries, largest processes first, until `incoming` more bytes fit.
+  void make_room(std::size_t incoming);
+  void evict_some(Process& p, std::size_t n);
+
   const ProcFdLookup& proc_;
-  std::unordered_map<std::uint32_t, Fds> procs_;
+  FdTableLimits limits_;
+  Counter& evictions_;
+  NameTable names_;  // before procs_: destroyed after every SharedName in it
+  std::unordered_map<std::uint32_t, Process> procs_;
+  std::size_t entries_ = 0;
+  FdEntry unknown_;  // a failing syscall's fd that is not in the table (unknown = true)
 };
 
 }  // namespace ior::event

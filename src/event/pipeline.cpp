@@ -1,7 +1,9 @@
 #include "event/pipeline.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
+#include <vector>
 
 #include "event/fd_table.hpp"
 #include "event/proc_fd_lookup.hpp"
@@ -17,13 +19,18 @@ struct Pipeline::Impl {
       : options(std::move(o)),
         consumer(c),
         proc(options.proc_root),
-        fds(proc),
+        fds(proc, options.fd_limits, stats.fd_evicted),
         filter(options.comm_filter, options.path_filter) {
     ctx.wall_offset_ns = options.wall_offset_ns;
     ctx.hostname = options.hostname;
     ctx.collection_id = options.collection_id;
     threads.reserve(4096);
   }
+
+  ThreadState& thread_for_enter(std::uint32_t tid);
+  void shed_threads(std::uint32_t keep_tid);
+  void forget_strings_after_exit(ThreadState& t);
+  void erase_thread(std::unordered_map<std::uint32_t, ThreadState>::iterator it);
 
   void on_enter();
   void keep_enter();
@@ -41,6 +48,8 @@ struct Pipeline::Impl {
   RowFilter filter;
   RowContext ctx;
   std::unordered_map<std::uint32_t, ThreadState> threads;
+  std::size_t string_bytes = 0;  ///< heap capacity of the threads' pending strings
+  std::uint64_t next_process_sweep_ns = 0;
   DecodedRecord rec;
   schema::EventRow row;
 };
@@ -58,7 +67,7 @@ void Pipeline::Impl::on_enter() {
 
 void Pipeline::Impl::keep_enter() {
   const auto& h = rec.hdr;
-  ThreadState& t = threads[h.tid];
+  ThreadState& t = thread_for_enter(h.tid);
   if (t.pid != h.pid && t.pid != 0) {
     // The tid was recycled by another process (its thread-exit record was
     // lost): nothing of the old thread may pair with or time the new one.
@@ -76,9 +85,17 @@ void Pipeline::Impl::keep_enter() {
   std::memcpy(p.comm, rec.enter.comm, sizeof p.comm);
   p.comm_len = static_cast<std::uint8_t>(strnlen(p.comm, sizeof p.comm));
   p.str_flags = rec.enter.str_flags;
-  p.str0.assign(rec.str0);
-  p.str1.assign(rec.str1);
+  const std::size_t before = string_capacity(t);
+  try {
+    p.str0.assign(rec.str0);
+    p.str1.assign(rec.str1);
+  } catch (...) {
+    string_bytes += string_capacity(t) - before;  // assign never shrinks
+    throw;
+  }
+  string_bytes += string_capacity(t) - before;
   t.pending_valid = true;
+  if (string_bytes > options.max_pending_string_bytes) shed_threads(h.tid);
 }
 
 void Pipeline::Impl::on_exit() {
@@ -103,6 +120,60 @@ void Pipeline::Impl::on_exit() {
     emit(t);
   }
   t.last_exit_ns = h.time_ns;
+  forget_strings_after_exit(t);
+}
+
+ThreadState& Pipeline::Impl::thread_for_enter(std::uint32_t tid) {
+  if (threads.size() >= options.max_threads && !threads.contains(tid)) shed_threads(tid);
+  return threads[tid];
+}
+
+void Pipeline::Impl::erase_thread(std::unordered_map<std::uint32_t, ThreadState>::iterator it) {
+  string_bytes -= string_capacity(it->second);
+  threads.erase(it);
+}
+
+// A thread keeps its string buffers for the next syscall (no allocation in
+// steady state), except long ones: one 4 KiB path must not pin 4 KiB per
+// thread for the thread's whole life.
+void Pipeline::Impl::forget_strings_after_exit(ThreadState& t) {
+  constexpr std::size_t kKeep = 256;
+  if (string_capacity(t) <= 2 * kKeep) return;
+  const std::size_t before = string_capacity(t);
+  if (t.pending.str0.capacity() > kKeep) std::string().swap(t.pending.str0);
+  if (t.pending.str1.capacity() > kKeep) std::string().swap(t.pending.str1);
+  string_bytes -= before - string_capacity(t);
+}
+
+// Over a bound: first the states without a pending enter (they only carry
+// the previous exit time: the next row's duration_to_prev_ns becomes 0),
+// then pending enters, oldest first (their exits will count as mismatches),
+// down to 7/8 of the count and 3/4 of the string bytes, so this O(n) pass
+// runs once per many new threads. keep_tid survives: the caller holds it.
+void Pipeline::Impl::shed_threads(std::uint32_t keep_tid) {
+  const std::size_t max_count = options.max_threads - options.max_threads / 8;
+  const std::size_t max_strings = options.max_pending_string_bytes - options.max_pending_string_bytes / 4;
+  for (auto it = threads.begin(); it != threads.end();) {
+    if (!it->second.pending_valid && it->first != keep_tid) {
+      erase_thread(it++);
+      stats.threads_evicted.add();
+    } else {
+      ++it;
+    }
+  }
+  if (threads.size() <= max_count && string_bytes <= max_strings) return;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> by_age;
+  by_age.reserve(threads.size());
+  for (const auto& [tid, t] : threads) {
+    if (tid != keep_tid) by_age.emplace_back(t.last_seen_ns, tid);
+  }
+  std::sort(by_age.begin(), by_age.end());
+  for (const auto& [seen, tid] : by_age) {
+    if (threads.size() <= max_count && string_bytes <= max_strings) break;
+    erase_thread(threads.find(tid));  // all left but keep_tid have a pending enter
+    stats.threads_evicted.add();
+    stats.enter_forgotten.add();
+  }
 }
 
 void Pipeline::Impl::emit(ThreadState& t) {
@@ -130,7 +201,7 @@ void Pipeline::Impl::forget_thread(std::uint32_t tid) {
   auto it = threads.find(tid);
   if (it == threads.end()) return;
   if (it->second.pending_valid) stats.enter_thread_gone.add();
-  threads.erase(it);
+  erase_thread(it);
 }
 
 void Pipeline::Impl::reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid) {
@@ -143,7 +214,7 @@ void Pipeline::Impl::reset_threads_after_exec(std::uint32_t pid, std::uint32_t k
     // de_thread killed (also when the exec'ing thread took over the leader's tid).
     if (it->second.pending_valid) stats.enter_thread_gone.add();
     if (it->first != keep_tid) {
-      it = threads.erase(it);
+      erase_thread(it++);
     } else {
       it->second.pending_valid = false;
       ++it;
@@ -221,11 +292,15 @@ void Pipeline::sweep(std::uint64_t now_mono_ns) {
     bool idle = now_mono_ns > t.last_seen_ns + stale && now_mono_ns >= t.next_check_ns;
     if (idle && !m.proc.thread_exists(t.pid, it->first)) {
       if (t.pending_valid) m.stats.enter_thread_gone.add();
-      it = m.threads.erase(it);
+      m.erase_thread(it++);
       continue;
     }
     if (idle) t.next_check_ns = now_mono_ns + stale;
     ++it;
+  }
+  if (now_mono_ns >= m.next_process_sweep_ns) {
+    if (m.next_process_sweep_ns != 0) m.fds.drop_dead_processes();
+    m.next_process_sweep_ns = now_mono_ns + stale;
   }
 }
 

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "event/fd_table.hpp"
 #include "event/pipeline_stats.hpp"
 #include "schema/event_row.hpp"
 
@@ -34,6 +35,13 @@ struct PipelineOptions {
   /// An enter older than this whose thread no longer exists is discarded
   /// (counted) by sweep(); covers lost thread-exit records.
   std::uint64_t stale_enter_ns = 30'000'000'000ull;
+  FdTableLimits fd_limits;
+  /// Per-thread states (pairing, duration_to_prev) kept at most; past it the
+  /// states of threads without a pending enter go first, then the oldest.
+  std::size_t max_threads = 1u << 16;
+  /// Heap bytes of the pending enters' strings (paths up to -strMax each)
+  /// kept at most; past it the oldest pending enters are forgotten.
+  std::size_t max_pending_string_bytes = std::size_t{32} << 20;
 };
 
 class Pipeline {

@@ -22,6 +22,7 @@ struct PipelineStats {
   Counter enter_replaced;       ///< an enter whose exit never came before the next enter (mismatch)
   Counter enter_thread_gone;    ///< pending enter discarded: its thread exited
   Counter enter_unfinished;     ///< pending enter still open at the end of the run
+  Counter enter_forgotten;      ///< pending enter discarded to stay within the per-thread bounds
   Counter enter_failed;         ///< an enter that could not be kept (out of memory)
   Counter rows_failed;          ///< a paired syscall whose row could not be built (out of memory)
   Counter rows;                 ///< paired syscalls (before filters)
@@ -29,6 +30,8 @@ struct PipelineStats {
   Counter rows_emitted;         ///< rows passed to the consumer
   Counter fd_from_proc;         ///< fd names resolved through /proc
   Counter fd_unknown;           ///< fd names that could not be resolved
+  Counter fd_evicted;           ///< fd entries forgotten to stay within the fd table's bounds
+  Counter threads_evicted;      ///< per-thread states forgotten to stay within their bounds
   Counter internal_errors;      ///< a record whose processing threw (e.g. out of memory)
   /// Records per syscall id and kind (enter = [0], exit = [1]): "tracepoints seen".
   std::array<std::array<Counter, 2>, IOR_SC_COUNT> per_syscall;
@@ -39,7 +42,7 @@ struct PipelineStats {
   /// Enter records that did not become a row (their exit was lost, never
   /// came, or did not match).
   std::uint64_t enters_unpaired() const {
-    return enter_replaced.get() + enter_thread_gone.get() + enter_unfinished.get();
+    return enter_replaced.get() + enter_thread_gone.get() + enter_unfinished.get() + enter_forgotten.get();
   }
 };
 

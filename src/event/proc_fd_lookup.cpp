@@ -50,4 +50,8 @@ bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {
   return ::access(path.c_str(), F_OK) == 0;
 }
 
+bool ProcFdLookup::process_exists(std::uint32_t pid) const {
+  return ::access((root_ + "/" + std::to_string(pid)).c_str(), F_OK) == 0;
+}
+
 }  // namespace ior::event

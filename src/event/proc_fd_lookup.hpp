@@ -21,6 +21,8 @@ class ProcFdLookup {
   std::optional<ProcFd> lookup(std::uint32_t pid, std::int32_t fd) const;
   /// True when /proc/PID/task/TID exists (the thread is alive).
   bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
+  /// True when /proc/PID exists.
+  bool process_exists(std::uint32_t pid) const;
 
  private:
   std::string root_;

@@ -132,7 +132,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
     case IOR_CLASS_FCNTL:
     case IOR_CLASS_DUP3: {
       row.fd = static_cast<std::int32_t>(e.args[0]);
-      if (const FdEntry* f = fds.resolve(pid, row.fd, ret >= 0)) {
+      if (const FdEntry* f = fds.resolve(pid, row.fd, fd_use_of(ret))) {
         if (f->unknown) {
           row.notice |= schema::kNoticeFdUnknown;
         } else {

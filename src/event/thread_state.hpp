@@ -3,6 +3,7 @@
 // the thread's previous exit (for duration_to_prev_ns). String buffers are
 // reused across syscalls, so steady state allocates nothing.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -29,5 +30,12 @@ struct ThreadState {
   std::uint64_t last_seen_ns = 0;  ///< last record of this thread (for sweeping)
   std::uint64_t next_check_ns = 0; ///< sweep: when to ask /proc again whether it lives
 };
+
+/// Heap bytes held by the pending strings (0 while they fit in the string).
+inline std::size_t string_capacity(const ThreadState& t) {
+  constexpr std::size_t kInline = std::string().capacity();
+  auto heap = [](const std::string& s) { return s.capacity() > kInline ? s.capacity() + 1 : 0; };
+  return heap(t.pending.str0) + heap(t.pending.str1);
+}
 
 }  // namespace ior::event
