@@ -197,18 +197,27 @@ std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n) {
   std::sort(sys.begin(), sys.end(), [](const auto& a, const auto& b) { return a.total_ns > b.total_ns; });
   out += table("top syscalls by total time:", sys_header, syscall_rows(sys));
   std::vector<std::vector<std::string>> rows;
-  auto files = stats.files();
+  auto files = stats.files(top_n);
   for (std::size_t i = 0; i < files.size() && i < top_n; ++i) {
     rows.push_back({files[i].name, std::to_string(files[i].calls), ms(files[i].total_ns)});
   }
   if (!rows.empty()) out += table("top files by total time:", {"file", "calls", "total ms"}, rows);
+  if (stats.files_folded() != 0) {
+    out += "  (approximate: " + std::to_string(stats.files_folded()) + " file names folded into [other] to keep " +
+           "the table within " + std::to_string(stats.limits().max_file_bytes >> 20) +
+           " MiB; a file's figures count from when it last entered the table)\n";
+  }
   rows.clear();
-  auto procs = stats.processes();
+  auto procs = stats.processes(top_n);
   for (std::size_t i = 0; i < procs.size() && i < top_n; ++i) {
     rows.push_back({procs[i].pid == 0 ? "[other]" : procs[i].name, std::to_string(procs[i].pid),
                     std::to_string(procs[i].calls), ms(procs[i].total_ns)});
   }
   out += table("top processes by total time:", {"comm", "pid", "calls", "total ms"}, rows);
+  if (stats.process_rows_in_other() != 0) {
+    out += "  (approximate: " + std::to_string(stats.process_rows_in_other()) + " rows of processes beyond the first " +
+           std::to_string(stats.limits().max_processes) + " are tallied under [other])\n";
+  }
   return out;
 }
 

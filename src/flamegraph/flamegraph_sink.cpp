@@ -33,7 +33,8 @@ void FlamegraphSink::close() noexcept {
                      " stacks) and " + svg);
     if (aggregator_.rows_in_other() != 0) {
       lines_.push_back(std::to_string(aggregator_.rows_in_other()) + " rows past " +
-                       std::to_string(options_.max_stacks) + " distinct stacks folded into " +
+                       std::to_string(options_.max_stacks) + " distinct stacks or " +
+                       std::to_string(StackAggregator::kDefaultMaxBytes >> 20) + " MiB of stacks folded into " +
                        std::string(StackAggregator::kOther));
     }
   } catch (const OutputNotPlaced& e) {

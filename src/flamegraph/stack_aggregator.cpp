@@ -9,6 +9,10 @@
 namespace ior::flamegraph {
 namespace {
 
+// One stack besides its text: map node (next pointer, key, value, cached
+// hash), bucket pointer, malloc headers of node and text.
+std::size_t stack_bytes(std::size_t text) { return text + 96; }
+
 constexpr std::pair<std::string_view, Field> kFields[] = {
     {"path", Field::kPath}, {"comm", Field::kComm}, {"tracepoint", Field::kTracepoint},
     {"pid", Field::kPid},   {"tid", Field::kTid},   {"flags", Field::kFlags}};
@@ -80,8 +84,9 @@ std::string_view value_kind_name(ValueKind v) {
   return "?";
 }
 
-StackAggregator::StackAggregator(std::vector<Field> fields, ValueKind value, std::size_t max_stacks)
-    : fields_(std::move(fields)), value_(value), max_stacks_(max_stacks) {}
+StackAggregator::StackAggregator(std::vector<Field> fields, ValueKind value, std::size_t max_stacks,
+                                 std::size_t max_bytes)
+    : fields_(std::move(fields)), value_(value), max_stacks_(max_stacks), max_bytes_(max_bytes) {}
 
 void StackAggregator::append_frame(Field f, const schema::EventRow& row) {
   switch (f) {
@@ -133,8 +138,9 @@ void StackAggregator::add(const schema::EventRow& row) {
   auto it = stacks_.find(key_);
   if (it != stacks_.end()) {
     it->second += v;
-  } else if (stacks_.size() < max_stacks_) {
+  } else if (stacks_.size() < max_stacks_ && bytes_ + stack_bytes(key_.size()) <= max_bytes_) {
     stacks_.emplace(key_, v);
+    bytes_ += stack_bytes(key_.size());
   } else {
     ++rows_in_other_;
     stacks_[std::string(kOther)] += v;

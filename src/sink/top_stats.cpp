@@ -4,6 +4,16 @@
 #include <bit>
 
 namespace ior::sink {
+namespace {
+
+// One files_ entry besides its name's bytes: the node (next pointer, key
+// string, tallies, cached hash), its bucket pointer, and malloc headers for
+// the node and the name.
+constexpr std::size_t kFileEntryBytes = 112;
+
+std::size_t file_entry_bytes(std::size_t name_size) { return name_size + kFileEntryBytes; }
+
+}  // namespace
 
 std::size_t LatencyHistogram::bucket_of(std::uint64_t v) {
   if (v < 16) return static_cast<std::size_t>(v);
@@ -41,20 +51,13 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   s.latency.add(row.duration_ns);
 
   std::string_view file = !row.filename.empty() ? row.filename : row.pathname;
-  if (!file.empty()) {
-    file_key_.assign(file);
-    auto it = files_.find(file_key_);
-    if (it == files_.end()) {
-      if (files_.size() >= max_keys_) file_key_ = "[other]";
-      it = files_.try_emplace(file_key_).first;
-      it->second.name = file_key_;
-    }
-    ++it->second.calls;
-    it->second.total_ns += row.duration_ns;
-  }
+  if (!file.empty()) add_file(file, row.duration_ns);
 
   auto p = processes_.find(row.pid);
-  if (p == processes_.end() && processes_.size() >= max_keys_) p = processes_.try_emplace(0).first;
+  if (p == processes_.end() && processes_.size() >= limits_.max_processes) {
+    p = processes_.try_emplace(0).first;
+    ++process_rows_in_other_;
+  }
   if (p == processes_.end()) p = processes_.try_emplace(row.pid).first;
   if (p->first != 0 || row.pid == 0) p->second.comm.assign(row.comm);
   ++p->second.calls;
@@ -62,6 +65,42 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   ++rows_;
 } catch (...) {
   ++rows_lost_;
+}
+
+void TopStats::add_file(std::string_view name, std::uint64_t ns) {
+  auto it = files_.find(name);
+  if (it == files_.end()) {
+    if (file_bytes_ + file_entry_bytes(name.size()) > limits_.max_file_bytes) fold_files();
+    if (file_bytes_ + file_entry_bytes(name.size()) > limits_.max_file_bytes) {
+      ++files_folded_;  // a name larger than the whole budget
+      ++other_files_.calls;
+      other_files_.total_ns += ns;
+      return;
+    }
+    it = files_.try_emplace(std::string(name)).first;
+    file_bytes_ += file_entry_bytes(name.size());
+  }
+  ++it->second.calls;
+  it->second.total_ns += ns;
+}
+
+// The half with the least total time goes into "[other]": O(n) once per
+// n/2 new names, so O(1) per name.
+void TopStats::fold_files() {
+  if (files_.empty()) return;
+  std::vector<decltype(files_)::iterator> entries;
+  entries.reserve(files_.size());
+  for (auto it = files_.begin(); it != files_.end(); ++it) entries.push_back(it);
+  auto half = entries.begin() + static_cast<std::ptrdiff_t>(entries.size() / 2 + 1);
+  std::nth_element(entries.begin(), half - 1, entries.end(),
+                   [](const auto& a, const auto& b) { return a->second.total_ns < b->second.total_ns; });
+  for (auto e = entries.begin(); e != half && e != entries.end(); ++e) {
+    other_files_.calls += (*e)->second.calls;
+    other_files_.total_ns += (*e)->second.total_ns;
+    file_bytes_ -= file_entry_bytes((*e)->first.size());
+    files_.erase(*e);
+    ++files_folded_;
+  }
 }
 
 SinkReport TopStats::report() const {
@@ -90,16 +129,28 @@ std::vector<SyscallTally> TopStats::syscalls() const {
   return out;
 }
 
-std::vector<Tally> TopStats::files() const {
+std::vector<Tally> TopStats::files(std::size_t n) const {
+  // Sorted as pointers, so only the n names returned are copied.
+  struct Ref {
+    std::string_view name;
+    const PerFile* t;
+  };
+  std::vector<Ref> refs;
+  refs.reserve(files_.size() + 1);
+  for (const auto& [name, t] : files_) refs.push_back({name, &t});
+  if (other_files_.calls != 0) refs.push_back({kOther, &other_files_});
+  auto by_time = [](const Ref& a, const Ref& b) {
+    return a.t->total_ns != b.t->total_ns ? a.t->total_ns > b.t->total_ns : a.name < b.name;
+  };
+  n = std::min(n, refs.size());
+  std::partial_sort(refs.begin(), refs.begin() + static_cast<std::ptrdiff_t>(n), refs.end(), by_time);
   std::vector<Tally> out;
-  for (const auto& [k, t] : files_) out.push_back(t);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.total_ns != b.total_ns ? a.total_ns > b.total_ns : a.name < b.name;
-  });
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back({std::string(refs[i].name), refs[i].t->calls, refs[i].t->total_ns});
   return out;
 }
 
-std::vector<ProcessTally> TopStats::processes() const {
+std::vector<ProcessTally> TopStats::processes(std::size_t n) const {
   std::vector<ProcessTally> out;
   for (const auto& [pid, p] : processes_) {
     ProcessTally t;
@@ -109,9 +160,12 @@ std::vector<ProcessTally> TopStats::processes() const {
     t.total_ns = p.total_ns;
     out.push_back(t);
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+  auto by_time = [](const auto& a, const auto& b) {
     return a.total_ns != b.total_ns ? a.total_ns > b.total_ns : a.pid < b.pid;
-  });
+  };
+  n = std::min(n, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), by_time);
+  out.resize(n);
   return out;
 }
 

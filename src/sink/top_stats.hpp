@@ -1,15 +1,26 @@
 #pragma once
 // What the end-of-run summary shows: per syscall (calls, total time,
 // latency quantiles from a log-linear histogram: at most 1/16 relative
-// error), per file and per process (calls, total time). Memory is bounded:
-// at most max_keys distinct files and processes; the rest is "[other]".
+// error), per file and per process (calls, total time).
+//
+// Memory is bounded, since file names come from traced users: each file name
+// is stored once (the map key), and the files table stays within
+// max_file_bytes (names plus per-entry overhead, estimated). When a new name
+// does not fit, the half of the table with the least total time is folded
+// into one "[other]" tally (counted), and the new name takes its place: a hot
+// file seen late still gets in, but its figures then count only from its
+// (last) admission. Processes: at most max_processes pids, later ones are
+// tallied under "[other]" (pid 0). The summary says when either happened.
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/keyed_hash.hpp"
 #include "sink/sink.hpp"
 
 namespace ior::sink {
@@ -44,16 +55,34 @@ struct ProcessTally : Tally {
   std::uint32_t pid = 0;
 };
 
+struct TopStatsLimits {
+  std::size_t max_file_bytes = std::size_t{32} << 20;  ///< files table, names included
+  std::size_t max_processes = 100'000;
+};
+
 class TopStats final : public Sink {
  public:
-  explicit TopStats(std::size_t max_keys = 100'000) : max_keys_(max_keys) {}
+  static constexpr std::string_view kOther = "[other]";
+  static constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+
+  explicit TopStats(TopStatsLimits limits = {}) : limits_(limits) {}
   void consume(const schema::EventRow& row) noexcept override;
   void close() noexcept override {}
   SinkReport report() const override;  ///< rows tallied count as written
 
   std::vector<SyscallTally> syscalls() const;  ///< every syscall seen, by calls desc
-  std::vector<Tally> files() const;            ///< by total time desc
-  std::vector<ProcessTally> processes() const; ///< by total time desc
+  /// The n files with the most total time (desc), "[other]" among them when
+  /// names were folded; copies only those n names.
+  std::vector<Tally> files(std::size_t n = kAll) const;
+  std::vector<ProcessTally> processes(std::size_t n = kAll) const;  ///< by total time desc
+
+  /// Distinct file names folded into "[other]" to stay within max_file_bytes.
+  std::uint64_t files_folded() const { return files_folded_; }
+  /// Rows of processes beyond max_processes, tallied under "[other]".
+  std::uint64_t process_rows_in_other() const { return process_rows_in_other_; }
+  /// Estimated heap bytes of the files table (what max_file_bytes bounds).
+  std::size_t file_bytes() const { return file_bytes_; }
+  const TopStatsLimits& limits() const { return limits_; }
 
  private:
   struct PerSyscall {
@@ -61,15 +90,24 @@ class TopStats final : public Sink {
     std::uint64_t calls = 0, total_ns = 0;
     LatencyHistogram latency;
   };
+  struct PerFile {
+    std::uint64_t calls = 0, total_ns = 0;
+  };
   struct PerProcess {
     std::string comm;
     std::uint64_t calls = 0, total_ns = 0;
   };
-  std::size_t max_keys_;
+  void add_file(std::string_view name, std::uint64_t ns);
+  void fold_files();
+
+  TopStatsLimits limits_;
   std::unordered_map<std::uint16_t, PerSyscall> syscalls_;
-  std::unordered_map<std::string, Tally> files_;
+  std::unordered_map<std::string, PerFile, KeyedStringHash, std::equal_to<>> files_;
+  PerFile other_files_;
+  std::uint64_t files_folded_ = 0;
+  std::size_t file_bytes_ = 0;
   std::unordered_map<std::uint32_t, PerProcess> processes_;
-  std::string file_key_;
+  std::uint64_t process_rows_in_other_ = 0;
   std::uint64_t rows_ = 0;
   std::uint64_t rows_lost_ = 0;  // out of memory while tallying
 };

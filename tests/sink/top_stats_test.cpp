@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
 
 namespace ior::sink {
 namespace {
@@ -64,16 +65,58 @@ TEST(TopStatsTest, TalliesPerSyscallFileAndProcess) {
   EXPECT_EQ(procs[0].name, "two");
 }
 
-TEST(TopStatsTest, FilesBeyondTheLimitGoToOther) {
-  TopStats s(2);
+TEST(TopStatsTest, ProcessesBeyondTheLimitGoToOther) {
+  TopStats s({.max_processes = 2});
   s.consume(row(1, "read", 1, "/a", 1));
-  s.consume(row(1, "read", 1, "/b", 1));
-  s.consume(row(1, "read", 1, "/c", 5));
-  s.consume(row(1, "read", 1, "/d", 5));
-  auto files = s.files();
-  ASSERT_EQ(files.size(), 3u);
-  EXPECT_EQ(files[0].name, "[other]");
-  EXPECT_EQ(files[0].calls, 2u);
+  s.consume(row(1, "read", 2, "/a", 1));
+  s.consume(row(1, "read", 3, "/a", 5));
+  s.consume(row(1, "read", 4, "/a", 5));
+  auto procs = s.processes();
+  ASSERT_EQ(procs.size(), 3u);
+  EXPECT_EQ(procs[0].pid, 0u);  // [other]
+  EXPECT_EQ(procs[0].calls, 2u);
+  EXPECT_EQ(s.process_rows_in_other(), 2u);
+}
+
+TEST(TopStatsTest, EachFileNameIsStoredOnceAndTheTableStaysWithinItsBytes) {
+  const std::size_t budget = 1u << 20;
+  TopStats s({.max_file_bytes = budget});
+  // 100 000 distinct 4 KiB names would take 400 MB: the table keeps 1 MiB.
+  std::string name(4095, 'x');
+  for (int i = 0; i < 100'000; ++i) {
+    std::string id = std::to_string(i);
+    name.replace(0, id.size(), id);
+    s.consume(row(1, "read", 1, name, 1));
+    ASSERT_LE(s.file_bytes(), budget);
+  }
+  EXPECT_GT(s.files_folded(), 99'000u);
+  std::uint64_t calls = 0;
+  for (const auto& f : s.files()) calls += f.calls;
+  EXPECT_EQ(calls, 100'000u);  // folding keeps every call, under [other]
+}
+
+TEST(TopStatsTest, AHotFileSeenLateStillReachesTheTop) {
+  TopStats s({.max_file_bytes = 64 * 1024});
+  for (int i = 0; i < 10'000; ++i) s.consume(row(1, "read", 1, "/junk/" + std::to_string(i), 10));
+  for (int i = 0; i < 5'000; ++i) {
+    s.consume(row(1, "read", 1, "/hot", 100));
+    s.consume(row(1, "read", 1, "/junk2/" + std::to_string(i), 10));
+  }
+  auto top = s.files(2);
+  ASSERT_EQ(top.size(), 2u);
+  bool hot = top[0].name == "/hot" || top[1].name == "/hot";
+  EXPECT_TRUE(hot) << top[0].name << " " << top[1].name;
+  EXPECT_GT(s.files_folded(), 0u);
+}
+
+TEST(TopStatsTest, FilesReturnsOnlyTheTopN) {
+  TopStats s;
+  for (int i = 1; i <= 50; ++i) s.consume(row(1, "read", 1, "/f" + std::to_string(i), static_cast<std::uint64_t>(i)));
+  auto top = s.files(3);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0].name, "/f50");
+  EXPECT_EQ(top[2].name, "/f48");
+  EXPECT_EQ(s.files_folded(), 0u);
 }
 
 }  // namespace

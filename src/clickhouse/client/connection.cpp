@@ -32,6 +32,11 @@ class ExchangeDeadline {
   net::Transport& transport_;
 };
 
+ProtocolError answer_too_large(const std::string& peer, std::size_t limit) {
+  return ProtocolError("clickhouse: the answer of " + peer + " to a query exceeds " + std::to_string(limit) +
+                       " bytes, the most ior keeps of one query; connection closed");
+}
+
 }  // namespace
 
 std::size_t QueryResult::rows() const {
@@ -105,6 +110,20 @@ void Connection::handshake() {
 
 Packet Connection::next_packet() { return protocol::read_packet(*reader_, context_); }
 
+Packet Connection::next_answer_packet(std::size_t kept_left) {
+  // No block may hold more than what the result has left, so an oversized
+  // answer fails while decoding, before it is in memory.
+  protocol::PacketContext ctx = context_;
+  bool capped = kept_left < ctx.limits.block.max_bytes;
+  if (capped) ctx.limits.block.max_bytes = kept_left;
+  try {
+    return protocol::read_packet(*reader_, ctx);
+  } catch (const columns::DecodeLimitError&) {
+    if (!capped) throw;
+    throw answer_too_large(transport_->peer(), options_.limits.max_result_bytes);
+  }
+}
+
 void Connection::ping() {
   check_usable("ping");
   guarded([this] {
@@ -141,8 +160,12 @@ QueryResult Connection::finish_query(const QueryOptions& options) {
   QueryResult result;
   columns::Block header;
   bool have_header = false;
+  const std::size_t max_kept = options_.limits.max_result_bytes;
+  std::size_t kept = 0;
   for (;;) {
-    Packet p = next_packet();
+    Packet p = next_answer_packet(max_kept - kept);
+    kept += p.block_bytes + p.text.size();
+    if (kept > max_kept) throw answer_too_large(transport_->peer(), max_kept);  // blocks are capped while decoding
     bool ends = p.kind == ServerPacket::kEndOfStream || p.kind == ServerPacket::kException;
     if (options.on_packet && !options.on_packet(p) && !ends) {
       cancel_and_drain();

@@ -36,7 +36,8 @@ struct QueryOptions {
   std::function<bool(const protocol::Packet&)> on_packet;
 };
 
-/// Everything the server answered to one query.
+/// Everything the server answered to one query, at most
+/// PacketLimits::max_result_bytes (else query() throws ProtocolError).
 struct QueryResult {
   std::vector<columns::Block> blocks;  ///< data blocks with at least one column
   columns::Block totals;
@@ -88,6 +89,8 @@ class Connection {
   void prepare_query(std::string_view sql, const QueryOptions& options);
   void flush();
   protocol::Packet next_packet();
+  /// The next packet of a query's answer, whose blocks may still keep kept_left bytes.
+  protocol::Packet next_answer_packet(std::size_t kept_left);
   /// Reads packets until EndOfStream, collecting them; a server exception is thrown.
   QueryResult finish_query(const QueryOptions& options);
   void cancel_and_drain();

@@ -50,7 +50,8 @@ void write_block(const Block& block, wire::WireWriter& out, const BlockFormat& f
   }
 }
 
-Block read_block(wire::ByteReader& in, const BlockFormat& format, const BlockLimits& limits) {
+Block read_block(wire::ByteReader& in, const BlockFormat& format, const BlockLimits& limits,
+                 std::size_t* decoded_bytes) {
   Block block;
   if (format.with_info) {
     for (;;) {
@@ -83,12 +84,14 @@ Block read_block(wire::ByteReader& in, const BlockFormat& format, const BlockLim
       // Sparse columns only go to clients that ask for them; ior does not.
       throw ProtocolError("clickhouse: server sent column '" + name + "' in a custom serialization");
     }
+    budget.charge(name.size() + type.size());
     Column& col = block.add(std::move(name), make_column(type));
     if (rows > 0) {
       col.read_prefix(in);
       col.read(in, static_cast<std::size_t>(rows), budget);
     }
   }
+  if (decoded_bytes != nullptr) *decoded_bytes = budget.used();
   return block;
 }
 

@@ -59,6 +59,8 @@ struct BlockLimits {
 };
 
 void write_block(const Block& block, wire::WireWriter& out, const BlockFormat& format);
-Block read_block(wire::ByteReader& in, const BlockFormat& format, const BlockLimits& limits);
+/// decoded_bytes, when given, receives what the columns were charged (DecodeBudget).
+Block read_block(wire::ByteReader& in, const BlockFormat& format, const BlockLimits& limits,
+                 std::size_t* decoded_bytes = nullptr);
 
 }  // namespace ior::clickhouse::columns

@@ -10,18 +10,26 @@
 #include <memory>
 #include <string>
 
+#include "base/error.hpp"
 #include "clickhouse/columns/type.hpp"
 #include "clickhouse/wire/wire_format.hpp"
 
 namespace ior::clickhouse::columns {
 
-/// Bytes a decoded block may hold; throws ProtocolError when exceeded.
+/// A decoded block would hold more than its DecodeBudget.
+class DecodeLimitError : public ProtocolError {
+ public:
+  using ProtocolError::ProtocolError;
+};
+
+/// Bytes a decoded block may hold; throws DecodeLimitError when exceeded.
 class DecodeBudget {
  public:
   explicit DecodeBudget(std::size_t bytes) : left_(bytes), limit_(bytes) {}
   void charge(std::size_t bytes);
   /// For a count read from the peer: charge count * unit without overflow.
   void charge(std::uint64_t count, std::size_t unit);
+  std::size_t used() const { return limit_ - left_; }
 
  private:
   std::size_t left_;

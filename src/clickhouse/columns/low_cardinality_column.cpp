@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/error.hpp"
+#include "base/keyed_hash.hpp"
 
 namespace ior::clickhouse::columns {
 namespace {
@@ -12,41 +13,6 @@ constexpr std::uint64_t kIndexWidthMask = 0xff;
 constexpr std::uint64_t kNeedGlobalDictionary = 1u << 8;
 constexpr std::uint64_t kHasAdditionalKeys = 1u << 9;
 constexpr std::uint64_t kNeedUpdateDictionary = 1u << 10;
-
-// Short values (names of processes, syscalls, hosts) hash in a few
-// multiplications; quality only needs to spread them over the slots.
-std::uint64_t load8(const char* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-
-std::uint32_t load4(const char* p) {
-  std::uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
-  h = (h ^ w) * 0xff51afd7ed558ccdULL;
-  return h ^ (h >> 32);
-}
-
-std::uint64_t hash_bytes(std::string_view s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 < n; i += 8) h = mix(h, load8(p + i));
-    h = mix(h, load8(p + n - 8));  // the last 8 bytes, overlapping: fixed-size loads only
-  } else if (n >= 4) {
-    h = mix(h, (std::uint64_t{load4(p)} << 32) | load4(p + n - 4));
-  } else if (n > 0) {
-    auto b = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
-    h = mix(h, (b(0) << 16) | (b(n / 2) << 8) | b(n - 1));
-  }
-  return h * 0xc4ceb9fe1a85ec53ULL;
-}
 
 TypePtr string_type() {
   static const TypePtr t = parse_type("String");
@@ -95,7 +61,7 @@ void LowCardinalityColumn::grow_slots() {
 }
 
 std::uint32_t LowCardinalityColumn::intern(std::string_view v) {
-  std::uint64_t h = hash_bytes(v);
+  std::uint64_t h = keyed_hash(v);  // keyed: the values are names traced users choose
   std::size_t mask = slots_.size() - 1;
   std::size_t first = slot_of(h, slot_bits_);
   for (std::size_t at = first;; at = (at + 1) & mask) {

@@ -2,7 +2,9 @@
 // LowCardinality(String) and LowCardinality(Nullable(String)): a dictionary
 // of distinct values plus one index per row. Appending looks the value up in
 // a hash map, so a repeated value (a process name, a syscall name) costs no
-// copy and no allocation.
+// copy and no allocation. The map hashes with the per-process key
+// (base/keyed_hash.hpp): thread names are chosen by traced users, who must
+// not be able to make them collide.
 //
 // Native encoding, per column: a UInt64 serialization version (1: keys sent
 // with each block) as the prefix; then one or more granules of

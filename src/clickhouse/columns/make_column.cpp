@@ -15,7 +15,7 @@ namespace ior::clickhouse::columns {
 
 void DecodeBudget::charge(std::size_t bytes) {
   if (bytes > left_) {
-    throw ProtocolError("clickhouse: a block from the server exceeds the decode limit of " +
+    throw DecodeLimitError("clickhouse: a block from the server exceeds the decode limit of " +
                         std::to_string(limit_) + " bytes");
   }
   left_ -= bytes;

@@ -14,11 +14,12 @@ constexpr std::size_t kMaxText = 16u << 20;  // names, messages, stack traces
 
 void packet_id(wire::WireWriter& out, ClientPacket p) { out.varint(static_cast<std::uint64_t>(p)); }
 
-columns::Block read_block_maybe_compressed(wire::ByteReader& in, const PacketContext& ctx, bool compressed) {
+columns::Block read_block_maybe_compressed(wire::ByteReader& in, const PacketContext& ctx, bool compressed,
+                                           std::size_t& bytes) {
   auto format = block_format(ctx.revision);
-  if (!compressed) return columns::read_block(in, format, ctx.limits.block);
+  if (!compressed) return columns::read_block(in, format, ctx.limits.block, &bytes);
   wire::CompressedReader frames(in, ctx.limits.frame, in.max_string());
-  columns::Block block = columns::read_block(frames, format, ctx.limits.block);
+  columns::Block block = columns::read_block(frames, format, ctx.limits.block, &bytes);
   if (!frames.frame_consumed()) wire::ByteReader::malformed("a compressed block ends inside a frame");
   return block;
 }
@@ -152,13 +153,13 @@ Packet read_packet(wire::ByteReader& in, const PacketContext& ctx) {
     case ServerPacket::kTotals:
     case ServerPacket::kExtremes:
       p.table_name = in.string(kMaxText);
-      p.block = read_block_maybe_compressed(in, ctx, ctx.compression);
+      p.block = read_block_maybe_compressed(in, ctx, ctx.compression, p.block_bytes);
       break;
     case ServerPacket::kLog:
     case ServerPacket::kProfileEvents:
       // Server-side logs and profile events are never compressed.
       p.table_name = in.string(kMaxText);
-      p.block = read_block_maybe_compressed(in, ctx, false);
+      p.block = read_block_maybe_compressed(in, ctx, false, p.block_bytes);
       break;
     case ServerPacket::kException:
       p.exception = read_exception(in, ctx.limits.max_exception_depth);

@@ -106,6 +106,7 @@ struct Packet {
   ServerPacket kind{};
   std::string table_name;                  ///< Data, Totals, Extremes, Log, ProfileEvents, TableColumns
   columns::Block block;                    ///< Data, Totals, Extremes, Log, ProfileEvents
+  std::size_t block_bytes = 0;             ///< what block's columns hold, as charged to the decode budget
   std::vector<ExceptionInfo> exception;    ///< Exception (outermost first)
   Progress progress;                       ///< Progress
   ProfileInfo profile;                     ///< ProfileInfo
@@ -118,6 +119,10 @@ struct PacketLimits {
   wire::FrameLimits frame;
   std::size_t max_exception_depth = 32;
   std::size_t max_part_uuids = 1u << 20;
+  /// Everything one query's answer may keep (blocks, logs, profile events,
+  /// texts): ior's own queries read a few rows; a server that sends more is
+  /// refused with an error instead of filling memory.
+  std::size_t max_result_bytes = std::size_t{128} << 20;
 };
 
 struct PacketContext {
