@@ -315,4 +315,14 @@ void Pipeline::finish() {
 
 const PipelineStats& Pipeline::stats() const { return impl_->stats; }
 
+PipelineMemory Pipeline::memory() const {
+  const Impl& m = *impl_;
+  return {.fd_processes = m.fds.process_count(),
+          .fd_entries = m.fds.entry_count(),
+          .fd_names = m.fds.name_count(),
+          .fd_bytes = m.fds.bytes(),
+          .threads = m.threads.size(),
+          .thread_string_bytes = m.string_bytes};
+}
+
 }  // namespace ior::event

@@ -44,6 +44,16 @@ struct PipelineOptions {
   std::size_t max_pending_string_bytes = std::size_t{32} << 20;
 };
 
+/// What the pipeline's own tables hold (feeding thread only).
+struct PipelineMemory {
+  std::size_t fd_processes = 0;
+  std::size_t fd_entries = 0;
+  std::size_t fd_names = 0;         ///< distinct names (shared by dups and forks)
+  std::size_t fd_bytes = 0;         ///< estimated; bounded by fd_limits.max_bytes
+  std::size_t threads = 0;
+  std::size_t thread_string_bytes = 0;  ///< bounded by max_pending_string_bytes
+};
+
 class Pipeline {
  public:
   Pipeline(PipelineOptions options, RowConsumer& consumer);
@@ -58,6 +68,8 @@ class Pipeline {
   /// End of run: pending enters are counted as unfinished.
   void finish();
   const PipelineStats& stats() const;
+  /// Sizes of the fd table and the per-thread states; feeding thread only.
+  PipelineMemory memory() const;
 
  private:
   struct Impl;
