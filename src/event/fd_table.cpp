@@ -35,6 +35,12 @@ std::size_t FdTable::bytes() const {
   return entries_ * kEntryBytes + procs_.size() * kProcessBytes + names_.bytes();
 }
 
+std::size_t FdTable::take_peak_bytes() {
+  std::size_t peak = std::max(peak_bytes_, bytes());
+  peak_bytes_ = bytes();
+  return peak;
+}
+
 FdTable::Fds::iterator FdTable::erase(Process& p, Fds::iterator it) {
   p.name_bytes -= it->second.name.view().size();
   --entries_;
@@ -81,6 +87,7 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
   }
   p.name_bytes += entry.name.view().size();
   it->second = std::move(entry);
+  peak_bytes_ = std::max(peak_bytes_, bytes());
   return it->second;
 }
 
@@ -167,6 +174,7 @@ void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
   Process copy = p->second;  // the names are shared, not copied
   entries_ += copy.fds.size();
   procs_[child] = std::move(copy);
+  peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
 void FdTable::exec(std::uint32_t pid) {

@@ -77,6 +77,8 @@ class FdTable {
   std::size_t name_count() const { return names_.count(); }
   /// Estimated heap bytes held: what max_bytes bounds.
   std::size_t bytes() const;
+  /// The most bytes() has been since the last call (which resets it).
+  std::size_t take_peak_bytes();
   /// Entry as stored, without /proc (for tests).
   const FdEntry* find(std::uint32_t pid, std::int32_t fd) const;
 
@@ -101,6 +103,7 @@ class FdTable {
   NameTable names_;  // before procs_: destroyed after every SharedName in it
   std::unordered_map<std::uint32_t, Process> procs_;
   std::size_t entries_ = 0;
+  std::size_t peak_bytes_ = 0;
   FdEntry unknown_;  // a failing syscall's fd that is not in the table (unknown = true)
 };
 

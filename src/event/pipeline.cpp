@@ -1,5 +1,7 @@
 #include "event/pipeline.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
@@ -31,6 +33,7 @@ struct Pipeline::Impl {
   void shed_threads(std::uint32_t keep_tid);
   void forget_strings_after_exit(ThreadState& t);
   void erase_thread(std::unordered_map<std::uint32_t, ThreadState>::iterator it);
+  void return_freed_memory();
 
   void on_enter();
   void keep_enter();
@@ -50,6 +53,7 @@ struct Pipeline::Impl {
   std::unordered_map<std::uint32_t, ThreadState> threads;
   std::size_t string_bytes = 0;  ///< heap capacity of the threads' pending strings
   std::uint64_t next_process_sweep_ns = 0;
+  std::size_t held_since_trim = 0;  ///< most bytes the tables held since the last malloc_trim
   DecodedRecord rec;
   schema::EventRow row;
 };
@@ -302,6 +306,21 @@ void Pipeline::sweep(std::uint64_t now_mono_ns) {
     if (m.next_process_sweep_ns != 0) m.fds.drop_dead_processes();
     m.next_process_sweep_ns = now_mono_ns + stale;
   }
+  m.return_freed_memory();
+}
+
+// The tables free their entries when processes and threads end, but malloc
+// keeps the freed small chunks in its arenas: after a fork storm the RSS
+// stayed 10 MB up (measured). Once the tables shrank by 8 MiB, malloc_trim
+// gives the free pages back to the kernel; that costs a heap walk, so only then.
+void Pipeline::Impl::return_freed_memory() {
+  constexpr std::size_t kWorthTrimming = std::size_t{8} << 20;
+  const std::size_t thread_bytes = string_bytes + threads.size() * sizeof(ThreadState);
+  const std::size_t held = fds.bytes() + thread_bytes;
+  held_since_trim = std::max(held_since_trim, fds.take_peak_bytes() + thread_bytes);
+  if (held_since_trim - held < kWorthTrimming) return;
+  ::malloc_trim(0);
+  held_since_trim = held;
 }
 
 void Pipeline::finish() {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,7 +99,9 @@ int Subprocess::wait(std::chrono::milliseconds timeout) {
     }
   }
   int st = 0;
-  waitpid(pid_, &st, 0);
+  struct rusage usage {};
+  wait4(pid_, &st, 0, &usage);
+  max_rss_kib_ = usage.ru_maxrss;
   while (pump(0)) {
   }
   status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);

@@ -27,6 +27,9 @@ class Subprocess {
 
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
+  /// Peak resident set of the process in KiB (getrusage of the reaped
+  /// child, ru_maxrss); 0 before wait() returned.
+  long max_rss_kib() const { return max_rss_kib_; }
 
  private:
   bool pump(int timeout_ms);  // one poll round; false when both pipes closed
@@ -35,6 +38,7 @@ class Subprocess {
   int out_fd_ = -1;
   int err_fd_ = -1;
   int status_ = -1;
+  long max_rss_kib_ = 0;
   std::string out_;
   std::string err_;
 };

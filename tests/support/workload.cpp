@@ -19,6 +19,13 @@
 //                                  NAME (openat, write, close) and renames it to
 //                                  NAME~, then creates OLD and renames it to NEW
 //                                  (hostile-name tests; run as an unprivileged user)
+//   Hostile workloads for the memory-bound tests (run as an unprivileged user):
+//   ior_workload badfds N          N lseek calls on fds that are not open (all fail)
+//   ior_workload dupfork DUPS KIDS opens /etc/hostname through distinct 4 KiB paths,
+//                                  dups it DUPS times, forks KIDS children that all
+//                                  live at once, then everything exits
+//   ior_workload paths N           N newfstatat calls on distinct 4 KiB paths (ENOENT)
+//   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
 // fd's file, or "old -> new"; empty when none; in `names`, each name as hex
@@ -285,6 +292,81 @@ int run_names(char** argv, int argc) {
   return 0;
 }
 
+// A 4 KiB path naming an existing file, distinct for every i: "/etc", then
+// 2040 separators each "/." or "//" (bits of i), then "/hostname".
+std::string long_alias(unsigned long i) {
+  std::string p = "/etc";
+  for (int j = 0; j < 2040; ++j) p += (j < 64 && ((i >> j) & 1)) ? "//" : "/.";
+  return p + "/hostname";
+}
+
+// A 4 KiB path that does not exist, distinct for every i (components under
+// NAME_MAX so the kernel looks it up and answers ENOENT).
+std::string long_missing(unsigned long i) {
+  std::string p = "/nonexistent-ior-" + std::to_string(i);
+  while (p.size() + 201 < 4095) p += "/" + std::string(200, 'm');
+  return p;
+}
+
+int run_badfds(long n) {
+  long failed = 0;
+  for (long i = 0; i < n; ++i) failed += syscall(SYS_lseek, 100000 + i, 0, SEEK_SET) < 0;
+  std::printf("badfds %ld failed %ld\n", n, failed);
+  return failed == n ? 0 : 1;
+}
+
+int run_dupfork(long dups, long kids) {
+  long first = -1;
+  for (unsigned long i = 0; i < 20; ++i) {  // a few names, all 4 KiB
+    long fd = check(syscall(SYS_openat, AT_FDCWD, long_alias(i).c_str(), O_RDONLY), "openat");
+    if (first < 0) first = fd;
+  }
+  for (long i = 0; i < dups; ++i) check(syscall(SYS_dup2, first, 40 + i), "dup2");
+  int gate[2];
+  if (pipe(gate) != 0) die("pipe");
+  std::vector<pid_t> children;
+  for (long k = 0; k < kids; ++k) {
+    pid_t c = fork();
+    if (c < 0) die("fork");
+    if (c == 0) {
+      ::close(gate[1]);
+      char b;
+      while (::read(gate[0], &b, 1) < 0 && errno == EINTR) {
+      }
+      syscall(SYS_lseek, 40 + k % dups, 0, SEEK_SET);  // one traced use of an inherited fd
+      _exit(0);
+    }
+    children.push_back(c);
+  }
+  usleep(300'000);  // every child alive at once: the peak of the tables
+  ::close(gate[1]);
+  for (pid_t c : children) waitpid(c, nullptr, 0);
+  std::printf("dupfork %ld dups %ld kids\n", dups, kids);
+  return 0;
+}
+
+int run_paths(long n) {
+  struct stat st;
+  for (long i = 0; i < n; ++i) syscall(SYS_newfstatat, AT_FDCWD, long_missing(static_cast<unsigned long>(i)).c_str(), &st, 0);
+  std::printf("paths %ld\n", n);
+  return 0;
+}
+
+int run_threads(long n) {
+  for (long i = 0; i < n; i += 64) {
+    std::vector<std::thread> batch;
+    for (long j = i; j < n && j < i + 64; ++j) {
+      batch.emplace_back([j] {
+        long fd = syscall(SYS_openat, AT_FDCWD, long_missing(static_cast<unsigned long>(j)).c_str(), O_RDONLY);
+        if (fd >= 0) syscall(SYS_close, fd);
+      });
+    }
+    for (auto& t : batch) t.join();
+  }
+  std::printf("threads %ld\n", n);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -298,9 +380,13 @@ int main(int argc, char** argv) {
     return run_preads(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
   }
   if (mode == "names" && argc >= 6) return run_names(argv, argc);
+  if (mode == "badfds" && argc == 3) return run_badfds(std::atol(argv[2]));
+  if (mode == "dupfork" && argc == 4) return run_dupfork(std::atol(argv[2]), std::atol(argv[3]));
+  if (mode == "paths" && argc == 3) return run_paths(std::atol(argv[2]));
+  if (mode == "threads" && argc == 3) return run_threads(std::atol(argv[2]));
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
-               "names DIR COMM OLD NEW NAME...\n");
+               "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N\n");
   return 2;
 }
