@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -156,6 +157,66 @@ TEST_F(ClientTest, AStreamingCallbackCancelsAnEndlessQuery) {
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
   EXPECT_FALSE(c.broken());
   EXPECT_EQ(scalar(c, "SELECT 42"), "42");
+}
+
+// Peak resident set of this process in KiB since reset_peak_rss().
+long peak_rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+// A server that answers with more than a query result may keep (here 240 MB
+// of numbers against the default 128 MiB) is refused with one clear error,
+// and the client's memory never held the whole answer.
+TEST_F(ClientTest, AnAnswerOverTheResultLimitIsAClearErrorAndNeverInMemory) {
+  Connection c(options_for(endpoint_));
+  const long limit_kib = static_cast<long>(c.options().limits.max_result_bytes / 1024);
+  reset_peak_rss();
+  const long before = rss_kib();
+  try {
+    c.query("SELECT number FROM system.numbers LIMIT 30000000");
+    FAIL() << "240 MB kept";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("to a query exceeds 134217728 bytes"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(peak_rss_kib() - before, limit_kib + 32 * 1024);
+  EXPECT_TRUE(c.broken());
+  Connection again(options_for(endpoint_));
+  EXPECT_EQ(scalar(again, "SELECT 42"), "42");
+}
+
+TEST_F(ClientTest, OneBlockLargerThanWhatTheResultHasLeftFailsWhileDecoding) {
+  ClientOptions o = options_for(endpoint_);
+  o.limits.max_result_bytes = 16u << 20;
+  Connection c(o);
+  QueryResult small = c.query("SELECT number FROM numbers(1000000)");  // 8 MB: fits
+  EXPECT_EQ(small.rows(), 1'000'000u);
+  QueryOptions one_block;
+  one_block.settings = {{"max_block_size", "5000000"}};
+  reset_peak_rss();
+  const long before = rss_kib();
+  try {
+    c.query("SELECT number FROM system.numbers LIMIT 5000000", one_block);  // one 40 MB block
+    FAIL() << "40 MB kept";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("to a query exceeds 16777216 bytes"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(peak_rss_kib() - before, 16 * 1024 + 16 * 1024);
 }
 
 // The canonical schema's CREATE TABLE for this server.

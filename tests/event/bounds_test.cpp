@@ -3,8 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 
+#include <cstdio>
 #include <string>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/keyed_hash.hpp"
 #include "event/name_table.hpp"
 #include "pipeline_fixture.hpp"
 
@@ -15,6 +20,44 @@ std::string long_path(int i, std::size_t size = 4095) {
   std::string p = "/tmp/" + std::to_string(i) + "/";
   p.resize(size, 'x');
   return p;
+}
+
+// Hash tables of traced names hash with a key drawn once per process: the
+// same name hashes differently in another run (here this test binary run
+// again), so nobody can precompute names that collide.
+TEST(KeyedHashTest, StableWithinAProcessAndKeyedPerProcess) {
+  const std::string name = "/var/lib/postgresql/15/main/base/16384/2600";
+  EXPECT_EQ(keyed_hash(name), keyed_hash(std::string(name)));
+  EXPECT_NE(keyed_hash(name), keyed_hash(name + "1"));
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    ::dup2(fds[1], STDOUT_FILENO);
+    // A new image: the key is drawn again, as in every ior run.
+    execl("/proc/self/exe", "bounds", "--gtest_filter=KeyedHashTest.PrintsTheHashOfAName", "--gtest_also_run_disabled_tests",
+          nullptr);
+    _exit(127);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  auto at = out.find("hash=");
+  ASSERT_NE(at, std::string::npos) << out;
+  std::uint64_t other = std::stoull(out.substr(at + 5));
+  EXPECT_NE(other, keyed_hash(name));
+}
+
+TEST(KeyedHashTest, PrintsTheHashOfAName) {
+  // Run on its own by the test above, in a fresh process.
+  std::printf("hash=%llu\n", static_cast<unsigned long long>(keyed_hash("/var/lib/postgresql/15/main/base/16384/2600")));
+  std::fflush(stdout);
 }
 
 TEST(NameTableTest, EqualTextsShareOneCopyWhichTheLastReferenceFrees) {
