@@ -138,6 +138,35 @@ TEST(BlockTest, LowCardinalityChoosesTheNarrowestIndexWidthAndKeepsTheDictionary
   }
 }
 
+// Values that share a fingerprint slot of the recent-keys cache, the empty
+// string beside NULL, and a cleared column: every row reads back as appended.
+TEST(BlockTest, LowCardinalityRecentKeysNeverReturnAnotherValue) {
+  Block b;
+  auto& lc = column_as<LowCardinalityColumn>(b.add("lcn", "LowCardinality(Nullable(String))"));
+  std::vector<std::string> want;
+  // "aXa" and "aha" share a slot (same length and ends, middles 16 apart).
+  const std::vector<std::string> values = {"", "aXa", "aha", "aXa", "aYa", "bXb", "", "abcdefgh", "abcdXfgh", "aha"};
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& v : values) {
+      lc.append(v);
+      want.push_back(v);
+      if (v.empty()) {
+        lc.append_null();
+        want.push_back("NULL");
+      }
+    }
+  }
+  ASSERT_EQ(lc.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(lc.text(i), want[i]) << i;
+  EXPECT_EQ(lc.dictionary_size(), 8u);  // NULL placeholder, "", and six distinct values
+  lc.clear();
+  lc.append("aYa");
+  lc.append("");
+  EXPECT_EQ(lc.text(0), "aYa");
+  EXPECT_EQ(lc.text(1), "");
+  EXPECT_FALSE(lc.is_null(1));
+}
+
 TEST(BlockTest, RowCountMismatchIsAnErrorNamingTheColumn) {
   Block b;
   column_as<UInt8Column>(b.add("a", "UInt8")).append(1);

@@ -14,6 +14,14 @@ constexpr std::uint64_t kNeedGlobalDictionary = 1u << 8;
 constexpr std::uint64_t kHasAdditionalKeys = 1u << 9;
 constexpr std::uint64_t kNeedUpdateDictionary = 1u << 10;
 
+// Length and three bytes: names that differ there (most thread and syscall
+// names do) land apart.
+std::size_t recent_slot(std::string_view v) {
+  if (v.empty()) return 0;
+  auto b = [&v](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(v[i])); };
+  return (v.size() * 7 + b(0) + b(v.size() / 2) * 3 + b(v.size() - 1) * 5) & 15;
+}
+
 TypePtr string_type() {
   static const TypePtr t = parse_type("String");
   return t;
@@ -41,6 +49,7 @@ void LowCardinalityColumn::start_dictionary() {
   }
   intern("");
   last_index_ = nullable_ ? 1u : 0u;
+  recent_.fill(last_index_);
 }
 
 // Fibonacci hashing: the slot comes from the product's high bits, which
@@ -88,7 +97,12 @@ void LowCardinalityColumn::append(std::string_view v) {
     indexes_.push_back(last_index_);
     return;
   }
-  std::uint32_t index = intern(v);
+  const std::size_t slot = recent_slot(v);
+  std::uint32_t index = recent_[slot];
+  if (keys_.view(index) != v) {
+    index = intern(v);
+    recent_[slot] = index;
+  }
   indexes_.push_back(index);
   last_index_ = index;
 }

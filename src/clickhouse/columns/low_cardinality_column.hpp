@@ -13,6 +13,7 @@
 //   the indexes at that width.
 // In the Nullable variant index 0 stands for NULL (its key is a placeholder).
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -59,6 +60,10 @@ class LowCardinalityColumn final : public Column {
   std::vector<std::uint64_t> key_hashes_;
   std::vector<std::uint32_t> indexes_;
   std::uint32_t last_index_ = 0;  ///< key of the previous append (never the NULL slot)
+  /// Keys appended recently, by a cheap unkeyed fingerprint of the value: a
+  /// hit skips the keyed hash. A collision only costs a miss (the keyed map
+  /// answers), so crafted values gain nothing here.
+  std::array<std::uint32_t, 16> recent_{};
 };
 
 }  // namespace ior::clickhouse::columns
