@@ -159,25 +159,9 @@ TEST_F(ClientTest, AStreamingCallbackCancelsAnEndlessQuery) {
   EXPECT_EQ(scalar(c, "SELECT 42"), "42");
 }
 
-// Peak resident set of this process in KiB since reset_peak_rss().
-long peak_rss_kib() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
-
-long rss_kib() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
-
+long peak_rss_kib() { return testing::proc_status_kib(0, "VmHWM"); }
+long rss_kib() { return testing::proc_status_kib(0, "VmRSS"); }
+// From here on VmHWM is the peak since now.
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 // A server that answers with more than a query result may keep (here 240 MB

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <thread>
 
 #include "trace_fixture.hpp"
@@ -18,15 +17,6 @@ namespace ior::testing {
 namespace {
 
 constexpr long kMiB = 1024;  // in KiB, the unit of /proc and ru_maxrss
-
-long status_kib(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
-  }
-  return -1;
-}
 
 struct MemoryRun {
   int exit_code = -1;
@@ -51,19 +41,19 @@ MemoryRun trace_hostile(const std::vector<std::string>& ior_args, const std::vec
     run.err = ior.err();
     return run;
   }
-  run.start_kib = status_kib(ior.pid(), "VmRSS");
+  run.start_kib = proc_status_kib(ior.pid(), "VmRSS");
   std::vector<std::string> argv = {"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                                    WORKLOAD_BINARY};
   argv.insert(argv.end(), workload.begin(), workload.end());
   run_and_capture(argv, std::chrono::seconds(120));
   if (settle_kib_above_start > 0) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (status_kib(ior.pid(), "VmRSS") > run.start_kib + settle_kib_above_start &&
+    while (proc_status_kib(ior.pid(), "VmRSS") > run.start_kib + settle_kib_above_start &&
            std::chrono::steady_clock::now() < deadline) {
       ior.wait_for_stderr("\n\n(never printed)", std::chrono::milliseconds(100));  // drains stderr meanwhile
     }
   }
-  run.after_workload_kib = status_kib(ior.pid(), "VmRSS");
+  run.after_workload_kib = proc_status_kib(ior.pid(), "VmRSS");
   ior.signal(SIGINT);
   run.exit_code = ior.wait(std::chrono::seconds(60));
   run.err = ior.err();

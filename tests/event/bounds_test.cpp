@@ -84,6 +84,17 @@ class BoundsTest : public PipelineTest {
     syscall(IOR_SC_openat, fd, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, path, {}, pid, pid + 1);
   }
   PipelineMemory memory() const { return pipeline_->memory(); }
+  /// An enter without its exit: the thread is blocked in the syscall.
+  void enter_only(std::uint16_t id, std::uint32_t tid, std::string_view s0 = {}, std::string_view s1 = {}) {
+    testing::EnterSpec e;
+    e.syscall = id;
+    e.pid = kPid;
+    e.tid = tid;
+    e.time_ns = clock_ += 100;
+    e.str0 = s0;
+    e.str1 = s1;
+    feed(testing::enter_record(e));
+  }
 };
 
 TEST_F(BoundsTest, FailedSyscallsOnUnknownFdsCacheNothing) {
@@ -198,14 +209,7 @@ TEST_F(BoundsTest, PendingEntersBeyondTheThreadBoundGoOldestFirst) {
   PipelineOptions o;
   o.max_threads = 64;
   make_pipeline(o);
-  for (std::uint32_t tid = 1000; tid < 1200; ++tid) {
-    testing::EnterSpec e;
-    e.syscall = IOR_SC_read;
-    e.pid = kPid;
-    e.tid = tid;
-    e.time_ns = clock_ += 100;
-    feed(testing::enter_record(e));  // blocked: no exit yet
-  }
+  for (std::uint32_t tid = 1000; tid < 1200; ++tid) enter_only(IOR_SC_read, tid);
   EXPECT_LE(memory().threads, 64u);
   feed(testing::exit_record(IOR_SC_read, kPid, 1199, clock_ + 10, 1));  // the newest still pairs
   EXPECT_EQ(stats().rows.get(), 1u);
@@ -223,14 +227,7 @@ TEST_F(BoundsTest, LongPathsAreNotPinnedPerThreadAndPendingOnesAreBounded) {
   EXPECT_EQ(memory().threads, 100u);
   EXPECT_EQ(memory().thread_string_bytes, 0u);  // released after each exit
   for (std::uint32_t tid = 1000; tid < 1100; ++tid) {
-    testing::EnterSpec e;
-    e.syscall = IOR_SC_renameat2;
-    e.pid = kPid;
-    e.tid = tid;
-    e.time_ns = clock_ += 100;
-    e.str0 = long_path(1);
-    e.str1 = long_path(2);
-    feed(testing::enter_record(e));  // 100 threads blocked with 8 KiB of paths each
+    enter_only(IOR_SC_renameat2, tid, long_path(1), long_path(2));  // 100 threads blocked with 8 KiB of paths each
     ASSERT_LE(memory().thread_string_bytes, o.max_pending_string_bytes);
   }
   EXPECT_GT(stats().threads_evicted.get(), 0u);

@@ -47,6 +47,10 @@ class Subprocess {
 std::string run_and_capture(const std::vector<std::string>& argv,
                             std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+/// A "Key:   N kB" line of /proc/PID/status (VmRSS, VmHWM) in KiB; -1 when
+/// absent. pid 0: this process.
+long proc_status_kib(pid_t pid, const std::string& key);
+
 /// True when tests that need this capability must fail instead of skip.
 bool in_ci();
 
