@@ -33,7 +33,9 @@ struct ThreadState {
 
 /// Heap bytes held by the pending strings (0 while they fit in the string).
 inline std::size_t string_capacity(const ThreadState& t) {
-  constexpr std::size_t kInline = std::string().capacity();
+  // libstdc++ keeps up to 15 chars inside the string; a library with a
+  // larger inline buffer only makes this count high, never low.
+  constexpr std::size_t kInline = 15;
   auto heap = [](const std::string& s) { return s.capacity() > kInline ? s.capacity() + 1 : 0; };
   return heap(t.pending.str0) + heap(t.pending.str1);
 }
