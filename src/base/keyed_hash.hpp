@@ -7,27 +7,23 @@
 // cannot be predicted from outside.
 
 #include <sodium/crypto_shorthash.h>
-#include <sys/random.h>
 
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
+#include "base/random_bytes.hpp"
+
 namespace ior {
 
 namespace detail {
 
-inline const std::array<unsigned char, crypto_shorthash_KEYBYTES>& hash_key() {
+/// Drawn on first use; a kernel without getrandom(2) throws SystemError.
+inline const std::array<std::uint8_t, crypto_shorthash_KEYBYTES>& hash_key() {
   static const auto key = [] {
-    std::array<unsigned char, crypto_shorthash_KEYBYTES> k{};
-    std::size_t got = 0;
-    while (got < k.size()) {
-      ssize_t n = ::getrandom(k.data() + got, k.size() - got, 0);
-      if (n > 0) got += static_cast<std::size_t>(n);
-      // getrandom() only fails with EINTR here (the buffer is small and
-      // valid, and the kernel has it since 3.17): try again.
-    }
+    std::array<std::uint8_t, crypto_shorthash_KEYBYTES> k{};
+    random_bytes(k);
     return k;
   }();
   return key;
@@ -35,7 +31,7 @@ inline const std::array<unsigned char, crypto_shorthash_KEYBYTES>& hash_key() {
 
 }  // namespace detail
 
-inline std::uint64_t keyed_hash(std::string_view bytes) noexcept {
+inline std::uint64_t keyed_hash(std::string_view bytes) {
   unsigned char out[crypto_shorthash_BYTES];
   crypto_shorthash(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
                    detail::hash_key().data());
@@ -48,7 +44,7 @@ inline std::uint64_t keyed_hash(std::string_view bytes) noexcept {
 /// string_view finds a std::string key without a copy.
 struct KeyedStringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return keyed_hash(s); }
+  std::size_t operator()(std::string_view s) const { return keyed_hash(s); }
 };
 
 }  // namespace ior
