@@ -40,7 +40,7 @@ start_tracer() {
     bt-count) bpftrace -e "$tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
     bt-printf) bpftrace -e "$tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
     ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    ior-wakeup) IOR_BENCH_WAKEUP_EACH=1 "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-wakeup) "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
   esac
   tracer=$!
   local want="Attaching"; [[ $1 == ior* ]] && want="ior: tracing"

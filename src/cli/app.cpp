@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
 #include <memory>
 
@@ -69,6 +68,78 @@ int stopped_during_setup(int sig, sink::FanOut& sinks) {
   return 128 + sig;
 }
 
+event::PipelineOptions pipeline_options(const Options& o, const RunIdentity& identity) {
+  event::PipelineOptions p;
+  p.hostname = identity.hostname;
+  p.collection_id = identity.collection_id;
+  p.wall_offset_ns = event::realtime_minus_monotonic_ns();
+  p.comm_filter = o.comm;
+  p.path_filter = o.path;
+  return p;
+}
+
+trace::TracerOptions tracer_options(const Options& o, const event::SyscallSelector& selector) {
+  trace::TracerOptions t;
+  t.self_pid = static_cast<std::uint32_t>(getpid());
+  t.pid = static_cast<std::uint32_t>(o.pid);
+  t.tid = static_cast<std::uint32_t>(o.tid);
+  t.ring_bytes = o.map_size;
+  t.str_max = static_cast<std::uint32_t>(o.str_max);
+  t.select = [&selector](std::string_view name) { return selector.selects(name); };
+  t.warn = warn;
+  t.wakeup_each_record = o.wakeup_each;
+  return t;
+}
+
+struct Stopwatch {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+// Waits for -duration or a stop signal, updating the status line; returns
+// the signal (0: the duration ended).
+int wait_for_stop(const Options& o, StopSignals& signals, const trace::Tracer& tracer,
+                  const event::Pipeline& pipeline, const sink::FanOut& sinks, const Stopwatch& clock) {
+  StatusLine status(!o.quiet && isatty(STDERR_FILENO));
+  const auto deadline = clock.start + std::chrono::milliseconds(o.duration_ms);
+  int sig = 0;
+  while (sig == 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    sig = signals.wait(std::min(left, std::chrono::milliseconds(1000)));
+    status.update(snapshot(clock.seconds(), tracer.counters(), pipeline.stats(), sinks.queue_states()));
+  }
+  status.clear();
+  return sig;
+}
+
+// The summary (unless -quiet) and the exit status: 1 when an output failed.
+int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
+               const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
+               double seconds) {
+  SummaryInput in;
+  in.identity = &identity;
+  in.counters = snapshot(seconds, tracer.counters(), pipeline.stats(), sinks.queue_states());
+  in.rows_not_packed = sinks.rows_unpacked();
+  in.peak_rss_bytes = peak_rss_bytes();
+  in.stats = &pipeline.stats();
+  in.attached_syscalls = tracer.attached_syscalls().size();
+  in.skipped_syscalls = tracer.skipped_syscalls();
+  in.sinks = sinks.reports();
+  if (!o.quiet) {
+    if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
+    std::fputs(format_summary(in).c_str(), stderr);
+    if (top) std::fputs(format_top_tables(*top).c_str(), stderr);
+  }
+  bool failed = false;
+  for (const auto& r : in.sinks) {
+    if (!r.failed) continue;
+    failed = true;
+    for (const auto& l : r.lines) print_message("ior: " + l);
+  }
+  return failed ? 1 : 0;
+}
+
 }  // namespace
 
 int run_trace(const Options& o) {
@@ -79,31 +150,12 @@ int run_trace(const Options& o) {
   RunIdentity identity = make_run_identity();
   SinkPlan plan = plan_sinks(o, identity, {.cancel = cancel, .warn = warn});
 
-  sink::FanOutOptions fan_options;
-  fan_options.queue_bytes_per_sink = o.sink_queue_bytes;
-  sink::FanOut sinks(fan_options);
-
-  event::PipelineOptions popt;
-  popt.hostname = identity.hostname;
-  popt.collection_id = identity.collection_id;
-  popt.wall_offset_ns = event::realtime_minus_monotonic_ns();
-  popt.comm_filter = o.comm;
-  popt.path_filter = o.path;
+  sink::FanOut sinks({.queue_bytes_per_sink = o.sink_queue_bytes});
   RowsToSinks rows(sinks);
-  event::Pipeline pipeline(popt, rows);
+  event::Pipeline pipeline(pipeline_options(o, identity), rows);
   RecordsToPipeline records(pipeline, sinks);
 
-  trace::TracerOptions topt;
-  topt.self_pid = static_cast<std::uint32_t>(getpid());
-  topt.pid = static_cast<std::uint32_t>(o.pid);
-  topt.tid = static_cast<std::uint32_t>(o.tid);
-  topt.ring_bytes = o.map_size;
-  topt.str_max = static_cast<std::uint32_t>(o.str_max);
-  topt.select = [&selector](std::string_view name) { return selector.selects(name); };
-  topt.warn = warn;
-  // Benchmarks compare wake-up strategies (bench/slowdown.sh); not a user knob.
-  topt.wakeup_each_record = std::getenv("IOR_BENCH_WAKEUP_EACH") != nullptr;
-  trace::Tracer tracer(topt);  // loaded, not attached
+  trace::Tracer tracer(tracer_options(o, selector));  // loaded, not attached
   if (tracer.attached_syscalls().empty()) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
   }
@@ -123,10 +175,7 @@ int run_trace(const Options& o) {
     pipeline.sweep(event::monotonic_now_ns());
     sinks.flush();
   });
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed_s = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  Stopwatch clock;
   tracer.attach();
   signals.tracing_started();
   reader.start();
@@ -134,48 +183,14 @@ int run_trace(const Options& o) {
     std::fprintf(stderr, "ior: tracing %zu syscalls for %.0f s (Ctrl-C stops)\n",
                  tracer.attached_syscalls().size(), static_cast<double>(o.duration_ms) / 1000.0);
   }
-
-  StatusLine status(!o.quiet && isatty(STDERR_FILENO));
-  const auto deadline = start + std::chrono::milliseconds(o.duration_ms);
-  int sig = 0;
-  while (sig == 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    sig = signals.wait(std::min(left, std::chrono::milliseconds(1000)));
-    status.update(snapshot(elapsed_s(), tracer.counters(), pipeline.stats(), sinks.queue_states()));
-  }
-  status.clear();
+  const int sig = wait_for_stop(o, signals, tracer, pipeline, sinks, clock);
   signals.tracing_ended();  // from now on a signal cancels what still waits on a server
 
   sinks.stop_requested();  // a sink blocked on a full queue must not hold up the stop
-  reader.stop();  // detaches, drains the ring, last tick on the reader thread
+  reader.stop();           // detaches, drains the ring, last tick on the reader thread
   pipeline.finish();
   sinks.close();
-  const double seconds = elapsed_s();
-
-  SummaryInput in;
-  in.identity = &identity;
-  in.counters = snapshot(seconds, tracer.counters(), pipeline.stats(), sinks.queue_states());
-  in.rows_not_packed = sinks.rows_unpacked();
-  in.peak_rss_bytes = peak_rss_bytes();
-  in.stats = &pipeline.stats();
-  in.attached_syscalls = tracer.attached_syscalls().size();
-  in.skipped_syscalls = tracer.skipped_syscalls();
-  in.sinks = sinks.reports();
-  if (!o.quiet) {
-    if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
-    std::fputs(format_summary(in).c_str(), stderr);
-    if (top) std::fputs(format_top_tables(*top).c_str(), stderr);
-  }
-  bool failed = false;
-  for (const auto& r : in.sinks) {
-    if (r.failed) {
-      failed = true;
-      for (const auto& l : r.lines) print_message("ior: " + l);
-    }
-  }
-  return failed ? 1 : 0;
+  return report_run(o, identity, sig, tracer, pipeline, sinks, top, clock.seconds());
 }
 
 }  // namespace ior::cli

@@ -18,6 +18,9 @@ void define_flags(FlagParser& p, Options& o) {
              4096, 1ull << 30);
   p.add_uint("strMax", &o.str_max, "bytes copied per path/name argument (longer ones are cut and "
              "flagged); default 4095", 1, 4095);
+  p.add_bool("wakeup-each", &o.wakeup_each,
+             "measurements only: the kernel wakes ior for every record (libbpf's default) instead of ior "
+             "polling every 10 ms; much costlier to the traced host (bench/slowdown.sh compares both)");
   p.add_bool("console", &o.console, "print one line per syscall even when another sink is on");
   p.add_bool("quiet", &o.quiet, "no status line and no summary");
   p.add_size("sink-queue", &o.sink_queue_bytes,
