@@ -260,6 +260,10 @@ std::string column_definitions() {
   return out;
 }
 
+std::string column_codec(SchemaVariant v, const schema::ColumnInfo& c) {
+  return v == SchemaVariant::kModern ? codec(c) : "";
+}
+
 std::string quote_literal(std::string_view s) {
   std::string out = "'";
   for (char c : s) {

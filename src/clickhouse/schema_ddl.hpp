@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "schema/columns.hpp"
+
 namespace ior::clickhouse {
 
 struct ServerVersion {
@@ -87,6 +89,10 @@ std::string column_list();
 /// "`name` Type, ..." for every schema column in schema order (no codecs):
 /// the column part of a plain CREATE TABLE (tests, benchmarks).
 std::string column_definitions();
+
+/// " CODEC(...)" of a schema column in a MergeTree table of the variant, as
+/// CREATE TABLE declares it ("" on legacy servers, which have no codecs).
+std::string column_codec(SchemaVariant v, const schema::ColumnInfo& c);
 
 /// 'text' as an SQL string literal (quotes and backslashes escaped).
 std::string quote_literal(std::string_view s);
