@@ -10,6 +10,7 @@
 // Targets that include this define IOR_DATA_0_1_0 and IOR_SCHEMA_VERSIONS_DIR.
 
 #include <cctype>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -123,6 +124,72 @@ inline std::vector<std::string> without_last_columns(std::vector<std::string> st
     if (!removed) throw std::runtime_error("no row table in the statements");
   }
   return statements;
+}
+
+// --- rows of an older table, written by SQL, with values known here
+
+inline bool is_integer_type(const std::string& type) {
+  return type.rfind("UInt", 0) == 0 || type.rfind("Int", 0) == 0;
+}
+
+/// The value old row n has in column k (of name and type) of a table of
+/// `cols`, as ClickHouse prints it; old_rows_insert() writes exactly these.
+inline std::string old_value(const std::string& name, const std::string& type, std::size_t k, std::uint64_t ts0,
+                             std::uint64_t n) {
+  if (name == current_columns().front().first) return std::to_string(ts0 + n);  // the time: rows in order
+  if (is_integer_type(type)) return std::to_string((n * 31 + k) % 200 + 1);
+  if (type == "UUID") return "00000000-0000-0000-0000-" + std::to_string(100000000000ull + n);
+  return "o" + std::to_string(k) + "-" + std::to_string(n % 5);  // String, LowCardinality(String)
+}
+
+/// INSERT INTO `db`.`table` (cols) SELECT ... : rows 0..count-1 of old_value().
+inline std::string old_rows_insert(const std::string& db, const std::string& table, const ColumnList& cols,
+                                   std::uint64_t ts0, std::size_t count) {
+  std::string names, exprs;
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    const auto& [name, type] = cols[k];
+    std::string e;
+    if (k == 0) {
+      e = "toUInt64(" + std::to_string(ts0) + " + number)";
+    } else if (is_integer_type(type)) {
+      e = "to" + type + "((number * 31 + " + std::to_string(k) + ") % 200 + 1)";
+    } else if (type == "UUID") {
+      e = "toUUID(concat('00000000-0000-0000-0000-', toString(100000000000 + number)))";
+    } else {
+      e = "concat('o" + std::to_string(k) + "-', toString(number % 5))";
+    }
+    names += (k == 0 ? "" : ", ") + name;
+    exprs += (k == 0 ? "" : ", ") + e + " AS " + name;
+  }
+  return "INSERT INTO `" + db + "`.`" + table + "` (" + names + ") SELECT " + exprs + " FROM system.numbers LIMIT " +
+         std::to_string(count);
+}
+
+/// What a column added by an upgrade reads in older rows, as ClickHouse prints it.
+inline std::string default_text(schema::ColumnType t) {
+  switch (t) {
+    case schema::ColumnType::kString:
+    case schema::ColumnType::kLowCardinalityString:
+      return "";
+    case schema::ColumnType::kUuid:
+      return "00000000-0000-0000-0000-000000000000";
+    default:
+      return "0";
+  }
+}
+
+/// Every schema column of old row n, in schema order, as ClickHouse prints
+/// it: old_value() where the old table had the column, the default elsewhere.
+inline std::vector<std::string> expected_old_row(const ColumnList& cols, std::uint64_t ts0, std::uint64_t n) {
+  std::vector<std::string> out;
+  for (const auto& c : schema::kColumnInfo) {
+    std::string v = default_text(c.type);
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      if (cols[k].first == c.name) v = old_value(cols[k].first, cols[k].second, k, ts0, n);
+    }
+    out.push_back(v);
+  }
+  return out;
 }
 
 }  // namespace ior::testing
