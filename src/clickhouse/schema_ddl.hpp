@@ -90,6 +90,12 @@ std::string column_list();
 /// the column part of a plain CREATE TABLE (tests, benchmarks).
 std::string column_definitions();
 
+/// The DEFAULT of a schema column: what ior writes when it knows nothing,
+/// i.e. the member's value in an EventRow nobody has set ("0", "-1" for an
+/// fd, "''", the nil UUID). Rows written before an upgrade added the column,
+/// rows of an older ior or an older Parquet file that lack it read this.
+std::string column_default(const schema::ColumnInfo& c);
+
 /// " CODEC(...)" of a schema column in a MergeTree table of the variant, as
 /// CREATE TABLE declares it ("" on legacy servers, which have no codecs).
 std::string column_codec(SchemaVariant v, const schema::ColumnInfo& c);

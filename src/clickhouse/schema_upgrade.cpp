@@ -26,7 +26,7 @@ std::string add_column(SchemaVariant v, RowTable t, const schema::ColumnInfo& c,
   std::string s = "ADD COLUMN ";
   if (v == SchemaVariant::kModern) s += "IF NOT EXISTS ";
   s += quote_identifier(c.name) + " " + std::string(schema::clickhouse_type_name(c.type)) + " DEFAULT " +
-       upgrade_default(c.type);
+       column_default(c);
   // A Distributed table stores nothing: a codec there would mean nothing.
   if (t == RowTable::kStorage) s += column_codec(v, c);
   return s + " AFTER " + quote_identifier(after);
@@ -83,24 +83,6 @@ std::optional<std::pair<std::string, std::string>> column_line(std::string_view 
 
 std::string row_table(const SchemaOptions& o, RowTable t) {
   return t == RowTable::kStorage ? storage_table(o) : o.table;
-}
-
-std::string upgrade_default(schema::ColumnType t) {
-  switch (t) {
-    case schema::ColumnType::kUInt8:
-    case schema::ColumnType::kUInt16:
-    case schema::ColumnType::kUInt32:
-    case schema::ColumnType::kUInt64:
-    case schema::ColumnType::kInt32:
-    case schema::ColumnType::kInt64:
-      return "0";
-    case schema::ColumnType::kString:
-    case schema::ColumnType::kLowCardinalityString:
-      return "''";
-    case schema::ColumnType::kUuid:
-      return "toUUID('00000000-0000-0000-0000-000000000000')";
-  }
-  return "0";
 }
 
 ColumnsUpgrade plan_columns_upgrade(SchemaVariant v, const SchemaOptions& o, RowTable t,

@@ -7,8 +7,10 @@
 //    ALTER TABLE per table: ADD COLUMN <name> <type> DEFAULT <zero> [CODEC]
 //    AFTER <the previous schema column>. Modern servers get ADD COLUMN IF
 //    NOT EXISTS; 18.16 knows neither IF NOT EXISTS, FIRST nor CODEC (tried on
-//    the real server). Rows written before read the DEFAULT: 0, '' or the nil
-//    UUID, the values ClickHouse gives any column an INSERT does not name.
+//    the real server). The DEFAULT is the one CREATE TABLE gives the column
+//    (column_default(): what ior writes when it knows nothing, e.g. 0, '',
+//    -1 for an fd), so rows written before read it and an upgraded table
+//    equals a new one.
 //  - Anything else that differs is refused before anything is changed, with
 //    one line naming the difference and the fix: a column of another type, a
 //    column ior does not write that has no DEFAULT, a missing first column
@@ -25,7 +27,6 @@
 #include <vector>
 
 #include "clickhouse/schema_ddl.hpp"
-#include "schema/column_type.hpp"
 
 namespace ior::clickhouse {
 
@@ -58,10 +59,6 @@ ColumnsUpgrade plan_columns_upgrade(SchemaVariant v, const SchemaOptions& o, Row
 /// nullopt when an existing table of this engine (system.tables.engine) can
 /// be the row table t; else why not and what to do.
 std::optional<std::string> engine_refusal(const SchemaOptions& o, RowTable t, std::string_view engine);
-
-/// The DEFAULT of a column added by an upgrade (what older rows read): "0",
-/// "''" or the nil UUID.
-std::string upgrade_default(schema::ColumnType t);
 
 /// A table that statements of schema_statements() create, with its columns
 /// (name, type as system.columns reports them).

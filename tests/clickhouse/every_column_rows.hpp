@@ -1,8 +1,9 @@
 #pragma once
-// Rows with a value in every schema column that is not the type's default
+// Rows with a value in every schema column that is not the column's default
 // and differs from row to row, set through kColumns' member pointers, so
 // columns added to the schema later are filled (and checked) too; and each
-// value as ClickHouse prints it.
+// value as ClickHouse prints it (row_text(), also of EventRow{}: the values
+// of a column's DEFAULT).
 
 #include <cstdio>
 #include <deque>
@@ -13,6 +14,30 @@
 #include "schema/columns.hpp"
 
 namespace ior::testing {
+
+/// Every column of a row, in schema order, as ClickHouse prints it.
+inline std::vector<std::string> row_text(const schema::EventRow& row) {
+  std::vector<std::string> out;
+  schema::for_each_column([&](const auto& c) {
+    const auto& v = row.*(c.member);
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      out.emplace_back(v);
+    } else if constexpr (std::is_same_v<T, schema::Uuid>) {
+      std::string s;
+      char hex[3];
+      for (std::size_t b = 0; b < v.size(); ++b) {
+        if (b == 4 || b == 6 || b == 8 || b == 10) s += '-';
+        std::snprintf(hex, sizeof hex, "%02x", v[b]);
+        s += hex;
+      }
+      out.push_back(s);
+    } else {
+      out.push_back(std::to_string(+v));
+    }
+  });
+  return out;
+}
 
 class EveryColumnRows {
  public:
@@ -46,28 +71,7 @@ class EveryColumnRows {
   const std::vector<schema::EventRow>& rows() const { return rows_; }
 
   /// Every column of row i, in schema order, as ClickHouse prints it.
-  std::vector<std::string> text(std::size_t i) const {
-    std::vector<std::string> out;
-    schema::for_each_column([&](const auto& c) {
-      const auto& v = rows_[i].*(c.member);
-      using T = std::remove_cvref_t<decltype(v)>;
-      if constexpr (std::is_same_v<T, std::string_view>) {
-        out.emplace_back(v);
-      } else if constexpr (std::is_same_v<T, schema::Uuid>) {
-        std::string s;
-        char hex[3];
-        for (std::size_t b = 0; b < v.size(); ++b) {
-          if (b == 4 || b == 6 || b == 8 || b == 10) s += '-';
-          std::snprintf(hex, sizeof hex, "%02x", v[b]);
-          s += hex;
-        }
-        out.push_back(s);
-      } else {
-        out.push_back(std::to_string(+v));
-      }
-    });
-    return out;
-  }
+  std::vector<std::string> text(std::size_t i) const { return row_text(rows_[i]); }
 
  private:
   std::deque<std::string> strings_;  // string_views into a deque stay valid as it grows

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "every_column_rows.hpp"
 #include "schema/columns.hpp"
 
 namespace ior::testing {
@@ -165,29 +166,17 @@ inline std::string old_rows_insert(const std::string& db, const std::string& tab
          std::to_string(count);
 }
 
-/// What a column added by an upgrade reads in older rows, as ClickHouse prints it.
-inline std::string default_text(schema::ColumnType t) {
-  switch (t) {
-    case schema::ColumnType::kString:
-    case schema::ColumnType::kLowCardinalityString:
-      return "";
-    case schema::ColumnType::kUuid:
-      return "00000000-0000-0000-0000-000000000000";
-    default:
-      return "0";
-  }
-}
-
 /// Every schema column of old row n, in schema order, as ClickHouse prints
-/// it: old_value() where the old table had the column, the default elsewhere.
+/// it: old_value() where the old table had the column, elsewhere the
+/// column's DEFAULT (EventRow{}'s value).
 inline std::vector<std::string> expected_old_row(const ColumnList& cols, std::uint64_t ts0, std::uint64_t n) {
-  std::vector<std::string> out;
+  std::vector<std::string> out = row_text(schema::EventRow{});  // every column's DEFAULT
+  std::size_t i = 0;
   for (const auto& c : schema::kColumnInfo) {
-    std::string v = default_text(c.type);
     for (std::size_t k = 0; k < cols.size(); ++k) {
-      if (cols[k].first == c.name) v = old_value(cols[k].first, cols[k].second, k, ts0, n);
+      if (cols[k].first == c.name) out[i] = old_value(cols[k].first, cols[k].second, k, ts0, n);
     }
-    out.push_back(v);
+    ++i;
   }
   return out;
 }

@@ -219,6 +219,17 @@ TEST_F(SchemaUpgradeServer, ATableMissingTheLastThreeColumnsIsUpgraded) {
                     first_columns(n));
 }
 
+TEST_F(SchemaUpgradeServer, ARowThatNamesOnlyTheTimeReadsWhatIorWritesWhenItKnowsNothing) {
+  Connection c = connect();
+  c.query("DROP DATABASE IF EXISTS ior_up_defaults");
+  run_all(c, schema_statements(SchemaVariant::kLegacy, options_of("ior_up_defaults")));
+  c.query("INSERT INTO ior_up_defaults.ior_events (timestamp_ns) SELECT 42");
+  schema::EventRow unset;
+  unset.timestamp_ns = 42;
+  EXPECT_EQ(rows_of(c, "SELECT " + column_list() + " FROM ior_up_defaults.ior_events"), Rows{testing::row_text(unset)});
+  c.query("DROP DATABASE ior_up_defaults");
+}
+
 // The sink's constructor must throw an Error whose message contains `want`
 // and "nothing written".
 void expect_refused(const ClickHouseSinkOptions& o, const std::string& want) {
@@ -237,7 +248,7 @@ TEST_F(SchemaUpgradeServer, AColumnOfAnotherTypeIsRefusedBeforeAnythingChanges) 
   c.query("DROP DATABASE IF EXISTS " + db);
   // Missing the last two columns (an upgrade would add them) and fd wider.
   auto statements = testing::without_last_columns(schema_statements(SchemaVariant::kLegacy, options_of(db)), 2);
-  testing::replace_all(statements[1], "`fd` Int32,", "`fd` Int64,");
+  testing::replace_all(statements[1], "`fd` Int32 DEFAULT -1,", "`fd` Int64 DEFAULT -1,");
   run_all(c, statements);
   ColumnList old = first_columns(schema::kColumnCount - 2);
   for (auto& col : old) {
@@ -311,7 +322,7 @@ TEST(SchemaUpgradeCluster, TwoShardsAreUpgradedEachAsItNeedsAndRefusalsComeFirst
   for (std::size_t s = 0; s < 2; ++s) {
     Connection c(options_for(ep.host, ep.shard_ports[s]));
     auto statements = testing::without_last_columns(schema_statements(SchemaVariant::kLegacy, bad), 2);
-    if (s == 1) testing::replace_all(statements[1], "`pid` UInt32,", "`pid` UInt64,");
+    if (s == 1) testing::replace_all(statements[1], "`pid` UInt32 DEFAULT 0,", "`pid` UInt64 DEFAULT 0,");
     run_all(c, statements);
     if (s == 0) bad_before = columns_of(c, "ior_bad", "ior_events_local");
   }

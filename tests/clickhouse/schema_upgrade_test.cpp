@@ -49,13 +49,6 @@ std::string type_of(const std::string& name) {
   return "";
 }
 
-schema::ColumnType column_type(const std::string& name) {
-  for (const auto& c : schema::kColumnInfo) {
-    if (c.name == name) return c.type;
-  }
-  return schema::ColumnType::kUInt8;
-}
-
 TEST(SchemaUpgrade, ATableWithEveryColumnNeedsNothing) {
   for (auto v : {SchemaVariant::kLegacy, SchemaVariant::kModern}) {
     ColumnsUpgrade u = plan_columns_upgrade(v, SchemaOptions{}, RowTable::kStorage, existing(testing::current_columns()));
@@ -86,7 +79,7 @@ void expect_adds(SchemaVariant v, const SchemaOptions& o, RowTable t, const Colu
       if (c.name == name) info = c;
     }
     std::string clause = std::string("ADD COLUMN ") + (v == SchemaVariant::kModern ? "IF NOT EXISTS " : "") + "`" +
-                         name + "` " + type_of(name) + " DEFAULT " + upgrade_default(column_type(name)) +
+                         name + "` " + type_of(name) + " DEFAULT " + column_default(info) +
                          (t == RowTable::kStorage ? column_codec(v, info) : "") + " AFTER `" + previous_column(name) + "`";
     auto at = u.statement.find(clause, pos);
     ASSERT_NE(at, std::string::npos) << clause << "\nin\n" << u.statement;
@@ -130,16 +123,6 @@ TEST(SchemaUpgrade, TheVariantsWordTheStatementAsTheirServersAccept) {
   ColumnsUpgrade on = plan_columns_upgrade(SchemaVariant::kLegacy, c, RowTable::kStorage, existing(without_last(3)));
   EXPECT_TRUE(contains(on.statement, "ALTER TABLE `ior`.`ior_events_local` ON CLUSTER `ior_cluster` ADD COLUMN"))
       << on.statement;
-}
-
-TEST(SchemaUpgrade, OlderRowsReadZeroEmptyOrTheNilUuid) {
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kUInt8), "0");
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kUInt64), "0");
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kInt32), "0");
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kInt64), "0");
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kString), "''");
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kLowCardinalityString), "''");
-  EXPECT_EQ(upgrade_default(schema::ColumnType::kUuid), "toUUID('00000000-0000-0000-0000-000000000000')");
 }
 
 TEST(SchemaUpgrade, AColumnOfAnotherTypeIsRefusedWithTheFixAndNothingIsAdded) {
