@@ -113,12 +113,18 @@ void create_missing(Connection& c, const SchemaOptions& o) {
   for (const auto& stmt : schema_statements(v, o)) c.query(stmt, q);
 }
 
+// The check ior made before it could upgrade, now on the upgraded table.
 void check_row_table(Connection& c, const SchemaOptions& o, RowTable t) {
-  ColumnsUpgrade plan = plan_columns_upgrade(variant_of(c), o, t, columns_of(c, o.database, row_table(o, t)));
-  if (plan.refusal) throw Error("clickhouse: " + *plan.refusal + "; nothing written");
-  if (!plan.added.empty()) {
-    throw Error("clickhouse: " + o.database + "." + row_table(o, t) + " on " + host_of(c) + " still lacks columns " +
-                joined(plan.added) + " after the upgrade; nothing written");
+  SchemaOptions named = o;
+  if (t == RowTable::kDistributed) named.cluster.clear();  // structure_difference() names storage_table()
+  std::vector<std::pair<std::string, std::string>> columns;
+  std::vector<std::string> without_default;
+  for (const auto& e : columns_of(c, o.database, row_table(o, t))) {
+    columns.emplace_back(e.name, e.type);
+    if (!e.has_default) without_default.push_back(e.name);
+  }
+  if (auto diff = structure_difference(columns, named, without_default)) {
+    throw Error("clickhouse: " + *diff + " on " + host_of(c) + " after the upgrade; nothing written");
   }
 }
 
