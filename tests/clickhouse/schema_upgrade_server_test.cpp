@@ -313,6 +313,7 @@ TEST(SchemaUpgradeCluster, TwoShardsAreUpgradedEachAsItNeedsAndRefusalsComeFirst
   }
   ClickHouseSinkOptions so = sink_options(ep.port, "ior");
   so.schema.cluster = "ior_cluster";
+  so.discover_cluster = true;  // shard 2 comes from system.clusters (both shards share a host)
 
   // First, in another database: shard 1 could be upgraded, but shard 2 has a
   // column of another type. Refused, and shard 1 is left as it was.
