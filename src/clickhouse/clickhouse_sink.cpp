@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
+#include "clickhouse/schema_prepare.hpp"
 
 namespace ior::clickhouse {
 
@@ -36,20 +37,13 @@ std::vector<Shard> cluster_shards(Connection& conn, const std::string& cluster) 
   return shards;
 }
 
-void run_statements(Connection& conn, SchemaVariant variant, const SchemaOptions& schema) {
-  QueryOptions q;
-  for (const auto& [name, value] : schema_settings(variant)) q.settings.push_back({name, value, true});
-  for (const auto& stmt : schema_statements(variant, schema)) conn.query(stmt, q);
-}
-
 // Distributed DDL (ON CLUSTER) needs ZooKeeper or Keeper, which many
-// clusters (and 18.16 test clusters) lack: ior creates the tables on each
+// clusters (and 18.16 test clusters) lack: ior prepares the tables on each
 // host itself, the Distributed one included. Only on the hosts it was given,
 // unless told to discover: every host it connects to gets the password.
-void prepare_cluster(Connection& conn, const SchemaOptions& schema, const ClusterHosts& cluster_hosts,
-                     SchemaReport* report) {
-  SchemaOptions local = schema;
-  local.on_cluster = false;
+std::vector<std::pair<std::string, std::uint16_t>> cluster_targets(Connection& conn, const SchemaOptions& schema,
+                                                                   const ClusterHosts& cluster_hosts,
+                                                                   SchemaReport* report) {
   const std::uint16_t port = conn.options().port;
   std::vector<std::pair<std::string, std::uint16_t>> targets;
   for (const auto& h : cluster_hosts.hosts) targets.emplace_back(h, port);
@@ -70,17 +64,7 @@ void prepare_cluster(Connection& conn, const SchemaOptions& schema, const Cluste
                               "-ch-cluster-discover prepares it)");
     }
   }
-  for (const auto& [host, p] : targets) {
-    if (host == conn.options().host && p == port) {
-      run_statements(conn, choose_variant(version_of(conn)), local);
-      continue;
-    }
-    ClientOptions o = conn.options();
-    o.host = host;
-    o.port = p;
-    Connection shard(o);
-    run_statements(shard, choose_variant(version_of(shard)), local);
-  }
+  return targets;
 }
 
 }  // namespace
@@ -93,31 +77,27 @@ SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema, const
   SchemaVariant variant = choose_variant(version_of(conn));
   report.variant = std::string(variant_name(variant));
   report.notes = schema_notes(variant, schema);
-  QueryResult existing =
-      conn.query("SELECT name, type, default_kind FROM system.columns WHERE database = " + quote_literal(schema.database) +
-                 " AND table = " + quote_literal(storage_table(schema)));
-  std::vector<std::pair<std::string, std::string>> columns;
-  std::vector<std::string> without_default;
-  for (const auto& b : existing.blocks) {
-    const auto& names = columns::column_as<columns::StringColumn>(b.column("name"));
-    const auto& types = columns::column_as<columns::StringColumn>(b.column("type"));
-    const auto& kinds = columns::column_as<columns::StringColumn>(b.column("default_kind"));
-    for (std::size_t i = 0; i < b.rows(); ++i) {
-      columns.emplace_back(names.at(i), types.at(i));
-      if (kinds.at(i).empty()) without_default.emplace_back(names.at(i));
-    }
-  }
-  if (!columns.empty()) {
-    if (auto diff = structure_difference(columns, schema, without_default)) {
-      throw Error("clickhouse: " + *diff + "; nothing written (drop or rename the table, or use -ch-table)");
-    }
-  }
+  // With a cluster: the hosts to prepare, each by a connection of its own.
+  std::vector<std::unique_ptr<Connection>> shards;
+  std::vector<Connection*> servers;
   if (schema.cluster.empty()) {
-    run_statements(conn, variant, schema);
+    servers.push_back(&conn);
   } else {
-    prepare_cluster(conn, schema, cluster_hosts, &report);
+    for (const auto& [host, port] : cluster_targets(conn, schema, cluster_hosts, &report)) {
+      if (host == conn.options().host && port == conn.options().port) {
+        servers.push_back(&conn);
+        continue;
+      }
+      ClientOptions o = conn.options();
+      o.host = host;
+      o.port = port;
+      servers.push_back(shards.emplace_back(std::make_unique<Connection>(o)).get());
+    }
   }
-  report.created = columns.empty();
+  TablesReport tables = prepare_tables(servers, schema);
+  report.created = tables.created;
+  report.upgraded = tables.upgraded;
+  report.notes.insert(report.notes.end(), tables.notes.begin(), tables.notes.end());
   return report;
 }
 
@@ -145,7 +125,8 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
     }
     SchemaReport r = prepare_schema(*conn, options_.schema, cluster_hosts);
     lines_.push_back("clickhouse: " + r.server + ", schema " + r.variant + ", table " + w.table +
-                     (r.created ? " (created)" : " (existing, structure checked)"));
+                     (r.created ? " (created)" : r.upgraded.empty() ? " (existing, structure checked)" : " (upgraded)"));
+    for (const auto& line : r.upgraded) lines_.push_back("clickhouse: " + line);
     for (const auto& note : r.notes) lines_.push_back("clickhouse: " + note);
     if (options_.async_insert) {
       if (conn->server().major > 21 || (conn->server().major == 21 && conn->server().minor >= 11)) {

@@ -33,8 +33,9 @@ struct ClickHouseSinkOptions {
 struct SchemaReport {
   std::string server;   ///< "ClickHouse 18.16.1 at host:port"
   std::string variant;  ///< variant_name()
-  bool created = false; ///< false: the table existed with the right structure
-  std::vector<std::string> notes;  ///< what the server's variant leaves out; shards left out
+  bool created = false; ///< false: the table existed (upgraded when it lacked columns)
+  std::vector<std::string> upgraded;  ///< "added columns a, b to db.t", one line per table
+  std::vector<std::string> notes;  ///< what the server's variant leaves out; shards left out; views of an earlier ior
 };
 
 /// Where prepare_schema() creates a cluster's tables (schema.cluster set).
@@ -47,9 +48,9 @@ struct ClusterHosts {
   bool discover = false;
 };
 
-/// Creates the database/table (and views) when missing, or checks that an
-/// existing table has the schema's columns and types; throws ior::Error
-/// naming the first difference.
+/// Creates the database/table (and views) when missing, or upgrades an
+/// existing table to the schema (schema_prepare.hpp); throws ior::Error
+/// naming a difference that no upgrade fixes, before changing anything.
 SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema, const ClusterHosts& cluster_hosts = {});
 
 class ClickHouseSink final : public sink::Sink {

@@ -1,6 +1,7 @@
 #include "clickhouse/schema_ddl.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "base/error.hpp"
 #include "schema/columns.hpp"
@@ -104,7 +105,8 @@ std::string events_table(SchemaVariant v, const SchemaOptions& o, const Names& n
   const bool modern = v == SchemaVariant::kModern;
   std::string sql = "CREATE TABLE IF NOT EXISTS " + qualified(n, n.table + n.local_suffix) + n.on_cluster + " (\n";
   for (const auto& c : schema::kColumnInfo) {
-    sql += "  " + quote_identifier(c.name) + " " + type_of(c) + (modern ? codec(c) : "") + ",\n";
+    sql += "  " + quote_identifier(c.name) + " " + type_of(c) + " DEFAULT " + column_default(c) + (modern ? codec(c) : "") +
+           ",\n";
   }
   if (modern) {
     sql += "  `ingested_at` DateTime64(3) DEFAULT now64(3) CODEC(DoubleDelta, ZSTD(3)),\n";
@@ -258,6 +260,35 @@ std::string column_definitions() {
     out += (out.empty() ? "" : ", ") + quote_identifier(c.name) + " " + type_of(c);
   }
   return out;
+}
+
+std::string column_default(const schema::ColumnInfo& c) {
+  const schema::EventRow unset{};
+  std::string out;
+  schema::for_each_column([&](const auto& col) {
+    if (col.name != c.name) return;
+    const auto& v = unset.*(col.member);
+    using T = std::remove_cvref_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      out = quote_literal(v);
+    } else if constexpr (std::is_same_v<T, schema::Uuid>) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      std::string text;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
+        text += kHex[v[i] >> 4];
+        text += kHex[v[i] & 0xf];
+      }
+      out = "toUUID('" + text + "')";
+    } else {
+      out = std::to_string(+v);
+    }
+  });
+  return out;
+}
+
+std::string column_codec(SchemaVariant v, const schema::ColumnInfo& c) {
+  return v == SchemaVariant::kModern ? codec(c) : "";
 }
 
 std::string quote_literal(std::string_view s) {

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "schema/columns.hpp"
+
 namespace ior::clickhouse {
 
 struct ServerVersion {
@@ -87,6 +89,16 @@ std::string column_list();
 /// "`name` Type, ..." for every schema column in schema order (no codecs):
 /// the column part of a plain CREATE TABLE (tests, benchmarks).
 std::string column_definitions();
+
+/// The DEFAULT of a schema column: what ior writes when it knows nothing,
+/// i.e. the member's value in an EventRow nobody has set ("0", "-1" for an
+/// fd, "''", the nil UUID). Rows written before an upgrade added the column,
+/// rows of an older ior or an older Parquet file that lack it read this.
+std::string column_default(const schema::ColumnInfo& c);
+
+/// " CODEC(...)" of a schema column in a MergeTree table of the variant, as
+/// CREATE TABLE declares it ("" on legacy servers, which have no codecs).
+std::string column_codec(SchemaVariant v, const schema::ColumnInfo& c);
 
 /// 'text' as an SQL string literal (quotes and backslashes escaped).
 std::string quote_literal(std::string_view s);

@@ -9,6 +9,7 @@
 #include "base/error.hpp"
 #include "parquet/schema_mapping.hpp"
 #include "schema/columns.hpp"
+#include "schema/schema_version.hpp"
 
 namespace ior::parquet {
 namespace {
@@ -103,6 +104,9 @@ void FileWriter::write_footer(const std::vector<std::pair<std::string, std::stri
   m.schema = file_schema();
   m.num_rows = static_cast<std::int64_t>(committed_rows_);
   m.row_groups = row_groups_;
+  // Every file says which column list it has, so readers need not infer it
+  // from the ior version (docs/PARQUET.md).
+  m.key_value_metadata.push_back({std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion)});
   for (const auto& [k, v] : options_.metadata) m.key_value_metadata.push_back({k, v});
   for (const auto& [k, v] : extra) m.key_value_metadata.push_back({k, v});
   m.created_by = "ior";

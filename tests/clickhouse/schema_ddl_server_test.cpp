@@ -154,9 +154,9 @@ TEST_F(SchemaDdlServer, StructureDifferenceNamesAColumnOfAnotherType) {
   auto stmts = schema_statements(SchemaVariant::kLegacy, o);
   ASSERT_EQ(stmts.size(), 2u);
   std::string create = stmts[1];
-  const std::string fd = "`fd` Int32,";
+  const std::string fd = "`fd` Int32 DEFAULT -1,";
   ASSERT_NE(create.find(fd), std::string::npos) << create;
-  create.replace(create.find(fd), fd.size(), "`fd` Int64,");
+  create.replace(create.find(fd), fd.size(), "`fd` Int64 DEFAULT -1,");
   QueryOptions q = ddl_settings(SchemaVariant::kLegacy);
   c.query(stmts[0], q);
   c.query(create, q);

@@ -99,8 +99,9 @@ TEST(SchemaDdl, TheEventsTableHasEverySchemaColumnWithItsTypeInSchemaOrder) {
     std::size_t i = 0;
     schema::for_each_column([&](const auto& c) {
       EXPECT_EQ(cols[i].first, c.name);
-      std::string type(schema::clickhouse_type_name(c.type));
-      // the type, then nothing or a codec
+      std::string type = std::string(schema::clickhouse_type_name(c.type)) + " DEFAULT " +
+                         column_default({c.name, c.type});
+      // the type and its DEFAULT, then nothing or a codec
       EXPECT_TRUE(cols[i].second == type || cols[i].second.starts_with(type + " CODEC(")) << cols[i].second;
       ++i;
     });
@@ -110,13 +111,30 @@ TEST(SchemaDdl, TheEventsTableHasEverySchemaColumnWithItsTypeInSchemaOrder) {
   }
 }
 
+TEST(SchemaDdl, EveryColumnDefaultsToWhatIorWritesWhenItKnowsNothing) {
+  auto default_of = [](std::string_view name) {
+    for (const auto& c : schema::kColumnInfo) {
+      if (c.name == name) return column_default(c);
+    }
+    return std::string("?");
+  };
+  EXPECT_EQ(default_of("timestamp_ns"), "0");
+  EXPECT_EQ(default_of("pid"), "0");
+  EXPECT_EQ(default_of("fd"), "-1");  // EventRow::fd: no fd
+  EXPECT_EQ(default_of("comm"), "''");
+  EXPECT_EQ(default_of("filename"), "''");
+  EXPECT_EQ(default_of("collection_id"), "toUUID('00000000-0000-0000-0000-000000000000')");
+  // The servers' side: a row that names only the time reads EventRow{}'s
+  // values (schema_upgrade_server_test, schema_upgrade_chdb_test).
+}
+
 TEST(SchemaDdl, TheModernTableHasThePlansOptimizationsCorrected) {
   SchemaOptions o;
   const std::string t = events_create(schema_statements(SchemaVariant::kModern, o));
   EXPECT_TRUE(contains(t, "CREATE TABLE IF NOT EXISTS `ior`.`ior_events` (\n")) << t;
-  EXPECT_TRUE(contains(t, "`timestamp_ns` UInt64 CODEC(DoubleDelta, ZSTD(3))")) << t;
-  EXPECT_TRUE(contains(t, "`duration_ns` UInt64 CODEC(T64, ZSTD(3))")) << t;  // not Delta: unsorted
-  EXPECT_TRUE(contains(t, "`filename` String CODEC(ZSTD(3))")) << t;
+  EXPECT_TRUE(contains(t, "`timestamp_ns` UInt64 DEFAULT 0 CODEC(DoubleDelta, ZSTD(3))")) << t;
+  EXPECT_TRUE(contains(t, "`duration_ns` UInt64 DEFAULT 0 CODEC(T64, ZSTD(3))")) << t;  // not Delta: unsorted
+  EXPECT_TRUE(contains(t, "`filename` String DEFAULT '' CODEC(ZSTD(3))")) << t;
   EXPECT_TRUE(contains(t, "INDEX idx_pid pid TYPE bloom_filter(0.01) GRANULARITY 4")) << t;
   EXPECT_TRUE(contains(t, "INDEX idx_tid tid TYPE bloom_filter(0.01) GRANULARITY 4")) << t;
   EXPECT_TRUE(contains(t, "INDEX idx_duration duration_ns TYPE minmax")) << t;

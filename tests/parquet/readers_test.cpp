@@ -18,6 +18,7 @@
 #include "file_size_limit.hpp"
 #include "reader_runner.hpp"
 #include "schema/columns.hpp"
+#include "schema/schema_version.hpp"
 #include "subprocess.hpp"
 #include "thrift_reader.hpp"
 
@@ -359,6 +360,7 @@ TEST(ReadersMetadata, DuckDbReadsTheKeyValueMetadata) {
   std::map<std::string, std::string> kv;
   for (const auto& l : lines) kv[testing::json_field(l, "k")] = testing::json_field(l, "v");
   EXPECT_EQ(kv["ior.version"], "1.2.3");
+  EXPECT_EQ(kv["ior.schema_version"], std::to_string(schema::kSchemaVersion));  // written by every FileWriter
   EXPECT_EQ(kv["ior.collection_id"], "00000000-0000-0000-0000-000000000007");
   EXPECT_EQ(kv.count("ior.start_time"), 1u);
   EXPECT_EQ(kv.count("ior.end_time"), 1u);

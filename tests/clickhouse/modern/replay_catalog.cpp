@@ -1,5 +1,6 @@
 #include "replay_catalog.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -66,6 +67,8 @@ void Catalog::answer(Exchange& ex) {
     system_columns(ex, sql);
   } else if (sql.starts_with("INSERT INTO")) {
     insert(ex, sql);
+  } else if (sql.starts_with("SELECT engine, engine_full FROM system.tables")) {
+    system_tables(ex, sql);
   } else if (sql.starts_with("SELECT count() FROM")) {
     count_sample(ex, sql);
   } else {
@@ -98,6 +101,10 @@ void Catalog::create_table(Exchange& ex, const std::string& sql) {
     if (auto d = rest.find(" DEFAULT "); d != std::string::npos) {
       t.defaults.emplace_back(name, leading_type(rest.substr(d + 9)));
     }
+  }
+  if (auto e = sql.find(") ENGINE = "); e != std::string::npos) {
+    t.engine_full = sql.substr(e + 11);
+    std::replace(t.engine_full.begin(), t.engine_full.end(), '\n', ' ');
   }
   {
     std::lock_guard lock(mu_);
@@ -237,6 +244,30 @@ void Catalog::count_sample(Exchange& ex, const std::string& sql) {
   result.columns[0].values.push_back(std::to_string(found));
   result.rows = 1;
   ex.reply_rows(header, {result});
+}
+
+void Catalog::system_tables(Exchange& ex, const std::string& sql) {
+  static const std::regex where(R"(database = '([^']*)' AND name = '([^']*)')");
+  std::smatch m;
+  Block header = header_block({{"engine", "String"}, {"engine_full", "String"}});
+  if (!std::regex_search(sql, m, where)) {
+    ex.reply_error(error(62, "Syntax error: not replayed: " + sql));
+    return;
+  }
+  Block rows = header;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tables_.find(std::string(m[1]) + "." + std::string(m[2]));
+    if (it != tables_.end()) {
+      const std::string& full = it->second.engine_full;
+      rows.columns[0].values.push_back(full.substr(0, full.find_first_of(" (")));
+      rows.columns[1].values.push_back(full);
+      rows.rows = 1;
+    }
+  }
+  std::vector<Block> blocks;
+  if (rows.rows > 0) blocks.push_back(std::move(rows));
+  ex.reply_rows(header, blocks);
 }
 
 std::size_t Catalog::row_count(const std::string& table) const {

@@ -1,7 +1,7 @@
 #pragma once
 // In-memory tables behind the replay server, enough to answer every
 // statement ior's ClickHouse sink and StreamWriter send: CREATE DATABASE /
-// TABLE / VIEW, the system.columns structure query, INSERT ... VALUES (rows
+// TABLE / VIEW, the system.columns and system.tables look-ups, INSERT ... VALUES (rows
 // kept only when the INSERT ends: a small INSERT is stored whole or not at
 // all), and the writer's "are these rows there?" count. Faults can be
 // injected per INSERT: refused after its first block (nothing stored), or
@@ -28,6 +28,7 @@ class Catalog {
     std::vector<std::pair<std::string, std::string>> columns;  ///< name, type
     std::vector<std::pair<std::string, std::string>> defaults; ///< name, expression
     std::vector<Block> blocks;                                 ///< stored rows
+    std::string engine_full;                                   ///< after "ENGINE = " in its CREATE
   };
 
   /// The fault of the n-th INSERT (0-based, over all connections).
@@ -48,6 +49,7 @@ class Catalog {
  private:
   void create_table(Exchange& ex, const std::string& sql);
   void system_columns(Exchange& ex, const std::string& sql);
+  void system_tables(Exchange& ex, const std::string& sql);
   void insert(Exchange& ex, const std::string& sql);
   void count_sample(Exchange& ex, const std::string& sql);
 
