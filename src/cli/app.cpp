@@ -186,10 +186,9 @@ int run_trace(const Options& o) {
   const int sig = wait_for_stop(o, signals, tracer, pipeline, sinks, clock);
   signals.tracing_ended();  // from now on a signal cancels what still waits on a server
 
-  sinks.stop_requested();  // a sink blocked on a full queue must not hold up the stop
-  reader.stop();           // detaches, drains the ring, last tick on the reader thread
+  reader.stop();  // detaches, drains the ring, last tick on the reader thread
   pipeline.finish();
-  sinks.close();
+  sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
   return report_run(o, identity, sig, tracer, pipeline, sinks, top, clock.seconds());
 }
 

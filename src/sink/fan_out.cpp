@@ -50,9 +50,11 @@ void FanOut::close() noexcept {
   const auto grace_end = std::chrono::steady_clock::now() + options_.close_grace;
   for (auto& r : runners_) {
     if (r->wait_closed_until(grace_end)) continue;
-    // Only a sink stuck in a system call is helped by this (a told-to-stop
-    // sink gives up on EINTR); one waiting for its own deadline (the
-    // ClickHouse writer's drain) is not disturbed by it.
+    // A sink waiting for room (the ClickHouse writer with -ch-on-full block)
+    // stops waiting and counts what it cannot take; one stuck in a system
+    // call gives up on EINTR; one waiting for its own deadline (the
+    // ClickHouse writer's drain) is not disturbed.
+    r->stop_requested();
     do {
       r->interrupt();
     } while (!r->wait_closed_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));

@@ -23,9 +23,10 @@ namespace ior::sink {
 struct FanOutOptions {
   std::size_t chunk_bytes = 1u << 20;         ///< a chunk is published when this full
   std::size_t queue_bytes_per_sink = 32u << 20;  ///< -sink-queue: rows waiting for one sink
-  /// At close, a sink still busy after this is interrupted (blocking
-  /// writes return EINTR) until it ends: a stalled terminal cannot hold ior.
-  std::chrono::milliseconds close_grace{2000};
+  /// At close, a sink still busy after this is told to stop waiting
+  /// (Sink::stop_requested) and interrupted (blocking writes return EINTR)
+  /// until it ends: a stalled terminal or server cannot hold ior.
+  std::chrono::milliseconds close_grace{3000};
 };
 
 class FanOut {
@@ -50,7 +51,8 @@ class FanOut {
   void stop_requested() noexcept;
   /// Publishes the last rows; every sink consumes its queue and closes (in
   /// parallel); returns when all are closed. A sink still busy after
-  /// close_grace is interrupted until it gives up. Idempotent.
+  /// close_grace is told to stop and interrupted until it gives up (what it
+  /// could not take is counted by it). Idempotent.
   void close() noexcept;
 
   /// Per sink, in the order added; complete after close().
