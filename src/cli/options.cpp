@@ -62,8 +62,13 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_bool("ch-cluster-discover", &o.ch_cluster_discover,
              "with -ch-cluster: prepare every shard system.clusters lists, not only the -ch-host ones "
              "(ior logs in to each with its password)");
-  p.add_string("ch-spool", &o.ch_spool, "directory for batches no server takes (replayed later)");
+  p.add_string("ch-spool", &o.ch_spool, "root of the spool for batches no server takes, replayed later (default "
+               "$STATE_DIRECTORY/spool or /var/lib/ior/spool; none: no spool)");
   p.add_size("ch-spool-max", &o.ch_spool_max, "spool size limit; default 1G", 1u << 20, 1ull << 50);
+  p.add_size("ch-memory", &o.ch_memory, "memory for batches waiting for a server, then the spool; default 32M",
+             1u << 20, 1ull << 40);
+  p.add_duration("ch-drain-timeout", &o.ch_drain_ms, "at stop, how long to wait for the servers before spooling "
+                 "what is left; default 10s");
   p.add_string("ch-on-full", &o.ch_on_full, "when queue and spool are full: block (default) or drop");
   p.add_uint("ch-ttl-days", &o.ch_ttl_days, "TTL of rows in days on servers with TTL; default 0 (none)", 0,
              36500);

@@ -1,12 +1,14 @@
 #include "cli/sink_factory.hpp"
 
 #include <time.h>
+#include <cstdlib>
 #include <unistd.h>
 
 #include "base/error.hpp"
 #include "base/uuid_text.hpp"
 #include "cli/flag_parser.hpp"
 #include "cli/secrets.hpp"
+#include "cli/spool_location.hpp"
 #include "cli/syscall_colors.hpp"
 #include "cli/version.hpp"
 #include "sink/console_sink.hpp"
@@ -118,8 +120,11 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
   w.batch_rows = o.ch_batch;
   w.flush_interval = std::chrono::milliseconds(o.ch_flush_ms);
   w.connections = o.ch_conns;
-  w.spool_dir = o.ch_spool;
+  const std::string root = spool_root(o.ch_spool, std::getenv("STATE_DIRECTORY"));
+  if (!root.empty()) w.spool_dir = root + "/" + spool_target_dir({w.hosts, w.client.port, o.ch_db, o.ch_table});
   w.spool_max_bytes = o.ch_spool_max;
+  w.memory_bytes = o.ch_memory;
+  c.drain_timeout = std::chrono::milliseconds(o.ch_drain_ms);
   w.on_full = parse_on_full(o.ch_on_full);
   c.schema.database = o.ch_db;
   c.schema.table = o.ch_table;

@@ -192,28 +192,40 @@ sink::SinkReport ClickHouseSink::report() const {
   r.name = "clickhouse";
   writer::WriterStats s = writer_->stats();
   r.rows_written = s.rows_inserted;
-  r.rows_spooled = s.rows_left_in_spool;
+  r.rows_spooled = s.spool.rows_own;
   r.rows_dropped = s.rows_dropped;
-  r.rows_lost = rows_lost_;
+  r.rows_lost = rows_lost_ + s.spool.rows_set_aside;
+  r.rows_replayed_earlier = s.rows_replayed_earlier;
   r.rows_maybe_duplicated = s.rows_maybe_duplicated;
   r.lines = lines_;
   if (!append_error_.empty()) r.lines.push_back("clickhouse: " + append_error_);
-  if (s.rows_spooled > 0 || s.rows_left_in_spool > 0) {
+  const std::string& dir = options_.writer.spool_dir;
+  if (s.rows_spooled > 0 || s.spool.files > 0) {
     r.lines.push_back("clickhouse: " + std::to_string(s.rows_spooled) + " rows went to the spool, " +
-                      std::to_string(s.rows_replayed) + " replayed, " + std::to_string(s.rows_left_in_spool) +
-                      " left in " + options_.writer.spool_dir + " (sent by the next run)");
+                      std::to_string(s.rows_replayed) + " came back; left in " + dir + ": " +
+                      std::to_string(s.spool.rows_own) + " rows of this run, " +
+                      std::to_string(s.spool.rows_earlier) + " of earlier runs (sent by the next run)");
+  }
+  if (!dir.empty() && !s.spool.adopted) {
+    r.lines.push_back("clickhouse: another ior run holds " + dir + ": its earlier files were left to it");
+  }
+  if (s.spool.bad_files > 0 || s.spool.foreign_files > 0) {
+    r.lines.push_back("clickhouse: " + dir + " holds " + std::to_string(s.spool.bad_files) +
+                      " files set aside as *.bad (failed their check; " + std::to_string(s.spool.rows_set_aside) +
+                      " rows of this run) and " + std::to_string(s.spool.foreign_files) +
+                      " files that are not ior's; they count against -ch-spool-max");
   }
   if (s.batches_retried > 0) {
     r.lines.push_back("clickhouse: " + std::to_string(s.batches_retried) + " retries, " +
                       std::to_string(s.duplicates_avoided) + " batches found stored after a lost acknowledgement");
   }
   if (s.rows_dropped > 0) {
-    r.lines.push_back("clickhouse: " + std::to_string(s.rows_dropped) + " rows dropped (queue" +
-                      (options_.writer.spool_dir.empty() ? "" : " and spool") + " full); last error: " + s.last_error);
-  } else if (!s.last_error.empty() && s.rows_left_in_spool > 0) {
+    r.lines.push_back("clickhouse: " + std::to_string(s.rows_dropped) + " rows dropped (memory" +
+                      (dir.empty() ? "" : " and spool") + " full); last error: " + s.last_error);
+  } else if (!s.last_error.empty() && s.spool.rows_own + s.spool.rows_earlier > 0) {
     r.lines.push_back("clickhouse: last error: " + s.last_error);
   }
-  r.failed = failed_ || s.rows_dropped > 0 || rows_lost_ > 0;
+  r.failed = failed_ || s.rows_dropped > 0 || r.rows_lost > 0;
   return r;
 }
 

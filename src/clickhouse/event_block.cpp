@@ -46,14 +46,18 @@ void EventBlock::append(const schema::EventRow& row) {
     if constexpr (std::is_same_v<T, std::string_view>) {
       if (c.type == schema::ColumnType::kLowCardinalityString) {
         static_cast<columns::LowCardinalityColumn*>(col)->append(v);
+        bytes_ += sizeof(std::uint32_t);
       } else {
         static_cast<columns::StringColumn*>(col)->append(v);
+        bytes_ += v.size() + sizeof(std::uint64_t);
       }
     } else if constexpr (std::is_same_v<T, schema::Uuid>) {
+      bytes_ += 16;
       std::uint8_t bytes[16];
       for (std::size_t b = 0; b < 16; ++b) bytes[b] = v[b];
       static_cast<columns::UuidColumn*>(col)->append(columns::Uuid::from_bytes(bytes));
     } else {
+      bytes_ += sizeof(T);
       static_cast<columns::FixedColumn<T>*>(col)->append(v);
     }
   });

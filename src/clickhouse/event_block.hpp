@@ -18,12 +18,20 @@ class EventBlock {
   void append(const schema::EventRow& row);
   std::size_t rows() const { return block_.rows(); }
   const columns::Block& block() const { return block_; }
+  /// Estimated bytes of its rows in memory (values, string bytes and their
+  /// offsets; a LowCardinality value as its index): what the ClickHouse
+  /// writer's memory budget counts.
+  std::size_t bytes() const { return bytes_; }
   /// Empties the columns, keeping their capacity for the next batch.
-  void clear() { block_.clear_rows(); }
+  void clear() {
+    block_.clear_rows();
+    bytes_ = 0;
+  }
   void reserve(std::size_t rows);
 
  private:
   columns::Block block_;
+  std::size_t bytes_ = 0;
   std::array<columns::Column*, schema::kColumnCount> columns_{};
 };
 

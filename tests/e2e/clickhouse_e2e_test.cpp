@@ -108,7 +108,7 @@ TEST(ClickHouseE2E, ServerExceptionTextIsPrintedEscaped) {
 
 TEST(ClickHouseE2E, UnreachableWithoutSpoolFailsBeforeTracingAndBadFlagsAreUsageErrors) {
   IOR_REQUIRE_ROOT();
-  auto r = run_ior({IOR_BINARY, "-duration", "5", "-clickhouse", "-ch-port", "1"});
+  auto r = run_ior({IOR_BINARY, "-duration", "5", "-clickhouse", "-ch-port", "1", "-ch-spool", "none"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
   for (std::vector<std::string> bad : {std::vector<std::string>{"-ch-compression", "gzip"},

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "clickhouse_server.hpp"
+#include "hostile_user.hpp"
 #include "subprocess.hpp"
 #include "summary_account.hpp"
 #include "workload_manifest.hpp"
@@ -231,6 +232,30 @@ TEST_F(ClickHouseOutageTest, AParquetSinkOnAFullDiskFailsAloneAndClickHouseGetsE
   EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << ior.err();
   EXPECT_GT(account_term(account, "sink parquet", "lost"), 0u) << ior.err();
   expect_exactly_the_workload(w);
+}
+
+// A spool directory another user controls is refused before anything is
+// traced, with one line; ior writes nothing into it.
+TEST_F(ClickHouseOutageTest, ASpoolDirectoryAnotherUserOwnsIsRefusedBeforeTracing) {
+  HostileDir hostile;
+  const std::string spool = hostile.path() + "/spool";
+  run_as_nobody({"/bin/mkdir", "-m", "0700", spool});
+  Subprocess ior(ior_argv({"-ch-spool", spool}));
+  EXPECT_EQ(ior.wait(60s), 1) << ior.err();
+  EXPECT_NE(ior.err().find("belongs to uid 65534"), std::string::npos) << ior.err();
+  EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << ior.err();
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::recursive_directory_iterator(spool)) ++entries;
+  EXPECT_EQ(entries, 0u);
+}
+
+// Without a spool, a server that is not there is a clear error at start.
+TEST_F(ClickHouseOutageTest, WithoutASpoolAnUnreachableServerStopsIorAtStart) {
+  server_.kill();
+  Subprocess ior(ior_argv({"-ch-spool", "none"}));
+  EXPECT_EQ(ior.wait(60s), 1) << ior.err();
+  EXPECT_NE(ior.err().find("Connection refused"), std::string::npos) << ior.err();
+  EXPECT_FALSE(std::filesystem::exists(state_.path() + "/spool")) << "no spool was made";
 }
 
 }  // namespace

@@ -1,62 +1,91 @@
 #pragma once
-// Batches on disk while no server takes them: one Native-format file per
-// batch (readable by ClickHouse itself: `FROM file('x.native', Native)`),
-// named so that the oldest sorts first, also across runs. A file is written
-// under a temporary name and renamed, so a crash never leaves half a batch
-// under a name replay would pick up. Thread-safe.
+// Batches on disk while no server takes them (spool_file.hpp: one file per
+// batch, named so that the oldest sorts first, also across runs), in a
+// directory only ior's user can write (spool_directory.hpp). The run that
+// holds the directory's lock adopts the files earlier runs left and
+// replays them; a run that finds the lock taken (another ior writing to
+// the same destination now) spools and replays only its own files.
+// Thread-safe.
+//
+// The size limit covers everything in the directory: ior's files, files
+// set aside as *.bad (kept for a human, reported) and files ior does not
+// know (left alone, reported).
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "clickhouse/columns/block.hpp"
+#include "clickhouse/writer/spool_directory.hpp"
 
 namespace ior::clickhouse::writer {
 
 struct SpooledBatch {
   columns::Block block;
-  std::filesystem::path path;
+  std::string name;
   /// The batch's INSERT may have reached the server before its connection
   /// failed: check before sending it again.
   bool maybe_stored = false;
+  /// Written by an earlier run (not this run's rows).
+  bool earlier = false;
+  std::uint64_t bytes = 0;  ///< the file's size
+};
+
+struct SpoolCounts {
+  std::uint64_t bytes = 0;          ///< all files in the directory, against the limit
+  std::uint64_t files = 0;          ///< ior's batch files
+  std::uint64_t rows_own = 0;       ///< rows of this run in the spool now
+  std::uint64_t rows_earlier = 0;   ///< rows of earlier runs in the spool now
+  std::uint64_t rows_set_aside = 0; ///< this run's rows in files that failed their check
+  std::uint64_t bad_files = 0;      ///< *.bad, set aside now or by earlier runs
+  std::uint64_t foreign_files = 0;  ///< not ior's: neither replayed nor removed
+  bool adopted = false;             ///< earlier runs' files are this run's to replay
 };
 
 class Spool {
  public:
-  /// Creates dir if needed and adopts the files a previous run left.
+  /// Opens (creates) and checks dir, takes its lock when free and adopts
+  /// what earlier runs left. Throws ior::Error naming the problem.
   Spool(std::filesystem::path dir, std::uint64_t max_bytes);
 
   /// False (nothing written) when the batch would exceed max_bytes.
   /// Throws ior::SystemError when the disk refuses the write.
   bool put(const columns::Block& block, bool maybe_stored);
-  /// Checks out the oldest batch not checked out yet, read back; nullopt
-  /// when none. The file stays until remove() (stored) or release() (not
-  /// stored: it becomes available again). A file that does not decode is
-  /// renamed *.bad and skipped.
+  /// Checks out the oldest batch not checked out yet, read back and
+  /// verified; nullopt when none. The file stays until remove() (stored) or
+  /// release() (not stored: available again). A file that fails its check
+  /// is renamed *.bad and skipped.
   std::optional<SpooledBatch> take_oldest();
-  void remove(const std::filesystem::path& path);
-  void release(const std::filesystem::path& path);
+  void remove(const std::string& name);
+  void release(const std::string& name);
   /// Files not checked out.
   std::uint64_t available() const;
-
-  std::uint64_t bytes() const;
-  std::uint64_t files() const;
-  /// Rows in the files now in the spool (read from each file's block header).
-  std::uint64_t pending_rows() const;
-  const std::filesystem::path& dir() const { return dir_; }
+  SpoolCounts counts() const;
+  const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:
-  std::filesystem::path dir_;
+  struct Entry {
+    std::uint64_t bytes = 0;
+    std::uint64_t rows = 0;
+    bool maybe_stored = false;
+    bool earlier = false;
+  };
+  void adopt();
+  /// Renames name to name.bad (the bytes stay counted); mu_ held.
+  void set_aside_locked(const std::string& name);
+
+  SpoolDirectory dir_;
   std::uint64_t max_bytes_;
+  std::string run_;
   mutable std::mutex mu_;
-  std::set<std::filesystem::path> files_;  // sorted: oldest first
-  std::set<std::filesystem::path> taken_;  // checked out by a sender
-  std::uint64_t bytes_ = 0;
+  std::map<std::string, Entry> files_;  // sorted by name: oldest first
+  std::set<std::string> taken_;         // checked out by a sender
   std::uint64_t seq_ = 0;
-  std::string run_prefix_;
+  SpoolCounts counts_;                  // bytes, bad/foreign files, set-aside rows, adopted
 };
 
 }  // namespace ior::clickhouse::writer

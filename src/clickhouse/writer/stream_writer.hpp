@@ -20,11 +20,11 @@
 // server whether its rows are there (by collection_id, tid, timestamp_ns of
 // sample rows), so the retry does not duplicate it.
 //
-// Memory: at most queue_batches + connections * (insert_rows / batch_rows)
-// + 1 batches of batch_rows rows each (the one being filled, the queued
-// ones, the unacknowledged ones of each open INSERT), plus one encoding
-// buffer per connection.
-
+// Memory: the batches queued and those checked out by senders (open
+// INSERTs included) stay within memory_bytes (EventBlock::bytes(), file
+// sizes for spooled batches), plus the batch being filled and one encoding
+// buffer per connection. A batch that does not fit goes to the spool.
+//
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -56,8 +56,8 @@ struct WriterOptions {
   std::size_t insert_rows = 100'000;  ///< rows per INSERT (rounded to whole batches)
   std::chrono::milliseconds flush_interval{1000};
   std::size_t connections = 4;
-  std::size_t queue_batches = 8;
-  std::string spool_dir;          ///< empty: no spool
+  std::size_t memory_bytes = std::size_t{32} << 20;  ///< queued + in-flight batches
+  std::string spool_dir;          ///< empty: no spool (spool_directory.hpp: must be private)
   std::uint64_t spool_max_bytes = 1ull << 30;
   OnFull on_full = OnFull::kBlock;
   std::chrono::milliseconds backoff_min{100};
@@ -67,13 +67,17 @@ struct WriterOptions {
   std::function<void(Connection&)> on_connect;
 };
 
+/// Rows of this run: accepted = inserted + in the spool at the end
+/// (spool.rows_own) + spool.rows_set_aside + dropped. Rows of earlier runs
+/// are only replayed_earlier and spool.rows_earlier.
 struct WriterStats {
   std::uint64_t rows_accepted = 0;     ///< in batches handed on (not the one being filled)
-  std::uint64_t rows_inserted = 0;     ///< acknowledged by a server
+  std::uint64_t rows_inserted = 0;     ///< this run's rows acknowledged by a server
   std::uint64_t rows_spooled = 0;      ///< written to the spool (some later replayed)
-  std::uint64_t rows_replayed = 0;     ///< inserted from the spool
+  std::uint64_t rows_replayed = 0;     ///< this run's rows inserted from the spool
+  std::uint64_t rows_replayed_earlier = 0;  ///< earlier runs' rows inserted from the spool
   std::uint64_t rows_dropped = 0;      ///< on-full drop, or lost at shutdown without a spool
-  std::uint64_t rows_left_in_spool = 0;
+  SpoolCounts spool;                   ///< the spool at the last stats() (none: zeros)
   std::uint64_t batches_retried = 0;
   std::uint64_t duplicates_avoided = 0;///< batches found stored after a lost acknowledgement
   std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (should stay 0)
@@ -105,19 +109,30 @@ class StreamWriter {
   struct Batch {
     std::unique_ptr<EventBlock> rows;  ///< fresh batch, or
     columns::Block replayed;           ///< a batch read back from the spool
-    std::filesystem::path spool_path;
+    std::string spool_name;            ///< set for a replayed batch
     bool maybe_stored = false;
+    bool earlier = false;              ///< replayed from an earlier run's file
+    std::size_t bytes = 0;             ///< charged to memory_bytes_
     const columns::Block& block() const { return rows ? rows->block() : replayed; }
     std::size_t size() const { return block().rows(); }
   };
+  class Sender;
 
   void submit_current();
-  void sender(std::size_t index);
+  /// A batch of this size fits the memory budget now; mu_ held.
+  bool fits_locked(std::size_t bytes) const;
+  /// Cancelled from outside (a second stop signal): no more waiting.
+  bool cancelled() const;
+  /// Queued and checked-out batches fill the budget: senders end their
+  /// open INSERTs early to free it.
+  bool memory_full() const;
+  /// Waits up to d, or until close() gives up; false then.
+  bool pause(std::chrono::milliseconds d);
+  /// close() ran out of time: senders abandon what they hold.
+  bool gave_up() const;
   /// Next batch for a sender: the queue first, then the spool; nullopt after
   /// wait without one, or when the sender should stop (*stop set).
   std::optional<Batch> next_batch(std::chrono::milliseconds wait, bool* stop);
-  /// (Re)connects to hosts[host] when conn is missing or broken.
-  void ensure_connected(std::unique_ptr<Connection>& conn, std::size_t host);
   void acknowledge(Batch& batch);
   /// A batch that is not stored (yet): back to the queue's front, or, from
   /// the spool, released there; counted as a retry.
@@ -140,6 +155,7 @@ class StreamWriter {
   std::deque<Batch> queue_;
   std::vector<std::unique_ptr<EventBlock>> free_blocks_;
   std::size_t in_flight_ = 0;
+  std::size_t memory_bytes_ = 0;  ///< queue_ + checked out
   bool closing_ = false;
   bool stop_requested_ = false;
   bool give_up_ = false;  ///< close() deadline passed: stop retrying

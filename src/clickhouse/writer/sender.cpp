@@ -1,0 +1,149 @@
+#include "clickhouse/writer/sender.hpp"
+
+#include <algorithm>
+
+#include "base/error.hpp"
+#include "clickhouse/protocol/server_exception.hpp"
+
+namespace ior::clickhouse::writer {
+
+StreamWriter::Sender::Sender(StreamWriter& writer, std::size_t index)
+    : w_(writer),
+      host_(index % writer.options_.hosts.size()),
+      per_insert_(std::max<std::size_t>(1, writer.options_.insert_rows / writer.options_.batch_rows)),
+      backoff_(writer.options_.backoff_min) {}
+
+void StreamWriter::Sender::run() {
+  for (;;) {
+    bool stop = false;
+    // With an INSERT open, wait only as long as the flush interval allows.
+    auto batch = w_.next_batch(open_.empty() ? std::chrono::milliseconds(200) : w_.options_.flush_interval, &stop);
+    if (!batch) {
+      if (w_.gave_up()) {
+        // close() ran out of time: the open INSERT is abandoned with its
+        // connection; its batches go back, marked as maybe stored.
+        if (conn_) conn_->abandon_insert();
+        put_back_open(true);
+        return;
+      }
+      // Stop only when the open INSERT was acknowledged: a failed one put
+      // its batches back, which this sender must still deliver.
+      if (finish() && stop) return;
+      continue;
+    }
+    if (batch->maybe_stored) {
+      // Checked alone, outside any open INSERT, before it may join one.
+      bool stored = false;
+      if (!finish() || !check_stored(*batch, &stored)) {
+        w_.put_back(std::move(*batch));
+        continue;
+      }
+      if (stored) {
+        w_.acknowledge(*batch);
+        continue;
+      }
+    }
+    if (send(std::move(*batch)) && (open_.size() >= per_insert_ || w_.memory_full())) finish();
+  }
+}
+
+bool StreamWriter::Sender::check_stored(Batch& batch, bool* stored) {
+  try {
+    ensure_connected();
+    *stored = w_.already_stored(*conn_, batch.block());
+  } catch (const protocol::ServerException& e) {
+    fail(e.what(), true);
+    return false;
+  } catch (const Error& e) {
+    fail(e.what(), false);
+    return false;
+  }
+  if (*stored) {
+    std::lock_guard lock(w_.mu_);
+    ++w_.stats_.duplicates_avoided;
+  } else {
+    batch.maybe_stored = false;
+  }
+  return true;
+}
+
+bool StreamWriter::Sender::send(Batch&& batch) {
+  bool joined = false;
+  try {
+    ensure_connected();
+    if (open_.empty()) {
+      QueryOptions q;
+      q.settings = w_.options_.insert_settings;
+      conn_->begin_insert(w_.options_.insert_sql, q);
+    }
+    open_.push_back(std::move(batch));
+    joined = true;
+    conn_->send_block(open_.back().block());
+    return true;
+  } catch (const protocol::ServerException& e) {
+    if (!joined) w_.put_back(std::move(batch));
+    fail(e.what(), true);
+  } catch (const Error& e) {
+    if (!joined) w_.put_back(std::move(batch));
+    fail(e.what(), false);
+  }
+  return false;
+}
+
+bool StreamWriter::Sender::finish() {
+  if (open_.empty()) return true;
+  try {
+    conn_->end_insert();
+  } catch (const protocol::ServerException& e) {
+    fail(e.what(), true);
+    return false;
+  } catch (const Error& e) {
+    fail(e.what(), false);
+    return false;
+  }
+  for (auto& b : open_) w_.acknowledge(b);
+  open_.clear();
+  backoff_ = w_.options_.backoff_min;
+  return true;
+}
+
+void StreamWriter::Sender::put_back_open(bool maybe_stored) {
+  for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
+    it->maybe_stored = maybe_stored;
+    w_.put_back(std::move(*it));
+  }
+  open_.clear();
+}
+
+void StreamWriter::Sender::fail(const std::string& what, bool refused) {
+  {
+    std::lock_guard lock(w_.mu_);
+    ++w_.stats_.insert_errors;
+    w_.stats_.last_error = what;
+  }
+  put_back_open(!refused);
+  if (!refused || (conn_ && conn_->broken())) {
+    conn_.reset();
+    host_ = (host_ + 1) % w_.options_.hosts.size();
+  }
+  w_.pause(backoff_);
+  backoff_ = std::min(backoff_ * 2, w_.options_.backoff_max);
+}
+
+void StreamWriter::Sender::ensure_connected() {
+  if (conn_ && !conn_->broken()) return;
+  conn_.reset();
+  ClientOptions o = w_.options_.client;
+  o.host = w_.options_.hosts[host_];
+  conn_ = std::make_unique<Connection>(o);
+  if (w_.options_.on_connect) {
+    try {
+      w_.options_.on_connect(*conn_);
+    } catch (...) {
+      conn_.reset();  // the next attempt reconnects and runs it again
+      throw;
+    }
+  }
+}
+
+}  // namespace ior::clickhouse::writer

@@ -1,0 +1,43 @@
+#pragma once
+// One sender thread of a StreamWriter: one connection, one open INSERT.
+// Private to the writer (it reaches into the writer's queue and counters).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clickhouse/writer/stream_writer.hpp"
+
+namespace ior::clickhouse::writer {
+
+class StreamWriter::Sender {
+ public:
+  Sender(StreamWriter& writer, std::size_t index);
+  void run();
+
+ private:
+  /// Sends one batch into the open INSERT (opening one when needed); false
+  /// when it failed (the batch and the open INSERT's went back).
+  bool send(Batch&& batch);
+  /// Ends the open INSERT (the server's acknowledgement); false when it
+  /// failed (its batches went back).
+  bool finish();
+  /// A batch whose INSERT failed unacknowledged: asks the server whether it
+  /// is stored (then acknowledged), else clears the mark; false on failure.
+  bool check_stored(Batch& batch, bool* stored);
+  /// Counts the error, puts the open INSERT's batches back (marked maybe
+  /// stored unless the server refused the INSERT: then nothing was stored),
+  /// moves to the next host after a connection failure, backs off.
+  void fail(const std::string& what, bool refused);
+  void put_back_open(bool maybe_stored);
+  void ensure_connected();
+
+  StreamWriter& w_;
+  std::unique_ptr<Connection> conn_;
+  std::size_t host_;
+  std::size_t per_insert_;
+  std::vector<Batch> open_;  ///< sent in the open INSERT, not acknowledged yet
+  std::chrono::milliseconds backoff_;
+};
+
+}  // namespace ior::clickhouse::writer
