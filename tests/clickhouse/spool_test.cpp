@@ -116,10 +116,36 @@ TEST(SpoolTest, FilesArePrivateAndReplayOldestFirstAcrossRuns) {
   EXPECT_EQ(second->block.rows(), 20u);
   EXPECT_TRUE(second->maybe_stored);
   EXPECT_FALSE(next.take_oldest()) << "both are checked out";
-  next.release(first->name);
+  next.release(first->name, false);
   next.remove(second->name);
   EXPECT_EQ(next.available(), 1u);
   EXPECT_EQ(next.counts().rows_earlier, 10u);
+}
+
+// A replayed batch whose INSERT failed unacknowledged may be in the table:
+// released with the mark, it is checked before it is sent again, in this
+// run and the next (the mark is in its name).
+TEST(SpoolTest, AReleasedBatchThatMayBeStoredKeepsTheMarkAcrossRuns) {
+  TempDir tmp;
+  fs::path dir = fs::path(tmp.path()) / "spool";
+  {
+    Spool s(dir, 1u << 30);
+    ASSERT_TRUE(s.put(batch(10, 9).block(), false));
+    auto taken = s.take_oldest();
+    ASSERT_TRUE(taken);
+    EXPECT_FALSE(taken->maybe_stored);
+    s.release(taken->name, true);
+    auto again = s.take_oldest();
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->maybe_stored);
+    EXPECT_TRUE(again->name.ends_with(".maybe.native")) << again->name;
+    s.release(again->name, false);
+  }
+  Spool next(dir, 1u << 30);
+  auto taken = next.take_oldest();
+  ASSERT_TRUE(taken);
+  EXPECT_TRUE(taken->maybe_stored);
+  EXPECT_EQ(taken->block.rows(), 10u);
 }
 
 TEST(SpoolTest, TheLimitCountsEveryFileAndBadOnesAreSetAsideAndReported) {

@@ -127,9 +127,20 @@ void Spool::remove(const std::string& name) {
   files_.erase(it);
 }
 
-void Spool::release(const std::string& name) {
+void Spool::release(const std::string& name, bool maybe_stored) {
   std::lock_guard lock(mu_);
   taken_.erase(name);
+  auto it = files_.find(name);
+  if (!maybe_stored || it == files_.end() || it->second.maybe_stored) return;
+  auto parsed = parse_spool_name(name);
+  if (!parsed) return;
+  parsed->maybe_stored = true;
+  std::string marked = format_spool_name(*parsed);
+  it->second.maybe_stored = true;
+  if (!dir_.rename(name, marked)) return;  // the mark lives on in memory for this run
+  Entry e = it->second;
+  files_.erase(it);
+  files_[marked] = e;
 }
 
 std::uint64_t Spool::available() const {

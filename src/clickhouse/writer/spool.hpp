@@ -61,7 +61,10 @@ class Spool {
   /// is renamed *.bad and skipped.
   std::optional<SpooledBatch> take_oldest();
   void remove(const std::string& name);
-  void release(const std::string& name);
+  /// Not stored: available again. maybe_stored: its INSERT failed
+  /// unacknowledged, so the file is renamed .maybe.native and checked
+  /// against the table before it is sent again (also by the next run).
+  void release(const std::string& name, bool maybe_stored);
   /// Files not checked out.
   std::uint64_t available() const;
   SpoolCounts counts() const;

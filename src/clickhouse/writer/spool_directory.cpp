@@ -188,8 +188,8 @@ long long SpoolDirectory::file_size(const std::string& name) const {
 
 void SpoolDirectory::remove(const std::string& name) const { ::unlinkat(fd_.get(), name.c_str(), 0); }
 
-void SpoolDirectory::rename(const std::string& from, const std::string& to) const {
-  ::renameat(fd_.get(), from.c_str(), fd_.get(), to.c_str());
+bool SpoolDirectory::rename(const std::string& from, const std::string& to) const {
+  return ::renameat(fd_.get(), from.c_str(), fd_.get(), to.c_str()) == 0;
 }
 
 }  // namespace ior::clickhouse::writer

@@ -38,7 +38,8 @@ class SpoolDirectory {
   /// Size of a regular file; -1 when it is gone or not a regular file.
   long long file_size(const std::string& name) const;
   void remove(const std::string& name) const;
-  void rename(const std::string& from, const std::string& to) const;
+  /// False when the file system refused.
+  bool rename(const std::string& from, const std::string& to) const;
 
   const std::filesystem::path& path() const { return path_; }
 

@@ -181,7 +181,8 @@ void StreamWriter::acknowledge(Batch& batch) {
 }
 
 void StreamWriter::put_back(Batch&& batch) {
-  if (!batch.spool_name.empty()) spool_->release(batch.spool_name);  // still on disk; replayed later
+  // Still on disk, replayed later: checked first when its INSERT may have landed.
+  if (!batch.spool_name.empty()) spool_->release(batch.spool_name, batch.maybe_stored);
   std::lock_guard lock(mu_);
   --in_flight_;
   if (!give_up_) ++stats_.batches_retried;
