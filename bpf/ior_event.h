@@ -3,7 +3,9 @@
  * the kernel side (bpf/ior.bpf.c) and userspace (src/trace, src/event).
  *
  * Fixed-width types only, no bool, explicit padding: the layout is ABI between
- * the two sides, and userspace static_asserts every size and offset.
+ * the two sides. Every size and offset is asserted at the end of this file,
+ * so clang building the BPF object and the C++ compiler building userspace
+ * both refuse a layout that differs from the one written down there.
  * Userspace must not assume records are aligned: it memcpy()s the fixed part.
  */
 #ifndef IOR_EVENT_H
@@ -112,5 +114,54 @@ enum ior_counter {
 	IOR_CNT_WAKEUPS = 3,    /* forced wake-ups of the reader (ring half full) */
 	IOR_CNT_COUNT = 4,
 };
+
+/* The layout both sides agree on, checked by both compilers (a changed field
+ * must change these numbers too, and every reader of the records with them). */
+#ifdef __cplusplus
+#define IOR_ABI_ASSERT(cond) static_assert(cond, #cond)
+#else
+#define IOR_ABI_ASSERT(cond) _Static_assert(cond, #cond)
+#endif
+#define IOR_ABI_AT(type, field, offset) IOR_ABI_ASSERT(__builtin_offsetof(struct type, field) == (offset))
+
+IOR_ABI_ASSERT(sizeof(struct ior_event_header) == 24);
+IOR_ABI_AT(ior_event_header, kind, 0);
+IOR_ABI_AT(ior_event_header, syscall, 2);
+IOR_ABI_AT(ior_event_header, pid, 4);
+IOR_ABI_AT(ior_event_header, tid, 8);
+IOR_ABI_AT(ior_event_header, reserved, 12);
+IOR_ABI_AT(ior_event_header, time_ns, 16);
+
+IOR_ABI_ASSERT(sizeof(struct ior_enter_event) == 72);
+IOR_ABI_AT(ior_enter_event, hdr, 0);
+IOR_ABI_AT(ior_enter_event, args, 24);
+IOR_ABI_AT(ior_enter_event, comm, 48);
+IOR_ABI_AT(ior_enter_event, str_len, 64);
+IOR_ABI_AT(ior_enter_event, str_flags, 68);
+IOR_ABI_AT(ior_enter_event, pad, 69);
+
+IOR_ABI_ASSERT(sizeof(struct ior_exit_event) == 32);
+IOR_ABI_AT(ior_exit_event, hdr, 0);
+IOR_ABI_AT(ior_exit_event, ret, 24);
+
+IOR_ABI_ASSERT(sizeof(struct ior_task_event) == 48);
+IOR_ABI_AT(ior_task_event, hdr, 0);
+IOR_ABI_AT(ior_task_event, parent_pid, 24);
+IOR_ABI_AT(ior_task_event, flags, 28);
+IOR_ABI_AT(ior_task_event, comm, 32);
+
+/* The value of map syscall_specs, written by userspace, read by the programs. */
+IOR_ABI_ASSERT(sizeof(struct ior_syscall_spec) == 8);
+IOR_ABI_AT(ior_syscall_spec, id, 0);
+IOR_ABI_AT(ior_syscall_spec, cls, 2);
+IOR_ABI_AT(ior_syscall_spec, s0, 3);
+IOR_ABI_AT(ior_syscall_spec, s1, 4);
+IOR_ABI_AT(ior_syscall_spec, n, 5);
+
+/* A syscall id travels as __u16 (header, spec). */
+IOR_ABI_ASSERT(IOR_SC_COUNT <= 0xffff);
+
+#undef IOR_ABI_AT
+#undef IOR_ABI_ASSERT
 
 #endif /* IOR_EVENT_H */
