@@ -343,8 +343,10 @@ constexpr Entry kNumbers[] = {
 #ifdef SYS_syslog
     {"syslog", SYS_syslog},
 #endif
-#if defined(__x86_64__)
-    // Newer than Debian 12's headers (arch/x86/entry/syscalls/syscall_64.tbl).
+#if defined(__x86_64__) || defined(__aarch64__)
+    // Newer than Debian 12's headers. From 424 (pidfd_send_signal) on, a new
+    // syscall has the same number on every architecture but alpha
+    // (arch/x86/entry/syscalls/syscall_64.tbl, scripts/syscall.tbl for arm64).
 #ifndef SYS_cachestat
     {"cachestat", 451},
 #endif

@@ -8,7 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "base/error.hpp"
 #include "ior_event.h"
@@ -41,22 +44,46 @@ std::size_t count_of(const Collector& c, std::uint16_t kind, std::string_view na
   }));
 }
 
-TEST(TracerTest, AttachesEverySyscallOfTheTableThatThisArchitectureHas) {
+// The syscalls of bpf/syscalls.def that the architecture has no number for,
+// written down here from the kernel's tables (arch/x86/entry/syscalls/
+// syscall_64.tbl; include/uapi/asm-generic/unistd.h, which arm64 uses with
+// __ARCH_WANT_RENAMEAT and __ARCH_WANT_NEW_STAT) rather than from the C
+// library the tracer is built with: a syscall left out because the build's
+// headers are older than the kernel is a failure here.
+std::set<std::string> not_on_this_architecture() {
+#if defined(__x86_64__)
+  return {};
+#elif defined(__aarch64__)
+  return {"access", "chmod",    "chown",   "creat", "dup2",     "futimesat", "getdents", "lchown",  "link",
+          "mkdir",  "newlstat", "newstat", "open",  "readlink", "rename",    "rmdir",    "symlink", "unlink"};
+#else
+#error "ior is built for x86_64 and arm64 only (CMakeLists.txt)"
+#endif
+}
+
+TEST(TracerTest, AttachesExactlyTheSyscallsOfTheTableThatThisArchitectureHas) {
   IOR_REQUIRE_ROOT();
   std::vector<std::string> warnings;
   auto o = this_thread_only();
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
   trace::Tracer tracer(o);
   tracer.attach();
-  EXPECT_EQ(tracer.attached_syscalls().size() + tracer.skipped_syscalls().size(),
-            static_cast<std::size_t>(IOR_SC_COUNT - 1));
-  EXPECT_EQ(warnings.size(), tracer.skipped_syscalls().size())
-      << "first warning: " << (warnings.empty() ? "" : warnings[0]);
-  for (const char* must : {"openat", "read", "write", "close", "pread64", "rename", "statx"}) {
-    EXPECT_NE(std::find(tracer.attached_syscalls().begin(), tracer.attached_syscalls().end(), must),
-              tracer.attached_syscalls().end())
-        << must;
+
+  const std::set<std::string> absent = not_on_this_architecture();
+  std::vector<std::string> want_attached, want_skipped, want_warnings;
+  for (std::uint16_t id = 1; id < IOR_SC_COUNT; ++id) {
+    std::string name(syscall_name(id));
+    if (absent.count(name) == 0) {
+      want_attached.push_back(name);
+    } else {
+      want_skipped.push_back(name);
+      want_warnings.push_back("ior: syscall " + name + " does not exist on this architecture: skipped");
+    }
   }
+  ASSERT_EQ(want_skipped.size(), absent.size()) << "a name above is not in bpf/syscalls.def";
+  EXPECT_EQ(tracer.attached_syscalls(), want_attached);
+  EXPECT_EQ(tracer.skipped_syscalls(), want_skipped);
+  EXPECT_EQ(warnings, want_warnings);
 }
 
 TEST(TracerTest, StringsLongerThanStrMaxAreCutAndFlagged) {
