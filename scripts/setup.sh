@@ -2,7 +2,9 @@
 # Installs what ior needs on Debian 12, and only what is missing; idempotent.
 #   scripts/setup.sh          build + run dependencies
 #   scripts/setup.sh --test   also test/benchmark dependencies and the npm readers
-# Also mounts tracefs/debugfs when they are not mounted. Says what it does.
+# With --test, also mounts tracefs/debugfs when they are not mounted: ior
+# needs neither (its programs attach through BPF links), the benchmark's
+# bpftrace reads the per-syscall tracepoints' formats there. Says what it does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,7 @@ want_test=0
 say() { echo "setup: $*"; }
 
 if [[ $(id -u) -ne 0 ]]; then
-  echo "setup: must run as root (apt-get, mounting tracefs): sudo $0 $*" >&2
+  echo "setup: must run as root (apt-get): sudo $0 $*" >&2
   exit 1
 fi
 
@@ -59,8 +61,10 @@ mount_fs() {  # type dir
     fi
   fi
 }
-mount_fs tracefs /sys/kernel/tracing
-mount_fs debugfs /sys/kernel/debug
+if [[ $want_test -eq 1 ]]; then
+  mount_fs tracefs /sys/kernel/tracing
+  mount_fs debugfs /sys/kernel/debug
+fi
 
 if [[ ! -e /sys/kernel/btf/vmlinux ]]; then
   echo "setup: /sys/kernel/btf/vmlinux is missing: this kernel has no BTF; ior needs a kernel built with CONFIG_DEBUG_INFO_BTF=y" >&2

@@ -58,12 +58,12 @@ std::string format_summary(const SummaryInput& in) {
   out += std::string("ior: traced ") + seconds + " s on " + terminal_text(in.identity->hostname) +
          " (collection " + uuid_text(in.identity->collection_id) + ")\n";
 
-  std::string attached = num(in.attached_syscalls) + " syscalls (enter+exit)";
+  std::string traced = num(in.attached_syscalls) + " (enter+exit)";
   if (!in.skipped_syscalls.empty()) {
-    attached += "; not on this kernel:";
-    for (const auto& n : in.skipped_syscalls) attached += " " + terminal_text(n);
+    traced += "; not on this architecture:";
+    for (const auto& n : in.skipped_syscalls) traced += " " + terminal_text(n);
   }
-  line(out, "tracepoints attached", attached);
+  line(out, "syscalls traced", traced);
   if (in.peak_rss_bytes != 0) line(out, "peak memory (RSS)", num(in.peak_rss_bytes >> 20) + " MiB");
   line(out, "tracepoints seen", rate(s.enters.get() + s.exits.get(), c.elapsed_s));
   per_tracepoint(out, s, c.elapsed_s);

@@ -9,8 +9,10 @@
 //  - legacy (what Debian's 18.16 accepts): the same columns and views with no
 //    codecs, skip indices, TTL, projection or DateTime64.
 //
-// With a cluster every statement runs ON CLUSTER, the rows live in
-// <table>_local on every shard and <table> is a Distributed table over them.
+// With a cluster the rows live in <table>_local on every shard and <table> is
+// a Distributed table over them. ior runs the statements on every host itself
+// (schema_prepare.hpp), without ON CLUSTER: distributed DDL needs ZooKeeper or
+// Keeper, which many clusters (and 18.16 test shards) do not have.
 // docs/CLICKHOUSE.md explains every choice and the plan's errors it fixes.
 
 #include <cstdint>
@@ -38,12 +40,12 @@ inline constexpr ServerVersion kModernSince{22, 3, 0};
 struct SchemaOptions {
   std::string database = "ior";
   std::string table = "ior_events";
-  /// Empty: one server. Else: ON CLUSTER, <table>_local on every shard and a
-  /// Distributed <table> over them.
+  /// Empty: one server. Else: <table>_local on every shard and a Distributed
+  /// <table> over them.
   std::string cluster;
-  /// With a cluster: false leaves out ON CLUSTER (distributed DDL needs
-  /// ZooKeeper or ClickHouse Keeper); the caller then runs the statements on
-  /// every shard itself.
+  /// With a cluster: true adds ON CLUSTER to every statement, for a caller
+  /// that runs them once through distributed DDL (ZooKeeper or Keeper).
+  /// prepare_tables() sets it false and runs them on every host.
   bool on_cluster = true;
   int ttl_days = 0;                 ///< 0: no TTL. Modern only (18.16 has no TTL).
   bool materialized_views = true;   ///< the per-thread and latency views

@@ -1,8 +1,10 @@
 #pragma once
 // -tps / -tpsExclude: which syscalls to trace. Each is a comma-separated list
 // of ECMAScript regexes searched (unanchored) in the tracepoint names
-// sys_enter_<name> and sys_exit_<name>. The tracer attaches only the selected
-// syscalls, so excluded ones cost nothing in the kernel.
+// sys_enter_<name> and sys_exit_<name> (the Go tool's per-syscall tracepoint
+// names, kept for its users). The tracer enters only the selected syscalls in
+// map syscall_specs, so the programs drop an excluded one at their first
+// lookup, as they drop every syscall ior does not trace.
 
 #include <regex>
 #include <string>

@@ -1,8 +1,10 @@
 #pragma once
 // The single definition of the row's columns: name, type and the EventRow
-// member that holds the value, in table order. The ClickHouse DDL and block
-// layout, the Parquet schema and the console header are all generated from
-// kColumns; nothing else lists the columns.
+// member that holds the value, in table order. The ClickHouse DDL, upgrade
+// and block layout, the Parquet schema, the sink queues' column chunks and the
+// schema version's fingerprint are all generated from kColumns; nothing else
+// lists the columns. (The console prints the Go tool's eight fields instead,
+// sink/console_sink.hpp.)
 
 #include <array>
 #include <cstddef>

@@ -1,8 +1,8 @@
 #pragma once
 // The canonical row: one traced syscall (an enter paired with its exit).
 // Every sink consumes this struct; its columns are described once, in
-// columns.hpp, which drives the ClickHouse DDL and blocks, the Parquet schema
-// and the console header.
+// columns.hpp, which drives the ClickHouse DDL and blocks and the Parquet
+// schema (the console prints the Go tool's fields, not these columns).
 
 #include <array>
 #include <cstdint>
