@@ -8,16 +8,6 @@
 #include <stdexcept>
 
 namespace ior::parquet {
-namespace {
-
-std::uint64_t now_unix_ns() {
-  struct timespec ts {};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<std::uint64_t>(ts.tv_nsec);
-}
-
-}  // namespace
 
 std::string utc_timestamp(std::uint64_t unix_ns) {
   time_t secs = static_cast<time_t>(unix_ns / 1'000'000'000ull);
@@ -74,21 +64,21 @@ void ParquetSink::open_next() {
   ++file_index_;
   std::string path = rotating() ? rotated_path(options_.path, file_index_) : options_.path;
   WriterOptions w = options_.writer;
-  w.metadata.emplace_back("ior.start_time", utc_timestamp(now_unix_ns()));
+  w.metadata.emplace_back("ior.start_time", utc_timestamp(options_.clock->unix_ns()));
   if (rotating()) w.metadata.emplace_back("ior.file_index", std::to_string(file_index_));
   // A later rotated name taken during the run must not stop the trace: that
   // file is kept under its temporary name and reported when it is closed.
   const bool later = file_index_ > 1 && options_.existing == ExistingOutput::kRefuse;
   writer_ = std::make_unique<FileWriter>(path, std::move(w), later ? ExistingOutput::kRefuseAtRename : options_.existing);
   rows_in_file_ = 0;
-  file_started_ = std::chrono::steady_clock::now();
+  file_started_ = options_.clock->steady_now();
 }
 
 void ParquetSink::close_current() {
   if (!writer_) return;
   std::uint64_t rows = writer_->rows_committed() + writer_->rows_buffered();
   try {
-    writer_->close({{"ior.end_time", utc_timestamp(now_unix_ns())}});
+    writer_->close({{"ior.end_time", utc_timestamp(options_.clock->unix_ns())}});
   } catch (const OutputNotPlaced& e) {
     // Complete, only not under its name: the rows are written, the run failed.
     if (error_.empty()) error_ = e.what();
@@ -136,7 +126,7 @@ void ParquetSink::consume(const schema::EventRow& row) noexcept {
 
 void ParquetSink::flush() noexcept {
   if (!writer_ || options_.rotate_ms == 0 || rows_in_file_ == 0) return;
-  auto age = std::chrono::steady_clock::now() - file_started_;
+  auto age = options_.clock->steady_now() - file_started_;
   if (age < std::chrono::milliseconds(options_.rotate_ms)) return;
   try {
     close_current();

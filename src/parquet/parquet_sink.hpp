@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "parquet/file_writer.hpp"
+#include "parquet/sink_clock.hpp"
 #include "parquet/writer_options.hpp"
 #include "sink/sink.hpp"
 
@@ -30,6 +31,8 @@ struct ParquetSinkOptions {
   std::uint64_t rotate_ms = 0;      ///< start a new file after this long (0: never)
   ExistingOutput existing = ExistingOutput::kRefuse;  ///< kReplace: -force
   WriterOptions writer;             ///< writer.metadata goes into every file
+  /// Time for rotate_ms and the files' start/end times; must outlive the sink.
+  const SinkClock* clock = &system_sink_clock();
 };
 
 class ParquetSink final : public sink::Sink {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -150,27 +151,58 @@ TEST_F(ParquetSinkTest, ARotatedNameTakenDuringTheRunKeepsTheFileAside) {
       << text;
 }
 
-TEST_F(ParquetSinkTest, RotationByTimeHappensOnFlushAndSkipsEmptyFiles) {
+// Time that moves only when the test says so.
+class ManualClock final : public SinkClock {
+ public:
+  static constexpr std::uint64_t kStartUnixNs = 1'700'000'000'000'000'000ull;
+  std::chrono::steady_clock::time_point steady_now() const override {
+    return std::chrono::steady_clock::time_point{} +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(elapsed_);
+  }
+  std::uint64_t unix_ns() const override { return kStartUnixNs + static_cast<std::uint64_t>(elapsed_.count()); }
+  void advance(std::chrono::nanoseconds d) { elapsed_ += d; }
+
+ private:
+  std::chrono::nanoseconds elapsed_{0};
+};
+
+TEST_F(ParquetSinkTest, RotationByTimeHappensOnTheFirstFlushAtTheAgeAndSkipsEmptyFiles) {
+  using namespace std::chrono_literals;
+  ManualClock clock;
   ParquetSinkOptions o;
   o.path = path("t.parquet");
-  o.rotate_ms = 1;
-  ParquetSink sink(o);
-  auto after_a_while = [] {  // the clock must move past rotate_ms; nothing to wait for
-    auto t0 = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2)) {
-    }
-  };
+  o.rotate_ms = 1000;
+  o.clock = &clock;
+  ParquetSink sink(o);  // file 1 starts at 0
   sink.consume(row(0));
   sink.consume(row(1));
-  after_a_while();
-  sink.flush();  // rotates
-  after_a_while();
-  sink.flush();  // the new file is empty: no rotation
+  clock.advance(999ms + 999'999ns);
+  sink.flush();  // 1 ns short of the age: no rotation
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 1)));
+  clock.advance(1ns);
+  sink.flush();  // file 1 closed at 1 s, file 2 starts
+  EXPECT_TRUE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 1)));
+  clock.advance(5s);
+  sink.flush();  // file 2 is empty: kept open, no rotation
   sink.consume(row(2));
-  sink.close();
+  clock.advance(1s);  // file 2 is 6 s old
+  sink.flush();  // file 2 closed at 7 s, file 3 starts
+  sink.consume(row(3));
+  clock.advance(500ms);
+  sink.close();  // file 3 closed at 7.5 s
   EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 1)), 2);
   EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 1);
-  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 3)));
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 3)), 1);
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 4)));
+  // Each file's times are the clock's when it was opened and closed.
+  const std::uint64_t t0 = ManualClock::kStartUnixNs;
+  const std::uint64_t s = 1'000'000'000ull;
+  const std::uint64_t want[3][2] = {{t0, t0 + s}, {t0 + s, t0 + 7 * s}, {t0 + 7 * s, t0 + 7 * s + s / 2}};
+  for (std::uint64_t n = 1; n <= 3; ++n) {
+    auto kv = testkit::read_parquet(ParquetSink::rotated_path(o.path, n)).key_values();
+    EXPECT_EQ(kv["ior.start_time"], utc_timestamp(want[n - 1][0])) << n;
+    EXPECT_EQ(kv["ior.end_time"], utc_timestamp(want[n - 1][1])) << n;
+  }
 }
 
 TEST_F(ParquetSinkTest, WriteErrorKeepsCompleteRowGroupsAndCountsEveryLostRow) {
