@@ -11,7 +11,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -39,19 +44,75 @@ ClientOptions slow_options(std::uint16_t port) {
   return o;
 }
 
-// Cancels `cancel` after `after` on a thread of its own.
-class CancelLater {
+// Cancels `cancel` on a thread of its own once ready() holds, i.e. once the
+// client is inside the wait a test is about (a time alone would race with a
+// slow start and cancel before it), and tells when it did.
+class CancelWhen {
  public:
-  CancelLater(std::shared_ptr<const net::Cancellation> cancel, std::chrono::milliseconds after)
+  CancelWhen(std::shared_ptr<const net::Cancellation> cancel, std::function<bool()> ready)
+      : thread_([this, cancel, ready = std::move(ready)] {
+          ready_ = StallingServer::wait_until(ready, 10s);
+          cancelled_at_ = Clock::now();
+          const_cast<net::Cancellation&>(*cancel).cancel();
+        }) {}
+  ~CancelWhen() { join(); }
+  /// Whether ready() held before the 10 s deadline (then it cancelled anyway).
+  bool was_ready() {
+    join();
+    return ready_;
+  }
+  Clock::time_point cancelled_at() {
+    join();
+    return cancelled_at_;
+  }
+
+ private:
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  bool ready_ = false;
+  Clock::time_point cancelled_at_{};
+  std::thread thread_;
+};
+
+// Cancels `cancel` after `after` on a thread of its own: for a test whose
+// point is that the wait lasted that long.
+class CancelAfter {
+ public:
+  CancelAfter(std::shared_ptr<const net::Cancellation> cancel, std::chrono::milliseconds after)
       : thread_([cancel, after] {
           std::this_thread::sleep_for(after);
           const_cast<net::Cancellation&>(*cancel).cancel();
         }) {}
-  ~CancelLater() { thread_.join(); }
+  ~CancelAfter() { thread_.join(); }
 
  private:
   std::thread thread_;
 };
+
+// The cancellation ended the wait: not before it, and at once after it.
+void expect_ended_by(CancelWhen& c, Clock::time_point ended) {
+  ASSERT_TRUE(c.was_ready()) << "the client never reached the wait";
+  EXPECT_GE(ended, c.cancelled_at());
+  EXPECT_LT(ended - c.cancelled_at(), 500ms);
+}
+
+// Sockets of this network namespace in SYN_SENT towards 127.0.0.1:port.
+int syn_sent_to(std::uint16_t port) {
+  std::ifstream tcp("/proc/net/tcp");
+  char want[16];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  int n = 0;
+  std::string line;
+  std::getline(tcp, line);  // header
+  while (std::getline(tcp, line)) {
+    std::istringstream f(line);
+    std::string slot, local, remote, state;
+    f >> slot >> local >> remote >> state;
+    if (remote == want && state == "02") ++n;
+  }
+  return n;
+}
 
 // Runs f, expecting net::Cancelled; returns its message and how long f took.
 template <class F>
@@ -82,12 +143,11 @@ TEST(ClientCancelTest, ACancelledClientDoesNotEvenConnect) {
 TEST(ClientCancelTest, CancelEndsTheWaitForASilentServersHello) {
   StallingServer server(StallingServer::Mode::kSilent);
   ClientOptions o = slow_options(server.port());
-  CancelLater later(o.cancel, 300ms);
-  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  CancelWhen when_hello_sent(o.cancel, [&] { return !server.received().empty(); });
+  auto what = expect_cancelled([&] { Connection c(o); }).first;
+  expect_ended_by(when_hello_sent, Clock::now());
   EXPECT_NE(what.find("reading from 127.0.0.1:" + std::to_string(server.port()) + " cancelled"), std::string::npos)
       << what;
-  EXPECT_GE(took, 300ms);
-  EXPECT_LT(took, 300ms + 500ms);
   EXPECT_EQ(server.accepted(), 1);
 }
 
@@ -110,10 +170,11 @@ TEST(ClientCancelTest, CancelEndsAPendingConnect) {
     fillers.push_back(fd);
   }
   ClientOptions o = slow_options(ntohs(a.sin_port));
-  CancelLater later(o.cancel, 300ms);
-  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  const int fillers_pending = syn_sent_to(ntohs(a.sin_port));
+  CancelWhen when_syn_sent(o.cancel, [&] { return syn_sent_to(ntohs(a.sin_port)) > fillers_pending; });
+  auto what = expect_cancelled([&] { Connection c(o); }).first;
+  expect_ended_by(when_syn_sent, Clock::now());
   EXPECT_NE(what.find("connecting to 127.0.0.1"), std::string::npos) << what;
-  EXPECT_LT(took, 300ms + 500ms);
   for (int fd : fillers) ::close(fd);
   ::close(listener);
 }
@@ -123,10 +184,10 @@ TEST(ClientCancelTest, CancelEndsATlsHandshake) {
   ClientOptions o = slow_options(server.port());
   o.tls.enabled = true;
   o.tls.insecure = true;
-  CancelLater later(o.cancel, 300ms);
-  auto [what, took] = expect_cancelled([&] { Connection c(o); });
+  CancelWhen when_client_hello_sent(o.cancel, [&] { return !server.received().empty(); });
+  auto what = expect_cancelled([&] { Connection c(o); }).first;
+  expect_ended_by(when_client_hello_sent, Clock::now());
   EXPECT_NE(what.find("TLS handshake with 127.0.0.1"), std::string::npos) << what;
-  EXPECT_LT(took, 300ms + 500ms);
 }
 
 TEST(ClientCancelTest, OneCancellationEndsEveryConnectionMadeWithCopiesOfTheOptions) {
@@ -193,7 +254,7 @@ TEST(ClientDeadlineTest, AQueryAgainstATricklingServerFailsAtItsOverallDeadline)
   ClientOptions patient = o;
   patient.deadlines.query = 60s;
   Connection p(patient);
-  CancelLater later(patient.cancel, 1500ms);
+  CancelAfter later(patient.cancel, 1500ms);
   auto [what, ran] = expect_cancelled([&] { p.query("SELECT 1"); });
   EXPECT_GE(ran, 1500ms) << what;
   EXPECT_TRUE(p.broken());
@@ -203,10 +264,10 @@ TEST(ClientCancelTest, CancelEndsATricklingQueryAndLeavesTheConnectionBroken) {
   StallingServer server(StallingServer::Mode::kHelloThenProgress, 50ms);
   ClientOptions o = slow_options(server.port());
   Connection c(o);
-  CancelLater later(o.cancel, 300ms);
-  auto [what, took] = expect_cancelled([&] { c.query("SELECT 1"); });
+  CancelWhen when_query_sent(o.cancel, [&] { return server.received().find("SELECT 1") != std::string::npos; });
+  auto what = expect_cancelled([&] { c.query("SELECT 1"); }).first;
+  expect_ended_by(when_query_sent, Clock::now());
   EXPECT_NE(what.find("cancelled: ior is stopping"), std::string::npos) << what;
-  EXPECT_LT(took, 300ms + 500ms);
   EXPECT_TRUE(c.broken());
   EXPECT_THROW(c.ping(), Error);
 }

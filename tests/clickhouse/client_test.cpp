@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -554,16 +556,30 @@ TEST(ClientFaultTest, AServerKilledDuringAnInsertIsAnErrorWithinTheTimeout) {
   bench::SyntheticRows rows(10'000, 3);
   EventBlock batch;
   for (const auto& r : rows.rows()) batch.append(r);
+  // Killed once the insert is under way: a few blocks have gone out.
+  std::mutex mu;
+  std::condition_variable sent_cv;
+  int sent = 0;
   Clock::time_point killed_at{};
   std::thread killer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    {
+      std::unique_lock lock(mu);
+      sent_cv.wait_for(lock, std::chrono::seconds(30), [&] { return sent >= 3; });
+    }
     server.kill();  // returns when the process is gone
     killed_at = Clock::now();
   });
   Clock::time_point failed_at{};
   std::string error;
   try {
-    for (int i = 0; i < 100000; ++i) c.send_block(batch.block());
+    for (int i = 0; i < 100000; ++i) {
+      c.send_block(batch.block());
+      {
+        std::lock_guard lock(mu);
+        ++sent;
+      }
+      sent_cv.notify_one();
+    }
     c.end_insert();
   } catch (const Error& e) {
     failed_at = Clock::now();

@@ -6,11 +6,12 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
-#include <thread>
 
 #include "replay_server.hpp"
 #include "replay_test_support.hpp"
@@ -31,6 +32,23 @@ class RawClient {
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) throw std::runtime_error("connect");
   }
   ~RawClient() { ::close(fd_); }
+  /// Reads (and drops) what the server sends until it closes the connection,
+  /// as it does after recording a violation; false if it has not by timeout.
+  bool closed_by_server_within(std::chrono::milliseconds timeout) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      int r = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (r < 0 && errno != EINTR) return false;
+      if (r <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+      if (n < 0 && errno != EINTR) return false;
+    }
+  }
   void send(Out& out) {
     std::string b = out.take();
     ASSERT_EQ(::send(fd_, b.data(), b.size(), MSG_NOSIGNAL), static_cast<ssize_t>(b.size()));
@@ -100,13 +118,10 @@ class RawClient {
   int fd_ = -1;
 };
 
-std::vector<std::string> violations_after_a_while(const ReplayServer& s) {
-  for (int i = 0; i < 200; ++i) {
-    auto v = s.transcript().violations;
-    if (!v.empty()) return v;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return {};
+// The server records a violation, then closes the connection.
+std::vector<std::string> violations_once_closed(RawClient& c, const ReplayServer& s) {
+  EXPECT_TRUE(c.closed_by_server_within(std::chrono::seconds(10))) << "the server kept the connection open";
+  return s.transcript().violations;
 }
 
 Block one_column(const std::string& type, const std::string& value) {
@@ -130,7 +145,7 @@ TEST(ReplaySelfTest, AHostNameAsTheInitialAddressIsRefused) {
   RawClient c(server.port());
   c.hello_and_addendum();
   c.query("SELECT 1", "localhost:9000", "ClickHouse raw", 0);
-  auto v = violations_after_a_while(server);
+  auto v = violations_once_closed(c, server);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].find("IP literal"), std::string::npos) << v[0];
 }
@@ -140,7 +155,7 @@ TEST(ReplaySelfTest, AClientNameDifferentFromHellosIsRefused) {
   RawClient c(server.port());
   c.hello_and_addendum();
   c.query("SELECT 1", "[::ffff:127.0.0.1]:0", "ClickHouse other", 0);
-  auto v = violations_after_a_while(server);
+  auto v = violations_once_closed(c, server);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].find("client_name does not match"), std::string::npos) << v[0];
 }
@@ -152,7 +167,7 @@ TEST(ReplaySelfTest, AnInsertBlockOfAnotherTypeIsRefused) {
   c.query("INSERT INTO t (a) VALUES", "127.0.0.1:0", "ClickHouse raw", 0);
   c.data(Block{}, false);
   c.data(one_column("UInt32", "7"), false);
-  auto v = violations_after_a_while(server);
+  auto v = violations_once_closed(c, server);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].find("INSERT column 1 is `a` UInt32, the table's `a` UInt64"), std::string::npos) << v[0];
 }
@@ -164,7 +179,7 @@ TEST(ReplaySelfTest, AFrameWithAWrongChecksumIsRefused) {
   c.query("INSERT INTO t (a) VALUES", "127.0.0.1:0", "ClickHouse raw", 1);
   c.data(Block{}, true);
   c.data(one_column("UInt64", "7"), true, /*corrupt_checksum=*/true);
-  auto v = violations_after_a_while(server);
+  auto v = violations_once_closed(c, server);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].find("wrong checksum"), std::string::npos) << v[0];
 }
