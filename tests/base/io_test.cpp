@@ -70,9 +70,12 @@ TEST(WriteAll, GiveUpEndsABlockedWriteAtTheNextSignal) {
   std::thread writer([&] { result = write_all(wr.get(), std::string(1 << 20, 'x'), give_up); });
   const pthread_t t = writer.native_handle();
   const int before = g_signals.load();
-  for (int i = 0; i < 5; ++i) {  // not giving up yet: signals are retried through
+  // Not giving up yet: signals are retried through. Each one is sent after
+  // the last was handled (two pending signals would merge into one).
+  for (int i = 1; i <= 5; ++i) {
     pthread_kill(t, SIGUSR1);
-    usleep(2000);
+    const auto handled_by = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (g_signals.load() < before + i && std::chrono::steady_clock::now() < handled_by) usleep(100);
   }
   EXPECT_GE(g_signals.load(), before + 5);
   EXPECT_EQ(result.load(), -1) << "still blocked";
