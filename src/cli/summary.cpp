@@ -80,6 +80,8 @@ std::string format_summary(const SummaryInput& in) {
   line(out, "fd names", "from /proc " + num(s.fd_from_proc.get()) + ", unknown " +
                             num(s.fd_unknown.get()) + ", forgotten (table full) " +
                             num(s.fd_evicted.get()));
+  line(out, "paths", "unresolved " + num(s.path_unresolved.get()) + ", cwd from /proc " +
+                         num(s.cwd_from_proc.get()));
   if (s.threads_evicted.get() != 0) {
     line(out, "thread states forgotten", num(s.threads_evicted.get()) + " (too many threads or pending paths)");
   }

@@ -70,8 +70,13 @@ void FdTable::make_room(std::size_t incoming) {
       if (bytes() + incoming <= target) break;
     }
   }
-  // Tables emptied above cost their process overhead for nothing.
-  std::erase_if(procs_, [](const auto& kv) { return kv.second.fds.empty(); });
+  // Tables emptied above cost their process overhead for nothing; one that
+  // still knows its cwd stays, unless the budget is still exceeded (the cwd
+  // is then read again from /proc when needed).
+  const bool over = bytes() + incoming > target;
+  std::erase_if(procs_, [over](const auto& kv) {
+    return kv.second.fds.empty() && (over || kv.second.cwd_state == CwdState::kUnread);
+  });
 }
 
 FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
@@ -91,10 +96,12 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
   return it->second;
 }
 
-void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags) {
+void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
+                  bool unresolved) {
   FdEntry e;
   e.name = names_.intern(name);
   e.flags = flags;
+  e.unresolved = unresolved;
   put(pid, fd, std::move(e));
 }
 
@@ -188,6 +195,51 @@ void FdTable::exec(std::uint32_t pid) {
       ++it;
     }
   }
+}
+
+std::optional<Cwd> FdTable::cwd(std::uint32_t pid) {
+  auto p = procs_.find(pid);
+  if (p == procs_.end() || p->second.cwd_state == CwdState::kUnread) {
+    auto found = proc_.cwd(pid);
+    // Anything but an absolute path (a path outside ior's root, a cut one)
+    // would make every name under it wrong.
+    if (found && !found->empty() && found->front() == '/') {
+      put_cwd(pid, names_.intern(*found), CwdState::kFromProc);
+    } else {
+      put_cwd(pid, SharedName(), CwdState::kUnknown);
+    }
+    p = procs_.find(pid);
+  }
+  switch (p->second.cwd_state) {
+    case CwdState::kTraced:
+      return Cwd{p->second.cwd.view(), false};
+    case CwdState::kFromProc:
+      return Cwd{p->second.cwd.view(), true};
+    default:
+      return std::nullopt;
+  }
+}
+
+void FdTable::put_cwd(std::uint32_t pid, SharedName name, CwdState state) {
+  make_room(kProcessBytes);
+  Process& p = procs_[pid];
+  p.name_bytes -= p.cwd.view().size();
+  p.name_bytes += name.view().size();
+  p.cwd = std::move(name);
+  p.cwd_state = state;
+  peak_bytes_ = std::max(peak_bytes_, bytes());
+}
+
+void FdTable::set_cwd(std::uint32_t pid, std::string_view path, bool via_proc) {
+  put_cwd(pid, names_.intern(path), via_proc ? CwdState::kFromProc : CwdState::kTraced);
+}
+
+void FdTable::forget_cwd(std::uint32_t pid) {
+  auto p = procs_.find(pid);
+  if (p == procs_.end()) return;
+  p->second.name_bytes -= p->second.cwd.view().size();
+  p->second.cwd = SharedName();
+  p->second.cwd_state = CwdState::kUnread;
 }
 
 void FdTable::drop_process(std::uint32_t pid) {

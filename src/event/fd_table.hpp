@@ -1,6 +1,9 @@
 #pragma once
-// Which file each (process, fd) names, with its open flags. Keyed by pid:
-// fd numbers are per process, and a process's whole table goes when it ends.
+// Which file each (process, fd) names, with its open flags, and each
+// process's current directory. Keyed by pid: fd numbers are per process, and
+// a process's whole table goes when it ends. The current directory is what
+// chdir/fchdir set and fork copies; for a process that ran before tracing it
+// is read once from /proc/PID/cwd.
 // Fds opened before tracing began are resolved once through /proc and cached;
 // an fd that /proc cannot resolve is cached as unknown only after a syscall
 // on it succeeded (the fd existed): a failing syscall caches nothing, so a
@@ -14,6 +17,7 @@
 // /proc like an fd opened before tracing.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -28,6 +32,13 @@ struct FdEntry {
   std::int32_t flags = 0;
   bool from_proc = false;  ///< learned through /proc, not seen opened
   bool unknown = false;    ///< negative cache: /proc could not resolve it
+  bool unresolved = false; ///< name is the relative name as opened: its directory was unknown
+};
+
+/// A process's current directory, when known.
+struct Cwd {
+  std::string_view path;   ///< clean absolute path
+  bool from_proc = false;  ///< read from /proc/PID/cwd, not seen set
 };
 
 struct FdTableLimits {
@@ -50,7 +61,8 @@ class FdTable {
   /// evictions: counts every entry forgotten to stay within the limits.
   FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evictions);
 
-  void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags);
+  void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
+           bool unresolved = false);
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);
@@ -66,6 +78,15 @@ class FdTable {
   void fork(std::uint32_t parent, std::uint32_t child);
   /// exec closes the O_CLOEXEC fds.
   void exec(std::uint32_t pid);
+  /// The current directory, from /proc when it was never seen (a negative
+  /// answer is kept until the next chdir); nullopt when unknown. The view
+  /// stays valid until the table next changes.
+  std::optional<Cwd> cwd(std::uint32_t pid);
+  /// chdir/fchdir to a known directory (clean absolute path); via_proc: the
+  /// path was made from a name learned through /proc (it keeps the notice).
+  void set_cwd(std::uint32_t pid, std::string_view path, bool via_proc = false);
+  /// The directory changed to one ior cannot name: the next use asks /proc.
+  void forget_cwd(std::uint32_t pid);
   /// The process ended.
   void drop_process(std::uint32_t pid);
   /// Drops the tables of processes that /proc did not show at this call and
@@ -84,9 +105,12 @@ class FdTable {
 
  private:
   using Fds = std::unordered_map<std::int32_t, FdEntry>;
+  enum class CwdState : std::uint8_t { kUnread, kTraced, kFromProc, kUnknown };
   struct Process {
     Fds fds;
-    std::size_t name_bytes = 0;  ///< sum of its entries' name sizes (shared names counted per entry)
+    std::size_t name_bytes = 0;  ///< sum of its entries' and cwd's name sizes (shared names counted per use)
+    SharedName cwd;
+    CwdState cwd_state = CwdState::kUnread;
     bool dead_at_last_sweep = false;
   };
 
@@ -96,6 +120,7 @@ class FdTable {
   /// Forgets entries, largest processes first, until `incoming` more bytes fit.
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);
+  void put_cwd(std::uint32_t pid, SharedName name, CwdState state);
 
   const ProcFdLookup& proc_;
   FdTableLimits limits_;

@@ -49,6 +49,7 @@ struct Pipeline::Impl {
   ProcFdLookup proc;
   FdTable fds;
   RowFilter filter;
+  PathResolver paths;
   RowContext ctx;
   std::unordered_map<std::uint32_t, ThreadState> threads;
   std::size_t string_bytes = 0;  ///< heap capacity of the threads' pending strings
@@ -183,22 +184,24 @@ void Pipeline::Impl::shed_threads(std::uint32_t keep_tid) {
 void Pipeline::Impl::emit(ThreadState& t) {
   const auto& h = rec.hdr;
   try {
-    build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, row);
+    build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, paths, row);
   } catch (...) {
     stats.rows_failed.add();
-    apply_fd_effects(h.pid, t.pending, rec.exit.ret, fds);
+    apply_fd_effects(h.pid, t.pending, rec.exit.ret, nullptr, fds);
     return;
   }
   stats.rows.add();
   if (row.notice & schema::kNoticeFdFromProc) stats.fd_from_proc.add();
   if (row.notice & schema::kNoticeFdUnknown) stats.fd_unknown.add();
+  if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
+  if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   if (filter.keeps(row)) {
     consumer.on_row(row);
     stats.rows_emitted.add();
   } else {
     stats.rows_filtered_out.add();
   }
-  apply_fd_effects(h.pid, t.pending, rec.exit.ret, fds);
+  apply_fd_effects(h.pid, t.pending, rec.exit.ret, &row, fds);
 }
 
 void Pipeline::Impl::forget_thread(std::uint32_t tid) {

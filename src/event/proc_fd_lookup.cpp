@@ -45,6 +45,14 @@ std::optional<ProcFd> ProcFdLookup::lookup(std::uint32_t pid, std::int32_t fd) c
   return out;
 }
 
+std::optional<std::string> ProcFdLookup::cwd(std::uint32_t pid) const {
+  char target[4096];
+  ssize_t len = ::readlink((root_ + "/" + std::to_string(pid) + "/cwd").c_str(), target, sizeof target);
+  // A full buffer may be a cut path: readlink does not say.
+  if (len <= 0 || static_cast<std::size_t>(len) >= sizeof target) return std::nullopt;
+  return std::string(target, static_cast<std::size_t>(len));
+}
+
 bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {
   std::string path = root_ + "/" + std::to_string(pid) + "/task/" + std::to_string(tid);
   return ::access(path.c_str(), F_OK) == 0;

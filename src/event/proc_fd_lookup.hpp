@@ -1,7 +1,8 @@
 #pragma once
 // Resolves a file descriptor that was opened before tracing began, through
-// /proc/PID/fd/N (the name) and /proc/PID/fdinfo/N (the open flags). The root
-// is configurable so tests can use a fake tree.
+// /proc/PID/fd/N (the name) and /proc/PID/fdinfo/N (the open flags), and the
+// current directory of a process that ran before tracing (/proc/PID/cwd). The
+// root is configurable so tests can use a fake tree.
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +20,9 @@ class ProcFdLookup {
   explicit ProcFdLookup(std::string proc_root) : root_(std::move(proc_root)) {}
   /// nullopt when the process or the fd no longer exists.
   std::optional<ProcFd> lookup(std::uint32_t pid, std::int32_t fd) const;
+  /// The process's current directory as the kernel prints it (from ior's
+  /// root); nullopt when the process is gone or the path is too long.
+  std::optional<std::string> cwd(std::uint32_t pid) const;
   /// True when /proc/PID/task/TID exists (the thread is alive).
   bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
   /// True when /proc/PID exists.

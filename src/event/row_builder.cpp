@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include "event/lexical_path.hpp"
 #include "event/syscall_table.hpp"
 
 namespace ior::event {
@@ -53,10 +54,28 @@ std::int32_t open_flags(const PendingEnter& e) {
 
 }  // namespace
 
-void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds) {
+void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret,
+                      const schema::EventRow* row, FdTable& fds) {
   auto fd = static_cast<std::int32_t>(e.args[0]);
   auto newfd = static_cast<std::int32_t>(ret);
+  constexpr std::uint8_t kNotExact = schema::kNoticeTruncated | schema::kNoticeUnreadable |
+                                     schema::kNoticeFdUnknown | schema::kNoticePathUnresolved;
   switch (e.syscall) {
+    case IOR_SC_chdir:
+    case IOR_SC_fchdir: {
+      if (ret != 0) break;
+      std::string_view dir;
+      if (row != nullptr && (row->notice & kNotExact) == 0) {
+        dir = e.syscall == IOR_SC_chdir ? row->pathname : row->filename;
+      }
+      if (is_clean_absolute(dir)) {
+        constexpr std::uint8_t kViaProc = schema::kNoticeFdFromProc | schema::kNoticeCwdFromProc;
+        fds.set_cwd(pid, dir, (row->notice & kViaProc) != 0);
+      } else {
+        fds.forget_cwd(pid);
+      }
+      break;
+    }
     case IOR_SC_close:
       // Linux releases the fd even when close fails (EINTR, EIO); with EBADF
       // it was not open, so whatever the table held for it is stale as well.
@@ -92,7 +111,7 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
 
 void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
                const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
-               FdTable& fds, schema::EventRow& row) {
+               FdTable& fds, PathResolver& paths, schema::EventRow& row) {
   const PendingEnter& e = thread.pending;
   const SyscallInfo& info = syscall_info(e.syscall);
   row = schema::EventRow{};
@@ -114,19 +133,16 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
 
   switch (info.cls) {
     case IOR_CLASS_OPEN:
-      row.filename = e.str0;
+      paths.fill(pid, e, ret, fds, row);
       row.flags = open_flags(e);
       if (ret >= 0) {
         row.fd = static_cast<std::int32_t>(ret);
-        fds.add(pid, row.fd, e.str0, row.flags);
+        fds.add(pid, row.fd, row.filename, row.flags, (row.notice & schema::kNoticePathUnresolved) != 0);
       }
       return;
     case IOR_CLASS_PATH:
-      row.pathname = e.str0;
-      return;
     case IOR_CLASS_NAME:
-      row.oldname = e.str0;
-      row.newname = e.str1;
+      paths.fill(pid, e, ret, fds, row);
       return;
     case IOR_CLASS_FD:
     case IOR_CLASS_FCNTL:
@@ -139,6 +155,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
           row.filename = f->name;
           row.flags = f->flags;
           if (f->from_proc) row.notice |= schema::kNoticeFdFromProc;
+          if (f->unresolved) row.notice |= schema::kNoticePathUnresolved;
         }
       }
       return;

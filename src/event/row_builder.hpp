@@ -1,10 +1,12 @@
 #pragma once
 // Turns a paired enter + exit into the canonical row, and applies what the
-// syscall did to the fd table (open adds, dup copies, close removes, ...).
+// syscall did to the fd table (open adds, dup copies, close removes, chdir
+// moves, ...).
 
 #include <cstdint>
 
 #include "event/fd_table.hpp"
+#include "event/path_resolver.hpp"
 #include "event/thread_state.hpp"
 #include "schema/event_row.hpp"
 
@@ -16,16 +18,19 @@ struct RowContext {
   schema::Uuid collection_id{};
 };
 
-/// Fills row; string views point into thread, the fd table and ctx. An open
-/// adds its fd to the table here; everything else changes the table only in
-/// apply_fd_effects, which must run after the row was consumed (a close would
-/// otherwise free the name the row still points at).
+/// Fills row; string views point into thread, the fd table, paths and ctx.
+/// An open adds its fd to the table here; everything else changes the table
+/// only in apply_fd_effects, which must run after the row was consumed (a
+/// close would otherwise free the name the row still points at).
 void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
                const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
-               FdTable& fds, schema::EventRow& row);
+               FdTable& fds, PathResolver& paths, schema::EventRow& row);
 
-/// close, close_range, dup*, fcntl(F_DUPFD*, F_SETFL, F_SETFD).
+/// close, close_range, dup*, fcntl(F_DUPFD*, F_SETFL, F_SETFD), and the
+/// current directory of chdir/fchdir. row: the syscall's row as build_row
+/// left it, or nullptr when it could not be built (a successful chdir then
+/// makes the directory unknown).
 void apply_fd_effects(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret,
-                      FdTable& fds);
+                      const schema::EventRow* row, FdTable& fds);
 
 }  // namespace ior::event

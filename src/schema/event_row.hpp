@@ -19,6 +19,8 @@ enum Notice : std::uint8_t {
   kNoticeUnreadable = 0x2,    ///< a string argument could not be read from user memory
   kNoticeFdFromProc = 0x4,    ///< filename resolved through /proc (fd opened before tracing)
   kNoticeFdUnknown = 0x8,     ///< filename of the fd could not be resolved
+  kNoticePathUnresolved = 0x10,  ///< a relative name could not be made absolute (its directory is unknown): kept as passed
+  kNoticeCwdFromProc = 0x20,  ///< the current directory was read from /proc (set before tracing)
 };
 
 /// What ret_value means (ret_type column).
@@ -43,10 +45,12 @@ struct EventRow {
   std::int64_t ret_value = 0;           ///< the syscall's return value
   std::uint8_t ret_type = 0;            ///< RetType
   std::int32_t fd = -1;                 ///< fd argument, or the fd returned by open
-  std::string_view filename;            ///< file of an open or of the fd (via the fd table)
-  std::string_view pathname;            ///< path argument (path class)
-  std::string_view oldname;             ///< name class: old name
-  std::string_view newname;             ///< name class: new name
+  std::string_view filename;            ///< absolute path of the file opened or behind the fd
+  std::string_view pathname;            ///< absolute path of the path argument (path class)
+  std::string_view oldname;             ///< name class: absolute path of the old name
+  std::string_view newname;             ///< name class: absolute path of the new name
+  std::string_view passed_name;         ///< the open's, path's or old name exactly as the process passed it
+  std::string_view passed_newname;      ///< name class: the new name exactly as passed
   std::int32_t flags = 0;               ///< open flags of the file (O_*), when known
   std::uint8_t notice = 0;              ///< Notice bits
   std::uint64_t duration_ns = 0;        ///< exit - enter (monotonic)

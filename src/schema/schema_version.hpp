@@ -50,6 +50,7 @@ constexpr std::uint64_t current_columns_fingerprint() {
 /// One entry per schema version, oldest first. Append only.
 inline constexpr std::uint64_t kSchemaFingerprints[] = {
     0x813d86d312b1c1b4ull,  // 1: ior 0.1.0, the 20 columns timestamp_ns .. collection_id
+    0xcd3079ff62f0ef2eull,  // 2: passed_name, passed_newname after newname (names made absolute)
 };
 
 /// The schema version of the rows this build writes.

@@ -75,7 +75,9 @@ void append_notice(std::string& out, std::uint8_t notice) {
   } kWords[] = {{schema::kNoticeTruncated, "truncated"},
                 {schema::kNoticeUnreadable, "unreadable"},
                 {schema::kNoticeFdFromProc, "fd-from-proc"},
-                {schema::kNoticeFdUnknown, "fd-unknown"}};
+                {schema::kNoticeFdUnknown, "fd-unknown"},
+                {schema::kNoticePathUnresolved, "path-unresolved"},
+                {schema::kNoticeCwdFromProc, "cwd-from-proc"}};
   bool first = true;
   for (const auto& w : kWords) {
     if ((notice & w.bit) == 0) continue;

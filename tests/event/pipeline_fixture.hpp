@@ -15,7 +15,7 @@ namespace ior::event {
 
 struct OwnedRow {
   schema::EventRow row;  // string views replaced by the strings below
-  std::string comm, syscall_name, filename, pathname, oldname, newname, hostname;
+  std::string comm, syscall_name, filename, pathname, oldname, newname, passed_name, passed_newname, hostname;
 };
 
 class CollectingConsumer final : public RowConsumer {
@@ -29,6 +29,8 @@ class CollectingConsumer final : public RowConsumer {
     o.pathname = r.pathname;
     o.oldname = r.oldname;
     o.newname = r.newname;
+    o.passed_name = r.passed_name;
+    o.passed_newname = r.passed_newname;
     o.hostname = r.hostname;
     rows.push_back(std::move(o));
   }

@@ -1,0 +1,117 @@
+#include "event/path_resolver.hpp"
+
+#include <fcntl.h>
+
+#include <optional>
+
+#include "event/lexical_path.hpp"
+#include "event/path_args.hpp"
+#include "event/syscall_table.hpp"
+
+namespace ior::event {
+namespace {
+
+std::int32_t dirfd_in(const PendingEnter& e, std::int8_t slot) {
+  return slot == kNoSlot ? AT_FDCWD : static_cast<std::int32_t>(e.args[static_cast<std::size_t>(slot)]);
+}
+
+bool names_dirfd_when_empty(const PendingEnter& e, const PathArgs& a) {
+  return a.empty_names_dirfd || (a.flags != kNoSlot && (e.args[static_cast<std::size_t>(a.flags)] & a.empty_flag) != 0);
+}
+
+// The directory fd's file, or the cwd for AT_FDCWD; nullopt when unknown.
+// An fd's name is whatever the table holds (for an fd from /proc it may be
+// "pipe:[12]"): callers that join a name to it check it is absolute.
+std::optional<std::string_view> dir_of(std::uint32_t pid, std::int32_t dirfd, std::int64_t ret, FdTable& fds,
+                                       std::uint8_t& notice) {
+  if (dirfd == AT_FDCWD) {
+    auto cwd = fds.cwd(pid);
+    if (!cwd) return std::nullopt;
+    if (cwd->from_proc) notice |= schema::kNoticeCwdFromProc;
+    return cwd->path;
+  }
+  const FdEntry* f = fds.resolve(pid, dirfd, fd_use_of(ret));
+  if (f == nullptr || f->unknown || f->unresolved) return std::nullopt;
+  if (f->from_proc) notice |= schema::kNoticeFdFromProc;
+  return f->name.view();
+}
+
+}  // namespace
+
+std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, std::string_view name,
+                                       bool empty_names_dirfd, std::int64_t ret, FdTable& fds,
+                                       std::string& buf, std::uint8_t& notice) {
+  if (name.empty()) {
+    // Without AT_EMPTY_PATH an empty name is no file (ENOENT): nothing to name.
+    if (!empty_names_dirfd) return {};
+    auto dir = dir_of(pid, dirfd, ret, fds, notice);
+    if (!dir) {
+      notice |= schema::kNoticePathUnresolved;
+      return {};
+    }
+    // A copy: resolving the row's other name may evict this fd's entry.
+    buf.assign(*dir);
+    return buf;
+  }
+  if (name.front() == '/') {
+    if (is_clean_absolute(name)) return name;
+    if (join_clean(buf, "/", name, kMaxPath)) return buf;
+    notice |= schema::kNoticePathUnresolved;
+    return name;
+  }
+  auto dir = dir_of(pid, dirfd, ret, fds, notice);
+  if (!dir || dir->empty() || dir->front() != '/' || !join_clean(buf, *dir, name, kMaxPath)) {
+    notice |= schema::kNoticePathUnresolved;
+    return name;
+  }
+  return buf;
+}
+
+void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds,
+                        schema::EventRow& row) {
+  const PathArgs& a = path_args(e.syscall);
+  const bool empty_is_dirfd = names_dirfd_when_empty(e, a);
+  const bool str0_ok = (e.str_flags & IOR_STR0_FAULT) == 0;
+  const bool str1_ok = (e.str_flags & IOR_STR1_FAULT) == 0;
+  row.passed_name = e.str0;
+  // An unreadable name arrives empty, which must not read as AT_EMPTY_PATH:
+  // it is left as it came.
+  std::string_view name0 = e.str0;
+  if (str0_ok && !a.str0_is_link_target) {
+    name0 = resolve(pid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, ret, fds, buf0_, row.notice);
+  }
+  switch (syscall_info(e.syscall).cls) {
+    case IOR_CLASS_OPEN:
+      row.filename = name0;
+      return;
+    case IOR_CLASS_PATH:
+      row.pathname = name0;
+      return;
+    case IOR_CLASS_NAME:
+      break;
+    default:
+      return;
+  }
+  row.passed_newname = e.str1;
+  std::uint8_t new_notice = 0;
+  row.newname = e.str1;
+  if (str1_ok) row.newname = resolve(pid, dirfd_in(e, a.dirfd1), e.str1, false, ret, fds, buf1_, new_notice);
+  row.notice |= new_notice;
+  if (!a.str0_is_link_target) {
+    row.oldname = name0;
+    return;
+  }
+  // A symlink's text is resolved, when followed, against the link's own
+  // directory: the old name is the absolute path the link points at.
+  row.oldname = e.str0;
+  if (!str0_ok || e.str0.empty()) return;
+  if (e.str0.front() == '/' || (!row.newname.empty() && (new_notice & schema::kNoticePathUnresolved) == 0)) {
+    if (join_clean(buf0_, parent_of(row.newname), e.str0, kMaxPath)) {
+      row.oldname = buf0_;
+      return;
+    }
+  }
+  row.notice |= schema::kNoticePathUnresolved;
+}
+
+}  // namespace ior::event

@@ -1,0 +1,41 @@
+#pragma once
+// Makes the names of an open, path or name syscall absolute: a relative name
+// is joined to its directory fd's file (from the fd table) or to the
+// process's current directory, AT_EMPTY_PATH names the fd's file, and the
+// result is cleaned lexically (lexical_path.hpp). The names as passed go to
+// the passed_name columns untouched. A name whose directory is unknown stays
+// as passed, with kNoticePathUnresolved. docs/ARCHITECTURE.md, "Absolute
+// paths", has the semantics and why userspace does this, not the kernel.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "event/fd_table.hpp"
+#include "event/thread_state.hpp"
+#include "schema/event_row.hpp"
+
+namespace ior::event {
+
+class PathResolver {
+ public:
+  /// A longer result (a directory reached by many relative chdirs) is left
+  /// unresolved: a hostile process must not make every row copy megabytes.
+  static constexpr std::size_t kMaxPath = 16384;
+
+  /// Sets the row's name columns and notice bits for a syscall of the open,
+  /// path or name class. The views point into enter, the fd table or this
+  /// resolver, and stay valid until the fd table changes or the next fill().
+  void fill(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret, FdTable& fds,
+            schema::EventRow& row);
+
+ private:
+  std::string_view resolve(std::uint32_t pid, std::int32_t dirfd, std::string_view name,
+                           bool empty_names_dirfd, std::int64_t ret, FdTable& fds, std::string& buf,
+                           std::uint8_t& notice);
+  std::string buf0_;
+  std::string buf1_;
+};
+
+}  // namespace ior::event

@@ -1,0 +1,327 @@
+// Absolute paths: lexical cleaning, and every way a row's name is made
+// absolute (cwd, chdir/fchdir, dirfds, AT_EMPTY_PATH, fork/exec, /proc),
+// driven through the pipeline with synthetic records.
+#include <errno.h>
+#include <fcntl.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "event/lexical_path.hpp"
+#include "event/path_resolver.hpp"
+#include "pipeline_fixture.hpp"
+
+namespace ior::event {
+namespace {
+
+std::string joined(std::string_view base, std::string_view name, std::size_t max = 4096) {
+  std::string out;
+  return join_clean(out, base, name, max) ? out : "<too long>";
+}
+
+TEST(LexicalPath, CleanAbsolutePathsAreRecognised) {
+  for (const char* p : {"/", "/a", "/a/b", "/a/.b", "/a/..b", "/a/b...", "/a b/c,d"}) {
+    EXPECT_TRUE(is_clean_absolute(p)) << p;
+  }
+  for (const char* p : {"", "a", "a/b", "//", "/a/", "/a//b", "/./a", "/a/.", "/a/..", "/a/../b", "/.."}) {
+    EXPECT_FALSE(is_clean_absolute(p)) << p;
+  }
+}
+
+TEST(LexicalPath, JoinResolvesDotsSlashesAndTheRoot) {
+  EXPECT_EQ(joined("/home/ann", "f"), "/home/ann/f");
+  EXPECT_EQ(joined("/", "f"), "/f");
+  EXPECT_EQ(joined("/home/ann", "./a//b/./c/"), "/home/ann/a/b/c");
+  EXPECT_EQ(joined("/home/ann", "../bob/f"), "/home/bob/f");
+  EXPECT_EQ(joined("/home/ann", "../../../../etc"), "/etc");  // ".." at the root stays there
+  EXPECT_EQ(joined("/home/ann", ".."), "/home");
+  EXPECT_EQ(joined("/home/ann", "."), "/home/ann");
+  EXPECT_EQ(joined("/home/ann", ""), "/home/ann");
+  EXPECT_EQ(joined("/home/ann", "/etc//x/../passwd"), "/etc/passwd");  // absolute: base unused
+  EXPECT_EQ(joined("/a", "..."), "/a/...");
+  // Every byte but '/' is part of a name.
+  EXPECT_EQ(joined("/d", "a,b \"q\" 'x'\n\xff"), "/d/a,b \"q\" 'x'\n\xff");
+}
+
+TEST(LexicalPath, JoinRefusesResultsLongerThanTheLimit) {
+  EXPECT_EQ(joined("/abc", "def", 8), "/abc/def");
+  EXPECT_EQ(joined("/abc", "defg", 8), "<too long>");
+  EXPECT_EQ(joined("/abcdefghij", "x", 8), "<too long>");
+  EXPECT_EQ(joined("/abc", "defg/..", 8), "<too long>");  // the limit holds on the way too
+}
+
+TEST(LexicalPath, ParentOf) {
+  EXPECT_EQ(parent_of("/a/b"), "/a");
+  EXPECT_EQ(parent_of("/a"), "/");
+  EXPECT_EQ(parent_of("/"), "/");
+}
+
+std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+constexpr std::uint64_t kCwd = static_cast<std::uint64_t>(AT_FDCWD);
+
+class PathTest : public PipelineTest {
+ protected:
+  void chdir(std::string_view dir, std::int64_t ret = 0, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_chdir, ret, {}, dir, {}, pid, pid + 1);
+  }
+  void openat(std::int64_t dirfd, std::string_view name, std::int64_t fd, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_openat, fd, {O_RDONLY, 0, u(dirfd)}, name, {}, pid, pid + 1);
+  }
+  const OwnedRow& stat(std::string_view name, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_newstat, 0, {}, name, {}, pid, pid + 1);
+    return last();
+  }
+  const OwnedRow& read_fd(std::int32_t fd, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_read, 1, {u(fd), 1, 0}, {}, {}, pid, pid + 1);
+    return last();
+  }
+};
+
+TEST_F(PathTest, ARelativeNameWithoutAKnownCwdIsKeptAndFlagged) {
+  openat(AT_FDCWD, "data/f", 3);
+  EXPECT_EQ(last().filename, "data/f");
+  EXPECT_EQ(last().passed_name, "data/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+  // The fd keeps the flag: its name is not absolute either.
+  EXPECT_EQ(read_fd(3).filename, "data/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(stats().path_unresolved.get(), 2u);
+}
+
+TEST_F(PathTest, AbsoluteNamesAreCleanedAndKeptAsPassed) {
+  openat(AT_FDCWD, "/data//x/./../f", 3);
+  EXPECT_EQ(last().filename, "/data/f");
+  EXPECT_EQ(last().passed_name, "/data//x/./../f");
+  EXPECT_EQ(last().row.notice, 0);
+  EXPECT_EQ(read_fd(3).filename, "/data/f");
+  EXPECT_EQ(last().passed_name, "");  // an fd syscall passed no name
+}
+
+TEST_F(PathTest, ChdirSetsTheCwdForRelativeNames) {
+  chdir("/srv/app");
+  EXPECT_EQ(last().pathname, "/srv/app");
+  stat("cfg/a.yml");
+  EXPECT_EQ(last().pathname, "/srv/app/cfg/a.yml");
+  EXPECT_EQ(last().passed_name, "cfg/a.yml");
+  EXPECT_EQ(last().row.notice, 0);
+  chdir("../lib/./x/");  // relative to the traced cwd
+  EXPECT_EQ(last().pathname, "/srv/lib/x");
+  EXPECT_EQ(stat("..").pathname, "/srv/lib");
+  chdir("/nope", -ENOENT);  // failed: the cwd stays
+  EXPECT_EQ(last().pathname, "/nope");
+  EXPECT_EQ(stat("f").pathname, "/srv/lib/x/f");
+  EXPECT_EQ(stats().path_unresolved.get(), 0u);
+}
+
+TEST_F(PathTest, FchdirMovesToTheFdsDirectory) {
+  openat(AT_FDCWD, "/var/spool", 5);
+  syscall(IOR_SC_fchdir, 0, {5, 0, 0});
+  EXPECT_EQ(last().filename, "/var/spool");
+  EXPECT_EQ(stat("q/1").pathname, "/var/spool/q/1");
+  // fchdir to an fd ior cannot name: the cwd becomes unknown, not stale.
+  syscall(IOR_SC_fchdir, 0, {9, 0, 0});
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(stat("q/1").pathname, "q/1");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, ARelativeChdirFromAnUnknownCwdStaysUnknown) {
+  chdir("sub");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(stat("f").pathname, "f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, DirfdNamesAreJoinedToTheDirectoryFdsFile) {
+  openat(AT_FDCWD, "/etc", 4);
+  openat(4, "ssl/../hosts", 5);
+  EXPECT_EQ(last().filename, "/etc/hosts");
+  EXPECT_EQ(read_fd(5).filename, "/etc/hosts");
+  syscall(IOR_SC_mkdirat, 0, {4, 0755, 0}, "new");
+  EXPECT_EQ(last().pathname, "/etc/new");
+  syscall(IOR_SC_unlinkat, 0, {4, 0, 0}, "new");
+  EXPECT_EQ(last().pathname, "/etc/new");
+  // AT_FDCWD in the dirfd slot is the cwd, whatever the other arguments say.
+  chdir("/tmp");
+  syscall(IOR_SC_newfstatat, 0, {kCwd, 0, 0}, "x");
+  EXPECT_EQ(last().pathname, "/tmp/x");
+  // An absolute name ignores the dirfd, even an unknown one.
+  openat(77, "/abs", 6);
+  EXPECT_EQ(last().filename, "/abs");
+  EXPECT_EQ(last().row.notice, 0);
+  // A relative name on an unknown dirfd cannot be made absolute.
+  openat(77, "rel", -ENOENT);
+  EXPECT_EQ(last().filename, "rel");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, EmptyPathNamesTheFdsFile) {
+  openat(AT_FDCWD, "/data/db", 3);
+  syscall(IOR_SC_newfstatat, 0, {3, AT_EMPTY_PATH, 0}, "");  // glibc's fstat()
+  EXPECT_EQ(last().pathname, "/data/db");
+  EXPECT_EQ(last().passed_name, "");
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_statx, 0, {3, 0, AT_EMPTY_PATH}, "");
+  EXPECT_EQ(last().pathname, "/data/db");
+  syscall(IOR_SC_fchownat, 0, {3, AT_EMPTY_PATH, 0}, "");
+  EXPECT_EQ(last().pathname, "/data/db");
+  syscall(IOR_SC_utimensat, 0, {3, 0, 0}, "");  // NULL name: futimens()
+  EXPECT_EQ(last().pathname, "/data/db");
+  syscall(IOR_SC_readlinkat, 0, {3, 0, 0}, "");
+  EXPECT_EQ(last().pathname, "/data/db");
+  // Without the flag an empty name is no file (ENOENT): nothing to name.
+  syscall(IOR_SC_newfstatat, -ENOENT, {3, 0, 0}, "");
+  EXPECT_EQ(last().pathname, "");
+  EXPECT_EQ(last().row.notice, 0);
+  // With the flag on an fd ior cannot name: said so.
+  syscall(IOR_SC_newfstatat, 0, {8, AT_EMPTY_PATH, 0}, "");
+  EXPECT_EQ(last().pathname, "");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, RenameAndLinkResolveEachNameAgainstItsOwnDirfd) {
+  openat(AT_FDCWD, "/a", 3);
+  openat(AT_FDCWD, "/b/c", 4);
+  syscall(IOR_SC_renameat2, 0, {3, 4, 0}, "x/../old", "new");
+  EXPECT_EQ(last().oldname, "/a/old");
+  EXPECT_EQ(last().newname, "/b/c/new");
+  EXPECT_EQ(last().passed_name, "x/../old");
+  EXPECT_EQ(last().passed_newname, "new");
+  syscall(IOR_SC_linkat, 0, {3, 4, AT_EMPTY_PATH}, "", "l");  // link an open fd's file
+  EXPECT_EQ(last().oldname, "/a");
+  EXPECT_EQ(last().newname, "/b/c/l");
+  chdir("/w");
+  syscall(IOR_SC_rename, 0, {}, "p", "/q/r");
+  EXPECT_EQ(last().oldname, "/w/p");
+  EXPECT_EQ(last().newname, "/q/r");
+  // One unresolvable name is enough for the notice; the other stays absolute.
+  syscall(IOR_SC_renameat, 0, {3, 99, 0}, "o", "n");
+  EXPECT_EQ(last().oldname, "/a/o");
+  EXPECT_EQ(last().newname, "n");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, ASymlinksTargetIsResolvedAgainstTheLinksDirectory) {
+  chdir("/home/ann");
+  syscall(IOR_SC_symlink, 0, {}, "../bob/f", "links/to-f");
+  EXPECT_EQ(last().newname, "/home/ann/links/to-f");
+  EXPECT_EQ(last().oldname, "/home/ann/bob/f");  // what the link points at, from links/
+  EXPECT_EQ(last().passed_name, "../bob/f");
+  syscall(IOR_SC_symlink, 0, {}, "/etc//passwd", "p");
+  EXPECT_EQ(last().oldname, "/etc/passwd");
+  openat(AT_FDCWD, "/d", 3);
+  syscall(IOR_SC_symlinkat, 0, {0, 3, 0}, "t", "l");
+  EXPECT_EQ(last().oldname, "/d/t");
+  EXPECT_EQ(last().newname, "/d/l");
+  syscall(IOR_SC_symlinkat, 0, {0, 42, 0}, "t", "l");  // the link's directory is unknown
+  EXPECT_EQ(last().oldname, "t");
+  EXPECT_EQ(last().newname, "l");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, ForkInheritsTheCwdExecKeepsItAndEachProcessMovesAlone) {
+  chdir("/parent");
+  feed(testing::fork_record(200, 200, clock_, kPid));
+  EXPECT_EQ(stat("f", 200).pathname, "/parent/f");
+  chdir("/child", 0, 200);
+  EXPECT_EQ(stat("f", 200).pathname, "/child/f");
+  EXPECT_EQ(stat("f").pathname, "/parent/f");
+  feed(testing::exec_record(200, 201, clock_));
+  EXPECT_EQ(stat("g", 200).pathname, "/child/g");
+  // A process that ended forgets its cwd: a recycled pid does not inherit it.
+  feed(testing::task_exit_record(200, 201, clock_, true));
+  EXPECT_EQ(stat("f", 200).pathname, "f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, UnreadableAndTruncatedNamesAreNotResolvedFromNothing) {
+  chdir("/w");
+  testing::EnterSpec e = testing::spec(IOR_SC_newstat, kPid, kTid, clock_);
+  e.str_flags = IOR_STR0_FAULT;  // bad pointer: no name at all, not an empty one
+  feed(testing::enter_record(e));
+  feed(testing::exit_record(IOR_SC_newstat, kPid, kTid, clock_ + 10, -EFAULT));
+  EXPECT_EQ(last().pathname, "");
+  EXPECT_EQ(last().row.notice, schema::kNoticeUnreadable);
+}
+
+TEST_F(PathTest, APathLongerThanTheLimitIsLeftAsPassed) {
+  const std::string deep(4000, 'd');
+  chdir("/" + deep);
+  for (int i = 0; i < 3; ++i) chdir(deep);  // 16 004 bytes: still within the limit
+  EXPECT_EQ(last().pathname.size(), 4 * 4001u);
+  EXPECT_EQ(last().row.notice, 0);
+  chdir(deep);  // would be 20 005 bytes
+  EXPECT_EQ(last().pathname, deep);
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(stat("f").pathname, "f");  // the cwd is unknown now, not wrong
+}
+
+class ProcCwdTest : public PathTest {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() / ("ior_cwd_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_ / "100" / "fd");
+    std::filesystem::create_symlink("/home/old", root_ / "100" / "cwd");
+    std::filesystem::create_symlink("/etc", root_ / "100" / "fd" / "9");
+    PipelineOptions o;
+    o.proc_root = root_.string();
+    make_pipeline(o);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::filesystem::path root_;
+};
+
+TEST_F(ProcCwdTest, TheCwdOfAProcessStartedBeforeTracingIsReadOnceFromProc) {
+  EXPECT_EQ(stat("f").pathname, "/home/old/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+  std::filesystem::remove(root_ / "100" / "cwd");
+  std::filesystem::create_symlink("/elsewhere", root_ / "100" / "cwd");
+  EXPECT_EQ(stat("g").pathname, "/home/old/g");  // cached
+  chdir("sub");  // relative to the cwd read from /proc: keeps the notice
+  EXPECT_EQ(last().pathname, "/home/old/sub");
+  EXPECT_EQ(stat("h").pathname, "/home/old/sub/h");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+  chdir("/x");
+  EXPECT_EQ(stat("h").row.notice, 0);
+  EXPECT_EQ(stats().cwd_from_proc.get(), 4u);
+}
+
+TEST_F(ProcCwdTest, ADirfdFromProcCarriesItsNotice) {
+  openat(9, "hosts", 3);
+  EXPECT_EQ(last().filename, "/etc/hosts");
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdFromProc);
+}
+
+TEST_F(ProcCwdTest, AMissingCwdIsAskedForOnceUntilTheNextChdir) {
+  EXPECT_EQ(stat("f", 300).row.notice, schema::kNoticePathUnresolved);
+  std::filesystem::create_directories(root_ / "300");
+  std::filesystem::create_symlink("/late", root_ / "300" / "cwd");
+  EXPECT_EQ(stat("f", 300).pathname, "f");  // negative answer cached
+  chdir("..", 0, 300);                       // relative to an unknown cwd: ask again later
+  EXPECT_EQ(stat("f", 300).pathname, "/late/f");
+}
+
+TEST_F(ProcCwdTest, ACwdThatIsNotAnAbsolutePathIsUnknown) {
+  std::filesystem::remove(root_ / "100" / "cwd");
+  std::filesystem::create_symlink("relative", root_ / "100" / "cwd");
+  EXPECT_EQ(stat("f").row.notice, schema::kNoticePathUnresolved);
+}
+
+TEST_F(PathTest, CwdsAreBoundedWithTheFdTable) {
+  PipelineOptions o;
+  o.proc_root = empty_proc_;
+  o.fd_limits.max_bytes = 64 * 1024;
+  make_pipeline(o);
+  const std::string dir = "/" + std::string(200, 'c');
+  for (std::uint32_t pid = 1000; pid < 3000; ++pid) chdir(dir + std::to_string(pid), 0, pid);
+  EXPECT_LE(pipeline_->memory().fd_bytes, o.fd_limits.max_bytes);
+  EXPECT_LT(pipeline_->memory().fd_processes, 2000u);
+  // The latest processes kept theirs; a forgotten one is unknown, not wrong.
+  EXPECT_EQ(stat("f", 2999).pathname, dir + "2999/f");
+  EXPECT_EQ(stat("f", 1000).pathname, "f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
+}  // namespace
+}  // namespace ior::event
