@@ -120,14 +120,16 @@ TEST(HostileNamesE2E, ConsoleSummaryAndTablesEscapeEveryNameAndKeepItRecoverable
   }
 
   // Every syscall of the workload is a row whose names, unescaped, are the
-  // names it used, with the comm it gave itself.
+  // names it used (relative to the directory it moved into, so made absolute
+  // by ior), with the comm it gave itself.
+  const std::string in = dir.path() + "/";
   auto manifest = parse_manifest(run.workload_out);
   ASSERT_EQ(manifest.size(), 4 * (hostile_names().size() + 1));
   for (const auto& m : manifest) {
     const bool two = m.name == "rename";
     const auto arrow = m.file.find(" -> ");
-    const std::string file = unhex(m.file.substr(0, arrow));
-    const std::string new_file = two ? unhex(m.file.substr(arrow + 4)) : "";
+    const std::string file = in + unhex(m.file.substr(0, arrow));
+    const std::string new_file = two ? in + unhex(m.file.substr(arrow + 4)) : "";
     auto it = std::find_if(run.rows.begin(), run.rows.end(), [&](const ConsoleRow& r) {
       return r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret && r.two_names == two &&
              r.file == file && r.new_file == new_file;
@@ -139,16 +141,16 @@ TEST(HostileNamesE2E, ConsoleSummaryAndTablesEscapeEveryNameAndKeepItRecoverable
   }
 
   // The file named "a -> b" and the rename of a to b: two different fields.
-  const std::string arrow_file = kMark + "a -> " + kMark + "b";
+  const std::string arrow_file = in + kMark + "a -> " + kMark + "b";
   std::set<std::string> arrow_fields, rename_fields;
   for (const auto& r : run.rows) {
     if (r.name == "openat" && !r.two_names && r.file == arrow_file) arrow_fields.insert(r.raw_file);
-    if (r.name == "rename" && r.two_names && r.file == kMark + "a" && r.new_file == kMark + "b") {
+    if (r.name == "rename" && r.two_names && r.file == in + kMark + "a" && r.new_file == in + kMark + "b") {
       rename_fields.insert(r.raw_file);
     }
   }
   EXPECT_EQ(arrow_fields, std::set<std::string>{arrow_file});
-  EXPECT_EQ(rename_fields, std::set<std::string>{"'" + kMark + "a' -> '" + kMark + "b'"});
+  EXPECT_EQ(rename_fields, std::set<std::string>{"'" + in + kMark + "a' -> '" + in + kMark + "b'"});
   // Readable UTF-8 is printed as it is.
   EXPECT_NE(run.out.find(kMark + "utf8-caf\xc3\xa9-\xe6\x97\xa5"), std::string::npos);
 
@@ -157,7 +159,7 @@ TEST(HostileNamesE2E, ConsoleSummaryAndTablesEscapeEveryNameAndKeepItRecoverable
   for (const auto& cell : table_names(run.err, "top files by total time:", 2)) {
     files.insert(unescape_terminal_text(cell));
   }
-  for (const auto& n : hostile_names()) EXPECT_EQ(files.count(n), 1u) << n << "\n" << run.err;
+  for (const auto& n : hostile_names()) EXPECT_EQ(files.count(in + n), 1u) << n << "\n" << run.err;
   auto procs = table_names(run.err, "top processes by total time:", 3);
   ASSERT_EQ(procs.size(), 1u) << run.err;
   EXPECT_EQ(unescape_terminal_text(procs[0]), kComm);
