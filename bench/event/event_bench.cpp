@@ -7,6 +7,7 @@
 #include <fcntl.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "event/pipeline.hpp"
@@ -39,13 +40,37 @@ struct Ring {
   }
 };
 
+// How the mix names its files: absolute paths, or relative to the cwd
+// (openat(AT_FDCWD, ...), newfstatat(AT_FDCWD, ...)), or to a directory fd:
+// what making the names absolute costs.
+enum class Names { kAbsolute, kRelativeToCwd, kRelativeToDirfd };
+
+constexpr std::string_view kDataDir = "/var/lib/postgresql/15/main";
+constexpr std::uint64_t kDirfd = 9;
+
 // A database-like mix on `threads` threads spread over 4 processes: openat,
 // read, pread64, write, newfstatat and close, each an enter and an exit.
 // With `interleaved`, every thread's enter comes before any thread's exit
 // (blocking I/O on many CPUs), the worst case for the per-thread lookup.
-Ring make_ring(int rounds, std::uint32_t threads, bool interleaved) {
+// Relative names: each process first chdirs to the data directory and opens
+// it as kDirfd (once per pass over the ring, as a real process would not).
+Ring make_ring(int rounds, std::uint32_t threads, bool interleaved, Names names = Names::kAbsolute) {
   Ring ring;
   std::uint64_t now = 1'000'000;
+  if (names != Names::kAbsolute) {
+    for (std::uint32_t pid = 1000; pid < 1004; ++pid) {
+      auto chdir = t::spec(IOR_SC_chdir, pid, pid, now);
+      chdir.str0 = kDataDir;
+      ring.push(t::enter_record(chdir));
+      ring.push(t::exit_record(IOR_SC_chdir, pid, pid, now + 500, 0));
+      auto open = t::spec(IOR_SC_openat, pid, pid, now + 1000);
+      open.args = {O_RDONLY | O_DIRECTORY, 0, static_cast<std::uint64_t>(AT_FDCWD)};
+      open.str0 = kDataDir;
+      ring.push(t::enter_record(open));
+      ring.push(t::exit_record(IOR_SC_openat, pid, pid, now + 1500, static_cast<std::int64_t>(kDirfd)));
+      now += 2000;
+    }
+  }
   struct Call {
     std::uint16_t id;
     std::int64_t ret;
@@ -61,10 +86,19 @@ Ring make_ring(int rounds, std::uint32_t threads, bool interleaved) {
         std::uint32_t pid = 1000 + th % 4;
         std::uint32_t tid = 2000 + th;
         auto fd = static_cast<std::uint64_t>(10 + th / 4);
-        std::string path = "/var/lib/postgresql/15/main/base/16384/" + std::to_string(2600 + round % 50);
+        std::string path = "base/16384/" + std::to_string(2600 + round % 50);
+        if (names == Names::kAbsolute) path = std::string(kDataDir) + "/" + path;
+        const std::uint64_t dirfd = names == Names::kRelativeToDirfd ? kDirfd : static_cast<std::uint64_t>(AT_FDCWD);
         auto e = t::spec(c.id, pid, tid, now);
         e.comm = "postgres";
-        e.args = {c.id == IOR_SC_openat ? std::uint64_t{O_RDWR} : fd, 8192, 0};
+        // openat: flags, mode, dirfd; newfstatat: dirfd, flags; the rest: the fd first.
+        if (c.id == IOR_SC_openat) {
+          e.args = {std::uint64_t{O_RDWR}, 0, dirfd};
+        } else if (c.id == IOR_SC_newfstatat) {
+          e.args = {dirfd, 0, 0};
+        } else {
+          e.args = {fd, 8192, 0};
+        }
         if (c.path) e.str0 = path;
         ring.push(t::enter_record(e));
         std::int64_t ret = c.ret < 0 ? static_cast<std::int64_t>(fd) : c.ret;
@@ -108,6 +142,25 @@ BENCHMARK(BM_Pipeline_Feed)
     ->Args({256, 1})
     ->Args({4096, 1})
     ->Unit(benchmark::kMillisecond);
+
+// The same mix, 8 threads, names relative to the cwd (names=1) or to a
+// directory fd (names=2), against absolute names (names=0).
+void BM_Pipeline_FeedNames(benchmark::State& state) {
+  Ring ring = make_ring(48'000 / 8, 8, false, static_cast<Names>(state.range(0)));
+  TouchingConsumer consumer;
+  ior::event::PipelineOptions options;
+  options.proc_root = "/nonexistent";
+  options.hostname = "bench";
+  ior::event::Pipeline pipeline(options, consumer);
+  for (auto _ : state) {
+    for (auto [at, len] : ring.records) pipeline.feed({ring.bytes.data() + at, len});
+  }
+  benchmark::DoNotOptimize(consumer.sum_);
+  if (pipeline.stats().mismatches() != 0) state.SkipWithError("records did not pair");
+  if (pipeline.stats().path_unresolved.get() != 0) state.SkipWithError("a name was not made absolute");
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(ring.records.size()));
+}
+BENCHMARK(BM_Pipeline_FeedNames)->ArgName("names")->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 
 // The same through the hand-off ior runs with: rows packed into chunks
 // and published to a sink thread (as the ring reader does after each poll).

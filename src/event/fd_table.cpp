@@ -173,12 +173,18 @@ void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
 
 void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
   drop_process(child);  // a recycled pid must not keep a dead process's fds
+  // The child's cwd is the parent's. A parent that ran before tracing (a
+  // shell) usually outlives its children, which may be gone before their
+  // first relative name is handled: learn the cwd from the parent now.
+  cwd(parent);
   auto p = procs_.find(parent);
   if (p == procs_.end()) return;
   make_room(p->second.fds.size() * kEntryBytes + kProcessBytes);
   p = procs_.find(parent);  // make_room may have emptied and removed it
   if (p == procs_.end()) return;
   Process copy = p->second;  // the names are shared, not copied
+  // A parent whose cwd /proc could not give (it is gone): the child's own may.
+  if (copy.cwd_state == CwdState::kUnknown) copy.cwd_state = CwdState::kUnread;
   entries_ += copy.fds.size();
   procs_[child] = std::move(copy);
   peak_bytes_ = std::max(peak_bytes_, bytes());

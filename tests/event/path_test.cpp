@@ -287,6 +287,13 @@ TEST_F(ProcCwdTest, TheCwdOfAProcessStartedBeforeTracingIsReadOnceFromProc) {
   EXPECT_EQ(stats().cwd_from_proc.get(), 4u);
 }
 
+TEST_F(ProcCwdTest, AChildOfAProcessThatRanBeforeTracingGetsItsCwdFromTheParent) {
+  // The child (no /proc entry: it already exited) of a shell started before ior.
+  feed(testing::fork_record(400, 400, clock_, kPid));
+  EXPECT_EQ(stat("f", 400).pathname, "/home/old/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+}
+
 TEST_F(ProcCwdTest, ADirfdFromProcCarriesItsNotice) {
   openat(9, "hosts", 3);
   EXPECT_EQ(last().filename, "/etc/hosts");

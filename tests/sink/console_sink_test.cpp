@@ -56,12 +56,19 @@ TEST_F(ConsoleSinkTest, WritesHeaderAndGoFormatLines) {
   r.ret_value = -2;
   r.notice = schema::kNoticeTruncated | schema::kNoticeFdFromProc;
   sink.consume(r);
+  r.syscall_name = "newstat";
+  r.ret_value = 0;
+  r.filename = "";
+  r.pathname = "rel/f";
+  r.notice = schema::kNoticePathUnresolved | schema::kNoticeCwdFromProc;
+  sink.consume(r);
   sink.close();
   EXPECT_EQ(read_file(path_),
             "durationToPrevNs,durationNs,comm,pid.tid,name,ret,notice,file\n"
             "1500,2500,cat,100.101,openat,3,,/etc/passwd\n"
-            "1500,2500,cat,100.101,read,-2,truncated|fd-from-proc,/etc/passwd\n");
-  EXPECT_EQ(sink.report().rows_written, 2u);
+            "1500,2500,cat,100.101,read,-2,truncated|fd-from-proc,/etc/passwd\n"
+            "1500,2500,cat,100.101,newstat,0,path-unresolved|cwd-from-proc,rel/f\n");
+  EXPECT_EQ(sink.report().rows_written, 3u);
   EXPECT_FALSE(sink.report().failed);
 }
 

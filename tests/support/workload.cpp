@@ -26,6 +26,7 @@
 //                                  live at once, then everything exits
 //   ior_workload paths N           N newfstatat calls on distinct 4 KiB paths (ENOENT)
 //   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
+//   ior_workload abspaths DIR      names relative to cwds and dirfds (workload_abspaths.cpp)
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
 // fd's file, or "old -> new"; empty when none; in `names`, each name as hex
@@ -369,6 +370,9 @@ int run_threads(long n) {
 
 }  // namespace
 
+int run_abspaths(const char* self, const std::string& dir);
+int run_abspaths_exec(const std::string& cwd);
+
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "scenario" && argc == 3) return run_scenario(argv[2]);
@@ -384,9 +388,12 @@ int main(int argc, char** argv) {
   if (mode == "dupfork" && argc == 4) return run_dupfork(std::atol(argv[2]), std::atol(argv[3]));
   if (mode == "paths" && argc == 3) return run_paths(std::atol(argv[2]));
   if (mode == "threads" && argc == 3) return run_threads(std::atol(argv[2]));
+  if (mode == "abspaths" && argc == 3) return run_abspaths(argv[0], argv[2]);
+  if (mode == "abspaths-exec" && argc == 3) return run_abspaths_exec(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
-               "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N\n");
+               "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
+               "abspaths DIR\n");
   return 2;
 }

@@ -1,0 +1,149 @@
+// Absolute paths end to end: the real ior with real BPF traces
+// `ior_workload abspaths` (cwd after chdir and fchdir, dirfds, "..", a
+// symlinked directory, AT_EMPTY_PATH, a path over 1 KiB, hostile bytes, a
+// forked and an exec'd child, an fd passed over SCM_RIGHTS). Every syscall of
+// its manifest must be a row with exactly the absolute path the workload
+// computed, on the console and in the Parquet file (read back by chDB), and
+// the Parquet row must keep the name exactly as passed.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reader_runner.hpp"
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+std::string unhex(const std::string& h) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+struct Name {
+  std::string abs_hex, passed_hex;
+  int notice = 0;
+};
+
+// "ABS:PASSED:NOTICE" (hex, hex, decimal).
+Name parse_name(const std::string& f) {
+  auto a = f.find(':');
+  auto b = f.find(':', a + 1);
+  return {f.substr(0, a), f.substr(a + 1, b - a - 1), std::stoi(f.substr(b + 1))};
+}
+
+struct Expected {
+  const ManifestLine* m;
+  Name first;
+  Name second;
+  bool two = false;
+};
+
+Expected expected_of(const ManifestLine& m) {
+  Expected e{&m, {}, {}, false};
+  auto arrow = m.file.find(" -> ");
+  e.first = parse_name(m.file.substr(0, arrow));
+  if (arrow != std::string::npos) {
+    e.two = true;
+    e.second = parse_name(m.file.substr(arrow + 4));
+  }
+  return e;
+}
+
+// The row's column that holds the syscall's (first) name.
+std::string name_column(const std::string& syscall) {
+  if (syscall == "openat" || syscall == "write" || syscall == "close" || syscall == "fchdir" ||
+      syscall == "lseek") {
+    return "f";
+  }
+  return "p";  // chdir, mkdir, newfstatat
+}
+
+std::string notice_words(int notice) {
+  if (notice == 0) return "";
+  if (notice == 4) return "fd-from-proc";
+  return "?";
+}
+
+TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_READERS();
+  TempDir dir;
+  TempDir out;
+  const std::string parquet = out.path() + "/trace.parquet";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-console", "-parquet", "-parquet-file", parquet},
+                          {WORKLOAD_BINARY, "abspaths", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 37u) << run.workload_out;
+  std::vector<Expected> want;
+  for (const auto& m : manifest) want.push_back(expected_of(m));
+
+  // The console: each manifest line is a row of its thread, in order, whose
+  // file field (unescaped) is the absolute path.
+  std::map<std::uint32_t, std::size_t> next;
+  for (const auto& e : want) {
+    const ManifestLine& m = *e.m;
+    std::size_t i = next[m.tid];
+    const std::string file = unhex(e.first.abs_hex);
+    const std::string new_file = e.two ? unhex(e.second.abs_hex) : "";
+    for (; i < run.rows.size(); ++i) {
+      const auto& r = run.rows[i];
+      if (r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret && r.two_names == e.two &&
+          r.file == file && r.new_file == new_file) {
+        break;
+      }
+    }
+    ASSERT_LT(i, run.rows.size()) << "no console row for " << m.pid << "." << m.tid << " " << m.name << " = "
+                                  << m.ret << " " << file << (e.two ? " -> " + new_file : "") << "\n"
+                                  << run.out;
+    EXPECT_EQ(run.rows[i].notice, notice_words(e.first.notice)) << m.name << " " << file;
+    next[m.tid] = i + 1;
+  }
+  // Processes: the workload, its forked child, the exec'd child, the SCM_RIGHTS sender.
+  std::map<std::uint32_t, int> pids;
+  for (const auto& m : manifest) ++pids[m.pid];
+  EXPECT_EQ(pids.size(), 4u);
+
+  // Parquet: the same rows with the name exactly as passed beside the path.
+  const std::string sql =
+      "SELECT pid, tid, syscall_name AS s, ret_value AS r, lower(hex(filename)) AS f, "
+      "lower(hex(pathname)) AS p, lower(hex(oldname)) AS o, lower(hex(newname)) AS n, "
+      "lower(hex(passed_name)) AS pn, lower(hex(passed_newname)) AS pnn, notice FROM file('" +
+      parquet + "', Parquet) WHERE comm = 'ior_workload' ORDER BY timestamp_ns";
+  auto lines = reader_query("chdb", sql);
+  ASSERT_GE(lines.size(), manifest.size());
+  std::map<std::uint32_t, std::size_t> at;
+  for (const auto& e : want) {
+    const ManifestLine& m = *e.m;
+    std::size_t i = at[m.tid];
+    for (; i < lines.size(); ++i) {
+      const std::string& l = lines[i];
+      if (json_field(l, "tid") != std::to_string(m.tid) || json_field(l, "s") != m.name ||
+          json_field(l, "r") != std::to_string(m.ret)) {
+        continue;
+      }
+      bool names = e.two ? json_field(l, "o") == e.first.abs_hex && json_field(l, "n") == e.second.abs_hex &&
+                               json_field(l, "pn") == e.first.passed_hex &&
+                               json_field(l, "pnn") == e.second.passed_hex
+                         : json_field(l, name_column(m.name)) == e.first.abs_hex &&
+                               json_field(l, "pn") == e.first.passed_hex && json_field(l, "pnn").empty();
+      if (names) break;
+    }
+    ASSERT_LT(i, lines.size()) << "no Parquet row for " << m.tid << " " << m.name << " = " << m.ret << " "
+                               << unhex(e.first.abs_hex) << " passed as '" << unhex(e.first.passed_hex) << "'";
+    EXPECT_EQ(json_field(lines[i], "pid"), std::to_string(m.pid)) << m.name;
+    EXPECT_EQ(json_field(lines[i], "notice"), std::to_string(e.first.notice)) << m.name;
+    at[m.tid] = i + 1;
+  }
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
+}  // namespace
+}  // namespace ior::testing

@@ -1,0 +1,215 @@
+// `ior_workload abspaths DIR`: every way a name reaches a syscall relative to
+// something (the cwd after chdir and fchdir, dirfds, "..", a symlinked
+// directory, AT_EMPTY_PATH, a path over 1 KiB, hostile bytes, a forked and an
+// exec'd child, an fd received over SCM_RIGHTS). Each syscall is made once
+// through syscall(2) and written to the manifest with the absolute path the
+// workload knows it acted on, computed here from DIR by string operations
+// that follow the documented rules, independently of ior.
+//
+// Manifest file field: hex(absolute) ":" hex(as passed) ":" notice, and for
+// two names that, " -> ", the same for the new name. DIR must be absolute and
+// clean (a mkdtemp directory).
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+std::string hex(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "ior_workload abspaths: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+long check(long ret, const char* what) {
+  if (ret < 0) die(what);
+  return ret;
+}
+
+std::string field(const std::string& abs, const std::string& passed, int notice = 0) {
+  return hex(abs) + ":" + hex(passed) + ":" + std::to_string(notice);
+}
+
+void record(const char* name, long ret, const std::string& file) {
+  std::printf("%d\t%ld\t%s\t%ld\t%s\n", getpid(), syscall(SYS_gettid), name, ret, file.c_str());
+  std::fflush(stdout);
+}
+
+// One name: the syscall's result and the absolute path it acted on.
+long one(const char* name, long ret, const std::string& abs, const std::string& passed, int notice = 0) {
+  record(name, check(ret, name), field(abs, passed, notice));
+  return ret;
+}
+
+void two(const char* name, long ret, const std::string& old_abs, const std::string& old_passed,
+         const std::string& new_abs, const std::string& new_passed) {
+  record(name, check(ret, name), field(old_abs, old_passed) + " -> " + field(new_abs, new_passed));
+}
+
+long open_at(int dirfd, const std::string& name, int flags, const std::string& abs) {
+  return one("openat", syscall(SYS_openat, dirfd, name.c_str(), flags | O_CLOEXEC, 0644), abs, name);
+}
+
+void close_fd(long fd, const std::string& abs) { one("close", syscall(SYS_close, fd), abs, ""); }
+
+void stat_at(int dirfd, const std::string& name, int flags, const std::string& abs) {
+  struct stat st;
+  one("newfstatat", syscall(SYS_newfstatat, dirfd, name.c_str(), &st, flags), abs, name);
+}
+
+void chdir_to(const std::string& name, const std::string& abs) {
+  one("chdir", syscall(SYS_chdir, name.c_str()), abs, name);
+}
+
+// A child that received an fd over SCM_RIGHTS: ior never saw it opened.
+long receive_fd(int sock) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  if (recvmsg(sock, &msg, 0) != 1) die("recvmsg");
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (c == nullptr || c->cmsg_type != SCM_RIGHTS) die("no SCM_RIGHTS");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+void send_fd(int sock, int fd) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  if (sendmsg(sock, &msg, 0) != 1) die("sendmsg");
+}
+
+int wait_ok(pid_t child) {
+  int status = 0;
+  if (waitpid(child, &status, 0) != child) die("waitpid");
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+// The exec'd child: its cwd is the parent's, kept across exec.
+int run_abspaths_exec(const std::string& cwd) {
+  stat_at(AT_FDCWD, "g", 0, cwd + "/g");
+  return 0;
+}
+
+int run_abspaths(const char* self, const std::string& d) {
+  chdir_to(d, d);
+  one("mkdir", syscall(SYS_mkdir, "sub", 0755), d + "/sub", "sub");
+  one("mkdir", syscall(SYS_mkdir, "real", 0755), d + "/real", "real");
+  two("symlink", syscall(SYS_symlink, "real", "link"), d + "/real", "real", d + "/link", "link");
+
+  // The cwd after chdir, and "..".
+  chdir_to("sub", d + "/sub");
+  long fd = open_at(AT_FDCWD, "../f1", O_CREAT | O_WRONLY, d + "/f1");
+  one("write", syscall(SYS_write, fd, "x", 1), d + "/f1", "");
+  close_fd(fd, d + "/f1");
+
+  // A dirfd, "." inside a name, fstat through AT_EMPTY_PATH, fchdir.
+  long dfd = open_at(AT_FDCWD, d, O_RDONLY | O_DIRECTORY, d);
+  fd = open_at(static_cast<int>(dfd), "sub/./g", O_CREAT | O_WRONLY, d + "/sub/g");
+  close_fd(fd, d + "/sub/g");
+  stat_at(static_cast<int>(dfd), "", AT_EMPTY_PATH, d);
+  one("fchdir", syscall(SYS_fchdir, dfd), d, "");
+  stat_at(AT_FDCWD, "f1", 0, d + "/f1");
+
+  // A symlinked directory: the path is the name as written (not followed).
+  chdir_to("link", d + "/link");
+  fd = open_at(AT_FDCWD, "h", O_CREAT | O_WRONLY, d + "/link/h");
+  close_fd(fd, d + "/link/h");
+  chdir_to("..", d);
+
+  // Names with commas, quotes, spaces, a newline and invalid UTF-8.
+  const std::string odd = "a,b \"q\" 'x'\nline2 \xff\xfe";
+  fd = open_at(AT_FDCWD, odd, O_CREAT | O_WRONLY, d + "/" + odd);
+  close_fd(fd, d + "/" + odd);
+  two("rename", syscall(SYS_rename, odd.c_str(), (odd + "~").c_str()), d + "/" + odd, odd, d + "/" + odd + "~",
+      odd + "~");
+
+  // A path over 1 KiB: six nested directories of 200 bytes.
+  std::string rel;
+  for (char c = 'a'; c < 'g'; ++c) {
+    rel += (rel.empty() ? "" : "/") + std::string(200, c);
+    one("mkdir", syscall(SYS_mkdir, rel.c_str(), 0755), d + "/" + rel, rel);
+  }
+  fd = open_at(AT_FDCWD, rel + "/long", O_CREAT | O_WRONLY, d + "/" + rel + "/long");
+  close_fd(fd, d + "/" + rel + "/long");
+  chdir_to(rel, d + "/" + rel);
+  stat_at(AT_FDCWD, "long", 0, d + "/" + rel + "/long");
+  chdir_to(d, d);
+
+  // A forked child inherits the cwd.
+  chdir_to("sub", d + "/sub");
+  pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    stat_at(AT_FDCWD, "g", 0, d + "/sub/g");
+    _exit(0);
+  }
+  if (wait_ok(child) != 0) return 1;
+
+  // An exec'd child too.
+  child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    std::string cwd = d + "/sub";
+    execl(self, self, "abspaths-exec", cwd.c_str(), static_cast<char*>(nullptr));
+    die("execl");
+  }
+  if (wait_ok(child) != 0) return 1;
+
+  // An fd passed over SCM_RIGHTS: opened by a child, used by this process.
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) die("socketpair");
+  child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    long sent = open_at(AT_FDCWD, "passed", O_CREAT | O_RDWR, d + "/sub/passed");
+    send_fd(sv[1], static_cast<int>(sent));
+    _exit(0);
+  }
+  long got = receive_fd(sv[0]);
+  if (wait_ok(child) != 0) return 1;
+  // Never opened under ior's eyes: its name comes from /proc (notice 4).
+  one("lseek", syscall(SYS_lseek, got, 0, SEEK_SET), d + "/sub/passed", "", 4);
+  // /proc is read when ior handles the lseek: keep the fd open until then.
+  usleep(1'000'000);
+  return 0;
+}
