@@ -11,7 +11,17 @@ StreamWriter::Sender::Sender(StreamWriter& writer, std::size_t index)
     : w_(writer),
       host_(index % writer.options_.hosts.size()),
       per_insert_(std::max<std::size_t>(1, writer.options_.insert_rows / writer.options_.batch_rows)),
+      // Each connection's open INSERT holds at most its share of the memory
+      // budget, one share left for the queue: the INSERTs never hold all of
+      // it while new batches wait (a part per batch would cost 3x: ARCHITECTURE.md).
+      share_(writer.options_.memory_bytes / (writer.options_.connections + 1)),
       backoff_(writer.options_.backoff_min) {}
+
+std::size_t StreamWriter::Sender::open_bytes() const {
+  std::size_t n = 0;
+  for (const auto& b : open_) n += b.bytes;
+  return n;
+}
 
 void StreamWriter::Sender::run() {
   for (;;) {
@@ -43,7 +53,7 @@ void StreamWriter::Sender::run() {
         continue;
       }
     }
-    if (send(std::move(*batch)) && (open_.size() >= per_insert_ || w_.memory_full())) finish();
+    if (send(std::move(*batch)) && (open_.size() >= per_insert_ || open_bytes() >= share_)) finish();
   }
 }
 
@@ -120,6 +130,7 @@ void StreamWriter::Sender::fail(const std::string& what, bool refused) {
     std::lock_guard lock(w_.mu_);
     ++w_.stats_.insert_errors;
     w_.stats_.last_error = what;
+    w_.last_failure_ = std::chrono::steady_clock::now();
   }
   put_back_open(!refused);
   if (!refused || (conn_ && conn_->broken())) {

@@ -31,11 +31,13 @@ class StreamWriter::Sender {
   void fail(const std::string& what, bool refused);
   void put_back_open(bool maybe_stored);
   void ensure_connected();
+  std::size_t open_bytes() const;
 
   StreamWriter& w_;
   std::unique_ptr<Connection> conn_;
   std::size_t host_;
   std::size_t per_insert_;
+  std::size_t share_;
   std::vector<Batch> open_;  ///< sent in the open INSERT, not acknowledged yet
   std::chrono::milliseconds backoff_;
 };

@@ -67,10 +67,7 @@ bool StreamWriter::fits_locked(std::size_t bytes) const {
   return memory_bytes_ == 0 || memory_bytes_ + bytes <= options_.memory_bytes;
 }
 
-bool StreamWriter::memory_full() const {
-  std::lock_guard lock(mu_);
-  return memory_bytes_ >= options_.memory_bytes;
-}
+bool StreamWriter::servers_taking_locked() const { return last_failure_ <= last_ack_; }
 
 bool StreamWriter::cancelled() const { return options_.client.cancel && options_.client.cancel->cancelled(); }
 
@@ -92,12 +89,20 @@ void StreamWriter::submit_current() {
   std::size_t n = batch.size();
   std::unique_lock lock(mu_);
   stats_.rows_accepted += n;
+  // While the servers take batches, memory frees as fast as they store:
+  // wait for it a little (a busy server is not an outage) rather than write
+  // the batch to disk and read it back.
+  const auto patience = Clock::now() + std::chrono::seconds(2);
   for (;;) {
     if (fits_locked(batch.bytes)) {
       memory_bytes_ += batch.bytes;
       queue_.push_back(std::move(batch));
       queue_changed_.notify_one();
       return;
+    }
+    if (servers_taking_locked() && !closing_ && !stop_requested_ && Clock::now() < patience) {
+      queue_changed_.wait_until(lock, patience);
+      continue;
     }
     if (spool_) {
       lock.unlock();
@@ -175,6 +180,7 @@ void StreamWriter::acknowledge(Batch& batch) {
     }
     --in_flight_;
     memory_bytes_ -= batch.bytes;
+    last_ack_ = Clock::now();
     queue_changed_.notify_all();
   }
   recycle(std::move(batch.rows));

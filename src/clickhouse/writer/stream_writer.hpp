@@ -121,11 +121,10 @@ class StreamWriter {
   void submit_current();
   /// A batch of this size fits the memory budget now; mu_ held.
   bool fits_locked(std::size_t bytes) const;
+  /// No failure since the last acknowledgement; mu_ held.
+  bool servers_taking_locked() const;
   /// Cancelled from outside (a second stop signal): no more waiting.
   bool cancelled() const;
-  /// Queued and checked-out batches fill the budget: senders end their
-  /// open INSERTs early to free it.
-  bool memory_full() const;
   /// Waits up to d, or until close() gives up; false then.
   bool pause(std::chrono::milliseconds d);
   /// close() ran out of time: senders abandon what they hold.
@@ -156,6 +155,8 @@ class StreamWriter {
   std::vector<std::unique_ptr<EventBlock>> free_blocks_;
   std::size_t in_flight_ = 0;
   std::size_t memory_bytes_ = 0;  ///< queue_ + checked out
+  std::chrono::steady_clock::time_point last_ack_{};
+  std::chrono::steady_clock::time_point last_failure_{};
   bool closing_ = false;
   bool stop_requested_ = false;
   bool give_up_ = false;  ///< close() deadline passed: stop retrying
