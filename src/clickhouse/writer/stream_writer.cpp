@@ -67,7 +67,11 @@ bool StreamWriter::fits_locked(std::size_t bytes) const {
   return memory_bytes_ == 0 || memory_bytes_ + bytes <= options_.memory_bytes;
 }
 
-bool StreamWriter::servers_taking_locked() const { return last_failure_ <= last_ack_; }
+bool StreamWriter::servers_taking_locked() const {
+  // A stopped server fails nothing until a timeout: only acknowledgements
+  // that keep coming prove that memory will free soon.
+  return last_failure_ <= last_ack_ && Clock::now() - last_ack_ < std::chrono::seconds(1);
+}
 
 bool StreamWriter::cancelled() const { return options_.client.cancel && options_.client.cancel->cancelled(); }
 

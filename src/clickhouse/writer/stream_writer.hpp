@@ -121,7 +121,7 @@ class StreamWriter {
   void submit_current();
   /// A batch of this size fits the memory budget now; mu_ held.
   bool fits_locked(std::size_t bytes) const;
-  /// No failure since the last acknowledgement; mu_ held.
+  /// Acknowledgements within the last second and no failure since; mu_ held.
   bool servers_taking_locked() const;
   /// Cancelled from outside (a second stop signal): no more waiting.
   bool cancelled() const;
