@@ -57,15 +57,24 @@ void StreamWriter::Sender::run() {
   }
 }
 
-bool StreamWriter::Sender::check_stored(Batch& batch, bool* stored) {
+template <class Exchange>
+bool StreamWriter::Sender::attempt(Exchange&& exchange) {
   try {
-    ensure_connected();
-    *stored = w_.already_stored(*conn_, batch.block());
+    exchange();
+    return true;
   } catch (const protocol::ServerException& e) {
     fail(e.what(), true);
-    return false;
   } catch (const Error& e) {
     fail(e.what(), false);
+  }
+  return false;
+}
+
+bool StreamWriter::Sender::check_stored(Batch& batch, bool* stored) {
+  if (!attempt([&] {
+        ensure_connected();
+        *stored = w_.already_stored(*conn_, batch.block());
+      })) {
     return false;
   }
   if (*stored) {
@@ -79,7 +88,7 @@ bool StreamWriter::Sender::check_stored(Batch& batch, bool* stored) {
 
 bool StreamWriter::Sender::send(Batch&& batch) {
   bool joined = false;
-  try {
+  bool sent = attempt([&] {
     ensure_connected();
     if (open_.empty()) {
       QueryOptions q;
@@ -89,28 +98,14 @@ bool StreamWriter::Sender::send(Batch&& batch) {
     open_.push_back(std::move(batch));
     joined = true;
     conn_->send_block(open_.back().block());
-    return true;
-  } catch (const protocol::ServerException& e) {
-    if (!joined) w_.put_back(std::move(batch));
-    fail(e.what(), true);
-  } catch (const Error& e) {
-    if (!joined) w_.put_back(std::move(batch));
-    fail(e.what(), false);
-  }
-  return false;
+  });
+  if (!sent && !joined) w_.put_back(std::move(batch));
+  return sent;
 }
 
 bool StreamWriter::Sender::finish() {
   if (open_.empty()) return true;
-  try {
-    conn_->end_insert();
-  } catch (const protocol::ServerException& e) {
-    fail(e.what(), true);
-    return false;
-  } catch (const Error& e) {
-    fail(e.what(), false);
-    return false;
-  }
+  if (!attempt([&] { conn_->end_insert(); })) return false;
   for (auto& b : open_) w_.acknowledge(b);
   open_.clear();
   backoff_ = w_.options_.backoff_min;

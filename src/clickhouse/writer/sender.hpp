@@ -30,6 +30,10 @@ class StreamWriter::Sender {
   /// moves to the next host after a connection failure, backs off.
   void fail(const std::string& what, bool refused);
   void put_back_open(bool maybe_stored);
+  /// Runs one exchange with the server: false when it threw (handled by
+  /// fail(); a ServerException means the server refused: nothing stored).
+  template <class Exchange>
+  bool attempt(Exchange&& exchange);
   void ensure_connected();
   std::size_t open_bytes() const;
 
