@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "clickhouse/client/connection.hpp"
@@ -87,20 +88,26 @@ TEST(StreamWriterTest, EveryRowArrivesInBatches) {
   run(ch.port, "DROP TABLE sw_plain");
 }
 
-TEST(StreamWriterTest, APartialBatchIsSentAfterTheFlushInterval) {
+TEST(StreamWriterTest, APartialBatchIsSentOnceItIsFlushIntervalOld) {
   IOR_REQUIRE_CLICKHOUSE(ch);
   run(ch.port, "DROP TABLE IF EXISTS sw_tick");
   run(ch.port, events_ddl("sw_tick"));
   bench::SyntheticRows rows(123, 12);
   WriterOptions o = writer_options(ch.port, "sw_tick");
   o.flush_interval = 200ms;
+  auto fake_now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  o.now = [fake_now] { return *fake_now; };
   StreamWriter w(o);
   for (const auto& r : rows.rows()) w.append(r);
-  std::this_thread::sleep_for(250ms);
+  *fake_now += 199ms;
   w.tick();
+  EXPECT_EQ(w.stats().rows_accepted, 0u) << "sent before it was flush_interval old";
+  *fake_now += 1ms;
+  w.tick();
+  EXPECT_EQ(w.stats().rows_accepted, 123u);
   std::uint64_t n = 0;
-  for (int i = 0; i < 50 && n < 123; ++i) {
-    std::this_thread::sleep_for(100ms);
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; n < 123 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(50ms);
     n = count(ch.port, "SELECT count() FROM sw_tick");
   }
   EXPECT_EQ(n, 123u);  // before close()

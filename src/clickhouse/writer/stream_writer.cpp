@@ -50,14 +50,14 @@ void StreamWriter::recycle(std::unique_ptr<EventBlock> block) {
 void StreamWriter::append(const schema::EventRow& row) {
   if (!current_) {
     current_ = take_block();
-    current_started_ = Clock::now();
+    current_started_ = options_.now();
   }
   current_->append(row);
   if (current_->rows() >= options_.batch_rows) submit_current();
 }
 
 void StreamWriter::tick() {
-  if (current_ && current_->rows() > 0 && Clock::now() - current_started_ >= options_.flush_interval) {
+  if (current_ && current_->rows() > 0 && options_.now() - current_started_ >= options_.flush_interval) {
     submit_current();
   }
 }

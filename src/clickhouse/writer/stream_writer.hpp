@@ -55,6 +55,9 @@ struct WriterOptions {
   std::size_t batch_rows = 10'000;
   std::size_t insert_rows = 100'000;  ///< rows per INSERT (rounded to whole batches)
   std::chrono::milliseconds flush_interval{1000};
+  /// The clock a batch's age is read from for flush_interval (tests set it;
+  /// waits on threads use the real steady clock).
+  std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
   std::size_t connections = 4;
   std::size_t memory_bytes = std::size_t{32} << 20;  ///< queued + in-flight batches
   std::string spool_dir;          ///< empty: no spool (spool_directory.hpp: must be private)
