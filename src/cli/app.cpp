@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "event/clock.hpp"
 #include "event/pipeline.hpp"
 #include "event/syscall_selector.hpp"
+#include "event/syscall_table.hpp"
 #include "sink/fan_out.hpp"
 #include "sink/top_stats.hpp"
 #include "trace/ring_reader.hpp"
@@ -68,8 +70,12 @@ int stopped_during_setup(int sig, sink::FanOut& sinks) {
   return 128 + sig;
 }
 
-event::PipelineOptions pipeline_options(const Options& o, const RunIdentity& identity) {
+event::PipelineOptions pipeline_options(const Options& o, const RunIdentity& identity,
+                                        const event::SyscallSelector& selector) {
   event::PipelineOptions p;
+  for (std::uint16_t id = 1; id < IOR_SC_COUNT; ++id) {
+    p.no_rows_of[id] = selector.traced_for_cwd_only(event::syscall_name(id));
+  }
   p.hostname = identity.hostname;
   p.collection_id = identity.collection_id;
   p.wall_offset_ns = event::realtime_minus_monotonic_ns();
@@ -85,7 +91,7 @@ trace::TracerOptions tracer_options(const Options& o, const event::SyscallSelect
   t.tid = static_cast<std::uint32_t>(o.tid);
   t.ring_bytes = o.map_size;
   t.str_max = static_cast<std::uint32_t>(o.str_max);
-  t.select = [&selector](std::string_view name) { return selector.selects(name); };
+  t.select = [&selector](std::string_view name) { return selector.traces(name); };
   t.warn = warn;
   t.wakeup_each_record = o.wakeup_each;
   return t;
@@ -152,11 +158,12 @@ int run_trace(const Options& o) {
 
   sink::FanOut sinks({.queue_bytes_per_sink = o.sink_queue_bytes});
   RowsToSinks rows(sinks);
-  event::Pipeline pipeline(pipeline_options(o, identity), rows);
+  event::Pipeline pipeline(pipeline_options(o, identity, selector), rows);
   RecordsToPipeline records(pipeline, sinks);
 
   trace::Tracer tracer(tracer_options(o, selector));  // loaded, not attached
-  if (tracer.attached_syscalls().empty()) {
+  const auto& attached = tracer.attached_syscalls();
+  if (std::none_of(attached.begin(), attached.end(), [&](const std::string& n) { return selector.selects(n); })) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
   }
   // Outputs are created and the ClickHouse schema prepared after the load

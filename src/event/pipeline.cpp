@@ -195,7 +195,7 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticeFdUnknown) stats.fd_unknown.add();
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
-  if (filter.keeps(row)) {
+  if (!options.no_rows_of[h.syscall] && filter.keeps(row)) {
     consumer.on_row(row);
     stats.rows_emitted.add();
   } else {

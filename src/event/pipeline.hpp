@@ -5,6 +5,7 @@
 // Single-threaded: feed() is called by the ring-buffer reader thread; stats()
 // may be read from any thread.
 
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,7 +32,10 @@ struct PipelineOptions {
   std::int64_t wall_offset_ns = 0;     ///< CLOCK_REALTIME - CLOCK_MONOTONIC at start
   std::string proc_root = "/proc";     ///< for the fd fallback (tests point it elsewhere)
   std::string comm_filter;             ///< -comm: keep rows whose comm contains this
-  std::string path_filter;             ///< -path: keep rows whose file name contains this
+  std::string path_filter;             ///< -path: keep rows whose absolute path contains this
+  /// Syscalls traced only for their effect on the fd table and cwd (chdir and
+  /// fchdir when -tps does not select them): their rows count as filtered out.
+  std::bitset<IOR_SC_COUNT> no_rows_of;
   /// An enter older than this whose thread no longer exists is discarded
   /// (counted) by sweep(); covers lost thread-exit records.
   std::uint64_t stale_enter_ns = 30'000'000'000ull;

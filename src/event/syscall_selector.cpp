@@ -44,4 +44,8 @@ bool SyscallSelector::selects(std::string_view syscall) const {
   return exclude_.empty() || !any_matches(exclude_, syscall);
 }
 
+bool SyscallSelector::traces(std::string_view syscall) const {
+  return selects(syscall) || syscall == "chdir" || syscall == "fchdir";
+}
+
 }  // namespace ior::event

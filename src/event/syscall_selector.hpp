@@ -17,7 +17,14 @@ class SyscallSelector {
  public:
   /// Throws ior::UsageError naming an invalid regex.
   SyscallSelector(const std::string& tps, const std::string& tps_exclude);
+  /// Whether its rows are output.
   bool selects(std::string_view syscall) const;
+  /// Whether the kernel records it: the selected syscalls, and chdir and
+  /// fchdir always, since names relative to the cwd need every change of it
+  /// (their rows are dropped unless selected: Pipeline's no_rows_of).
+  bool traces(std::string_view syscall) const;
+  /// Traced only for what it does to the cwd: no rows.
+  bool traced_for_cwd_only(std::string_view syscall) const { return traces(syscall) && !selects(syscall); }
 
  private:
   std::vector<std::regex> include_;

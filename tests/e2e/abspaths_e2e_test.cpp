@@ -71,22 +71,9 @@ std::string notice_words(int notice) {
   return "?";
 }
 
-TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
-  IOR_REQUIRE_ROOT();
-  IOR_REQUIRE_READERS();
-  TempDir dir;
-  TempDir out;
-  const std::string parquet = out.path() + "/trace.parquet";
-  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-console", "-parquet", "-parquet-file", parquet},
-                          {WORKLOAD_BINARY, "abspaths", dir.path()});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 37u) << run.workload_out;
-  std::vector<Expected> want;
-  for (const auto& m : manifest) want.push_back(expected_of(m));
-
-  // The console: each manifest line is a row of its thread, in order, whose
-  // file field (unescaped) is the absolute path.
+// The console: each expected line is a row of its thread, in order, whose
+// file field (unescaped) is the absolute path.
+void expect_console_rows(const TracedRun& run, const std::vector<Expected>& want) {
   std::map<std::uint32_t, std::size_t> next;
   for (const auto& e : want) {
     const ManifestLine& m = *e.m;
@@ -106,6 +93,23 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
     EXPECT_EQ(run.rows[i].notice, notice_words(e.first.notice)) << m.name << " " << file;
     next[m.tid] = i + 1;
   }
+}
+
+TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_READERS();
+  TempDir dir;
+  TempDir out;
+  const std::string parquet = out.path() + "/trace.parquet";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-console", "-parquet", "-parquet-file", parquet},
+                          {WORKLOAD_BINARY, "abspaths", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 37u) << run.workload_out;
+  std::vector<Expected> want;
+  for (const auto& m : manifest) want.push_back(expected_of(m));
+
+  expect_console_rows(run, want);
   // Processes: the workload, its forked child, the exec'd child, the SCM_RIGHTS sender.
   std::map<std::uint32_t, int> pids;
   for (const auto& m : manifest) ++pids[m.pid];
@@ -143,6 +147,30 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
     at[m.tid] = i + 1;
   }
   EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
+// With -tps selecting only openat, chdir and fchdir are still recorded (the
+// cwd needs them) but print no row: every open is still absolute.
+TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-tps", "^sys_enter_openat$"},
+                          {WORKLOAD_BINARY, "abspaths", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<Expected> opens;
+  auto manifest = parse_manifest(run.workload_out);
+  for (const auto& m : manifest) {
+    if (m.name == "openat") opens.push_back(expected_of(m));
+  }
+  ASSERT_EQ(opens.size(), 7u);
+  expect_console_rows(run, opens);
+  // Only opens (the dynamic loader's too), and those in DIR are the workload's.
+  std::size_t in_dir = 0;
+  for (const auto& r : run.rows) {
+    EXPECT_EQ(r.name, "openat") << r.file;
+    in_dir += r.file.rfind(dir.path() + "/", 0) == 0 || r.file == dir.path();
+  }
+  EXPECT_EQ(in_dir, opens.size()) << run.out;
 }
 
 }  // namespace

@@ -84,6 +84,34 @@ TEST(SyscallSelectorTest, ExcludeWinsOverInclude) {
   EXPECT_TRUE(only_exclude.selects("writev"));
 }
 
+TEST(SyscallSelectorTest, ChdirAndFchdirAreTracedForTheCwdWhateverIsSelected) {
+  SyscallSelector s("openat", "");
+  EXPECT_TRUE(s.traces("chdir"));
+  EXPECT_TRUE(s.traces("fchdir"));
+  EXPECT_TRUE(s.traced_for_cwd_only("chdir"));
+  EXPECT_TRUE(s.traces("openat"));
+  EXPECT_FALSE(s.traced_for_cwd_only("openat"));
+  EXPECT_FALSE(s.traces("read"));
+  SyscallSelector excluded("", "chdir");
+  EXPECT_TRUE(excluded.traces("chdir"));
+  EXPECT_TRUE(excluded.traced_for_cwd_only("chdir"));
+  SyscallSelector all("", "");
+  EXPECT_FALSE(all.traced_for_cwd_only("chdir"));
+}
+
+TEST_F(PipelineTest, ASyscallTracedForItsEffectOnlyMovesTheCwdWithoutARow) {
+  PipelineOptions o;
+  o.proc_root = empty_proc_;
+  o.no_rows_of[IOR_SC_chdir] = true;
+  make_pipeline(o);
+  syscall(IOR_SC_chdir, 0, {}, "/srv");
+  EXPECT_TRUE(consumer_.rows.empty());
+  EXPECT_EQ(stats().rows_filtered_out.get(), 1u);
+  syscall(IOR_SC_newstat, 0, {}, "f");
+  ASSERT_EQ(consumer_.rows.size(), 1u);
+  EXPECT_EQ(last().pathname, "/srv/f");
+}
+
 TEST(SyscallSelectorTest, InvalidRegexIsAUsageErrorNamingIt) {
   try {
     SyscallSelector s("ok,(unclosed", "");
