@@ -242,7 +242,10 @@ void FdTable::set_cwd(std::uint32_t pid, std::string_view path, bool via_proc) {
 
 void FdTable::forget_cwd(std::uint32_t pid) {
   auto p = procs_.find(pid);
-  if (p == procs_.end()) return;
+  // Unknown stays unknown: /proc already failed for this process, and asking
+  // it again at every relative chdir would let a loop of chdir(".") cost ior
+  // a readlink per syscall.
+  if (p == procs_.end() || p->second.cwd_state == CwdState::kUnknown) return;
   p->second.name_bytes -= p->second.cwd.view().size();
   p->second.cwd = SharedName();
   p->second.cwd_state = CwdState::kUnread;

@@ -85,7 +85,9 @@ class FdTable {
   /// chdir/fchdir to a known directory (clean absolute path); via_proc: the
   /// path was made from a name learned through /proc (it keeps the notice).
   void set_cwd(std::uint32_t pid, std::string_view path, bool via_proc = false);
-  /// The directory changed to one ior cannot name: the next use asks /proc.
+  /// The directory changed to one ior cannot name: the next use asks /proc
+  /// (unless /proc already failed for it: then it stays unknown until a
+  /// chdir ior can resolve).
   void forget_cwd(std::uint32_t pid);
   /// The process ended.
   void drop_process(std::uint32_t pid);
