@@ -90,8 +90,12 @@ void StopSignals::receive_loop() {
 void StopSignals::on_signal(int sig) {
   int none = 0;
   first_.compare_exchange_strong(none, sig);
+  // Decided before the main thread is woken: woken, it ends tracing
+  // (tracing_ended()), and this first signal would then read as a second
+  // one and cancel the ClickHouse writer's last deliveries.
+  const bool graceful = graceful_.exchange(false);
   notify(stopped_fd_);
-  if (graceful_.exchange(false)) return;
+  if (graceful) return;
   if (!cancelled_) {
     cancelled_ = true;
     if (on_cancel_) on_cancel_();

@@ -76,7 +76,8 @@ TEST(SecretsE2E, ThePasswordIsInNoFileIorWroteWhereverItCameFrom) {
     ASSERT_EQ(run.exit_code, 0) << run.err;
     ASSERT_FALSE(run.rows.empty());
     // The password worked: the rows are in ClickHouse.
-    EXPECT_EQ(std::stoul(clickhouse_client_query(ch, "SELECT count() FROM " + db + ".ior_events")), run.rows.size());
+    EXPECT_EQ(std::stoul(clickhouse_client_query(ch, "SELECT count() FROM " + db + ".ior_events")), run.rows.size())
+        << run.err;
     EXPECT_EQ(regular_files(out.path()), 3u) << "run.parquet, fg.collapsed, fg.svg";
     EXPECT_EQ(files_containing(out.path(), ch.password), std::vector<std::string>{});
     EXPECT_EQ(run.out.find(ch.password), std::string::npos) << "stdout";
