@@ -51,6 +51,8 @@
 #include <thread>
 #include <vector>
 
+#include "workload_hex.hpp"
+
 namespace {
 
 std::mutex g_out;
@@ -264,23 +266,13 @@ int run_pause() {
   }
 }
 
-std::string hex(const std::string& s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
-}
-
 void create_and_rename(const std::string& name, const std::string& to) {
   long fd = check(syscall(SYS_openat, AT_FDCWD, name.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644), "openat");
-  record("openat", fd, hex(name));
-  record("write", check(syscall(SYS_write, fd, "x", 1), "write"), hex(name));
-  record("close", check(syscall(SYS_close, fd), "close"), hex(name));
-  record("rename", check(syscall(SYS_rename, name.c_str(), to.c_str()), "rename"), hex(name) + " -> " + hex(to));
+  record("openat", fd, workload_hex(name));
+  record("write", check(syscall(SYS_write, fd, "x", 1), "write"), workload_hex(name));
+  record("close", check(syscall(SYS_close, fd), "close"), workload_hex(name));
+  record("rename", check(syscall(SYS_rename, name.c_str(), to.c_str()), "rename"),
+         workload_hex(name) + " -> " + workload_hex(to));
 }
 
 int run_names(char** argv, int argc) {

@@ -23,18 +23,9 @@
 #include <cstring>
 #include <string>
 
-namespace {
+#include "workload_hex.hpp"
 
-std::string hex(const std::string& s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
-}
+namespace {
 
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "ior_workload abspaths: %s: %s\n", what, std::strerror(errno));
@@ -47,7 +38,7 @@ long check(long ret, const char* what) {
 }
 
 std::string field(const std::string& abs, const std::string& passed, int notice = 0) {
-  return hex(abs) + ":" + hex(passed) + ":" + std::to_string(notice);
+  return workload_hex(abs) + ":" + workload_hex(passed) + ":" + std::to_string(notice);
 }
 
 void record(const char* name, long ret, const std::string& file) {
