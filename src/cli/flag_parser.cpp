@@ -57,6 +57,23 @@ std::uint64_t parse_duration_ms(std::string_view flag, std::string_view text) {
   bad_value(flag, text, "expected seconds or 10s/5m/1h/250ms");
 }
 
+// A threshold is compared with syscall durations of microseconds: a bare
+// number could mean seconds (as -duration) or milliseconds (as fileslower),
+// so it needs its unit.
+std::uint64_t parse_duration_ns(std::string_view flag, std::string_view text) {
+  constexpr std::string_view kWant = "expected a duration with its unit, like 500us, 10ms or 2s";
+  std::string_view rest;
+  std::uint64_t v = parse_number_prefix(flag, text, &rest, kWant);
+  if (rest.empty() && v == 0) return 0;
+  if (rest == "ns") return v;
+  if (rest == "us" || rest == "\u00b5s") return checked_mul(flag, text, v, 1'000);
+  if (rest == "ms") return checked_mul(flag, text, v, 1'000'000);
+  if (rest == "s") return checked_mul(flag, text, v, 1'000'000'000);
+  if (rest == "m") return checked_mul(flag, text, v, 60'000'000'000);
+  if (rest == "h") return checked_mul(flag, text, v, 3'600'000'000'000);
+  bad_value(flag, text, kWant);
+}
+
 void FlagParser::add_bool(std::string name, bool* target, std::string help) {
   flags_.push_back({std::move(name), std::move(help), "", [target](std::string_view v) {
                       if (v.empty() || v == "true" || v == "1") {
@@ -104,6 +121,12 @@ void FlagParser::add_duration(std::string name, std::uint64_t* target_ms, std::s
   std::string n = name;
   flags_.push_back({std::move(name), std::move(help), "DURATION",
                     [target_ms, n](std::string_view v) { *target_ms = parse_duration_ms(n, v); }});
+}
+
+void FlagParser::add_duration_ns(std::string name, std::uint64_t* target_ns, std::string help) {
+  std::string n = name;
+  flags_.push_back({std::move(name), std::move(help), "DURATION",
+                    [target_ns, n](std::string_view v) { *target_ns = parse_duration_ns(n, v); }});
 }
 
 void FlagParser::mark_secret(std::string_view name) {

@@ -23,6 +23,9 @@ class FlagParser {
                 std::uint64_t min, std::uint64_t max);
   /// Durations in seconds: "10", "10s", "5m", "1h", "250ms"; stored in milliseconds.
   void add_duration(std::string name, std::uint64_t* target_ms, std::string help);
+  /// Durations with a unit: "500us", "10ms", "2s" ("ns", "us", "ms", "s",
+  /// "m", "h"; a bare number other than 0 is refused as ambiguous); stored in nanoseconds.
+  void add_duration_ns(std::string name, std::uint64_t* target_ns, std::string help);
   /// The value of this (already added) flag is a secret: redacted_args() hides it.
   void mark_secret(std::string_view name);
 
@@ -60,5 +63,6 @@ class FlagParser {
 std::uint64_t parse_uint(std::string_view flag, std::string_view text);
 std::uint64_t parse_size(std::string_view flag, std::string_view text);
 std::uint64_t parse_duration_ms(std::string_view flag, std::string_view text);
+std::uint64_t parse_duration_ns(std::string_view flag, std::string_view text);
 
 }  // namespace ior::cli

@@ -12,6 +12,9 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_uint("tid", &o.tid, "trace only this thread id", 0, UINT32_MAX);
   p.add_string("comm", &o.comm, "keep rows whose thread name contains this");
   p.add_string("path", &o.path, "keep rows whose file name contains this");
+  p.add_bool("errors", &o.errors, "keep only rows of failing syscalls (a negative errno)");
+  p.add_duration_ns("min-duration", &o.min_duration_ns,
+                    "keep only rows of syscalls at least this slow, e.g. 500us, 10ms, 2s");
   p.add_string("tps", &o.tps, "trace only tracepoints matching these comma-separated regexes");
   p.add_string("tpsExclude", &o.tps_exclude, "do not trace tracepoints matching these regexes");
   p.add_size("mapSize", &o.map_size, "BPF ring buffer size (power of two); default 16M",

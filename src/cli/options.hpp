@@ -14,6 +14,8 @@ struct Options {
   std::uint64_t tid = 0;               ///< -tid (0: all threads)
   std::string comm;                    ///< -comm substring
   std::string path;                    ///< -path substring
+  bool errors = false;                 ///< -errors: only failing syscalls
+  std::uint64_t min_duration_ns = 0;   ///< -min-duration: only syscalls at least this slow
   std::string tps;                     ///< -tps regexes
   std::string tps_exclude;             ///< -tpsExclude regexes
   std::uint64_t map_size = 16u << 20;  ///< -mapSize ring buffer bytes

@@ -22,7 +22,7 @@ struct Pipeline::Impl {
         consumer(c),
         proc(options.proc_root),
         fds(proc, options.fd_limits, stats.fd_evicted),
-        filter(options.comm_filter, options.path_filter) {
+        filter(options.filters) {
     ctx.wall_offset_ns = options.wall_offset_ns;
     ctx.hostname = options.hostname;
     ctx.collection_id = options.collection_id;
@@ -40,6 +40,7 @@ struct Pipeline::Impl {
   void on_exit();
   void on_task();
   void emit(ThreadState& t);
+  void count_and_pass(std::uint16_t syscall);
   void forget_thread(std::uint32_t tid);
   void reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid);
 
@@ -195,13 +196,34 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticeFdUnknown) stats.fd_unknown.add();
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
-  if (!options.no_rows_of[h.syscall] && filter.keeps(row)) {
-    consumer.on_row(row);
-    stats.rows_emitted.add();
-  } else {
-    stats.rows_filtered_out.add();
-  }
+  count_and_pass(h.syscall);
   apply_fd_effects(h.pid, t.pending, rec.exit.ret, &row, fds);
+}
+
+// Hands the row to the consumer or counts why not (each row once, under
+// the first reason that applies).
+void Pipeline::Impl::count_and_pass(std::uint16_t syscall) {
+  if (options.no_rows_of[syscall]) {
+    stats.rows_filtered_out.add();
+    stats.rows_cwd_only.add();
+    return;
+  }
+  switch (filter.judge(row)) {
+    case FilterVerdict::kKeep:
+      consumer.on_row(row);
+      stats.rows_emitted.add();
+      return;
+    case FilterVerdict::kSucceeded:
+      stats.rows_not_failed.add();
+      break;
+    case FilterVerdict::kTooFast:
+      stats.rows_too_fast.add();
+      break;
+    case FilterVerdict::kNoMatch:
+      stats.rows_no_match.add();
+      break;
+  }
+  stats.rows_filtered_out.add();
 }
 
 void Pipeline::Impl::forget_thread(std::uint32_t tid) {

@@ -14,6 +14,7 @@
 
 #include "event/fd_table.hpp"
 #include "event/pipeline_stats.hpp"
+#include "event/row_filter.hpp"
 #include "schema/event_row.hpp"
 
 namespace ior::event {
@@ -31,8 +32,7 @@ struct PipelineOptions {
   schema::Uuid collection_id{};        ///< collection_id column
   std::int64_t wall_offset_ns = 0;     ///< CLOCK_REALTIME - CLOCK_MONOTONIC at start
   std::string proc_root = "/proc";     ///< for the fd fallback (tests point it elsewhere)
-  std::string comm_filter;             ///< -comm: keep rows whose comm contains this
-  std::string path_filter;             ///< -path: keep rows whose absolute path contains this
+  RowFilterOptions filters;            ///< -comm, -path, -errors, -min-duration
   /// Syscalls traced only for their effect on the fd table and cwd (chdir and
   /// fchdir when -tps does not select them): their rows count as filtered out.
   std::bitset<IOR_SC_COUNT> no_rows_of;

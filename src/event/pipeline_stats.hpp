@@ -26,7 +26,11 @@ struct PipelineStats {
   Counter enter_failed;         ///< an enter that could not be kept (out of memory)
   Counter rows_failed;          ///< a paired syscall whose row could not be built (out of memory)
   Counter rows;                 ///< paired syscalls (before filters)
-  Counter rows_filtered_out;    ///< rows removed by -comm / -path
+  Counter rows_filtered_out;    ///< rows removed by a filter (the sum of the four below)
+  Counter rows_cwd_only;        ///< of those: chdir/fchdir traced for the cwd, not selected by -tps
+  Counter rows_not_failed;      ///< of those: succeeded, with -errors
+  Counter rows_too_fast;        ///< of those: faster than -min-duration
+  Counter rows_no_match;        ///< of those: no -comm / -path match
   Counter rows_emitted;         ///< rows passed to the consumer
   Counter fd_from_proc;         ///< fd names resolved through /proc
   Counter fd_unknown;           ///< fd names that could not be resolved

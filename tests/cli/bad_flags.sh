@@ -14,6 +14,8 @@ expect() {  # expected-substring args...
 expect "unknown flag -nope" -nope
 expect "flag -duration" -duration xyz
 expect "flag -pid" -pid 99999999999
+expect "flag -min-duration" -min-duration 10
+expect "flag -min-duration" -min-duration 5parsecs
 expect "invalid regular expression" -tps '(' -duration 1
 expect "invalid regular expression" -tpsExclude 'read,[' -duration 1
 expect "unknown codec" -parquet -parquet-compression lz5

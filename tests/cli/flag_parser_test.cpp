@@ -45,6 +45,22 @@ TEST(OptionsTest, DurationsAndSizesTakeUnits) {
   EXPECT_EQ(parse({"-mapSize", "1M"}).map_size, 1u << 20);
 }
 
+TEST(OptionsTest, MinDurationNeedsItsUnitAndErrorsIsABool) {
+  EXPECT_EQ(parse({}).min_duration_ns, 0u);
+  EXPECT_FALSE(parse({}).errors);
+  EXPECT_EQ(parse({"-min-duration", "500us"}).min_duration_ns, 500'000u);
+  EXPECT_EQ(parse({"-min-duration", "10ms"}).min_duration_ns, 10'000'000u);
+  EXPECT_EQ(parse({"-min-duration=2s"}).min_duration_ns, 2'000'000'000u);
+  EXPECT_EQ(parse({"-min-duration", "750ns"}).min_duration_ns, 750u);
+  EXPECT_EQ(parse({"-min-duration", "1m"}).min_duration_ns, 60'000'000'000u);
+  EXPECT_EQ(parse({"-min-duration", "0"}).min_duration_ns, 0u);
+  EXPECT_TRUE(parse({"-errors"}).errors);
+  EXPECT_NE(usage_error({"-min-duration", "10"}).find("with its unit"), std::string::npos);
+  EXPECT_NE(usage_error({"-min-duration", "10x"}).find("-min-duration"), std::string::npos);
+  EXPECT_NE(usage_error({"-min-duration", "-1ms"}).find("-min-duration"), std::string::npos);
+  EXPECT_NE(usage_error({"-min-duration", "99999999999h"}).find("too large"), std::string::npos);
+}
+
 TEST(OptionsTest, ErrorsNameTheFlag) {
   EXPECT_EQ(usage_error({"-bogus"}), "unknown flag -bogus");
   EXPECT_NE(usage_error({"-duration", "abc"}).find("-duration"), std::string::npos);

@@ -8,7 +8,7 @@ namespace {
 
 TEST_F(PipelineTest, CommFilterKeepsSubstringMatchesAndCountsTheRest) {
   PipelineOptions o;
-  o.comm_filter = "post";
+  o.filters.comm = "post";
   make_pipeline(o);
   auto e = testing::spec(IOR_SC_sync, kPid, kTid, 10);
   e.comm = "postgres";
@@ -27,7 +27,7 @@ TEST_F(PipelineTest, CommFilterKeepsSubstringMatchesAndCountsTheRest) {
 
 TEST_F(PipelineTest, PathFilterLooksAtEveryNameColumn) {
   PipelineOptions o;
-  o.path_filter = "/srv/";
+  o.filters.path = "/srv/";
   make_pipeline(o);
   syscall(IOR_SC_openat, 3, {O_RDONLY, 0, 0}, "/srv/a");  // filename
   syscall(IOR_SC_read, 1, {3, 1, 0});                      // filename via the fd table
@@ -40,7 +40,7 @@ TEST_F(PipelineTest, PathFilterLooksAtEveryNameColumn) {
 
 TEST_F(PipelineTest, FilteredRowsStillUpdateTheFdTable) {
   PipelineOptions o;
-  o.comm_filter = "keep";
+  o.filters.comm = "keep";
   make_pipeline(o);
   auto open = testing::spec(IOR_SC_openat, kPid, kTid, 10);
   open.comm = "skip";
@@ -55,6 +55,85 @@ TEST_F(PipelineTest, FilteredRowsStillUpdateTheFdTable) {
   ASSERT_EQ(consumer_.rows.size(), 1u);
   EXPECT_EQ(last().filename, "/b");  // learned from the filtered open
   EXPECT_EQ(stats().rows_filtered_out.get(), 1u);
+}
+
+// The fixture's syscalls last 10 ns; these take their own durations.
+class TimedPipelineTest : public PipelineTest {
+ protected:
+  void timed(std::uint16_t id, std::uint64_t took_ns, std::int64_t ret, std::array<std::uint64_t, 3> args = {},
+             std::string_view path = {}) {
+    testing::EnterSpec e = testing::spec(id, kPid, kTid, clock_);
+    e.args = args;
+    e.str0 = path;
+    feed(testing::enter_record(e));
+    feed(testing::exit_record(id, kPid, kTid, clock_ + took_ns, ret));
+    clock_ += took_ns + 1000;
+  }
+};
+
+TEST_F(TimedPipelineTest, MinDurationKeepsRowsAtLeastThatSlowAndCountsTheRest) {
+  PipelineOptions o;
+  o.filters.min_duration_ns = 1'000'000;
+  make_pipeline(o);
+  timed(IOR_SC_fsync, 999'999, 0, {3});
+  timed(IOR_SC_fsync, 1'000'000, 0, {3});
+  timed(IOR_SC_read, 5'000'000, 4, {3, 0, 4});
+  ASSERT_EQ(consumer_.rows.size(), 2u);
+  EXPECT_EQ(consumer_.rows[0].row.duration_ns, 1'000'000u);
+  EXPECT_EQ(consumer_.rows[1].syscall_name, "read");
+  EXPECT_EQ(stats().rows_filtered_out.get(), 1u);
+  EXPECT_EQ(stats().rows_too_fast.get(), 1u);
+  EXPECT_EQ(stats().rows_emitted.get(), 2u);
+}
+
+TEST_F(TimedPipelineTest, ErrorsKeepsOnlyFailingSyscallsButNotAnMmapAddress) {
+  PipelineOptions o;
+  o.filters.errors_only = true;
+  make_pipeline(o);
+  timed(IOR_SC_openat, 10, -ENOENT, {O_RDONLY, 0, 0}, "/missing");
+  timed(IOR_SC_openat, 10, 3, {O_RDONLY, 0, 0}, "/present");
+  timed(IOR_SC_read, 10, 0, {3, 0, 4});
+  timed(IOR_SC_mmap, 10, static_cast<std::int64_t>(0xffffffffff600000ull), {3, 0, 0});  // an address
+  timed(IOR_SC_lseek, 10, -EBADF, {77, 0, 0});
+  ASSERT_EQ(consumer_.rows.size(), 2u);
+  EXPECT_EQ(consumer_.rows[0].filename, "/missing");
+  EXPECT_EQ(consumer_.rows[0].row.ret_value, -ENOENT);
+  EXPECT_EQ(consumer_.rows[1].syscall_name, "lseek");
+  EXPECT_EQ(stats().rows_not_failed.get(), 3u);
+  EXPECT_EQ(stats().rows_filtered_out.get(), 3u);
+}
+
+// A fast open and a successful dup are filtered out, yet the slow failing
+// read of the dup'd fd still names the file: fd effects do not depend on
+// the filters. Each row is counted under one reason only.
+TEST_F(TimedPipelineTest, ErrorsAndMinDurationStillApplyFdEffectsAndCountEachRowOnce) {
+  PipelineOptions o;
+  o.filters.errors_only = true;
+  o.filters.min_duration_ns = 1000;
+  o.filters.comm = "nomatch";
+  make_pipeline(o);
+  timed(IOR_SC_openat, 10, 3, {O_RDONLY, 0, 0}, "/srv/f");  // succeeded
+  timed(IOR_SC_dup2, 5000, 9, {3, 9, 0});                   // succeeded (slow)
+  timed(IOR_SC_close, 10, -EINTR, {3});                     // failed, too fast
+  timed(IOR_SC_read, 5000, -EIO, {9, 0, 4});                // failed, slow, comm does not match
+  EXPECT_TRUE(consumer_.rows.empty());
+  EXPECT_EQ(stats().rows_not_failed.get(), 2u);
+  EXPECT_EQ(stats().rows_too_fast.get(), 1u);
+  EXPECT_EQ(stats().rows_no_match.get(), 1u);
+  EXPECT_EQ(stats().rows_filtered_out.get(), 4u);
+  make_pipeline([] {
+    PipelineOptions keep;
+    keep.filters.errors_only = true;
+    keep.filters.min_duration_ns = 1000;
+    return keep;
+  }());
+  timed(IOR_SC_openat, 10, 3, {O_RDONLY, 0, 0}, "/srv/f");
+  timed(IOR_SC_dup2, 5000, 9, {3, 9, 0});
+  timed(IOR_SC_close, 10, 0, {3});
+  timed(IOR_SC_read, 5000, -EIO, {9, 0, 4});
+  ASSERT_EQ(consumer_.rows.size(), 1u);
+  EXPECT_EQ(last().filename, "/srv/f");
+  EXPECT_EQ(last().row.notice, 0u);
 }
 
 TEST(SyscallSelectorTest, EmptyListsSelectEverything) {
@@ -107,6 +186,7 @@ TEST_F(PipelineTest, ASyscallTracedForItsEffectOnlyMovesTheCwdWithoutARow) {
   syscall(IOR_SC_chdir, 0, {}, "/srv");
   EXPECT_TRUE(consumer_.rows.empty());
   EXPECT_EQ(stats().rows_filtered_out.get(), 1u);
+  EXPECT_EQ(stats().rows_cwd_only.get(), 1u);
   syscall(IOR_SC_newstat, 0, {}, "f");
   ASSERT_EQ(consumer_.rows.size(), 1u);
   EXPECT_EQ(last().pathname, "/srv/f");
