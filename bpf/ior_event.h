@@ -44,10 +44,11 @@ enum ior_syscall_class {
 #define IOR_ARG_NONE (-1)
 #define IOR_ARG_OPEN_HOW (-2)
 
-/* Syscall ids (the row's trace_id): 1..IOR_SC_COUNT-1 in syscalls.def order. */
+/* Syscall ids (the row's trace_id): the stable ids of syscalls.def. Its lines
+ * are in ascending id order, so IOR_SC_COUNT is the largest id + 1. */
 enum ior_syscall_id {
 	IOR_SC_UNKNOWN = 0,
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) IOR_SC_##name,
+#define IOR_SYSCALL(id, name, nr, cls, ret, fx, s0, s1, n0, n1, n2) IOR_SC_##name = id,
 #include "syscalls.def"
 #undef IOR_SYSCALL
 	IOR_SC_COUNT

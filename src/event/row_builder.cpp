@@ -10,33 +10,26 @@ namespace {
 
 using schema::RetType;
 
-bool is_bytes_syscall(std::uint16_t id) {
-  switch (id) {
-    case IOR_SC_read: case IOR_SC_write: case IOR_SC_pread64: case IOR_SC_pwrite64:
-    case IOR_SC_readv: case IOR_SC_writev: case IOR_SC_preadv: case IOR_SC_preadv2:
-    case IOR_SC_pwritev: case IOR_SC_pwritev2: case IOR_SC_vmsplice:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_fcntl_dup(std::uint64_t cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC; }
 
 // Syscalls return -errno for errors, and errno never exceeds 4095 (MAX_ERRNO):
 // an mmap address with the top bit set is a valid result, not an error.
 constexpr std::int64_t kMaxErrno = 4095;
 
-RetType ret_type(std::uint16_t id, std::uint8_t cls, std::uint64_t arg1, std::int64_t ret) {
-  if (id == IOR_SC_mmap) {
+RetType ret_type(const SyscallInfo& info, std::uint64_t arg1, std::int64_t ret) {
+  if (info.ret == RetKind::kAddress) {
     return ret < 0 && ret >= -kMaxErrno ? RetType::kError : RetType::kAddress;
   }
   if (ret < 0) return RetType::kError;
-  if (cls == IOR_CLASS_OPEN || cls == IOR_CLASS_DUP3 || id == IOR_SC_dup || id == IOR_SC_dup2 ||
-      (id == IOR_SC_fcntl && is_fcntl_dup(arg1))) {
-    return RetType::kFd;
+  switch (info.ret) {
+    case RetKind::kFd:
+      return RetType::kFd;
+    case RetKind::kBytes:
+      return RetType::kBytes;
+    default:
+      // fcntl returns an fd for its dup commands only.
+      return info.effect == FdEffect::kFcntl && is_fcntl_dup(arg1) ? RetType::kFd : RetType::kValue;
   }
-  return is_bytes_syscall(id) ? RetType::kBytes : RetType::kValue;
 }
 
 std::uint8_t string_notice(std::uint8_t str_flags) {
@@ -60,13 +53,14 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
   auto newfd = static_cast<std::int32_t>(ret);
   constexpr std::uint8_t kNotExact = schema::kNoticeTruncated | schema::kNoticeUnreadable |
                                      schema::kNoticeFdUnknown | schema::kNoticePathUnresolved;
-  switch (e.syscall) {
-    case IOR_SC_chdir:
-    case IOR_SC_fchdir: {
+  const FdEffect effect = syscall_info(e.syscall).effect;
+  switch (effect) {
+    case FdEffect::kChdir:
+    case FdEffect::kFchdir: {
       if (ret != 0) break;
       std::string_view dir;
       if (row != nullptr && (row->notice & kNotExact) == 0) {
-        dir = e.syscall == IOR_SC_chdir ? row->pathname : row->filename;
+        dir = effect == FdEffect::kChdir ? row->pathname : row->filename;
       }
       if (is_clean_absolute(dir)) {
         constexpr std::uint8_t kViaProc = schema::kNoticeFdFromProc | schema::kNoticeCwdFromProc;
@@ -76,25 +70,24 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
       }
       break;
     }
-    case IOR_SC_close:
+    case FdEffect::kClose:
       // Linux releases the fd even when close fails (EINTR, EIO); with EBADF
       // it was not open, so whatever the table held for it is stale as well.
       fds.close(pid, fd);
       break;
-    case IOR_SC_close_range:
+    case FdEffect::kCloseRange:
       if (ret == 0) {
         fds.close_range(pid, static_cast<std::uint32_t>(e.args[0]),
                         static_cast<std::uint32_t>(e.args[1]), static_cast<std::uint32_t>(e.args[2]));
       }
       break;
-    case IOR_SC_dup:
-    case IOR_SC_dup2:
+    case FdEffect::kDup:
       if (ret >= 0) fds.dup(pid, fd, newfd, false);
       break;
-    case IOR_SC_dup3:
+    case FdEffect::kDup3:
       if (ret >= 0) fds.dup(pid, fd, newfd, (e.args[2] & O_CLOEXEC) != 0);
       break;
-    case IOR_SC_fcntl:
+    case FdEffect::kFcntl:
       if (ret < 0) break;
       if (is_fcntl_dup(e.args[1])) {
         fds.dup(pid, fd, newfd, e.args[1] == F_DUPFD_CLOEXEC);
@@ -104,7 +97,8 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
         fds.set_cloexec(pid, fd, (e.args[2] & FD_CLOEXEC) != 0);
       }
       break;
-    default:
+    case FdEffect::kNone:
+    case FdEffect::kOpen:  // applied by build_row: the row names the file
       break;
   }
 }
@@ -123,7 +117,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
   row.trace_id = e.syscall;
   row.event_type = info.cls;
   row.ret_value = ret;
-  row.ret_type = static_cast<std::uint8_t>(ret_type(e.syscall, info.cls, e.args[1], ret));
+  row.ret_type = static_cast<std::uint8_t>(ret_type(info, e.args[1], ret));
   row.notice = string_notice(e.str_flags);
   row.duration_ns = exit_ns >= e.time_ns ? exit_ns - e.time_ns : 0;
   row.duration_to_prev_ns =
@@ -135,7 +129,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
     case IOR_CLASS_OPEN:
       paths.fill(pid, e, ret, fds, row);
       row.flags = open_flags(e);
-      if (ret >= 0) {
+      if (ret >= 0 && info.effect == FdEffect::kOpen) {
         row.fd = static_cast<std::int32_t>(ret);
         fds.add(pid, row.fd, row.filename, row.flags, (row.notice & schema::kNoticePathUnresolved) != 0);
       }

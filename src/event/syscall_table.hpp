@@ -1,6 +1,8 @@
 #pragma once
-// Names and classes of the traced syscalls, by id, from bpf/syscalls.def (the
-// same table the BPF programs are generated from).
+// The traced syscalls by id, from bpf/syscalls.def (the same table the BPF
+// programs are generated from): name, class, what the return value is and
+// what the syscall does to the fd table. Ids are stable (trace_id is stored
+// in every Parquet file and ClickHouse table); an id no line has is unknown.
 
 #include <cstdint>
 #include <optional>
@@ -10,15 +12,43 @@
 
 namespace ior::event {
 
-struct SyscallInfo {
-  std::string_view name;  ///< tracepoint name, e.g. "openat"
-  std::uint8_t cls;       ///< enum ior_syscall_class
+/// What a successful return value is (a failure is always an error).
+enum class RetKind : std::uint8_t {
+  kValue,    ///< a count, a flag, 0
+  kFd,       ///< a new file descriptor
+  kBytes,    ///< bytes read, written or transferred
+  kAddress,  ///< an address: only -4095..-1 are errors (mmap)
 };
 
-/// Info for a valid id (1 .. IOR_SC_COUNT-1); id 0 gives {"unknown", 0}.
+/// What a syscall does to the fd table or the current directory, applied by
+/// row_builder: which syscall has which effect is the table's business.
+enum class FdEffect : std::uint8_t {
+  kNone,
+  kOpen,        ///< the returned fd names the row's file
+  kClose,       ///< args[0] is closed (even when close fails)
+  kCloseRange,  ///< args[0..2] = first, last, flags
+  kDup,         ///< the returned fd is a copy of args[0]
+  kDup3,        ///< the same, O_CLOEXEC in args[2]
+  kFcntl,       ///< F_DUPFD*, F_SETFL, F_SETFD by args[1]
+  kChdir,       ///< the cwd becomes the row's pathname
+  kFchdir,      ///< the cwd becomes the row's filename (args[0]'s file)
+};
+
+struct SyscallInfo {
+  std::string_view name;  ///< the kernel's name, e.g. "openat"; "" for an unused id
+  std::uint8_t cls = 0;   ///< enum ior_syscall_class
+  RetKind ret = RetKind::kValue;
+  FdEffect effect = FdEffect::kNone;
+  std::int8_t str[2] = {-1, -1};      ///< argument positions of the strings, -1: none
+  std::int8_t num[3] = {-1, -1, -1};  ///< argument positions copied into args[0..2]
+  int unified_nr = -1;                ///< the number shared by every architecture, -1: none
+};
+
+/// The entry of an id; an id no line of syscalls.def has gives {"unknown"}.
 const SyscallInfo& syscall_info(std::uint16_t id);
 inline std::string_view syscall_name(std::uint16_t id) { return syscall_info(id).name; }
 std::optional<std::uint16_t> syscall_id(std::string_view name);
-constexpr bool valid_syscall_id(std::uint16_t id) { return id > 0 && id < IOR_SC_COUNT; }
+/// True for the id of a line of syscalls.def.
+bool valid_syscall_id(std::uint16_t id);
 
 }  // namespace ior::event

@@ -36,7 +36,7 @@ inline constexpr auto kColumns = std::make_tuple(
     Column<std::string_view>{"syscall_name", ColumnType::kLowCardinalityString,
                              &EventRow::syscall_name, "syscall, e.g. openat"},
     Column<std::uint16_t>{"trace_id", ColumnType::kUInt16, &EventRow::trace_id,
-                          "syscall id in bpf/syscalls.def order"},
+                          "stable syscall id (bpf/syscalls.def)"},
     Column<std::uint8_t>{"event_type", ColumnType::kUInt8, &EventRow::event_type,
                          "syscall class: 1 open 2 path 3 name 4 fd 5 fcntl 6 dup3 7 none"},
     Column<std::int64_t>{"ret_value", ColumnType::kInt64, &EventRow::ret_value,

@@ -40,7 +40,7 @@ struct EventRow {
   std::uint32_t tid = 0;                ///< thread id
   std::string_view comm;                ///< thread name at the syscall
   std::string_view syscall_name;        ///< the tracepoint's syscall name, e.g. "openat"
-  std::uint16_t trace_id = 0;           ///< syscall id (bpf/syscalls.def order)
+  std::uint16_t trace_id = 0;           ///< stable syscall id (bpf/syscalls.def)
   std::uint8_t event_type = 0;          ///< syscall class (enum ior_syscall_class)
   std::int64_t ret_value = 0;           ///< the syscall's return value
   std::uint8_t ret_type = 0;            ///< RetType

@@ -27,7 +27,7 @@ struct SyscallDef {
 };
 
 constexpr SyscallDef kSyscalls[] = {
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) \
+#define IOR_SYSCALL(id, name, nr, cls, ret, fx, s0, s1, n0, n1, n2) \
   {#name, {IOR_SC_##name, IOR_CLASS_##cls, s0, s1, {n0, n1, n2}}},
 #include "syscalls.def"
 #undef IOR_SYSCALL

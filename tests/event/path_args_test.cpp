@@ -38,10 +38,10 @@ const std::map<std::string, Positions>& kernel_positions() {
 // syscalls.def's num0..num2 per id: which argument each args[] slot holds.
 std::array<std::array<int, 3>, IOR_SC_COUNT> def_slots() {
   std::array<std::array<int, 3>, IOR_SC_COUNT> out{};
-  std::uint16_t id = 1;
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) out[id++] = {n0, n1, n2};
-#include "syscalls.def"
-#undef IOR_SYSCALL
+  for (std::uint16_t id = 1; id < IOR_SC_COUNT; ++id) {
+    const SyscallInfo& info = syscall_info(id);
+    out[id] = {info.num[0], info.num[1], info.num[2]};
+  }
   return out;
 }
 

@@ -22,7 +22,7 @@ struct StringArgs {
 };
 
 constexpr StringArgs kStringArgs[] = {
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) {#name, s0, s1},
+#define IOR_SYSCALL(id, name, nr, cls, ret, fx, s0, s1, n0, n1, n2) {#name, s0, s1},
 #include "syscalls.def"
 #undef IOR_SYSCALL
 };

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -18,13 +19,15 @@
 namespace ior::testing {
 namespace {
 
-constexpr std::string_view kNames[] = {
-    "",
-#define IOR_SYSCALL(name, cls, s0, s1, n0, n1, n2) #name,
+// Indexed by the stable ids of syscalls.def; an unused id is "".
+constexpr std::array<std::string_view, IOR_SC_COUNT> make_names() {
+  std::array<std::string_view, IOR_SC_COUNT> names{};
+#define IOR_SYSCALL(id, name, nr, cls, ret, fx, s0, s1, n0, n1, n2) names[id] = #name;
 #include "syscalls.def"
 #undef IOR_SYSCALL
-};
-static_assert(std::size(kNames) == IOR_SC_COUNT);
+  return names;
+}
+constexpr auto kNames = make_names();
 
 std::string comm_of(const char* c) { return std::string(c, strnlen(c, IOR_COMM_LEN)); }
 
