@@ -36,7 +36,8 @@ static __always_inline void event__output(void *data, __u64 size, __u32 drop_cou
 		counter__add(drop_counter);
 }
 
-/* True when the current task is not to be traced. Fills pid/tid. */
+/* True when the current task is not to be traced. Fills pid/tid. The
+ * cheapest tests first; every filter of the command line must pass. */
 static __always_inline int task__filtered(__u32 *pid, __u32 *tid)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -45,9 +46,22 @@ static __always_inline int task__filtered(__u32 *pid, __u32 *tid)
 	*tid = (__u32)id;
 	if (*pid == cfg_self_pid)
 		return 1;
-	if (cfg_pid && *pid != cfg_pid)
+	if (cfg_follow) {
+		if (!bpf_map_lookup_elem(&followed, pid))
+			return 1;
+	} else if (cfg_pid && *pid != cfg_pid) {
 		return 1;
+	}
 	if (cfg_tid && *tid != cfg_tid)
+		return 1;
+	if (cfg_uid_filter) {
+		__u32 uid = (__u32)bpf_get_current_uid_gid();
+
+		if (!bpf_map_lookup_elem(&uid_allowed, &uid))
+			return 1;
+	}
+	/* 1: under the cgroup (itself or a descendant); 0: not; <0: no cgroup in the slot */
+	if (cfg_cgroup_filter && bpf_current_task_under_cgroup(&cgroup_allowed, 0) != 1)
 		return 1;
 	return 0;
 }

@@ -162,18 +162,38 @@ static __always_inline void task__emit(__u16 kind, __u32 pid, __u32 tid, __u32 p
 	event__output(&e, sizeof(e), IOR_CNT_DROP_TASK);
 }
 
+#define IOR_EEXIST 17 /* errno values: vmlinux.h has none */
+
+/* -follow: a child of a followed process is followed from its fork on. A
+ * full map leaves the child untraced, counted. */
+static __always_inline void follow__fork(__u32 ppid, __u32 cpid)
+{
+	__u8 one = 1;
+	long err;
+
+	if (!cfg_follow || !bpf_map_lookup_elem(&followed, &ppid))
+		return;
+	err = bpf_map_update_elem(&followed, &cpid, &one, BPF_NOEXIST);
+	if (err == 0)
+		__sync_fetch_and_add(&followed_count, 1);
+	else if (err != -IOR_EEXIST)
+		counter__add(IOR_CNT_FOLLOW_FULL);
+}
+
 /* A new process inherits its parent's fds: userspace copies the fd table.
- * New threads share the table and need nothing. */
+ * New threads share the table and need nothing. The tracepoint runs in the
+ * parent (current), so the filters judge the parent. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ppid = BPF_CORE_READ(parent, tgid);
-	__u32 ptid = BPF_CORE_READ(parent, pid);
 	__u32 cpid = BPF_CORE_READ(child, tgid);
+	__u32 pid, tid;
 
 	if (cpid == ppid || ppid == cfg_self_pid)
 		return 0;
-	if ((cfg_pid && ppid != cfg_pid) || (cfg_tid && ptid != cfg_tid))
+	follow__fork(ppid, cpid);
+	if (task__filtered(&pid, &tid))
 		return 0;
 	task__emit(IOR_EVENT_FORK, cpid, BPF_CORE_READ(child, pid), ppid, 0, child);
 	return 0;
@@ -181,17 +201,19 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 
 /* A thread ended: its pending enter will never see an exit. When it was the
  * last one (signal->live reached 0; read this way on every kernel, whatever
- * the tracepoint's arguments), the process's fd table goes too. */
+ * the tracepoint's arguments), the process's fd table goes too, and a
+ * followed process leaves the map (after its record: the filter needs it). */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_task_exit, struct task_struct *p)
 {
 	__u32 pid, tid, flags = 0;
 
-	if (task__filtered(&pid, &tid))
-		return 0;
 	if (BPF_CORE_READ(p, signal, live.counter) == 0)
 		flags |= IOR_TASK_GROUP_DEAD;
-	task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, flags, p);
+	if (!task__filtered(&pid, &tid))
+		task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, flags, p);
+	if (cfg_follow && (flags & IOR_TASK_GROUP_DEAD) && bpf_map_delete_elem(&followed, &pid) == 0)
+		__sync_fetch_and_sub(&followed_count, 1);
 	return 0;
 }
 

@@ -107,13 +107,19 @@ struct ior_syscall_spec {
 	__s8 n[3]; /* argument indices of args[0..2] (IOR_ARG_OPEN_HOW: openat2) */
 };
 
+/* -follow: processes followed at once at most (map "followed"); -uid:
+ * user ids allowed at most (map "uid_allowed"). */
+#define IOR_MAX_FOLLOWED 16384
+#define IOR_MAX_UIDS 64
+
 /* Per-CPU counters (map "counters", index = enum below). */
 enum ior_counter {
 	IOR_CNT_DROP_ENTER = 0, /* ring buffer full: enter event lost */
 	IOR_CNT_DROP_EXIT = 1,  /* ring buffer full: exit event lost */
 	IOR_CNT_DROP_TASK = 2,  /* ring buffer full: task event lost */
 	IOR_CNT_WAKEUPS = 3,    /* forced wake-ups of the reader (ring half full) */
-	IOR_CNT_COUNT = 4,
+	IOR_CNT_FOLLOW_FULL = 4,/* -follow: a child not followed, the map of followed processes full */
+	IOR_CNT_COUNT = 5,
 };
 
 /* The layout both sides agree on, checked by both compilers (a changed field

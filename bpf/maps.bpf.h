@@ -9,6 +9,13 @@ const volatile __u32 cfg_self_pid = 0; /* never trace ior itself */
 const volatile __u32 cfg_pid = 0;      /* -pid, 0: all */
 const volatile __u32 cfg_tid = 0;      /* -tid, 0: all */
 const volatile __u32 cfg_str_max = IOR_STR_MAX;
+const volatile __u32 cfg_follow = 0;        /* -follow: trace the processes of map followed */
+const volatile __u32 cfg_uid_filter = 0;    /* -uid: only the uids of map uid_allowed */
+const volatile __u32 cfg_cgroup_filter = 0; /* -cgroup: only tasks under cgroup_allowed[0] */
+
+/* -follow: how many processes map followed holds. Changed only by atomic
+ * adds (here and by userspace, which reads it through the mmap'ed .bss). */
+__u64 followed_count = 0;
 /* For measurements only: wake the reader for every record as libbpf's
  * default does (rodata, so the verifier removes the unused branch). */
 const volatile __u32 cfg_wakeup_each = 0;
@@ -49,5 +56,31 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ior_syscall_spec);
 } syscall_specs SEC(".maps");
+
+/* -follow: the traced processes (tgid -> 1): the -pid process, filled at
+ * fork with the children of those in it, emptied as they exit. Sized by
+ * userspace (IOR_MAX_FOLLOWED with -follow, 1 without). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, IOR_MAX_FOLLOWED);
+	__type(key, __u32);
+	__type(value, __u8);
+} followed SEC(".maps");
+
+/* -uid: the allowed user ids (uid -> 1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, IOR_MAX_UIDS);
+	__type(key, __u32);
+	__type(value, __u8);
+} uid_allowed SEC(".maps");
+
+/* -cgroup: slot 0 holds the cgroup v2 directory (an fd from userspace). */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_allowed SEC(".maps");
 
 #endif /* IOR_MAPS_BPF_H */

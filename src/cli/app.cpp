@@ -8,8 +8,11 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "base/error.hpp"
+#include "cli/cgroup_filter.hpp"
+#include "cli/command.hpp"
 #include "cli/messages.hpp"
 #include "cli/run_counters.hpp"
 #include "cli/run_identity.hpp"
@@ -17,11 +20,13 @@
 #include "cli/status_line.hpp"
 #include "cli/stop_signals.hpp"
 #include "cli/summary.hpp"
+#include "cli/target_watch.hpp"
 #include "clickhouse/net/cancellation.hpp"
 #include "event/clock.hpp"
 #include "event/pipeline.hpp"
 #include "event/syscall_selector.hpp"
 #include "event/syscall_table.hpp"
+#include "ior_event.h"
 #include "sink/fan_out.hpp"
 #include "sink/top_stats.hpp"
 #include "trace/ring_reader.hpp"
@@ -83,11 +88,28 @@ event::PipelineOptions pipeline_options(const Options& o, const RunIdentity& ide
   return p;
 }
 
-trace::TracerOptions tracer_options(const Options& o, const event::SyscallSelector& selector) {
+// What the kernel filters on, checked before anything is loaded or started.
+struct KernelFilters {
+  std::vector<std::uint32_t> uids;
+  std::optional<CgroupTarget> cgroup;
+};
+
+KernelFilters kernel_filters(const Options& o) {
+  KernelFilters f;
+  if (!o.uid.empty()) f.uids = parse_uids(o.uid, IOR_MAX_UIDS);
+  if (!o.cgroup.empty()) f.cgroup = open_cgroup(o.cgroup);
+  return f;
+}
+
+trace::TracerOptions tracer_options(const Options& o, const event::SyscallSelector& selector, std::uint32_t pid,
+                                    const KernelFilters& filters) {
   trace::TracerOptions t;
   t.self_pid = static_cast<std::uint32_t>(getpid());
-  t.pid = static_cast<std::uint32_t>(o.pid);
+  t.pid = pid;
   t.tid = static_cast<std::uint32_t>(o.tid);
+  t.follow = o.follow;
+  t.uids = filters.uids;
+  t.cgroup_fd = filters.cgroup ? filters.cgroup->dir.get() : -1;
   t.ring_bytes = o.map_size;
   t.str_max = static_cast<std::uint32_t>(o.str_max);
   t.select = [&selector](std::string_view name) { return selector.traces(name); };
@@ -101,21 +123,49 @@ struct Stopwatch {
   double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
 };
 
-// Waits for -duration or a stop signal, updating the status line; returns
-// the signal (0: the duration ended).
-int wait_for_stop(const Options& o, StopSignals& signals, const trace::Tracer& tracer,
-                  const event::Pipeline& pipeline, const sink::FanOut& sinks, const Stopwatch& clock) {
+// Why tracing ended.
+struct StopCause {
+  int sig = 0;                  ///< a stop signal, or 0
+  bool targets_exited = false;  ///< -pid's process (and those followed) or the command ended
+};
+
+// Waits for -duration, a stop signal or the end of the traced processes,
+// updating the status line once a second.
+StopCause wait_for_stop(const Options& o, StopSignals& signals, trace::Tracer& tracer, TargetWatch* watch,
+                        const event::Pipeline& pipeline, const sink::FanOut& sinks, const Stopwatch& clock) {
   StatusLine status(!o.quiet && isatty(STDERR_FILENO));
+  const auto tick = std::chrono::milliseconds(watch != nullptr ? 100 : 1000);
   const auto deadline = clock.start + std::chrono::milliseconds(o.duration_ms);
-  int sig = 0;
-  while (sig == 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto next_status = clock.start;
+  StopCause cause;
+  while (cause.sig == 0) {
+    auto now = std::chrono::steady_clock::now();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    if (o.until_exit) left = tick;
     if (left.count() <= 0) break;
-    sig = signals.wait(std::min(left, std::chrono::milliseconds(1000)));
-    status.update(snapshot(clock.seconds(), tracer.counters(), pipeline.stats(), sinks.queue_states()));
+    if (watch != nullptr && watch->all_exited(tracer, event::monotonic_now_ns())) {
+      cause.targets_exited = true;
+      break;
+    }
+    cause.sig = signals.wait(std::min(left, tick));
+    if (std::chrono::steady_clock::now() >= next_status) {
+      status.update(snapshot(clock.seconds(), tracer.counters(), pipeline.stats(), sinks.queue_states()));
+      next_status += std::chrono::seconds(1);
+    }
   }
   status.clear();
-  return sig;
+  return cause;
+}
+
+// The one line that says ior stopped because what it traced has ended.
+std::string exited_line(const Options& o, std::uint32_t pid, Command* command) {
+  std::string who = command != nullptr ? "the command (pid " + std::to_string(pid) + ")"
+                                       : "process " + std::to_string(pid);
+  std::string line = "ior: " + who + (o.follow ? " and every process it started have exited" : " has exited");
+  if (command != nullptr) {
+    if (auto st = command->reap()) line += " (its status " + std::to_string(*st) + ")";
+  }
+  return line + ": tracing stopped";
 }
 
 // The summary (unless -quiet) and the exit status: 1 when an output failed.
@@ -152,15 +202,24 @@ int run_trace(const Options& o) {
   auto cancel = std::make_shared<clickhouse::net::Cancellation>();
   StopSignals signals([cancel] { cancel->cancel(); });  // before any thread starts: threads inherit the blocked mask
   event::SyscallSelector selector(o.tps, o.tps_exclude);
+  const KernelFilters filters = kernel_filters(o);
   RunIdentity identity = make_run_identity();
   SinkPlan plan = plan_sinks(o, identity, {.cancel = cancel, .warn = warn});
+
+  // A command is started now, held before its exec until the programs are
+  // attached; from here on it is what -pid names.
+  std::optional<Command> command;
+  if (!o.command.empty()) command.emplace(o.command);
+  const auto target = command ? static_cast<std::uint32_t>(command->pid()) : static_cast<std::uint32_t>(o.pid);
+  std::optional<TargetWatch> watch;
+  if (target != 0) watch.emplace(target, o.follow);
 
   sink::FanOut sinks({.queue_bytes_per_sink = o.sink_queue_bytes});
   RowsToSinks rows(sinks);
   event::Pipeline pipeline(pipeline_options(o, identity, selector), rows);
   RecordsToPipeline records(pipeline, sinks);
 
-  trace::Tracer tracer(tracer_options(o, selector));  // loaded, not attached
+  trace::Tracer tracer(tracer_options(o, selector, target, filters));  // loaded, not attached
   const auto& attached = tracer.attached_syscalls();
   if (std::none_of(attached.begin(), attached.end(), [&](const std::string& n) { return selector.selects(n); })) {
     throw UsageError("no syscall selected: -tps/-tpsExclude exclude every tracepoint");
@@ -183,19 +242,28 @@ int run_trace(const Options& o) {
   });
   Stopwatch clock;
   tracer.attach();
+  // Descendants running before the attach were not seen forking: from /proc.
+  if (watch && o.follow) watch->follow_running_descendants(tracer);
   signals.tracing_started();
   reader.start();
   if (!o.quiet) {
-    std::fprintf(stderr, "ior: tracing %zu syscalls for %.0f s (Ctrl-C stops)\n",
-                 tracer.attached_syscalls().size(), static_cast<double>(o.duration_ms) / 1000.0);
+    if (o.until_exit) {
+      std::fprintf(stderr, "ior: tracing %zu syscalls of the command until it exits (Ctrl-C stops)\n",
+                   tracer.attached_syscalls().size());
+    } else {
+      std::fprintf(stderr, "ior: tracing %zu syscalls for %.0f s (Ctrl-C stops)\n", tracer.attached_syscalls().size(),
+                   static_cast<double>(o.duration_ms) / 1000.0);
+    }
   }
-  const int sig = wait_for_stop(o, signals, tracer, pipeline, sinks, clock);
+  if (command) command->release();
+  const StopCause cause = wait_for_stop(o, signals, tracer, watch ? &*watch : nullptr, pipeline, sinks, clock);
   signals.tracing_ended();  // from now on a signal cancels what still waits on a server
 
   reader.stop();  // detaches, drains the ring, last tick on the reader thread
   pipeline.finish();
   sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
-  return report_run(o, identity, sig, tracer, pipeline, sinks, top, clock.seconds());
+  if (cause.targets_exited && !o.quiet) print_message(exited_line(o, target, command ? &*command : nullptr));
+  return report_run(o, identity, cause.sig, tracer, pipeline, sinks, top, clock.seconds());
 }
 
 }  // namespace ior::cli

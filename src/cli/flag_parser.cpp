@@ -159,8 +159,9 @@ std::vector<std::string> FlagParser::parse(int argc, const char* const* argv, in
   for (int i = first; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") {
+      before_double_dash_ = positional.size();
       for (++i; i < argc; ++i) positional.emplace_back(argv[i]);
-      break;
+      return positional;
     }
     if (arg.size() < 2 || arg[0] != '-') {
       positional.emplace_back(arg);
@@ -194,6 +195,7 @@ std::vector<std::string> FlagParser::parse(int argc, const char* const* argv, in
     }
     given_.emplace_back(name);
   }
+  before_double_dash_ = positional.size();
   return positional;
 }
 

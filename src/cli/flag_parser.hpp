@@ -31,6 +31,9 @@ class FlagParser {
 
   /// Parses argv[first..]; returns the positional arguments (after flags end).
   std::vector<std::string> parse(int argc, const char* const* argv, int first = 1);
+  /// How many of parse()'s positional arguments came before a "--" (all of
+  /// them when there was none).
+  std::size_t positional_before_double_dash() const { return before_double_dash_; }
   /// Which flags were given explicitly (by name without dashes).
   bool given(std::string_view name) const;
   /// argv[0..argc) as parse() saw it, every secret value replaced by
@@ -57,6 +60,7 @@ class FlagParser {
   std::vector<Flag> flags_;
   std::vector<std::string> given_;
   std::vector<SecretValue> secret_values_;
+  std::size_t before_double_dash_ = 0;
 };
 
 /// Parses helpers, exposed for tests. Throw UsageError mentioning `flag`.

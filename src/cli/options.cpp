@@ -10,6 +10,11 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_duration("duration", &o.duration_ms, "how long to trace (seconds, or 10s/5m/1h); default 60");
   p.add_uint("pid", &o.pid, "trace only this process id", 0, UINT32_MAX);
   p.add_uint("tid", &o.tid, "trace only this thread id", 0, UINT32_MAX);
+  p.add_bool("follow", &o.follow, "with -pid: also trace the processes it starts, and theirs (on by default for "
+             "a command after --); ior stops when all of them have exited");
+  p.add_string("uid", &o.uid, "trace only processes of these users: comma-separated ids or names (at most 64)");
+  p.add_string("cgroup", &o.cgroup, "trace only processes in this cgroup v2 directory or below it, e.g. "
+               "/sys/fs/cgroup/system.slice/x.service or /system.slice/x.service");
   p.add_string("comm", &o.comm, "keep rows whose thread name contains this");
   p.add_string("path", &o.path, "keep rows whose file name contains this");
   p.add_bool("errors", &o.errors, "keep only rows of failing syscalls (a negative errno)");
@@ -95,8 +100,20 @@ Options parse_options(int argc, const char* const* argv) {
   define_flags(p, o);
   auto positional = p.parse(argc, argv);
   o.argv = p.redacted_args(argc, argv);
-  if (!positional.empty()) throw UsageError("unexpected argument \"" + positional.front() + "\"");
+  if (!positional.empty() && p.positional_before_double_dash() != 0) {
+    throw UsageError("unexpected argument \"" + positional.front() + "\" (to trace a command: ior [flags] -- CMD ARGS)");
+  }
+  o.command = std::move(positional);
   if (o.duration_ms == 0) throw UsageError("flag -duration: must be greater than 0");
+  if (!o.command.empty()) {
+    if (o.pid != 0) throw UsageError("flag -pid: not with a command after -- (ior traces the command's pid)");
+    if (!p.given("follow")) o.follow = true;
+    o.until_exit = !p.given("duration");
+  }
+  if (o.follow && o.pid == 0 && o.command.empty()) {
+    throw UsageError("flag -follow needs -pid or a command after --");
+  }
+  if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
   return o;
 }
 
@@ -105,6 +122,7 @@ std::string usage_text() {
   FlagParser p;
   define_flags(p, o);
   return "usage: ior [flags]   (as root)\n"
+         "       ior [flags] -- CMD ARGS   (starts CMD and traces it and its children until they exit)\n"
          "Traces every file-I/O syscall with eBPF and prints one line per syscall.\n\n" +
          p.usage();
 }

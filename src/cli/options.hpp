@@ -12,6 +12,11 @@ struct Options {
   std::uint64_t duration_ms = 60'000;  ///< -duration (seconds by default)
   std::uint64_t pid = 0;               ///< -pid (0: all processes)
   std::uint64_t tid = 0;               ///< -tid (0: all threads)
+  bool follow = false;                 ///< -follow: also the children of -pid / the command
+  std::string uid;                     ///< -uid: comma-separated user ids or names
+  std::string cgroup;                  ///< -cgroup: a cgroup v2 directory
+  std::vector<std::string> command;    ///< after --: the command ior starts and traces
+  bool until_exit = false;             ///< a command without -duration: trace until it ends
   std::string comm;                    ///< -comm substring
   std::string path;                    ///< -path substring
   bool errors = false;                 ///< -errors: only failing syscalls

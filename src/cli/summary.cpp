@@ -7,6 +7,7 @@
 #include "base/terminal_text.hpp"
 #include "base/uuid_text.hpp"
 #include "event/syscall_table.hpp"
+#include "ior_event.h"
 
 namespace ior::cli {
 namespace {
@@ -73,6 +74,10 @@ std::string format_summary(const SummaryInput& in) {
        num(c.kernel.drops()) + " (enter " + num(c.kernel.drop_enter) + ", exit " +
            num(c.kernel.drop_exit) + ", task " + num(c.kernel.drop_task) + "); forced wake-ups " +
            num(c.kernel.wakeups));
+  if (c.kernel.follow_full != 0) {
+    line(out, "not followed", num(c.kernel.follow_full) + " new processes (" + num(IOR_MAX_FOLLOWED) +
+                                  " followed at once at most)");
+  }
   line(out, "decode errors",
        num(c.decode_errors) + " (short " + num(s.decode_short.get()) + ", unknown kind " +
            num(s.decode_unknown_kind.get()) + ", bad syscall id " +

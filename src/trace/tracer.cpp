@@ -129,11 +129,20 @@ ior_bpf* open_configured(const TracerOptions& o) {
   skel->rodata->cfg_self_pid = o.self_pid;
   skel->rodata->cfg_pid = o.pid;
   skel->rodata->cfg_tid = o.tid;
+  skel->rodata->cfg_follow = o.follow ? 1 : 0;
+  skel->rodata->cfg_uid_filter = o.uids.empty() ? 0 : 1;
+  skel->rodata->cfg_cgroup_filter = o.cgroup_fd >= 0 ? 1 : 0;
   skel->rodata->cfg_wakeup_each = o.wakeup_each_record ? 1 : 0;
   skel->rodata->cfg_str_max = o.str_max == 0 || o.str_max > IOR_STR_MAX ? IOR_STR_MAX : o.str_max;
   if (int err = bpf_map__set_max_entries(skel->maps.events, round_up_pow2(o.ring_bytes)); err) {
     ior_bpf__destroy(skel);
     throw SystemError("cannot size the ring buffer", -err);
+  }
+  // A preallocated hash map costs its full size: only -follow needs room.
+  const std::uint32_t followed = o.max_followed != 0 ? o.max_followed : IOR_MAX_FOLLOWED;
+  if (int err = bpf_map__set_max_entries(skel->maps.followed, o.follow ? followed : 1); err) {
+    ior_bpf__destroy(skel);
+    throw SystemError("cannot size the map of followed processes", -err);
   }
   return skel;
 }
@@ -155,11 +164,13 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
 
   impl_->skel = open_configured(o);
   impl_->warn = o.warn;
+  std::string why_no_tasks;
   forget_libbpf_error();
   if (int err = ior_bpf__load(impl_->skel); err) {
     // The task programs only keep fd tables of forked and exec'd processes
     // right: a kernel that refuses them still gets the syscalls traced.
     std::string why = last_libbpf_error();
+    why_no_tasks = why;
     ior_bpf__destroy(impl_->skel);
     impl_->skel = nullptr;
     impl_->skel = open_configured(o);
@@ -176,7 +187,11 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
              ": fd tables of forked or exec'd processes may be stale");
     }
   }
+  if (o.follow && !impl_->with_tasks) {
+    throw Error("-follow needs the fork and exit tracepoints, which this kernel refused" + why_no_tasks);
+  }
   fill_syscall_specs(o);
+  fill_filters(o);
   // The ring is mapped before attaching, so the tracer's own setup is never traced.
   impl_->ring = ring_buffer__new(bpf_map__fd(impl_->skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
   if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
@@ -197,6 +212,26 @@ void Tracer::fill_syscall_specs(const TracerOptions& o) {
       throw SystemError(std::string("cannot enable syscall ") + def.name, errno);
     }
     impl_->attached.emplace_back(def.name);
+  }
+}
+
+// The kernel-side filters' maps: -follow's first process, -uid's ids,
+// -cgroup's directory.
+void Tracer::fill_filters(const TracerOptions& o) {
+  auto* skel = impl_->skel;
+  if (o.follow && o.pid != 0) follow(o.pid);
+  const std::uint8_t one = 1;
+  for (std::uint32_t uid : o.uids) {
+    if (bpf_map__update_elem(skel->maps.uid_allowed, &uid, sizeof uid, &one, sizeof one, BPF_ANY) != 0) {
+      throw SystemError("cannot set the -uid filter", errno);
+    }
+  }
+  if (o.cgroup_fd >= 0) {
+    const std::uint32_t slot = 0;
+    const std::uint32_t fd = static_cast<std::uint32_t>(o.cgroup_fd);
+    if (bpf_map__update_elem(skel->maps.cgroup_allowed, &slot, sizeof slot, &fd, sizeof fd, BPF_ANY) != 0) {
+      throw SystemError("cannot set the -cgroup filter", errno);
+    }
   }
 }
 
@@ -276,7 +311,33 @@ TracerCounters Tracer::counters() const {
   c.drop_exit = sum(IOR_CNT_DROP_EXIT);
   c.drop_task = sum(IOR_CNT_DROP_TASK);
   c.wakeups = sum(IOR_CNT_WAKEUPS);
+  c.follow_full = sum(IOR_CNT_FOLLOW_FULL);
   return c;
+}
+
+bool Tracer::follow(std::uint32_t pid) {
+  if (!impl_->skel->rodata->cfg_follow) throw Error("follow() without -follow");
+  const std::uint8_t one = 1;
+  if (bpf_map__update_elem(impl_->skel->maps.followed, &pid, sizeof pid, &one, sizeof one, BPF_NOEXIST) != 0) {
+    return false;
+  }
+  __atomic_fetch_add(&impl_->skel->bss->followed_count, 1, __ATOMIC_SEQ_CST);
+  return true;
+}
+
+void Tracer::unfollow(std::uint32_t pid) {
+  if (bpf_map__delete_elem(impl_->skel->maps.followed, &pid, sizeof pid, 0) == 0) {
+    __atomic_fetch_sub(&impl_->skel->bss->followed_count, 1, __ATOMIC_SEQ_CST);
+  }
+}
+
+bool Tracer::is_followed(std::uint32_t pid) const {
+  std::uint8_t v = 0;
+  return bpf_map__lookup_elem(impl_->skel->maps.followed, &pid, sizeof pid, &v, sizeof v, 0) == 0;
+}
+
+std::uint64_t Tracer::followed_count() const {
+  return __atomic_load_n(&impl_->skel->bss->followed_count, __ATOMIC_SEQ_CST);
 }
 
 }  // namespace ior::trace

@@ -27,6 +27,14 @@ struct TracerOptions {
   std::uint32_t self_pid = 0;                 ///< always excluded in-kernel (the tool itself)
   std::uint32_t pid = 0;                      ///< -pid: only this process (0: all)
   std::uint32_t tid = 0;                      ///< -tid: only this thread (0: all)
+  /// -follow: pid and, from their fork on, its children (a map of followed
+  /// processes in the kernel; follow()/followed_count()).
+  bool follow = false;
+  /// -follow: processes followed at once at most (0: IOR_MAX_FOLLOWED); past
+  /// it a new child is not traced, counted (TracerCounters::follow_full).
+  std::uint32_t max_followed = 0;
+  std::vector<std::uint32_t> uids;            ///< -uid: only these real user ids (empty: all)
+  int cgroup_fd = -1;                         ///< -cgroup: only tasks under this cgroup v2 directory (-1: all)
   std::uint64_t ring_bytes = 16u << 20;       ///< -mapSize; rounded up to a power of two
   std::uint32_t str_max = 4095;               ///< -strMax: bytes copied per string (1..4095)
   /// Measurements only: wake the reader per record instead of polling.
@@ -43,6 +51,7 @@ struct TracerCounters {
   std::uint64_t drop_exit = 0;   ///< ring buffer full: exit records lost
   std::uint64_t drop_task = 0;   ///< ring buffer full: task records lost
   std::uint64_t wakeups = 0;     ///< forced wake-ups (ring over half full)
+  std::uint64_t follow_full = 0; ///< -follow: children not followed (the map was full)
   std::uint64_t drops() const { return drop_enter + drop_exit + drop_task; }
 };
 
@@ -78,8 +87,19 @@ class Tracer {
   void detach();
   TracerCounters counters() const;
 
+  /// -follow: adds a process to the followed ones; false when it was
+  /// already there (or the map is full). Throws ior::Error without -follow.
+  bool follow(std::uint32_t pid);
+  /// -follow: removes a process (one that exited unseen by the kernel).
+  void unfollow(std::uint32_t pid);
+  bool is_followed(std::uint32_t pid) const;
+  /// -follow: processes followed now; read from memory shared with the
+  /// kernel side, no syscall.
+  std::uint64_t followed_count() const;
+
  private:
   void fill_syscall_specs(const TracerOptions& o);
+  void fill_filters(const TracerOptions& o);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

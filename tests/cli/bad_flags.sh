@@ -23,6 +23,17 @@ expect "flag -parquet-rotate" -parquet -parquet-rotate 0
 expect "flag -parquet-rotate" -parquet -parquet-rotate 5x
 expect "flag -parquet-rowgroup" -parquet -parquet-rowgroup 0
 expect "flag -ch-cluster-discover needs -ch-cluster" -clickhouse -ch-cluster-discover
+expect "flag -follow needs -pid or a command after --" -follow
+expect "flag -follow: not with -tid" -follow -pid 1 -tid 1
+expect "flag -pid: not with a command after --" -pid 1 -- /bin/true
+expect "unexpected argument \"true\" (to trace a command: ior [flags] -- CMD ARGS)" true
+gone=$(sh -c 'echo $$')  # a process that has exited (and been reaped)
+expect "flag -pid: no process $gone" -pid "$gone"
+expect "flag -pid: no process $gone" -pid "$gone" -follow
+expect "flag -uid: \"no-such-user-here\" is neither a user id nor a user name" -uid 0,no-such-user-here
+expect "flag -uid: empty item" -uid 1,,2
+expect "flag -cgroup: \"system.slice\" is not an absolute path" -cgroup system.slice
+expect "flag -cgroup: \"/no/such/cgroup\" is not a directory of the cgroup v2 hierarchy" -cgroup /no/such/cgroup
 "$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }
 "$ior" -version | grep -qE '^ior [0-9]+\.' || { echo "FAIL: -version"; fail=1; }
 [[ $fail -eq 0 ]] && echo "bad flags: all rejected with exit 2"

@@ -28,6 +28,8 @@
 //   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
 //   ior_workload abspaths DIR      names relative to cwds and dirfds (workload_abspaths.cpp)
 //   ior_workload slowfail DIR      slow, fast, failing calls (workload_filters.cpp)
+//   ior_workload forktree DIR wait|nowait orphan|join
+//                                  a child and an exec'd grandchild (workload_filters.cpp)
 //
 // Manifest lines: pid \t tid \t syscall \t ret \t file   (file: the path, the
 // fd's file, or "old -> new"; empty when none; in `names`, each name as hex
@@ -366,6 +368,8 @@ int run_threads(long n) {
 int run_abspaths(const char* self, const std::string& dir);
 int run_abspaths_exec(const std::string& cwd);
 int run_slowfail(const std::string& dir);
+int run_forktree(const char* self, const std::string& dir, bool wait_for_go, bool orphan);
+int run_forktree_leaf(const std::string& dir);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -385,10 +389,14 @@ int main(int argc, char** argv) {
   if (mode == "abspaths" && argc == 3) return run_abspaths(argv[0], argv[2]);
   if (mode == "abspaths-exec" && argc == 3) return run_abspaths_exec(argv[2]);
   if (mode == "slowfail" && argc == 3) return run_slowfail(argv[2]);
+  if (mode == "forktree" && argc == 5) {
+    return run_forktree(argv[0], argv[2], std::string(argv[3]) == "wait", std::string(argv[4]) == "orphan");
+  }
+  if (mode == "forktree-leaf" && argc == 3) return run_forktree_leaf(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
-               "abspaths DIR | slowfail DIR\n");
+               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join\n");
   return 2;
 }

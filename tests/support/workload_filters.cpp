@@ -4,6 +4,13 @@
 //                               that ior, started meanwhile with -pid, sees none
 //                               of its start-up), then makes fast and slow,
 //                               succeeding and failing syscalls, each once
+//   ior_workload forktree DIR wait|nowait orphan|join
+//                               (after "ready" and SIGUSR1 with wait) writes
+//                               DIR/parent.txt, forks a child that writes
+//                               DIR/child.txt and forks a grandchild that execs
+//                               `forktree-leaf DIR` (writes DIR/grandchild.txt);
+//                               with orphan the parent exits at once and the
+//                               child starts 500 ms later
 //
 // Manifest lines as the scenario's: pid \t tid \t syscall \t ret \t file.
 // Slow means 300 ms: a syscall that blocks on an empty pipe until a timer
@@ -23,6 +30,8 @@
 #include <cstring>
 #include <string>
 #include <thread>
+
+#include <sys/wait.h>
 
 namespace {
 
@@ -62,6 +71,16 @@ void wait_for_sigusr1() {
 
 void on_alarm(int) {}
 
+// One file of each process: openat, write, close, in the manifest.
+void touch(const std::string& path) {
+  long fd = raw(syscall(SYS_openat, AT_FDCWD, path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600));
+  if (fd < 0) die("openat");
+  record("openat", fd, path);
+  record("write", raw(syscall(SYS_write, fd, "x", 1)), path);
+  record("close", raw(syscall(SYS_close, fd)), path);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int run_slowfail(const std::string& dir) {
@@ -99,4 +118,35 @@ int run_slowfail(const std::string& dir) {
   record("close", raw(syscall(SYS_close, fd)), file);
   std::fflush(stdout);
   return 0;
+}
+
+int run_forktree_leaf(const std::string& dir) {
+  touch(dir + "/grandchild.txt");
+  return 0;
+}
+
+int run_forktree(const char* self, const std::string& dir, bool wait_for_go, bool orphan) {
+  if (wait_for_go) wait_for_sigusr1();
+  touch(dir + "/parent.txt");
+  pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    // Orphaned, the child works after its parent exited: -follow must not
+    // stop with the parent.
+    if (orphan) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    touch(dir + "/child.txt");
+    pid_t grandchild = fork();
+    if (grandchild < 0) die("fork");
+    if (grandchild == 0) {
+      execl(self, self, "forktree-leaf", dir.c_str(), static_cast<char*>(nullptr));
+      die("execl");
+    }
+    int status = 0;
+    waitpid(grandchild, &status, 0);
+    _exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1);
+  }
+  if (orphan) return 0;
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }

@@ -1,0 +1,194 @@
+// End to end: -pid with and without -follow, and `ior -- CMD`, with the real
+// ior binary and real BPF, on a workload that forks a child which forks and
+// execs a grandchild (tests/support/workload_filters.cpp). With -follow
+// every row of all three is there, without it none but the parent's; in
+// every case ior stops by itself once what it traces has exited.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::set<std::uint32_t> pids_of(const std::vector<ManifestLine>& manifest) {
+  std::set<std::uint32_t> out;
+  for (const auto& m : manifest) out.insert(m.pid);
+  return out;
+}
+
+std::set<std::uint32_t> pids_of(const std::vector<ConsoleRow>& rows) {
+  std::set<std::uint32_t> out;
+  for (const auto& r : rows) out.insert(r.pid);
+  return out;
+}
+
+// Every manifest line is a row of the same process and thread.
+void expect_manifest_in_rows(const std::vector<ManifestLine>& manifest, const std::vector<ConsoleRow>& rows) {
+  for (const auto& m : manifest) {
+    bool found = false;
+    for (const auto& r : rows) {
+      if (r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret && r.file == m.file) found = true;
+    }
+    EXPECT_TRUE(found) << "no row for " << m.pid << "." << m.tid << " " << m.name << " " << m.ret << " " << m.file;
+  }
+}
+
+struct PidRun {
+  int ior_exit = -1;
+  std::chrono::milliseconds ior_after_workload{};  ///< how long ior ran on after the workload's output closed
+  std::string err;
+  std::vector<ConsoleRow> rows;
+  std::vector<ManifestLine> manifest;
+  std::uint32_t parent = 0;
+};
+
+// ior -pid PARENT [flags] around `forktree DIR wait orphan`: the parent
+// exits at once, the child works 500 ms later. No signal is sent to ior.
+PidRun trace_forktree_pid(const std::vector<std::string>& flags, const std::string& dir) {
+  PidRun run;
+  Subprocess target({WORKLOAD_BINARY, "forktree", dir, "wait", "orphan"});
+  EXPECT_TRUE(target.wait_for_stderr("ready", 30s)) << target.err();
+  run.parent = static_cast<std::uint32_t>(target.pid());
+  std::vector<std::string> argv = {IOR_BINARY, "-pid", std::to_string(target.pid())};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  Subprocess ior(argv);
+  EXPECT_TRUE(ior.wait_for_stderr("ior: tracing", 30s)) << ior.err();
+  ::kill(target.pid(), SIGUSR1);
+  EXPECT_EQ(target.wait(30s), 0) << target.err();  // also waits for the orphans' output
+  auto done = std::chrono::steady_clock::now();
+  run.ior_exit = ior.wait(30s);  // -duration is 60 s: only the stop rule ends it in time
+  run.ior_after_workload = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - done);
+  run.err = ior.err();
+  if (run.ior_exit == 0) run.rows = parse_console(ior.out());
+  run.manifest = parse_manifest(target.out());
+  return run;
+}
+
+TEST(FollowE2E, FollowTracesTheChildAndTheExecdGrandchildAndStopsAfterTheLast) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_forktree_pid({"-follow"}, dir.path());
+  ASSERT_EQ(run.ior_exit, 0) << run.err;
+  ASSERT_EQ(run.manifest.size(), 9u);
+  const auto pids = pids_of(run.manifest);
+  ASSERT_EQ(pids.size(), 3u);  // parent, child, exec'd grandchild
+  expect_manifest_in_rows(run.manifest, run.rows);
+  // Nothing but the three (the grandchild's loader rows are its own pid's).
+  EXPECT_EQ(pids_of(run.rows), pids);
+  bool grandchild_loader = false;
+  for (const auto& r : run.rows) grandchild_loader |= r.name == "openat" && r.file.find("libc.so") != std::string::npos;
+  EXPECT_TRUE(grandchild_loader) << "the exec'd grandchild's start-up is traced";
+  EXPECT_NE(run.err.find("ior: process " + std::to_string(run.parent) +
+                         " and every process it started have exited: tracing stopped"),
+            std::string::npos)
+      << run.err;
+  EXPECT_LT(run.ior_after_workload, 10s);
+}
+
+TEST(FollowE2E, WithoutFollowOnlyTheProcessIsTracedAndIorStopsWhenItExits) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  auto run = trace_forktree_pid({}, dir.path());
+  ASSERT_EQ(run.ior_exit, 0) << run.err;
+  ASSERT_EQ(run.manifest.size(), 9u);
+  std::vector<ManifestLine> parent_lines;
+  for (const auto& m : run.manifest) {
+    if (m.pid == run.parent) parent_lines.push_back(m);
+  }
+  EXPECT_EQ(parent_lines.size(), 3u);
+  expect_manifest_in_rows(parent_lines, run.rows);
+  EXPECT_EQ(pids_of(run.rows), std::set<std::uint32_t>{run.parent});
+  EXPECT_NE(run.err.find("ior: process " + std::to_string(run.parent) + " has exited: tracing stopped"),
+            std::string::npos)
+      << run.err;
+  EXPECT_LT(run.ior_after_workload, 10s);
+}
+
+// The kernel sees forks only once ior is attached: children already running
+// then are found in /proc and followed too.
+TEST(FollowE2E, DescendantsRunningBeforeIorStartedAreFollowedToo) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  Subprocess shell({"/bin/sh", "-c", std::string(WORKLOAD_BINARY) + " slowfail " + dir.path() + " & wait"});
+  ASSERT_TRUE(shell.wait_for_stderr("ready", 30s)) << shell.err();
+  std::ifstream children("/proc/" + std::to_string(shell.pid()) + "/task/" + std::to_string(shell.pid()) +
+                         "/children");
+  pid_t workload = 0;
+  ASSERT_TRUE(children >> workload);
+  Subprocess ior({IOR_BINARY, "-pid", std::to_string(shell.pid()), "-follow"});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 30s)) << ior.err();
+  ::kill(workload, SIGUSR1);
+  ASSERT_EQ(shell.wait(30s), 0) << shell.err();
+  ASSERT_EQ(ior.wait(30s), 0) << ior.err();  // stops by itself once the shell and the workload ended
+  auto lines = parse_manifest(shell.out());
+  ASSERT_EQ(lines.size(), 8u);
+  auto rows = parse_console(ior.out());
+  // Not compared by file: the interrupted read (its row says -ERESTARTSYS,
+  // not -EINTR) and the thread's write to the pipe: that fd came from an
+  // untraced pipe() and is named through /proc when ior handles the row,
+  // by which time the process may have exited (fd-unknown).
+  std::vector<ManifestLine> exact;
+  for (const auto& m : lines) {
+    if (m.ret == -EINTR) continue;
+    if (m.tid != m.pid) {
+      bool found = false;
+      for (const auto& r : rows) found |= r.tid == m.tid && r.name == m.name && r.ret == m.ret;
+      EXPECT_TRUE(found) << "no row for the thread's " << m.name;
+      continue;
+    }
+    exact.push_back(m);
+  }
+  EXPECT_EQ(exact.size(), 6u);
+  expect_manifest_in_rows(exact, rows);
+  EXPECT_EQ(pids_of(rows), (std::set<std::uint32_t>{static_cast<std::uint32_t>(workload)}))
+      << "the shell only waits (wait4 is not traced)";
+  EXPECT_NE(ior.err().find("and every process it started have exited: tracing stopped"), std::string::npos)
+      << ior.err();
+}
+
+TEST(FollowE2E, ACommandAfterDoubleDashIsTracedWithItsChildrenUntilTheyExit) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string manifest = dir.path() + "/manifest";
+  // The shell opens the manifest and becomes the workload (same pid).
+  Subprocess ior({IOR_BINARY, "--", "/bin/sh", "-c",
+                  "exec " + std::string(WORKLOAD_BINARY) + " forktree " + dir.path() + " nowait orphan > " + manifest});
+  ASSERT_EQ(ior.wait(60s), 0) << ior.err();  // no -duration: until the command and its children ended
+  std::ifstream in(manifest);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto lines = parse_manifest(text.str());
+  ASSERT_EQ(lines.size(), 9u) << text.str();
+  auto rows = parse_console(ior.out());
+  expect_manifest_in_rows(lines, rows);
+  const auto pids = pids_of(lines);
+  EXPECT_EQ(pids_of(rows), pids);
+  // The shell's own start-up is the command's first rows: nothing was missed before the exec.
+  EXPECT_FALSE(rows.empty());
+  EXPECT_EQ(rows.front().comm, "sh");
+  EXPECT_NE(ior.err().find("ior: tracing"), std::string::npos);
+  EXPECT_NE(ior.err().find("and every process it started have exited (its status 0): tracing stopped"),
+            std::string::npos)
+      << ior.err();
+}
+
+TEST(FollowE2E, ACommandThatCannotRunIsOneErrorBeforeTracing) {
+  IOR_REQUIRE_ROOT();
+  Subprocess ior({IOR_BINARY, "--", "/nonexistent/command", "arg"});
+  EXPECT_EQ(ior.wait(60s), 1) << ior.err();
+  EXPECT_NE(ior.err().find("cannot run \"/nonexistent/command\""), std::string::npos) << ior.err();
+  EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << ior.err();
+}
+
+}  // namespace
+}  // namespace ior::testing
