@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "base/error.hpp"
+#include "clickhouse/insert_deduplication.hpp"
 #include "schema/columns.hpp"
 
 namespace ior::clickhouse {
@@ -128,6 +129,9 @@ std::string events_table(SchemaVariant v, const SchemaOptions& o, const Names& n
     sql += "TTL toDateTime(" + event_time(v) + ") + INTERVAL " + std::to_string(o.ttl_days) + " DAY DELETE\n";
   }
   sql += "SETTINGS index_granularity = 8192";
+  // Keeps the ids of the last blocks, so that an INSERT resent under its
+  // deduplication token is stored once (insert_deduplication.hpp).
+  if (modern) sql += ", non_replicated_deduplication_window = " + std::to_string(kDeduplicationWindow);
   return sql;
 }
 

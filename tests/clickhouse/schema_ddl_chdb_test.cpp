@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "clickhouse/insert_deduplication.hpp"
 #include "clickhouse/schema_ddl.hpp"
 #include "parquet/file_writer.hpp"
 #include "reader_runner.hpp"
@@ -208,6 +209,34 @@ TEST_F(SchemaDdlChdb, EveryModernStatementRunsTwiceAndTheTableHasTheSchemasTypes
   EXPECT_EQ(stats, (std::vector<std::pair<std::string, std::string>>{
                        {"pid", "UInt32"}, {"tid", "UInt32"}, {"comm", "LowCardinality(String)"},
                        {"syscall_name", "LowCardinality(String)"}}));
+}
+
+// The table keeps block ids, so an INSERT resent under its token is
+// stored once (what the writer counts on: insert_deduplication.hpp), and
+// ior reads that from the table as ClickHouse describes it.
+TEST_F(SchemaDdlChdb, TheModernTableStoresAnInsertResentUnderItsTokenOnce) {
+  SchemaOptions o;
+  o.materialized_views = false;
+  auto engine = run(statements_sql(o) +
+                    "SELECT engine, engine_full FROM system.tables WHERE database = 'ior' AND name = 'ior_events'");
+  ASSERT_EQ(engine.size(), 1u);
+  EXPECT_EQ(json_field(engine[0], "engine"), "MergeTree");
+  EXPECT_TRUE(engine_deduplicates(json_field(engine[0], "engine"), json_field(engine[0], "engine_full")))
+      << engine[0];
+
+  auto insert = [](const std::string& token, int first) {
+    std::string sql = "INSERT INTO ior.ior_events (timestamp_ns, tid) SETTINGS insert_deduplication_token = '" +
+                      token + "' VALUES ";
+    for (int i = first; i < first + 3; ++i) sql += (i == first ? "" : ", ") + std::string("(") + std::to_string(i) + ", 7)";
+    return sql + ";\n";
+  };
+  // t1 twice (a resend), then t2 with other rows and t3 with t1's rows:
+  // tokens, not contents, decide.
+  auto count = run(statements_sql(o) + insert("t1", 0) + insert("t1", 0) + insert("t2", 10) + insert("t3", 0) +
+                   "SELECT count() AS n, uniqExact(timestamp_ns) AS u FROM ior.ior_events");
+  ASSERT_EQ(count.size(), 1u);
+  EXPECT_EQ(json_field(count[0], "n"), "9") << count[0];
+  EXPECT_EQ(json_field(count[0], "u"), "6") << count[0];
 }
 
 TEST_F(SchemaDdlChdb, TheClusterVariantParses) {

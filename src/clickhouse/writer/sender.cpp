@@ -15,6 +15,7 @@ StreamWriter::Sender::Sender(StreamWriter& writer, std::size_t index)
       // budget, one share left for the queue: the INSERTs never hold all of
       // it while new batches wait (a part per batch would cost 3x: ARCHITECTURE.md).
       share_(writer.options_.memory_bytes / (writer.options_.connections + 1)),
+      index_(index),
       backoff_(writer.options_.backoff_min) {}
 
 std::size_t StreamWriter::Sender::open_bytes() const {
@@ -25,6 +26,18 @@ std::size_t StreamWriter::Sender::open_bytes() const {
 
 void StreamWriter::Sender::run() {
   for (;;) {
+    if (held_) {
+      if (w_.gave_up()) {
+        // Out of time: the held INSERT goes to the spool, marked maybe
+        // stored, and is checked there like any other.
+        if (conn_) conn_->abandon_insert();
+        held_ = false;
+        put_back_open(true);
+        return;
+      }
+      resend_held();
+      continue;
+    }
     bool stop = false;
     // With an INSERT open, wait only as long as the flush interval allows.
     auto batch = w_.next_batch(open_.empty() ? std::chrono::milliseconds(200) : w_.options_.flush_interval, &stop);
@@ -91,9 +104,8 @@ bool StreamWriter::Sender::send(Batch&& batch) {
   bool sent = attempt([&] {
     ensure_connected();
     if (open_.empty()) {
-      QueryOptions q;
-      q.settings = w_.options_.insert_settings;
-      conn_->begin_insert(w_.options_.insert_sql, q);
+      if (w_.options_.dedup_tokens) token_ = w_.token_prefix_ + std::to_string(index_) + "-" + std::to_string(++inserts_);
+      conn_->begin_insert(w_.options_.insert_sql, insert_query());
     }
     open_.push_back(std::move(batch));
     joined = true;
@@ -101,6 +113,33 @@ bool StreamWriter::Sender::send(Batch&& batch) {
   });
   if (!sent && !joined) w_.put_back(std::move(batch));
   return sent;
+}
+
+QueryOptions StreamWriter::Sender::insert_query() const {
+  QueryOptions q;
+  q.settings = w_.options_.insert_settings;
+  // Important: a server that ignored it would store a resent INSERT twice.
+  if (w_.options_.dedup_tokens) q.settings.push_back({"insert_deduplication_token", token_, true});
+  return q;
+}
+
+bool StreamWriter::Sender::resend_held() {
+  bool sent = attempt([&] {
+    ensure_connected();
+    conn_->begin_insert(w_.options_.insert_sql, insert_query());
+    for (const auto& b : open_) conn_->send_block(b.block());
+    conn_->end_insert();
+  });
+  if (!sent) return false;
+  {
+    std::lock_guard lock(w_.mu_);
+    ++w_.stats_.inserts_resent;
+  }
+  held_ = false;
+  for (auto& b : open_) w_.acknowledge(b);
+  open_.clear();
+  backoff_ = w_.options_.backoff_min;
+  return true;
 }
 
 bool StreamWriter::Sender::finish() {
@@ -126,8 +165,19 @@ void StreamWriter::Sender::fail(const std::string& what, bool refused) {
     ++w_.stats_.insert_errors;
     w_.stats_.last_error = what;
     w_.last_failure_ = std::chrono::steady_clock::now();
+    if (w_.options_.dedup_tokens && !open_.empty()) w_.stats_.batches_retried += open_.size();
   }
-  put_back_open(!refused);
+  // With a token, refused or lost alike: the server may have stored some of
+  // the INSERT's blocks before it failed, and drops them when it sees them
+  // again under the same token.
+  // Without one, every batch of it is looked for before it is sent again:
+  // a refusal does not prove that nothing was stored (a block written
+  // before the failure, a materialized view failing after the table's part).
+  if (w_.options_.dedup_tokens && !open_.empty()) {
+    held_ = true;
+  } else {
+    put_back_open(true);
+  }
   if (!refused || (conn_ && conn_->broken())) {
     conn_.reset();
     host_ = (host_ + 1) % w_.options_.hosts.size();

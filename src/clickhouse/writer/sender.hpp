@@ -25,13 +25,20 @@ class StreamWriter::Sender {
   /// A batch whose INSERT failed unacknowledged: asks the server whether it
   /// is stored (then acknowledged), else clears the mark; false on failure.
   bool check_stored(Batch& batch, bool* stored);
-  /// Counts the error, puts the open INSERT's batches back (marked maybe
-  /// stored unless the server refused the INSERT: then nothing was stored),
-  /// moves to the next host after a connection failure, backs off.
+  /// Counts the error, holds the open INSERT for resending under its token
+  /// (dedup_tokens) or puts its batches back marked maybe stored, moves to
+  /// the next host after a connection failure, backs off.
   void fail(const std::string& what, bool refused);
   void put_back_open(bool maybe_stored);
+  /// Sends the held INSERT again, the same batches in the same order under
+  /// the same token, so the server drops what it stored of it the first
+  /// time; false when it failed again (still held).
+  bool resend_held();
+  /// The INSERT's settings: the writer's, and the deduplication token.
+  QueryOptions insert_query() const;
   /// Runs one exchange with the server: false when it threw (handled by
-  /// fail(); a ServerException means the server refused: nothing stored).
+  /// fail(); a ServerException means the server refused and the connection
+  /// is still usable unless broken).
   template <class Exchange>
   bool attempt(Exchange&& exchange);
   void ensure_connected();
@@ -43,6 +50,12 @@ class StreamWriter::Sender {
   std::size_t per_insert_;
   std::size_t share_;
   std::vector<Batch> open_;  ///< sent in the open INSERT, not acknowledged yet
+  std::size_t index_;
+  std::uint64_t inserts_ = 0;
+  std::string token_;        ///< the open INSERT's deduplication token (dedup_tokens)
+  /// open_ is an INSERT whose outcome is unknown, kept to be resent whole
+  /// under token_ (dedup_tokens); the sender takes nothing else meanwhile.
+  bool held_ = false;
   std::chrono::milliseconds backoff_;
 };
 

@@ -52,6 +52,10 @@ struct WriterOptions {
   std::string insert_sql;         ///< INSERT INTO db.t (columns) VALUES
   std::string table;              ///< db.t, for the "did it land?" check
   std::vector<protocol::Setting> insert_settings;
+  /// The server takes insert_deduplication_token and the table keeps block
+  /// ids (insert_deduplication.hpp): every INSERT gets a token, and one whose
+  /// outcome is unknown is resent whole under it instead of being checked.
+  bool dedup_tokens = false;
   std::size_t batch_rows = 10'000;
   std::size_t insert_rows = 100'000;  ///< rows per INSERT (rounded to whole batches)
   std::chrono::milliseconds flush_interval{1000};
@@ -83,6 +87,7 @@ struct WriterStats {
   SpoolCounts spool;                   ///< the spool at the last stats() (none: zeros)
   std::uint64_t batches_retried = 0;
   std::uint64_t duplicates_avoided = 0;///< batches found stored after a lost acknowledgement
+  std::uint64_t inserts_resent = 0;    ///< INSERTs resent whole under their deduplication token
   std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (should stay 0)
   std::uint64_t insert_errors = 0;
   std::string last_error;
@@ -148,6 +153,9 @@ class StreamWriter {
   void note_error(const std::string& what);
 
   WriterOptions options_;
+  /// Unique to this writer, so that no two INSERTs of any run share a
+  /// deduplication token: "ior-<16 random hex>-".
+  std::string token_prefix_;
   std::unique_ptr<Spool> spool_;
   std::unique_ptr<EventBlock> current_;
   std::chrono::steady_clock::time_point current_started_{};

@@ -191,19 +191,38 @@ void Catalog::insert(Exchange& ex, const std::string& sql) {
       for (const auto& v : c.values) bytes += v.size();
     }
     received.push_back(std::move(*b));
+    if (fault == InsertFault::kStoreFirstThenFail) {
+      store(ex, table, received);
+      ex.reply_error(error(241, "Memory limit (for query) exceeded: would use 9.31 GiB (attempt to allocate chunk of "
+                                "4194304 bytes), maximum: 9.31 GiB. (MEMORY_LIMIT_EXCEEDED)"));
+      return;
+    }
     if (fault == InsertFault::kRefuseAfterFirstBlock) {
       ex.reply_error(error(252, "Too many parts (3001) in table '" + table +
                                     "'. Merges are processing significantly slower than inserts. (TOO_MANY_PARTS)"));
       return;
     }
   }
+  store(ex, table, received);
+  if (fault == InsertFault::kDropBeforeAck) ex.drop_connection();
+  ex.finish_insert(rows, bytes);
+}
+
+void Catalog::store(Exchange& ex, const std::string& table, std::vector<Block>& received) {
   {
     std::lock_guard lock(mu_);
     auto& t = tables_[table];
-    for (auto& b : received) t.blocks.push_back(std::move(b));
+    static const std::regex window(R"(non_replicated_deduplication_window = [1-9])");
+    const bool keeps_ids = t.engine_full.starts_with("Replicated") || std::regex_search(t.engine_full, window);
+    auto token = ex.query().setting("insert_deduplication_token");
+    for (std::size_t i = 0; i < received.size(); ++i) {
+      if (keeps_ids && token && !t.block_ids.insert(*token + "_" + std::to_string(i)).second) {
+        ++deduplicated_;
+        continue;
+      }
+      t.blocks.push_back(std::move(received[i]));
+    }
   }
-  if (fault == InsertFault::kDropBeforeAck) ex.drop_connection();
-  ex.finish_insert(rows, bytes);
 }
 
 void Catalog::count_sample(Exchange& ex, const std::string& sql) {
@@ -303,6 +322,11 @@ std::vector<std::string> Catalog::statements() const {
 std::vector<std::string> Catalog::unknown() const {
   std::lock_guard lock(mu_);
   return unknown_;
+}
+
+std::size_t Catalog::deduplicated_blocks() const {
+  std::lock_guard lock(mu_);
+  return deduplicated_;
 }
 
 std::size_t Catalog::inserts() const {
