@@ -230,7 +230,9 @@ void expect_past_deadline(F&& f, const std::string& exchange, std::chrono::milli
   }
   auto took = Clock::now() - start;
   EXPECT_GE(took, budget);
-  EXPECT_LT(took, budget + 700ms);
+  // Without the deadline the exchange never ends; the slack is for a loaded
+  // machine (700 ms failed once with two builds running on 2 cores).
+  EXPECT_LT(took, budget + 2000ms);
 }
 
 TEST(ClientDeadlineTest, ATricklingHelloFailsAtTheHandshakeDeadline) {
