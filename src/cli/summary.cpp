@@ -211,6 +211,14 @@ std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n) {
     rows.push_back({files[i].name, std::to_string(files[i].calls), ms(files[i].total_ns)});
   }
   if (!rows.empty()) out += table("top files by total time:", {"file", "calls", "total ms"}, rows);
+  rows.clear();
+  for (const auto& f : stats.files(top_n, sink::TopStats::FileOrder::kBytes)) {
+    rows.push_back({f.name, num(f.bytes()), num(f.read_bytes), num(f.write_bytes), num(f.transfer_bytes),
+                    num(f.calls)});
+  }
+  if (!rows.empty()) {
+    out += table("top files by bytes:", {"file", "bytes", "read", "written", "transferred", "calls"}, rows);
+  }
   if (stats.files_folded() != 0) {
     out += "  (approximate: " + std::to_string(stats.files_folded()) + " file names folded into [other] to keep " +
            "the table within " + std::to_string(stats.limits().max_file_bytes >> 20) +

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include "event/byte_class.hpp"
 #include "event/lexical_path.hpp"
 #include "event/syscall_table.hpp"
 
@@ -24,7 +25,9 @@ RetType ret_type(const SyscallInfo& info, std::uint64_t arg1, std::int64_t ret) 
   switch (info.ret) {
     case RetKind::kFd:
       return RetType::kFd;
-    case RetKind::kBytes:
+    case RetKind::kRead:
+    case RetKind::kWrite:
+    case RetKind::kTransfer:
       return RetType::kBytes;
     default:
       // fcntl returns an fd for its dup commands only.
@@ -118,6 +121,9 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
   row.event_type = info.cls;
   row.ret_value = ret;
   row.ret_type = static_cast<std::uint8_t>(ret_type(info, e.args[1], ret));
+  const schema::ByteClass bytes_class = byte_class_of(e.syscall);
+  row.byte_class = schema::byte_class_name(bytes_class);
+  row.bytes = bytes_moved(bytes_class, ret);
   row.notice = string_notice(e.str_flags);
   row.duration_ns = exit_ns >= e.time_ns ? exit_ns - e.time_ns : 0;
   row.duration_to_prev_ns =

@@ -9,7 +9,9 @@ namespace {
 namespace ret_kind {
 constexpr RetKind VALUE = RetKind::kValue;
 constexpr RetKind FD = RetKind::kFd;
-constexpr RetKind BYTES = RetKind::kBytes;
+constexpr RetKind READ = RetKind::kRead;
+constexpr RetKind WRITE = RetKind::kWrite;
+constexpr RetKind TRANSFER = RetKind::kTransfer;
 constexpr RetKind ADDRESS = RetKind::kAddress;
 }  // namespace ret_kind
 namespace fd_effect {

@@ -16,7 +16,9 @@ namespace ior::event {
 enum class RetKind : std::uint8_t {
   kValue,    ///< a count, a flag, 0
   kFd,       ///< a new file descriptor
-  kBytes,    ///< bytes read, written or transferred
+  kRead,     ///< bytes read: from a file or pipe into memory (byte_class read)
+  kWrite,    ///< bytes written: from memory to a file or pipe (byte_class write)
+  kTransfer, ///< bytes moved between two fds, or a pipe and memory either way (byte_class transfer)
   kAddress,  ///< an address: only -4095..-1 are errors (mmap)
 };
 

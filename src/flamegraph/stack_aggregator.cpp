@@ -118,10 +118,7 @@ std::uint64_t StackAggregator::value_of(const schema::EventRow& row) const {
     case ValueKind::kCount: return 1;
     case ValueKind::kDuration: return row.duration_ns;
     case ValueKind::kDurationToPrev: return row.duration_to_prev_ns;
-    case ValueKind::kBytes:
-      return row.ret_type == static_cast<std::uint8_t>(schema::RetType::kBytes) && row.ret_value > 0
-                 ? static_cast<std::uint64_t>(row.ret_value)
-                 : 0;
+    case ValueKind::kBytes: return row.bytes;
   }
   return 0;
 }

@@ -32,6 +32,26 @@ enum class RetType : std::uint8_t {
   kAddress = 4, ///< an address (mmap)
 };
 
+/// Which way a syscall moves file bytes (byte_class column). A property of the
+/// syscall, not of one call: a failed read is still of class read, with 0 bytes.
+enum class ByteClass : std::uint8_t {
+  kNone = 0,      ///< moves no file bytes (open, stat, fsync, mmap, ...)
+  kRead = 1,      ///< file or pipe -> the process's memory (read, pread64, readv, ...)
+  kWrite = 2,     ///< the process's memory -> file or pipe (write, pwrite64, writev, ...)
+  kTransfer = 3,  ///< between two fds, or a pipe and mapped pages (sendfile, splice, vmsplice, ...)
+};
+
+/// The byte_class column's text of a class: "none", "read", "write", "transfer".
+constexpr std::string_view byte_class_name(ByteClass c) {
+  switch (c) {
+    case ByteClass::kNone: return "none";
+    case ByteClass::kRead: return "read";
+    case ByteClass::kWrite: return "write";
+    case ByteClass::kTransfer: return "transfer";
+  }
+  return "none";
+}
+
 /// One syscall. String views stay valid only for the duration of the
 /// Sink::consume() call that receives the row: sinks copy what they keep.
 struct EventRow {
@@ -44,6 +64,8 @@ struct EventRow {
   std::uint8_t event_type = 0;          ///< syscall class (enum ior_syscall_class)
   std::int64_t ret_value = 0;           ///< the syscall's return value
   std::uint8_t ret_type = 0;            ///< RetType
+  std::uint64_t bytes = 0;              ///< bytes read, written or transferred (0: none moved, or an error)
+  std::string_view byte_class;          ///< byte_class_name(); "" only where unknown (rows of an older ior)
   std::int32_t fd = -1;                 ///< fd argument, or the fd returned by open
   std::string_view filename;            ///< absolute path of the file opened or behind the fd
   std::string_view pathname;            ///< absolute path of the path argument (path class)

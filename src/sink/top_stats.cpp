@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace ior::sink {
 namespace {
@@ -9,7 +10,7 @@ namespace {
 // One files_ entry besides its name's bytes: the node (next pointer, key
 // string, tallies, cached hash), its bucket pointer, and malloc headers for
 // the node and the name.
-constexpr std::size_t kFileEntryBytes = 112;
+constexpr std::size_t kFileEntryBytes = 136;
 
 std::size_t file_entry_bytes(std::size_t name_size) { return name_size + kFileEntryBytes; }
 
@@ -51,7 +52,21 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   s.latency.add(row.duration_ns);
 
   std::string_view file = !row.filename.empty() ? row.filename : row.pathname;
-  if (!file.empty()) add_file(file, row.duration_ns);
+  if (!file.empty()) {
+    PerFile one;
+    one.calls = 1;
+    one.total_ns = row.duration_ns;
+    if (row.bytes != 0) {
+      if (row.byte_class == schema::byte_class_name(schema::ByteClass::kRead)) {
+        one.read_bytes = row.bytes;
+      } else if (row.byte_class == schema::byte_class_name(schema::ByteClass::kWrite)) {
+        one.write_bytes = row.bytes;
+      } else {
+        one.transfer_bytes = row.bytes;
+      }
+    }
+    add_file(file, one);
+  }
 
   auto p = processes_.find(row.pid);
   if (p == processes_.end() && processes_.size() >= limits_.max_processes) {
@@ -67,21 +82,27 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   ++rows_lost_;
 }
 
-void TopStats::add_file(std::string_view name, std::uint64_t ns) {
+void TopStats::PerFile::add(const PerFile& o) {
+  calls += o.calls;
+  total_ns += o.total_ns;
+  read_bytes += o.read_bytes;
+  write_bytes += o.write_bytes;
+  transfer_bytes += o.transfer_bytes;
+}
+
+void TopStats::add_file(std::string_view name, const PerFile& add) {
   auto it = files_.find(name);
   if (it == files_.end()) {
     if (file_bytes_ + file_entry_bytes(name.size()) > limits_.max_file_bytes) fold_files();
     if (file_bytes_ + file_entry_bytes(name.size()) > limits_.max_file_bytes) {
       ++files_folded_;  // a name larger than the whole budget
-      ++other_files_.calls;
-      other_files_.total_ns += ns;
+      other_files_.add(add);
       return;
     }
     it = files_.try_emplace(std::string(name)).first;
     file_bytes_ += file_entry_bytes(name.size());
   }
-  ++it->second.calls;
-  it->second.total_ns += ns;
+  it->second.add(add);
 }
 
 // The half with the least total time goes into "[other]": O(n) once per
@@ -95,8 +116,7 @@ void TopStats::fold_files() {
   std::nth_element(entries.begin(), half - 1, entries.end(),
                    [](const auto& a, const auto& b) { return a->second.total_ns < b->second.total_ns; });
   for (auto e = entries.begin(); e != half && e != entries.end(); ++e) {
-    other_files_.calls += (*e)->second.calls;
-    other_files_.total_ns += (*e)->second.total_ns;
+    other_files_.add((*e)->second);
     file_bytes_ -= file_entry_bytes((*e)->first.size());
     files_.erase(*e);
     ++files_folded_;
@@ -129,24 +149,39 @@ std::vector<SyscallTally> TopStats::syscalls() const {
   return out;
 }
 
-std::vector<Tally> TopStats::files(std::size_t n) const {
+std::vector<FileTally> TopStats::files(std::size_t n, FileOrder order) const {
   // Sorted as pointers, so only the n names returned are copied.
   struct Ref {
     std::string_view name;
     const PerFile* t;
+    std::uint64_t key;
+  };
+  auto key_of = [order](const PerFile& t) {
+    return order == FileOrder::kTime ? t.total_ns : t.read_bytes + t.write_bytes + t.transfer_bytes;
   };
   std::vector<Ref> refs;
   refs.reserve(files_.size() + 1);
-  for (const auto& [name, t] : files_) refs.push_back({name, &t});
-  if (other_files_.calls != 0) refs.push_back({kOther, &other_files_});
-  auto by_time = [](const Ref& a, const Ref& b) {
-    return a.t->total_ns != b.t->total_ns ? a.t->total_ns > b.t->total_ns : a.name < b.name;
+  auto consider = [&](std::string_view name, const PerFile& t) {
+    if (order == FileOrder::kBytes && key_of(t) == 0) return;
+    refs.push_back({name, &t, key_of(t)});
   };
+  for (const auto& [name, t] : files_) consider(name, t);
+  if (other_files_.calls != 0) consider(kOther, other_files_);
+  auto by_key = [](const Ref& a, const Ref& b) { return a.key != b.key ? a.key > b.key : a.name < b.name; };
   n = std::min(n, refs.size());
-  std::partial_sort(refs.begin(), refs.begin() + static_cast<std::ptrdiff_t>(n), refs.end(), by_time);
-  std::vector<Tally> out;
+  std::partial_sort(refs.begin(), refs.begin() + static_cast<std::ptrdiff_t>(n), refs.end(), by_key);
+  std::vector<FileTally> out;
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out.push_back({std::string(refs[i].name), refs[i].t->calls, refs[i].t->total_ns});
+  for (std::size_t i = 0; i < n; ++i) {
+    FileTally f;
+    f.name = std::string(refs[i].name);
+    f.calls = refs[i].t->calls;
+    f.total_ns = refs[i].t->total_ns;
+    f.read_bytes = refs[i].t->read_bytes;
+    f.write_bytes = refs[i].t->write_bytes;
+    f.transfer_bytes = refs[i].t->transfer_bytes;
+    out.push_back(std::move(f));
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // What the end-of-run summary shows: per syscall (calls, total time,
 // latency quantiles from a log-linear histogram: at most 1/16 relative
-// error), per file and per process (calls, total time).
+// error), per file (calls, total time, bytes read, written and transferred)
+// and per process (calls, total time).
 //
 // Memory is bounded, since file names come from traced users: each file name
 // is stored once (the map key), and the files table stays within
@@ -47,6 +48,11 @@ struct Tally {
   std::uint64_t total_ns = 0;
 };
 
+struct FileTally : Tally {
+  std::uint64_t read_bytes = 0, write_bytes = 0, transfer_bytes = 0;
+  std::uint64_t bytes() const { return read_bytes + write_bytes + transfer_bytes; }
+};
+
 struct SyscallTally : Tally {
   std::uint64_t p50_ns = 0, p90_ns = 0, p99_ns = 0;
 };
@@ -71,9 +77,11 @@ class TopStats final : public Sink {
   SinkReport report() const override;  ///< rows tallied count as written
 
   std::vector<SyscallTally> syscalls() const;  ///< every syscall seen, by calls desc
-  /// The n files with the most total time (desc), "[other]" among them when
-  /// names were folded; copies only those n names.
-  std::vector<Tally> files(std::size_t n = kAll) const;
+  enum class FileOrder { kTime, kBytes };
+  /// The n files with the most total time (or bytes moved) first, "[other]"
+  /// among them when names were folded; copies only those n names. By bytes,
+  /// files that moved none are left out.
+  std::vector<FileTally> files(std::size_t n = kAll, FileOrder order = FileOrder::kTime) const;
   std::vector<ProcessTally> processes(std::size_t n = kAll) const;  ///< by total time desc
 
   /// Distinct file names folded into "[other]" to stay within max_file_bytes.
@@ -92,12 +100,14 @@ class TopStats final : public Sink {
   };
   struct PerFile {
     std::uint64_t calls = 0, total_ns = 0;
+    std::uint64_t read_bytes = 0, write_bytes = 0, transfer_bytes = 0;
+    void add(const PerFile& o);
   };
   struct PerProcess {
     std::string comm;
     std::uint64_t calls = 0, total_ns = 0;
   };
-  void add_file(std::string_view name, std::uint64_t ns);
+  void add_file(std::string_view name, const PerFile& add);
   void fold_files();
 
   TopStatsLimits limits_;

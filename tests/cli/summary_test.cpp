@@ -75,6 +75,28 @@ TEST(SummaryTest, TopTablesEscapeFileAndProcessNames) {
   }
 }
 
+TEST(SummaryTest, TopFilesByBytesShowEachClassAndOnlyFilesThatMovedBytes) {
+  sink::TopStats stats;
+  auto add = [&](std::string_view file, schema::ByteClass c, std::uint64_t bytes) {
+    schema::EventRow r = row("cp", 7, file, 10);
+    r.byte_class = schema::byte_class_name(c);
+    r.bytes = bytes;
+    stats.consume(r);
+  };
+  add("/src", schema::ByteClass::kRead, 65536);
+  add("/src", schema::ByteClass::kTransfer, 1000);
+  add("/dst", schema::ByteClass::kWrite, 65536);
+  add("/etc/ld.so.cache", schema::ByteClass::kNone, 0);
+  auto lines = lines_of(format_top_tables(stats));
+  auto at = std::find(lines.begin(), lines.end(), "top files by bytes:");
+  ASSERT_NE(at, lines.end());
+  ASSERT_GE(lines.end() - at, 4);
+  EXPECT_EQ(at[1], "  file  bytes   read  written  transferred  calls");
+  EXPECT_EQ(at[2], "  /src  66536  65536        0         1000      2");
+  EXPECT_EQ(at[3], "  /dst  65536      0    65536            0      1");
+  EXPECT_TRUE(at + 4 == lines.end() || !at[4].starts_with("  /")) << "a file that moved no bytes is not listed";
+}
+
 TEST(SummaryTest, LongHostileNamesAreShortenedWithoutCuttingAnEscape) {
   sink::TopStats stats;
   std::string name = "/tmp/";

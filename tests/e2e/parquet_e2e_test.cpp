@@ -26,6 +26,16 @@ std::uint64_t count(const std::string& engine, const std::string& path, const st
   return std::stoull(json_field(lines.at(0), "n"));
 }
 
+// The bytes and byte_class the row of a scenario syscall must have: the
+// read/write family moved what it returned, everything else none.
+std::string bytes_where(const ManifestLine& m) {
+  std::string cls = "none";
+  if (m.name == "read" || m.name == "pread64") cls = "read";
+  if (m.name == "write" || m.name == "writev") cls = "write";
+  std::int64_t bytes = cls != "none" && m.ret > 0 ? m.ret : 0;
+  return " AND bytes = " + std::to_string(bytes) + " AND byte_class = '" + cls + "'";
+}
+
 TEST(ParquetE2E, TracedWorkloadIsInTheFileForBothReaders) {
   IOR_REQUIRE_ROOT();
   IOR_REQUIRE_READERS();
@@ -55,7 +65,7 @@ TEST(ParquetE2E, TracedWorkloadIsInTheFileForBothReaders) {
                                  ? "pathname" : "filename";
       std::string where = "pid = " + std::to_string(m.pid) + " AND tid = " + std::to_string(m.tid) +
                           " AND syscall_name = '" + m.name + "' AND ret_value = " + std::to_string(m.ret) +
-                          " AND " + hexeq(file_col, m.file) + " AND duration_ns > 0";
+                          " AND " + hexeq(file_col, m.file) + " AND duration_ns > 0" + bytes_where(m);
       EXPECT_GE(count(engine, file, where), 1u) << m.name << " " << m.file;
     }
     EXPECT_EQ(count(engine, file, "syscall_name = 'rename' AND " + hexeq("oldname", dir.path() + "/data.bin") +

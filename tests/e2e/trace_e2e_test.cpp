@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "summary_account.hpp"
 #include "trace_fixture.hpp"
@@ -42,6 +44,25 @@ void expect_rows_match_manifest(const std::vector<ConsoleRow>& rows,
     EXPECT_GT(rows[i].duration_ns, 0u) << m.name;
     next[key] = i + 1;
   }
+}
+
+// The summary's "top files by bytes" table: file -> bytes, read, written,
+// transferred.
+std::map<std::string, std::vector<std::uint64_t>> top_files_by_bytes(const std::string& err) {
+  std::map<std::string, std::vector<std::uint64_t>> out;
+  std::istringstream in(err);
+  std::string line;
+  while (std::getline(in, line) && line != "top files by bytes:") {
+  }
+  std::getline(in, line);  // header
+  while (std::getline(in, line) && line.starts_with("  ")) {
+    std::istringstream cells(line);
+    std::string file;
+    std::vector<std::uint64_t> v(4);
+    cells >> file >> v[0] >> v[1] >> v[2] >> v[3];
+    out[file] = v;
+  }
+  return out;
 }
 
 TEST(TraceE2E, ScenarioRowsAreExactlyWhatTheWorkloadDid) {
@@ -93,6 +114,11 @@ TEST(TraceE2E, ByteCountsAreExactAndOnlyAThreadsFirstSyscallHasNoDurationToPrev)
     }
   }
   EXPECT_EQ(got_bytes, want_bytes);
+  // The summary's files by bytes add up the same calls, by class: bytes,
+  // read, written, transferred.
+  const std::map<std::string, std::vector<std::uint64_t>> want_by_file = {
+      {d + "data.bin", {4213, 110, 4103, 0}}, {d + "thread.txt", {18, 7, 11, 0}}, {d + "child.txt", {5, 0, 5, 0}}};
+  EXPECT_EQ(top_files_by_bytes(run.err), want_by_file) << run.err;
 
   // duration_to_prev is the gap since the thread's previous exit, and 0 only
   // for a thread's first traced syscall. The main thread ran the loader's

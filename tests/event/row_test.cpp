@@ -38,6 +38,38 @@ TEST_F(RowTest, ReadWriteFamilyReturnsBytes) {
   EXPECT_EQ(ret_type_of(IOR_SC_fsync, 0), RetType::kValue);
 }
 
+TEST_F(RowTest, BytesAndByteClassComeFromTheSyscallAndCountOnlyWhatMoved) {
+  using schema::ByteClass;
+  struct Case {
+    std::uint16_t id;
+    ByteClass cls;
+  };
+  for (const Case& c : {Case{IOR_SC_read, ByteClass::kRead}, Case{IOR_SC_pread64, ByteClass::kRead},
+                        Case{IOR_SC_readv, ByteClass::kRead}, Case{IOR_SC_preadv, ByteClass::kRead},
+                        Case{IOR_SC_preadv2, ByteClass::kRead}, Case{IOR_SC_write, ByteClass::kWrite},
+                        Case{IOR_SC_pwrite64, ByteClass::kWrite}, Case{IOR_SC_writev, ByteClass::kWrite},
+                        Case{IOR_SC_pwritev, ByteClass::kWrite}, Case{IOR_SC_pwritev2, ByteClass::kWrite},
+                        Case{IOR_SC_vmsplice, ByteClass::kTransfer}}) {
+    SCOPED_TRACE(std::string(syscall_name(c.id)));
+    syscall(c.id, 4096, {3, 0, 0});
+    EXPECT_EQ(last().row.bytes, 4096u);
+    EXPECT_EQ(last().row.byte_class, schema::byte_class_name(c.cls));
+    syscall(c.id, -5, {3, 0, 0});  // EIO: nothing moved, the class stays the syscall's
+    EXPECT_EQ(last().row.bytes, 0u);
+    EXPECT_EQ(last().row.byte_class, schema::byte_class_name(c.cls));
+    syscall(c.id, 0, {3, 0, 0});  // end of file
+    EXPECT_EQ(last().row.bytes, 0u);
+  }
+  // Results that are not byte counts: a length, an offset, an fd, an address.
+  for (std::uint16_t id : {IOR_SC_getdents64, IOR_SC_lseek, IOR_SC_readlink, IOR_SC_dup, IOR_SC_mmap,
+                           IOR_SC_readahead, IOR_SC_fsync, IOR_SC_listxattr}) {
+    SCOPED_TRACE(std::string(syscall_name(id)));
+    syscall(id, 800, {3, 0, 0}, id == IOR_SC_readlink || id == IOR_SC_listxattr ? "/l" : "");
+    EXPECT_EQ(last().row.bytes, 0u);
+    EXPECT_EQ(last().row.byte_class, "none");
+  }
+}
+
 TEST_F(RowTest, AnyNegativeResultIsAnError) {
   EXPECT_EQ(ret_type_of(IOR_SC_openat, -2, {O_RDONLY, 0, 0}), RetType::kError);
   EXPECT_EQ(ret_type_of(IOR_SC_write, -28), RetType::kError);

@@ -21,6 +21,7 @@ schema::EventRow row(std::uint32_t pid, std::string_view file, std::string_view 
   r.duration_to_prev_ns = duration * 2;
   r.ret_value = ret;
   r.ret_type = static_cast<std::uint8_t>(rt);
+  if (rt == schema::RetType::kBytes && ret > 0) r.bytes = static_cast<std::uint64_t>(ret);
   r.flags = 02;
   return r;
 }
@@ -39,13 +40,17 @@ TEST(StackAggregatorTest, CountsPerStackInFieldOrder) {
 }
 
 TEST(StackAggregatorTest, ValueKinds) {
+  // -count bytes reads the bytes column, whatever ret_value says.
+  auto transfer = row(1, "/a", "splice", 3, 0);
+  transfer.bytes = 300;
   auto rows = {row(1, "/a", "read", 100, 4096, schema::RetType::kBytes),
                row(1, "/a", "read", 50, -11, schema::RetType::kError),
-               row(1, "/a", "close", 7, 0)};
-  std::map<ValueKind, std::string> want = {{ValueKind::kCount, "1;/a;close 1\n1;/a;read 2\n"},
-                                           {ValueKind::kDuration, "1;/a;close 7\n1;/a;read 150\n"},
-                                           {ValueKind::kDurationToPrev, "1;/a;close 14\n1;/a;read 300\n"},
-                                           {ValueKind::kBytes, "1;/a;read 4096\n"}};
+               row(1, "/a", "close", 7, 0), transfer};
+  std::map<ValueKind, std::string> want = {
+      {ValueKind::kCount, "1;/a;close 1\n1;/a;read 2\n1;/a;splice 1\n"},
+      {ValueKind::kDuration, "1;/a;close 7\n1;/a;read 150\n1;/a;splice 3\n"},
+      {ValueKind::kDurationToPrev, "1;/a;close 14\n1;/a;read 300\n1;/a;splice 6\n"},
+      {ValueKind::kBytes, "1;/a;read 4096\n1;/a;splice 300\n"}};
   for (const auto& [kind, folded] : want) {
     StackAggregator a(parse_fields("pid,path,tracepoint"), kind);
     for (const auto& r : rows) a.add(r);

@@ -119,5 +119,47 @@ TEST(TopStatsTest, FilesReturnsOnlyTheTopN) {
   EXPECT_EQ(s.files_folded(), 0u);
 }
 
+schema::EventRow moved(std::string_view file, schema::ByteClass c, std::uint64_t bytes, std::uint64_t ns = 1) {
+  schema::EventRow r = row(1, "rw", 1, file, ns);
+  r.byte_class = schema::byte_class_name(c);
+  r.bytes = bytes;
+  return r;
+}
+
+TEST(TopStatsTest, FilesByBytesAddUpEachClassAndLeaveOutFilesThatMovedNone) {
+  TopStats s;
+  s.consume(moved("/small", schema::ByteClass::kRead, 10, 1'000'000));  // the slowest, but fewest bytes
+  s.consume(moved("/big", schema::ByteClass::kRead, 4096));
+  s.consume(moved("/big", schema::ByteClass::kWrite, 100));
+  s.consume(moved("/big", schema::ByteClass::kTransfer, 7));
+  s.consume(moved("/big", schema::ByteClass::kRead, 0));  // EOF: a call, no bytes
+  s.consume(moved("/mid", schema::ByteClass::kWrite, 300));
+  s.consume(moved("/none", schema::ByteClass::kNone, 0, 5'000'000));
+  auto top = s.files(TopStats::kAll, TopStats::FileOrder::kBytes);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0].name, "/big");
+  EXPECT_EQ(top[0].read_bytes, 4096u);
+  EXPECT_EQ(top[0].write_bytes, 100u);
+  EXPECT_EQ(top[0].transfer_bytes, 7u);
+  EXPECT_EQ(top[0].bytes(), 4203u);
+  EXPECT_EQ(top[0].calls, 4u);
+  EXPECT_EQ(top[1].name, "/mid");
+  EXPECT_EQ(top[2].name, "/small");
+  EXPECT_EQ(s.files(1)[0].name, "/none");  // by time
+}
+
+TEST(TopStatsTest, FoldedFilesKeepTheirBytesUnderOther) {
+  TopStats s({.max_file_bytes = 64 * 1024});
+  std::uint64_t want = 0;
+  for (int i = 0; i < 2'000; ++i) {
+    s.consume(moved("/f/" + std::to_string(i), schema::ByteClass::kWrite, 3));
+    want += 3;
+  }
+  ASSERT_GT(s.files_folded(), 0u);
+  std::uint64_t got = 0;
+  for (const auto& f : s.files(TopStats::kAll, TopStats::FileOrder::kBytes)) got += f.write_bytes;
+  EXPECT_EQ(got, want);
+}
+
 }  // namespace
 }  // namespace ior::sink
