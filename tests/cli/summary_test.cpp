@@ -128,5 +128,29 @@ TEST(SummaryTest, SinkLinesAndHostNameAreEscaped) {
   EXPECT_NE(text.find("Table ior.\\x1b]0;x\\x07\\n forged doesn't exist"), std::string::npos) << text;
 }
 
+TEST(SummaryTest, ChildrenNotFollowedAreSaidOnlyWhenThereAreAnyAndFiltersAreCountedByReason) {
+  RunIdentity id;
+  event::PipelineStats stats;
+  stats.rows.add(10);
+  stats.rows_filtered_out.add(6);
+  stats.rows_not_failed.add(3);
+  stats.rows_too_fast.add(2);
+  stats.rows_no_match.add(1);
+  stats.rows_emitted.add(4);
+  SummaryInput in;
+  in.identity = &id;
+  in.stats = &stats;
+  std::string text = format_summary(in);
+  EXPECT_EQ(text.find("not followed"), std::string::npos) << text;
+  EXPECT_NE(text.find("10 = not built 0 + filtered out 6 (-errors 3, -min-duration 2, -comm/-path 1, -tps cwd only 0) "
+                      "+ to the sinks 4"),
+            std::string::npos)
+      << text;
+  in.counters.kernel.follow_full = 7;
+  text = format_summary(in);
+  EXPECT_NE(text.find("not followed              7 new processes (16384 followed at once at most)"), std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace ior::cli
