@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <optional>
@@ -49,6 +50,17 @@ std::optional<std::uint32_t> pid_of_name(const char* name) {
   return v;
 }
 
+// The Tgid line of /proc/PID/status: the process a thread id belongs to.
+std::optional<std::uint32_t> process_of(const std::string& proc_root, std::uint32_t pid) {
+  std::ifstream in(proc_root + "/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("Tgid:", 0) != 0) continue;
+    long v = std::strtol(line.c_str() + 5, nullptr, 10);
+    if (v > 0) return static_cast<std::uint32_t>(v);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<std::uint32_t> descendants_in_proc(const std::string& proc_root, std::uint32_t root) {
@@ -85,6 +97,11 @@ bool exited_in_proc(const std::string& proc_root, std::uint32_t pid) {
 
 TargetWatch::TargetWatch(std::uint32_t pid, bool follow, std::string proc_root)
     : pid_(pid), follow_(follow), proc_root_(std::move(proc_root)) {
+  // /proc also answers for a thread's id; the kernel filters on process ids.
+  if (auto tgid = process_of(proc_root_, pid_); tgid && *tgid != pid_) {
+    throw UsageError("flag -pid: " + std::to_string(pid_) + " is a thread of process " + std::to_string(*tgid) +
+                     " (use -pid " + std::to_string(*tgid) + ", or -tid " + std::to_string(pid_) + ")");
+  }
   if (follow_) {
     if (exited_in_proc(proc_root_, pid_)) throw UsageError("flag -pid: no process " + std::to_string(pid_));
     unsure_.push_back(pid_);

@@ -5,7 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <string>
 
@@ -76,6 +81,30 @@ TEST(TargetWatchTest, AProcessThatDoesNotExistIsAUsageError) {
       EXPECT_EQ(std::string(e.what()), "flag -pid: no process " + std::to_string(gone));
     }
   }
+}
+
+TEST(TargetWatchTest, AThreadIdIsAUsageErrorNamingItsProcess) {
+  std::uint32_t tid = 0;
+  std::atomic<bool> done{false};
+  std::thread t([&] {
+    tid = static_cast<std::uint32_t>(::gettid());
+    while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  });
+  while (tid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto pid = static_cast<std::uint32_t>(::getpid());
+  for (bool follow : {false, true}) {
+    try {
+      TargetWatch w(tid, follow);
+      ADD_FAILURE() << "no error";
+    } catch (const UsageError& e) {
+      EXPECT_EQ(std::string(e.what()), "flag -pid: " + std::to_string(tid) + " is a thread of process " +
+                                           std::to_string(pid) + " (use -pid " + std::to_string(pid) + ", or -tid " +
+                                           std::to_string(tid) + ")");
+    }
+  }
+  done = true;
+  t.join();
+  EXPECT_NO_THROW(TargetWatch(pid, false));
 }
 
 TEST(CgroupFilterTest, TheCgroup2MountComesFromMountinfo) {
