@@ -73,7 +73,7 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("ch-spool", &o.ch_spool, "root of the spool for batches no server takes, replayed later (default "
                "$STATE_DIRECTORY/spool or /var/lib/ior/spool; none: no spool)");
   p.add_size("ch-spool-max", &o.ch_spool_max, "spool size limit; default 1G", 1u << 20, 1ull << 50);
-  p.add_size("ch-memory", &o.ch_memory, "memory for batches waiting for a server, then the spool; default 32M",
+  p.add_size("ch-memory", &o.ch_memory, "memory for batches waiting for a server, then the spool; default 16M",
              1u << 20, 1ull << 40);
   p.add_duration("ch-drain-timeout", &o.ch_drain_ms, "at stop, how long to wait for the servers before spooling "
                  "what is left; default 10s");

@@ -63,7 +63,7 @@ struct Options {
   bool ch_cluster_discover = false;    ///< prepare shards from system.clusters too
   std::string ch_spool;                ///< "": the default root (spool_location.hpp); "none": off
   std::uint64_t ch_spool_max = 1ull << 30;
-  std::uint64_t ch_memory = 32ull << 20;  ///< batches queued and in flight
+  std::uint64_t ch_memory = 16ull << 20;  ///< batches queued and in flight
   std::uint64_t ch_drain_ms = 10'000;     ///< at stop: for the servers, then the spool
   std::string ch_on_full = "block";
   std::uint64_t ch_ttl_days = 0;

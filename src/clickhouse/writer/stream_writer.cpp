@@ -108,19 +108,24 @@ void StreamWriter::submit_current() {
   stats_.rows_accepted += n;
   // While the servers take batches, memory frees as fast as they store:
   // wait for it a little (a busy server is not an outage) rather than write
-  // the batch to disk and read it back.
-  const auto patience = Clock::now() + std::chrono::seconds(2);
+  // the batch to disk and read it back. Once per congestion only: while
+  // batches wait here the sink's queue in front fills at the traced rate,
+  // and a wait per batch would make it drop rows that the spool could hold
+  // (seen: 757 526 rows "queue full" with 16 MiB queues, 2 s per batch).
+  const auto patience = Clock::now() + std::chrono::milliseconds(500);
   for (;;) {
     if (fits_locked(batch.bytes)) {
+      spilling_ = false;
       memory_bytes_ += batch.bytes;
       queue_.push_back(std::move(batch));
       queue_changed_.notify_one();
       return;
     }
-    if (servers_taking_locked() && !closing_ && !stop_requested_ && Clock::now() < patience) {
+    if (!spilling_ && servers_taking_locked() && !closing_ && !stop_requested_ && Clock::now() < patience) {
       queue_changed_.wait_until(lock, patience);
       continue;
     }
+    spilling_ = true;  // until a batch fits again
     if (spool_) {
       lock.unlock();
       bool spooled = try_spool(batch);

@@ -63,7 +63,7 @@ struct WriterOptions {
   /// waits on threads use the real steady clock).
   std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
   std::size_t connections = 4;
-  std::size_t memory_bytes = std::size_t{32} << 20;  ///< queued + in-flight batches
+  std::size_t memory_bytes = std::size_t{16} << 20;  ///< queued + in-flight batches
   std::string spool_dir;          ///< empty: no spool (spool_directory.hpp: must be private)
   std::uint64_t spool_max_bytes = 1ull << 30;
   OnFull on_full = OnFull::kBlock;
@@ -171,6 +171,9 @@ class StreamWriter {
   bool closing_ = false;
   bool stop_requested_ = false;
   bool give_up_ = false;  ///< close() deadline passed: stop retrying
+  /// Memory stayed full past one wait: batches go to the spool at once
+  /// until one fits again.
+  bool spilling_ = false;
   WriterStats stats_;
   std::vector<std::thread> senders_;
   bool closed_ = false;
