@@ -12,7 +12,8 @@
  *
  * Each enter sends one record with the syscall's arguments, the thread's comm
  * and its string arguments (exact length, no padding); each exit a 32-byte
- * record with the return value. Userspace pairs them per thread.
+ * record with the return value (48 bytes with the two fds of a pipe).
+ * Userspace pairs them per thread.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -121,6 +122,47 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
+/* The inode of the current task's fd, 0 when there is none. */
+static __always_inline __u64 fd__inode(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **files;
+	struct file *f = NULL;
+
+	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	files = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &files[fd]) || !f)
+		return 0;
+	return BPF_CORE_READ(f, f_inode, i_ino);
+}
+
+/* pipe(fds), pipe2(fds, flags): the fds are in user memory at argument 0,
+ * which the saved registers still hold at exit (arm64: orig_x0). */
+static __always_inline void exit__emit_fds(struct pt_regs *regs, long ret, __u16 id, __u32 pid, __u32 tid)
+{
+	struct ior_exit_fds_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	int fds[2] = {-1, -1};
+
+	if (!e) {
+		counter__add(IOR_CNT_DROP_EXIT);
+		return;
+	}
+	header__fill(&e->exit.hdr, IOR_EVENT_EXIT_FDS, id, pid, tid);
+	e->exit.ret = ret;
+	e->ino = 0;
+	if (ret == 0 &&
+	    bpf_probe_read_user(fds, sizeof(fds), (void *)PT_REGS_PARM1_CORE_SYSCALL(regs)) == 0) {
+		e->ino = fd__inode(fds[0]);
+	} else {
+		fds[0] = fds[1] = -1;
+	}
+	e->fd[0] = fds[0];
+	e->fd[1] = fds[1];
+	bpf_ringbuf_submit(e, event__wakeup_flags());
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -139,6 +181,10 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	spec = spec__lookup(nr);
 	if (!spec || task__filtered(&pid, &tid))
 		return 0;
+	if (spec->cls == IOR_CLASS_PIPE) {
+		exit__emit_fds(regs, ret, spec->id, pid, tid);
+		return 0;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		counter__add(IOR_CNT_DROP_EXIT);

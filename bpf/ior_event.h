@@ -27,6 +27,7 @@ enum ior_event_kind {
 	IOR_EVENT_FORK = 3,      /* struct ior_task_event: a new process */
 	IOR_EVENT_TASK_EXIT = 4, /* struct ior_task_event: a thread ended */
 	IOR_EVENT_EXEC = 5,      /* struct ior_task_event: a process exec'd */
+	IOR_EVENT_EXIT_FDS = 6,  /* struct ior_exit_fds_event: exit of a PIPE-class syscall */
 };
 
 /* Which arguments an enter event carries (the Go tool's event classes). */
@@ -38,6 +39,8 @@ enum ior_syscall_class {
 	IOR_CLASS_FCNTL = 5,
 	IOR_CLASS_DUP3 = 6,
 	IOR_CLASS_NONE = 7,
+	IOR_CLASS_FD2 = 8,  /* two fds: source, destination (copy_file_range, splice...) */
+	IOR_CLASS_PIPE = 9, /* the new fds are written to user memory (pipe, pipe2) */
 };
 
 /* Argument-index sentinels used in syscalls.def. */
@@ -82,6 +85,15 @@ struct ior_enter_event {
 struct ior_exit_event {
 	struct ior_event_header hdr;
 	__s64 ret;              /* the syscall's return value */
+};
+
+/* The exit of a syscall that returns two fds through user memory: the
+ * programs read them at exit (userspace cannot), with the inode of the
+ * first (both ends of a pipe share it), so both can be named. */
+struct ior_exit_fds_event {
+	struct ior_exit_event exit; /* hdr.kind = IOR_EVENT_EXIT_FDS */
+	__s32 fd[2];                /* the fds written, -1 when the syscall failed or they were unreadable */
+	__u64 ino;                  /* the inode of fd[0], 0 when unknown */
 };
 
 /* task event flags */
@@ -150,6 +162,11 @@ IOR_ABI_AT(ior_enter_event, pad, 69);
 IOR_ABI_ASSERT(sizeof(struct ior_exit_event) == 32);
 IOR_ABI_AT(ior_exit_event, hdr, 0);
 IOR_ABI_AT(ior_exit_event, ret, 24);
+
+IOR_ABI_ASSERT(sizeof(struct ior_exit_fds_event) == 48);
+IOR_ABI_AT(ior_exit_fds_event, exit, 0);
+IOR_ABI_AT(ior_exit_fds_event, fd, 32);
+IOR_ABI_AT(ior_exit_fds_event, ino, 40);
 
 IOR_ABI_ASSERT(sizeof(struct ior_task_event) == 48);
 IOR_ABI_AT(ior_task_event, hdr, 0);

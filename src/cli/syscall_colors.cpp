@@ -12,9 +12,11 @@ std::string syscall_class_color(std::string_view frame, std::size_t /*depth*/) {
     case IOR_CLASS_OPEN: return "rgb(80,180,90)";    // green: opens
     case IOR_CLASS_PATH: return "rgb(90,140,220)";   // blue: path operations
     case IOR_CLASS_NAME: return "rgb(160,110,210)";  // purple: renames, links
-    case IOR_CLASS_FD: return "rgb(240,150,60)";     // orange: reads, writes, fd calls
+    case IOR_CLASS_FD:
+    case IOR_CLASS_FD2: return "rgb(240,150,60)";    // orange: reads, writes, fd calls, copies
     case IOR_CLASS_FCNTL:
-    case IOR_CLASS_DUP3: return "rgb(230,200,70)";   // yellow: fd bookkeeping
+    case IOR_CLASS_DUP3:
+    case IOR_CLASS_PIPE: return "rgb(230,200,70)";   // yellow: fd bookkeeping
     default: return "rgb(160,160,160)";              // grey: aio, sync, syslog
   }
 }

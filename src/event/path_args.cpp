@@ -28,8 +28,11 @@ constexpr std::array<PathArgs, IOR_SC_COUNT> make_table() {
   empty_path(at(IOR_SC_open_tree, 2), 0);
   empty_path(at(IOR_SC_open_tree_attr, 2), 0);
   // path class: args[0] is the dirfd
-  for (std::uint16_t id : {IOR_SC_faccessat, IOR_SC_fchmodat, IOR_SC_mkdirat, IOR_SC_unlinkat}) at(id, 0);
-  for (std::uint16_t id : {IOR_SC_faccessat2, IOR_SC_fchmodat2, IOR_SC_fchownat, IOR_SC_newfstatat}) {
+  for (std::uint16_t id : {IOR_SC_faccessat, IOR_SC_fchmodat, IOR_SC_mkdirat, IOR_SC_mknodat, IOR_SC_unlinkat}) {
+    at(id, 0);
+  }
+  for (std::uint16_t id : {IOR_SC_faccessat2, IOR_SC_fchmodat2, IOR_SC_fchownat, IOR_SC_newfstatat,
+                           IOR_SC_name_to_handle_at}) {
     empty_path(at(id, 0), 1);
   }
   for (std::uint16_t id : {IOR_SC_getxattrat, IOR_SC_listxattrat, IOR_SC_removexattrat, IOR_SC_setxattrat,

@@ -91,6 +91,8 @@ void Pipeline::Impl::keep_enter() {
   std::memcpy(p.comm, rec.enter.comm, sizeof p.comm);
   p.comm_len = static_cast<std::uint8_t>(strnlen(p.comm, sizeof p.comm));
   p.str_flags = rec.enter.str_flags;
+  p.out_fds[0] = p.out_fds[1] = -1;
+  p.out_ino = 0;
   const std::size_t before = string_capacity(t);
   try {
     p.str0.assign(rec.str0);
@@ -123,6 +125,11 @@ void Pipeline::Impl::on_exit() {
   if (t.pending.syscall != h.syscall) {
     stats.exit_mismatch.add();
   } else {
+    if (h.kind == IOR_EVENT_EXIT_FDS) {
+      t.pending.out_fds[0] = rec.exit_fds.fd[0];
+      t.pending.out_fds[1] = rec.exit_fds.fd[1];
+      t.pending.out_ino = rec.exit_fds.ino;
+    }
     emit(t);
   }
   t.last_exit_ns = h.time_ns;
@@ -302,6 +309,7 @@ void Pipeline::feed(std::span<const std::byte> record) noexcept {
         m.on_enter();
         break;
       case IOR_EVENT_EXIT:
+      case IOR_EVENT_EXIT_FDS:
         m.on_exit();
         break;
       default:

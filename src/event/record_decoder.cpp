@@ -33,6 +33,10 @@ DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out
     case IOR_EVENT_EXIT:
       if (!copy_fixed(record, out.exit)) return DecodeStatus::kShort;
       return valid_syscall_id(out.hdr.syscall) ? DecodeStatus::kOk : DecodeStatus::kBadSyscall;
+    case IOR_EVENT_EXIT_FDS:
+      if (!copy_fixed(record, out.exit_fds)) return DecodeStatus::kShort;
+      out.exit = out.exit_fds.exit;
+      return valid_syscall_id(out.hdr.syscall) ? DecodeStatus::kOk : DecodeStatus::kBadSyscall;
     case IOR_EVENT_FORK:
     case IOR_EVENT_TASK_EXIT:
     case IOR_EVENT_EXEC:

@@ -17,7 +17,8 @@ struct DecodedRecord {
   ior_enter_event enter{};   ///< valid for IOR_EVENT_ENTER
   std::string_view str0;     ///< enter: string argument 0 (no NUL)
   std::string_view str1;     ///< enter: string argument 1
-  ior_exit_event exit{};     ///< valid for IOR_EVENT_EXIT
+  ior_exit_event exit{};     ///< valid for IOR_EVENT_EXIT and IOR_EVENT_EXIT_FDS
+  ior_exit_fds_event exit_fds{};  ///< valid for IOR_EVENT_EXIT_FDS
   ior_task_event task{};     ///< valid for FORK / TASK_EXIT / EXEC
 };
 

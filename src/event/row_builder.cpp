@@ -4,6 +4,7 @@
 
 #include "event/byte_class.hpp"
 #include "event/lexical_path.hpp"
+#include "event/row_effects.hpp"
 #include "event/syscall_table.hpp"
 
 namespace ior::event {
@@ -101,7 +102,11 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
       }
       break;
     case FdEffect::kNone:
-    case FdEffect::kOpen:  // applied by build_row: the row names the file
+    case FdEffect::kOpen:  // these five are applied by build_row: the row names the file
+    case FdEffect::kByHandle:
+    case FdEffect::kMemfd:
+    case FdEffect::kPipe:
+    case FdEffect::kGetcwd:
       break;
   }
 }
@@ -131,6 +136,22 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
   row.hostname = ctx.hostname;
   row.collection_id = ctx.collection_id;
 
+  switch (info.effect) {
+    case FdEffect::kPipe:
+      fill_pipe(pid, e, ret, fds, row);
+      return;
+    case FdEffect::kMemfd:
+      fill_memfd(pid, e, ret, fds, row);
+      return;
+    case FdEffect::kByHandle:
+      fill_by_handle(pid, e, ret, fds, row);
+      return;
+    case FdEffect::kGetcwd:
+      fill_getcwd(pid, fds, row);
+      return;
+    default:
+      break;
+  }
   switch (info.cls) {
     case IOR_CLASS_OPEN:
       paths.fill(pid, e, ret, fds, row);
@@ -146,20 +167,13 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       return;
     case IOR_CLASS_FD:
     case IOR_CLASS_FCNTL:
-    case IOR_CLASS_DUP3: {
+    case IOR_CLASS_DUP3:
       row.fd = static_cast<std::int32_t>(e.args[0]);
-      if (const FdEntry* f = fds.resolve(pid, row.fd, fd_use_of(ret))) {
-        if (f->unknown) {
-          row.notice |= schema::kNoticeFdUnknown;
-        } else {
-          row.filename = f->name;
-          row.flags = f->flags;
-          if (f->from_proc) row.notice |= schema::kNoticeFdFromProc;
-          if (f->unresolved) row.notice |= schema::kNoticePathUnresolved;
-        }
-      }
+      row.flags = name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
       return;
-    }
+    case IOR_CLASS_FD2:
+      fill_two_fds(pid, e, ret, fds, row);
+      return;
     default:
       return;
   }

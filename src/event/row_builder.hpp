@@ -19,7 +19,8 @@ struct RowContext {
 };
 
 /// Fills row; string views point into thread, the fd table, paths and ctx.
-/// An open adds its fd to the table here; everything else changes the table
+/// An open (and pipe, memfd_create, open_by_handle_at: row_effects.hpp) adds
+/// its fds to the table here; everything else changes the table
 /// only in apply_fd_effects, which must run after the row was consumed (a
 /// close would otherwise free the name the row still points at).
 void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,

@@ -24,6 +24,10 @@ constexpr FdEffect DUP3 = FdEffect::kDup3;
 constexpr FdEffect FCNTL = FdEffect::kFcntl;
 constexpr FdEffect CHDIR = FdEffect::kChdir;
 constexpr FdEffect FCHDIR = FdEffect::kFchdir;
+constexpr FdEffect BY_HANDLE = FdEffect::kByHandle;
+constexpr FdEffect MEMFD = FdEffect::kMemfd;
+constexpr FdEffect PIPE = FdEffect::kPipe;
+constexpr FdEffect GETCWD = FdEffect::kGetcwd;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

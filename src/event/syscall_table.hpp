@@ -34,6 +34,10 @@ enum class FdEffect : std::uint8_t {
   kFcntl,       ///< F_DUPFD*, F_SETFL, F_SETFD by args[1]
   kChdir,       ///< the cwd becomes the row's pathname
   kFchdir,      ///< the cwd becomes the row's filename (args[0]'s file)
+  kByHandle,    ///< open_by_handle_at: the returned fd's file is read from /proc
+  kMemfd,       ///< memfd_create: the returned fd is "memfd:NAME"
+  kPipe,        ///< pipe, pipe2: two new fds "pipe:[INODE]", read end first
+  kGetcwd,      ///< the row names the current directory ior knows
 };
 
 struct SyscallInfo {

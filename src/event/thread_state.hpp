@@ -18,6 +18,10 @@ struct PendingEnter {
   char comm[IOR_COMM_LEN] = {};
   std::uint8_t comm_len = 0;
   std::uint8_t str_flags = 0;
+  /// pipe, pipe2: the fds the kernel wrote and their inode (from the exit
+  /// record: struct ior_exit_fds_event); -1, -1, 0 for other syscalls.
+  std::int32_t out_fds[2] = {-1, -1};
+  std::uint64_t out_ino = 0;
   std::string str0;
   std::string str1;
 };

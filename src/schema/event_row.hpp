@@ -68,6 +68,8 @@ struct EventRow {
   std::string_view byte_class;          ///< byte_class_name(); "" only where unknown (rows of an older ior)
   std::int32_t fd = -1;                 ///< fd argument, or the fd returned by open
   std::string_view filename;            ///< absolute path of the file opened or behind the fd
+  std::int32_t fd2 = -1;                ///< two-fd syscalls: the destination fd; pipe: the write end
+  std::string_view filename2;           ///< the file behind fd2
   std::string_view pathname;            ///< absolute path of the path argument (path class)
   std::string_view oldname;             ///< name class: absolute path of the old name
   std::string_view newname;             ///< name class: absolute path of the new name

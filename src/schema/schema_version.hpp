@@ -52,6 +52,7 @@ inline constexpr std::uint64_t kSchemaFingerprints[] = {
     0x813d86d312b1c1b4ull,  // 1: ior 0.1.0, the 20 columns timestamp_ns .. collection_id
     0xcd3079ff62f0ef2eull,  // 2: passed_name, passed_newname after newname (names made absolute)
     0x568bb1c9f520d21aull,  // 3: bytes, byte_class after ret_type (bytes moved and which way)
+    0xd667b79c41e4732eull,  // 4: fd2, filename2 after filename (two-fd syscalls, pipes)
 };
 
 /// The schema version of the rows this build writes.

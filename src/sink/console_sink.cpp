@@ -55,17 +55,25 @@ void append_text_field(std::string& out, std::string_view text) {
 }  // namespace
 
 void append_file_field(std::string& out, const schema::EventRow& row) {
-  if (row.oldname.empty() && row.newname.empty()) {
+  // Two names: a rename's or link's, or the source and destination of a
+  // two-fd syscall (a pipe's read and write end).
+  std::string_view first = row.oldname;
+  std::string_view second = row.newname;
+  if (first.empty() && second.empty() && !row.filename2.empty()) {
+    first = row.filename;
+    second = row.filename2;
+  }
+  if (first.empty() && second.empty()) {
     append_text_field(out, !row.filename.empty() ? row.filename : row.pathname);
     return;
   }
   const std::size_t start = out.size();
   out.push_back('\'');
-  append_terminal_text(out, row.oldname, kConsoleText);
+  append_terminal_text(out, first, kConsoleText);
   out.append("' -> '");
-  append_terminal_text(out, row.newname, kConsoleText);
+  append_terminal_text(out, second, kConsoleText);
   out.push_back('\'');
-  if (needs_csv_quotes(row.oldname) || needs_csv_quotes(row.newname)) quote_field_from(out, start);
+  if (needs_csv_quotes(first) || needs_csv_quotes(second)) quote_field_from(out, start);
 }
 
 void append_notice(std::string& out, std::uint8_t notice) {

@@ -43,6 +43,10 @@ constexpr Given kGiven[] = {
     {99, "io_cancel"}, {100, "io_destroy"}, {101, "io_getevents"}, {102, "io_pgetevents"},
     {103, "io_setup"}, {104, "io_submit"}, {105, "io_uring_enter"}, {106, "io_uring_register"},
     {107, "io_uring_setup"}, {108, "sync"}, {109, "syslog"},
+    {110, "copy_file_range"}, {111, "sendfile64"}, {112, "splice"}, {113, "tee"}, {114, "msync"},
+    {115, "munmap"}, {116, "mremap"}, {117, "mknod"}, {118, "mknodat"}, {119, "utime"}, {120, "utimes"},
+    {121, "name_to_handle_at"}, {122, "open_by_handle_at"}, {123, "memfd_create"}, {124, "pipe"},
+    {125, "pipe2"}, {126, "getcwd"}, {127, "mount"}, {128, "umount2"}, {129, "inotify_add_watch"},
 };
 
 TEST(SyscallIds, EveryIdOnceGivenStillNamesItsSyscall) {

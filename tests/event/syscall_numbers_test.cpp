@@ -46,6 +46,7 @@ TEST(SyscallNumbers, NumbersAreTheKernelTables) {
   EXPECT_EQ(arm64.at("newfstat"), 80);
   EXPECT_EQ(arm64.at("read"), 63);
   EXPECT_EQ(arm64.at("cachestat"), 451);
+  EXPECT_EQ(arm64.at("sendfile64"), 71);
 #if defined(__x86_64__)
   const auto x86 = native_syscall_numbers();
   EXPECT_EQ(x86.at("read"), 0);
@@ -53,6 +54,7 @@ TEST(SyscallNumbers, NumbersAreTheKernelTables) {
   EXPECT_EQ(x86.at("newfstat"), 5);
   EXPECT_EQ(x86.at("newlstat"), 6);
   EXPECT_EQ(x86.at("openat"), 257);
+  EXPECT_EQ(x86.at("sendfile64"), 40);
   EXPECT_EQ(x86.at("open_tree_attr"), 467);
 #endif
 }

@@ -27,6 +27,7 @@
 //   ior_workload paths N           N newfstatat calls on distinct 4 KiB paths (ENOENT)
 //   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
 //   ior_workload abspaths DIR      names relative to cwds and dirfds (workload_abspaths.cpp)
+//   ior_workload moves DIR         two-fd, pipe, memfd, mapping and mount syscalls (workload_moves.cpp; root)
 //   ior_workload slowfail DIR      slow, fast, failing calls (workload_filters.cpp)
 //   ior_workload forktree DIR wait|nowait orphan|join
 //                                  a child and an exec'd grandchild (workload_filters.cpp)
@@ -370,6 +371,7 @@ int run_abspaths_exec(const std::string& cwd);
 int run_slowfail(const std::string& dir);
 int run_forktree(const char* self, const std::string& dir, bool wait_for_go, bool orphan);
 int run_forktree_leaf(const std::string& dir);
+int run_moves(const std::string& dir);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -393,10 +395,11 @@ int main(int argc, char** argv) {
     return run_forktree(argv[0], argv[2], std::string(argv[3]) == "wait", std::string(argv[4]) == "orphan");
   }
   if (mode == "forktree-leaf" && argc == 3) return run_forktree_leaf(argv[2]);
+  if (mode == "moves" && argc == 3) return run_moves(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
-               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join\n");
+               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR\n");
   return 2;
 }

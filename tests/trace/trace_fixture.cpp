@@ -54,6 +54,14 @@ bool decode_exit(std::span<const std::byte> b, Record& r) {
   return true;
 }
 
+bool decode_exit_fds(std::span<const std::byte> b, Record& r) {
+  ior_exit_fds_event e;
+  if (b.size() != sizeof e) return false;
+  std::memcpy(&e, b.data(), sizeof e);
+  r.ret = e.exit.ret;
+  return true;
+}
+
 bool decode_task(std::span<const std::byte> b, Record& r) {
   ior_task_event e;
   if (b.size() != sizeof e) return false;
@@ -79,6 +87,8 @@ bool decode(std::span<const std::byte> b, Record& r) {
       return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_enter(b, r);
     case IOR_EVENT_EXIT:
       return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit(b, r);
+    case IOR_EVENT_EXIT_FDS:
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit_fds(b, r);
     case IOR_EVENT_FORK:
     case IOR_EVENT_TASK_EXIT:
     case IOR_EVENT_EXEC:
@@ -93,7 +103,7 @@ bool decode(std::span<const std::byte> b, Record& r) {
 std::string_view syscall_name(std::uint16_t id) { return id < IOR_SC_COUNT ? kNames[id] : ""; }
 
 bool Record::is_enter() const { return kind == IOR_EVENT_ENTER; }
-bool Record::is_exit() const { return kind == IOR_EVENT_EXIT; }
+bool Record::is_exit() const { return kind == IOR_EVENT_EXIT || kind == IOR_EVENT_EXIT_FDS; }
 std::string_view Record::name() const { return syscall_name(syscall); }
 
 void Collector::on_record(std::span<const std::byte> bytes) noexcept {

@@ -1,0 +1,36 @@
+#pragma once
+// The rows whose file columns come from what the syscall did rather than
+// from its arguments: the fds of pipe/pipe2 (read from user memory at exit)
+// and memfd_create enter the fd table under names userspace makes up
+// ("pipe:[INODE]", "memfd:NAME", as /proc shows them); open_by_handle_at's fd
+// is named through /proc (nothing in its arguments names the file); getcwd
+// names the current directory ior knows. Two-fd rows name both files.
+// docs/SYSCALLS.md lists what each row records.
+
+#include <cstdint>
+
+#include "event/fd_table.hpp"
+#include "event/thread_state.hpp"
+#include "schema/event_row.hpp"
+
+namespace ior::event {
+
+/// The file behind fd into name, and notice bits into notice; the flags it
+/// was opened with (0 when unknown).
+std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTable& fds, std::string_view& name,
+                     std::uint8_t& notice);
+
+/// copy_file_range, sendfile64, splice, tee: fd/filename the source,
+/// fd2/filename2 the destination.
+void fill_two_fds(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row);
+/// pipe, pipe2: fd the read end, fd2 the write end; both enter the table.
+void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row);
+/// memfd_create: the fd enters the table as "memfd:NAME".
+void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row);
+/// open_by_handle_at: the fd's file from /proc (notice fd-from-proc).
+void fill_by_handle(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds,
+                    schema::EventRow& row);
+/// getcwd: pathname is the process's current directory as ior knows it.
+void fill_getcwd(std::uint32_t pid, FdTable& fds, schema::EventRow& row);
+
+}  // namespace ior::event

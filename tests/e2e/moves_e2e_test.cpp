@@ -1,0 +1,134 @@
+// The syscalls that move bytes between two fds or create fds without a path,
+// end to end: the real ior with real BPF traces `ior_workload moves`; every
+// syscall of its manifest must be a row with exactly its return value, fd,
+// file, second fd and file (two-fd syscalls name both files, pipes both
+// ends), path and notice, in the Parquet file (read back by chDB), and the
+// console names both files of a two-fd row.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reader_runner.hpp"
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+std::string unhex(const std::string& h) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// "FD:FILE:FD2:FILE2:PATH:NOTICE" (files and path in hex).
+struct Want {
+  const ManifestLine* m = nullptr;
+  std::string fd, file, fd2, file2, path, notice;
+};
+
+Want want_of(const ManifestLine& m) {
+  Want w;
+  w.m = &m;
+  std::vector<std::string> f;
+  std::size_t at = 0;
+  for (;;) {
+    auto colon = m.file.find(':', at);
+    f.push_back(m.file.substr(at, colon - at));
+    if (colon == std::string::npos) break;
+    at = colon + 1;
+  }
+  EXPECT_EQ(f.size(), 6u) << m.file;
+  f.resize(6);
+  w.fd = f[0];
+  w.file = f[1];
+  w.fd2 = f[2];
+  w.file2 = f[3];
+  w.path = f[4];
+  w.notice = f[5];
+  return w;
+}
+
+// ret_type per syscall of the manifest (schema::RetType): bytes for the
+// transfers, an address for mremap, an fd for the opens.
+std::string ret_type_of(const std::string& name) {
+  if (name == "copy_file_range" || name == "sendfile64" || name == "splice" || name == "tee" || name == "write") {
+    return "2";
+  }
+  if (name == "mremap") return "4";
+  if (name == "memfd_create" || name == "open_by_handle_at") return "1";
+  return "0";
+}
+
+TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_READERS();
+  TempDir dir;
+  TempDir out;
+  const std::string parquet = out.path() + "/trace.parquet";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-console", "-parquet", "-parquet-file", parquet},
+                          {WORKLOAD_BINARY, "moves", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 26u) << run.workload_out;
+  std::vector<Want> want;
+  for (const auto& m : manifest) want.push_back(want_of(m));
+
+  const std::string sql =
+      "SELECT pid, tid, syscall_name AS s, ret_value AS r, ret_type AS t, bytes AS b, byte_class AS bc, fd, fd2, "
+      "lower(hex(filename)) AS f, "
+      "lower(hex(filename2)) AS f2, lower(hex(pathname)) AS p, notice FROM file('" +
+      parquet + "', Parquet) WHERE comm = 'ior_workload' ORDER BY timestamp_ns";
+  auto lines = reader_query("chdb", sql);
+  ASSERT_GE(lines.size(), manifest.size());
+  std::size_t i = 0;
+  for (const auto& w : want) {
+    const ManifestLine& m = *w.m;
+    for (; i < lines.size(); ++i) {
+      const std::string& l = lines[i];
+      if (json_field(l, "tid") == std::to_string(m.tid) && json_field(l, "s") == m.name &&
+          json_field(l, "r") == std::to_string(m.ret)) {
+        break;
+      }
+    }
+    ASSERT_LT(i, lines.size()) << "no Parquet row for " << m.name << " = " << m.ret;
+    const std::string& l = lines[i++];
+    const std::string what = m.name + " = " + std::to_string(m.ret);
+    EXPECT_EQ(json_field(l, "pid"), std::to_string(m.pid)) << what;
+    EXPECT_EQ(json_field(l, "t"), ret_type_of(m.name)) << what;
+    // Bytes moved: between two fds a transfer, the memfd's write a write.
+    const bool moves_bytes = ret_type_of(m.name) == "2";
+    EXPECT_EQ(json_field(l, "b"), moves_bytes ? std::to_string(m.ret) : "0") << what;
+    EXPECT_EQ(json_field(l, "bc"), !moves_bytes ? "none" : m.name == "write" ? "write" : "transfer") << what;
+    EXPECT_EQ(json_field(l, "fd"), w.fd) << what;
+    EXPECT_EQ(json_field(l, "f"), w.file) << what << ": " << unhex(json_field(l, "f")) << " != " << unhex(w.file);
+    EXPECT_EQ(json_field(l, "fd2"), w.fd2) << what;
+    EXPECT_EQ(json_field(l, "f2"), w.file2) << what << ": " << unhex(json_field(l, "f2"));
+    EXPECT_EQ(json_field(l, "p"), w.path) << what << ": " << unhex(json_field(l, "p"));
+    EXPECT_EQ(json_field(l, "notice"), w.notice) << what;
+  }
+
+  // The console prints a two-fd row as 'source' -> 'destination'.
+  std::size_t two_fd = 0;
+  for (const auto& w : want) {
+    if (w.fd2 == "-1") continue;
+    ++two_fd;
+    bool found = false;
+    for (const auto& r : run.rows) {
+      found = found || (r.tid == w.m->tid && r.name == w.m->name && r.ret == w.m->ret && r.two_names &&
+                        r.file == unhex(w.file) && r.new_file == unhex(w.file2));
+    }
+    EXPECT_TRUE(found) << "no console row " << w.m->name << " '" << unhex(w.file) << "' -> '" << unhex(w.file2)
+                       << "'\n"
+                       << run.out;
+  }
+  EXPECT_EQ(two_fd, 7u);
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
+}  // namespace
+}  // namespace ior::testing

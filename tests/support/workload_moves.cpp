@@ -1,0 +1,153 @@
+// `ior_workload moves DIR`: the syscalls that move bytes between two fds
+// (copy_file_range, sendfile, splice, tee), create fds without a path
+// (pipe, pipe2, memfd_create, open_by_handle_at), act on mappings (msync,
+// mremap, munmap) or on names (mknod, mknodat, utime, utimes,
+// name_to_handle_at, getcwd, mount, umount2, inotify_add_watch). Each is
+// made once through syscall(2) and written to the manifest with what its row
+// must hold, computed here independently of ior. Runs as root in a mount
+// namespace of its own (the tmpfs it mounts is nobody else's).
+//
+// Manifest file field: fd ":" hex(filename) ":" fd2 ":" hex(filename2) ":"
+// hex(pathname) ":" notice.
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "workload_hex.hpp"
+
+namespace {
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "ior_workload moves: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+long check(long ret, const char* what) {
+  if (ret < 0) die(what);
+  return ret;
+}
+
+struct Row {
+  long fd = -1;
+  std::string file;
+  long fd2 = -1;
+  std::string file2;
+  std::string path;
+  int notice = 0;
+};
+
+long record(const char* name, long ret, const Row& r) {
+  check(ret, name);
+  std::printf("%d\t%ld\t%s\t%ld\t%ld:%s:%ld:%s:%s:%d\n", getpid(), syscall(SYS_gettid), name, ret, r.fd,
+              workload_hex(r.file).c_str(), r.fd2, workload_hex(r.file2).c_str(), workload_hex(r.path).c_str(),
+              r.notice);
+  std::fflush(stdout);
+  return ret;
+}
+
+Row fds(long fd, const std::string& file, long fd2, const std::string& file2) { return {fd, file, fd2, file2, "", 0}; }
+Row path(const std::string& p) { return {-1, "", -1, "", p, 0}; }
+
+std::string pipe_name(int fd) {
+  struct stat st;
+  check(fstat(fd, &st), "fstat");
+  return "pipe:[" + std::to_string(st.st_ino) + "]";
+}
+
+int open_file(const std::string& p, int flags) {
+  return static_cast<int>(check(syscall(SYS_openat, AT_FDCWD, p.c_str(), flags | O_CLOEXEC, 0600), "openat"));
+}
+
+}  // namespace
+
+int run_moves(const std::string& dir) {
+  check(unshare(CLONE_NEWNS), "unshare");
+  record("mount", syscall(SYS_mount, nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), path("/"));
+
+  const std::string src = dir + "/src";
+  const std::string dst = dir + "/dst";
+  const int s = open_file(src, O_RDWR | O_CREAT);
+  const std::string bytes(10000, 'a');
+  check(syscall(SYS_pwrite64, s, bytes.data(), bytes.size(), 0), "pwrite64");
+  const int d = open_file(dst, O_RDWR | O_CREAT);
+
+  // Bytes between two fds: fd is the source, fd2 the destination.
+  record("copy_file_range", syscall(SYS_copy_file_range, s, nullptr, d, nullptr, 4096, 0), fds(s, src, d, dst));
+  record("sendfile64", syscall(SYS_sendfile, d, s, nullptr, 1000), fds(s, src, d, dst));
+  int p[2];
+  // A pipe's row: fd the read end, fd2 the write end, both "pipe:[INODE]".
+  long made = check(syscall(SYS_pipe2, p, O_CLOEXEC), "pipe2");
+  const std::string pname = pipe_name(p[0]);
+  record("pipe2", made, fds(p[0], pname, p[1], pname));
+  record("splice", syscall(SYS_splice, s, nullptr, p[1], nullptr, 500, 0), fds(s, src, p[1], pname));
+  int q[2];
+  made = check(syscall(SYS_pipe, q), "pipe");
+  const std::string qname = pipe_name(q[0]);
+  record("pipe", made, fds(q[0], qname, q[1], qname));
+  record("tee", syscall(SYS_tee, p[0], q[1], 300, 0), fds(p[0], pname, q[1], qname));
+  record("splice", syscall(SYS_splice, p[0], nullptr, d, nullptr, 500, 0), fds(p[0], pname, d, dst));
+
+  // Mappings.
+  void* addr = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, d, 0);
+  if (addr == MAP_FAILED) die("mmap");
+  record("msync", syscall(SYS_msync, addr, 4096, MS_SYNC), {});
+  long moved = syscall(SYS_mremap, addr, 4096, 8192, MREMAP_MAYMOVE);
+  if (moved == -1) die("mremap");
+  record("mremap", moved, {});
+  record("munmap", syscall(SYS_munmap, moved, 8192), {});
+
+  // Names.
+  record("mknod", syscall(SYS_mknod, (dir + "/fifo").c_str(), S_IFIFO | 0600, 0), path(dir + "/fifo"));
+  const int dirfd = open_file(dir, O_RDONLY | O_DIRECTORY);
+  record("mknodat", syscall(SYS_mknodat, dirfd, "fifo2", S_IFIFO | 0600, 0), path(dir + "/fifo2"));
+  record("utime", syscall(SYS_utime, src.c_str(), nullptr), path(src));
+  record("utimes", syscall(SYS_utimes, src.c_str(), nullptr), path(src));
+  alignas(file_handle) unsigned char handle_room[sizeof(file_handle) + MAX_HANDLE_SZ] = {};
+  auto* handle = reinterpret_cast<file_handle*>(handle_room);
+  handle->handle_bytes = MAX_HANDLE_SZ;
+  int mount_id = 0;
+  record("name_to_handle_at", syscall(SYS_name_to_handle_at, AT_FDCWD, src.c_str(), handle, &mount_id, 0),
+         path(src));
+  // Nothing in its arguments names the file: ior asks /proc while the fd is
+  // still open (it reads records every 10 ms; the fd stays open 1 s).
+  long h = check(syscall(SYS_open_by_handle_at, dirfd, handle, O_RDONLY | O_CLOEXEC), "open_by_handle_at");
+  Row by_handle = fds(h, src, -1, "");
+  by_handle.notice = 4;  // fd-from-proc
+  record("open_by_handle_at", h, by_handle);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  record("close", syscall(SYS_close, h), by_handle);
+
+  long m = check(syscall(SYS_memfd_create, "ior-moves", MFD_CLOEXEC), "memfd_create");
+  record("memfd_create", m, fds(m, "memfd:ior-moves", -1, ""));
+  record("write", syscall(SYS_write, m, "x", 1), fds(m, "memfd:ior-moves", -1, ""));
+  record("close", syscall(SYS_close, m), fds(m, "memfd:ior-moves", -1, ""));
+
+  record("chdir", syscall(SYS_chdir, dir.c_str()), path(dir));
+  char cwd[4096];
+  record("getcwd", syscall(SYS_getcwd, cwd, sizeof cwd), path(dir));
+
+  const std::string mnt = dir + "/mnt";
+  check(syscall(SYS_mkdirat, AT_FDCWD, mnt.c_str(), 0700), "mkdirat");
+  record("mount", syscall(SYS_mount, "none", mnt.c_str(), "tmpfs", 0, nullptr), path(mnt));
+  record("umount2", syscall(SYS_umount2, mnt.c_str(), 0), path(mnt));
+
+  const int in = static_cast<int>(check(inotify_init1(IN_CLOEXEC), "inotify_init1"));
+  record("inotify_add_watch", syscall(SYS_inotify_add_watch, in, src.c_str(), IN_MODIFY), path(src));
+
+  for (int fd : {s, d, p[0], p[1], q[0], q[1], dirfd, in}) close(fd);
+  return 0;
+}
