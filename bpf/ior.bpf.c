@@ -80,6 +80,21 @@ static __always_inline __u64 regs__arg(struct pt_regs *regs, int i)
 	}
 }
 
+/* Who makes the syscall, read at every enter: ids and cgroup can change
+ * (setuid, a move to another cgroup), and the parent too (reparenting when it
+ * exits). Helpers and two loads, a few ns (docs/PERFORMANCE.md). */
+static __always_inline void who__fill(struct ior_enter_event *e)
+{
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	e->uid = (__u32)uid_gid;
+	e->gid = uid_gid >> 32;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->pad2 = 0;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 {
@@ -118,6 +133,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	e->str_len[1] = (__u16)len1;
 	e->str_flags = flags;
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	who__fill(e);
 	event__output(e, (sizeof(*e) + len0 + len1) & (IOR_SCRATCH_SIZE - 1), IOR_CNT_DROP_ENTER);
 	return 0;
 }

@@ -79,6 +79,11 @@ struct ior_enter_event {
 	__u16 str_len[2];       /* bytes of string 0 and 1 that follow, no NUL */
 	__u8 str_flags;         /* IOR_STR* bits */
 	__u8 pad[3];
+	__u32 uid;              /* real user and group id (bpf_get_current_uid_gid) */
+	__u32 gid;
+	__u64 cgroup_id;        /* cgroup v2 id (bpf_get_current_cgroup_id): its directory's inode */
+	__u32 ppid;             /* the parent process (real_parent->tgid) */
+	__u32 pad2;
 	/* followed by str_len[0] bytes of string 0, then str_len[1] bytes of string 1 */
 };
 
@@ -151,13 +156,18 @@ IOR_ABI_AT(ior_event_header, tid, 8);
 IOR_ABI_AT(ior_event_header, reserved, 12);
 IOR_ABI_AT(ior_event_header, time_ns, 16);
 
-IOR_ABI_ASSERT(sizeof(struct ior_enter_event) == 72);
+IOR_ABI_ASSERT(sizeof(struct ior_enter_event) == 96);
 IOR_ABI_AT(ior_enter_event, hdr, 0);
 IOR_ABI_AT(ior_enter_event, args, 24);
 IOR_ABI_AT(ior_enter_event, comm, 48);
 IOR_ABI_AT(ior_enter_event, str_len, 64);
 IOR_ABI_AT(ior_enter_event, str_flags, 68);
 IOR_ABI_AT(ior_enter_event, pad, 69);
+IOR_ABI_AT(ior_enter_event, uid, 72);
+IOR_ABI_AT(ior_enter_event, gid, 76);
+IOR_ABI_AT(ior_enter_event, cgroup_id, 80);
+IOR_ABI_AT(ior_enter_event, ppid, 88);
+IOR_ABI_AT(ior_enter_event, pad2, 92);
 
 IOR_ABI_ASSERT(sizeof(struct ior_exit_event) == 32);
 IOR_ABI_AT(ior_exit_event, hdr, 0);

@@ -84,7 +84,11 @@ event::PipelineOptions pipeline_options(const Options& o, const RunIdentity& ide
   p.hostname = identity.hostname;
   p.collection_id = identity.collection_id;
   p.wall_offset_ns = event::realtime_minus_monotonic_ns();
-  p.filters = {.comm = o.comm, .path = o.path, .errors_only = o.errors, .min_duration_ns = o.min_duration_ns};
+  p.filters = {.comm = o.comm,
+               .path = o.path,
+               .errors_only = o.errors,
+               .min_duration_ns = o.min_duration_ns,
+               .container = o.container};
   return p;
 }
 

@@ -17,6 +17,8 @@ void define_flags(FlagParser& p, Options& o) {
                "/sys/fs/cgroup/system.slice/x.service or /system.slice/x.service");
   p.add_string("comm", &o.comm, "keep rows whose thread name contains this");
   p.add_string("path", &o.path, "keep rows whose file name contains this");
+  p.add_string("container", &o.container, "keep rows of this container: a prefix of its id (as docker ps, "
+               "crictl ps or podman ps print it), from the cgroup path");
   p.add_bool("errors", &o.errors, "keep only rows of failing syscalls (a negative errno)");
   p.add_duration_ns("min-duration", &o.min_duration_ns,
                     "keep only rows of syscalls at least this slow, e.g. 500us, 10ms, 2s");

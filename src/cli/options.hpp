@@ -19,6 +19,7 @@ struct Options {
   bool until_exit = false;             ///< a command without -duration: trace until it ends
   std::string comm;                    ///< -comm substring
   std::string path;                    ///< -path substring
+  std::string container;               ///< -container: prefix of the container id
   bool errors = false;                 ///< -errors: only failing syscalls
   std::uint64_t min_duration_ns = 0;   ///< -min-duration: only syscalls at least this slow
   std::string tps;                     ///< -tps regexes

@@ -22,7 +22,8 @@ struct Pipeline::Impl {
         consumer(c),
         proc(options.proc_root),
         fds(proc, options.fd_limits, stats.fd_evicted),
-        filter(options.filters) {
+        filter(options.filters),
+        cgroups(options.cgroups) {
     ctx.wall_offset_ns = options.wall_offset_ns;
     ctx.hostname = options.hostname;
     ctx.collection_id = options.collection_id;
@@ -51,6 +52,7 @@ struct Pipeline::Impl {
   FdTable fds;
   RowFilter filter;
   PathResolver paths;
+  CgroupNames cgroups;
   RowContext ctx;
   std::unordered_map<std::uint32_t, ThreadState> threads;
   std::size_t string_bytes = 0;  ///< heap capacity of the threads' pending strings
@@ -93,6 +95,10 @@ void Pipeline::Impl::keep_enter() {
   p.str_flags = rec.enter.str_flags;
   p.out_fds[0] = p.out_fds[1] = -1;
   p.out_ino = 0;
+  p.uid = rec.enter.uid;
+  p.gid = rec.enter.gid;
+  p.ppid = rec.enter.ppid;
+  p.cgroup_id = rec.enter.cgroup_id;
   const std::size_t before = string_capacity(t);
   try {
     p.str0.assign(rec.str0);
@@ -192,7 +198,7 @@ void Pipeline::Impl::shed_threads(std::uint32_t keep_tid) {
 void Pipeline::Impl::emit(ThreadState& t) {
   const auto& h = rec.hdr;
   try {
-    build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, paths, row);
+    build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, paths, cgroups, row);
   } catch (...) {
     stats.rows_failed.add();
     apply_fd_effects(h.pid, t.pending, rec.exit.ret, nullptr, fds);

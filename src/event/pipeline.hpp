@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "event/cgroup_names.hpp"
 #include "event/fd_table.hpp"
 #include "event/pipeline_stats.hpp"
 #include "event/row_filter.hpp"
@@ -32,7 +33,8 @@ struct PipelineOptions {
   schema::Uuid collection_id{};        ///< collection_id column
   std::int64_t wall_offset_ns = 0;     ///< CLOCK_REALTIME - CLOCK_MONOTONIC at start
   std::string proc_root = "/proc";     ///< for the fd fallback (tests point it elsewhere)
-  RowFilterOptions filters;            ///< -comm, -path, -errors, -min-duration
+  RowFilterOptions filters;            ///< -comm, -path, -errors, -min-duration, -container
+  CgroupNamesOptions cgroups;          ///< where cgroup paths are looked up, and the cache's bounds
   /// Syscalls traced only for their effect on the fd table and cwd (chdir and
   /// fchdir when -tps does not select them): their rows count as filtered out.
   std::bitset<IOR_SC_COUNT> no_rows_of;

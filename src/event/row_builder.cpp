@@ -113,13 +113,20 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
 
 void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
                const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
-               FdTable& fds, PathResolver& paths, schema::EventRow& row) {
+               FdTable& fds, PathResolver& paths, CgroupNames& cgroups, schema::EventRow& row) {
   const PendingEnter& e = thread.pending;
   const SyscallInfo& info = syscall_info(e.syscall);
   row = schema::EventRow{};
   row.timestamp_ns = static_cast<std::uint64_t>(static_cast<std::int64_t>(e.time_ns) + ctx.wall_offset_ns);
   row.pid = pid;
   row.tid = tid;
+  row.ppid = e.ppid;
+  row.uid = e.uid;
+  row.gid = e.gid;
+  row.cgroup_id = e.cgroup_id;
+  const CgroupName& cgroup = cgroups.lookup(e.cgroup_id);
+  row.cgroup = cgroup.path;
+  row.container_id = cgroup.container_id;
   row.comm = std::string_view(e.comm, e.comm_len);
   row.syscall_name = info.name;
   row.trace_id = e.syscall;

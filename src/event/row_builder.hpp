@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "event/cgroup_names.hpp"
 #include "event/fd_table.hpp"
 #include "event/path_resolver.hpp"
 #include "event/thread_state.hpp"
@@ -18,14 +19,14 @@ struct RowContext {
   schema::Uuid collection_id{};
 };
 
-/// Fills row; string views point into thread, the fd table, paths and ctx.
+/// Fills row; string views point into thread, the fd table, paths, cgroups and ctx.
 /// An open (and pipe, memfd_create, open_by_handle_at: row_effects.hpp) adds
 /// its fds to the table here; everything else changes the table
 /// only in apply_fd_effects, which must run after the row was consumed (a
 /// close would otherwise free the name the row still points at).
 void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
                const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
-               FdTable& fds, PathResolver& paths, schema::EventRow& row);
+               FdTable& fds, PathResolver& paths, CgroupNames& cgroups, schema::EventRow& row);
 
 /// close, close_range, dup*, fcntl(F_DUPFD*, F_SETFL, F_SETFD), and the
 /// current directory of chdir/fchdir. row: the syscall's row as build_row

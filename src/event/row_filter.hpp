@@ -1,7 +1,8 @@
 #pragma once
 // The userspace row filters: -comm (substring of the thread name), -path
 // (substring of any of the row's file names), -errors (only failing
-// syscalls) and -min-duration (only syscalls at least this slow).
+// syscalls), -min-duration (only syscalls at least this slow) and
+// -container (a prefix of the row's container id, as `docker ps` shortens it).
 //
 // They run on the paired row, after its fd-table effects are known and
 // before any sink: a filtered-out open still teaches the fd table its name.
@@ -21,6 +22,7 @@ struct RowFilterOptions {
   std::string path;                ///< -path: keep rows whose absolute path contains this
   bool errors_only = false;        ///< -errors: keep only rows whose syscall failed
   std::uint64_t min_duration_ns = 0;  ///< -min-duration: keep only rows at least this slow
+  std::string container;           ///< -container: keep rows whose container_id starts with this
 };
 
 /// Why a row was not kept (the summary counts each reason).

@@ -22,6 +22,8 @@ struct PendingEnter {
   /// record: struct ior_exit_fds_event); -1, -1, 0 for other syscalls.
   std::int32_t out_fds[2] = {-1, -1};
   std::uint64_t out_ino = 0;
+  std::uint32_t uid = 0, gid = 0, ppid = 0;
+  std::uint64_t cgroup_id = 0;
   std::string str0;
   std::string str1;
 };

@@ -58,7 +58,13 @@ struct EventRow {
   std::uint64_t timestamp_ns = 0;       ///< Unix-epoch nanoseconds of the enter (wall clock)
   std::uint32_t pid = 0;                ///< process id (tgid)
   std::uint32_t tid = 0;                ///< thread id
+  std::uint32_t ppid = 0;               ///< the parent process at the syscall
+  std::uint32_t uid = 0;                ///< real user id
+  std::uint32_t gid = 0;                ///< real group id
   std::string_view comm;                ///< thread name at the syscall
+  std::uint64_t cgroup_id = 0;          ///< cgroup v2 id (0: unknown)
+  std::string_view cgroup;              ///< its path below the cgroup2 root, "" when unknown
+  std::string_view container_id;        ///< 64 hex digits from the cgroup path, "" outside containers
   std::string_view syscall_name;        ///< the tracepoint's syscall name, e.g. "openat"
   std::uint16_t trace_id = 0;           ///< stable syscall id (bpf/syscalls.def)
   std::uint8_t event_type = 0;          ///< syscall class (enum ior_syscall_class)

@@ -53,6 +53,7 @@ inline constexpr std::uint64_t kSchemaFingerprints[] = {
     0xcd3079ff62f0ef2eull,  // 2: passed_name, passed_newname after newname (names made absolute)
     0x568bb1c9f520d21aull,  // 3: bytes, byte_class after ret_type (bytes moved and which way)
     0xd667b79c41e4732eull,  // 4: fd2, filename2 after filename (two-fd syscalls, pipes)
+    0x2e815e34b662ae30ull,  // 5: ppid, uid, gid after tid; cgroup_id, cgroup, container_id after comm (who did it)
 };
 
 /// The schema version of the rows this build writes.

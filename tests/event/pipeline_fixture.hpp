@@ -15,7 +15,8 @@ namespace ior::event {
 
 struct OwnedRow {
   schema::EventRow row;  // string views replaced by the strings below
-  std::string comm, syscall_name, filename, pathname, oldname, newname, passed_name, passed_newname, hostname;
+  std::string comm, syscall_name, filename, pathname, oldname, newname, passed_name, passed_newname, hostname, cgroup,
+      container_id;
 };
 
 class CollectingConsumer final : public RowConsumer {
@@ -32,6 +33,8 @@ class CollectingConsumer final : public RowConsumer {
     o.passed_name = r.passed_name;
     o.passed_newname = r.passed_newname;
     o.hostname = r.hostname;
+    o.cgroup = r.cgroup;
+    o.container_id = r.container_id;
     rows.push_back(std::move(o));
   }
   std::vector<OwnedRow> rows;

@@ -51,6 +51,8 @@ struct EnterSpec {
   std::string_view str0;
   std::string_view str1;
   std::uint8_t str_flags = 0;
+  std::uint32_t uid = 0, gid = 0, ppid = 0;
+  std::uint64_t cgroup_id = 0;
 };
 
 inline EnterSpec spec(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
@@ -71,6 +73,10 @@ inline Record enter_record(const EnterSpec& s) {
   e.str_len[0] = static_cast<std::uint16_t>(s.str0.size());
   e.str_len[1] = static_cast<std::uint16_t>(s.str1.size());
   e.str_flags = s.str_flags;
+  e.uid = s.uid;
+  e.gid = s.gid;
+  e.ppid = s.ppid;
+  e.cgroup_id = s.cgroup_id;
   return bytes_of(e, s.str0, s.str1);
 }
 
