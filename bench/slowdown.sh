@@ -11,7 +11,9 @@
 #   ior-wakeup the same, but the kernel wakes ior's reader for every record
 #             (libbpf's default) instead of ior polling every 10 ms
 # and ior's ratio to bt-count (<= 1.0: ior is no slower than counting in-kernel).
-# Usage (root): bench/slowdown.sh [SECONDS_PER_RUN] [REPS]
+# With IOR_BEFORE=path/to/an/earlier/ior, that binary runs too, interleaved
+# with the others (column ior-before): a change's cost measured in one run.
+# Usage (root): [IOR_BEFORE=...] bench/slowdown.sh [SECONDS_PER_RUN] [REPS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-2}
@@ -41,6 +43,7 @@ start_tracer() {
     bt-printf) bpftrace -e "$tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
     ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
     ior-wakeup) "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-before) "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
   esac
   tracer=$!
   local want="Attaching"; [[ $1 == ior* ]] && want="ior: tracing"
@@ -53,13 +56,17 @@ stop_tracer() { kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; }
 # shellcheck source=bench/median.sh
 source bench/median.sh  # after the cd to the repository root
 
-printf "%-14s %10s %9s %9s %9s %9s %11s %12s %10s\n" mode "untraced/s" floor bt-count bt-printf ior ior-wakeup "ior/bt-count" "ior drops"
+tracers=(floor bt-count bt-printf ior ior-wakeup)
+[[ -n ${IOR_BEFORE:-} ]] && tracers+=(ior-before)
+printf "%-14s %10s %9s %9s %9s %9s %11s %12s %10s" mode "untraced/s" floor bt-count bt-printf ior ior-wakeup "ior/bt-count" "ior drops"
+[[ -n ${IOR_BEFORE:-} ]] && printf " %11s" ior-before
+printf "\n"
 for mode in openreadclose pread writenull; do
   unset ratios; declare -A ratios=()
   drops=0
   base_all=""
   for r in $(seq "$reps"); do
-    for tracer_name in floor bt-count bt-printf ior ior-wakeup; do
+    for tracer_name in "${tracers[@]}"; do
       base=$(run_workload "$mode")
       start_tracer "$tracer_name"
       traced=$(run_workload "$mode")
@@ -75,6 +82,8 @@ for mode in openreadclose pread writenull; do
   m() { printf "%s" "${ratios[$1]}" | grep . | median; }
   floor=$(m floor); count=$(m bt-count); printf_=$(m bt-printf); iorm=$(m ior); iorw=$(m ior-wakeup)
   base_med=$(printf "%s" "$base_all" | grep . | median)
-  printf "%-14s %10.0f %8.2fx %8.2fx %8.2fx %8.2fx %10.2fx %12.2f %10d\n" "$mode" "$base_med" "$floor" "$count" "$printf_" "$iorm" "$iorw" \
+  printf "%-14s %10.0f %8.2fx %8.2fx %8.2fx %8.2fx %10.2fx %12.2f %10d" "$mode" "$base_med" "$floor" "$count" "$printf_" "$iorm" "$iorw" \
     "$(awk -v a="$iorm" -v b="$count" 'BEGIN {print a/b}')" "$drops"
+  [[ -n ${IOR_BEFORE:-} ]] && printf " %10.2fx" "$(m ior-before)"
+  printf "\n"
 done

@@ -91,6 +91,11 @@ Ring make_ring(int rounds, std::uint32_t threads, bool interleaved, Names names 
         const std::uint64_t dirfd = names == Names::kRelativeToDirfd ? kDirfd : static_cast<std::uint64_t>(AT_FDCWD);
         auto e = t::spec(c.id, pid, tid, now);
         e.comm = "postgres";
+        // Who: four processes, each in a cgroup of its own (looked up per row).
+        e.uid = 999;
+        e.gid = 999;
+        e.ppid = 1;
+        e.cgroup_id = 5000 + pid;
         // openat: flags, mode, dirfd; newfstatat: dirfd, flags; the rest: the fd first.
         if (c.id == IOR_SC_openat) {
           e.args = {std::uint64_t{O_RDWR}, 0, dirfd};

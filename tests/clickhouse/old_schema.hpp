@@ -47,10 +47,11 @@ inline std::vector<std::string> ior_0_1_0_statements(const std::string& file, co
   return out;
 }
 
-/// Schema version 1's columns (ior 0.1.0): name and ClickHouse type.
-inline ColumnList v1_columns() {
-  std::ifstream in(std::string(IOR_SCHEMA_VERSIONS_DIR) + "/v1.columns");
-  if (!in) throw std::runtime_error("cannot read tests/schema/versions/v1.columns");
+/// Schema version v's columns (tests/schema/versions/vN.columns): name and ClickHouse type.
+inline ColumnList version_columns(std::uint32_t v) {
+  const std::string file = "/v" + std::to_string(v) + ".columns";
+  std::ifstream in(std::string(IOR_SCHEMA_VERSIONS_DIR) + file);
+  if (!in) throw std::runtime_error("cannot read tests/schema/versions" + file);
   ColumnList out;
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
@@ -58,6 +59,9 @@ inline ColumnList v1_columns() {
   }
   return out;
 }
+
+/// Schema version 1's columns (ior 0.1.0).
+inline ColumnList v1_columns() { return version_columns(1); }
 
 /// This version's columns.
 inline ColumnList current_columns() {
@@ -98,13 +102,13 @@ inline bool mentions(const std::string& s, const std::string& name) {
   return false;
 }
 
-/// statements (of schema_statements()) with the row table's last n schema
-/// columns left out: their definition lines and any skip index on them.
-/// Throws when another statement uses one of them (a view would then not
-/// be creatable: pick a smaller n).
-inline std::vector<std::string> without_last_columns(std::vector<std::string> statements, std::size_t n) {
+/// statements (of schema_statements()) with the row table's columns `names`
+/// left out: their definition lines and any skip index on them. Throws when
+/// another statement uses one of them (a view would then not be creatable).
+inline std::vector<std::string> without_columns(std::vector<std::string> statements,
+                                                const std::vector<std::string>& names) {
   const std::string first = "\n  `" + current_columns().front().first + "` ";
-  for (const auto& name : last_columns(n)) {
+  for (const auto& name : names) {
     bool removed = false;
     for (auto& s : statements) {
       if (s.find(first) == std::string::npos) {  // not a row table
@@ -125,6 +129,11 @@ inline std::vector<std::string> without_last_columns(std::vector<std::string> st
     if (!removed) throw std::runtime_error("no row table in the statements");
   }
   return statements;
+}
+
+/// statements with the row table's last n schema columns left out.
+inline std::vector<std::string> without_last_columns(std::vector<std::string> statements, std::size_t n) {
+  return without_columns(std::move(statements), last_columns(n));
 }
 
 // --- rows of an older table, written by SQL, with values known here

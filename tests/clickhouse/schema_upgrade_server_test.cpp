@@ -19,6 +19,7 @@
 #include "clickhouse/schema_ddl.hpp"
 #include "clickhouse_server.hpp"
 #include "every_column_rows.hpp"
+#include "schema/schema_version.hpp"
 #include "old_schema.hpp"
 #include "schema/columns.hpp"
 
@@ -203,6 +204,18 @@ class SchemaUpgradeServer : public ::testing::Test {
 
 TEST_F(SchemaUpgradeServer, AnIor010TableIsUpgradedAndEveryRowReadsBack) {
   upgrade_and_check("ior_up_010", testing::ior_0_1_0_statements("legacy.sql", "ior_up_010"), testing::v1_columns());
+}
+
+// The table this ior's previous schema version created: this version's
+// statements without the columns added since (tests/schema/versions), which
+// need not be the last ones (who-did-it columns sit after tid and comm).
+TEST_F(SchemaUpgradeServer, ATableOfThePreviousSchemaVersionIsUpgraded) {
+  const ColumnList previous = testing::version_columns(schema::kSchemaVersion - 1);
+  const auto added = testing::columns_added_since(previous);
+  ASSERT_FALSE(added.empty());
+  upgrade_and_check("ior_up_prev",
+                    testing::without_columns(schema_statements(SchemaVariant::kLegacy, options_of("ior_up_prev")), added),
+                    previous);
 }
 
 TEST_F(SchemaUpgradeServer, ATableMissingTheLastColumnIsUpgraded) {
