@@ -13,9 +13,10 @@ declare -A allowed=(
   [parquet]="parquet sink schema base"
   [clickhouse]="clickhouse sink schema base"
   [flamegraph]="flamegraph sink schema base"
+  [live]="live flamegraph sink schema base"
   [event]="event schema base bpf"
   [trace]="trace base bpf skel libbpf"
-  [cli]="cli trace event sink parquet clickhouse flamegraph schema base bpf"
+  [cli]="cli trace event sink parquet clickhouse flamegraph live schema base bpf"
 )
 # Sub-layers inside a module: a file in <module>/<sub>/ may include only the
 # listed sub-layers of its own module (lower ones never include higher ones).

@@ -1,0 +1,40 @@
+#pragma once
+// The -live sink. consume() runs on the sink's own thread (SinkRunner) and
+// only adds the row to the current Interval under a mutex that the UI holds
+// just long enough to swap two Interval objects: a slow terminal never makes
+// the sink, let alone the ring-buffer reader, wait. Every structure is
+// bounded (IntervalLimits), whatever the traced activity.
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "live/interval.hpp"
+#include "sink/sink.hpp"
+
+namespace ior::live {
+
+class LiveSink final : public sink::Sink {
+ public:
+  explicit LiveSink(IntervalLimits limits = {}) : current_(limits) {}
+
+  void consume(const schema::EventRow& row) noexcept override;
+  void close() noexcept override { closed_.store(true, std::memory_order_relaxed); }
+  sink::SinkReport report() const override;
+
+  /// Hands the rows gathered since the previous call to the caller: `spare`
+  /// must be cleared (Interval::clear) and is filled from then on. O(1)
+  /// under the lock.
+  void swap_interval(Interval& spare) noexcept;
+  bool closed() const { return closed_.load(std::memory_order_relaxed); }
+
+ private:
+  mutable std::mutex mu_;
+  Interval current_;
+  std::string key_;  // the row's encoded key, built outside the lock
+  std::uint64_t rows_ = 0;        // under mu_
+  std::uint64_t rows_lost_ = 0;   // under mu_
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace ior::live

@@ -1,0 +1,171 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "live/live_sink.hpp"
+#include "live/tally_table.hpp"
+#include "rows.hpp"
+
+namespace ior::live {
+namespace {
+
+std::string encoded(const ActivityKey& k) {
+  std::string s;
+  encode_key(s, k);
+  return s;
+}
+
+ActivityKey file_key(std::string_view file) {
+  ActivityKey k;
+  k.file = file;
+  k.comm = "c";
+  k.syscall = "read";
+  return k;
+}
+
+TEST(TallyTable, OverflowSendsNewKeysToOther) {
+  TallyTable t(4, 1 << 20, TallyTable::Overflow::kOverflowToOther);
+  std::vector<std::string> names;
+  for (int i = 0; i < 10; ++i) names.push_back("/f" + std::to_string(i));
+  for (const auto& n : names) t.entry(encoded(file_key(n))).tally.calls += 1;
+  EXPECT_LE(t.size(), 4u);
+  EXPECT_EQ(t.keys_to_other(), 7u);
+  EXPECT_EQ(t.other().tally.calls, 7u);
+  EXPECT_EQ(t.other().key.file, kOther);
+  // a known key still finds its own entry
+  EXPECT_EQ(t.entry(encoded(file_key("/f0"))).tally.calls, 1u);
+  std::uint64_t total = 0;
+  t.for_each([&](std::string_view, const TallyEntry& e) { total += e.tally.calls; });
+  EXPECT_EQ(total, 10u);
+}
+
+TEST(TallyTable, FoldColdestKeepsTheHotKeysAndTheTotal) {
+  TallyTable t(8, 1 << 20, TallyTable::Overflow::kFoldColdest);
+  t.entry(encoded(file_key("/hot"))).tally.calls = 1000;
+  for (int i = 0; i < 40; ++i) {
+    t.entry(encoded(file_key("/cold" + std::to_string(i)))).tally.calls += 1;
+  }
+  EXPECT_LE(t.size(), 8u);
+  EXPECT_GT(t.keys_to_other(), 0u);
+  EXPECT_EQ(t.entry(encoded(file_key("/hot"))).tally.calls, 1000u);
+  std::uint64_t total = 0;
+  t.for_each([&](std::string_view, const TallyEntry& e) { total += e.tally.calls; });
+  EXPECT_EQ(total, 1040u);
+  // the newest cold key got in (a late hot file is not shut out)
+  EXPECT_EQ(t.entry(encoded(file_key("/cold39"))).tally.calls, 1u);
+}
+
+TEST(TallyTable, BytesBoundLongNames) {
+  const std::size_t budget = 64 * 1024;
+  TallyTable t(100000, budget, TallyTable::Overflow::kFoldColdest);
+  for (int i = 0; i < 200; ++i) {
+    t.entry(encoded(file_key(std::string(4000, 'a') + std::to_string(i)))).tally.calls += 1;
+    ASSERT_LE(t.bytes(), budget);
+  }
+  EXPECT_GT(t.keys_to_other(), 0u);
+}
+
+TEST(StreamRing, KeepsTheLatestInOrderAndReusesSlots) {
+  StreamRing ring(3);
+  test::RowSpec s;
+  for (int i = 0; i < 5; ++i) {
+    s.pid = static_cast<std::uint32_t>(i);
+    ring.push(test::make_row(s));
+  }
+  ASSERT_EQ(ring.size(), 3u);
+  EXPECT_EQ(ring.pushed(), 5u);
+  EXPECT_EQ(ring.at(0).pid, 2u);
+  EXPECT_EQ(ring.at(2).pid, 4u);
+  ring.clear();
+  EXPECT_EQ(ring.size(), 0u);
+  s.pid = 9;
+  ring.push(test::make_row(s));
+  ASSERT_EQ(ring.size(), 1u);
+  EXPECT_EQ(ring.at(0).pid, 9u);
+  EXPECT_EQ(ring.at(0).file, "/data/a.txt");
+}
+
+TEST(StreamRing, LongFileNamesKeepTheirTail) {
+  StreamRing ring(2);
+  test::RowSpec s;
+  s.file = "/" + std::string(5000, 'x') + "/end.txt";
+  ring.push(test::make_row(s));
+  EXPECT_EQ(ring.at(0).file.size(), StreamRow::kMaxFileBytes);
+  EXPECT_TRUE(ring.at(0).file.ends_with("/end.txt"));
+}
+
+TEST(LiveSink, SwapHandsOverTheIntervalAndStartsAnEmptyOne) {
+  LiveSink sink;
+  test::RowSpec a, b;
+  b.file = "/data/b.txt";
+  b.bytes = 10;
+  b.byte_class = "read";
+  for (int i = 0; i < 3; ++i) sink.consume(test::make_row(a));
+  sink.consume(test::make_row(b));
+  Interval iv;
+  sink.swap_interval(iv);
+  EXPECT_EQ(iv.rows, 4u);
+  EXPECT_EQ(iv.tallies.size(), 2u);
+  EXPECT_EQ(iv.stream.size(), 4u);
+  EXPECT_EQ(iv.latency.count(), 4u);
+  std::uint64_t read = 0;
+  iv.tallies.for_each([&](std::string_view, const TallyEntry& e) { read += e.tally.read_bytes; });
+  EXPECT_EQ(read, 10u);
+
+  Interval spare;
+  sink.swap_interval(spare);
+  EXPECT_EQ(spare.rows, 0u);  // nothing since the last swap
+  auto r = sink.report();
+  EXPECT_EQ(r.name, "live");
+  EXPECT_EQ(r.rows_written, 4u);
+  EXPECT_EQ(r.rows_lost, 0u);
+}
+
+TEST(LiveSink, NoRowIsLostWhileTheUiSwapsConcurrently) {
+  LiveSink sink;
+  constexpr int kRows = 200000;
+  std::thread producer([&] {
+    test::RowSpec s;
+    for (int i = 0; i < kRows; ++i) {
+      s.pid = static_cast<std::uint32_t>(i % 7);
+      sink.consume(test::make_row(s));
+    }
+    sink.close();
+  });
+  std::uint64_t seen = 0, tallied = 0;
+  Interval iv;
+  while (true) {
+    const bool done = sink.closed();
+    iv.clear();
+    sink.swap_interval(iv);
+    seen += iv.rows;
+    iv.tallies.for_each([&](std::string_view, const TallyEntry& e) { tallied += e.tally.calls; });
+    if (done) break;
+  }
+  producer.join();
+  iv.clear();
+  sink.swap_interval(iv);
+  seen += iv.rows;
+  iv.tallies.for_each([&](std::string_view, const TallyEntry& e) { tallied += e.tally.calls; });
+  EXPECT_EQ(seen, static_cast<std::uint64_t>(kRows));
+  EXPECT_EQ(tallied, static_cast<std::uint64_t>(kRows));
+}
+
+TEST(LiveSink, IntervalKeysAreBounded) {
+  IntervalLimits limits;
+  limits.max_keys = 16;
+  LiveSink sink(limits);
+  test::RowSpec s;
+  for (int i = 0; i < 1000; ++i) {
+    s.file = "/tmp/f" + std::to_string(i);
+    sink.consume(test::make_row(s));
+  }
+  Interval iv;
+  sink.swap_interval(iv);
+  EXPECT_LE(iv.tallies.size(), 16u);
+  EXPECT_EQ(iv.rows, 1000u);
+  EXPECT_GE(iv.tallies.keys_to_other(), 984u);
+}
+
+}  // namespace
+}  // namespace ior::live
