@@ -13,6 +13,7 @@
 #include "base/error.hpp"
 #include "cli/cgroup_filter.hpp"
 #include "cli/command.hpp"
+#include "cli/live_run.hpp"
 #include "cli/messages.hpp"
 #include "cli/run_counters.hpp"
 #include "cli/run_identity.hpp"
@@ -26,6 +27,7 @@
 #include "event/pipeline.hpp"
 #include "event/syscall_selector.hpp"
 #include "event/syscall_table.hpp"
+#include "live/live_sink.hpp"
 #include "ior_event.h"
 #include "sink/fan_out.hpp"
 #include "sink/top_stats.hpp"
@@ -202,6 +204,7 @@ int report_run(const Options& o, const RunIdentity& identity, int sig, const tra
 }  // namespace
 
 int run_trace(const Options& o) {
+  check_live_terminal(o);  // a usage error before anything is loaded
   // A stop signal during setup or shutdown cancels every ClickHouse wait.
   auto cancel = std::make_shared<clickhouse::net::Cancellation>();
   StopSignals signals([cancel] { cancel->cancel(); });  // before any thread starts: threads inherit the blocked mask
@@ -239,6 +242,8 @@ int run_trace(const Options& o) {
   if (int sig = signals.received(); sig != 0) return stopped_during_setup(sig, sinks);
   sink::TopStats* top = nullptr;
   if (!o.quiet) top = &static_cast<sink::TopStats&>(sinks.add(std::make_unique<sink::TopStats>()));
+  live::LiveSink* live_sink = nullptr;
+  if (o.live) live_sink = &static_cast<live::LiveSink&>(sinks.add(std::make_unique<live::LiveSink>()));
 
   trace::RingReader reader(tracer, records, [&] {
     pipeline.sweep(event::monotonic_now_ns());
@@ -250,7 +255,7 @@ int run_trace(const Options& o) {
   if (watch && o.follow) watch->follow_running_descendants(tracer);
   signals.tracing_started();
   reader.start();
-  if (!o.quiet) {
+  if (!o.quiet && !o.live) {
     if (o.until_exit) {
       std::fprintf(stderr, "ior: tracing %zu syscalls of the command until it exits (Ctrl-C stops)\n",
                    tracer.attached_syscalls().size());
@@ -260,7 +265,14 @@ int run_trace(const Options& o) {
     }
   }
   if (command) command->release();
-  const StopCause cause = wait_for_stop(o, signals, tracer, watch ? &*watch : nullptr, pipeline, sinks, clock);
+  StopCause cause;
+  if (live_sink != nullptr) {
+    const auto end = run_live_view(o, signals, tracer, watch ? &*watch : nullptr, pipeline, sinks, *live_sink,
+                                   clock.start);
+    cause = {.sig = end.sig, .targets_exited = end.targets_exited};
+  } else {
+    cause = wait_for_stop(o, signals, tracer, watch ? &*watch : nullptr, pipeline, sinks, clock);
+  }
   signals.tracing_ended();  // from now on a signal cancels what still waits on a server
 
   reader.stop();  // detaches, drains the ring, last tick on the reader thread

@@ -89,6 +89,9 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("count", &o.count, "flame graph value: count (default), duration, durationToPrev, bytes");
   p.add_uint("flamegraph-max-stacks", &o.flamegraph_max_stacks,
              "distinct stacks kept; later new ones go to [other]; default 100000", 1, 100'000'000);
+  p.add_bool("live", &o.live, "full-screen live view of files, processes, syscalls, errors, the latest rows and "
+             "a flame graph (docs/LIVE.md); with any output; until q without -duration");
+  p.add_duration("live-interval", &o.live_interval_ms, "-live: refresh period; default 1s");
   p.add_bool("version", &o.version, "print the version and exit");
   p.add_bool("help", &o.help, "print this help and exit");
   p.add_bool("h", &o.help, "same as -help");
@@ -114,6 +117,11 @@ Options parse_options(int argc, const char* const* argv) {
   }
   if (o.follow && o.pid == 0 && o.command.empty()) {
     throw UsageError("flag -follow needs -pid or a command after --");
+  }
+  if (o.live) {
+    if (o.console) throw UsageError("flag -live: not with -console (both would write to the terminal)");
+    if (o.live_interval_ms < 100) throw UsageError("flag -live-interval: at least 100ms");
+    if (!p.given("duration")) o.live_until_quit = true;
   }
   if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
   return o;

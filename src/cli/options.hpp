@@ -75,6 +75,11 @@ struct Options {
   std::string count = "count";
   std::uint64_t flamegraph_max_stacks = 100'000;
 
+  // -live
+  bool live = false;                   ///< -live: the full-screen view (needs a terminal)
+  std::uint64_t live_interval_ms = 1000;  ///< -live-interval: refresh period
+  bool live_until_quit = false;        ///< -live without -duration: until q or a signal
+
   bool version = false;
   bool help = false;
   std::vector<std::string> argv;       ///< the command line, secrets <redacted>, for metadata

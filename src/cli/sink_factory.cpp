@@ -161,7 +161,7 @@ SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHo
   if (o.parquet) plan.parquet = std::move(parquet);
   if (o.flamegraph) plan.flamegraph = std::move(flamegraph);
   if (o.clickhouse) plan.clickhouse = clickhouse_options(o, hooks);
-  plan.console = o.console || !(o.parquet || o.clickhouse || o.flamegraph);
+  plan.console = o.console || !(o.parquet || o.clickhouse || o.flamegraph || o.live);
   return plan;
 }
 

@@ -1,0 +1,69 @@
+#include "cli/live_run.hpp"
+
+#include "base/error.hpp"
+#include "cli/run_counters.hpp"
+#include "cli/status_line.hpp"
+#include "event/clock.hpp"
+#include "flamegraph/stack_aggregator.hpp"
+#include "live/ui/live_ui.hpp"
+#include "live/ui/terminal_check.hpp"
+
+namespace ior::cli {
+
+void check_live_terminal(const Options& o) {
+  if (!o.live) return;
+  if (auto why = live::ui::terminal_problem(); !why.empty()) {
+    throw UsageError("flag -live needs a terminal: " + why);
+  }
+}
+
+live::FlameSpec live_flame_spec(const Options& o) {
+  live::FlameSpec spec;
+  std::vector<flamegraph::Field> kept;
+  for (auto f : flamegraph::parse_fields(o.fields)) {
+    if (f != flamegraph::Field::kTid && f != flamegraph::Field::kFlags) kept.push_back(f);
+  }
+  if (!kept.empty()) spec.fields = kept;
+  auto v = flamegraph::parse_value_kind(o.count);
+  spec.value = v == flamegraph::ValueKind::kDurationToPrev ? flamegraph::ValueKind::kCount : v;
+  return spec;
+}
+
+LiveRunEnd run_live_view(const Options& o, StopSignals& signals, trace::Tracer& tracer, TargetWatch* watch,
+                         const event::Pipeline& pipeline, const sink::FanOut& sinks, live::LiveSink& sink,
+                         std::chrono::steady_clock::time_point start) {
+  using clock = std::chrono::steady_clock;
+  live::ui::UiOptions uo;
+  uo.interval = std::chrono::milliseconds(o.live_interval_ms);
+  uo.flame = live_flame_spec(o);
+  uo.output_prefix = o.name.empty() ? "ior-live" : o.name + "-live";
+  live::ui::LiveUi ui(sink, uo);
+  ui.start(clock::now());
+
+  auto seconds = [&] { return std::chrono::duration<double>(clock::now() - start).count(); };
+  RunCounters prev = snapshot(seconds(), tracer.counters(), pipeline.stats(), sinks.queue_states());
+  const auto deadline = start + std::chrono::milliseconds(o.duration_ms);
+  auto next_status = clock::now();
+  LiveRunEnd end;
+  while (true) {
+    end.sig = signals.wait(std::chrono::milliseconds(50));  // also the key poll period
+    if (end.sig != 0) break;
+    const auto now = clock::now();
+    if (!o.live_until_quit && now >= deadline) break;
+    if (!end.targets_exited && watch != nullptr && watch->all_exited(tracer, event::monotonic_now_ns())) {
+      end.targets_exited = true;  // keep the view: what they did is what the operator looks at
+      ui.show_message("the traced processes have exited; q quits");
+    }
+    if (now >= next_status) {
+      RunCounters c = snapshot(seconds(), tracer.counters(), pipeline.stats(), sinks.queue_states());
+      ui.set_status(StatusLine::format(prev, c));
+      prev = c;
+      next_status = now + std::chrono::seconds(1);
+    }
+    if (!ui.tick(now)) break;
+  }
+  ui.stop();
+  return end;
+}
+
+}  // namespace ior::cli
