@@ -216,7 +216,7 @@ int run_trace(const Options& o) {
   // A command is started now, held before its exec until the programs are
   // attached; from here on it is what -pid names.
   std::optional<Command> command;
-  if (!o.command.empty()) command.emplace(o.command);
+  if (!o.command.empty()) command.emplace(o.command, o.live);
   const auto target = command ? static_cast<std::uint32_t>(command->pid()) : static_cast<std::uint32_t>(o.pid);
   std::optional<TargetWatch> watch;
   if (target != 0) watch.emplace(target, o.follow);

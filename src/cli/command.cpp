@@ -45,7 +45,10 @@ std::string find_in_path(const std::string& name) {
 // The child, between fork and exec: async-signal-safe calls only (ior has
 // threads). It gets the signal state a shell would give it, waits in poll
 // (untraced) for the gate, and execs only when a byte arrived.
-[[noreturn]] void run_child(int gate, int exec_error, const char* path, char* const* argv) {
+[[noreturn]] void run_child(int gate, int exec_error, int null_fd, const char* path, char* const* argv) {
+  if (null_fd >= 0) {
+    for (int fd = 0; fd <= 2; ++fd) (void)dup2(null_fd, fd);
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);  // ior blocks its stop signals in every thread
@@ -62,7 +65,7 @@ std::string find_in_path(const std::string& name) {
 
 }  // namespace
 
-Command::Command(std::vector<std::string> argv) : argv_(std::move(argv)) {
+Command::Command(std::vector<std::string> argv, bool away_from_terminal) : argv_(std::move(argv)) {
   if (argv_.empty()) throw UsageError("no command after --");
   path_ = find_in_path(argv_.front());
   std::vector<char*> cargv;
@@ -76,9 +79,14 @@ Command::Command(std::vector<std::string> argv) : argv_(std::move(argv)) {
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SystemError("cannot start the command", errno);
   exec_error_.reset(err_pipe[0]);
   UniqueFd error_write(err_pipe[1]);
+  UniqueFd null_fd;
+  if (away_from_terminal) {
+    null_fd.reset(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null_fd) throw SystemError("cannot open /dev/null for the command", errno);
+  }
   pid_ = ::fork();
   if (pid_ < 0) throw SystemError("cannot start the command", errno);
-  if (pid_ == 0) run_child(gate_read.get(), error_write.get(), path_.c_str(), cargv.data());
+  if (pid_ == 0) run_child(gate_read.get(), error_write.get(), null_fd.get(), path_.c_str(), cargv.data());
 }
 
 Command::~Command() {

@@ -19,7 +19,10 @@ class Command {
  public:
   /// Finds argv[0] in $PATH (unless it holds a '/') and forks the held
   /// child. Throws ior::Error naming the command when it cannot be run.
-  explicit Command(std::vector<std::string> argv);
+  /// away_from_terminal: its stdin, stdout and stderr are /dev/null (-live
+  /// owns the terminal: the command's output would scroll the view, its
+  /// reads would take the operator's keys).
+  explicit Command(std::vector<std::string> argv, bool away_from_terminal = false);
   /// Before release(): the child ends without running the command and is
   /// reaped. After it: the command runs on (ior stopped before it ended).
   ~Command();

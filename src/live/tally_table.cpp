@@ -31,8 +31,13 @@ TallyEntry& TallyTable::insert(std::string_view encoded_key) {
 }
 
 TallyEntry& TallyTable::other() {
-  static const std::string key = other_key();
-  return insert(key);
+  // kept: past the bound every new key's row lands here, at the cost of a
+  // pointer instead of a key built and hashed
+  if (other_ == nullptr) {
+    static const std::string key = other_key();
+    other_ = &insert(key);
+  }
+  return *other_;
 }
 
 TallyEntry& TallyTable::entry(std::string_view encoded_key) {
@@ -78,6 +83,7 @@ void TallyTable::fold_coldest() {
 }
 
 void TallyTable::clear() {
+  other_ = nullptr;
   map_.clear();
   bytes_ = 0;
   keys_to_other_ = 0;

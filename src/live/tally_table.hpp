@@ -35,6 +35,25 @@ class TallyTable {
 
   TallyTable(std::size_t max_keys, std::size_t max_bytes, Overflow overflow)
       : max_keys_(max_keys < 2 ? 2 : max_keys), max_bytes_(max_bytes), overflow_(overflow) {}
+  TallyTable(const TallyTable&) = delete;
+  TallyTable& operator=(const TallyTable&) = delete;
+  // The nodes, and so the "[other]" entry, move with the map; the source is left empty.
+  TallyTable(TallyTable&& o) noexcept
+      : max_keys_(o.max_keys_), max_bytes_(o.max_bytes_), overflow_(o.overflow_), map_(std::move(o.map_)),
+        bytes_(o.bytes_), keys_to_other_(o.keys_to_other_), other_(o.other_) {
+    o.forget();
+  }
+  TallyTable& operator=(TallyTable&& o) noexcept {
+    max_keys_ = o.max_keys_;
+    max_bytes_ = o.max_bytes_;
+    overflow_ = o.overflow_;
+    map_ = std::move(o.map_);
+    bytes_ = o.bytes_;
+    keys_to_other_ = o.keys_to_other_;
+    other_ = o.other_;
+    o.forget();
+    return *this;
+  }
 
   /// The entry of key (created when there is room, else "[other]").
   TallyEntry& entry(std::string_view encoded_key);
@@ -63,6 +82,12 @@ class TallyTable {
 
  private:
   TallyEntry& insert(std::string_view encoded_key);
+  void forget() noexcept {
+    map_.clear();
+    bytes_ = 0;
+    keys_to_other_ = 0;
+    other_ = nullptr;
+  }
   void fold_coldest();
 
   std::size_t max_keys_;
@@ -71,6 +96,7 @@ class TallyTable {
   std::unordered_map<std::string, TallyEntry, KeyedStringHash, std::equal_to<>> map_;
   std::size_t bytes_ = 0;
   std::uint64_t keys_to_other_ = 0;
+  TallyEntry* other_ = nullptr;  // the "[other]" entry once made (nodes do not move)
 };
 
 }  // namespace ior::live

@@ -206,7 +206,9 @@ TEST(LiveTmux, FilesFilterProcessesSyscallsExportFlameAndQuit) {
 }
 
 void stop_with(TmuxPane& pane, const std::string& dir, const std::function<void(pid_t)>& stop) {
-  pane.type("cd " + dir + " && TERM=xterm-256color " + IOR_BINARY + " -live -- sleep 30; echo ior-exit=$?");
+  // the command's stdin and stderr (and stdout) are /dev/null: the view owns the terminal
+  pane.type("cd " + dir + " && TERM=xterm-256color " + IOR_BINARY +
+            " -live -- /bin/sh -c 'readlink /proc/self/fd/0 /proc/self/fd/2 > fds; exec sleep 30'; echo ior-exit=$?");
   pane.keys({"Enter"});
   ASSERT_TRUE(pane.wait_for_text("1 Files", 60s)) << pane.screen();
   ASSERT_EQ(pane.format("#{alternate_on}"), "1");
@@ -217,6 +219,7 @@ void stop_with(TmuxPane& pane, const std::string& dir, const std::function<void(
   EXPECT_EQ(pane.format("#{alternate_on}"), "0");
   EXPECT_EQ(pane.format("#{cursor_flag}"), "1");
   EXPECT_EQ(pane.screen().find("1 Files"), std::string::npos) << pane.screen();
+  EXPECT_EQ(read_file(dir + "/fds"), "/dev/null\n/dev/null\n");
 }
 
 TEST(LiveTmux, SigtermRestoresTheTerminal) {

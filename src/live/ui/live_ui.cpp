@@ -449,12 +449,13 @@ int LiveUi::draw_flame_bars(int top, int rows, int w) {
     if (x1 - x0 < 1) continue;
     used = std::max(used, static_cast<int>(b.depth) + 1);
     const int attr = colors_ ? static_cast<int>(COLOR_PAIR(pairs[i++ % 3])) : ((i++ % 2) ? A_REVERSE : A_BOLD);
-    std::string label = b.name;
-    std::string text = cut(label, static_cast<std::size_t>(x1 - x0));
-    text.resize(text.size() + static_cast<std::size_t>(std::max(0, x1 - x0 - static_cast<int>(terminal_width(text)))), ' ');
-    if (!colors_ && x1 - x0 >= 2) text[0] = '[';
+    // the bar's last column stays blank when it can: neighbours stay apart
+    // even without colours
+    const int inner = x1 - x0 >= 2 ? x1 - x0 - 1 : x1 - x0;
+    std::string text = cut(b.name, static_cast<std::size_t>(inner));
+    text.resize(text.size() + static_cast<std::size_t>(std::max(0, inner - static_cast<int>(terminal_width(text)))), ' ');
     attron(attr);
-    put(y, x0, text, x1 - x0);
+    put(y, x0, text, inner);
     attroff(attr);
   }
   return used;
