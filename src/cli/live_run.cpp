@@ -9,6 +9,33 @@
 #include "live/ui/terminal_check.hpp"
 
 namespace ior::cli {
+namespace {
+
+// The families the view switches at run time. Only syscalls that change
+// neither the fd table nor the cwd (effect NONE in bpf/syscalls.def): ior
+// must keep seeing open, close, dup, fcntl, chdir and friends to name the
+// files of the calls it records.
+struct Family {
+  const char* name;
+  std::vector<const char*> members;
+};
+const std::vector<Family>& families() {
+  static const std::vector<Family> kFamilies = {
+      {"read", {"read", "readv", "pread64", "preadv", "preadv2", "readahead"}},
+      {"write", {"write", "writev", "pwrite64", "pwritev", "pwritev2"}},
+      {"stat", {"newstat", "newlstat", "newfstat", "newfstatat", "statx", "statfs", "fstatfs", "access", "faccessat",
+                "faccessat2", "readlink", "readlinkat"}},
+      {"sync", {"fsync", "fdatasync", "sync", "syncfs", "sync_file_range", "msync"}},
+      {"mmap", {"mmap", "munmap", "mremap"}},
+      {"dir", {"getdents", "getdents64"}},
+      {"xattr", {"getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "setxattr",
+                 "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr"}},
+      {"seek", {"lseek", "fadvise64", "ioctl", "flock"}},
+  };
+  return kFamilies;
+}
+
+}  // namespace
 
 void check_live_terminal(const Options& o) {
   if (!o.live) return;
@@ -37,6 +64,16 @@ LiveRunEnd run_live_view(const Options& o, StopSignals& signals, trace::Tracer& 
   uo.interval = std::chrono::milliseconds(o.live_interval_ms);
   uo.flame = live_flame_spec(o);
   uo.output_prefix = o.name.empty() ? "ior-live" : o.name + "-live";
+  for (const auto& f : families()) {
+    std::string members;
+    for (const char* m : f.members) members += (members.empty() ? "" : " ") + std::string(m);
+    uo.switches.emplace_back(f.name, members);
+  }
+  uo.set_switch = [&tracer](std::size_t index, bool on) {
+    bool any = false;
+    for (const char* m : families()[index].members) any = tracer.set_recording(m, on) || any;
+    return any;
+  };
   live::ui::LiveUi ui(sink, uo);
   ui.start(clock::now());
 

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -238,6 +239,18 @@ void Tracer::fill_filters(const TracerOptions& o) {
 Tracer::~Tracer() = default;
 
 const std::vector<std::string>& Tracer::attached_syscalls() const { return impl_->attached; }
+
+bool Tracer::set_recording(std::string_view name, bool on) {
+  if (std::find(impl_->attached.begin(), impl_->attached.end(), name) == impl_->attached.end()) return false;
+  for (const auto& def : kSyscalls) {
+    if (name != def.name) continue;
+    const auto key = static_cast<std::uint32_t>(native_syscall_nr(def.name));
+    const ior_syscall_spec off{};  // id 0: the programs return at their first lookup
+    const int map_fd = bpf_map__fd(impl_->skel->maps.syscall_specs);
+    return bpf_map_update_elem(map_fd, &key, on ? &def.spec : &off, BPF_ANY) == 0;
+  }
+  return false;
+}
 const std::vector<std::string>& Tracer::skipped_syscalls() const { return impl_->skipped; }
 
 std::size_t Tracer::poll(RecordHandler& handler, int timeout_ms) {

@@ -76,6 +76,12 @@ class Tracer {
 
   const std::vector<std::string>& attached_syscalls() const;
   const std::vector<std::string>& skipped_syscalls() const;
+  /// Stops or resumes recording one attached syscall, at once, in the
+  /// kernel (its syscall_specs entry set to "not traced" or back): -live's
+  /// switches. False when name is not attached. A call in flight when it is
+  /// switched off leaves an enter without its exit (a mismatch). Never for
+  /// syscalls that change the fd table or the cwd: ior would lose track.
+  bool set_recording(std::string_view name, bool on);
 
   /// Waits up to timeout_ms for records, consumes all available; returns how many.
   std::size_t poll(RecordHandler& handler, int timeout_ms);

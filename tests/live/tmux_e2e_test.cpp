@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "subprocess.hpp"
 #include "tmux_pane.hpp"
@@ -277,6 +278,49 @@ TEST(LiveTmux, Vt100WithoutColourAndResizes) {
   pane.type("q");
   ASSERT_TRUE(pane.wait_for_text("ior-exit=0", 30s)) << pane.screen();
   EXPECT_EQ(pane.format("#{alternate_on}"), "0");
+}
+
+// The pread64 count of the Syscalls view, -1 when not on screen.
+long preads_on(const std::string& screen) {
+  auto r = row_of(screen, "pread64");
+  return r.size() > 1 ? std::stol(r[1]) : -1;
+}
+
+TEST(LiveTmux, SwitchingTheReadFamilyOffStopsItsRowsInTheKernel) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_TMUX();
+  TempDir dir;
+  TmuxPane pane(dir.path(), 140, 40);
+  // 80 bursts of 50 pread64, 150 ms apart: about 12 s of reads
+  pane.type("cd " + dir.path() + " && TERM=xterm-256color " + IOR_BINARY +
+            " -live -live-interval 200ms -- /bin/sh -c 'exec " + WORKLOAD_BINARY + " preads " + dir.path() +
+            " 80 50 150 > manifest'; echo ior-exit=$?");
+  pane.keys({"Enter"});
+  pane.type("3");
+  ASSERT_TRUE(pane.wait_for([](const std::string& s) { return preads_on(s) >= 100; }, 60s)) << pane.screen();
+
+  pane.type("t");
+  ASSERT_TRUE(pane.wait_for_text("a  on   read", 5s)) << pane.screen();
+  pane.type("a");
+  ASSERT_TRUE(pane.wait_for_text("a  OFF  read", 5s)) << pane.screen();
+  ASSERT_TRUE(pane.wait_for_text("read: off in the kernel", 5s)) << pane.screen();
+  pane.keys({"Escape"});
+  pane.type("3");  // a key clears the message: the row then lists what is off
+  ASSERT_TRUE(pane.wait_for_text("not recorded: read", 5s)) << pane.screen();
+  // rows already in the ring and the queues arrive within a refresh or two
+  std::this_thread::sleep_for(1s);
+  const long off = preads_on(pane.screen());
+  std::this_thread::sleep_for(2s);  // the workload reads on: about 650 preads
+  EXPECT_EQ(preads_on(pane.screen()), off) << pane.screen();
+  EXPECT_FALSE(pane.screen().find("the traced processes have exited") != std::string::npos) << "workload too short";
+
+  pane.type("t");
+  pane.type("a");
+  ASSERT_TRUE(pane.wait_for_text("read: recorded again", 5s)) << pane.screen();
+  pane.keys({"Escape"});
+  EXPECT_TRUE(pane.wait_for([&](const std::string& s) { return preads_on(s) > off + 100; }, 10s)) << pane.screen();
+  pane.type("q");
+  ASSERT_TRUE(pane.wait_for_text("ior-exit=0", 30s)) << pane.screen();
 }
 
 TEST(LiveTmux, WithoutATerminalLiveIsAUsageError) {

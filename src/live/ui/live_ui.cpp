@@ -75,7 +75,10 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 LiveUi::LiveUi(LiveSink& sink, UiOptions options)
-    : sink_(sink), options_(std::move(options)), model_(options_.limits, options_.flame) {}
+    : sink_(sink),
+      options_(std::move(options)),
+      model_(options_.limits, options_.flame),
+      switch_on_(options_.switches.size(), true) {}
 
 LiveUi::~LiveUi() { stop(); }
 
@@ -151,6 +154,10 @@ void LiveUi::rebuild() {
 bool LiveUi::handle_key(int key) {
   if (editing_) {
     handle_filter_key(key);
+    return true;
+  }
+  if (switches_panel_ && key != KEY_RESIZE) {
+    handle_switch_key(key);
     return true;
   }
   if (help_ && key != KEY_RESIZE) {
@@ -229,6 +236,9 @@ bool LiveUi::handle_key(int key) {
     case KEY_BACKSPACE:
     case 127:
     case 8: back(); break;
+    case 't':
+      if (!options_.switches.empty()) switches_panel_ = true;
+      break;
     case 'e': export_csv(); break;
     case 'f': export_svg(); break;
     case 12: clearok(curscr, TRUE); break;  // Ctrl-L
@@ -264,6 +274,22 @@ void LiveUi::handle_filter_key(int key) {
     default:
       if (key >= 32 && key < 127 && edit_.size() < 512) edit_.push_back(static_cast<char>(key));
       break;
+  }
+}
+
+void LiveUi::handle_switch_key(int key) {
+  if (key == 27 || key == 't' || key == 'q' || key == '\n') {
+    switches_panel_ = false;
+    return;
+  }
+  if (key < 'a' || key >= 'a' + static_cast<int>(options_.switches.size())) return;
+  const auto i = static_cast<std::size_t>(key - 'a');
+  const bool on = !switch_on_[i];
+  if (options_.set_switch && options_.set_switch(i, on)) {
+    switch_on_[i] = on;
+    message_ = options_.switches[i].first + (on ? ": recorded again" : ": off in the kernel");
+  } else {
+    message_ = options_.switches[i].first + ": cannot be switched (none of its syscalls is traced)";
   }
 }
 
@@ -357,6 +383,7 @@ void LiveUi::draw() {
   draw_table(top, rows, w);
   draw_footer(h, w);
   if (help_) draw_help(h, w);
+  if (switches_panel_) draw_switches(h, w);
   refresh();
 }
 
@@ -433,6 +460,11 @@ void LiveUi::draw_message(int w) {
     line += "flame: all";
     for (const auto& p : model_.flame_path()) line += " > " + p;  // flame names are escaped already
   }
+  std::string off;
+  for (std::size_t i = 0; i < switch_on_.size(); ++i) {
+    if (!switch_on_[i]) off += (off.empty() ? "" : ",") + options_.switches[i].first;
+  }
+  if (!off.empty()) line += "   not recorded: " + off;
   if (line.empty()) line = "no filter (/ sets one, ? help)";
   put(2, 0, line, w);
 }
@@ -540,7 +572,7 @@ void LiveUi::draw_footer(int h, int w) {
 
   static constexpr std::pair<const char*, const char*> kKeys[] = {
       {"F1", "Help"}, {"/", "Filter"}, {"s", "Sort"}, {"Spc", "Pause"}, {"Ent", "Drill"},
-      {"Bksp", "Back"}, {"e", "CSV"},  {"f", "SVG"},  {"Tab", "View"},  {"q", "Quit"}};
+      {"Bksp", "Back"}, {"e", "CSV"},  {"f", "SVG"},  {"t", "Syscalls"}, {"Tab", "View"},  {"q", "Quit"}};
   int x = 0;
   move(h - 1, 0);
   for (const auto& [k, what] : kKeys) {
@@ -553,6 +585,24 @@ void LiveUi::draw_footer(int h, int w) {
     put(h - 1, x, what, w - x);
     attroff(attr_of(colors_, kPairKey, A_REVERSE));
     x += static_cast<int>(std::strlen(what)) + 1;
+  }
+}
+
+void LiveUi::draw_switches(int h, int w) {
+  const int bh = static_cast<int>(options_.switches.size()) + 4;
+  const int bw = std::min(w - 2, 100);
+  const int y0 = std::max(0, (h - bh) / 2), x0 = std::max(0, (w - bw) / 2);
+  for (int y = 0; y < bh && y0 + y < h; ++y) mvhline(y0 + y, x0, ' ', bw);
+  attron(A_BOLD);
+  mvhline(y0, x0, '-', bw);
+  mvhline(y0 + bh - 1, x0, '-', bw);
+  put(y0 + 1, x0 + 2, "syscalls recorded (a letter switches its family in the kernel; t or Esc closes)", bw - 4);
+  attroff(A_BOLD);
+  for (std::size_t i = 0; i < options_.switches.size(); ++i) {
+    const auto& [name, members] = options_.switches[i];
+    std::string line = std::string(1, static_cast<char>('a' + i)) + "  " + (switch_on_[i] ? "on   " : "OFF  ") + name;
+    line.resize(std::max<std::size_t>(line.size(), 18), ' ');
+    put(y0 + 2 + static_cast<int>(i), x0 + 2, line + members, bw - 4);
   }
 }
 
@@ -572,6 +622,7 @@ void LiveUi::draw_help(int h, int w) {
       "                        latency>=1ms (1us..1s, powers of ten)  errors",
       "space                 pause the screen (counting goes on)",
       "e                     write the view as CSV;  f  the flame graph as SVG",
+      "t                     switch families of syscalls off/on in the kernel",
       "Ctrl-L                redraw;  q  quit",
       "",
       "any key closes this help"};

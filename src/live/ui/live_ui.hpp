@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include "live/live_model.hpp"
@@ -24,6 +27,10 @@ struct UiOptions {
   FlameSpec flame;
   /// Exports are written as PREFIX-VIEW-YYYYmmdd-HHMMSS.csv / .svg.
   std::string output_prefix = "ior-live";
+  /// Families of syscalls the `t` panel switches off and on in the kernel
+  /// (name, members shown); set_switch(index, on) does it, false: failed.
+  std::vector<std::pair<std::string, std::string>> switches;
+  std::function<bool(std::size_t index, bool on)> set_switch;
 };
 
 class LiveUi {
@@ -66,6 +73,8 @@ class LiveUi {
   void draw_table(int top, int rows, int width);
   void draw_footer(int height, int width);
   void draw_help(int height, int width);
+  void draw_switches(int height, int width);
+  void handle_switch_key(int key);
 
   LiveSink& sink_;
   UiOptions options_;
@@ -83,6 +92,8 @@ class LiveUi {
   bool paused_ = false;
   bool help_ = false;
   bool editing_ = false;
+  bool switches_panel_ = false;
+  std::vector<bool> switch_on_;
   std::string edit_;
   std::string message_;
   std::string status_;
