@@ -280,6 +280,55 @@ TEST(LiveTmux, Vt100WithoutColourAndResizes) {
   EXPECT_EQ(pane.format("#{alternate_on}"), "0");
 }
 
+TEST(LiveTmux, BytesOnScreenAndInTheCsvAndTheStream) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_TMUX();
+  TempDir dir;
+  TmuxPane pane(dir.path(), 150, 40);
+  const std::string p = dir.path() + "/p";
+  // openat, one write of 4096 bytes, 200 pread64 of 4096 bytes each (fd left to the exit)
+  pane.type("cd " + dir.path() + " && TERM=xterm-256color " + IOR_BINARY +
+            " -live -live-interval 300ms -- /bin/sh -c 'exec " + WORKLOAD_BINARY + " preads " + dir.path() +
+            " 2 100 0 > manifest'; echo ior-exit=$?");
+  pane.keys({"Enter"});
+  ASSERT_TRUE(pane.wait_for([&](const std::string& s) {
+    return has_row(s, p, 1, "202") && has_row(s, p, 4, "800K") && has_row(s, p, 5, "4.0K");
+  }, 60s)) << pane.screen();
+  pane.type("e");
+  ASSERT_TRUE(pane.wait_for_text("wrote ior-live-files-", 10s)) << pane.screen();
+  auto csvs = files_starting(dir.path(), "ior-live-files-");
+  ASSERT_EQ(csvs.size(), 1u);
+  const std::string csv = read_file(csvs[0]);
+  EXPECT_TRUE(csv.starts_with("FILE,CALLS,CALLS/S,AVG/S,READ,WRITTEN,TIME,P99,ERRORS\n")) << csv;
+  EXPECT_NE(csv.find("\n" + p + ",202,"), std::string::npos) << csv;
+  auto line_start = csv.find("\n" + p + ",");
+  ASSERT_NE(line_start, std::string::npos);
+  auto cells = csv.substr(line_start + 1, csv.find('\n', line_start + 1) - line_start - 1);
+  std::vector<std::string> f;
+  std::istringstream in(cells);
+  for (std::string c; std::getline(in, c, ',');) f.push_back(c);
+  ASSERT_EQ(f.size(), 9u) << cells;
+  EXPECT_EQ(f[4], "819200");  // READ
+  EXPECT_EQ(f[5], "4096");    // WRITTEN
+  EXPECT_EQ(f[8], "0");       // ERRORS
+
+  // Stream: the latest rows, newest first: the last pread64 of p on top of the workload's rows
+  pane.type("/path=/p$");
+  pane.keys({"Enter"});
+  pane.type("5");
+  ASSERT_TRUE(pane.wait_for([&](const std::string& s) {
+    std::istringstream lines(s);
+    for (std::string l; std::getline(lines, l);) {
+      auto w = words(l);
+      // TIME PID TID COMM SYSCALL RET BYTES LATENCY FILE
+      if (w.size() == 9 && w[4] == "pread64" && w[5] == "4096" && w[6] == "4.0K" && w[8] == p) return true;
+    }
+    return false;
+  }, 10s)) << pane.screen();
+  pane.type("q");
+  ASSERT_TRUE(pane.wait_for_text("ior-exit=0", 30s)) << pane.screen();
+}
+
 // The pread64 count of the Syscalls view, -1 when not on screen.
 long preads_on(const std::string& screen) {
   auto r = row_of(screen, "pread64");
