@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -70,17 +69,7 @@ void check_name(int dir, const std::string& name, const std::string& path, const
   }
 }
 
-std::string random_suffix() {
-  std::array<std::uint8_t, 8> bytes{};
-  random_bytes(bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xf]);
-  }
-  return out;
-}
+std::string random_suffix() { return random_hex(8); }
 
 }  // namespace
 

@@ -4,12 +4,13 @@
 
 #include <cstdint>
 
+#include "event/syscall_table.hpp"
 #include "schema/event_row.hpp"
 
 namespace ior::event {
 
-/// The class of syscall id (kNone for syscalls that move no bytes, and for unknown ids).
-schema::ByteClass byte_class_of(std::uint16_t id);
+/// The class of a syscall (kNone for syscalls that move no bytes, and for unknown ids).
+schema::ByteClass byte_class_of(const SyscallInfo& info);
 
 /// The bytes a call of class c with return value ret moved: ret when it moved
 /// any (c != kNone, ret > 0), else 0.

@@ -217,7 +217,6 @@ void Pipeline::Impl::emit(ThreadState& t) {
 // the first reason that applies).
 void Pipeline::Impl::count_and_pass(std::uint16_t syscall) {
   if (options.no_rows_of[syscall]) {
-    stats.rows_filtered_out.add();
     stats.rows_cwd_only.add();
     return;
   }
@@ -228,15 +227,14 @@ void Pipeline::Impl::count_and_pass(std::uint16_t syscall) {
       return;
     case FilterVerdict::kSucceeded:
       stats.rows_not_failed.add();
-      break;
+      return;
     case FilterVerdict::kTooFast:
       stats.rows_too_fast.add();
-      break;
+      return;
     case FilterVerdict::kNoMatch:
       stats.rows_no_match.add();
-      break;
+      return;
   }
-  stats.rows_filtered_out.add();
 }
 
 void Pipeline::Impl::forget_thread(std::uint32_t tid) {

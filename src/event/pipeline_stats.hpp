@@ -26,11 +26,10 @@ struct PipelineStats {
   Counter enter_failed;         ///< an enter that could not be kept (out of memory)
   Counter rows_failed;          ///< a paired syscall whose row could not be built (out of memory)
   Counter rows;                 ///< paired syscalls (before filters)
-  Counter rows_filtered_out;    ///< rows removed by a filter (the sum of the four below)
-  Counter rows_cwd_only;        ///< of those: chdir/fchdir traced for the cwd, not selected by -tps
-  Counter rows_not_failed;      ///< of those: succeeded, with -errors
-  Counter rows_too_fast;        ///< of those: faster than -min-duration
-  Counter rows_no_match;        ///< of those: no -comm / -path match
+  Counter rows_cwd_only;        ///< filtered out: chdir/fchdir traced for the cwd, not selected by -tps
+  Counter rows_not_failed;      ///< filtered out: succeeded, with -errors
+  Counter rows_too_fast;        ///< filtered out: faster than -min-duration
+  Counter rows_no_match;        ///< filtered out: no -comm / -path match
   Counter rows_emitted;         ///< rows passed to the consumer
   Counter fd_from_proc;         ///< fd names resolved through /proc
   Counter fd_unknown;           ///< fd names that could not be resolved
@@ -42,6 +41,10 @@ struct PipelineStats {
   /// Records per syscall id and kind (enter = [0], exit = [1]): "tracepoints seen".
   std::array<std::array<Counter, 2>, IOR_SC_COUNT> per_syscall;
 
+  /// Rows removed by a filter, each counted once under its first reason.
+  std::uint64_t rows_filtered_out() const {
+    return rows_cwd_only.get() + rows_not_failed.get() + rows_too_fast.get() + rows_no_match.get();
+  }
   std::uint64_t mismatches() const {
     return exit_without_enter.get() + exit_mismatch.get() + enter_replaced.get();
   }

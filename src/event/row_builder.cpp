@@ -133,7 +133,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
   row.event_type = info.cls;
   row.ret_value = ret;
   row.ret_type = static_cast<std::uint8_t>(ret_type(info, e.args[1], ret));
-  const schema::ByteClass bytes_class = byte_class_of(e.syscall);
+  const schema::ByteClass bytes_class = byte_class_of(info);
   row.byte_class = schema::byte_class_name(bytes_class);
   row.bytes = bytes_moved(bytes_class, ret);
   row.notice = string_notice(e.str_flags);

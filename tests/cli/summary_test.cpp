@@ -132,7 +132,6 @@ TEST(SummaryTest, ChildrenNotFollowedAreSaidOnlyWhenThereAreAnyAndFiltersAreCoun
   RunIdentity id;
   event::PipelineStats stats;
   stats.rows.add(10);
-  stats.rows_filtered_out.add(6);
   stats.rows_not_failed.add(3);
   stats.rows_too_fast.add(2);
   stats.rows_no_match.add(1);

@@ -14,17 +14,10 @@
 
 #include "reader_runner.hpp"
 #include "trace_fixture.hpp"
+#include "workload_hex.hpp"
 
 namespace ior::testing {
 namespace {
-
-std::string unhex(const std::string& h) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
 
 struct Name {
   std::string abs_hex, passed_hex;
@@ -78,8 +71,8 @@ void expect_console_rows(const TracedRun& run, const std::vector<Expected>& want
   for (const auto& e : want) {
     const ManifestLine& m = *e.m;
     std::size_t i = next[m.tid];
-    const std::string file = unhex(e.first.abs_hex);
-    const std::string new_file = e.two ? unhex(e.second.abs_hex) : "";
+    const std::string file = workload_unhex(e.first.abs_hex);
+    const std::string new_file = e.two ? workload_unhex(e.second.abs_hex) : "";
     for (; i < run.rows.size(); ++i) {
       const auto& r = run.rows[i];
       if (r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret && r.two_names == e.two &&
@@ -141,7 +134,7 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
       if (names) break;
     }
     ASSERT_LT(i, lines.size()) << "no Parquet row for " << m.tid << " " << m.name << " = " << m.ret << " "
-                               << unhex(e.first.abs_hex) << " passed as '" << unhex(e.first.passed_hex) << "'";
+                               << workload_unhex(e.first.abs_hex) << " passed as '" << workload_unhex(e.first.passed_hex) << "'";
     EXPECT_EQ(json_field(lines[i], "pid"), std::to_string(m.pid)) << m.name;
     EXPECT_EQ(json_field(lines[i], "notice"), std::to_string(e.first.notice)) << m.name;
     at[m.tid] = i + 1;

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "trace_fixture.hpp"
+#include "workload_hex.hpp"
 
 namespace ior::testing {
 namespace {
@@ -64,12 +65,6 @@ std::string terminal_hazard(std::string text, const std::vector<std::string>& ow
   iconv_close(cd);
   if (r == static_cast<std::size_t>(-1)) return "invalid UTF-8 at " + std::to_string(text.size() - in_left);
   return "";
-}
-
-std::string unhex(const std::string& h) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  return out;
 }
 
 // The rows of one of the summary's top tables: the first cell (escaped
@@ -128,8 +123,8 @@ TEST(HostileNamesE2E, ConsoleSummaryAndTablesEscapeEveryNameAndKeepItRecoverable
   for (const auto& m : manifest) {
     const bool two = m.name == "rename";
     const auto arrow = m.file.find(" -> ");
-    const std::string file = in + unhex(m.file.substr(0, arrow));
-    const std::string new_file = two ? in + unhex(m.file.substr(arrow + 4)) : "";
+    const std::string file = in + workload_unhex(m.file.substr(0, arrow));
+    const std::string new_file = two ? in + workload_unhex(m.file.substr(arrow + 4)) : "";
     auto it = std::find_if(run.rows.begin(), run.rows.end(), [&](const ConsoleRow& r) {
       return r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret && r.two_names == two &&
              r.file == file && r.new_file == new_file;

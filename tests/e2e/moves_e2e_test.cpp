@@ -13,17 +13,10 @@
 
 #include "reader_runner.hpp"
 #include "trace_fixture.hpp"
+#include "workload_hex.hpp"
 
 namespace ior::testing {
 namespace {
-
-std::string unhex(const std::string& h) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
 
 // "FD:FILE:FD2:FILE2:PATH:NOTICE" (files and path in hex).
 struct Want {
@@ -105,10 +98,10 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
     EXPECT_EQ(json_field(l, "b"), moves_bytes ? std::to_string(m.ret) : "0") << what;
     EXPECT_EQ(json_field(l, "bc"), !moves_bytes ? "none" : m.name == "write" ? "write" : "transfer") << what;
     EXPECT_EQ(json_field(l, "fd"), w.fd) << what;
-    EXPECT_EQ(json_field(l, "f"), w.file) << what << ": " << unhex(json_field(l, "f")) << " != " << unhex(w.file);
+    EXPECT_EQ(json_field(l, "f"), w.file) << what << ": " << workload_unhex(json_field(l, "f")) << " != " << workload_unhex(w.file);
     EXPECT_EQ(json_field(l, "fd2"), w.fd2) << what;
-    EXPECT_EQ(json_field(l, "f2"), w.file2) << what << ": " << unhex(json_field(l, "f2"));
-    EXPECT_EQ(json_field(l, "p"), w.path) << what << ": " << unhex(json_field(l, "p"));
+    EXPECT_EQ(json_field(l, "f2"), w.file2) << what << ": " << workload_unhex(json_field(l, "f2"));
+    EXPECT_EQ(json_field(l, "p"), w.path) << what << ": " << workload_unhex(json_field(l, "p"));
     EXPECT_EQ(json_field(l, "notice"), w.notice) << what;
   }
 
@@ -120,9 +113,9 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
     bool found = false;
     for (const auto& r : run.rows) {
       found = found || (r.tid == w.m->tid && r.name == w.m->name && r.ret == w.m->ret && r.two_names &&
-                        r.file == unhex(w.file) && r.new_file == unhex(w.file2));
+                        r.file == workload_unhex(w.file) && r.new_file == workload_unhex(w.file2));
     }
-    EXPECT_TRUE(found) << "no console row " << w.m->name << " '" << unhex(w.file) << "' -> '" << unhex(w.file2)
+    EXPECT_TRUE(found) << "no console row " << w.m->name << " '" << workload_unhex(w.file) << "' -> '" << workload_unhex(w.file2)
                        << "'\n"
                        << run.out;
   }

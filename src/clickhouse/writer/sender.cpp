@@ -27,14 +27,7 @@ std::size_t StreamWriter::Sender::open_bytes() const {
 void StreamWriter::Sender::run() {
   for (;;) {
     if (held_) {
-      if (w_.gave_up()) {
-        // Out of time: the held INSERT goes to the spool, marked maybe
-        // stored, and is checked there like any other.
-        if (conn_) conn_->abandon_insert();
-        held_ = false;
-        put_back_open(true);
-        return;
-      }
+      if (w_.gave_up()) return abandon_open();
       resend_held();
       continue;
     }
@@ -42,13 +35,7 @@ void StreamWriter::Sender::run() {
     // With an INSERT open, wait only as long as the flush interval allows.
     auto batch = w_.next_batch(open_.empty() ? std::chrono::milliseconds(200) : w_.options_.flush_interval, &stop);
     if (!batch) {
-      if (w_.gave_up()) {
-        // close() ran out of time: the open INSERT is abandoned with its
-        // connection; its batches go back, marked as maybe stored.
-        if (conn_) conn_->abandon_insert();
-        put_back_open(true);
-        return;
-      }
+      if (w_.gave_up()) return abandon_open();
       // Stop only when the open INSERT was acknowledged: a failed one put
       // its batches back, which this sender must still deliver.
       if (finish() && stop) return;
@@ -136,19 +123,30 @@ bool StreamWriter::Sender::resend_held() {
     ++w_.stats_.inserts_resent;
   }
   held_ = false;
-  for (auto& b : open_) w_.acknowledge(b);
-  open_.clear();
-  backoff_ = w_.options_.backoff_min;
+  acknowledge_open();
   return true;
 }
 
 bool StreamWriter::Sender::finish() {
   if (open_.empty()) return true;
   if (!attempt([&] { conn_->end_insert(); })) return false;
+  acknowledge_open();
+  return true;
+}
+
+void StreamWriter::Sender::acknowledge_open() {
   for (auto& b : open_) w_.acknowledge(b);
   open_.clear();
   backoff_ = w_.options_.backoff_min;
-  return true;
+}
+
+void StreamWriter::Sender::abandon_open() {
+  // close() ran out of time: the open (or held) INSERT is abandoned with its
+  // connection; its batches go back to be spooled, marked maybe stored, and
+  // are looked for before they are sent again.
+  if (conn_) conn_->abandon_insert();
+  held_ = false;
+  put_back_open(true);
 }
 
 void StreamWriter::Sender::put_back_open(bool maybe_stored) {

@@ -30,6 +30,10 @@ class StreamWriter::Sender {
   /// the next host after a connection failure, backs off.
   void fail(const std::string& what, bool refused);
   void put_back_open(bool maybe_stored);
+  /// The open INSERT was stored: its batches are acknowledged.
+  void acknowledge_open();
+  /// close() gave up: the open INSERT's batches go back marked maybe stored.
+  void abandon_open();
   /// Sends the held INSERT again, the same batches in the same order under
   /// the same token, so the server drops what it stored of it the first
   /// time; false when it failed again (still held).

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 
 #include "base/error.hpp"
@@ -32,17 +31,7 @@ void create_private_dirs(const fs::path& dir) {
   }
 }
 
-std::string random_tmp_name() {
-  std::array<std::uint8_t, 12> r{};
-  random_bytes(r);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string name = ".tmp-";
-  for (auto b : r) {
-    name += kHex[b >> 4];
-    name += kHex[b & 15];
-  }
-  return name;
-}
+std::string random_tmp_name() { return ".tmp-" + random_hex(12); }
 
 // Someone else's directory could hold planted files (replayed as rows) or
 // swap names under ior: refuse it rather than trust it. The parent only

@@ -1,7 +1,6 @@
 #include "clickhouse/writer/stream_writer.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include "base/error.hpp"
 #include "base/random_bytes.hpp"
@@ -18,17 +17,7 @@ StreamWriter::StreamWriter(WriterOptions options) : options_(std::move(options))
   if (options_.hosts.empty()) throw UsageError("clickhouse: no host given");
   if (options_.batch_rows == 0) throw UsageError("clickhouse: the batch size must be at least 1 row");
   options_.connections = std::max<std::size_t>(options_.connections, 1);
-  if (options_.dedup_tokens) {
-    std::array<std::uint8_t, 8> nonce{};
-    random_bytes(nonce);
-    token_prefix_ = "ior-";
-    for (auto b : nonce) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      token_prefix_ += kHex[b >> 4];
-      token_prefix_ += kHex[b & 15];
-    }
-    token_prefix_ += '-';
-  }
+  if (options_.dedup_tokens) token_prefix_ = "ior-" + random_hex(8) + "-";
   if (!options_.spool_dir.empty()) spool_ = std::make_unique<Spool>(options_.spool_dir, options_.spool_max_bytes);
   for (std::size_t i = 0; i < options_.connections; ++i) {
     senders_.emplace_back([this, i] { Sender(*this, i).run(); });

@@ -44,6 +44,14 @@ clickhouse::writer::WriterOptions writer_options(const ReplayServer& server, con
   return w;
 }
 
+clickhouse::ClickHouseSinkOptions sink_options(const ReplayServer& server, const std::string& db) {
+  clickhouse::ClickHouseSinkOptions o;
+  o.writer = writer_options(server, schema_in(db));
+  o.schema = schema_in(db);
+  o.drain_timeout = 20s;
+  return o;
+}
+
 struct ReplayRun {
   Catalog catalog;
   ReplayServer server{{}, [this](Exchange& ex) { catalog.answer(ex); }};
@@ -188,10 +196,7 @@ TEST(ModernWriterTest, AnInsertStoredInPartThenRefusedIsResentWhollyUnderItsToke
 
 TEST(ModernSinkTest, CreatesTheModernSchemaThenStreamsEveryRow) {
   ReplayRun run;
-  clickhouse::ClickHouseSinkOptions o;
-  o.writer = writer_options(run.server, schema_in("s_modern"));
-  o.schema = schema_in("s_modern");
-  o.drain_timeout = 20s;
+  auto o = sink_options(run.server, "s_modern");
   bench::SyntheticRows rows(23'456, 34);
   {
     clickhouse::ClickHouseSink sink(o);
@@ -252,11 +257,8 @@ TEST(ModernSinkTest, ATableThatKeepsNoBlockIdsGetsNoToken) {
     ddl.resize(ddl.find(", non_replicated_deduplication_window"));
     c.query(ddl);
   }
-  clickhouse::ClickHouseSinkOptions o;
-  o.writer = writer_options(run.server, schema_in("s_plain"));
-  o.schema = schema_in("s_plain");
+  auto o = sink_options(run.server, "s_plain");
   o.schema.materialized_views = false;
-  o.drain_timeout = 20s;
   bench::SyntheticRows rows(5'000, 39);
   {
     clickhouse::ClickHouseSink sink(o);
@@ -275,12 +277,9 @@ TEST(ModernSinkTest, ATableThatKeepsNoBlockIdsGetsNoToken) {
 
 TEST(ModernSinkTest, AsyncInsertsAreAskedForAsImportantSettings) {
   ReplayRun run;
-  clickhouse::ClickHouseSinkOptions o;
-  o.writer = writer_options(run.server, schema_in("s_async"));
-  o.schema = schema_in("s_async");
+  auto o = sink_options(run.server, "s_async");
   o.schema.materialized_views = false;
   o.async_insert = true;
-  o.drain_timeout = 20s;
   bench::SyntheticRows rows(3'000, 35);
   {
     clickhouse::ClickHouseSink sink(o);
