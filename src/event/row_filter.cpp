@@ -14,7 +14,7 @@ bool RowFilter::matches_names(const schema::EventRow& row) const {
   if (!o_.comm.empty() && row.comm.find(o_.comm) == std::string_view::npos) return false;
   if (!o_.container.empty() && !row.container_id.starts_with(o_.container)) return false;
   if (o_.path.empty()) return true;
-  for (std::string_view name : {row.filename, row.pathname, row.oldname, row.newname}) {
+  for (std::string_view name : {row.filename, row.filename2, row.pathname, row.oldname, row.newname}) {
     if (name.find(o_.path) != std::string_view::npos) return true;
   }
   return false;

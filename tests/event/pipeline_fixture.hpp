@@ -15,7 +15,7 @@ namespace ior::event {
 
 struct OwnedRow {
   schema::EventRow row;  // string views replaced by the strings below
-  std::string comm, syscall_name, filename, pathname, oldname, newname, passed_name, passed_newname, hostname, cgroup,
+  std::string comm, syscall_name, filename, filename2, pathname, oldname, newname, passed_name, passed_newname, hostname, cgroup,
       container_id;
 };
 
@@ -27,6 +27,7 @@ class CollectingConsumer final : public RowConsumer {
     o.comm = r.comm;
     o.syscall_name = r.syscall_name;
     o.filename = r.filename;
+    o.filename2 = r.filename2;
     o.pathname = r.pathname;
     o.oldname = r.oldname;
     o.newname = r.newname;

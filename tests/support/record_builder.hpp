@@ -88,6 +88,20 @@ inline Record exit_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_
   return bytes_of(e);
 }
 
+// The exit of a PIPE-class syscall: the two fds the kernel wrote and the
+// pipe's inode.
+inline Record exit_fds_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
+                              std::uint64_t time_ns, std::int64_t ret, std::int32_t fd0,
+                              std::int32_t fd1, std::uint64_t ino) {
+  ior_exit_fds_event e{};
+  e.exit.hdr = header(IOR_EVENT_EXIT_FDS, syscall, pid, tid, time_ns);
+  e.exit.ret = ret;
+  e.fd[0] = fd0;
+  e.fd[1] = fd1;
+  e.ino = ino;
+  return bytes_of(e);
+}
+
 inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t tid,
                           std::uint64_t time_ns, std::uint32_t parent_pid = 0,
                           std::uint32_t flags = 0) {
