@@ -307,15 +307,23 @@ TEST(StreamWriterFaultTest, AStopRequestReleasesACallerBlockedOnAFullQueue) {
   StreamWriter w(o);
   ::kill(server.pid(), SIGSTOP);
   std::atomic<bool> appending{true};
+  std::atomic<bool> stop_asked{false};
+  // The caller leaves at the first row after the stop request: what is timed
+  // is the release of the append that was blocked, not how fast a million
+  // more rows are dropped (seconds on a loaded machine).
   std::thread caller([&] {
-    for (int round = 0; round < 50; ++round) {
-      for (const auto& r : rows.rows()) w.append(r);
+    for (int round = 0; round < 50 && !stop_asked; ++round) {
+      for (const auto& r : rows.rows()) {
+        if (stop_asked) break;
+        w.append(r);
+      }
     }
     appending = false;
   });
   std::this_thread::sleep_for(1500ms);
   EXPECT_TRUE(appending) << "the caller never blocked";
   auto asked = std::chrono::steady_clock::now();
+  stop_asked = true;
   w.request_stop();
   caller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s) << "the blocked caller was not released";
