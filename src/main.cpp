@@ -8,12 +8,16 @@
 #include "cli/flamegraph_command.hpp"
 #include "cli/messages.hpp"
 #include "cli/options.hpp"
+#include "cli/report_command.hpp"
 #include "cli/version.hpp"
 
 int main(int argc, char** argv) {
   try {
     if (argc > 1 && std::string_view(argv[1]) == "flamegraph") {
       return ior::cli::run_flamegraph_command(argc, argv);
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "report") {
+      return ior::cli::run_report_command(argc, argv);
     }
     auto options = ior::cli::parse_options(argc, argv);
     if (options.help) {

@@ -55,22 +55,6 @@ parquet::ParquetSinkOptions parquet_options(const Options& o, const RunIdentity&
   return p;
 }
 
-flamegraph::FlamegraphSinkOptions flamegraph_options(const Options& o, const RunIdentity& id) {
-  flamegraph::FlamegraphSinkOptions f;
-  f.name = o.name.empty() ? id.hostname : o.name;
-  f.fields = flamegraph::parse_fields(o.fields);
-  f.value = flamegraph::parse_value_kind(o.count);
-  f.max_stacks = o.flamegraph_max_stacks;
-  f.existing = o.force ? ExistingOutput::kReplace : ExistingOutput::kRefuse;
-  std::string frames;
-  for (auto field : f.fields) frames += (frames.empty() ? "" : ";") + std::string(flamegraph::field_name(field));
-  f.svg.title = "ior: file I/O by " + frames;
-  f.svg.subtitle = "host " + id.hostname + "  |  frames " + frames + "  |  value " +
-                   std::string(flamegraph::value_kind_name(f.value));
-  f.svg.value_unit = value_unit(f.value);
-  f.svg.color = syscall_class_color;
-  return f;
-}
 
 std::vector<std::string> split_hosts(const std::string& text) {
   std::vector<std::string> hosts;
@@ -139,6 +123,23 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
 }
 
 }  // namespace
+
+flamegraph::FlamegraphSinkOptions flamegraph_options(const Options& o, const RunIdentity& id) {
+  flamegraph::FlamegraphSinkOptions f;
+  f.name = o.name.empty() ? id.hostname : o.name;
+  f.fields = flamegraph::parse_fields(o.fields);
+  f.value = flamegraph::parse_value_kind(o.count);
+  f.max_stacks = o.flamegraph_max_stacks;
+  f.existing = o.force ? ExistingOutput::kReplace : ExistingOutput::kRefuse;
+  std::string frames;
+  for (auto field : f.fields) frames += (frames.empty() ? "" : ";") + std::string(flamegraph::field_name(field));
+  f.svg.title = "ior: file I/O by " + frames;
+  f.svg.subtitle = "host " + id.hostname + "  |  frames " + frames + "  |  value " +
+                   std::string(flamegraph::value_kind_name(f.value));
+  f.svg.value_unit = value_unit(f.value);
+  f.svg.color = syscall_class_color;
+  return f;
+}
 
 ParquetRotation parse_parquet_rotate(const std::string& text) {
   ParquetRotation r;

@@ -47,6 +47,10 @@ struct ClickHouseHooks {
 /// not dumpable (cli/secrets.hpp).
 SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHouseHooks& hooks);
 
+/// The -flamegraph sink's options (also `ior report -flamegraph`): NAME, frames,
+/// value, titles; throws UsageError on a bad -fields or -count.
+flamegraph::FlamegraphSinkOptions flamegraph_options(const Options& o, const RunIdentity& identity);
+
 /// Creates every sink of the plan (the ClickHouse sink connects and prepares
 /// its schema here).
 void add_sinks(SinkPlan plan, sink::FanOut& sinks);

@@ -1,0 +1,266 @@
+// `ior report` end to end: one real traced run writes a recording (Parquet,
+// small row groups) while its live summary and flame graph are printed;
+// `ior report` of that file must print the same tables and fold the same
+// flame graph; its filters keep what DuckDB's WHERE keeps, its -since skips
+// the row groups DuckDB's parquet_metadata says lie before it, its CSV rows
+// are DuckDB's rows, a DuckDB copy of the file (a foreign writer) reads the
+// same, and a codec it does not implement or a truncated file is one line.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "reader_runner.hpp"
+#include "trace_fixture.hpp"
+
+namespace ior::testing {
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Outcome {
+  int status;
+  std::string out, err;
+};
+
+Outcome ior_report(std::vector<std::string> args) {
+  args.insert(args.begin(), {IOR_BINARY, "report"});
+  Subprocess p(args);
+  int st = p.wait(std::chrono::seconds(120));
+  return {st, p.out(), p.err()};
+}
+
+std::string tables_of(const std::string& text) {
+  auto pos = text.find("top syscalls by count:");
+  return pos == std::string::npos ? "" : text.substr(pos);
+}
+
+std::uint64_t number_after(const std::string& text, const std::string& label) {
+  auto pos = text.find(label);
+  if (pos == std::string::npos) return UINT64_MAX;
+  return std::stoull(text.substr(pos + label.size()));
+}
+
+// RFC 4180 lines to fields.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;
+      rows.emplace_back(1);
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+class ReportE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (geteuid() != 0) return;
+    dir_ = new TempDir();
+    file_ = dir_->path() + "/rec.parquet";
+    run_ = new TracedRun(trace_around(
+        {"-duration", "120", "-comm", "ior_workload", "-path", dir_->path() + "/w", "-parquet", "-parquet-file", file_,
+         "-parquet-rowgroup", "4", "-flamegraph", "-name", dir_->path() + "/live", "-fields", "path,tracepoint",
+         "-count", "bytes"},
+        {"/bin/sh", "-c", "mkdir -p " + dir_->path() + "/w && exec " + WORKLOAD_BINARY + " scenario " +
+                              dir_->path() + "/w"}));
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    delete dir_;
+    run_ = nullptr;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    IOR_REQUIRE_ROOT();
+    ASSERT_EQ(run_->exit_code, 0) << run_->err;
+  }
+  static std::string duck(const std::string& sql) {
+    auto lines = reader_query("duckdb", sql);
+    return lines.empty() ? "" : lines[0];
+  }
+  static std::string from() { return "read_parquet('" + file_ + "')"; }
+
+  static TempDir* dir_;
+  static std::string file_;
+  static TracedRun* run_;
+};
+
+TempDir* ReportE2E::dir_ = nullptr;
+std::string ReportE2E::file_;
+TracedRun* ReportE2E::run_ = nullptr;
+
+TEST_F(ReportE2E, TablesAndFlameGraphEqualTheLiveRunsOfTheSameTrace) {
+  const std::string live = tables_of(run_->err);
+  ASSERT_NE(live, "") << run_->err;
+  ASSERT_NE(live.find("data.bin"), std::string::npos) << live;
+  auto r = ior_report({file_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(tables_of(r.out), live);
+  EXPECT_EQ(number_after(r.out, "skipped by statistics "), 0u) << r.out;
+
+  const std::string name = dir_->path() + "/again";
+  r = ior_report({"-flamegraph", "-name", name, "-fields", "path,tracepoint", "-count", "bytes", file_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string folded = read_all(dir_->path() + "/live.collapsed");
+  ASSERT_NE(folded, "");
+  EXPECT_EQ(read_all(name + ".collapsed"), folded);
+  EXPECT_NE(read_all(name + ".svg").find("<svg"), std::string::npos);
+}
+
+TEST_F(ReportE2E, FiltersKeepWhatDuckDbsWhereKeeps) {
+  IOR_REQUIRE_READERS();
+  auto kept = [](const Outcome& o) { return number_after(o.out, "kept by the filters "); };
+  auto duck_count = [&](const std::string& where) {
+    return std::stoull(json_field(duck("SELECT count(*) AS n FROM " + from() + " WHERE " + where), "n"));
+  };
+  auto r = ior_report({"-path", "data.bin", file_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string any_name;
+  for (const char* c : {"filename", "pathname", "oldname", "newname"}) {
+    any_name += std::string(any_name.empty() ? "" : " OR ") + "contains(CAST(" + c + " AS VARCHAR), 'data.bin')";
+  }
+  EXPECT_EQ(kept(r), duck_count(any_name));
+  EXPECT_GT(kept(r), 3u);
+
+  r = ior_report({"-tps", "^sys_enter_(read|write)$", file_});
+  EXPECT_EQ(kept(r), duck_count("syscall_name IN ('read', 'write')"));
+
+  const std::string pid = json_field(duck("SELECT max(pid) AS p FROM " + from()), "p");
+  r = ior_report({"-pid", pid, "-comm", "ior_work", file_});
+  EXPECT_EQ(kept(r), duck_count("pid = " + pid + " AND contains(comm, 'ior_work')"));
+
+  r = ior_report({"-errors", "-min-duration", "1ns", file_});
+  EXPECT_EQ(kept(r), duck_count("ret_type = 3 AND duration_ns >= 1"));
+}
+
+TEST_F(ReportE2E, SinceSkipsTheRowGroupsThatEndBeforeIt) {
+  IOR_REQUIRE_READERS();
+  auto span = duck("SELECT min(timestamp_ns)::VARCHAR AS lo, max(timestamp_ns)::VARCHAR AS hi FROM " + from());
+  const std::uint64_t lo = std::stoull(json_field(span, "lo")), hi = std::stoull(json_field(span, "hi"));
+  const std::uint64_t offset = (hi - lo) / 2;
+  auto r = ior_report({"-since", std::to_string(offset) + "ns", file_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::uint64_t t = lo + offset;
+  const std::string groups_before =
+      "SELECT count(*) AS n FROM parquet_metadata('" + file_ + "') WHERE path_in_schema = 'timestamp_ns' AND " +
+      "CAST(stats_max_value AS UBIGINT) < " + std::to_string(t);
+  const std::uint64_t skipped = std::stoull(json_field(duck(groups_before), "n"));
+  EXPECT_GT(skipped, 0u);
+  EXPECT_EQ(number_after(r.out, "skipped by statistics "), skipped) << r.out;
+  EXPECT_EQ(number_after(r.out, "kept by the filters "),
+            std::stoull(json_field(duck("SELECT count(*) AS n FROM " + from() + " WHERE timestamp_ns >= " +
+                                        std::to_string(t)), "n")));
+  // The same window as an absolute RFC 3339 time (whole seconds: the first second after the first row).
+  const std::uint64_t next_s = lo / 1'000'000'000 + 1;
+  char stamp[64];
+  time_t secs = static_cast<time_t>(next_s);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  r = ior_report({"-until", stamp, file_});
+  EXPECT_EQ(number_after(r.out, "kept by the filters "),
+            std::stoull(json_field(duck("SELECT count(*) AS n FROM " + from() + " WHERE timestamp_ns < " +
+                                        std::to_string(next_s * 1'000'000'000ull)), "n")));
+}
+
+TEST_F(ReportE2E, CsvRowsAreDuckDbsRows) {
+  IOR_REQUIRE_READERS();
+  auto r = ior_report({"-format", "csv", file_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto rows = parse_csv(r.out);
+  ASSERT_GT(rows.size(), 10u);
+  const std::vector<std::string> header = rows.front();
+  rows.erase(rows.begin());
+  std::string select;
+  for (const auto& c : header) select += std::string(select.empty() ? "" : " || '|' || ") + "CAST(" + c + " AS VARCHAR)";
+  auto lines = reader_query("duckdb", "SELECT " + select + " AS line FROM " + from());
+  std::vector<std::string> want, got;
+  for (const auto& l : lines) want.push_back(json_field(l, "line"));
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), header.size());
+    std::string joined;
+    for (std::size_t i = 0; i < row.size(); ++i) joined += (i ? "|" : "") + row[i];
+    got.push_back(joined);
+  }
+  std::sort(want.begin(), want.end());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, want);
+
+  r = ior_report({"-format", "json", "-tps", "^sys_enter_read$", file_});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    EXPECT_EQ(json_field(line, "syscall_name"), "read");
+    ++n;
+  }
+  EXPECT_EQ(n, std::stoull(json_field(duck("SELECT count(*) AS n FROM " + from() + " WHERE syscall_name = 'read'"), "n")));
+}
+
+TEST_F(ReportE2E, ADuckDbCopyReadsTheSameAndItsUnsupportedCodecIsNamed) {
+  IOR_REQUIRE_READERS();
+  const std::string copy = dir_->path() + "/duck.parquet", gz = dir_->path() + "/duck-gzip.parquet";
+  reader_query("duckdb", "COPY (SELECT * FROM " + from() + ") TO '" + copy + "' (FORMAT parquet)");
+  reader_query("duckdb", "COPY (SELECT * FROM " + from() + ") TO '" + gz + "' (FORMAT parquet, COMPRESSION gzip)");
+  auto mine = ior_report({file_});
+  auto theirs = ior_report({copy});
+  ASSERT_EQ(theirs.status, 0) << theirs.err;
+  EXPECT_EQ(tables_of(theirs.out), tables_of(mine.out));
+
+  auto r = ior_report({gz});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("codec GZIP"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not supported by ior's reader"), std::string::npos) << r.err;
+}
+
+TEST_F(ReportE2E, TruncatedOrCorruptFilesAreOneLineAndExitNonZero) {
+  const std::string bytes = read_all(file_);
+  const std::string cut = dir_->path() + "/cut.parquet", bad = dir_->path() + "/bad.parquet";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  std::string flipped = bytes;
+  // The footer's length field claims more than the file.
+  flipped[flipped.size() - 5] = '\x7f';
+  std::ofstream(bad, std::ios::binary) << flipped;
+  for (const auto& f : {cut, bad}) {
+    auto r = ior_report({f});
+    EXPECT_EQ(r.status, 1) << f;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("ior: " + f + ": ", 0), 0u) << r.err;
+  }
+  auto r = ior_report({dir_->path() + "/none.parquet"});
+  EXPECT_EQ(r.status, 2);
+}
+
+}  // namespace
+}  // namespace ior::testing
