@@ -16,14 +16,10 @@ static __always_inline void counter__add(__u32 idx)
  * half full forces a wake-up, so a burst cannot overrun it unseen. */
 static __always_inline __u64 event__wakeup_flags(void)
 {
-	__u64 avail, size;
-
 	if (cfg_wakeup_each)
 		return 0; /* libbpf's default: wake the reader when it waits */
-	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
-
-	if (avail > size / 2) {
+	/* The ring's size is known before load: one query per record, not two. */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_ring_half) {
 		counter__add(IOR_CNT_WAKEUPS);
 		return BPF_RB_FORCE_WAKEUP;
 	}

@@ -91,25 +91,15 @@ static __always_inline void who__fill(struct ior_enter_event *e)
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	/* A BTF pointer walk: plain loads the verifier guards, no helper calls. */
+	e->ppid = task->real_parent->tgid;
 	e->pad2 = 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
+/* The fixed part of an enter record: everything but the strings. */
+static __always_inline void enter__fill(struct ior_enter_event *e, const struct ior_syscall_spec *spec,
+					struct pt_regs *regs, __u32 pid, __u32 tid)
 {
-	const struct ior_syscall_spec *spec = spec__lookup(nr);
-	__u32 pid, tid, zero = 0, len0 = 0, len1 = 0;
-	struct ior_enter_event *e;
-	struct ior_scratch *s;
-	__u8 flags = 0;
-
-	if (!spec || task__filtered(&pid, &tid))
-		return 0;
-	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s)
-		return 0;
-	e = (struct ior_enter_event *)s->buf;
 	header__fill(&e->hdr, IOR_EVENT_ENTER, spec->id, pid, tid);
 	e->args[0] = regs__arg(regs, spec->n[0]);
 	e->args[1] = regs__arg(regs, spec->n[1]);
@@ -122,6 +112,44 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 		e->args[1] = how.mode;
 	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->str_len[0] = e->str_len[1] = 0;
+	e->str_flags = 0;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	who__fill(e);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
+{
+	const struct ior_syscall_spec *spec;
+	__u32 pid, tid, zero = 0, len0 = 0, len1 = 0;
+	struct ior_enter_event *e;
+	struct ior_scratch *s;
+	__u8 flags = 0;
+
+	if (cfg_cost_stage == IOR_COST_ATTACH)
+		return 0;
+	spec = spec__lookup(nr);
+	if (!spec || task__filtered(&pid, &tid) || cfg_cost_stage == IOR_COST_FILTER)
+		return 0;
+	if (spec->s0 < 0 && spec->s1 < 0 && cfg_cost_stage != IOR_COST_COPY) {
+		/* No strings (the fd syscalls, most of the traffic): the record
+		 * has a fixed size and is built in the ring itself, without the
+		 * per-CPU scratch lookup and the copy out of it. */
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			counter__add(IOR_CNT_DROP_ENTER);
+			return 0;
+		}
+		enter__fill(e, spec, regs, pid, tid);
+		bpf_ringbuf_submit(e, event__wakeup_flags());
+		return 0;
+	}
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	e = (struct ior_enter_event *)s->buf;
+	enter__fill(e, spec, regs, pid, tid);
 	if (spec->s0 >= 0)
 		len0 = args__read_str(s->buf + sizeof(*e), (const void *)regs__arg(regs, spec->s0),
 				      IOR_STR0_TRUNCATED, IOR_STR0_FAULT, &flags);
@@ -132,8 +160,8 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	e->str_len[0] = (__u16)len0;
 	e->str_len[1] = (__u16)len1;
 	e->str_flags = flags;
-	e->pad[0] = e->pad[1] = e->pad[2] = 0;
-	who__fill(e);
+	if (cfg_cost_stage == IOR_COST_COPY)
+		return 0;
 	event__output(e, (sizeof(*e) + len0 + len1) & (IOR_SCRATCH_SIZE - 1), IOR_CNT_DROP_ENTER);
 	return 0;
 }
@@ -187,6 +215,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	__u32 pid, tid;
 	long nr;
 
+	if (cfg_cost_stage == IOR_COST_ATTACH)
+		return 0;
 #if defined(__TARGET_ARCH_x86)
 	nr = BPF_CORE_READ(regs, orig_ax);
 #elif defined(__TARGET_ARCH_arm64)
@@ -195,7 +225,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 #error "ior traces x86_64 and arm64 only: syscall numbers and arguments are read from their registers"
 #endif
 	spec = spec__lookup(nr);
-	if (!spec || task__filtered(&pid, &tid))
+	if (!spec || task__filtered(&pid, &tid) || cfg_cost_stage != IOR_COST_FULL)
 		return 0;
 	if (spec->cls == IOR_CLASS_PIPE) {
 		exit__emit_fds(regs, ret, spec->id, pid, tid);

@@ -129,6 +129,15 @@ struct ior_syscall_spec {
 #define IOR_MAX_FOLLOWED 16384
 #define IOR_MAX_UIDS 64
 
+/* Measurements only (-cost-stage, bench/capture_cost.sh): where the syscall
+ * programs stop, to price each part of the capture. FULL is a normal run. */
+enum ior_cost_stage {
+	IOR_COST_FULL = 0,   /* everything (userspace may still discard: "drain") */
+	IOR_COST_ATTACH = 1, /* the programs return at once: the attach floor */
+	IOR_COST_FILTER = 2, /* + syscall-id lookup and the task filters */
+	IOR_COST_COPY = 3,   /* + the enter record built (args, comm, strings, who), not sent */
+};
+
 /* Per-CPU counters (map "counters", index = enum below). */
 enum ior_counter {
 	IOR_CNT_DROP_ENTER = 0, /* ring buffer full: enter event lost */

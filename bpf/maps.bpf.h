@@ -9,6 +9,7 @@ const volatile __u32 cfg_self_pid = 0; /* never trace ior itself */
 const volatile __u32 cfg_pid = 0;      /* -pid, 0: all */
 const volatile __u32 cfg_tid = 0;      /* -tid, 0: all */
 const volatile __u32 cfg_str_max = IOR_STR_MAX;
+const volatile __u64 cfg_ring_half = 8 * 1024 * 1024; /* half of map events' size, set with it */
 const volatile __u32 cfg_follow = 0;        /* -follow: trace the processes of map followed */
 const volatile __u32 cfg_uid_filter = 0;    /* -uid: only the uids of map uid_allowed */
 const volatile __u32 cfg_cgroup_filter = 0; /* -cgroup: only tasks under cgroup_allowed[0] */
@@ -19,6 +20,10 @@ __u64 followed_count = 0;
 /* For measurements only: wake the reader for every record as libbpf's
  * default does (rodata, so the verifier removes the unused branch). */
 const volatile __u32 cfg_wakeup_each = 0;
+
+/* For measurements only: enum ior_cost_stage (rodata: the verifier removes
+ * the branches of the other stages, a normal run pays nothing). */
+const volatile __u32 cfg_cost_stage = IOR_COST_FULL;
 
 /* Room for the fixed part and two strings read with size str_max + 2 each
  * (the +1 beyond the NUL tells a string of exactly str_max bytes from a longer

@@ -31,6 +31,10 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_bool("wakeup-each", &o.wakeup_each,
              "measurements only: the kernel wakes ior for every record (libbpf's default) instead of ior "
              "polling every 10 ms; much costlier to the traced host (bench/slowdown.sh compares both)");
+  p.add_string("cost-stage", &o.cost_stage,
+               "measurements only: attach (the programs return at once), filter (+ syscall lookup and "
+               "task filters), copy (+ the record built, not sent), drain (everything, records read and "
+               "discarded); no rows are written (bench/capture_cost.sh prices each part)");
   p.add_bool("console", &o.console, "print one line per syscall even when another sink is on");
   p.add_bool("quiet", &o.quiet, "no status line and no summary");
   p.add_size("sink-queue", &o.sink_queue_bytes,
@@ -124,6 +128,10 @@ Options parse_options(int argc, const char* const* argv) {
     if (!p.given("duration")) o.live_until_quit = true;
   }
   if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
+  if (!o.cost_stage.empty() && o.cost_stage != "attach" && o.cost_stage != "filter" && o.cost_stage != "copy" &&
+      o.cost_stage != "drain") {
+    throw UsageError("flag -cost-stage: \"" + o.cost_stage + "\" is none of attach, filter, copy, drain");
+  }
   return o;
 }
 

@@ -27,6 +27,7 @@ struct Options {
   std::uint64_t map_size = 16u << 20;  ///< -mapSize ring buffer bytes
   std::uint64_t str_max = 4095;        ///< -strMax bytes per string argument
   bool wakeup_each = false;            ///< -wakeup-each: measurements only (bench/slowdown.sh)
+  std::string cost_stage;              ///< -cost-stage: measurements only (bench/capture_cost.sh)
 
   // where rows go
   bool console = false;                ///< -console: print rows even with other sinks

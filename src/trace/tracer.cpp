@@ -134,7 +134,9 @@ ior_bpf* open_configured(const TracerOptions& o) {
   skel->rodata->cfg_uid_filter = o.uids.empty() ? 0 : 1;
   skel->rodata->cfg_cgroup_filter = o.cgroup_fd >= 0 ? 1 : 0;
   skel->rodata->cfg_wakeup_each = o.wakeup_each_record ? 1 : 0;
+  skel->rodata->cfg_cost_stage = o.cost_stage;
   skel->rodata->cfg_str_max = o.str_max == 0 || o.str_max > IOR_STR_MAX ? IOR_STR_MAX : o.str_max;
+  skel->rodata->cfg_ring_half = round_up_pow2(o.ring_bytes) / 2;
   if (int err = bpf_map__set_max_entries(skel->maps.events, round_up_pow2(o.ring_bytes)); err) {
     ior_bpf__destroy(skel);
     throw SystemError("cannot size the ring buffer", -err);

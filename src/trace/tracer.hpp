@@ -39,6 +39,9 @@ struct TracerOptions {
   std::uint32_t str_max = 4095;               ///< -strMax: bytes copied per string (1..4095)
   /// Measurements only: wake the reader per record instead of polling.
   bool wakeup_each_record = false;
+  /// Measurements only: where the syscall programs stop (enum ior_cost_stage;
+  /// 0 = a normal run).
+  std::uint32_t cost_stage = 0;
   /// Which syscalls to trace, by name ("openat"); unset = all of bpf/syscalls.def.
   std::function<bool(std::string_view syscall)> select;
   /// Receives one message per skipped syscall (missing on this architecture).

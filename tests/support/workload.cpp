@@ -4,7 +4,7 @@
 // produced independently of ior.
 //
 //   ior_workload scenario DIR      the end-to-end scenario (see run_scenario)
-//   ior_workload bench MODE SECS   openreadclose | pread | writenull; prints ops_per_sec
+//   ior_workload bench MODE SECS [THREADS]   openreadclose | pread | writenull on THREADS threads; prints ops_per_sec
 //   ior_workload opens DIR N       N openat+close of DIR/f (for drop tests)
 //   ior_workload preads DIR BURSTS N PAUSE_MS
 //                                  BURSTS bursts of N pread64 of DIR/p, PAUSE_MS apart;
@@ -158,11 +158,12 @@ int run_scenario(const std::string& dir) {
 
 using Clock = std::chrono::steady_clock;
 
-int run_bench(const std::string& mode, double seconds) {
+// ops/s of one thread running MODE for SECONDS on its own temporary file.
+double bench_thread(const std::string& mode, double seconds) {
   char path[] = "/tmp/ior_workload_XXXXXX";
   int tmp = mkstemp(path);
   if (tmp < 0) die("mkstemp");
-  static char block[4096];
+  char block[4096] = {};
   if (::write(tmp, block, sizeof block) != static_cast<ssize_t>(sizeof block)) die("write");
   int null = ::open("/dev/null", O_WRONLY);
   long ops = 0;
@@ -176,18 +177,35 @@ int run_bench(const std::string& mode, double seconds) {
         syscall(SYS_close, fd);
       } else if (mode == "pread") {
         syscall(SYS_pread64, tmp, block, sizeof block, 0);
-      } else if (mode == "writenull") {
-        syscall(SYS_write, null, block, 64);
       } else {
-        std::fprintf(stderr, "ior_workload: unknown bench mode %s\n", mode.c_str());
-        return 2;
+        syscall(SYS_write, null, block, 64);
       }
     }
     ops += 256;
   }
   double took = std::chrono::duration<double>(Clock::now() - start).count();
   ::unlink(path);
-  std::printf("ops_per_sec %.0f\n", static_cast<double>(ops) / took);
+  ::close(tmp);
+  ::close(null);
+  return static_cast<double>(ops) / took;
+}
+
+// THREADS threads run MODE at once; prints their summed ops/s.
+int run_bench(const std::string& mode, double seconds, int threads) {
+  if (mode != "openreadclose" && mode != "pread" && mode != "writenull") {
+    std::fprintf(stderr, "ior_workload: unknown bench mode %s\n", mode.c_str());
+    return 2;
+  }
+  if (threads < 1) threads = 1;
+  std::vector<double> rates(static_cast<std::size_t>(threads));
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] { rates[static_cast<std::size_t>(t)] = bench_thread(mode, seconds); });
+  }
+  for (auto& th : pool) th.join();
+  double sum = 0;
+  for (double r : rates) sum += r;
+  std::printf("ops_per_sec %.0f\n", sum);
   return 0;
 }
 
@@ -376,7 +394,9 @@ int run_moves(const std::string& dir);
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "scenario" && argc == 3) return run_scenario(argv[2]);
-  if (mode == "bench" && argc == 4) return run_bench(argv[2], std::atof(argv[3]));
+  if (mode == "bench" && (argc == 4 || argc == 5)) {
+    return run_bench(argv[2], std::atof(argv[3]), argc == 5 ? std::atoi(argv[4]) : 1);
+  }
   if (mode == "opens" && argc == 4) return run_opens(argv[2], std::atol(argv[3]));
   if (mode == "pause" && argc == 2) return run_pause();
   if (mode == "paced" && argc == 5) return run_paced(std::atof(argv[2]), std::atof(argv[3]), std::atoi(argv[4]));
@@ -397,7 +417,7 @@ int main(int argc, char** argv) {
   if (mode == "forktree-leaf" && argc == 3) return run_forktree_leaf(argv[2]);
   if (mode == "moves" && argc == 3) return run_moves(argv[2]);
   std::fprintf(stderr,
-               "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS | "
+               "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR\n");
