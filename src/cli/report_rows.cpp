@@ -3,6 +3,7 @@
 #include <charconv>
 #include <type_traits>
 
+#include "base/csv_field.hpp"
 #include "base/terminal_text.hpp"
 #include "base/uuid_text.hpp"
 #include "schema/columns.hpp"
@@ -55,19 +56,6 @@ bool moves_text(std::string_view utf8) {
 }
 
 }  // namespace
-
-void append_csv_field(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(v);
-    return;
-  }
-  out.push_back('"');
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 void append_json_string(std::string& out, std::string_view v) {
   static constexpr char kHex[] = "0123456789abcdef";

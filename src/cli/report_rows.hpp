@@ -26,7 +26,6 @@ void append_csv_row(std::string& out, const schema::EventRow& row, bool for_term
 void append_json_row(std::string& out, const schema::EventRow& row);
 
 /// Exposed for tests.
-void append_csv_field(std::string& out, std::string_view v);
 void append_json_string(std::string& out, std::string_view v);
 
 }  // namespace ior::cli

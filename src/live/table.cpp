@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/csv_field.hpp"
+
 namespace ior::live {
 
 std::size_t Table::column(const std::string& name) const {
@@ -11,34 +13,17 @@ std::size_t Table::column(const std::string& name) const {
   return columns.size();
 }
 
-namespace {
-
-void append_field(std::string& out, const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-}  // namespace
-
 std::string table_csv(const Table& t) {
   std::string out;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (i) out += ',';
-    append_field(out, t.columns[i].name);
+    append_csv_field(out, t.columns[i].name);
   }
   out += '\n';
   for (const auto& r : t.rows) {
     for (std::size_t i = 0; i < r.cells.size(); ++i) {
       if (i) out += ',';
-      append_field(out, r.cells[i].csv.empty() ? r.cells[i].text : r.cells[i].csv);
+      append_csv_field(out, r.cells[i].csv.empty() ? r.cells[i].text : r.cells[i].csv);
     }
     out += '\n';
   }
