@@ -160,6 +160,7 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
       ready->store(true);
     };
   }
+  w.caller_may_wait = [this] { return backlog_.has_room(); };
   writer_ = std::make_unique<writer::StreamWriter>(w);
 }
 

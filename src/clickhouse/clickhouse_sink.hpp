@@ -57,10 +57,13 @@ class ClickHouseSink final : public sink::Sink {
  public:
   explicit ClickHouseSink(ClickHouseSinkOptions options);
   ~ClickHouseSink() override;
+  ClickHouseSink(const ClickHouseSink&) = delete;  // the writer holds a callback into it
+  ClickHouseSink& operator=(const ClickHouseSink&) = delete;
 
   void consume(const schema::EventRow& row) noexcept override;
   void flush() noexcept override;
   void stop_requested() noexcept override { writer_->request_stop(); }
+  void watch_backlog(const sink::Backlog& backlog) noexcept override { backlog_ = backlog; }
   void close() noexcept override;
   sink::SinkReport report() const override;
 
@@ -69,6 +72,7 @@ class ClickHouseSink final : public sink::Sink {
   std::vector<std::string> lines_;
   std::unique_ptr<writer::StreamWriter> writer_;
   std::shared_ptr<std::atomic<bool>> schema_ready_;
+  sink::Backlog backlog_;  // the runner's queue in front; read by the writer on this sink's thread
   std::uint64_t rows_lost_ = 0;  // the writer threw on append (out of memory)
   std::string append_error_;
   bool closed_ = false;

@@ -11,6 +11,8 @@
 // SIGTERM), and must leave the output complete (a valid Parquet footer,
 // every row sent or spooled). Destructors never throw.
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,6 +46,21 @@ struct SinkReport {
   bool balanced() const { return rows_received == rows_dropped_queue + rows_consumed(); }
 };
 
+/// How far a sink's thread is behind the pipeline: the bytes queued for it
+/// and the bound beyond which its runner drops rows. Read from the sink's
+/// own thread; the runner updates it.
+struct Backlog {
+  const std::atomic<std::size_t>* queued_bytes = nullptr;
+  std::size_t limit = 0;
+
+  /// Whether the queue can absorb a pause of the sink's thread: under a
+  /// quarter of its bound, a pause of a few tens of milliseconds at the
+  /// highest rates cannot make the runner drop.
+  bool has_room() const noexcept {
+    return queued_bytes == nullptr || queued_bytes->load(std::memory_order_relaxed) < limit / 4;
+  }
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -56,6 +73,11 @@ class Sink {
   /// consume(), so a sink whose consume() may wait (the ClickHouse sink with
   /// -ch-on-full block) stops waiting. Thread-safe.
   virtual void stop_requested() noexcept {}
+  /// Before the first row, from the runner: a sink that may choose to wait
+  /// (for a server to free memory) waits only while backlog.has_room(), and
+  /// otherwise takes its other way (the spool), so that its pauses never
+  /// cost rows in the queue in front of it.
+  virtual void watch_backlog(const Backlog& backlog) noexcept { (void)backlog; }
   /// Finishes the output. Must not throw: records failures in the report.
   virtual void close() noexcept = 0;
   virtual SinkReport report() const = 0;

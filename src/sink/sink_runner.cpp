@@ -34,6 +34,7 @@ void install_interrupt_handler() {
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::size_t max_queue_bytes)
     : sink_(std::move(sink)), max_queue_bytes_(max_queue_bytes) {
   install_interrupt_handler();
+  sink_->watch_backlog(Backlog{&queued_bytes_, max_queue_bytes_});
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -52,7 +53,8 @@ void SinkRunner::offer(const SharedChunk& chunk) noexcept {
   }
   // An empty queue takes any chunk, so a chunk larger than the bound is
   // not dropped for ever.
-  if (queued_bytes_ != 0 && queued_bytes_ + chunk->bytes() > max_queue_bytes_) {
+  const std::size_t queued = queued_bytes_.load(std::memory_order_relaxed);
+  if (queued != 0 && queued + chunk->bytes() > max_queue_bytes_) {
     rows_dropped_queue_.fetch_add(rows, std::memory_order_relaxed);
     return;
   }
@@ -62,8 +64,8 @@ void SinkRunner::offer(const SharedChunk& chunk) noexcept {
     rows_dropped_queue_.fetch_add(rows, std::memory_order_relaxed);
     return;
   }
-  const bool was_idle = queued_bytes_ == 0;
-  queued_bytes_ += chunk->bytes();
+  const bool was_idle = queued_bytes_.load(std::memory_order_relaxed) == 0;
+  queued_bytes_.fetch_add(chunk->bytes(), std::memory_order_relaxed);
   if (was_idle) wake_.notify_one();
 }
 
@@ -119,7 +121,7 @@ void SinkRunner::run() {
       const std::size_t bytes = chunk->bytes();
       work.pop_front();  // back to the pool once every sink is done with it
       std::lock_guard lock(mu_);
-      queued_bytes_ -= bytes;
+      queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
     }
     const auto now = Clock::now();
     if (flush || now - last_flush >= std::chrono::seconds(1)) {
@@ -148,7 +150,7 @@ void SinkRunner::loop() noexcept {
     for (const auto& c : queue_) rows_unconsumed_ += c->rows();
     in_hand_.clear();
     queue_.clear();
-    queued_bytes_ = 0;
+    queued_bytes_.store(0, std::memory_order_relaxed);
   }
   sink_->close();
   std::lock_guard lock(mu_);
@@ -161,7 +163,7 @@ SinkQueueState SinkRunner::state() const noexcept {
   s.rows_received = rows_received_.load(std::memory_order_relaxed);
   s.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
   std::lock_guard lock(mu_);
-  s.queued_bytes = queued_bytes_;
+  s.queued_bytes = queued_bytes_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -73,7 +73,7 @@ class SinkRunner {
   std::condition_variable wake_;
   std::deque<SharedChunk> queue_;
   std::deque<SharedChunk> in_hand_;  // taken from queue_, being consumed (the thread's only)
-  std::size_t queued_bytes_ = 0;  // queued and being consumed
+  std::atomic<std::size_t> queued_bytes_{0};  // queued and being consumed; changed under mu_, read anywhere
   bool flush_requested_ = false;
   bool closing_ = false;
 

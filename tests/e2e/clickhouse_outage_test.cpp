@@ -146,6 +146,25 @@ TEST_F(ClickHouseOutageTest, KilledTwiceDuringBurstsLosesAndDuplicatesNothing) {
   expect_account(ior.err());
 }
 
+// A server that stores, only slower than the bursts come, at the defaults:
+// the sink's thread may wait for memory only while the queue in front of it
+// has room, and otherwise spools. (Waiting up to 500 ms whenever memory was
+// full had dropped 232 012 of 903 754 rows "queue full" here.)
+TEST_F(ClickHouseOutageTest, AServerSlowerThanTheBurstsMakesTheSinkSpoolNotDrop) {
+  Subprocess ior(ior_argv());
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  Workload w = parse_workload(run_and_capture(preads(10, 100), 300s));
+  ASSERT_EQ(w.preads, 10u * kBurstRows);
+  if (in_ci()) {
+    EXPECT_GE(w.burst_rate, 300'000) << "the bursts were slower than the scenario needs";
+  }
+  ASSERT_TRUE(wait_for_rows(w, 120s)) << "rows never arrived";
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+  expect_exactly_the_workload(w);
+  expect_account(ior.err());
+}
+
 TEST_F(ClickHouseOutageTest, AServerStoppedForThirtySecondsLosesNothing) {
   Subprocess ior(ior_argv());
   ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();

@@ -69,6 +69,12 @@ struct WriterOptions {
   OnFull on_full = OnFull::kBlock;
   std::chrono::milliseconds backoff_min{100};
   std::chrono::milliseconds backoff_max{10'000};
+  /// Whether the caller's thread may pause now (the queue in front of it
+  /// has room); unset: always. While servers store, a batch that finds
+  /// memory full waits for them briefly rather than going through the
+  /// spool, but only while this holds: a pause longer than the queue in
+  /// front absorbs drops rows there that the spool could have kept.
+  std::function<bool()> caller_may_wait;
   /// Called on each new connection before its first INSERT (schema setup
   /// deferred while no server was reachable); throwing fails that attempt.
   std::function<void(Connection&)> on_connect;
@@ -132,6 +138,7 @@ class StreamWriter {
   /// Acknowledgements within the last second and no failure since; mu_ held.
   bool servers_taking_locked() const;
   /// Cancelled from outside (a second stop signal): no more waiting.
+  bool caller_may_wait() const;
   bool cancelled() const;
   /// Waits up to d, or until close() gives up; false then.
   bool pause(std::chrono::milliseconds d);
