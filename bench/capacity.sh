@@ -3,12 +3,14 @@
 # console (to /dev/null), Parquet, ClickHouse (MergeTree, a Debian 18.16
 # server started here on loopback, so it shares the machine's cores), and all
 # three at once. ior runs at its defaults and traces the whole host; the
-# workload makes pread64 calls of 4 KiB at a fixed rate on THREADS threads.
+# workload makes pread64 calls of BYTES (default 4096) at a fixed rate on
+# THREADS threads; 1-byte reads let the workload outrun ior, so that the series
+# ends at ior's limit rather than at the page-cache copy's.
 # For each output the rate climbs in STEP steps until a run drops anything
 # (ring buffer, a sink's queue, a sink's own drops or losses: the summary's
 # account of every row) or the workload cannot make the rate; the last clean
 # rate is printed with ior's peak RSS and CPU time per million syscalls.
-# Usage (root): bench/capacity.sh [SECONDS_PER_RUN] [THREADS] [START] [STEP] [OUTPUTS]
+# Usage (root): bench/capacity.sh [SECONDS_PER_RUN] [THREADS] [START] [STEP] [OUTPUTS] [BYTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -16,6 +18,7 @@ threads=${2:-2}
 start=${3:-200000}
 step=${4:-100000}
 outputs=${5:-"console parquet clickhouse all"}
+bytes=${6:-4096}
 build=${IOR_BUILD:-build}
 ior=$build/ior
 wl=$build/tests/support/ior_workload
@@ -54,7 +57,7 @@ one_run() {
   local pid=$!
   for _ in $(seq 600); do grep -q "ior: tracing" "$tmp/ior.log" && break; sleep 0.05; done
   local t0; t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-  local achieved; achieved=$("$wl" paced "$2" "$secs" "$threads" | awk '/calls_per_sec/ {print $2}')
+  local achieved; achieved=$("$wl" paced "$2" "$secs" "$threads" "$bytes" | awk '/calls_per_sec/ {print $2}')
   local t1; t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   kill -INT "$pid"; wait "$pid" || true
   local rss; rss=$(awk '/peak memory/ {print $4}' "$tmp/ior.log")

@@ -9,7 +9,7 @@
 //   ior_workload preads DIR BURSTS N PAUSE_MS
 //                                  BURSTS bursts of N pread64 of DIR/p, PAUSE_MS apart;
 //                                  prints the count and the rate within bursts
-//   ior_workload paced RATE SECS THREADS
+//   ior_workload paced RATE SECS THREADS [BYTES]
 //                                  pread64 of 4 KiB at RATE calls/s in all (0: as fast as
 //                                  possible) for SECS, over THREADS threads; prints
 //                                  calls and the achieved calls_per_sec
@@ -240,7 +240,7 @@ int run_preads(const std::string& dir, long bursts, long n, long pause_ms) {
 
 // Each thread keeps to its share of the rate in 1 ms steps, so the load is
 // even rather than bursts at the start of every second.
-int run_paced(double rate, double seconds, int threads) {
+int run_paced(double rate, double seconds, int threads, std::size_t bytes) {
   char path[] = "/tmp/ior_workload_XXXXXX";
   int fd = mkstemp(path);
   if (fd < 0) die("mkstemp");
@@ -252,7 +252,7 @@ int run_paced(double rate, double seconds, int threads) {
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      char buf[4096];
+      char buf[sizeof block];
       const double per_thread = rate / threads;
       long n = 0;
       for (auto now = Clock::now(); now < end; now = Clock::now()) {
@@ -262,7 +262,7 @@ int run_paced(double rate, double seconds, int threads) {
           std::this_thread::sleep_for(std::chrono::microseconds(200));
           continue;
         }
-        for (; n < due; ++n) syscall(SYS_pread64, fd, buf, sizeof buf, 0);
+        for (; n < due; ++n) syscall(SYS_pread64, fd, buf, bytes, 0);
       }
       done[static_cast<std::size_t>(t)] = n;
     });
@@ -399,7 +399,13 @@ int main(int argc, char** argv) {
   }
   if (mode == "opens" && argc == 4) return run_opens(argv[2], std::atol(argv[3]));
   if (mode == "pause" && argc == 2) return run_pause();
-  if (mode == "paced" && argc == 5) return run_paced(std::atof(argv[2]), std::atof(argv[3]), std::atoi(argv[4]));
+  if (mode == "paced" && (argc == 5 || argc == 6)) {
+    // Smaller reads let the workload itself reach higher rates, so that a
+    // capacity run finds ior's limit rather than the page-cache copy's.
+    std::size_t bytes = argc == 6 ? std::strtoul(argv[5], nullptr, 10) : 4096;
+    if (bytes == 0 || bytes > 4096) bytes = 4096;
+    return run_paced(std::atof(argv[2]), std::atof(argv[3]), std::atoi(argv[4]), bytes);
+  }
   if (mode == "preads" && argc == 6) {
     return run_preads(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
   }
@@ -418,7 +424,7 @@ int main(int argc, char** argv) {
   if (mode == "moves" && argc == 3) return run_moves(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
-               "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS | pause | "
+               "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR\n");
   return 2;
