@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "base/utf8.hpp"
+
 namespace ior {
 namespace {
 
@@ -12,41 +14,6 @@ constexpr char kHex[] = "0123456789abcdef";
 void append_hex_byte(std::string& out, unsigned char c) {
   const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
   out.append(esc, sizeof esc);
-}
-
-// Length of the well-formed UTF-8 sequence (Unicode 15, table 3-7) of a
-// non-ASCII lead byte at s[i], with its code point in cp; 0 when the bytes
-// there are not one (so overlong forms, surrogates, values past U+10FFFF
-// and sequences cut by the end of the text are all 0).
-std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char lead = byte(0);
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xbf;  // range of the second byte
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    n = 2;
-  } else if (lead == 0xe0) {
-    n = 3, lo = 0xa0;
-  } else if ((lead >= 0xe1 && lead <= 0xec) || lead == 0xee || lead == 0xef) {
-    n = 3;
-  } else if (lead == 0xed) {
-    n = 3, hi = 0x9f;
-  } else if (lead == 0xf0) {
-    n = 4, lo = 0x90;
-  } else if (lead >= 0xf1 && lead <= 0xf3) {
-    n = 4;
-  } else if (lead == 0xf4) {
-    n = 4, hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < n || byte(1) < lo || byte(1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if ((byte(k) & 0xc0) != 0x80) return 0;
-  }
-  cp = lead & (0x7f >> n);
-  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (byte(k) & 0x3f);
-  return n;
 }
 
 // Characters that are valid UTF-8 but act on the terminal or on the layout

@@ -65,7 +65,8 @@ void FileWriter::write(const std::string& bytes) {
   offset_ += static_cast<std::int64_t>(bytes.size());
 }
 
-void FileWriter::append(const schema::EventRow& row) {
+void FileWriter::append(const schema::EventRow& raw) {
+  const schema::EventRow& row = text_.apply(raw);  // STRING columns hold only valid UTF-8
   std::size_t i = 0;
   std::size_t bytes = kFixedRowBytes;
   schema::for_each_column([&](const auto& c) {

@@ -35,6 +35,7 @@
 #include "parquet/thrift/parquet_types.hpp"
 #include "parquet/writer_options.hpp"
 #include "schema/event_row.hpp"
+#include "sink/text_row.hpp"
 
 namespace ior::parquet {
 
@@ -49,6 +50,8 @@ class FileWriter {
   FileWriter& operator=(const FileWriter&) = delete;
 
   /// Buffers one row; writes a row group when it is full. Throws on I/O error.
+  /// A row with a string that is not valid UTF-8 is stored with its strings
+  /// escaped and schema::kNoticeEscaped set (sink/text_row.hpp).
   void append(const schema::EventRow& row);
   /// Writes what is buffered and the footer (with extra key-value metadata),
   /// then renames the file to path. OutputNotPlaced: complete, but kept
@@ -89,6 +92,7 @@ class FileWriter {
   std::vector<ColumnChunkWriter> chunk_writers_;
   std::vector<thrift::RowGroup> row_groups_;
   Compressor compressor_;
+  sink::TextRow text_;
   std::string buf_;
 };
 

@@ -37,11 +37,11 @@ thrift::SchemaElement schema_element(std::string_view name, ColumnType t) {
     case ColumnType::kInt32: integer(32, true, ConvertedType::kInt32); break;
     case ColumnType::kInt64: integer(64, true, ConvertedType::kInt64); break;
     case ColumnType::kString:
-      // Paths are bytes, not text: Linux allows any byte but '/' and NUL, and
-      // DuckDB rejects a whole file whose STRING column holds invalid UTF-8.
-      // Unannotated BYTE_ARRAY reads back byte-exact everywhere (ClickHouse:
-      // String, DuckDB: BLOB).
-      break;
+      // Paths are bytes (any byte but '/' and NUL), yet every reader should
+      // see text: DuckDB, Arrow and pandas give unannotated BYTE_ARRAY as
+      // BLOB/bytes, which LIKE and strpos refuse. So they are STRING, and the
+      // writer escapes the rows whose strings are not valid UTF-8 (DuckDB
+      // rejects a whole file holding one such STRING value): FileWriter::append.
     case ColumnType::kLowCardinalityString:
       e.logical_type.kind = LogicalType::Kind::kString;
       e.converted_type = ConvertedType::kUtf8;

@@ -5,8 +5,9 @@
 //   UInt8/16/32 -> INT32 + INTEGER(8/16/32, unsigned)   (+ UINT_8/16/32)
 //   UInt64      -> INT64 + INTEGER(64, unsigned)         (+ UINT_64)
 //   Int32/Int64 -> INT32/INT64 + INTEGER(32/64, signed)
-//   String (paths)         -> BYTE_ARRAY, no annotation (bytes: paths need not be UTF-8)
-//   LowCardinality(String) -> BYTE_ARRAY + STRING
+//   String, LowCardinality(String) -> BYTE_ARRAY + STRING (+ UTF8); rows
+//                             with a string that is not valid UTF-8 are written
+//                             escaped (sink/text_row.hpp)
 //   (both dictionary-encoded, PLAIN when the dictionary outgrows its limit)
 //   UUID        -> FIXED_LEN_BYTE_ARRAY(16) + UUID (RFC 4122 byte order)
 

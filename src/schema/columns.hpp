@@ -75,7 +75,8 @@ inline constexpr auto kColumns = std::make_tuple(
                              "new name exactly as passed"},
     Column<std::int32_t>{"flags", ColumnType::kInt32, &EventRow::flags, "open flags (O_*)"},
     Column<std::uint8_t>{"notice", ColumnType::kUInt8, &EventRow::notice,
-                         "1 truncated 2 unreadable 4 fd via /proc 8 fd unknown 16 path unresolved 32 cwd via /proc"},
+                         "1 truncated 2 unreadable 4 fd via /proc 8 fd unknown 16 path unresolved 32 cwd via /proc "
+                         "64 strings escaped (Parquet, JSON: a string was not UTF-8)"},
     Column<std::uint64_t>{"duration_ns", ColumnType::kUInt64, &EventRow::duration_ns,
                           "exit - enter"},
     Column<std::uint64_t>{"duration_to_prev_ns", ColumnType::kUInt64,

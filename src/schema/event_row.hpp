@@ -21,6 +21,10 @@ enum Notice : std::uint8_t {
   kNoticeFdUnknown = 0x8,     ///< filename of the fd could not be resolved
   kNoticePathUnresolved = 0x10,  ///< a relative name could not be made absolute (its directory is unknown): kept as passed
   kNoticeCwdFromProc = 0x20,  ///< the current directory was read from /proc (set before tracing)
+  /// Set by outputs whose strings are text (Parquet, JSON), never by the
+  /// pipeline: a string of the row was not valid UTF-8, so every string of
+  /// the row is written escaped (base/utf8_escape.hpp, sink/text_row.hpp).
+  kNoticeEscaped = 0x40,
 };
 
 /// What ret_value means (ret_type column).

@@ -69,7 +69,7 @@ Expected expected(schema::ColumnType t) {
     case ColumnType::kUInt64: return {2, 14, 10, 64, false};
     case ColumnType::kInt32: return {1, 17, 10, 32, true};
     case ColumnType::kInt64: return {2, 18, 10, 64, true};
-    case ColumnType::kString: return {6, -1, -1, -1, false};
+    case ColumnType::kString: return {6, 0, 1, -1, false};  // text: invalid UTF-8 is escaped
     case ColumnType::kLowCardinalityString: return {6, 0, 1, -1, false};
     case ColumnType::kUuid: return {7, -1, 14, -1, false};
   }
