@@ -26,6 +26,7 @@
 #include "parquet/reader/file_reader.hpp"
 #include "schema/columns.hpp"
 #include "schema/schema_version.hpp"
+#include "sink/text_row.hpp"
 #include "sink/top_stats.hpp"
 
 namespace ior::cli {
@@ -254,6 +255,7 @@ int run_report_command(int argc, const char* const* argv) {
   std::unique_ptr<flamegraph::FlamegraphSink> fg;
   if (fg_options) fg = std::make_unique<flamegraph::FlamegraphSink>(*fg_options);
   Out out;
+  sink::TextRow as_text;  // csv/json rows are text as in the file: the reader undid the escape for the tables
   const bool csv = f.format == "csv", json = f.format == "json";
   const bool tty = isatty(STDOUT_FILENO) != 0;
   if (csv) out.buf() += csv_header();
@@ -274,10 +276,10 @@ int run_report_command(int argc, const char* const* argv) {
           if (!filter.keeps(row)) continue;
           ++rows_kept;
           if (csv) {
-            append_csv_row(out.buf(), row, tty);
+            append_csv_row(out.buf(), as_text.apply(row), tty);
             out.maybe_flush();
           } else if (json) {
-            append_json_row(out.buf(), row);
+            append_json_row(out.buf(), as_text.apply(row));
             out.maybe_flush();
           } else if (fg) {
             fg->consume(row);

@@ -1,7 +1,9 @@
 #pragma once
 // `ior report -format csv|json`: rows as text for other tools, every column
 // of this version's schema in table order (columns a file lacks print their
-// default: 0, -1 for fd/fd2, empty strings).
+// default: 0, -1 for fd/fd2, empty strings). Rows are given as the file
+// holds them: a row with a name that is not UTF-8 has its strings escaped
+// and notice bit 64 (sink::TextRow, docs/PARQUET.md "Text columns").
 //   csv:  RFC 4180: a header line of column names, then one line per row;
 //         a field holding a comma, a double quote, CR or LF is quoted, its
 //         quotes doubled. Lines end with CRLF as the RFC says.

@@ -12,10 +12,15 @@ namespace ior::sink {
 namespace {
 
 template <class F>
-constexpr void for_each_string(F&& f) {
+constexpr void for_each_string_column(F&& f) {
   schema::for_each_column([&](const auto& c) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, schema::Column<std::string_view>>) f(c.member);
+    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, schema::Column<std::string_view>>) f(c);
   });
+}
+
+template <class F>
+constexpr void for_each_string(F&& f) {
+  for_each_string_column([&](const auto& c) { f(c.member); });
 }
 
 constexpr std::size_t kStringColumns = [] {
@@ -56,6 +61,33 @@ const schema::EventRow& TextRow::apply(const schema::EventRow& row) {
     ++k;
   });
   return escaped_;
+}
+
+std::string_view TextRowReverse::apply(std::span<schema::EventRow> rows) {
+  std::size_t total = 0;
+  for (const auto& r : rows) {
+    if ((r.notice & schema::kNoticeEscaped) == 0) continue;
+    for_each_string([&](auto member) { total += (r.*member).size(); });
+  }
+  if (total == 0) {
+    for (auto& r : rows) r.notice = static_cast<std::uint8_t>(r.notice & ~schema::kNoticeEscaped);
+    return {};
+  }
+  bytes_.clear();
+  // Unescaping never lengthens a value: with this much room bytes_ does not
+  // move, so the views set below stay valid.
+  bytes_.reserve(total);
+  std::string_view bad;
+  for (auto& r : rows) {
+    if ((r.notice & schema::kNoticeEscaped) == 0) continue;
+    r.notice = static_cast<std::uint8_t>(r.notice & ~schema::kNoticeEscaped);
+    for_each_string_column([&](const auto& c) {
+      const std::size_t begin = bytes_.size();
+      if (!utf8_unescape(r.*c.member, bytes_) && bad.empty()) bad = c.name;
+      r.*c.member = std::string_view(bytes_).substr(begin);
+    });
+  }
+  return bad;
 }
 
 }  // namespace ior::sink

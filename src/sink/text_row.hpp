@@ -11,8 +11,14 @@
 // happens to read "\xff" ambiguous next to an escaped one. Rows whose
 // strings are all valid UTF-8 (nearly all) are passed through untouched,
 // after one validation pass over their strings (eight bytes at a time).
+//
+// TextRowReverse undoes it for rows read back (ior report): a flagged row
+// gets its original bytes and loses the bit, so it is the row the pipeline
+// made and the tables, filters and flame graphs see the names as traced.
 
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "schema/event_row.hpp"
 
@@ -27,6 +33,18 @@ class TextRow {
  private:
   schema::EventRow escaped_;
   std::string bytes_;  // the escaped strings, back to back
+};
+
+class TextRowReverse {
+ public:
+  /// Unescapes every string of each row with kNoticeEscaped, into bytes of
+  /// this object (valid until the next call), and clears the bit. Returns
+  /// the name of the first string column holding a backslash that starts no
+  /// escape (\\ or \xNN), which ior never writes; empty when all are fine.
+  std::string_view apply(std::span<schema::EventRow> rows);
+
+ private:
+  std::string bytes_;  // the unescaped strings, back to back
 };
 
 /// True when every string column of row is valid UTF-8.

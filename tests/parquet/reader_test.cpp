@@ -178,6 +178,58 @@ TEST_F(ReaderTest, ProjectionLeavesOtherColumnsAtTheirDefaults) {
   }
 }
 
+// The writer stores a row with a name that is not UTF-8 escaped, with
+// notice bit 64 (docs/PARQUET.md, "Text columns"); the reader gives the
+// traced bytes back and clears the bit, also when notice is not asked for
+// (then it stays at its default). A row flagged by someone else whose
+// strings are no escape is one FormatError naming the column.
+TEST_F(ReaderTest, EscapedRowsComeBackAsTracedAndAForgedEscapeIsRefused) {
+  Rows rows;
+  schema::EventRow odd;
+  odd.comm = "back\\slash";
+  odd.filename = rows.keep("/tmp/\\xff is text, \xff\xfe\x80 are bytes \xc3");
+  odd.oldname = rows.keep(std::string("/n\0ul", 5));
+  odd.notice = schema::kNoticeTruncated;
+  schema::EventRow plain;
+  plain.comm = "c";
+  plain.filename = "/tmp/\\xff";  // valid UTF-8: stored as it is, never unescaped
+  plain.notice = schema::kNoticeCwdFromProc;
+  for (int i = 0; i < 1500; ++i) rows.rows.push_back(i % 3 ? plain : odd);
+  const std::string p = path("e.parquet");
+  WriterOptions o;
+  o.row_group_rows = 700;
+  write_file(p, rows.rows, o);
+  auto got = read_all(p, all_columns());
+  ASSERT_EQ(got.size(), rows.rows.size());
+  for (std::size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], describe(rows.rows[i])) << "row " << i;
+
+  FileReader r(std::make_unique<FileSource>(p));
+  std::size_t n = 0;
+  r.read({"filename"}, {}, [&](std::span<const schema::EventRow> b) {
+    for (const auto& row : b) {
+      EXPECT_EQ(row.filename, rows.rows[n].filename) << n;
+      EXPECT_EQ(row.notice, 0) << n;
+      ++n;
+    }
+  });
+  EXPECT_EQ(n, rows.rows.size());
+
+  schema::EventRow forged;
+  forged.filename = "/tmp/not\\an escape";
+  forged.notice = schema::kNoticeEscaped;
+  const std::string f = path("f.parquet");
+  write_file(f, {forged}, {});
+  FileReader fr(std::make_unique<FileSource>(f));
+  try {
+    fr.read({"pid", "filename"}, {}, [](std::span<const schema::EventRow>) {});
+    ADD_FAILURE() << "read";
+  } catch (const FormatError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "column filename: a row marked escaped (notice bit 64) holds a backslash that starts no escape "
+              "(\\\\ or \\xNN)");
+  }
+}
+
 TEST_F(ReaderTest, StatisticsSkipExactlyTheRowGroupsOutsideTheRange) {
   Rows rows;
   rows.make(1000, 5);  // timestamps 1000 ns apart, row groups of 100 rows

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace ior::sink {
 namespace {
@@ -57,6 +59,73 @@ TEST(TextRow, OneInvalidStringEscapesEveryStringOfTheRowAndSetsTheNotice) {
   EXPECT_EQ(e2.cgroup.size(), 4 * long_bad.size());
   EXPECT_EQ(e2.newname, "/tmp/x");
   EXPECT_EQ(e2.comm, "a\\\\b");
+}
+
+// apply then TextRowReverse gives every row back exactly, a flagged row and
+// a plain one alike, for random bytes that are mostly text.
+TEST(TextRowReverse, UndoesTheEscapeOfEveryRowOfABatch) {
+  std::mt19937 rng(7);
+  // The first seven make valid UTF-8 only (backslashes and "\xff" text
+  // included); a row drawn from all may hold invalid bytes.
+  const char alphabet[] = {'a', '/', '\\', 'x', 'f', '0', '\n', '\xff', '\xc3', '\xa9', '\x80'};
+  std::vector<std::string> store;
+  store.reserve(4000);
+  bool odd = false;
+  auto text = [&] {
+    std::string s(rng() % 12, ' ');
+    for (auto& c : s) c = alphabet[rng() % (odd ? sizeof alphabet : 7)];
+    store.push_back(s);
+    return std::string_view(store.back());
+  };
+  std::vector<schema::EventRow> originals(300);
+  for (auto& r : originals) {
+    odd = rng() % 2 == 0;
+    r.comm = text();
+    r.filename = text();
+    r.newname = text();
+    r.cgroup = text();
+    r.notice = static_cast<std::uint8_t>(rng() % 64);
+  }
+  TextRow forward;
+  std::vector<std::string> kept;  // the escaped rows' strings, as a file would hold them
+  kept.reserve(originals.size() * 4);
+  std::vector<schema::EventRow> stored;
+  std::size_t flagged = 0;
+  for (const auto& r : originals) {
+    schema::EventRow e = forward.apply(r);
+    if (e.notice & schema::kNoticeEscaped) {
+      ++flagged;
+      for (auto m : {&schema::EventRow::comm, &schema::EventRow::filename, &schema::EventRow::newname,
+                     &schema::EventRow::cgroup}) {
+        kept.emplace_back(e.*m);
+        e.*m = kept.back();
+      }
+    }
+    stored.push_back(e);
+  }
+  EXPECT_GT(flagged, 50u);
+  EXPECT_LT(flagged, 300u);
+  TextRowReverse reverse;
+  EXPECT_EQ(reverse.apply(stored), "");
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    EXPECT_EQ(stored[i].comm, originals[i].comm) << i;
+    EXPECT_EQ(stored[i].filename, originals[i].filename) << i;
+    EXPECT_EQ(stored[i].newname, originals[i].newname) << i;
+    EXPECT_EQ(stored[i].cgroup, originals[i].cgroup) << i;
+    EXPECT_EQ(stored[i].notice, originals[i].notice) << i;
+  }
+}
+
+TEST(TextRowReverse, NamesTheFirstColumnThatHoldsNoEscape) {
+  std::vector<schema::EventRow> rows(2);
+  rows[0].filename = "\\x41";
+  rows[0].notice = schema::kNoticeEscaped;
+  rows[1].oldname = "a\\";
+  rows[1].newname = "\\xg0";
+  rows[1].notice = schema::kNoticeEscaped;
+  TextRowReverse reverse;
+  EXPECT_EQ(reverse.apply(rows), "oldname");
+  EXPECT_EQ(rows[0].filename, "A");
 }
 
 }  // namespace

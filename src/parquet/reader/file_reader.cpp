@@ -10,6 +10,7 @@
 #include "parquet/reader/decompressor.hpp"
 #include "schema/columns.hpp"
 #include "schema/schema_version.hpp"
+#include "sink/text_row.hpp"
 
 namespace ior::parquet::reader {
 namespace {
@@ -188,7 +189,20 @@ void FileReader::read(const std::vector<std::string_view>& columns, const std::v
     ColumnValues values;
   };
   std::vector<Projected> proj;
-  for (auto name : columns) {
+  // Strings of rows with notice bit 64 were escaped by the writer (valid
+  // UTF-8 for the STRING columns): undoing it needs notice, which is read
+  // for that even when not asked for, and then left at its default.
+  std::vector<std::string_view> wanted = columns;
+  const auto is_text = [](std::string_view name) {
+    auto idx = ior_column(name);
+    return idx && (schema::kColumnInfo[*idx].type == schema::ColumnType::kString ||
+                   schema::kColumnInfo[*idx].type == schema::ColumnType::kLowCardinalityString);
+  };
+  const bool strings = std::any_of(columns.begin(), columns.end(), is_text);
+  const bool notice_asked = std::find(columns.begin(), columns.end(), "notice") != columns.end();
+  if (strings && !notice_asked) wanted.push_back("notice");
+  sink::TextRowReverse reverse;
+  for (auto name : wanted) {
     auto idx = ior_column(name);
     if (!idx) throw Error("internal: unknown column " + std::string(name));
     const Leaf* l = leaf(name);
@@ -237,6 +251,16 @@ void FileReader::read(const std::vector<std::string_view>& columns, const std::v
       for (auto& p : proj) {
         p.cursor.take(k, p.values);
         assign[p.ior_index](p.values, rows.data(), k);
+      }
+      if (strings) {
+        auto bad = reverse.apply(std::span<schema::EventRow>(rows.data(), k));
+        if (!bad.empty()) {
+          throw FormatError("column " + std::string(bad) + ": a row marked escaped (notice bit 64) holds a "
+                            "backslash that starts no escape (\\\\ or \\xNN)");
+        }
+        if (!notice_asked) {
+          for (std::size_t i = 0; i < k; ++i) rows[i].notice = 0;
+        }
       }
       stats_.rows_read += k;
       left -= k;

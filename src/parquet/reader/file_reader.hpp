@@ -63,7 +63,9 @@ class FileReader {
   using BatchFn = std::function<void(std::span<const schema::EventRow>)>;
   /// Calls f with the rows of every row group not skipped, in batches; only
   /// the named columns are set (others keep EventRow's defaults), string
-  /// views are valid during the call. Throws FormatError on corrupt data
+  /// views are valid during the call. Strings come back as traced: a row
+  /// the writer escaped (notice bit 64, sink/text_row.hpp) is unescaped
+  /// and its bit cleared. Throws FormatError on corrupt data
   /// or a feature this reader does not implement.
   void read(const std::vector<std::string_view>& columns, const std::vector<RangeCondition>& where,
             const BatchFn& f);
