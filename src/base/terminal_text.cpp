@@ -16,16 +16,6 @@ void append_hex_byte(std::string& out, unsigned char c) {
   out.append(esc, sizeof esc);
 }
 
-// Characters that are valid UTF-8 but act on the terminal or on the layout
-// of the rest of the line.
-bool escaped_code_point(char32_t cp) {
-  return (cp >= 0x80 && cp <= 0x9f)         // C1 controls (0x9b is CSI)
-         || cp == 0x061c                    // Arabic letter mark
-         || cp == 0x200e || cp == 0x200f    // left-to-right / right-to-left marks
-         || (cp >= 0x2028 && cp <= 0x202e)  // line and paragraph separators, embeddings, overrides
-         || (cp >= 0x2066 && cp <= 0x2069); // isolates
-}
-
 // Which bytes can be copied as they are. This runs for every name of every
 // console row, so it tests eight bytes at a time (the exact "has a byte
 // below n / equal to c" word tests) and keeps a bit table for single bytes.
@@ -105,7 +95,7 @@ void append_terminal_text(std::string& out, std::string_view text, const Termina
     if (n == 0) {
       append_hex_byte(out, c);  // one byte at a time: the rest may start a valid character
       ++i;
-    } else if (escaped_code_point(cp)) {
+    } else if (moves_terminal_text(cp)) {
       for (std::size_t k = 0; k < n; ++k) append_hex_byte(out, static_cast<unsigned char>(text[i + k]));
       i += n;
     } else {

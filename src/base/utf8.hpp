@@ -75,4 +75,15 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp
   return n;
 }
 
+/// Characters that are valid UTF-8 but act on a terminal or on the layout of
+/// the rest of the line, which every text output meant for one escapes
+/// (base/terminal_text, the JSON lines output).
+constexpr bool moves_terminal_text(char32_t cp) noexcept {
+  return (cp >= 0x80 && cp <= 0x9f)         // C1 controls (0x9b is CSI)
+         || cp == 0x061c                    // Arabic letter mark
+         || cp == 0x200e || cp == 0x200f    // left-to-right / right-to-left marks
+         || (cp >= 0x2028 && cp <= 0x202e)  // line and paragraph separators, embeddings, overrides
+         || (cp >= 0x2066 && cp <= 0x2069); // isolates
+}
+
 }  // namespace ior

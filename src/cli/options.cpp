@@ -41,8 +41,12 @@ void define_flags(FlagParser& p, Options& o) {
              "rows each output may fall behind by, in memory, before it drops (counted); default 32M",
              1u << 20, 1ull << 40);
   p.add_string("name", &o.name, "name of this run (used in output file names)");
-  p.add_bool("force", &o.force, "replace existing output files (Parquet, flame graph); without it a taken "
+  p.add_bool("force", &o.force, "replace existing output files (Parquet, JSON, flame graph); without it a taken "
              "name is an error before tracing. A symbolic link there is replaced, never followed");
+  p.add_bool("json", &o.json, "print every row as one JSON object per line on standard output, instead of "
+             "the console rows (docs/JSON.md)");
+  p.add_string("json-file", &o.json_file, "write every row as JSON lines into this file (mode 0600; -force "
+               "replaces a taken name)");
   p.add_bool("parquet", &o.parquet, "write every row to a Parquet file (mode 0600: it holds every user's "
              "file activity)");
   p.add_string("parquet-file", &o.parquet_file,
@@ -124,9 +128,12 @@ Options parse_options(int argc, const char* const* argv) {
   }
   if (o.live) {
     if (o.console) throw UsageError("flag -live: not with -console (both would write to the terminal)");
+    if (o.json) throw UsageError("flag -live: not with -json (both would write to the terminal)");
     if (o.live_interval_ms < 100) throw UsageError("flag -live-interval: at least 100ms");
     if (!p.given("duration")) o.live_until_quit = true;
   }
+  if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
+  if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");
   if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
   if (!o.cost_stage.empty() && o.cost_stage != "attach" && o.cost_stage != "filter" && o.cost_stage != "copy" &&
       o.cost_stage != "drain") {

@@ -36,6 +36,10 @@ struct Options {
   std::string name;                    ///< -name: run name (file names)
   bool force = false;                  ///< -force: replace existing output files
 
+  // -json, -json-file
+  bool json = false;                   ///< JSON lines to standard output (instead of the console rows)
+  std::string json_file;               ///< JSON lines into this file
+
   // -parquet
   bool parquet = false;
   std::string parquet_file;            ///< default <name|hostname>-<YYYY-MM-DD_HH:MM:SS>.parquet

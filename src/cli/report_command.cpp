@@ -26,6 +26,7 @@
 #include "parquet/reader/file_reader.hpp"
 #include "schema/columns.hpp"
 #include "schema/schema_version.hpp"
+#include "sink/json_row.hpp"
 #include "sink/text_row.hpp"
 #include "sink/top_stats.hpp"
 
@@ -279,7 +280,7 @@ int run_report_command(int argc, const char* const* argv) {
             append_csv_row(out.buf(), as_text.apply(row), tty);
             out.maybe_flush();
           } else if (json) {
-            append_json_row(out.buf(), as_text.apply(row));
+            sink::append_json_row(out.buf(), as_text.apply(row));
             out.maybe_flush();
           } else if (fg) {
             fg->consume(row);

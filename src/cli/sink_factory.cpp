@@ -12,6 +12,7 @@
 #include "cli/syscall_colors.hpp"
 #include "cli/version.hpp"
 #include "sink/console_sink.hpp"
+#include "sink/json_sink.hpp"
 
 namespace ior::cli {
 namespace {
@@ -162,7 +163,11 @@ SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHo
   if (o.parquet) plan.parquet = std::move(parquet);
   if (o.flamegraph) plan.flamegraph = std::move(flamegraph);
   if (o.clickhouse) plan.clickhouse = clickhouse_options(o, hooks);
-  plan.console = o.console || !(o.parquet || o.clickhouse || o.flamegraph || o.live);
+  plan.json_stdout = o.json;
+  if (!o.json_file.empty()) plan.json_file = o.json_file;
+  plan.json_existing = o.force ? ExistingOutput::kReplace : ExistingOutput::kRefuse;
+  plan.console = o.console ||
+                 !(o.parquet || o.clickhouse || o.flamegraph || o.live || o.json || !o.json_file.empty());
   return plan;
 }
 
@@ -170,6 +175,8 @@ void add_sinks(SinkPlan plan, sink::FanOut& sinks) {
   if (plan.parquet) sinks.add(std::make_unique<parquet::ParquetSink>(std::move(*plan.parquet)));
   if (plan.clickhouse) sinks.add(std::make_unique<clickhouse::ClickHouseSink>(std::move(*plan.clickhouse)));
   if (plan.flamegraph) sinks.add(std::make_unique<flamegraph::FlamegraphSink>(std::move(*plan.flamegraph)));
+  if (plan.json_file) sinks.add(std::make_unique<sink::JsonSink>(*plan.json_file, plan.json_existing));
+  if (plan.json_stdout) sinks.add(std::make_unique<sink::JsonSink>(STDOUT_FILENO));
   if (plan.console) sinks.add(std::make_unique<sink::ConsoleSink>(STDOUT_FILENO));
 }
 

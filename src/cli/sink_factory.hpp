@@ -32,6 +32,9 @@ struct SinkPlan {
   std::optional<clickhouse::ClickHouseSinkOptions> clickhouse;
   std::optional<flamegraph::FlamegraphSinkOptions> flamegraph;
   bool console = false;  ///< no other sink, or -console
+  bool json_stdout = false;                  ///< -json
+  std::optional<std::string> json_file;      ///< -json-file
+  ExistingOutput json_existing = ExistingOutput::kRefuse;
 };
 
 /// What the ClickHouse sink's connections get from the running process.

@@ -33,6 +33,8 @@ expect "flag -pid: no process $gone" -pid "$gone" -follow
 expect "flag -uid: \"no-such-user-here\" is neither a user id nor a user name" -uid 0,no-such-user-here
 expect "flag -uid: empty item" -uid 1,,2
 expect "flag -cgroup: \"system.slice\" is not an absolute path" -cgroup system.slice
+expect "flag -json: not with -console" -json -console
+expect "flag -json-file: empty file name" -json-file ""
 expect "flag -cost-stage: \"bogus\" is none of attach, filter, copy, drain" -cost-stage bogus
 expect "flag -cgroup: \"/no/such/cgroup\" is not a directory of the cgroup v2 hierarchy" -cgroup /no/such/cgroup
 "$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }

@@ -1,0 +1,112 @@
+#include "sink/json_sink.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+
+#include "base/write_all.hpp"
+#include "sink/json_row.hpp"
+
+namespace ior::sink {
+
+JsonSink::JsonSink(int fd, std::size_t buffer_bytes) : fd_(fd), threshold_(buffer_bytes) {
+  buf_.reserve(threshold_ + 8192);
+}
+
+JsonSink::JsonSink(const std::string& path, ExistingOutput existing, std::size_t buffer_bytes)
+    : file_(std::make_unique<OutputFile>(path, OutputOptions{.label = "json", .existing = existing, .durable = true})),
+      threshold_(buffer_bytes) {
+  fd_ = file_->fd();
+  buf_.reserve(threshold_ + 8192);
+}
+
+JsonSink::~JsonSink() { close(); }
+
+void JsonSink::consume(const schema::EventRow& row) noexcept try {
+  if (!error_.empty()) {
+    ++rows_lost_;
+    return;
+  }
+  append_json_row(buf_, text_.apply(row));
+  ++rows_in_buffer_;
+  if (buf_.size() >= threshold_) write_out();
+} catch (...) {
+  ++rows_lost_;  // out of memory for the line: counted, the next rows go on
+}
+
+void JsonSink::flush() noexcept { write_out(); }
+
+void JsonSink::fail(std::string message) noexcept {
+  if (error_.empty()) error_ = std::move(message);
+}
+
+void JsonSink::write_out() noexcept {
+  if (error_.empty() && !buf_.empty()) {
+    const int err = file_ ? write_all(fd_, buf_) : write_all(fd_, buf_, stopping_);
+    if (err == 0) {
+      bytes_written_ += buf_.size();
+    } else if (file_) {
+      fail("json: write to " + file_->path() + " failed: " + std::strerror(err));
+    } else {
+      fail(err == EINTR ? std::string("json: standard output took no more output at the stop (a paused terminal "
+                                      "or a pipe nobody reads)")
+                        : std::string("json: write to standard output failed: ") + std::strerror(err));
+    }
+  }
+  if (error_.empty()) {
+    rows_written_ += rows_in_buffer_;
+  } else {
+    rows_lost_ += rows_in_buffer_;
+  }
+  rows_in_buffer_ = 0;
+  buf_.clear();
+}
+
+void JsonSink::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  write_out();
+  if (!file_) return;
+  location_ = file_->path();
+  try {
+    // A failed write may have left part of a line: cut back to the last
+    // complete one, so every line of the file parses.
+    if (!error_.empty() && ::ftruncate(file_->fd(), static_cast<off_t>(bytes_written_)) != 0) {
+      file_->discard();
+      rows_lost_ += rows_written_;
+      rows_written_ = 0;
+      location_.clear();
+      return;
+    }
+    file_->commit();
+  } catch (const OutputNotPlaced& e) {
+    location_ = e.kept_path();  // complete, only not under its name: the rows are written
+    fail(e.what());
+  } catch (const std::exception& e) {
+    fail(e.what());  // fsync failed: the file is removed
+    rows_lost_ += rows_written_;
+    rows_written_ = 0;
+    location_.clear();
+  }
+}
+
+SinkReport JsonSink::report() const {
+  SinkReport r;
+  r.name = file_ ? "json-file" : "json";
+  r.rows_written = rows_written_;
+  r.rows_lost = rows_lost_;
+  if (file_ && closed_) {
+    r.lines.push_back(location_.empty() ? "wrote nothing: " + file_->path() + " was removed"
+                                        : "wrote " + location_ + " (" + std::to_string(rows_written_) + " rows, " +
+                                              std::to_string(bytes_written_) + " bytes)");
+  }
+  if (!error_.empty()) {
+    r.lines.push_back(error_);
+    r.failed = true;
+  }
+  return r;
+}
+
+}  // namespace ior::sink
