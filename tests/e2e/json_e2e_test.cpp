@@ -31,9 +31,10 @@ std::vector<std::string> python_canonical(const std::string& path) {
 }
 
 // The same canonical lines as json_lines.py prints, computed by DuckDB from
-// the Parquet file: integers in decimal, strings "s:" + hex of their UTF-8.
-std::vector<std::string> duckdb_canonical(const std::string& parquet, std::string* keys) {
-  auto described = reader_query("duckdb", "DESCRIBE SELECT * FROM read_parquet('" + parquet + "')");
+// `from` (the Parquet file, or the JSON file through DuckDB's own JSON
+// reader): integers in decimal, strings "s:" + hex of their UTF-8.
+std::vector<std::string> duckdb_canonical(const std::string& from, std::string* keys) {
+  auto described = reader_query("duckdb", "DESCRIBE SELECT * FROM " + from);
   std::string parts;
   *keys = "keys ";
   for (const auto& d : described) {
@@ -51,8 +52,7 @@ std::vector<std::string> duckdb_canonical(const std::string& parquet, std::strin
   }
   keys->pop_back();
   std::vector<std::string> out;
-  for (const auto& l : reader_query("duckdb", "SELECT concat_ws('|', " + parts + ") AS line FROM read_parquet('" +
-                                                  parquet + "')")) {
+  for (const auto& l : reader_query("duckdb", "SELECT concat_ws('|', " + parts + ") AS line FROM " + from)) {
     out.push_back(json_field(l, "line"));
   }
   return out;
@@ -81,7 +81,7 @@ TEST(JsonE2E, BothJsonOutputsParseAndEqualTheParquetRowsOfTheSameRun) {
   auto from_file = python_canonical(json);
   auto from_stdout = python_canonical(stdout_copy);
   std::string keys;
-  auto from_parquet = duckdb_canonical(parquet, &keys);
+  auto from_parquet = duckdb_canonical("read_parquet('" + parquet + "')", &keys);
   ASSERT_GT(from_file.size(), 30u);  // the keys line and the workload's rows
   EXPECT_EQ(from_file[0], keys);
   from_file.erase(from_file.begin());
@@ -93,6 +93,27 @@ TEST(JsonE2E, BothJsonOutputsParseAndEqualTheParquetRowsOfTheSameRun) {
   std::sort(from_file.begin(), from_file.end());
   std::sort(from_parquet.begin(), from_parquet.end());
   EXPECT_EQ(from_file, from_parquet);
+
+  // A second JSON parser, as docs/JSON.md suggests: DuckDB's read_json of
+  // the file infers the same columns and reads the same values.
+  std::string json_keys;
+  auto from_duck_json =
+      duckdb_canonical("read_json('" + json + "', format = 'newline_delimited')", &json_keys);
+  EXPECT_EQ(json_keys, keys);
+  std::sort(from_duck_json.begin(), from_duck_json.end());
+  EXPECT_EQ(from_duck_json, from_parquet);
+  // And ClickHouse's JSONEachRow (chDB): the same rows, the same names.
+  auto ch = reader_query("chdb", "SELECT count() AS n, countIf(bitAnd(notice, 64) != 0) AS escaped, "
+                                 "hex(groupBitXor(cityHash64(filename, oldname, passed_name, comm))) AS h FROM file('" +
+                                     json + "', JSONEachRow)");
+  auto ch_parquet = reader_query("chdb", "SELECT count() AS n, countIf(bitAnd(notice, 64) != 0) AS escaped, "
+                                           "hex(groupBitXor(cityHash64(filename, oldname, passed_name, comm))) AS h "
+                                           "FROM file('" + parquet + "', Parquet)");
+  ASSERT_EQ(ch.size(), 1u);
+  ASSERT_EQ(ch_parquet.size(), 1u);
+  EXPECT_EQ(json_field(ch[0], "n"), std::to_string(from_parquet.size()));
+  EXPECT_EQ(json_field(ch[0], "escaped"), "3");
+  EXPECT_EQ(ch[0], ch_parquet[0]);
 
   // The workload's odd name: its rows are escaped (notice bit 64) in both.
   auto escaped = reader_query("duckdb", "SELECT count(*) AS n FROM read_parquet('" + parquet +
