@@ -16,7 +16,8 @@ declare -A allowed=(
   [live]="live flamegraph sink schema base"
   [event]="event schema base bpf"
   [trace]="trace base bpf skel libbpf"
-  [cli]="cli trace event sink parquet clickhouse flamegraph live schema base bpf"
+  [metrics]="metrics base"
+  [cli]="cli trace event sink parquet clickhouse flamegraph live metrics schema base bpf"
 )
 # Sub-layers inside a module: a file in <module>/<sub>/ may include only the
 # listed sub-layers of its own module (lower ones never include higher ones).

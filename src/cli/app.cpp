@@ -17,17 +17,20 @@
 #include "cli/messages.hpp"
 #include "cli/run_counters.hpp"
 #include "cli/run_identity.hpp"
+#include "cli/run_metrics.hpp"
 #include "cli/sink_factory.hpp"
 #include "cli/status_line.hpp"
 #include "cli/stop_signals.hpp"
 #include "cli/summary.hpp"
 #include "cli/target_watch.hpp"
+#include "cli/version.hpp"
 #include "clickhouse/net/cancellation.hpp"
 #include "event/clock.hpp"
 #include "event/pipeline.hpp"
 #include "event/syscall_selector.hpp"
 #include "event/syscall_table.hpp"
 #include "live/live_sink.hpp"
+#include "metrics/metrics_server.hpp"
 #include "ior_event.h"
 #include "sink/fan_out.hpp"
 #include "sink/top_stats.hpp"
@@ -189,10 +192,10 @@ std::string exited_line(const Options& o, std::uint32_t pid, Command* command) {
   return line + ": tracing stopped";
 }
 
-// The summary (unless -quiet) and the exit status: 1 when an output failed.
-int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
-               const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
-               double seconds) {
+// What every stage counted so far: for the summary at the end and for
+// the metrics endpoint during the run (any thread).
+SummaryInput summary_input(const RunIdentity& identity, const trace::Tracer& tracer, const event::Pipeline& pipeline,
+                           const sink::FanOut& sinks, double seconds) {
   SummaryInput in;
   in.identity = &identity;
   in.counters = snapshot(seconds, tracer.counters(), pipeline.stats(), sinks.queue_states());
@@ -202,6 +205,41 @@ int report_run(const Options& o, const RunIdentity& identity, int sig, const tra
   in.attached_syscalls = tracer.attached_syscalls().size();
   in.skipped_syscalls = tracer.skipped_syscalls();
   in.sinks = sinks.reports();
+  return in;
+}
+
+// -metrics: the body of every GET /metrics, on the server's thread.
+std::string metrics_body(const RunIdentity& identity, const trace::Tracer& tracer, const event::Pipeline& pipeline,
+                         const sink::FanOut& sinks, const clickhouse::ClickHouseSink* ch, double seconds) {
+  const SummaryInput in = summary_input(identity, tracer, pipeline, sinks, seconds);
+  MetricsInput m;
+  m.summary = &in;
+  m.queues = sinks.queue_states();
+  m.uptime_s = seconds;
+  m.version = kVersion;
+  if (ch != nullptr) {
+    const auto& w = ch->writer_options();
+    m.clickhouse = ClickHouseState{.stats = ch->live_stats(),
+                                   .memory_limit_bytes = w.memory_bytes,
+                                   .spool_limit_bytes = w.spool_dir.empty() ? 0 : w.spool_max_bytes,
+                                   .senders = w.connections};
+  }
+  return metrics::format_families(metric_families(m));
+}
+
+// Stops the metrics thread before the objects its body reads go away.
+struct StopMetricsOnExit {
+  metrics::MetricsServer* server = nullptr;
+  ~StopMetricsOnExit() {
+    if (server != nullptr) server->stop();
+  }
+};
+
+// The summary (unless -quiet) and the exit status: 1 when an output failed.
+int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
+               const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
+               double seconds) {
+  SummaryInput in = summary_input(identity, tracer, pipeline, sinks, seconds);
   if (!o.quiet) {
     if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
     std::fputs(format_summary(in).c_str(), stderr);
@@ -227,6 +265,9 @@ int run_trace(const Options& o) {
   const KernelFilters filters = kernel_filters(o);
   RunIdentity identity = make_run_identity();
   SinkPlan plan = plan_sinks(o, identity, {.cancel = cancel, .warn = warn});
+  // Listening now: a taken port is an error before anything is loaded.
+  std::optional<metrics::MetricsServer> metrics_server;
+  if (!o.metrics.empty()) metrics_server.emplace(metrics::parse_listen_address(o.metrics));
 
   // A command is started now, held before its exec until the programs are
   // attached; from here on it is what -pid names.
@@ -249,8 +290,9 @@ int run_trace(const Options& o) {
   // Outputs are created and the ClickHouse schema prepared after the load
   // (a refused load leaves no empty files) and before the attach (nothing
   // is traced while a server is slow to answer).
+  AddedSinks added;
   try {
-    add_sinks(std::move(plan), sinks);
+    added = add_sinks(std::move(plan), sinks);
   } catch (const std::exception&) {
     if (signals.received() == 0) throw;  // else the cancellation is what failed
   }
@@ -267,6 +309,12 @@ int run_trace(const Options& o) {
     sinks.flush();
   });
   Stopwatch clock;
+  StopMetricsOnExit stop_metrics;
+  if (metrics_server) {
+    metrics_server->start([&] { return metrics_body(identity, tracer, pipeline, sinks, added.clickhouse, clock.seconds()); });
+    stop_metrics.server = &*metrics_server;
+    if (!o.live) print_message("ior: metrics at http://" + metrics_server->bound() + "/metrics");
+  }
   tracer.attach();
   // Descendants running before the attach were not seen forking: from /proc.
   if (watch && o.follow) watch->follow_running_descendants(tracer);

@@ -2,6 +2,7 @@
 
 #include "base/error.hpp"
 #include "cli/flag_parser.hpp"
+#include "metrics/listen_address.hpp"
 
 namespace ior::cli {
 namespace {
@@ -100,6 +101,8 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_bool("live", &o.live, "full-screen live view of files, processes, syscalls, errors, the latest rows and "
              "a flame graph (docs/LIVE.md); with any output; until q without -duration");
   p.add_duration("live-interval", &o.live_interval_ms, "-live: refresh period; default 1s");
+  p.add_string("metrics", &o.metrics, "serve ior's counters for Prometheus at http://ADDR:PORT/metrics; PORT "
+               "alone listens on 127.0.0.1 (another address only when given, e.g. 0.0.0.0:9464; docs/METRICS.md)");
   p.add_bool("version", &o.version, "print the version and exit");
   p.add_bool("help", &o.help, "print this help and exit");
   p.add_bool("h", &o.help, "same as -help");
@@ -134,6 +137,7 @@ Options parse_options(int argc, const char* const* argv) {
   }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");
+  if (!o.metrics.empty()) (void)metrics::parse_listen_address(o.metrics);  // a usage error now
   if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
   if (!o.cost_stage.empty() && o.cost_stage != "attach" && o.cost_stage != "filter" && o.cost_stage != "copy" &&
       o.cost_stage != "drain") {

@@ -85,6 +85,9 @@ struct Options {
   std::uint64_t live_interval_ms = 1000;  ///< -live-interval: refresh period
   bool live_until_quit = false;        ///< -live without -duration: until q or a signal
 
+  // -metrics
+  std::string metrics;                 ///< ADDR:PORT of the Prometheus endpoint ("": none)
+
   bool version = false;
   bool help = false;
   std::vector<std::string> argv;       ///< the command line, secrets <redacted>, for metadata

@@ -171,13 +171,18 @@ SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHo
   return plan;
 }
 
-void add_sinks(SinkPlan plan, sink::FanOut& sinks) {
+AddedSinks add_sinks(SinkPlan plan, sink::FanOut& sinks) {
+  AddedSinks added;
   if (plan.parquet) sinks.add(std::make_unique<parquet::ParquetSink>(std::move(*plan.parquet)));
-  if (plan.clickhouse) sinks.add(std::make_unique<clickhouse::ClickHouseSink>(std::move(*plan.clickhouse)));
+  if (plan.clickhouse) {
+    added.clickhouse = &static_cast<const clickhouse::ClickHouseSink&>(
+        sinks.add(std::make_unique<clickhouse::ClickHouseSink>(std::move(*plan.clickhouse))));
+  }
   if (plan.flamegraph) sinks.add(std::make_unique<flamegraph::FlamegraphSink>(std::move(*plan.flamegraph)));
   if (plan.json_file) sinks.add(std::make_unique<sink::JsonSink>(*plan.json_file, plan.json_existing));
   if (plan.json_stdout) sinks.add(std::make_unique<sink::JsonSink>(STDOUT_FILENO));
   if (plan.console) sinks.add(std::make_unique<sink::ConsoleSink>(STDOUT_FILENO));
+  return added;
 }
 
 }  // namespace ior::cli

@@ -54,8 +54,13 @@ SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHo
 /// value, titles; throws UsageError on a bad -fields or -count.
 flamegraph::FlamegraphSinkOptions flamegraph_options(const Options& o, const RunIdentity& identity);
 
+/// The sinks add_sinks() created that others look into while they run.
+struct AddedSinks {
+  const clickhouse::ClickHouseSink* clickhouse = nullptr;  ///< for -metrics
+};
+
 /// Creates every sink of the plan (the ClickHouse sink connects and prepares
 /// its schema here).
-void add_sinks(SinkPlan plan, sink::FanOut& sinks);
+AddedSinks add_sinks(SinkPlan plan, sink::FanOut& sinks);
 
 }  // namespace ior::cli

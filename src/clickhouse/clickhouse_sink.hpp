@@ -67,6 +67,11 @@ class ClickHouseSink final : public sink::Sink {
   void close() noexcept override;
   sink::SinkReport report() const override;
 
+  /// The writer's counters and state now; any thread (the metrics endpoint).
+  writer::WriterStats live_stats() const { return writer_->stats(); }
+  /// Its limits (memory, spool, connections), fixed at construction.
+  const writer::WriterOptions& writer_options() const { return options_.writer; }
+
  private:
   ClickHouseSinkOptions options_;
   std::vector<std::string> lines_;

@@ -21,7 +21,7 @@ void FanOut::consume(const schema::EventRow& row) noexcept {
     if (!current_) current_ = pool_->take();
     current_->append(row);
   } catch (...) {
-    ++rows_unpacked_;  // out of memory: counted, the pipeline goes on
+    rows_unpacked_.add();  // out of memory: counted, the pipeline goes on
     return;
   }
   if (current_->bytes() >= options_.chunk_bytes) publish();

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "sink/row_chunk.hpp"
 #include "sink/sink.hpp"
 #include "sink/sink_runner.hpp"
@@ -59,14 +60,14 @@ class FanOut {
   std::vector<SinkReport> reports() const;
   std::vector<SinkQueueState> queue_states() const;
   /// Rows the pipeline offered that could not even be packed (out of memory).
-  std::uint64_t rows_unpacked() const { return rows_unpacked_; }
+  std::uint64_t rows_unpacked() const { return rows_unpacked_.get(); }
 
  private:
   FanOutOptions options_;
   std::shared_ptr<ChunkPool> pool_;
   std::unique_ptr<RowChunk> current_;
   std::vector<std::unique_ptr<SinkRunner>> runners_;
-  std::uint64_t rows_unpacked_ = 0;
+  Counter rows_unpacked_;  // pipeline thread; read by the metrics endpoint too
   bool closed_ = false;
 };
 

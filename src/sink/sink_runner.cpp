@@ -35,6 +35,7 @@ SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::size_t max_queue_bytes)
     : sink_(std::move(sink)), max_queue_bytes_(max_queue_bytes) {
   install_interrupt_handler();
   sink_->watch_backlog(Backlog{&queued_bytes_, max_queue_bytes_});
+  keep_report();
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -126,6 +127,7 @@ void SinkRunner::run() {
     const auto now = Clock::now();
     if (flush || now - last_flush >= std::chrono::seconds(1)) {
       sink_->flush();
+      keep_report();
       last_flush = now;
     }
     if (closing) {
@@ -136,15 +138,17 @@ void SinkRunner::run() {
 }
 
 void SinkRunner::loop() noexcept {
+  std::string error;
   try {
     run();
   } catch (const std::exception& e) {
-    thread_error_ = e.what();
+    error = e.what();
   } catch (...) {
-    thread_error_ = "unknown error";
+    error = "unknown error";
   }
-  if (!thread_error_.empty()) {
-    std::lock_guard lock(mu_);
+  if (!error.empty()) {
+    std::lock_guard lock(mu_);  // report() reads it from other threads
+    thread_error_ = std::move(error);
     dead_ = true;
     for (const auto& c : in_hand_) rows_unconsumed_ += c->rows();
     for (const auto& c : queue_) rows_unconsumed_ += c->rows();
@@ -153,6 +157,7 @@ void SinkRunner::loop() noexcept {
     queued_bytes_.store(0, std::memory_order_relaxed);
   }
   sink_->close();
+  keep_report();
   std::lock_guard lock(mu_);
   finished_ = true;
   wake_.notify_all();
@@ -164,14 +169,25 @@ SinkQueueState SinkRunner::state() const noexcept {
   s.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
   std::lock_guard lock(mu_);
   s.queued_bytes = queued_bytes_.load(std::memory_order_relaxed);
+  s.max_queue_bytes = max_queue_bytes_;
   return s;
 }
 
+void SinkRunner::keep_report() noexcept {
+  try {
+    SinkReport r = sink_->report();
+    std::lock_guard lock(mu_);
+    kept_report_ = std::move(r);
+  } catch (...) {
+    // Out of memory: the previous report stays until the next try.
+  }
+}
+
 SinkReport SinkRunner::report() const {
-  SinkReport r = sink_->report();
+  std::lock_guard lock(mu_);
+  SinkReport r = kept_report_;
   r.rows_received = rows_received_.load(std::memory_order_relaxed);
   r.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
-  std::lock_guard lock(mu_);
   r.rows_lost += rows_unconsumed_;
   if (!thread_error_.empty()) {
     r.failed = true;

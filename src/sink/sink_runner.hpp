@@ -30,6 +30,7 @@ struct SinkQueueState {
   std::uint64_t rows_received = 0;
   std::uint64_t rows_dropped_queue = 0;
   std::uint64_t queued_bytes = 0;
+  std::uint64_t max_queue_bytes = 0;  ///< the bound of queued_bytes (-sink-queue)
 };
 
 class SinkRunner {
@@ -59,12 +60,18 @@ class SinkRunner {
   void interrupt() noexcept;
 
   SinkQueueState state() const noexcept;
-  /// The sink's report with the runner's counts; complete after wait_closed().
+  /// The sink's report with the runner's counts; any thread. The sink's own
+  /// part is what its report() said when its thread last asked: at the
+  /// start, after every flush (at least once a second while the thread is
+  /// not held in a write) and after close(), so it is complete after
+  /// wait_closed(). Sinks need not make report() safe against consume().
   SinkReport report() const;
 
  private:
   void loop() noexcept;
   void run();
+  /// The sink's thread (or the constructor): takes report() for report().
+  void keep_report() noexcept;
 
   std::unique_ptr<Sink> sink_;
   const std::size_t max_queue_bytes_;
@@ -80,7 +87,8 @@ class SinkRunner {
   bool dead_ = false;              // the thread failed: rows are counted, not queued
   bool finished_ = false;          // the thread closed the sink and is about to end
   std::uint64_t rows_unconsumed_ = 0;  // rows the failed thread never consumed (lost)
-  std::string thread_error_;       // set by the thread, read after join
+  std::string thread_error_;       // set by the thread, under mu_
+  SinkReport kept_report_;         // keep_report()'s, under mu_
 
   std::atomic<std::uint64_t> rows_received_{0};
   std::atomic<std::uint64_t> rows_dropped_queue_{0};

@@ -18,6 +18,24 @@ StreamWriter::Sender::Sender(StreamWriter& writer, std::size_t index)
       index_(index),
       backoff_(writer.options_.backoff_min) {}
 
+StreamWriter::Sender::~Sender() { count_connection(false); }
+
+void StreamWriter::Sender::count_connection(bool open) {
+  if (open == counted_) return;
+  counted_ = open;
+  std::lock_guard lock(w_.mu_);
+  if (open) {
+    ++w_.stats_.connections_open;
+  } else {
+    --w_.stats_.connections_open;
+  }
+}
+
+void StreamWriter::Sender::disconnect() {
+  conn_.reset();
+  count_connection(false);
+}
+
 std::size_t StreamWriter::Sender::open_bytes() const {
   std::size_t n = 0;
   for (const auto& b : open_) n += b.bytes;
@@ -163,6 +181,7 @@ void StreamWriter::Sender::fail(const std::string& what, bool refused) {
     ++w_.stats_.insert_errors;
     w_.stats_.last_error = what;
     w_.last_failure_ = std::chrono::steady_clock::now();
+    w_.stats_.failing = true;
     if (w_.options_.dedup_tokens && !open_.empty()) w_.stats_.batches_retried += open_.size();
   }
   // With a token, refused or lost alike: the server may have stored some of
@@ -177,7 +196,7 @@ void StreamWriter::Sender::fail(const std::string& what, bool refused) {
     put_back_open(true);
   }
   if (!refused || (conn_ && conn_->broken())) {
-    conn_.reset();
+    disconnect();
     host_ = (host_ + 1) % w_.options_.hosts.size();
   }
   w_.pause(backoff_);
@@ -186,7 +205,7 @@ void StreamWriter::Sender::fail(const std::string& what, bool refused) {
 
 void StreamWriter::Sender::ensure_connected() {
   if (conn_ && !conn_->broken()) return;
-  conn_.reset();
+  disconnect();
   ClientOptions o = w_.options_.client;
   o.host = w_.options_.hosts[host_];
   conn_ = std::make_unique<Connection>(o);
@@ -194,10 +213,11 @@ void StreamWriter::Sender::ensure_connected() {
     try {
       w_.options_.on_connect(*conn_);
     } catch (...) {
-      conn_.reset();  // the next attempt reconnects and runs it again
+      disconnect();  // the next attempt reconnects and runs it again
       throw;
     }
   }
+  count_connection(true);
 }
 
 }  // namespace ior::clickhouse::writer

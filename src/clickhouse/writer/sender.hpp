@@ -13,6 +13,9 @@ namespace ior::clickhouse::writer {
 class StreamWriter::Sender {
  public:
   Sender(StreamWriter& writer, std::size_t index);
+  ~Sender();
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
   void run();
 
  private:
@@ -46,10 +49,15 @@ class StreamWriter::Sender {
   template <class Exchange>
   bool attempt(Exchange&& exchange);
   void ensure_connected();
+  /// Drops the connection (the next exchange makes a new one).
+  void disconnect();
+  /// Keeps the writer's count of open connections (WriterStats) true.
+  void count_connection(bool open);
   std::size_t open_bytes() const;
 
   StreamWriter& w_;
   std::unique_ptr<Connection> conn_;
+  bool counted_ = false;  ///< conn_ is in WriterStats::connections_open
   std::size_t host_;
   std::size_t per_insert_;
   std::size_t share_;

@@ -198,6 +198,7 @@ void StreamWriter::acknowledge(Batch& batch) {
     --in_flight_;
     memory_bytes_ -= batch.bytes;
     last_ack_ = Clock::now();
+    stats_.failing = false;
     queue_changed_.notify_all();
   }
   recycle(std::move(batch.rows));
@@ -298,6 +299,8 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
 WriterStats StreamWriter::stats() const {
   std::lock_guard lock(mu_);
   WriterStats s = stats_;
+  s.memory_bytes = memory_bytes_;
+  s.queued_batches = queue_.size();
   if (spool_) s.spool = spool_->counts();
   return s;
 }

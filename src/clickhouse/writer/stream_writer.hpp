@@ -97,6 +97,12 @@ struct WriterStats {
   std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (should stay 0)
   std::uint64_t insert_errors = 0;
   std::string last_error;
+  // The state now, for the metrics endpoint:
+  std::uint64_t connections_open = 0;  ///< senders holding a connection to a server
+  /// The latest INSERT exchange failed and none was acknowledged since.
+  bool failing = false;
+  std::uint64_t memory_bytes = 0;      ///< batches queued and in flight (bounded by memory_bytes)
+  std::uint64_t queued_batches = 0;    ///< batches waiting for a sender
 };
 
 class StreamWriter {
