@@ -92,8 +92,9 @@ LiveRunEnd run_live_view(const Options& o, StopSignals& signals, trace::Tracer& 
       ui.show_message("the traced processes have exited; q quits");
     }
     if (now >= next_status) {
-      RunCounters c = snapshot(seconds(), tracer.counters(), pipeline.stats(), sinks.queue_states());
-      ui.set_status(StatusLine::format(prev, c));
+      const auto states = sinks.queue_states();
+      RunCounters c = snapshot(seconds(), tracer.counters(), pipeline.stats(), states);
+      ui.set_status(StatusLine::format(prev, c), StatusLine::format_sinks(states));
       prev = c;
       next_status = now + std::chrono::seconds(1);
     }

@@ -170,10 +170,10 @@ void ClickHouseSink::consume(const schema::EventRow& row) noexcept {
   try {
     writer_->append(row);
   } catch (const std::exception& e) {
-    ++rows_lost_;
+    rows_lost_.add();
     if (append_error_.empty()) append_error_ = e.what();
   } catch (...) {
-    ++rows_lost_;
+    rows_lost_.add();
   }
 }
 
@@ -197,14 +197,39 @@ void ClickHouseSink::close() noexcept {
   }
 }
 
+namespace {
+
+sink::SinkCounts counts_of(const writer::WriterStats& s, std::uint64_t rows_lost) {
+  sink::SinkCounts c;
+  // batches handed to the senders and not yet stored, spooled or dropped
+  const std::uint64_t out = s.rows_inserted - s.rows_replayed + s.rows_spooled + s.rows_dropped;
+  c.rows_waiting = s.rows_accepted > out ? s.rows_accepted - out : 0;
+  c.rows_written = s.rows_inserted;
+  c.rows_spooled = s.spool.rows_own;
+  c.rows_dropped = s.rows_dropped;
+  c.rows_lost = rows_lost + s.spool.rows_set_aside;
+  return c;
+}
+
+}  // namespace
+
+std::optional<sink::SinkCounts> ClickHouseSink::counts() const noexcept {
+  try {
+    return counts_of(writer_->stats(), rows_lost_.get());
+  } catch (...) {
+    return std::nullopt;  // out of memory copying the last error
+  }
+}
+
 sink::SinkReport ClickHouseSink::report() const {
   sink::SinkReport r;
   r.name = "clickhouse";
   writer::WriterStats s = writer_->stats();
-  r.rows_written = s.rows_inserted;
-  r.rows_spooled = s.spool.rows_own;
-  r.rows_dropped = s.rows_dropped;
-  r.rows_lost = rows_lost_ + s.spool.rows_set_aside;
+  const sink::SinkCounts c = counts_of(s, rows_lost_.get());
+  r.rows_written = c.rows_written;
+  r.rows_spooled = c.rows_spooled;
+  r.rows_dropped = c.rows_dropped;
+  r.rows_lost = c.rows_lost;
   r.rows_replayed_earlier = s.rows_replayed_earlier;
   r.rows_maybe_duplicated = s.rows_maybe_duplicated;
   r.lines = lines_;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "clickhouse/schema_ddl.hpp"
 #include "clickhouse/writer/stream_writer.hpp"
 #include "sink/sink.hpp"
@@ -66,6 +67,8 @@ class ClickHouseSink final : public sink::Sink {
   void watch_backlog(const sink::Backlog& backlog) noexcept override { backlog_ = backlog; }
   void close() noexcept override;
   sink::SinkReport report() const override;
+  /// Spooled: this run's rows in the spool now (sent later, by this run or the next).
+  std::optional<sink::SinkCounts> counts() const noexcept override;
 
   /// The writer's counters and state now; any thread (the metrics endpoint).
   writer::WriterStats live_stats() const { return writer_->stats(); }
@@ -78,7 +81,7 @@ class ClickHouseSink final : public sink::Sink {
   std::unique_ptr<writer::StreamWriter> writer_;
   std::shared_ptr<std::atomic<bool>> schema_ready_;
   sink::Backlog backlog_;  // the runner's queue in front; read by the writer on this sink's thread
-  std::uint64_t rows_lost_ = 0;  // the writer threw on append (out of memory)
+  Counter rows_lost_;  // the writer threw on append (out of memory)
   std::string append_error_;
   bool closed_ = false;
   bool failed_ = false;

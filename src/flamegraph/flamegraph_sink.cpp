@@ -49,8 +49,10 @@ void FlamegraphSink::close() noexcept {
 sink::SinkReport FlamegraphSink::report() const {
   sink::SinkReport r;
   r.name = "flamegraph";
-  r.rows_written = error_.empty() || kept_ ? rows_ : 0;
-  r.rows_lost = (error_.empty() || kept_ ? 0 : rows_) + rows_lost_;
+  const sink::SinkCounts c = *counts();
+  const bool written = error_.empty() || kept_;
+  r.rows_written = written ? c.rows_written : 0;
+  r.rows_lost = (written ? 0 : c.rows_written) + c.rows_lost;
   r.lines = lines_;
   if (!error_.empty()) {
     r.failed = true;

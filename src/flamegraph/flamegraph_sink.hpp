@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "base/counter.hpp"
 #include "base/output_file.hpp"
 #include "flamegraph/stack_aggregator.hpp"
 #include "flamegraph/svg_renderer.hpp"
@@ -30,19 +31,23 @@ class FlamegraphSink final : public sink::Sink {
   void consume(const schema::EventRow& row) noexcept override {
     try {
       aggregator_.add(row);
-      ++rows_;
+      rows_.add();
     } catch (...) {
-      ++rows_lost_;  // out of memory: the graph misses this row, counted
+      rows_lost_.add();  // out of memory: the graph misses this row, counted
     }
   }
   void close() noexcept override;
   sink::SinkReport report() const override;
+  /// Written: the rows in the graph so far (the files are written at close).
+  std::optional<sink::SinkCounts> counts() const noexcept override {
+    return sink::SinkCounts{.rows_written = rows_.get(), .rows_lost = rows_lost_.get()};
+  }
 
  private:
   FlamegraphSinkOptions options_;
   StackAggregator aggregator_;
-  std::uint64_t rows_ = 0;
-  std::uint64_t rows_lost_ = 0;
+  Counter rows_;  // the sink's thread writes, the -live footer reads
+  Counter rows_lost_;
   std::vector<std::string> lines_;
   std::string error_;
   bool kept_ = false;  // the outputs exist, one under its temporary name

@@ -5,6 +5,7 @@
 namespace ior::live {
 
 void LiveSink::consume(const schema::EventRow& row) noexcept {
+  if (crash_.armed() && crash_.matches(row)) crash_.fire();
   try {
     encode_key(key_, row_key(row));
     std::lock_guard lock(mu_);
@@ -25,12 +26,17 @@ void LiveSink::swap_interval(Interval& spare) noexcept {
   std::swap(current_, spare);
 }
 
+std::optional<sink::SinkCounts> LiveSink::counts() const noexcept {
+  std::lock_guard lock(mu_);
+  return sink::SinkCounts{.rows_written = rows_, .rows_lost = rows_lost_};
+}
+
 sink::SinkReport LiveSink::report() const {
   sink::SinkReport r;
   r.name = "live";
-  std::lock_guard lock(mu_);
-  r.rows_written = rows_;
-  r.rows_lost = rows_lost_;
+  const sink::SinkCounts c = *counts();
+  r.rows_written = c.rows_written;
+  r.rows_lost = c.rows_lost;
   return r;
 }
 

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <utility>
 
+#include "live/crash_hook.hpp"
 #include "live/interval.hpp"
 #include "sink/sink.hpp"
 
@@ -16,11 +18,13 @@ namespace ior::live {
 
 class LiveSink final : public sink::Sink {
  public:
-  explicit LiveSink(IntervalLimits limits = {}) : current_(limits) {}
+  explicit LiveSink(IntervalLimits limits = {}, CrashHook crash = crash_hook_from_environment())
+      : current_(limits), crash_(std::move(crash)) {}
 
   void consume(const schema::EventRow& row) noexcept override;
   void close() noexcept override { closed_.store(true, std::memory_order_relaxed); }
   sink::SinkReport report() const override;
+  std::optional<sink::SinkCounts> counts() const noexcept override;
 
   /// Hands the rows gathered since the previous call to the caller: `spare`
   /// must be cleared (Interval::clear) and is filled from then on. O(1)
@@ -35,6 +39,7 @@ class LiveSink final : public sink::Sink {
   std::uint64_t rows_ = 0;        // under mu_
   std::uint64_t rows_lost_ = 0;   // under mu_
   std::atomic<bool> closed_{false};
+  CrashHook crash_;  // a test hook, off in normal runs
 };
 
 }  // namespace ior::live

@@ -83,7 +83,7 @@ void ParquetSink::close_current() {
     // Complete, only not under its name: the rows are written, the run failed.
     if (error_.empty()) error_ = e.what();
   }
-  rows_written_ += rows;
+  rows_written_.add(rows);
   files_.push_back(writer_->location() + " (" + std::to_string(rows) + " rows, " +
                    std::to_string(writer_->bytes_written()) + " bytes)");
   writer_.reset();
@@ -97,8 +97,8 @@ void ParquetSink::fail(const std::exception& e) noexcept {
     std::string path = ok ? writer_->location() : writer_->path();
     if (!writer_->not_placed().empty()) error_ += "; " + writer_->not_placed();
     const std::uint64_t kept = ok ? writer_->rows_committed() : 0;
-    rows_written_ += kept;
-    rows_lost_ += appended - kept;
+    rows_written_.add(kept);
+    rows_lost_.add(appended - kept);
     files_.push_back(path + (ok ? " (cut back to its last complete row group: " + std::to_string(kept) + " rows)"
                                 : " (not written: not even a footer could be written, nothing is left)"));
     writer_.reset();
@@ -107,7 +107,7 @@ void ParquetSink::fail(const std::exception& e) noexcept {
 
 void ParquetSink::consume(const schema::EventRow& row) noexcept {
   if (!writer_) {
-    ++rows_lost_;
+    rows_lost_.add();
     return;
   }
   try {
@@ -150,11 +150,19 @@ void ParquetSink::close() noexcept {
   }
 }
 
+std::optional<sink::SinkCounts> ParquetSink::counts() const noexcept {
+  sink::SinkCounts c;
+  c.rows_written = rows_written_.get();  // rows of closed files (and salvaged row groups)
+  c.rows_lost = rows_lost_.get();
+  return c;
+}
+
 sink::SinkReport ParquetSink::report() const {
   sink::SinkReport r;
   r.name = "parquet";
-  r.rows_written = rows_written_;
-  r.rows_lost = rows_lost_;
+  const sink::SinkCounts c = *counts();
+  r.rows_written = c.rows_written;
+  r.rows_lost = c.rows_lost;
   for (const auto& f : files_) r.lines.push_back("wrote " + f);
   if (!error_.empty()) {
     r.failed = true;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "parquet/file_writer.hpp"
 #include "parquet/sink_clock.hpp"
 #include "parquet/writer_options.hpp"
@@ -44,6 +45,7 @@ class ParquetSink final : public sink::Sink {
   void flush() noexcept override;  ///< time-based rotation
   void close() noexcept override;
   sink::SinkReport report() const override;
+  std::optional<sink::SinkCounts> counts() const noexcept override;
 
   /// The path of file number n (1-based) when rotating: a.parquet -> a.3.parquet.
   static std::string rotated_path(const std::string& base, std::uint64_t n);
@@ -60,8 +62,8 @@ class ParquetSink final : public sink::Sink {
   std::uint64_t file_index_ = 0;
   std::uint64_t rows_in_file_ = 0;
   std::chrono::steady_clock::time_point file_started_;
-  std::uint64_t rows_written_ = 0;
-  std::uint64_t rows_lost_ = 0;
+  Counter rows_written_;  // the sink's thread writes, the -live footer reads
+  Counter rows_lost_;
   std::vector<std::string> files_;  // "path (rows, bytes)" of every closed file
   std::string error_;
   bool closed_ = false;

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,20 @@ struct Backlog {
   }
 };
 
+/// The counts of a SinkReport that grow while the run goes on, readable from
+/// any thread: the -live footer shows them once a second. report() takes its
+/// counts from the same counters, so the footer and the end-of-run account
+/// agree.
+struct SinkCounts {
+  /// Accepted, held in the sink's memory for now (ClickHouse: batches
+  /// waiting for a server); none at the end of the run.
+  std::uint64_t rows_waiting = 0;
+  std::uint64_t rows_written = 0;
+  std::uint64_t rows_spooled = 0;
+  std::uint64_t rows_dropped = 0;
+  std::uint64_t rows_lost = 0;
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -81,6 +96,9 @@ class Sink {
   /// Finishes the output. Must not throw: records failures in the report.
   virtual void close() noexcept = 0;
   virtual SinkReport report() const = 0;
+  /// Any thread, while consume() runs on the sink's. nullopt: this sink
+  /// does not tell before report().
+  virtual std::optional<SinkCounts> counts() const noexcept { return std::nullopt; }
 };
 
 }  // namespace ior::sink

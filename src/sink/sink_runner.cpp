@@ -32,7 +32,7 @@ void install_interrupt_handler() {
 }  // namespace
 
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::size_t max_queue_bytes)
-    : sink_(std::move(sink)), max_queue_bytes_(max_queue_bytes) {
+    : sink_(std::move(sink)), name_(sink_->report().name), max_queue_bytes_(max_queue_bytes) {
   install_interrupt_handler();
   sink_->watch_backlog(Backlog{&queued_bytes_, max_queue_bytes_});
   keep_report();
@@ -163,13 +163,16 @@ void SinkRunner::loop() noexcept {
   wake_.notify_all();
 }
 
-SinkQueueState SinkRunner::state() const noexcept {
+SinkQueueState SinkRunner::state() const {
   SinkQueueState s;
+  s.name = name_;
   s.rows_received = rows_received_.load(std::memory_order_relaxed);
   s.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
+  s.counts = sink_->counts();
   std::lock_guard lock(mu_);
   s.queued_bytes = queued_bytes_.load(std::memory_order_relaxed);
   s.max_queue_bytes = max_queue_bytes_;
+  if (s.counts) s.counts->rows_lost += rows_unconsumed_;  // as report() counts them
   return s;
 }
 

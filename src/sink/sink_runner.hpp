@@ -17,6 +17,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -25,12 +26,16 @@
 
 namespace ior::sink {
 
-/// Live view of a runner for the status line (any thread).
+/// Live view of a runner for the status line and the -live footer (any thread).
 struct SinkQueueState {
+  std::string name;  ///< the report's name
   std::uint64_t rows_received = 0;
   std::uint64_t rows_dropped_queue = 0;
   std::uint64_t queued_bytes = 0;
   std::uint64_t max_queue_bytes = 0;  ///< the bound of queued_bytes (-sink-queue)
+  /// Sink::counts(), with the rows a failed thread never consumed as lost;
+  /// nullopt when the sink does not tell before its report.
+  std::optional<SinkCounts> counts;
 };
 
 class SinkRunner {
@@ -59,7 +64,7 @@ class SinkRunner {
   /// as to a terminal paused with Ctrl-S or a pipe nobody reads.
   void interrupt() noexcept;
 
-  SinkQueueState state() const noexcept;
+  SinkQueueState state() const;
   /// The sink's report with the runner's counts; any thread. The sink's own
   /// part is what its report() said when its thread last asked: at the
   /// start, after every flush (at least once a second while the thread is
@@ -74,6 +79,7 @@ class SinkRunner {
   void keep_report() noexcept;
 
   std::unique_ptr<Sink> sink_;
+  const std::string name_;  // taken before the thread starts: report() is not thread-safe
   const std::size_t max_queue_bytes_;
 
   mutable std::mutex mu_;

@@ -77,9 +77,9 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   if (p->first != 0 || row.pid == 0) p->second.comm.assign(row.comm);
   ++p->second.calls;
   p->second.total_ns += row.duration_ns;
-  ++rows_;
+  rows_.add();
 } catch (...) {
-  ++rows_lost_;
+  rows_lost_.add();
 }
 
 void TopStats::PerFile::add(const PerFile& o) {
@@ -126,8 +126,9 @@ void TopStats::fold_files() {
 SinkReport TopStats::report() const {
   SinkReport r;
   r.name = "summary";
-  r.rows_written = rows_;
-  r.rows_lost = rows_lost_;
+  const SinkCounts c = *counts();
+  r.rows_written = c.rows_written;
+  r.rows_lost = c.rows_lost;
   return r;
 }
 

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "base/keyed_hash.hpp"
 #include "sink/sink.hpp"
 
@@ -75,6 +76,9 @@ class TopStats final : public Sink {
   void consume(const schema::EventRow& row) noexcept override;
   void close() noexcept override {}
   SinkReport report() const override;  ///< rows tallied count as written
+  std::optional<SinkCounts> counts() const noexcept override {
+    return SinkCounts{.rows_written = rows_.get(), .rows_lost = rows_lost_.get()};
+  }
 
   std::vector<SyscallTally> syscalls() const;  ///< every syscall seen, by calls desc
   enum class FileOrder { kTime, kBytes };
@@ -118,8 +122,8 @@ class TopStats final : public Sink {
   std::size_t file_bytes_ = 0;
   std::unordered_map<std::uint32_t, PerProcess> processes_;
   std::uint64_t process_rows_in_other_ = 0;
-  std::uint64_t rows_ = 0;
-  std::uint64_t rows_lost_ = 0;  // out of memory while tallying
+  Counter rows_;       // the sink's thread writes, the -live footer reads
+  Counter rows_lost_;  // out of memory while tallying
 };
 
 }  // namespace ior::sink

@@ -2,12 +2,17 @@
 // types the command line and keys, and reads the screen. The traced
 // workload makes a known number of calls on a known file; the screen, the
 // exported CSV and the terminal state after every way out are checked.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -370,6 +375,113 @@ TEST(LiveTmux, SwitchingTheReadFamilyOffStopsItsRowsInTheKernel) {
   EXPECT_TRUE(pane.wait_for([&](const std::string& s) { return preads_on(s) > off + 100; }, 10s)) << pane.screen();
   pane.type("q");
   ASSERT_TRUE(pane.wait_for_text("ior-exit=0", 30s)) << pane.screen();
+}
+
+// A loopback TCP port nobody listens on (bound, then closed): a ClickHouse
+// server that is down.
+std::uint16_t closed_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    throw std::runtime_error("no loopback port");
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// The number after `word` in the first screen line that holds `marker`, -1 when none.
+long number_before(const std::string& screen, const std::string& marker, const std::string& word) {
+  std::istringstream in(screen);
+  for (std::string line; std::getline(in, line);) {
+    const auto at = line.find(marker);
+    if (at == std::string::npos) continue;
+    std::smatch m;
+    const std::string rest = line.substr(at);
+    if (std::regex_search(rest, m, std::regex("([0-9]+) " + word))) return std::stol(m[1]);
+    return -1;
+  }
+  return -1;
+}
+
+// The footer tells each sink's state from the counters of the end-of-run
+// account. With the ClickHouse server down, rows wait in memory up to
+// -ch-memory, then go to the spool: the footer's waiting and spooled add up
+// to the rows the run made, and after q the account has every row spooled.
+TEST(LiveTmux, FooterShowsEachSinksQueuedWaitingSpooledLostAndDropped) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_TMUX();
+  TempDir dir;
+  TmuxPane pane(dir.path(), 220, 40);
+  // 4000 openat + 4000 close, about 200 bytes each in a batch: past 1 MiB
+  pane.type("cd " + dir.path() + " && TERM=xterm-256color " + IOR_BINARY + " -live -live-interval 300ms" +
+            " -clickhouse -ch-port " + std::to_string(closed_port()) + " -ch-spool " + dir.path() + "/spool" +
+            " -ch-memory 1M -ch-batch 1000 -ch-drain-timeout 1s -- /bin/sh -c 'exec " + WORKLOAD_BINARY + " opens " +
+            dir.path() + " 4000 > manifest'; echo ior-exit=$?");
+  pane.keys({"Enter"});
+  long rows = -1, waiting = -1, spooled = -1;
+  ASSERT_TRUE(pane.wait_for([&](const std::string& s) {
+    rows = number_before(s, "ior: ", "rows");
+    waiting = number_before(s, "clickhouse: ", "waiting");
+    spooled = number_before(s, "clickhouse: ", "spooled");
+    // 8000 rows of the workload's file, more of its start and of sh
+    return rows >= 8000 && spooled >= 1000 && waiting >= 0 && waiting + spooled == rows &&
+           s.find("the traced processes have exited") != std::string::npos;
+  }, 60s)) << "rows " << rows << " waiting " << waiting << " spooled " << spooled << "\n" << pane.screen();
+  std::string s = pane.screen();
+  EXPECT_EQ(number_before(s, "clickhouse: ", "lost"), 0) << s;
+  EXPECT_EQ(number_before(s, "clickhouse: ", "dropped"), 0) << s;
+  EXPECT_NE(s.find("clickhouse: 0B queued"), std::string::npos) << s;  // the sink's queue is empty
+  EXPECT_NE(s.find(" live: 0B queued, 0 spooled, 0 lost, 0 dropped"), std::string::npos) << s;
+
+  pane.type("q");
+  ASSERT_TRUE(pane.wait_for_text("ior-exit=0", 60s)) << pane.screen();  // spooled rows are no failure
+  const std::string all = pane.screen_and_history();
+  // the account: "sink clickhouse  N = not copied 0 + queue full 0 + written 0 + spooled N + ..."
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(all, m, std::regex("sink clickhouse +([0-9]+) = .* spooled ([0-9]+) ")))
+      << all;
+  EXPECT_EQ(std::stol(m[1]), rows) << all;
+  EXPECT_EQ(std::stol(m[2]), rows) << all;
+}
+
+// A crash in a sink's thread (the test hook IOR_TEST_LIVE_SINK_CRASH makes
+// the live sink raise the signal on a row of the file `crash-here`) gives
+// the terminal back: the alternate screen left, the cursor visible, the
+// modes as before; the exit status is the signal's.
+void expect_crash_restores(const std::string& signal_name, int exit_status) {
+  TempDir dir;
+  TmuxPane pane(dir.path(), 120, 40);
+  pane.type("cd " + dir.path() + " && ulimit -c 0 && stty -g > before && touch crash-here && " +
+            "IOR_TEST_LIVE_SINK_CRASH=" + signal_name + ":/crash-here TERM=xterm-256color " + IOR_BINARY +
+            " -live -- /bin/sh -c 'while [ ! -e go ]; do sleep 0.1; done; exec cat crash-here'" +
+            "; echo ior-exit=$?; stty -g > after");
+  pane.keys({"Enter"});
+  ASSERT_TRUE(pane.wait_for_text("1 Files", 60s)) << pane.screen();
+  ASSERT_EQ(pane.format("#{alternate_on}"), "1");
+  ASSERT_EQ(pane.format("#{cursor_flag}"), "0");
+  std::ofstream(dir.path() + "/go").close();
+  ASSERT_TRUE(pane.wait_for_text("ior-exit=" + std::to_string(exit_status), 30s)) << pane.screen();
+  EXPECT_EQ(pane.format("#{alternate_on}"), "0");
+  EXPECT_EQ(pane.format("#{cursor_flag}"), "1");
+  EXPECT_EQ(pane.screen().find("1 Files"), std::string::npos) << pane.screen();
+  ASSERT_TRUE(pane.wait_for([&](const std::string&) { return std::filesystem::exists(dir.path() + "/after"); }, 10s));
+  EXPECT_EQ(read_file(dir.path() + "/after"), read_file(dir.path() + "/before"));  // echo, line editing back
+}
+
+TEST(LiveTmux, ASegfaultInASinkRestoresTheTerminal) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_TMUX();
+  expect_crash_restores("segv", 128 + SIGSEGV);
+}
+
+TEST(LiveTmux, AnAbortInASinkRestoresTheTerminal) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_TMUX();
+  expect_crash_restores("abort", 128 + SIGABRT);
 }
 
 TEST(LiveTmux, WithoutATerminalLiveIsAUsageError) {

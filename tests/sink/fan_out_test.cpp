@@ -196,9 +196,71 @@ TEST(FanOutTest, QueueStatesShowBacklogAndDropsWhileRunning) {
   EXPECT_GT(states[0].rows_dropped_queue, 0u);
   EXPECT_GT(states[0].queued_bytes, 0u);
   EXPECT_LE(states[0].queued_bytes, 8u * 1024 + 2048);
+  EXPECT_EQ(states[0].name, "stalled");
+  EXPECT_FALSE(states[0].counts.has_value());  // it tells nothing before its report
   stalled.release();
   fan.close();
   EXPECT_TRUE(fan.reports()[0].balanced());
+}
+
+// Spools every other row and loses every tenth: counts() and report() read
+// the same counters.
+class SpoolingSink final : public Sink {
+ public:
+  void consume(const schema::EventRow& row) noexcept override {
+    std::lock_guard lock(mu_);
+    if (row.tid % 10 == 0) {
+      ++c_.rows_lost;
+    } else if (row.tid % 2 == 0) {
+      ++c_.rows_spooled;
+    } else {
+      ++c_.rows_written;
+    }
+  }
+  void close() noexcept override {}
+  std::optional<SinkCounts> counts() const noexcept override {
+    std::lock_guard lock(mu_);
+    return c_;
+  }
+  SinkReport report() const override {
+    SinkReport r;
+    r.name = "spooling";
+    const SinkCounts c = *counts();
+    r.rows_written = c.rows_written;
+    r.rows_spooled = c.rows_spooled;
+    r.rows_lost = c.rows_lost;
+    return r;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  SinkCounts c_;
+};
+
+TEST(FanOutTest, QueueStatesCarryTheSinksCountsAsTheReportHasThem) {
+  FanOut fan;
+  fan.add(std::make_unique<SpoolingSink>());
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    std::string name = name_of(i);
+    fan.consume(row_of(i, name));
+  }
+  fan.flush();
+  SinkQueueState st;
+  for (int i = 0; i < 500; ++i) {
+    st = fan.queue_states().at(0);
+    if (st.queued_bytes == 0 && st.counts && st.counts->rows_written + st.counts->rows_spooled + st.counts->rows_lost == 100) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(st.name, "spooling");
+  ASSERT_TRUE(st.counts.has_value());
+  EXPECT_EQ(st.counts->rows_lost, 10u);
+  EXPECT_EQ(st.counts->rows_spooled, 40u);
+  EXPECT_EQ(st.counts->rows_written, 50u);
+  fan.close();
+  const SinkReport r = fan.reports().at(0);
+  EXPECT_EQ(r.rows_spooled, st.counts->rows_spooled);
+  EXPECT_EQ(r.rows_lost, st.counts->rows_lost);
+  EXPECT_TRUE(r.balanced());
 }
 
 TEST(RowChunkTest, EveryColumnSurvivesPackingExactly) {

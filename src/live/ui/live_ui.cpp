@@ -2,6 +2,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <clocale>
@@ -15,6 +16,7 @@
 #include "base/terminal_text.hpp"
 #include "flamegraph/svg_renderer.hpp"
 #include "live/format.hpp"
+#include "live/ui/crash_restore.hpp"
 
 namespace ior::live::ui {
 namespace {
@@ -23,6 +25,8 @@ namespace {
 constexpr View kTabs[] = {View::kFiles, View::kProcesses, View::kSyscalls,
                           View::kErrors, View::kStream, View::kFlame};
 constexpr int kTabCount = 6;
+// the run's line, the sinks' line, the keys
+constexpr int kFooterRows = 3;
 
 enum Pair : short { kPairHeader = 1, kPairSelected, kPairKey, kPairFlameA, kPairFlameB, kPairFlameC, kPairTitle };
 
@@ -86,6 +90,7 @@ void LiveUi::start(std::chrono::steady_clock::time_point now) {
   std::setlocale(LC_CTYPE, "");
   utf8_ = std::strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
   set_escdelay(25);
+  crash_restore_save(STDOUT_FILENO);  // the modes before ncurses changes them
   // newterm, not initscr: initscr exits the process when it fails
   screen_ = newterm(nullptr, stdout, stdin);
   if (screen_ == nullptr) throw Error("-live: cannot set up the terminal");
@@ -108,6 +113,7 @@ void LiveUi::start(std::chrono::steady_clock::time_point now) {
     init_pair(kPairFlameC, COLOR_BLACK, COLOR_MAGENTA);
     init_pair(kPairTitle, COLOR_CYAN, -1);
   }
+  crash_restore_arm();
   last_refresh_ = now;
   next_refresh_ = now + options_.interval;
   rebuild();
@@ -117,6 +123,7 @@ void LiveUi::start(std::chrono::steady_clock::time_point now) {
 void LiveUi::stop() noexcept {
   if (!started_) return;
   started_ = false;
+  crash_restore_disarm();
   curs_set(1);
   endwin();
   delscreen(screen_);
@@ -374,7 +381,7 @@ void LiveUi::draw() {
   draw_sparklines(w);
   draw_message(w);
   int top = 3;
-  int rows = h - 2 - top;
+  int rows = h - kFooterRows - top;
   if (view_ == View::kFlame) {
     const int used = draw_flame_bars(top, std::max(1, rows / 2), w);
     top += used + 1;
@@ -566,8 +573,10 @@ void LiveUi::draw_footer(int h, int w) {
   line += "  keys " + std::to_string(model_.keys());
   if (model_.keys_to_other() > 0) line += " ([other]: " + std::to_string(model_.keys_to_other()) + ")";
   attron(attr_of(colors_, kPairHeader, A_REVERSE));
+  mvhline(h - 3, 0, ' ', w);
+  put(h - 3, 0, terminal_text(line), w);
   mvhline(h - 2, 0, ' ', w);
-  put(h - 2, 0, terminal_text(line), w);
+  put(h - 2, 0, terminal_text(sinks_), w);
   attroff(attr_of(colors_, kPairHeader, A_REVERSE));
 
   static constexpr std::pair<const char*, const char*> kKeys[] = {

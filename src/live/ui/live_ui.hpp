@@ -47,8 +47,12 @@ class LiveUi {
   void stop() noexcept;
   /// Keys, refresh when the interval has passed, redraw. False: the user quit.
   bool tick(std::chrono::steady_clock::time_point now);
-  /// The footer's text about the run (events/s, drops, sinks).
-  void set_status(std::string status) { status_ = std::move(status); }
+  /// The footer's text about the run (events/s, drops) and, on the line
+  /// above it, about each sink (queued, spooled, lost, dropped).
+  void set_status(std::string status, std::string sinks) {
+    status_ = std::move(status);
+    sinks_ = std::move(sinks);
+  }
   /// A line shown on the message row until the next key (a sink failed, ...).
   void show_message(std::string message) { message_ = std::move(message); dirty_ = true; }
 
@@ -97,6 +101,7 @@ class LiveUi {
   std::string edit_;
   std::string message_;
   std::string status_;
+  std::string sinks_;
   bool dirty_ = true;
   std::chrono::steady_clock::time_point last_refresh_{};
   std::chrono::steady_clock::time_point next_refresh_{};
