@@ -1,5 +1,5 @@
 // The CPU the live view costs ior at a given rate of traced syscalls:
-//   live_cost [ROWS_PER_SEC [SECONDS [FILES [PIDS]]]]   (default 100000 10 2000 50)
+//   live_cost [ROWS_PER_SEC [SECONDS [FILES [PIDS [RUN]]]]]   (default 100000 10 2000 50 1)
 // A producer thread hands rows to a LiveSink at the rate (as a SinkRunner
 // would: its CPU is the sink's consume() cost), the main thread refreshes
 // once a second as the UI does (swap, merge, the Files, Processes and
@@ -7,10 +7,14 @@
 // without the sink, to subtract their making. Prints the CPU seconds of
 // each side per wall second, i.e. the share of one core. Drawing is not included
 // (one screen per refresh); the rows are synthetic, with a mix of files,
-// processes, syscalls, errors and latencies.
+// processes, syscalls, errors and latencies. RUN > 1 repeats each row's
+// key RUN times in a row (a thread reading one file in a loop: what the
+// sink's per-thread last-key cache is for); 1 is the worst case, every row
+// a fresh draw.
 #include <pthread.h>
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -38,6 +42,7 @@ int main(int argc, char** argv) {
   const double seconds = argc > 2 ? std::atof(argv[2]) : 10;
   const int files = argc > 3 ? std::atoi(argv[3]) : 2000;
   const int pids = argc > 4 ? std::atoi(argv[4]) : 50;
+  const int run = argc > 5 ? std::max(1, std::atoi(argv[5])) : 1;
 
   std::vector<std::string> names;
   for (int i = 0; i < files; ++i) names.push_back("/srv/data/d" + std::to_string(i % 37) + "/file-" + std::to_string(i));
@@ -61,6 +66,11 @@ int main(int argc, char** argv) {
       const auto due = static_cast<std::uint64_t>(t * rate);
       // rows in batches, as the SinkRunner hands over a chunk every 10 ms
       for (; produced < due; ++produced) {
+        if (produced % static_cast<std::uint64_t>(run) != 0) {
+          row.timestamp_ns = produced;
+          if (use_sink) sink.consume(row);
+          continue;
+        }
         const auto r = rng();
         // a few hot files get most calls
         const std::size_t file = (r & 3) != 0 ? (r >> 8) % 20 : (r >> 8) % names.size();

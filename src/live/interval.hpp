@@ -53,6 +53,39 @@ class StreamRing {
   std::uint64_t pushed_ = 0;
 };
 
+/// The Stream view's rows as the sink's thread keeps them: 100 000 rows a
+/// second pass through and the view shows the last 1000, so a slot holds a
+/// row's numbers and a pointer to its tally, whose key names the row
+/// (the tally lives as long as the interval); only a row tallied under
+/// "[other]" copies its own key. The UI thread turns the slots into
+/// StreamRows (row()) when it merges the interval.
+class IntervalStream {
+ public:
+  explicit IntervalStream(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  /// `entry` is the row's tally; `own_key` the row's encoded key, copied
+  /// when the tally is not the row's own ("[other]").
+  void push(const schema::EventRow& row, const TallyEntry& entry, bool entry_is_other, std::string_view own_key);
+  std::uint64_t pushed() const { return pushed_; }
+  std::size_t size() const { return pushed_ < capacity_ ? static_cast<std::size_t>(pushed_) : capacity_; }
+  /// The i-th oldest row held, 0 <= i < size().
+  StreamRow row(std::size_t i) const;
+  void clear() { pushed_ = 0; }
+
+ private:
+  struct Slot {
+    std::uint64_t timestamp_ns = 0;
+    std::uint64_t duration_ns = 0;
+    std::uint64_t bytes = 0;
+    std::int64_t ret = 0;
+    std::uint32_t tid = 0;
+    const TallyEntry* entry = nullptr;  // null: `key` names the row
+    std::string key;
+  };
+  std::size_t capacity_;
+  std::vector<Slot> slots_;
+  std::uint64_t pushed_ = 0;
+};
+
 struct IntervalLimits {
   std::size_t max_keys = 4096;
   std::size_t max_bytes = std::size_t{4} << 20;
@@ -67,9 +100,14 @@ struct Interval {
   TallyTable tallies;
   LogHistogram latency;  ///< every row of the interval
   std::uint64_t rows = 0;
-  StreamRing stream;
+  IntervalStream stream;
 
-  void add(std::string_view encoded_key, const schema::EventRow& row);
+  /// The row into `entry`: tallies.entry(encoded_key), or that entry kept
+  /// from an earlier row of the same key.
+  void add(TallyEntry& entry, std::string_view encoded_key, const schema::EventRow& row);
+  void add(std::string_view encoded_key, const schema::EventRow& row) {
+    add(tallies.entry(encoded_key), encoded_key, row);
+  }
   void clear();
 };
 

@@ -51,6 +51,10 @@ struct Group {
 };
 
 using GroupMap = std::unordered_map<std::string, Group, KeyedStringHash, std::equal_to<>>;
+// Groups named by a view into a tally's key (stable while a table is built:
+// nothing is added to the tallies meanwhile), so grouping allocates nothing
+// per tally.
+using NamedGroups = std::unordered_map<std::string_view, Group, KeyedStringHash, std::equal_to<>>;
 
 Cell text_cell(std::string s) { return Cell{std::move(s), 0, {}}; }
 Cell count_cell(std::uint64_t n) { return Cell{format_count(n), static_cast<double>(n), {}}; }
@@ -101,13 +105,13 @@ std::string DrillStep::label() const {
   return value;
 }
 
-std::string directory_of(std::string_view file) {
+std::string_view directory_of(std::string_view file) {
   if (file.starts_with('/')) {
     const auto slash = file.rfind('/');
-    return slash == 0 ? "/" : std::string(file.substr(0, slash));
+    return slash == 0 ? "/" : file.substr(0, slash);
   }
   if (auto colon = file.find(':'); colon != std::string_view::npos && colon > 0) {
-    return std::string(file.substr(0, colon + 1));
+    return file.substr(0, colon + 1);
   }
   return "(relative)";
 }
@@ -145,7 +149,7 @@ void LiveModel::apply(const Interval& iv, double seconds) {
     c.last_calls += e.tally.calls;
     c.last_bytes += e.tally.read_bytes + e.tally.write_bytes;
   });
-  for (std::size_t i = 0; i < iv.stream.size(); ++i) stream_.push(iv.stream.at(i));
+  for (std::size_t i = 0; i < iv.stream.size(); ++i) stream_.push(iv.stream.row(i));
   history_.push_back({seconds > 0 ? static_cast<double>(iv.rows) / seconds : 0,
                       static_cast<double>(iv.latency.quantile(0.99))});
   while (history_.size() > limits_.history) history_.pop_front();
@@ -272,20 +276,19 @@ void measure_cells(TableRow& r, const Group& g, double seconds_last, double elap
 }  // namespace
 
 Table LiveModel::files_table(bool directories) {
-  GroupMap groups;
+  NamedGroups groups;
   tallies_.for_each([&](std::string_view, TallyEntry& e) {
     if (e.key.file.empty() || !passes(e)) return;
-    auto name = directories ? directory_of(e.key.file) : std::string(e.key.file);
-    groups[name].add(e, seq_);
+    groups[directories ? directory_of(e.key.file) : e.key.file].add(e, seq_);
   });
   Table t;
   t.columns.push_back({directories ? "DIRECTORY" : "FILE", false, true});
   measure_columns(t);
   for (auto& [name, g] : groups) {
     TableRow r;
-    r.cells.push_back(text_cell(name));
+    r.cells.push_back(text_cell(std::string(name)));
     measure_cells(r, g, seconds_last_, elapsed_);
-    r.drill = name;
+    r.drill = std::string(name);
     t.rows.push_back(std::move(r));
   }
   return t;
@@ -318,10 +321,10 @@ Table LiveModel::processes_table() {
 }
 
 Table LiveModel::syscalls_table() {
-  GroupMap groups;
+  NamedGroups groups;
   tallies_.for_each([&](std::string_view, TallyEntry& e) {
     if (!passes(e)) return;
-    groups[std::string(e.key.syscall)].add(e, seq_);
+    groups[e.key.syscall].add(e, seq_);
   });
   Table t;
   t.columns.push_back({"SYSCALL", false, false});
@@ -331,7 +334,7 @@ Table LiveModel::syscalls_table() {
   t.columns.push_back({"<1us..>=1s", false, false});
   for (auto& [name, g] : groups) {
     TableRow r;
-    r.cells.push_back(text_cell(name));
+    r.cells.push_back(text_cell(std::string(name)));
     r.cells.push_back(count_cell(g.tally.calls));
     r.cells.push_back(rate_cell(seconds_last_ > 0 ? static_cast<double>(g.last_calls) / seconds_last_ : 0));
     r.cells.push_back(rate_cell(elapsed_ > 0 ? static_cast<double>(g.tally.calls) / elapsed_ : 0));

@@ -60,8 +60,8 @@ struct DrillStep {
 
 /// The directory a file is folded into: its parent ("/" for files at the
 /// root), "pipe:" for pipe:[N] and the like, "(relative)" for names ior kept
-/// as passed.
-std::string directory_of(std::string_view file);
+/// as passed. A view into `file` or a constant.
+std::string_view directory_of(std::string_view file);
 
 class LiveModel {
  public:

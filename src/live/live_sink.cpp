@@ -10,7 +10,13 @@ void LiveSink::consume(const schema::EventRow& row) noexcept {
     encode_key(key_, row_key(row));
     std::lock_guard lock(mu_);
     try {
-      current_.add(key_, row);
+      Recent& r = recent_[row.tid % recent_.size()];
+      if (r.entry == nullptr || r.key != key_) {
+        r.entry = nullptr;
+        r.entry = &current_.tallies.entry(key_);
+        r.key.swap(key_);  // key_'s old bytes are overwritten by the next row
+      }
+      current_.add(*r.entry, r.key, row);
       ++rows_;
     } catch (...) {
       ++rows_lost_;  // out of memory: the view misses this row, counted
@@ -24,6 +30,7 @@ void LiveSink::consume(const schema::EventRow& row) noexcept {
 void LiveSink::swap_interval(Interval& spare) noexcept {
   std::lock_guard lock(mu_);
   std::swap(current_, spare);
+  for (auto& r : recent_) r.entry = nullptr;  // they point into the interval handed over
 }
 
 std::optional<sink::SinkCounts> LiveSink::counts() const noexcept {

@@ -5,6 +5,7 @@
 // the sink, let alone the ring-buffer reader, wait. Every structure is
 // bounded (IntervalLimits), whatever the traced activity.
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -33,8 +34,19 @@ class LiveSink final : public sink::Sink {
   bool closed() const { return closed_.load(std::memory_order_relaxed); }
 
  private:
+  // The last key of a few threads (by tid) and its tally in current_: a
+  // thread's consecutive rows mostly share their key (one file, one
+  // syscall, one decade of latency), and a hit skips the keyed hash and
+  // the lookup in a table that the rest of the machine has evicted from
+  // the cache by the next batch of rows. Emptied at every swap.
+  struct Recent {
+    std::string key;
+    TallyEntry* entry = nullptr;
+  };
+
   mutable std::mutex mu_;
   Interval current_;
+  std::array<Recent, 8> recent_;  // under mu_
   std::string key_;  // the row's encoded key, built outside the lock
   std::uint64_t rows_ = 0;        // under mu_
   std::uint64_t rows_lost_ = 0;   // under mu_

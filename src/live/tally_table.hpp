@@ -59,6 +59,8 @@ class TallyTable {
   TallyEntry& entry(std::string_view encoded_key);
   /// The "[other]" entry (created on first use).
   TallyEntry& other();
+  /// Whether e is the "[other]" entry (a traced name may read "[other]" too).
+  bool is_other(const TallyEntry& e) const { return &e == other_; }
 
   /// f(encoded key, entry) for every entry.
   template <class F>

@@ -151,6 +151,82 @@ TEST(LiveSink, NoRowIsLostWhileTheUiSwapsConcurrently) {
   EXPECT_EQ(tallied, static_cast<std::uint64_t>(kRows));
 }
 
+TEST(IntervalStream, RowsAreNamedByTheirTallyOrTheirOwnKeyUnderOther) {
+  IntervalLimits limits;
+  limits.max_keys = 2;  // one key, then "[other]"
+  limits.stream_rows = 3;
+  Interval iv(limits);
+  test::RowSpec a, b;
+  a.tid = 7;
+  a.duration_ns = 1500;
+  b.pid = 200;
+  b.comm = "[other]";  // a thread may call itself that: the stream still names it
+  b.file = "/" + std::string(5000, 'x') + "/end.txt";
+  b.error = true;
+  b.ret = -13;
+  std::string ka, kb;
+  encode_key(ka, row_key(test::make_row(a)));
+  encode_key(kb, row_key(test::make_row(b)));
+  iv.add(ka, test::make_row(a));
+  iv.add(kb, test::make_row(b));
+  ASSERT_EQ(iv.tallies.keys_to_other(), 1u);
+  ASSERT_EQ(iv.stream.size(), 2u);
+  const StreamRow ra = iv.stream.row(0);
+  EXPECT_EQ(ra.pid, 100u);
+  EXPECT_EQ(ra.tid, 7u);
+  EXPECT_EQ(ra.comm, "worker");
+  EXPECT_EQ(ra.file, "/data/a.txt");
+  EXPECT_EQ(ra.duration_ns, 1500u);
+  const StreamRow rb = iv.stream.row(1);
+  EXPECT_EQ(rb.pid, 200u);
+  EXPECT_EQ(rb.comm, "[other]");
+  EXPECT_EQ(rb.err, 13);
+  EXPECT_EQ(rb.ret, -13);
+  EXPECT_EQ(rb.file.size(), StreamRow::kMaxFileBytes);
+  EXPECT_TRUE(rb.file.ends_with("/end.txt"));
+  // the ring keeps the latest rows
+  for (int i = 0; i < 4; ++i) iv.add(ka, test::make_row(a));
+  ASSERT_EQ(iv.stream.size(), 3u);
+  EXPECT_EQ(iv.stream.pushed(), 6u);
+  EXPECT_EQ(iv.stream.row(0).pid, 100u);
+}
+
+// The sink keeps each thread's last key and tally; a row of another key,
+// another thread or after a swap must still land in its own tally.
+TEST(LiveSink, KeptKeysNeverSendARowToAnotherTally) {
+  LiveSink sink;
+  test::RowSpec a, b, c;
+  b.file = "/data/b.txt";
+  c.tid = 108;  // the same slot of the thread cache as tid 100
+  c.file = "/data/c.txt";
+  auto calls_of = [](Interval& iv, std::string_view file) {
+    std::uint64_t n = 0;
+    iv.tallies.for_each([&](std::string_view, const TallyEntry& e) {
+      if (e.key.file == file) n += e.tally.calls;
+    });
+    return n;
+  };
+  for (int i = 0; i < 3; ++i) sink.consume(test::make_row(a));
+  sink.consume(test::make_row(b));
+  sink.consume(test::make_row(a));
+  sink.consume(test::make_row(c));
+  sink.consume(test::make_row(a));
+  a.duration_ns = 5000;  // another latency decade: another key
+  sink.consume(test::make_row(a));
+  Interval iv;
+  sink.swap_interval(iv);
+  EXPECT_EQ(calls_of(iv, "/data/a.txt"), 6u);
+  EXPECT_EQ(calls_of(iv, "/data/b.txt"), 1u);
+  EXPECT_EQ(calls_of(iv, "/data/c.txt"), 1u);
+  EXPECT_EQ(iv.tallies.size(), 4u);
+  // after the swap the same key gets a tally in the new interval
+  sink.consume(test::make_row(a));
+  Interval next;
+  sink.swap_interval(next);
+  EXPECT_EQ(calls_of(next, "/data/a.txt"), 1u);
+  EXPECT_EQ(calls_of(iv, "/data/a.txt"), 6u);  // the handed-over interval is left alone
+}
+
 TEST(LiveSink, IntervalKeysAreBounded) {
   IntervalLimits limits;
   limits.max_keys = 16;
