@@ -89,12 +89,18 @@ bool StreamWriter::Sender::attempt(Exchange&& exchange) {
 }
 
 bool StreamWriter::Sender::check_stored(Batch& batch, bool* stored) {
+  std::optional<bool> found;
   if (!attempt([&] {
         ensure_connected();
-        *stored = w_.already_stored(*conn_, batch.block());
+        found = w_.already_stored(*conn_, batch.block());
       })) {
     return false;
   }
+  if (!found) {
+    w_.pause(std::chrono::milliseconds(200));  // the INSERT it may be in still runs: ask again later
+    return false;
+  }
+  *stored = *found;
   if (*stored) {
     std::lock_guard lock(w_.mu_);
     ++w_.stats_.duplicates_avoided;
@@ -109,7 +115,11 @@ bool StreamWriter::Sender::send(Batch&& batch) {
   bool sent = attempt([&] {
     ensure_connected();
     if (open_.empty()) {
-      if (w_.options_.dedup_tokens) token_ = w_.token_prefix_ + std::to_string(index_) + "-" + std::to_string(++inserts_);
+      token_ = w_.token_prefix_ + std::to_string(index_) + "-" + std::to_string(++inserts_);
+      {
+        std::lock_guard lock(w_.mu_);
+        w_.open_inserts_.insert(token_);
+      }
       conn_->begin_insert(w_.options_.insert_sql, insert_query());
     }
     open_.push_back(std::move(batch));
@@ -123,12 +133,15 @@ bool StreamWriter::Sender::send(Batch&& batch) {
 QueryOptions StreamWriter::Sender::insert_query() const {
   QueryOptions q;
   q.settings = w_.options_.insert_settings;
+  // A resent INSERT takes a new id: the server refuses an id still running.
+  q.query_id = token_ + (held_ ? "-r" + std::to_string(resends_) : std::string());
   // Important: a server that ignored it would store a resent INSERT twice.
   if (w_.options_.dedup_tokens) q.settings.push_back({"insert_deduplication_token", token_, true});
   return q;
 }
 
 bool StreamWriter::Sender::resend_held() {
+  ++resends_;
   bool sent = attempt([&] {
     ensure_connected();
     conn_->begin_insert(w_.options_.insert_sql, insert_query());
@@ -152,7 +165,13 @@ bool StreamWriter::Sender::finish() {
   return true;
 }
 
+void StreamWriter::Sender::forget_open_insert() {
+  std::lock_guard lock(w_.mu_);
+  w_.open_inserts_.erase(token_);
+}
+
 void StreamWriter::Sender::acknowledge_open() {
+  forget_open_insert();
   for (auto& b : open_) w_.acknowledge(b);
   open_.clear();
   backoff_ = w_.options_.backoff_min;
@@ -168,6 +187,7 @@ void StreamWriter::Sender::abandon_open() {
 }
 
 void StreamWriter::Sender::put_back_open(bool maybe_stored) {
+  forget_open_insert();
   for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
     it->maybe_stored = maybe_stored;
     w_.put_back(std::move(*it));

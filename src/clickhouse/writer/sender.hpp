@@ -43,6 +43,8 @@ class StreamWriter::Sender {
   bool resend_held();
   /// The INSERT's settings: the writer's, and the deduplication token.
   QueryOptions insert_query() const;
+  /// The open INSERT is over here (acknowledged, or put back unknown).
+  void forget_open_insert();
   /// Runs one exchange with the server: false when it threw (handled by
   /// fail(); a ServerException means the server refused and the connection
   /// is still usable unless broken).
@@ -64,7 +66,8 @@ class StreamWriter::Sender {
   std::vector<Batch> open_;  ///< sent in the open INSERT, not acknowledged yet
   std::size_t index_;
   std::uint64_t inserts_ = 0;
-  std::string token_;        ///< the open INSERT's deduplication token (dedup_tokens)
+  std::uint64_t resends_ = 0;
+  std::string token_;        ///< the open INSERT's query_id, and its deduplication token (dedup_tokens)
   /// open_ is an INSERT whose outcome is unknown, kept to be resent whole
   /// under token_ (dedup_tokens); the sender takes nothing else meanwhile.
   bool held_ = false;

@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -157,7 +158,10 @@ class StreamWriter {
   /// A batch that is not stored (yet): back to the queue's front, or, from
   /// the spool, released there; counted as a retry.
   void put_back(Batch&& batch);
-  bool already_stored(Connection& conn, const columns::Block& block);
+  /// Whether the batch is in the table; nullopt while an INSERT of this
+  /// writer that is no longer open here still runs on the server (it may
+  /// store the batch after the check).
+  std::optional<bool> already_stored(Connection& conn, const columns::Block& block);
   std::unique_ptr<EventBlock> take_block();
   void recycle(std::unique_ptr<EventBlock> block);
   /// Writes a batch to the spool (true; a replayed batch is still there);
@@ -168,7 +172,8 @@ class StreamWriter {
   WriterOptions options_;
   /// Unique to this writer, so that no two INSERTs of any run share a
   /// deduplication token: "ior-<16 random hex>-".
-  std::string token_prefix_;
+  std::string token_prefix_;  // of every INSERT's query_id (and token)
+  std::set<std::string> open_inserts_;  // query_ids of the senders' open INSERTs (under mu_)
   std::unique_ptr<Spool> spool_;
   std::unique_ptr<EventBlock> current_;
   std::chrono::steady_clock::time_point current_started_{};

@@ -69,6 +69,14 @@ void Catalog::answer(Exchange& ex) {
     insert(ex, sql);
   } else if (sql.starts_with("SELECT engine, engine_full FROM system.tables")) {
     system_tables(ex, sql);
+  } else if (sql.starts_with("SELECT count() FROM system.processes WHERE query_id LIKE ")) {
+    // Every INSERT here is stored or refused before its connection's next
+    // packet is read, so none is still running when another connection asks.
+    Block header = header_block({{"count()", "UInt64"}});
+    Block result = header;
+    result.columns[0].values.push_back("0");
+    result.rows = 1;
+    ex.reply_rows(header, {result});
   } else if (sql.starts_with("SELECT count() FROM")) {
     count_sample(ex, sql);
   } else {
