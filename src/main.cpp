@@ -1,5 +1,8 @@
 // ior: traces every file-I/O syscall with eBPF; see README.md.
+#include <malloc.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string_view>
 
@@ -12,6 +15,13 @@
 #include "cli/version.hpp"
 
 int main(int argc, char** argv) {
+  // glibc gives threads that allocate at once arenas of their own (up to 8
+  // per core). ior's threads hand blocks to each other (pipeline -> sinks ->
+  // ClickHouse senders -> spool), so freed memory piles up in arenas that
+  // do not reuse it: with a server slower than 300 000 syscalls/s, RSS rose
+  // to 203 MiB at the defaults, against 128 MiB with two arenas and the same
+  // rows. MALLOC_ARENA_MAX in the environment still decides.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   try {
     if (argc > 1 && std::string_view(argv[1]) == "flamegraph") {
       return ior::cli::run_flamegraph_command(argc, argv);

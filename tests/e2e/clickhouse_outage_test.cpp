@@ -10,6 +10,8 @@
 #include <sys/mount.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <sstream>
@@ -58,6 +60,17 @@ Workload parse_workload(const std::string& out) {
   }
   return w;
 }
+
+// The summary's "peak memory (RSS)  N MiB"; 0 when missing.
+std::uint64_t peak_rss_mib(const std::string& err) {
+  auto at = err.find("peak memory (RSS)");
+  if (at == std::string::npos) return 0;
+  return std::strtoull(err.c_str() + at + std::strlen("peak memory (RSS)"), nullptr, 10);
+}
+
+// The bound for the defaults while a server is away: rows beyond
+// the memory budgets go to the spool, not to the heap.
+constexpr std::uint64_t kMaxRssMib = 128;
 
 std::uint64_t query_number(const ClickHouseEndpoint& ep, const std::string& sql) {
   return std::stoull(clickhouse_client_query(ep, sql));
@@ -184,6 +197,8 @@ TEST_F(ClickHouseOutageTest, AServerStoppedForThirtySecondsLosesNothing) {
   ASSERT_EQ(ior.wait(120s), 0) << ior.err();
   expect_exactly_the_workload(w);
   expect_account(ior.err());
+  EXPECT_GT(peak_rss_mib(ior.err()), 0u) << ior.err();
+  EXPECT_LE(peak_rss_mib(ior.err()), kMaxRssMib) << ior.err();
 }
 
 TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun) {
@@ -200,6 +215,8 @@ TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun
     w = parse_workload(run_and_capture(preads(10, 100), 300s));
     ior.signal(SIGINT);
     ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+    EXPECT_GT(peak_rss_mib(ior.err()), 0u) << ior.err();
+    EXPECT_LE(peak_rss_mib(ior.err()), kMaxRssMib) << ior.err();
     expect_account(ior.err());
     auto account = parse_account(ior.err());
     EXPECT_EQ(account_term(account, "sink clickhouse", "written"), 0u);
