@@ -31,6 +31,9 @@ std::string csv_header() {
 }
 
 void append_csv_row(std::string& out, const schema::EventRow& row, bool for_terminal) {
+  // Reused across rows: a string per field and row would be the CSV path's
+  // main cost on a terminal.
+  thread_local std::string escaped;
   bool first = true;
   schema::for_each_column([&](const auto& c) {
     if (!first) out.push_back(',');
@@ -39,7 +42,9 @@ void append_csv_row(std::string& out, const schema::EventRow& row, bool for_term
     using T = std::decay_t<decltype(v)>;
     if constexpr (std::is_same_v<T, std::string_view>) {
       if (for_terminal) {
-        append_csv_field(out, terminal_text(v));
+        escaped.clear();
+        append_terminal_text(escaped, v);
+        append_csv_field(out, escaped);
       } else {
         append_csv_field(out, v);
       }
