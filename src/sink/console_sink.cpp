@@ -96,54 +96,48 @@ void append_notice(std::string& out, std::uint8_t notice) {
 }
 
 ConsoleSink::ConsoleSink(int fd, std::size_t buffer_bytes) : fd_(fd), threshold_(buffer_bytes) {
-  buf_.reserve(threshold_ + 8192);
-  buf_.append(kHeader).push_back('\n');
+  out_.text.reserve(threshold_ + 8192);
+  out_.text.append(kHeader).push_back('\n');
 }
 
 ConsoleSink::~ConsoleSink() { close(); }
 
 void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
-  append_number(buf_, row.duration_to_prev_ns);
-  buf_.push_back(',');
-  append_number(buf_, row.duration_ns);
-  buf_.push_back(',');
-  append_text_field(buf_, row.comm);
-  buf_.push_back(',');
-  append_number(buf_, row.pid);
-  buf_.push_back('.');
-  append_number(buf_, row.tid);
-  buf_.push_back(',');
-  buf_.append(row.syscall_name);
-  buf_.push_back(',');
-  append_number(buf_, row.ret_value);
-  buf_.push_back(',');
-  append_notice(buf_, row.notice);
-  buf_.push_back(',');
-  append_file_field(buf_, row);
-  buf_.push_back('\n');
-  ++rows_in_buffer_;
-  if (buf_.size() >= threshold_) write_out();
+  append_number(out_.text, row.duration_to_prev_ns);
+  out_.text.push_back(',');
+  append_number(out_.text, row.duration_ns);
+  out_.text.push_back(',');
+  append_text_field(out_.text, row.comm);
+  out_.text.push_back(',');
+  append_number(out_.text, row.pid);
+  out_.text.push_back('.');
+  append_number(out_.text, row.tid);
+  out_.text.push_back(',');
+  out_.text.append(row.syscall_name);
+  out_.text.push_back(',');
+  append_number(out_.text, row.ret_value);
+  out_.text.push_back(',');
+  append_notice(out_.text, row.notice);
+  out_.text.push_back(',');
+  append_file_field(out_.text, row);
+  out_.text.push_back('\n');
+  ++out_.pending;
+  if (out_.text.size() >= threshold_) write_out();
 } catch (...) {
-  ++rows_lost_;  // out of memory for the line: counted, the next rows go on
+  ++out_.lost;  // out of memory for the line: counted, the next rows go on
 }
 
 void ConsoleSink::flush() noexcept { write_out(); }
 
 void ConsoleSink::write_out() noexcept {
-  if (error_.empty() && !buf_.empty()) {
-    if (int err = write_all(fd_, buf_, stopping_); err != 0) {
+  if (error_.empty() && !out_.text.empty()) {
+    if (int err = write_all(fd_, out_.text, stopping_); err != 0) {
       error_ = err == EINTR ? std::string("console: standard output took no more output at the stop (a paused "
                                           "terminal or a pipe nobody reads)")
                             : std::string("console: write to standard output failed: ") + std::strerror(err);
     }
   }
-  if (error_.empty()) {
-    rows_written_ += rows_in_buffer_;
-  } else {
-    rows_lost_ += rows_in_buffer_;
-  }
-  rows_in_buffer_ = 0;
-  buf_.clear();
+  out_.settle(error_.empty());
 }
 
 void ConsoleSink::close() noexcept {
@@ -155,8 +149,8 @@ void ConsoleSink::close() noexcept {
 SinkReport ConsoleSink::report() const {
   SinkReport r;
   r.name = "console";
-  r.rows_written = rows_written_;
-  r.rows_lost = rows_lost_;
+  r.rows_written = out_.written;
+  r.rows_lost = out_.lost;
   if (!error_.empty()) {
     r.lines.push_back(error_);
     r.failed = true;

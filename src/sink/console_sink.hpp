@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sink/buffered_rows.hpp"
 #include "sink/sink.hpp"
 
 namespace ior::sink {
@@ -39,10 +40,7 @@ class ConsoleSink final : public Sink {
 
   int fd_;
   std::size_t threshold_;
-  std::string buf_;
-  std::uint64_t rows_in_buffer_ = 0;
-  std::uint64_t rows_written_ = 0;
-  std::uint64_t rows_lost_ = 0;
+  BufferedRows out_;
   std::string error_;
   bool closed_ = false;
   std::atomic<bool> stopping_{false};

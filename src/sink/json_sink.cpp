@@ -12,28 +12,28 @@
 namespace ior::sink {
 
 JsonSink::JsonSink(int fd, std::size_t buffer_bytes) : fd_(fd), threshold_(buffer_bytes) {
-  buf_.reserve(threshold_ + 8192);
+  out_.text.reserve(threshold_ + 8192);
 }
 
 JsonSink::JsonSink(const std::string& path, ExistingOutput existing, std::size_t buffer_bytes)
     : file_(std::make_unique<OutputFile>(path, OutputOptions{.label = "json", .existing = existing, .durable = true})),
       threshold_(buffer_bytes) {
   fd_ = file_->fd();
-  buf_.reserve(threshold_ + 8192);
+  out_.text.reserve(threshold_ + 8192);
 }
 
 JsonSink::~JsonSink() { close(); }
 
 void JsonSink::consume(const schema::EventRow& row) noexcept try {
   if (!error_.empty()) {
-    ++rows_lost_;
+    ++out_.lost;
     return;
   }
-  append_json_row(buf_, text_.apply(row));
-  ++rows_in_buffer_;
-  if (buf_.size() >= threshold_) write_out();
+  append_json_row(out_.text, text_.apply(row));
+  ++out_.pending;
+  if (out_.text.size() >= threshold_) write_out();
 } catch (...) {
-  ++rows_lost_;  // out of memory for the line: counted, the next rows go on
+  ++out_.lost;  // out of memory for the line: counted, the next rows go on
 }
 
 void JsonSink::flush() noexcept { write_out(); }
@@ -43,10 +43,10 @@ void JsonSink::fail(std::string message) noexcept {
 }
 
 void JsonSink::write_out() noexcept {
-  if (error_.empty() && !buf_.empty()) {
-    const int err = file_ ? write_all(fd_, buf_) : write_all(fd_, buf_, stopping_);
+  if (error_.empty() && !out_.text.empty()) {
+    const int err = file_ ? write_all(fd_, out_.text) : write_all(fd_, out_.text, stopping_);
     if (err == 0) {
-      bytes_written_ += buf_.size();
+      bytes_written_ += out_.text.size();
     } else if (file_) {
       fail("json: write to " + file_->path() + " failed: " + std::strerror(err));
     } else {
@@ -55,13 +55,7 @@ void JsonSink::write_out() noexcept {
                         : std::string("json: write to standard output failed: ") + std::strerror(err));
     }
   }
-  if (error_.empty()) {
-    rows_written_ += rows_in_buffer_;
-  } else {
-    rows_lost_ += rows_in_buffer_;
-  }
-  rows_in_buffer_ = 0;
-  buf_.clear();
+  out_.settle(error_.empty());
 }
 
 void JsonSink::close() noexcept {
@@ -75,8 +69,8 @@ void JsonSink::close() noexcept {
     // complete one, so every line of the file parses.
     if (!error_.empty() && ::ftruncate(file_->fd(), static_cast<off_t>(bytes_written_)) != 0) {
       file_->discard();
-      rows_lost_ += rows_written_;
-      rows_written_ = 0;
+      out_.lost += out_.written;
+      out_.written = 0;
       location_.clear();
       return;
     }
@@ -86,8 +80,8 @@ void JsonSink::close() noexcept {
     fail(e.what());
   } catch (const std::exception& e) {
     fail(e.what());  // fsync failed: the file is removed
-    rows_lost_ += rows_written_;
-    rows_written_ = 0;
+    out_.lost += out_.written;
+    out_.written = 0;
     location_.clear();
   }
 }
@@ -95,11 +89,11 @@ void JsonSink::close() noexcept {
 SinkReport JsonSink::report() const {
   SinkReport r;
   r.name = file_ ? "json-file" : "json";
-  r.rows_written = rows_written_;
-  r.rows_lost = rows_lost_;
+  r.rows_written = out_.written;
+  r.rows_lost = out_.lost;
   if (file_ && closed_) {
     r.lines.push_back(location_.empty() ? "wrote nothing: " + file_->path() + " was removed"
-                                        : "wrote " + location_ + " (" + std::to_string(rows_written_) + " rows, " +
+                                        : "wrote " + location_ + " (" + std::to_string(out_.written) + " rows, " +
                                               std::to_string(bytes_written_) + " bytes)");
   }
   if (!error_.empty()) {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "base/output_file.hpp"
+#include "sink/buffered_rows.hpp"
 #include "sink/sink.hpp"
 #include "sink/text_row.hpp"
 
@@ -49,11 +50,8 @@ class JsonSink final : public Sink {
   int fd_ = -1;
   std::unique_ptr<OutputFile> file_;
   std::size_t threshold_;
-  std::string buf_;
+  BufferedRows out_;
   TextRow text_;
-  std::uint64_t rows_in_buffer_ = 0;
-  std::uint64_t rows_written_ = 0;
-  std::uint64_t rows_lost_ = 0;
   std::uint64_t bytes_written_ = 0;  // complete lines in the file or on fd
   std::string location_;             // where the file is, once closed
   std::string error_;
