@@ -65,7 +65,12 @@ one_run() {
 }
 
 hz=$(getconf CLK_TCK)
-printf "%-11s %14s %8s %12s %16s\n" output "max rate/s" drops "peak RSS" "ior CPU ms/Mcall"
+# The machine's speed in this run: the same workload untraced, unpaced. A
+# series that ends with "workload made N/s" ended at what the traced workload
+# can make on these cores, not at a drop; compare it with this line.
+untraced=$("$wl" paced 1000000000 "$secs" "$threads" "$bytes" | awk '/calls_per_sec/ {print $2}')
+echo "untraced workload: $untraced calls/s ($threads threads, $bytes-byte pread)"
+printf "%-11s %14s %8s %12s %16s %10s\n" output "max rate/s" drops "peak RSS" "ior CPU ms/Mcall" "% untraced"
 for out in $outputs; do
   best=0; best_rss=0; best_cpu=0; rate=$start
   while :; do
@@ -76,5 +81,6 @@ for out in $outputs; do
     rate=$((rate + step))
   done
   stop_reason="drops $d"; [[ $d -eq 0 ]] && stop_reason="workload made $achieved/s of $rate/s"
-  printf "%-11s %14s %8s %9s MiB %16s   (next step: %s)\n" "$out" "$best" 0 "$best_rss" "$best_cpu" "$stop_reason"
+  share=$(awk -v b="$best" -v u="$untraced" 'BEGIN { printf "%.0f", 100 * b / u }')
+  printf "%-11s %14s %8s %9s MiB %16s %10s   (next step: %s)\n" "$out" "$best" 0 "$best_rss" "$best_cpu" "$share" "$stop_reason"
 done
