@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
+
 #include "base/error.hpp"
 #include "cli/flag_parser.hpp"
 #include "metrics/listen_address.hpp"
@@ -84,7 +86,8 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("ch-spool", &o.ch_spool, "root of the spool for batches no server takes, replayed later (default "
                "$STATE_DIRECTORY/spool or /var/lib/ior/spool; none: no spool)");
   p.add_size("ch-spool-max", &o.ch_spool_max, "spool size limit; default 1G", 1u << 20, 1ull << 50);
-  p.add_size("ch-memory", &o.ch_memory, "memory for batches waiting for a server, then the spool; default 16M",
+  p.add_size("ch-memory", &o.ch_memory, "memory for batches waiting for a server, then the spool; default 16M per "
+             "10000 rows of -ch-batch (16M at the default batch)",
              1u << 20, 1ull << 40);
   p.add_duration("ch-drain-timeout", &o.ch_drain_ms, "at stop, how long to wait for the servers before spooling "
                  "what is left; default 10s");
@@ -134,6 +137,12 @@ Options parse_options(int argc, const char* const* argv) {
     if (o.json) throw UsageError("flag -live: not with -json (both would write to the terminal)");
     if (o.live_interval_ms < 100) throw UsageError("flag -live-interval: at least 100ms");
     if (!p.given("duration")) o.live_until_quit = true;
+  }
+  if (!p.given("ch-memory") && o.ch_batch > kDefaultChBatch) {
+    // The memory holds as many batches as at the defaults: with larger
+    // batches and 16M, all but one or two batches would go to the spool,
+    // whose fsync of each large file then holds up the sink's thread.
+    o.ch_memory = std::min<std::uint64_t>(o.ch_memory * o.ch_batch / kDefaultChBatch, 1ull << 30);
   }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");

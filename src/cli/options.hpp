@@ -7,6 +7,8 @@
 
 namespace ior::cli {
 
+inline constexpr std::uint64_t kDefaultChBatch = 10'000;
+
 struct Options {
   // what to trace
   std::uint64_t duration_ms = 60'000;  ///< -duration (seconds by default)
@@ -57,7 +59,7 @@ struct Options {
   std::string ch_user = "default";
   std::string ch_password;             ///< also IOR_CH_PASSWORD, -ch-password-file
   std::string ch_password_file;
-  std::uint64_t ch_batch = 10'000;
+  std::uint64_t ch_batch = kDefaultChBatch;
   std::uint64_t ch_flush_ms = 1000;
   std::uint64_t ch_conns = 4;
   bool ch_async = false;

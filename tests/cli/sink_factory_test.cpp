@@ -47,6 +47,20 @@ TEST(SinkPlanTest, TheClickHouseFlagsLandInTheSinksOptions) {
   EXPECT_TRUE(c.writer.client.on_cleartext_password);
 }
 
+TEST(SinkPlanTest, TheWritersMemoryGrowsWithTheBatchUnlessItIsGiven) {
+  auto plan_of = [](std::vector<const char*> args) {
+    args.insert(args.begin(), "-clickhouse");
+    auto o = parse(args);
+    auto cancel = std::make_shared<clickhouse::net::Cancellation>();
+    return *plan_sinks(o, identity(), {.cancel = cancel, .warn = [](const std::string&) {}}).clickhouse;
+  };
+  EXPECT_EQ(plan_of({}).writer.memory_bytes, 16u << 20);
+  EXPECT_EQ(plan_of({"-ch-batch", "5000"}).writer.memory_bytes, 16u << 20);
+  EXPECT_EQ(plan_of({"-ch-batch", "100000"}).writer.memory_bytes, 160u << 20);
+  EXPECT_EQ(plan_of({"-ch-batch", "1000000"}).writer.memory_bytes, 1u << 30);
+  EXPECT_EQ(plan_of({"-ch-batch", "100000", "-ch-memory", "20M"}).writer.memory_bytes, 20u << 20);
+}
+
 TEST(SinkPlanTest, BadFlagsAreUsageErrorsWhetherOrNotTheirSinkIsOn) {
   for (auto args : {std::vector<const char*>{"-clickhouse", "-ch-on-full", "maybe"},
                     std::vector<const char*>{"-clickhouse", "-ch-host", "a,,b"},
