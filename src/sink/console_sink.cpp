@@ -124,7 +124,7 @@ void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
   ++out_.pending;
   if (out_.text.size() >= threshold_) write_out();
 } catch (...) {
-  ++out_.lost;  // out of memory for the line: counted, the next rows go on
+  out_.lost.add();  // out of memory for the line: counted, the next rows go on
 }
 
 void ConsoleSink::flush() noexcept { write_out(); }
@@ -149,8 +149,8 @@ void ConsoleSink::close() noexcept {
 SinkReport ConsoleSink::report() const {
   SinkReport r;
   r.name = "console";
-  r.rows_written = out_.written;
-  r.rows_lost = out_.lost;
+  r.rows_written = out_.written.get();
+  r.rows_lost = out_.lost.get();
   if (!error_.empty()) {
     r.lines.push_back(error_);
     r.failed = true;

@@ -34,6 +34,7 @@ class ConsoleSink final : public Sink {
   void stop_requested() noexcept override { stopping_.store(true, std::memory_order_relaxed); }
   void close() noexcept override;
   SinkReport report() const override;
+  std::optional<SinkCounts> counts() const noexcept override { return out_.counts(); }
 
  private:
   void write_out() noexcept;

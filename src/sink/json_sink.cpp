@@ -26,14 +26,14 @@ JsonSink::~JsonSink() { close(); }
 
 void JsonSink::consume(const schema::EventRow& row) noexcept try {
   if (!error_.empty()) {
-    ++out_.lost;
+    out_.lost.add();
     return;
   }
   append_json_row(out_.text, text_.apply(row));
   ++out_.pending;
   if (out_.text.size() >= threshold_) write_out();
 } catch (...) {
-  ++out_.lost;  // out of memory for the line: counted, the next rows go on
+  out_.lost.add();  // out of memory for the line: counted, the next rows go on
 }
 
 void JsonSink::flush() noexcept { write_out(); }
@@ -69,8 +69,7 @@ void JsonSink::close() noexcept {
     // complete one, so every line of the file parses.
     if (!error_.empty() && ::ftruncate(file_->fd(), static_cast<off_t>(bytes_written_)) != 0) {
       file_->discard();
-      out_.lost += out_.written;
-      out_.written = 0;
+      out_.lose_written();
       location_.clear();
       return;
     }
@@ -80,8 +79,7 @@ void JsonSink::close() noexcept {
     fail(e.what());
   } catch (const std::exception& e) {
     fail(e.what());  // fsync failed: the file is removed
-    out_.lost += out_.written;
-    out_.written = 0;
+    out_.lose_written();
     location_.clear();
   }
 }
@@ -89,11 +87,11 @@ void JsonSink::close() noexcept {
 SinkReport JsonSink::report() const {
   SinkReport r;
   r.name = file_ ? "json-file" : "json";
-  r.rows_written = out_.written;
-  r.rows_lost = out_.lost;
+  r.rows_written = out_.written.get();
+  r.rows_lost = out_.lost.get();
   if (file_ && closed_) {
     r.lines.push_back(location_.empty() ? "wrote nothing: " + file_->path() + " was removed"
-                                        : "wrote " + location_ + " (" + std::to_string(out_.written) + " rows, " +
+                                        : "wrote " + location_ + " (" + std::to_string(out_.written.get()) + " rows, " +
                                               std::to_string(bytes_written_) + " bytes)");
   }
   if (!error_.empty()) {

@@ -13,6 +13,7 @@
 
 #include "cli/summary.hpp"
 #include "metrics/exposition.hpp"
+#include "subprocess.hpp"  // in_ci()
 
 namespace ior::cli {
 namespace {
@@ -160,8 +161,7 @@ TEST(RunMetricsTest, PromtoolAndThePythonParserTakeEveryLine) {
   const bool have = ::access("/usr/bin/promtool", X_OK) == 0 &&
                     std::system("/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null") == 0;
   if (!have) {
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string(ci) == "true") FAIL() << "promtool or python3-prometheus-client missing";
+    if (::ior::testing::in_ci()) FAIL() << "promtool or python3-prometheus-client missing";
     GTEST_SKIP() << "needs promtool and python3-prometheus-client (scripts/setup.sh --test)";
   }
   Fixture f;

@@ -136,10 +136,15 @@ TEST_F(ConsoleSinkTest, HostileNamesAreEscapedAndARenameIsNotAFileNamedWithAnArr
 TEST_F(ConsoleSinkTest, FlushesWhenBufferThresholdIsReached) {
   ConsoleSink sink(fd_, 64);
   for (int i = 0; i < 10; ++i) sink.consume(sample_row());
-  // Not closed yet: everything past the threshold is already in the file.
+  // Not closed yet: everything past the threshold is already in the file,
+  // and counted for the -live footer.
   EXPECT_GE(read_file(path_).size(), 64u);
+  ASSERT_TRUE(sink.counts());
+  EXPECT_GT(sink.counts()->rows_written, 0u);
+  EXPECT_LT(sink.counts()->rows_written, 10u);
   sink.close();
   EXPECT_EQ(sink.report().rows_written, 10u);
+  EXPECT_EQ(sink.counts()->rows_written, 10u);
 }
 
 TEST(ConsoleSinkFull, WriteErrorCountsLostRowsAndFails) {
@@ -154,6 +159,7 @@ TEST(ConsoleSinkFull, WriteErrorCountsLostRowsAndFails) {
   EXPECT_TRUE(rep.failed);
   EXPECT_EQ(rep.rows_written, 0u);
   EXPECT_EQ(rep.rows_lost, 2u);
+  EXPECT_EQ(sink.counts()->rows_lost, 2u);
   ASSERT_FALSE(rep.lines.empty());
   EXPECT_NE(rep.lines[0].find("No space left"), std::string::npos);
 }

@@ -285,8 +285,15 @@ TEST_F(JsonSinkFile, AWriteErrorKeepsTheCompleteLinesAndCountsTheRestLost) {
     rlimit lim = old;
     lim.rlim_cur = 25 * one.size();  // the third write of 10 rows does not fit
     ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &lim), 0);
-    for (int i = 0; i < 100; ++i) sink.consume(r);
+    for (int i = 0; i < 25; ++i) sink.consume(r);
+    // While the run goes on (the -live footer): the two writes that fit.
+    const auto during = sink.counts();
+    ASSERT_TRUE(during);
+    EXPECT_EQ(during->rows_written, 20u);
+    EXPECT_EQ(during->rows_lost, 0u);
+    for (int i = 25; i < 100; ++i) sink.consume(r);
     sink.close();
+    EXPECT_EQ(sink.counts()->rows_lost, 80u);
     ::setrlimit(RLIMIT_FSIZE, &old);
     report = sink.report();
   }
