@@ -189,6 +189,13 @@ void SinkRunner::keep_report() noexcept {
 SinkReport SinkRunner::report() const {
   std::lock_guard lock(mu_);
   SinkReport r = kept_report_;
+  if (auto c = sink_->counts()) {
+    // Newer than the kept report while the sink's thread is held in a write.
+    r.rows_written = c->rows_written;
+    r.rows_spooled = c->rows_spooled;
+    r.rows_dropped = c->rows_dropped;
+    r.rows_lost = c->rows_lost;
+  }
   r.rows_received = rows_received_.load(std::memory_order_relaxed);
   r.rows_dropped_queue = rows_dropped_queue_.load(std::memory_order_relaxed);
   r.rows_lost += rows_unconsumed_;

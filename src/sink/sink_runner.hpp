@@ -70,6 +70,8 @@ class SinkRunner {
   /// start, after every flush (at least once a second while the thread is
   /// not held in a write) and after close(), so it is complete after
   /// wait_closed(). Sinks need not make report() safe against consume().
+  /// The row counts are Sink::counts() of now where the sink tells them, so
+  /// the metrics endpoint and the -live footer show the same numbers.
   SinkReport report() const;
 
  private:

@@ -263,6 +263,67 @@ TEST(FanOutTest, QueueStatesCarryTheSinksCountsAsTheReportHasThem) {
   EXPECT_TRUE(r.balanced());
 }
 
+// Writes rows and stalls at the 51st until released, with counts() all along.
+class CountingStallSink final : public Sink {
+ public:
+  void consume(const schema::EventRow&) noexcept override {
+    std::unique_lock lock(mu_);
+    if (c_.rows_written == 50) {
+      entered_ = true;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return released_; });
+    }
+    ++c_.rows_written;
+  }
+  void close() noexcept override {}
+  std::optional<SinkCounts> counts() const noexcept override {
+    std::lock_guard lock(mu_);
+    return c_;
+  }
+  SinkReport report() const override {
+    SinkReport r;
+    r.name = "counting";
+    r.rows_written = counts()->rows_written;
+    return r;
+  }
+  bool wait_entered(std::chrono::milliseconds d) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, d, [this] { return entered_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  bool entered_ = false;
+  bool released_ = false;
+  SinkCounts c_;
+};
+
+TEST(FanOutTest, ReportsDuringTheRunCarryTheSinksCountsOfNow) {
+  // The metrics endpoint reads reports() while the sink's thread is held in
+  // a write: the rows it wrote before are in them, not a copy from the last
+  // flush.
+  FanOut fan;
+  auto& sink = static_cast<CountingStallSink&>(fan.add(std::make_unique<CountingStallSink>()));
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    std::string name = name_of(i);
+    fan.consume(row_of(i, name));
+  }
+  fan.publish();
+  ASSERT_TRUE(sink.wait_entered(10s));
+  EXPECT_EQ(fan.reports().at(0).rows_written, 50u);
+  EXPECT_EQ(fan.reports().at(0).rows_received, 100u);
+  sink.release();
+  fan.close();
+  EXPECT_EQ(fan.reports().at(0).rows_written, 100u);
+  EXPECT_TRUE(fan.reports().at(0).balanced());
+}
+
 TEST(RowChunkTest, EveryColumnSurvivesPackingExactly) {
   RowChunk chunk;
   std::string binary("a\0b\xff\n\x1b[2J", 9);
