@@ -124,8 +124,8 @@ std::vector<std::string_view> columns_for(const ReportFlags& f, const flamegraph
     }
   } else {
     // What TopStats::consume reads.
-    for (auto n : {"trace_id", "syscall_name", "duration_ns", "filename", "pathname", "bytes", "byte_class", "pid",
-                   "comm"}) {
+    for (auto n : {"trace_id", "syscall_name", "duration_ns", "filename", "pathname", "oldname", "filename2", "bytes",
+                   "byte_class", "pid", "comm"}) {
       add_unique(c, n);
     }
   }

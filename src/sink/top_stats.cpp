@@ -51,13 +51,19 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   s.total_ns += row.duration_ns;
   s.latency.add(row.duration_ns);
 
-  std::string_view file = !row.filename.empty() ? row.filename : row.pathname;
+  // A rename's row names its file in oldname; a transfer (sendfile,
+  // copy_file_range, splice, tee) moves its bytes into a second file too,
+  // which is as hot as the first: both are credited with the call.
+  std::string_view file = !row.filename.empty() ? row.filename : !row.pathname.empty() ? row.pathname : row.oldname;
   if (!file.empty()) {
     PerFile one;
     one.calls = 1;
     one.total_ns = row.duration_ns;
+    const bool transfer = row.byte_class == schema::byte_class_name(schema::ByteClass::kTransfer);
     if (row.bytes != 0) {
-      if (row.byte_class == schema::byte_class_name(schema::ByteClass::kRead)) {
+      if (transfer) {
+        one.transfer_bytes = row.bytes;
+      } else if (row.byte_class == schema::byte_class_name(schema::ByteClass::kRead)) {
         one.read_bytes = row.bytes;
       } else if (row.byte_class == schema::byte_class_name(schema::ByteClass::kWrite)) {
         one.write_bytes = row.bytes;
@@ -66,6 +72,7 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
       }
     }
     add_file(file, one);
+    if (transfer && !row.filename2.empty() && row.filename2 != file) add_file(row.filename2, one);
   }
 
   auto p = processes_.find(row.pid);

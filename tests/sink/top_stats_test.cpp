@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -146,6 +147,33 @@ TEST(TopStatsTest, FilesByBytesAddUpEachClassAndLeaveOutFilesThatMovedNone) {
   EXPECT_EQ(top[1].name, "/mid");
   EXPECT_EQ(top[2].name, "/small");
   EXPECT_EQ(s.files(1)[0].name, "/none");  // by time
+}
+
+TEST(TopStatsTest, ATransferCreditsBothFilesAndARenameItsOldName) {
+  TopStats s;
+  schema::EventRow copy = moved("/src", schema::ByteClass::kTransfer, 1000, 50);
+  copy.filename2 = "/dst";
+  s.consume(copy);
+  schema::EventRow pipe = moved("pipe:[1]", schema::ByteClass::kNone, 0, 5);
+  pipe.filename2 = "pipe:[1]";  // pipe2: both ends, one file
+  s.consume(pipe);
+  schema::EventRow rename;
+  rename.oldname = "/old";
+  rename.newname = "/new";
+  rename.duration_ns = 7;
+  s.consume(rename);
+  auto top = s.files(TopStats::kAll, TopStats::FileOrder::kTime);
+  ASSERT_EQ(top.size(), 4u);
+  for (const char* name : {"/src", "/dst"}) {
+    auto f = std::find_if(top.begin(), top.end(), [&](const auto& x) { return x.name == name; });
+    ASSERT_NE(f, top.end()) << name;
+    EXPECT_EQ(f->transfer_bytes, 1000u) << name;
+    EXPECT_EQ(f->calls, 1u) << name;
+    EXPECT_EQ(f->total_ns, 50u) << name;
+  }
+  EXPECT_EQ(top[2].name, "/old");
+  EXPECT_EQ(top[3].name, "pipe:[1]");
+  EXPECT_EQ(top[3].calls, 1u);
 }
 
 TEST(TopStatsTest, FoldedFilesKeepTheirBytesUnderOther) {
