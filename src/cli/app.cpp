@@ -280,6 +280,7 @@ int run_trace(const Options& o) {
   sink::FanOut sinks({.queue_bytes_per_sink = o.sink_queue_bytes});
   RowsToSinks rows(sinks);
   event::Pipeline pipeline(pipeline_options(o, identity, selector), rows);
+  if (command) pipeline.learn_process(target);
   RecordsToPipeline records(pipeline, sinks);
 
   trace::Tracer tracer(tracer_options(o, selector, target, filters));  // loaded, not attached

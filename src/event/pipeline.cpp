@@ -360,6 +360,14 @@ void Pipeline::Impl::return_freed_memory() {
   held_since_trim = held;
 }
 
+void Pipeline::learn_process(std::uint32_t pid) {
+  Impl& m = *impl_;
+  (void)m.fds.cwd(pid);
+  for (std::int32_t fd : m.proc.open_fds(pid, m.options.fd_limits.max_fds_per_process)) {
+    (void)m.fds.resolve(pid, fd, FdUse::kSucceeded);
+  }
+}
+
 void Pipeline::finish() {
   for (auto& [tid, t] : impl_->threads) {
     if (t.pending_valid) {

@@ -71,6 +71,11 @@ class Pipeline {
   void feed(std::span<const std::byte> record) noexcept;
   /// Discards pending enters of threads that are gone (counted). now_mono_ns: CLOCK_MONOTONIC.
   void sweep(std::uint64_t now_mono_ns);
+  /// A process ior started and holds before its exec (the command after
+  /// --): its current directory and open fds are read from /proc now, while
+  /// it cannot exit, rather than at its first relative name or inherited fd,
+  /// when a short command is already gone. Before the first feed().
+  void learn_process(std::uint32_t pid);
   /// End of run: pending enters are counted as unfinished.
   void finish();
   const PipelineStats& stats() const;

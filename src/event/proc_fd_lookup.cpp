@@ -1,5 +1,6 @@
 #include "event/proc_fd_lookup.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -51,6 +52,21 @@ std::optional<std::string> ProcFdLookup::cwd(std::uint32_t pid) const {
   // A full buffer may be a cut path: readlink does not say.
   if (len <= 0 || static_cast<std::size_t>(len) >= sizeof target) return std::nullopt;
   return std::string(target, static_cast<std::size_t>(len));
+}
+
+std::vector<std::int32_t> ProcFdLookup::open_fds(std::uint32_t pid, std::size_t max) const {
+  std::vector<std::int32_t> out;
+  DIR* d = ::opendir((root_ + "/" + std::to_string(pid) + "/fd").c_str());
+  if (d == nullptr) return out;
+  while (const dirent* e = ::readdir(d)) {
+    if (out.size() >= max) break;
+    std::string_view n = e->d_name;
+    std::int32_t fd = -1;
+    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), fd);
+    if (ec == std::errc() && end == n.data() + n.size() && fd >= 0) out.push_back(fd);
+  }
+  ::closedir(d);
+  return out;
 }
 
 bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ior::event {
 
@@ -23,6 +24,9 @@ class ProcFdLookup {
   /// The process's current directory as the kernel prints it (from ior's
   /// root); nullopt when the process is gone or the path is too long.
   std::optional<std::string> cwd(std::uint32_t pid) const;
+  /// The fd numbers the process has open now, at most max of them; empty
+  /// when it is gone.
+  std::vector<std::int32_t> open_fds(std::uint32_t pid, std::size_t max) const;
   /// True when /proc/PID/task/TID exists (the thread is alive).
   bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
   /// True when /proc/PID exists.

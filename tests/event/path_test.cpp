@@ -294,6 +294,23 @@ TEST_F(ProcCwdTest, AChildOfAProcessThatRanBeforeTracingGetsItsCwdFromTheParent)
   EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
 }
 
+TEST_F(ProcCwdTest, AProcessLearnedWhileHeldKeepsItsCwdAndFdsAfterItIsGone) {
+  // The command after --, held before its exec: learned then, it may exit
+  // before ior handles its first relative name or inherited fd.
+  pipeline_->learn_process(kPid);
+  std::filesystem::remove_all(root_ / "100");
+  EXPECT_EQ(stat("f").pathname, "/home/old/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+  EXPECT_EQ(read_fd(9).filename, "/etc");
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdFromProc);
+}
+
+TEST_F(ProcCwdTest, WithoutLearningAProcessGoneBeforeItsFirstNameIsUnresolved) {
+  std::filesystem::remove_all(root_ / "100");
+  EXPECT_EQ(stat("f").pathname, "f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
 TEST_F(ProcCwdTest, ADirfdFromProcCarriesItsNotice) {
   openat(9, "hosts", 3);
   EXPECT_EQ(last().filename, "/etc/hosts");
