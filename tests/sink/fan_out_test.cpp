@@ -65,18 +65,28 @@ class RecordingSink final : public Sink {
   bool closed_ = false;
 };
 
-// Waits in consume() until released: a server that does not answer, a
-// full disk that blocks, a terminal scrolled back.
+// Waits in consume() at row number stall_at until released: a server that
+// does not answer, a full disk that blocks, a terminal scrolled back. With
+// tells_counts, counts() says what it wrote so far (as the real sinks do).
 class StalledSink final : public Sink {
  public:
+  explicit StalledSink(std::uint64_t stall_at = 0, bool tells_counts = false)
+      : stall_at_(stall_at), tells_counts_(tells_counts) {}
   void consume(const schema::EventRow&) noexcept override {
     std::unique_lock lock(mu_);
-    entered_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return released_; });
+    if (rows_ == stall_at_) {
+      entered_ = true;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return released_; });
+    }
     ++rows_;
   }
   void close() noexcept override {}
+  std::optional<SinkCounts> counts() const noexcept override {
+    if (!tells_counts_) return std::nullopt;
+    std::lock_guard lock(mu_);
+    return SinkCounts{.rows_written = rows_};
+  }
   SinkReport report() const override {
     std::lock_guard lock(mu_);
     SinkReport r;
@@ -95,6 +105,8 @@ class StalledSink final : public Sink {
   }
 
  private:
+  const std::uint64_t stall_at_;
+  const bool tells_counts_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
   bool entered_ = false;
@@ -263,53 +275,12 @@ TEST(FanOutTest, QueueStatesCarryTheSinksCountsAsTheReportHasThem) {
   EXPECT_TRUE(r.balanced());
 }
 
-// Writes rows and stalls at the 51st until released, with counts() all along.
-class CountingStallSink final : public Sink {
- public:
-  void consume(const schema::EventRow&) noexcept override {
-    std::unique_lock lock(mu_);
-    if (c_.rows_written == 50) {
-      entered_ = true;
-      changed_.notify_all();
-      changed_.wait(lock, [this] { return released_; });
-    }
-    ++c_.rows_written;
-  }
-  void close() noexcept override {}
-  std::optional<SinkCounts> counts() const noexcept override {
-    std::lock_guard lock(mu_);
-    return c_;
-  }
-  SinkReport report() const override {
-    SinkReport r;
-    r.name = "counting";
-    r.rows_written = counts()->rows_written;
-    return r;
-  }
-  bool wait_entered(std::chrono::milliseconds d) {
-    std::unique_lock lock(mu_);
-    return changed_.wait_for(lock, d, [this] { return entered_; });
-  }
-  void release() {
-    std::lock_guard lock(mu_);
-    released_ = true;
-    changed_.notify_all();
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::condition_variable changed_;
-  bool entered_ = false;
-  bool released_ = false;
-  SinkCounts c_;
-};
-
 TEST(FanOutTest, ReportsDuringTheRunCarryTheSinksCountsOfNow) {
   // The metrics endpoint reads reports() while the sink's thread is held in
   // a write: the rows it wrote before are in them, not a copy from the last
   // flush.
   FanOut fan;
-  auto& sink = static_cast<CountingStallSink&>(fan.add(std::make_unique<CountingStallSink>()));
+  auto& sink = static_cast<StalledSink&>(fan.add(std::make_unique<StalledSink>(50, true)));
   for (std::uint32_t i = 0; i < 100; ++i) {
     std::string name = name_of(i);
     fan.consume(row_of(i, name));
