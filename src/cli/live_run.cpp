@@ -2,7 +2,6 @@
 
 #include "base/error.hpp"
 #include "cli/run_counters.hpp"
-#include "cli/status_line.hpp"
 #include "event/clock.hpp"
 #include "flamegraph/stack_aggregator.hpp"
 #include "live/ui/live_ui.hpp"
@@ -94,7 +93,14 @@ LiveRunEnd run_live_view(const Options& o, StopSignals& signals, trace::Tracer& 
     if (now >= next_status) {
       const auto states = sinks.queue_states();
       RunCounters c = snapshot(seconds(), tracer.counters(), pipeline.stats(), states);
-      ui.set_status(StatusLine::format(prev, c), StatusLine::format_sinks(states));
+      const double dt = c.elapsed_s - prev.elapsed_s;
+      live::FooterRun run;  // the keys are the view's: it fills them in
+      run.elapsed_s = c.elapsed_s;
+      run.events_per_s = dt > 0 ? static_cast<double>(c.records - prev.records) / dt : 0.0;
+      run.rows = c.rows_emitted;
+      run.drops = c.kernel.drops();
+      run.mismatches = c.mismatches;
+      ui.set_status(run, states);
       prev = c;
       next_status = now + std::chrono::seconds(1);
     }

@@ -252,7 +252,11 @@ TEST(LiveTmux, Vt100WithoutColourAndResizes) {
   TempDir dir;
   TmuxPane pane(dir.path(), 120, 40);
   const std::string f = dir.path() + "/f";
-  pane.type(live_opens(dir.path(), "vt100", 50));
+  // two more sinks: their states and the live sink's are wider than 80 columns together
+  std::string command = live_opens(dir.path(), "vt100", 50);
+  command.replace(command.find(" -live "), 7,
+                  " -live -parquet -parquet-file " + dir.path() + "/out.parquet -json-file " + dir.path() + "/out.jsonl ");
+  pane.type(command);
   pane.keys({"Enter"});
   ASSERT_TRUE(pane.wait_for([&](const std::string& s) { return has_row(s, f, 1, "100"); }, 60s)) << pane.screen();
   EXPECT_EQ(colour_sequences(pane.screen_with_escapes()), 0) << pane.screen_with_escapes();
@@ -276,6 +280,16 @@ TEST(LiveTmux, Vt100WithoutColourAndResizes) {
     // a narrow FILE column keeps the end of the path
     return n == 24 && longest <= 80 && has_row(s, "/f", 1, "100", true) && s.find("ERRORS") != std::string::npos;
   }, 10s)) << pane.screen();
+  // every sink's state whole on one line of the footer, none cut at the edge
+  const std::string screen = pane.screen();
+  for (const std::string name : {"parquet", "json-file", "live"}) {
+    const std::regex state("(^|  )" + name +
+                           ": [0-9.]+[KMGT]?B queued(, [0-9]+ waiting)?(, [0-9]+ spooled, [0-9]+ lost)?, [0-9]+ dropped");
+    std::istringstream in(screen);
+    bool shown = false;
+    for (std::string line; std::getline(in, line);) shown = shown || std::regex_search(line, state);
+    EXPECT_TRUE(shown) << name << "\n" << screen;
+  }
   pane.resize(200, 60);
   ASSERT_TRUE(pane.wait_for([&](const std::string& s) {
     return lines(s).first == 60 && has_row(s, f, 1, "100") && s.find("F1Help") != std::string::npos;

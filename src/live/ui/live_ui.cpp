@@ -25,8 +25,6 @@ namespace {
 constexpr View kTabs[] = {View::kFiles, View::kProcesses, View::kSyscalls,
                           View::kErrors, View::kStream, View::kFlame};
 constexpr int kTabCount = 6;
-// the run's line, the sinks' line, the keys
-constexpr int kFooterRows = 3;
 
 enum Pair : short { kPairHeader = 1, kPairSelected, kPairKey, kPairFlameA, kPairFlameB, kPairFlameC, kPairTitle };
 
@@ -380,15 +378,16 @@ void LiveUi::draw() {
   draw_tabs(w);
   draw_sparklines(w);
   draw_message(w);
+  const auto footer_text = footer(h, w);
   int top = 3;
-  int rows = h - kFooterRows - top;
+  int rows = h - static_cast<int>(footer_text.size()) - 1 - top;
   if (view_ == View::kFlame) {
     const int used = draw_flame_bars(top, std::max(1, rows / 2), w);
     top += used + 1;
     rows -= used + 1;
   }
   draw_table(top, rows, w);
-  draw_footer(h, w);
+  draw_footer(footer_text, h, w);
   if (help_) draw_help(h, w);
   if (switches_panel_) draw_switches(h, w);
   refresh();
@@ -568,15 +567,28 @@ void LiveUi::draw_table(int top, int rows, int w) {
   }
 }
 
-void LiveUi::draw_footer(int h, int w) {
-  std::string line = status_;
-  line += "  keys " + std::to_string(model_.keys());
-  if (model_.keys_to_other() > 0) line += " ([other]: " + std::to_string(model_.keys_to_other()) + ")";
+std::vector<std::string> LiveUi::footer(int h, int w) const {
+  FooterRun run = run_;
+  run.keys = model_.keys();
+  run.keys_to_other = model_.keys_to_other();
+  auto lines = footer_lines(run, sinks_, static_cast<std::size_t>(w));
+  // the table keeps most of the screen; a footer cut short ends with "..."
+  const auto most = static_cast<std::size_t>(std::max(2, h / 3));
+  if (lines.size() > most) {
+    lines.resize(most);
+    lines.back() = cut(lines.back(), static_cast<std::size_t>(std::max(0, w - 3))) + "...";
+  }
+  return lines;
+}
+
+void LiveUi::draw_footer(const std::vector<std::string>& lines, int h, int w) {
+  const int first = h - 1 - static_cast<int>(lines.size());
   attron(attr_of(colors_, kPairHeader, A_REVERSE));
-  mvhline(h - 3, 0, ' ', w);
-  put(h - 3, 0, terminal_text(line), w);
-  mvhline(h - 2, 0, ' ', w);
-  put(h - 2, 0, terminal_text(sinks_), w);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const int y = first + static_cast<int>(i);
+    mvhline(y, 0, ' ', w);
+    put(y, 0, terminal_text(lines[i]), w);
+  }
   attroff(attr_of(colors_, kPairHeader, A_REVERSE));
 
   static constexpr std::pair<const char*, const char*> kKeys[] = {

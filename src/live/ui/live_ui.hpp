@@ -13,6 +13,7 @@
 #include <vector>
 #include <string>
 
+#include "live/footer.hpp"
 #include "live/live_model.hpp"
 #include "live/live_sink.hpp"
 #include "live/table.hpp"
@@ -47,10 +48,11 @@ class LiveUi {
   void stop() noexcept;
   /// Keys, refresh when the interval has passed, redraw. False: the user quit.
   bool tick(std::chrono::steady_clock::time_point now);
-  /// The footer's text about the run (events/s, drops) and, on the line
-  /// above it, about each sink (queued, spooled, lost, dropped).
-  void set_status(std::string status, std::string sinks) {
-    status_ = std::move(status);
+  /// What the footer tells about the run (events/s, drops; the keys are
+  /// the model's) and about each sink (queued, waiting, spooled, lost,
+  /// dropped): live/footer.hpp.
+  void set_status(FooterRun run, std::vector<sink::SinkQueueState> sinks) {
+    run_ = run;
     sinks_ = std::move(sinks);
   }
   /// A line shown on the message row until the next key (a sink failed, ...).
@@ -75,7 +77,9 @@ class LiveUi {
   void draw_message(int width);
   int draw_flame_bars(int top, int rows, int width);
   void draw_table(int top, int rows, int width);
-  void draw_footer(int height, int width);
+  /// The footer's lines at this width, at most a third of the screen.
+  std::vector<std::string> footer(int height, int width) const;
+  void draw_footer(const std::vector<std::string>& lines, int height, int width);
   void draw_help(int height, int width);
   void draw_switches(int height, int width);
   void handle_switch_key(int key);
@@ -100,8 +104,8 @@ class LiveUi {
   std::vector<bool> switch_on_;
   std::string edit_;
   std::string message_;
-  std::string status_;
-  std::string sinks_;
+  FooterRun run_;
+  std::vector<sink::SinkQueueState> sinks_;
   bool dirty_ = true;
   std::chrono::steady_clock::time_point last_refresh_{};
   std::chrono::steady_clock::time_point next_refresh_{};
