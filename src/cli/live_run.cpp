@@ -1,5 +1,6 @@
 #include "cli/live_run.hpp"
 
+#include "base/alt_signal_stack.hpp"
 #include "base/error.hpp"
 #include "cli/run_counters.hpp"
 #include "event/clock.hpp"
@@ -73,6 +74,8 @@ LiveRunEnd run_live_view(const Options& o, StopSignals& signals, trace::Tracer& 
     for (const char* m : families()[index].members) any = tracer.set_recording(m, on) || any;
     return any;
   };
+  // This thread draws; the sinks' threads have signal stacks of their own.
+  const AltSignalStack alt_stack;
   live::ui::LiveUi ui(sink, uo);
   ui.start(clock::now());
 

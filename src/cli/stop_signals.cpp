@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/alt_signal_stack.hpp"
 #include "base/error.hpp"
 
 namespace ior::cli {
@@ -58,7 +59,10 @@ StopSignals::StopSignals(std::function<void()> on_cancel) : on_cancel_(std::move
   struct sigaction ign {};
   ign.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ign, &old_pipe_);
-  thread_ = std::thread([this] { receive_loop(); });
+  thread_ = std::thread([this] {
+    const AltSignalStack alt_stack;  // a crash handler runs even on a stack overflow
+    receive_loop();
+  });
 }
 
 StopSignals::~StopSignals() {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "base/alt_signal_stack.hpp"
 #include "base/error.hpp"
 #include "metrics/exposition.hpp"
 #include "metrics/http_request.hpp"
@@ -79,7 +80,10 @@ MetricsServer::~MetricsServer() { stop(); }
 
 void MetricsServer::start(std::function<std::string()> body) {
   body_ = std::move(body);
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    const AltSignalStack alt_stack;  // a crash handler runs even on a stack overflow
+    loop();
+  });
 }
 
 void MetricsServer::stop() noexcept {

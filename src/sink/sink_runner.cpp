@@ -5,6 +5,8 @@
 
 #include <exception>
 
+#include "base/alt_signal_stack.hpp"
+
 namespace ior::sink {
 
 using Clock = std::chrono::steady_clock;
@@ -138,6 +140,7 @@ void SinkRunner::run() {
 }
 
 void SinkRunner::loop() noexcept {
+  const AltSignalStack alt_stack;  // crash handlers run even when the sink overflows its stack
   std::string error;
   try {
     run();

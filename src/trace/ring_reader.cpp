@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "base/alt_signal_stack.hpp"
 #include "base/error.hpp"
 
 namespace ior::trace {
@@ -17,7 +18,10 @@ RingReader::~RingReader() {
   }
 }
 
-void RingReader::start() { thread_ = std::thread([this] { loop(); }); }
+void RingReader::start() { thread_ = std::thread([this] {
+    const AltSignalStack alt_stack;  // a crash handler runs even on a stack overflow
+    loop();
+  }); }
 
 void RingReader::loop() noexcept {
   try {

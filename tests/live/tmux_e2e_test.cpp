@@ -498,6 +498,14 @@ TEST(LiveTmux, AnAbortInASinkRestoresTheTerminal) {
   expect_crash_restores("abort", 128 + SIGABRT);
 }
 
+// A stack overflow faults with no stack left for the handler: it runs on
+// the thread's signal stack (base/alt_signal_stack.hpp), or not at all.
+TEST(LiveTmux, AStackOverflowInASinkRestoresTheTerminal) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_TMUX();
+  expect_crash_restores("stack", 128 + SIGSEGV);
+}
+
 TEST(LiveTmux, WithoutATerminalLiveIsAUsageError) {
   Subprocess ior({"/bin/sh", "-c", std::string(IOR_BINARY) + " -live -duration 1 < /dev/null"});
   EXPECT_EQ(ior.wait(30s), 2) << ior.err();

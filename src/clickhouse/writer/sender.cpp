@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/alt_signal_stack.hpp"
 #include "base/error.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
 
@@ -43,6 +44,7 @@ std::size_t StreamWriter::Sender::open_bytes() const {
 }
 
 void StreamWriter::Sender::run() {
+  const AltSignalStack alt_stack;  // a crash handler runs even on a stack overflow
   for (;;) {
     if (held_) {
       if (w_.gave_up()) return abandon_open();

@@ -77,6 +77,7 @@ void crash_restore_arm() noexcept {
   append_capability("rmcup");  // leave the alternate screen
   struct sigaction sa {};
   sa.sa_handler = on_crash;
+  sa.sa_flags = SA_ONSTACK;  // a stack overflow leaves no room on the thread's own stack
   sigemptyset(&sa.sa_mask);
   for (std::size_t i = 0; i < kSignalCount; ++i) sigaction(kSignals[i], &sa, &g_saved.previous[i]);
   g_restore_pending = 1;
