@@ -1,14 +1,57 @@
 #include "live/tally_table.hpp"
 
 #include <algorithm>
-#include <vector>
+
+#include "base/keyed_hash.hpp"
 
 namespace ior::live {
+namespace {
+
+// Keys whose bytes outgrew this are given back at clear(): a reused node
+// keeps its key's capacity, which the byte bound does not see.
+constexpr std::size_t kKeptKeyCapacity = 256;
+
+}  // namespace
+
+TallyTable::TallyTable(TallyTable&& o) noexcept
+    : max_keys_(o.max_keys_),
+      max_bytes_(o.max_bytes_),
+      overflow_(o.overflow_),
+      slots_(std::move(o.slots_)),
+      chunks_(std::move(o.chunks_)),
+      used_(o.used_),
+      bytes_(o.bytes_),
+      keys_to_other_(o.keys_to_other_),
+      other_(o.other_) {
+  o.forget();
+}
+
+TallyTable& TallyTable::operator=(TallyTable&& o) noexcept {
+  max_keys_ = o.max_keys_;
+  max_bytes_ = o.max_bytes_;
+  overflow_ = o.overflow_;
+  slots_ = std::move(o.slots_);
+  chunks_ = std::move(o.chunks_);
+  used_ = o.used_;
+  bytes_ = o.bytes_;
+  keys_to_other_ = o.keys_to_other_;
+  other_ = o.other_;
+  o.forget();
+  return *this;
+}
+
+void TallyTable::forget() noexcept {
+  slots_.clear();
+  chunks_.clear();
+  used_ = 0;
+  bytes_ = 0;
+  keys_to_other_ = 0;
+  other_ = nullptr;
+}
 
 std::size_t TallyTable::entry_bytes(std::size_t key_size) {
-  // node (next pointer, key string, entry, cached hash), bucket pointer,
-  // malloc headers of the node and of the key's bytes
-  return key_size + sizeof(TallyEntry) + 96;
+  // the node, two slots (at most half are used), the key's bytes and their malloc header
+  return key_size + sizeof(Node) + 2 * sizeof(Slot) + 16;
 }
 
 std::string TallyTable::other_key() {
@@ -21,13 +64,41 @@ std::string TallyTable::other_key() {
   return k;
 }
 
-TallyEntry& TallyTable::insert(std::string_view encoded_key) {
-  auto [it, inserted] = map_.try_emplace(std::string(encoded_key));
-  if (inserted) {
-    it->second.key = decode_key(it->first);
-    bytes_ += entry_bytes(it->first.size());
+TallyTable::Node* TallyTable::find(std::uint64_t hash, std::string_view key) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.node == nullptr) return nullptr;
+    if (s.hash == hash && s.node->key == key) return s.node;
   }
-  return it->second;
+}
+
+void TallyTable::place(Node* n) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = n->hash & mask;
+  while (slots_[i].node != nullptr) i = (i + 1) & mask;
+  slots_[i] = Slot{n->hash, n};
+}
+
+void TallyTable::grow_slots() {
+  const std::size_t size = slots_.empty() ? 256 : 2 * slots_.size();
+  slots_.assign(size, Slot{});
+  for (std::size_t i = 0; i < used_; ++i) place(&node(i));
+}
+
+TallyEntry& TallyTable::insert(std::uint64_t hash, std::string_view key) {
+  if (2 * (used_ + 1) > slots_.size()) grow_slots();
+  if (used_ == chunks_.size() * kChunkNodes) chunks_.push_back(std::make_unique<Node[]>(kChunkNodes));
+  Node& n = node(used_);
+  n.hash = hash;
+  n.key.assign(key);
+  n.entry = TallyEntry{};
+  n.entry.key = decode_key(n.key);
+  ++used_;
+  bytes_ += entry_bytes(key.size());
+  place(&n);
+  return n.entry;
 }
 
 TallyEntry& TallyTable::other() {
@@ -35,58 +106,89 @@ TallyEntry& TallyTable::other() {
   // pointer instead of a key built and hashed
   if (other_ == nullptr) {
     static const std::string key = other_key();
-    other_ = &insert(key);
+    const std::uint64_t hash = keyed_hash(key);
+    if (Node* n = find(hash, key)) {
+      other_ = n;
+    } else {
+      insert(hash, key);
+      other_ = &node(used_ - 1);
+    }
   }
-  return *other_;
+  return other_->entry;
 }
 
 TallyEntry& TallyTable::entry(std::string_view encoded_key) {
-  if (auto it = map_.find(encoded_key); it != map_.end()) return it->second;
-  const bool full = map_.size() + 1 >= max_keys_ || bytes_ + entry_bytes(encoded_key.size()) > max_bytes_;
-  if (full) {
+  const std::uint64_t hash = keyed_hash(encoded_key);
+  if (Node* n = find(hash, encoded_key)) return n->entry;
+  if (full(encoded_key.size())) {
     if (overflow_ == Overflow::kOverflowToOther) {
       ++keys_to_other_;
       return other();
     }
     fold_coldest();
-    if (map_.size() + 1 >= max_keys_ || bytes_ + entry_bytes(encoded_key.size()) > max_bytes_) {
+    if (full(encoded_key.size())) {
       ++keys_to_other_;
       return other();
     }
   }
-  return insert(encoded_key);
+  return insert(hash, encoded_key);
 }
 
 void TallyTable::fold_coldest() {
-  static const std::string okey = other_key();
-  std::vector<std::pair<std::uint64_t, const std::string*>> order;
-  order.reserve(map_.size());
-  for (const auto& [k, e] : map_) {
-    if (k != okey) order.emplace_back(e.tally.calls, &k);
+  other();  // first: it must not be among the keys folded
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;  // calls, node
+  order.reserve(used_);
+  for (std::size_t i = 0; i < used_; ++i) {
+    if (&node(i) != other_) order.emplace_back(node(i).entry.tally.calls, i);
   }
   if (order.empty()) return;
-  const std::size_t half = order.size() / 2 + 1;
-  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(std::min(half, order.size()) - 1),
-                   order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const std::size_t half = std::min(order.size() / 2 + 1, order.size());
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(half - 1), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<bool> gone(used_, false);
   Tally folded;
-  std::vector<std::string> gone;
-  gone.reserve(half);
-  for (std::size_t i = 0; i < half && i < order.size(); ++i) gone.push_back(*order[i].second);
-  for (const auto& k : gone) {
-    auto it = map_.find(k);
-    folded.merge(it->second.tally);
-    bytes_ -= entry_bytes(k.size());
-    map_.erase(it);
+  for (std::size_t k = 0; k < half; ++k) {
+    Node& n = node(order[k].second);
+    folded.merge(n.entry.tally);
+    bytes_ -= entry_bytes(n.key.size());
+    gone[order[k].second] = true;
     ++keys_to_other_;
   }
-  other().tally.merge(folded);
+  other_->entry.tally.merge(folded);
+  // The survivors move down in their order; their key views follow their
+  // bytes (a short key lives inside the string object).
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < used_; ++i) {
+    if (gone[i]) continue;
+    Node& from = node(i);
+    if (kept != i) {
+      Node& to = node(kept);
+      const bool was_other = &from == other_;
+      to.hash = from.hash;
+      to.key.swap(from.key);
+      to.entry = from.entry;
+      to.entry.key = decode_key(to.key);
+      if (was_other) other_ = &to;
+    }
+    ++kept;
+  }
+  for (std::size_t i = kept; i < used_; ++i) {
+    if (node(i).key.capacity() > kKeptKeyCapacity) std::string().swap(node(i).key);
+  }
+  used_ = kept;
+  slots_.assign(slots_.size(), Slot{});
+  for (std::size_t i = 0; i < used_; ++i) place(&node(i));
 }
 
 void TallyTable::clear() {
+  for (std::size_t i = 0; i < used_; ++i) {
+    if (node(i).key.capacity() > kKeptKeyCapacity) std::string().swap(node(i).key);
+  }
   other_ = nullptr;
-  map_.clear();
+  used_ = 0;
   bytes_ = 0;
   keys_to_other_ = 0;
+  if (!slots_.empty()) slots_.assign(slots_.size(), Slot{});
 }
 
 }  // namespace ior::live

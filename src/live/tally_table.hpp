@@ -6,20 +6,30 @@
 // cost of a row must stay constant) or folds the half of its keys with the
 // fewest calls into "[other]" (kFoldColdest: the table since start, so a
 // file that becomes hot late still gets a row of its own).
+//
+// The sink's thread looks up one key per traced syscall (100 000 a second),
+// in a table that the rest of the machine evicts from the cache between two
+// batches of rows, so the layout is about cache lines: an open-addressing
+// array of (keyed hash, node) slots, at most half full, probed linearly (a
+// miss compares 64-bit hashes in one or two lines, no chain of nodes), and
+// nodes in chunks that never move while the table grows, so that entries
+// (and the views of their keys) stay where they are. A cleared table keeps
+// its slots and nodes (the interval tables are reused every refresh).
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
-#include "base/keyed_hash.hpp"
 #include "live/activity.hpp"
 
 namespace ior::live {
 
 struct TallyEntry {
-  ActivityKey key;        ///< views the map's key bytes (stable: node-based map)
+  ActivityKey key;        ///< views the node's key bytes (stable until a fold)
   Tally tally;            ///< since start (or since the refresh, in an interval)
   // Filled by the model, not by the table:
   std::uint64_t last_seq = 0;       ///< refresh in which `last` was measured
@@ -37,68 +47,71 @@ class TallyTable {
       : max_keys_(max_keys < 2 ? 2 : max_keys), max_bytes_(max_bytes), overflow_(overflow) {}
   TallyTable(const TallyTable&) = delete;
   TallyTable& operator=(const TallyTable&) = delete;
-  // The nodes, and so the "[other]" entry, move with the map; the source is left empty.
-  TallyTable(TallyTable&& o) noexcept
-      : max_keys_(o.max_keys_), max_bytes_(o.max_bytes_), overflow_(o.overflow_), map_(std::move(o.map_)),
-        bytes_(o.bytes_), keys_to_other_(o.keys_to_other_), other_(o.other_) {
-    o.forget();
-  }
-  TallyTable& operator=(TallyTable&& o) noexcept {
-    max_keys_ = o.max_keys_;
-    max_bytes_ = o.max_bytes_;
-    overflow_ = o.overflow_;
-    map_ = std::move(o.map_);
-    bytes_ = o.bytes_;
-    keys_to_other_ = o.keys_to_other_;
-    other_ = o.other_;
-    o.forget();
-    return *this;
-  }
+  // The nodes, and so the entries handed out, move with the chunks; the source is left empty.
+  TallyTable(TallyTable&& o) noexcept;
+  TallyTable& operator=(TallyTable&& o) noexcept;
 
   /// The entry of key (created when there is room, else "[other]").
   TallyEntry& entry(std::string_view encoded_key);
   /// The "[other]" entry (created on first use).
   TallyEntry& other();
   /// Whether e is the "[other]" entry (a traced name may read "[other]" too).
-  bool is_other(const TallyEntry& e) const { return &e == other_; }
+  bool is_other(const TallyEntry& e) const { return other_ != nullptr && &e == &other_->entry; }
 
-  /// f(encoded key, entry) for every entry.
+  /// f(encoded key, entry) for every entry, in the order they came.
   template <class F>
   void for_each(F&& f) {
-    for (auto& [k, e] : map_) f(std::string_view(k), e);
+    for (std::size_t i = 0; i < used_; ++i) f(std::string_view(node(i).key), node(i).entry);
   }
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& [k, e] : map_) f(std::string_view(k), e);
+    for (std::size_t i = 0; i < used_; ++i) f(std::string_view(node(i).key), std::as_const(node(i).entry));
   }
 
-  std::size_t size() const { return map_.size(); }
+  std::size_t size() const { return used_; }
   std::size_t bytes() const { return bytes_; }
   /// Keys folded (kFoldColdest) or turned away (kOverflowToOther) into "[other]".
   std::uint64_t keys_to_other() const { return keys_to_other_; }
-  /// Empties the table; keeps its buckets (the interval tables are reused).
+  /// Empties the table; keeps its slots and nodes.
   void clear();
 
+  /// What a key of key_size bytes costs: its node, two slots, its bytes.
   static std::size_t entry_bytes(std::size_t key_size);
   static std::string other_key();
 
  private:
-  TallyEntry& insert(std::string_view encoded_key);
-  void forget() noexcept {
-    map_.clear();
-    bytes_ = 0;
-    keys_to_other_ = 0;
-    other_ = nullptr;
+  struct Node {
+    std::uint64_t hash = 0;
+    std::string key;
+    TallyEntry entry;
+  };
+  struct Slot {
+    std::uint64_t hash = 0;
+    Node* node = nullptr;  // null: empty
+  };
+  static constexpr std::size_t kChunkNodes = 64;
+
+  Node& node(std::size_t i) { return chunks_[i / kChunkNodes][i % kChunkNodes]; }
+  const Node& node(std::size_t i) const { return chunks_[i / kChunkNodes][i % kChunkNodes]; }
+  Node* find(std::uint64_t hash, std::string_view key) const;
+  TallyEntry& insert(std::uint64_t hash, std::string_view key);
+  void place(Node* n);
+  void grow_slots();
+  bool full(std::size_t key_size) const {
+    return used_ + 1 >= max_keys_ || bytes_ + entry_bytes(key_size) > max_bytes_;
   }
   void fold_coldest();
+  void forget() noexcept;
 
   std::size_t max_keys_;
   std::size_t max_bytes_;
   Overflow overflow_;
-  std::unordered_map<std::string, TallyEntry, KeyedStringHash, std::equal_to<>> map_;
+  std::vector<Slot> slots_;  // a power of two, at most half used
+  std::vector<std::unique_ptr<Node[]>> chunks_;
+  std::size_t used_ = 0;     // nodes [0, used_) are the entries
   std::size_t bytes_ = 0;
   std::uint64_t keys_to_other_ = 0;
-  TallyEntry* other_ = nullptr;  // the "[other]" entry once made (nodes do not move)
+  Node* other_ = nullptr;    // the "[other]" node once made
 };
 
 }  // namespace ior::live

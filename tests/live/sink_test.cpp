@@ -65,6 +65,66 @@ TEST(TallyTable, BytesBoundLongNames) {
   EXPECT_GT(t.keys_to_other(), 0u);
 }
 
+// Open addressing: many keys (the slots grow several times), each found
+// again by its bytes, none mixed up with another.
+TEST(TallyTable, ThousandsOfKeysEachFoundAgain) {
+  TallyTable t(10000, 64 << 20, TallyTable::Overflow::kOverflowToOther);
+  for (int i = 0; i < 5000; ++i) t.entry(encoded(file_key("/f" + std::to_string(i)))).tally.calls += static_cast<std::uint64_t>(i);
+  ASSERT_EQ(t.size(), 5000u);
+  for (int i = 0; i < 5000; ++i) {
+    const TallyEntry& e = t.entry(encoded(file_key("/f" + std::to_string(i))));
+    ASSERT_EQ(e.tally.calls, static_cast<std::uint64_t>(i));
+    ASSERT_EQ(e.key.file, "/f" + std::to_string(i));
+  }
+  EXPECT_EQ(t.size(), 5000u);
+  EXPECT_EQ(t.keys_to_other(), 0u);
+}
+
+// A fold moves the kept entries: their key views follow, the table finds
+// them by their bytes, "[other]" stays one entry, and a name that reads
+// "[other]" stays apart from it.
+TEST(TallyTable, AfterAFoldEveryKeptKeyIsNamedAndFoundAndOtherIsOne) {
+  TallyTable t(16, 1 << 20, TallyTable::Overflow::kFoldColdest);
+  t.entry(encoded(file_key("[other]"))).tally.calls = 500;  // a traced file of that name
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 30; ++i) {
+      const std::string name = i < 5 ? "/hot-" + std::to_string(i) : "/r" + std::to_string(round) + "-" + std::to_string(i);
+      t.entry(encoded(file_key(name))).tally.calls += i < 5 ? 100 : 1;
+    }
+  }
+  EXPECT_LE(t.size(), 16u);
+  std::uint64_t total = 0;
+  int others = 0;
+  t.for_each([&](std::string_view key, const TallyEntry& e) {
+    total += e.tally.calls;
+    EXPECT_EQ(decode_key(key).file, e.key.file);
+    EXPECT_EQ(&t.entry(key), &e) << e.key.file;  // found again, no new entry
+    if (t.is_other(e)) ++others;
+  });
+  EXPECT_EQ(others, 1);
+  EXPECT_EQ(total, 500u + 5 * (5 * 100 + 25));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(t.entry(encoded(file_key("/hot-" + std::to_string(i)))).tally.calls, 500u);
+  EXPECT_EQ(t.entry(encoded(file_key("[other]"))).tally.calls, 500u);
+  EXPECT_FALSE(t.is_other(t.entry(encoded(file_key("[other]")))));
+}
+
+// The interval tables are cleared and reused every refresh.
+TEST(TallyTable, AClearedTableForgetsEveryKeyAndTakesNewOnes) {
+  TallyTable t(4, 1 << 20, TallyTable::Overflow::kOverflowToOther);
+  for (int i = 0; i < 6; ++i) t.entry(encoded(file_key("/a" + std::to_string(i)))).tally.calls += 1;
+  t.clear();
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_EQ(t.bytes(), 0u);
+  EXPECT_EQ(t.keys_to_other(), 0u);
+  EXPECT_EQ(t.entry(encoded(file_key("/a0"))).tally.calls, 0u);  // a fresh entry
+  t.entry(encoded(file_key("/b"))).tally.calls = 3;
+  EXPECT_EQ(t.entry(encoded(file_key("/b"))).key.file, "/b");
+  EXPECT_EQ(t.entry(encoded(file_key("/b"))).tally.calls, 3u);
+  std::size_t n = 0;
+  t.for_each([&](std::string_view, const TallyEntry&) { ++n; });
+  EXPECT_EQ(n, 2u);
+}
+
 TEST(StreamRing, KeepsTheLatestInOrderAndReusesSlots) {
   StreamRing ring(3);
   test::RowSpec s;
