@@ -37,22 +37,6 @@ std::string StatusLine::format(const RunCounters& prev, const RunCounters& now) 
   return buf;
 }
 
-std::string StatusLine::format_sinks(const std::vector<sink::SinkQueueState>& sinks) {
-  std::string out = "sinks";
-  for (const auto& s : sinks) {
-    out += "  " + s.name + ": " + human_count(static_cast<double>(s.queued_bytes)) + "B queued";
-    std::uint64_t dropped = s.rows_dropped_queue;
-    if (s.counts) {
-      if (s.counts->rows_waiting != 0) out += ", " + human_count(static_cast<double>(s.counts->rows_waiting)) + " waiting";
-      out += ", " + human_count(static_cast<double>(s.counts->rows_spooled)) + " spooled, " +
-             human_count(static_cast<double>(s.counts->rows_lost)) + " lost";
-      dropped += s.counts->rows_dropped;
-    }
-    out += ", " + human_count(static_cast<double>(dropped)) + " dropped";
-  }
-  return out;
-}
-
 void StatusLine::update(const RunCounters& now) {
   if (enabled_) {
     // Only ior's own erase-line sequence reaches the terminal raw.

@@ -3,7 +3,6 @@
 // last interval, rows so far, drops. Rewritten in place with '\r'.
 
 #include <string>
-#include <vector>
 
 #include "cli/run_counters.hpp"
 
@@ -19,11 +18,6 @@ class StatusLine {
 
   /// The text of one update, exposed for tests.
   static std::string format(const RunCounters& prev, const RunCounters& now);
-  /// Each sink's state, in the order the sinks were added: bytes queued for
-  /// it, rows waiting in it (when any), spooled, lost and dropped (the
-  /// queue's drops and the sink's), the counters the end-of-run account
-  /// shows (the -live footer).
-  static std::string format_sinks(const std::vector<sink::SinkQueueState>& sinks);
 
  private:
   bool enabled_;

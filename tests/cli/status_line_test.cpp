@@ -19,21 +19,6 @@ TEST(StatusLineTest, RateIsOverTheLastInterval) {
             "ior: 3s  20.0k events/s  20.0k rows  7 drops  2 mismatches  sinks: 0B queued, 0 dropped");
 }
 
-TEST(StatusLineTest, EachSinkWithItsQueueSpoolLossesAndDrops) {
-  sink::SinkQueueState ch;
-  ch.name = "clickhouse";
-  ch.queued_bytes = 123456;
-  ch.rows_dropped_queue = 5;
-  ch.counts =
-      sink::SinkCounts{.rows_waiting = 20000, .rows_written = 9, .rows_spooled = 3400, .rows_dropped = 2, .rows_lost = 1};
-  sink::SinkQueueState quiet;  // a sink that tells nothing before its report
-  quiet.name = "json";
-  quiet.rows_dropped_queue = 7;
-  EXPECT_EQ(StatusLine::format_sinks({ch, quiet}),
-            "sinks  clickhouse: 123.5kB queued, 20.0k waiting, 3400 spooled, 1 lost, 7 dropped  json: 0B queued, 7 dropped");
-  EXPECT_EQ(StatusLine::format_sinks({}), "sinks");
-}
-
 TEST(StatusLineTest, HumanCounts) {
   EXPECT_EQ(human_count(999), "999");
   EXPECT_EQ(human_count(12345), "12.3k");
