@@ -6,7 +6,8 @@
 #   raw-floor  bpftrace's empty programs on raw_syscalls:sys_enter/sys_exit
 #   attach     ior's programs on sys_enter/sys_exit returning at once
 #   filter     + the syscall-id lookup and the task filters
-#   copy       + the enter record built (args, comm, strings, who), not sent
+#   copy       + the enter record built (args, comm, strings, who) in its
+#              per-task slot or the scratch area, not sent
 #   drain      + records into the ring buffer, read by ior and discarded
 #   ior        + decoded, paired, rows to the console (to a file)
 #   parquet    ior writing Parquet

@@ -10,10 +10,12 @@
  * (15 s at every stop, measured), and syscalls without ftrace metadata (e.g.
  * finit_module here) have no per-syscall tracepoint at all.
  *
- * Each enter sends one record with the syscall's arguments, the thread's comm
- * and its string arguments (exact length, no padding); each exit a 32-byte
- * record with the return value (48 bytes with the two fds of a pipe).
- * Userspace pairs them per thread.
+ * A syscall without strings (the fd syscalls, most of the traffic) sends one
+ * 112-byte record at its exit: its enter waited in a per-task slot
+ * (pair.bpf.h). A syscall with strings sends one record at the enter with the
+ * arguments, the thread's comm and the strings (exact length, no padding),
+ * and a 32-byte record at the exit with the return value (48 bytes with the
+ * two fds of a pipe); userspace pairs those per thread.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -24,6 +26,7 @@
 #include "maps.bpf.h"
 #include "emit.bpf.h"
 #include "read.bpf.h"
+#include "pair.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -123,19 +126,29 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 {
 	const struct ior_syscall_spec *spec;
 	__u32 pid, tid, zero = 0, len0 = 0, len1 = 0;
-	struct ior_enter_event *e;
+	struct ior_enter_event *e, *slot;
 	struct ior_scratch *s;
 	__u8 flags = 0;
+	int eligible;
 
 	if (cfg_cost_stage == IOR_COST_ATTACH)
 		return 0;
 	spec = spec__lookup(nr);
 	if (!spec || task__filtered(&pid, &tid) || cfg_cost_stage == IOR_COST_FILTER)
 		return 0;
-	if (spec->s0 < 0 && spec->s1 < 0 && cfg_cost_stage != IOR_COST_COPY) {
-		/* No strings (the fd syscalls, most of the traffic): the record
-		 * has a fixed size and is built in the ring itself, without the
-		 * per-CPU scratch lookup and the copy out of it. */
+	eligible = pair__eligible(spec);
+	slot = pair__slot(eligible);
+	if (slot && slot->hdr.kind)
+		pair__flush(slot); /* an older enter never saw its exit */
+	if (eligible && slot) {
+		/* Sent with the exit, as one record. */
+		enter__fill(slot, spec, regs, pid, tid);
+		return 0;
+	}
+	if (eligible && cfg_cost_stage != IOR_COST_COPY) {
+		/* No slot (the kernel could not make one): the enter record is
+		 * built in the ring itself, without the per-CPU scratch lookup
+		 * and the copy out of it. */
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (!e) {
 			counter__add(IOR_CNT_DROP_ENTER);
@@ -231,6 +244,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		exit__emit_fds(regs, ret, spec->id, pid, tid);
 		return 0;
 	}
+	if (pair__eligible(spec) && pair__exit(spec->id, ret))
+		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		counter__add(IOR_CNT_DROP_EXIT);
@@ -298,10 +313,16 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_task_exit, struct task_struct *p)
 {
+	struct ior_enter_event *slot;
 	__u32 pid, tid, flags = 0;
 
 	if (BPF_CORE_READ(p, signal, live.counter) == 0)
 		flags |= IOR_TASK_GROUP_DEAD;
+	/* A syscall still running in a dying thread: its enter goes first, as
+	 * the record it would have been without the slot. */
+	slot = bpf_task_storage_get(&pending, p, 0, 0);
+	if (slot && slot->hdr.kind)
+		pair__flush(slot);
 	if (!task__filtered(&pid, &tid))
 		task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, flags, p);
 	if (cfg_follow && (flags & IOR_TASK_GROUP_DEAD) && bpf_map_delete_elem(&followed, &pid) == 0)
@@ -313,10 +334,33 @@ int BPF_PROG(handle_task_exit, struct task_struct *p)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *p)
 {
+	struct ior_enter_event *slot;
 	__u32 pid, tid;
 
 	if (task__filtered(&pid, &tid))
 		return 0;
 	task__emit(IOR_EVENT_EXEC, pid, tid, 0, 0, p);
+	/* Userspace forgets the exec'ing thread's pending enter at this record
+	 * (execve itself is not traced): so does the slot. */
+	slot = bpf_task_storage_get(&pending, p, 0, 0);
+	if (slot)
+		slot->hdr.kind = 0;
+	return 0;
+}
+
+/* Run once by userspace at stop, after the syscall programs are detached:
+ * the enters of syscalls still running (a read blocked until now) go to the
+ * ring as lone enter records, as they would have without the slot. */
+SEC("iter/task")
+int flush_pending(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct ior_enter_event *slot;
+
+	if (!task)
+		return 0;
+	slot = bpf_task_storage_get(&pending, task, 0, 0);
+	if (slot && slot->hdr.kind)
+		pair__flush(slot);
 	return 0;
 }

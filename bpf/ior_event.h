@@ -28,6 +28,7 @@ enum ior_event_kind {
 	IOR_EVENT_TASK_EXIT = 4, /* struct ior_task_event: a thread ended */
 	IOR_EVENT_EXEC = 5,      /* struct ior_task_event: a process exec'd */
 	IOR_EVENT_EXIT_FDS = 6,  /* struct ior_exit_fds_event: exit of a PIPE-class syscall */
+	IOR_EVENT_PAIRED = 7,    /* struct ior_paired_event: enter and exit of a syscall without strings */
 };
 
 /* Which arguments an enter event carries (the Go tool's event classes). */
@@ -92,6 +93,16 @@ struct ior_exit_event {
 	__s64 ret;              /* the syscall's return value */
 };
 
+/* A whole syscall without string arguments (and not PIPE-class), paired in
+ * the kernel: the enter waited in a per-task slot until the exit, which sends
+ * this one record instead of two. It stands for an enter record and an exit
+ * record everywhere they are counted (drops, the summary's account). */
+struct ior_paired_event {
+	struct ior_enter_event enter; /* hdr.kind = IOR_EVENT_PAIRED, hdr.time_ns: the enter's; str_len 0 */
+	__u64 exit_time_ns;           /* bpf_ktime_get_ns() at the exit */
+	__s64 ret;                    /* the syscall's return value */
+};
+
 /* The exit of a syscall that returns two fds through user memory: the
  * programs read them at exit (userspace cannot), with the inode of the
  * first (both ends of a pipe share it), so both can be named. */
@@ -135,12 +146,13 @@ enum ior_cost_stage {
 	IOR_COST_FULL = 0,   /* everything (userspace may still discard: "drain") */
 	IOR_COST_ATTACH = 1, /* the programs return at once: the attach floor */
 	IOR_COST_FILTER = 2, /* + syscall-id lookup and the task filters */
-	IOR_COST_COPY = 3,   /* + the enter record built (args, comm, strings, who), not sent */
+	IOR_COST_COPY = 3,   /* + the enter record built (args, comm, strings, who) in its
+	                      * per-task slot or the scratch, not sent; the exit returns */
 };
 
 /* Per-CPU counters (map "counters", index = enum below). */
 enum ior_counter {
-	IOR_CNT_DROP_ENTER = 0, /* ring buffer full: enter event lost */
+	IOR_CNT_DROP_ENTER = 0, /* ring buffer full: enter event lost (a paired one counts here and in DROP_EXIT) */
 	IOR_CNT_DROP_EXIT = 1,  /* ring buffer full: exit event lost */
 	IOR_CNT_DROP_TASK = 2,  /* ring buffer full: task event lost */
 	IOR_CNT_WAKEUPS = 3,    /* forced wake-ups of the reader (ring half full) */
@@ -181,6 +193,11 @@ IOR_ABI_AT(ior_enter_event, pad2, 92);
 IOR_ABI_ASSERT(sizeof(struct ior_exit_event) == 32);
 IOR_ABI_AT(ior_exit_event, hdr, 0);
 IOR_ABI_AT(ior_exit_event, ret, 24);
+
+IOR_ABI_ASSERT(sizeof(struct ior_paired_event) == 112);
+IOR_ABI_AT(ior_paired_event, enter, 0);
+IOR_ABI_AT(ior_paired_event, exit_time_ns, 96);
+IOR_ABI_AT(ior_paired_event, ret, 104);
 
 IOR_ABI_ASSERT(sizeof(struct ior_exit_fds_event) == 48);
 IOR_ABI_AT(ior_exit_fds_event, exit, 0);

@@ -42,6 +42,16 @@ struct {
 	__type(value, struct ior_scratch);
 } scratch SEC(".maps");
 
+/* Per task: the enter of a syscall without strings waiting for its exit
+ * (pair.bpf.h); hdr.kind 0 when empty. Created at the task's first such
+ * syscall, freed by the kernel with the task. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct ior_enter_event);
+} pending SEC(".maps");
+
 /* Size set by userspace (-mapSize) before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -39,6 +39,7 @@ struct Pipeline::Impl {
   void on_enter();
   void keep_enter();
   void on_exit();
+  void on_paired();
   void on_task();
   void emit(ThreadState& t);
   void count_and_pass(std::uint16_t syscall);
@@ -140,6 +141,16 @@ void Pipeline::Impl::on_exit() {
   }
   t.last_exit_ns = h.time_ns;
   forget_strings_after_exit(t);
+}
+
+// A syscall the kernel paired (one record for its enter and exit): the same
+// steps as for its two records, so rows, fd effects and every count (the
+// pair counts as two records read) are the same as if both had come alone.
+void Pipeline::Impl::on_paired() {
+  stats.records.add();
+  on_enter();
+  rec.hdr = rec.exit.hdr;
+  on_exit();
 }
 
 ThreadState& Pipeline::Impl::thread_for_enter(std::uint32_t tid) {
@@ -315,6 +326,9 @@ void Pipeline::feed(std::span<const std::byte> record) noexcept {
       case IOR_EVENT_EXIT:
       case IOR_EVENT_EXIT_FDS:
         m.on_exit();
+        break;
+      case IOR_EVENT_PAIRED:
+        m.on_paired();
         break;
       default:
         m.on_task();

@@ -30,6 +30,21 @@ DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out
       out.str1 = std::string_view(strings + len0, len1);
       return DecodeStatus::kOk;
     }
+    case IOR_EVENT_PAIRED: {
+      ior_paired_event p;
+      if (!copy_fixed(record, p)) return DecodeStatus::kShort;
+      if (!valid_syscall_id(out.hdr.syscall)) return DecodeStatus::kBadSyscall;
+      out.enter = p.enter;
+      // The kernel pairs only syscalls without strings: none follow.
+      out.enter.str_len[0] = out.enter.str_len[1] = 0;
+      out.str0 = {};
+      out.str1 = {};
+      out.exit.hdr = out.hdr;
+      out.exit.hdr.kind = IOR_EVENT_EXIT;
+      out.exit.hdr.time_ns = p.exit_time_ns;
+      out.exit.ret = p.ret;
+      return DecodeStatus::kOk;
+    }
     case IOR_EVENT_EXIT:
       if (!copy_fixed(record, out.exit)) return DecodeStatus::kShort;
       return valid_syscall_id(out.hdr.syscall) ? DecodeStatus::kOk : DecodeStatus::kBadSyscall;

@@ -307,8 +307,36 @@ void Tracer::attach() {
 }
 
 void Tracer::detach() {
+  const bool was_attached = !impl_->links.empty();
   for (auto* l : impl_->links) bpf_link__destroy(l);
   impl_->links.clear();
+  if (was_attached) flush_pending();
+}
+
+// The syscalls still running at stop wait in their task's slot (bpf/pair.bpf.h):
+// a task iterator puts their enters in the ring, so the pipeline sees them as
+// it would have without the slot (counted as running at the end). A failure
+// costs only those counts: warned, not thrown.
+void Tracer::flush_pending() {
+  forget_libbpf_error();
+  bpf_link* link = bpf_program__attach_iter(impl_->skel->progs.flush_pending, nullptr);
+  if (!link) {
+    if (impl_->warn) impl_->warn("ior: cannot read the syscalls still running at stop" + last_libbpf_error());
+    return;
+  }
+  const int fd = bpf_iter_create(bpf_link__fd(link));
+  if (fd >= 0) {
+    char buf[64];  // the program writes nothing: reading runs it over every task
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+    }
+    ::close(fd);
+  } else if (impl_->warn) {
+    impl_->warn("ior: cannot read the syscalls still running at stop (bpf_iter_create failed)");
+  }
+  bpf_link__destroy(link);
 }
 
 TracerCounters Tracer::counters() const {

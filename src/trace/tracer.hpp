@@ -92,7 +92,9 @@ class Tracer {
   std::size_t drain(RecordHandler& handler);
   /// Attaches the loaded programs: records flow from now on. Runs once.
   void attach();
-  /// Detaches all programs: no new records after this returns.
+  /// Detaches all programs, then sends the enters of the syscalls still
+  /// running (a read blocked until now) as enter records: no new records
+  /// after this returns.
   void detach();
   TracerCounters counters() const;
 
@@ -109,6 +111,7 @@ class Tracer {
  private:
   void fill_syscall_specs(const TracerOptions& o);
   void fill_filters(const TracerOptions& o);
+  void flush_pending();
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

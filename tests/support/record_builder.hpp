@@ -80,6 +80,19 @@ inline Record enter_record(const EnterSpec& s) {
   return bytes_of(e, s.str0, s.str1);
 }
 
+// A syscall without strings as the kernel pairs it: its enter (no strings)
+// and its exit in one record.
+inline Record paired_record(const EnterSpec& s, std::uint64_t exit_time_ns, std::int64_t ret) {
+  ior_paired_event p{};
+  const Record enter = enter_record(s);
+  std::memcpy(&p.enter, enter.data(), sizeof p.enter);
+  p.enter.hdr.kind = IOR_EVENT_PAIRED;
+  p.enter.str_len[0] = p.enter.str_len[1] = 0;
+  p.exit_time_ns = exit_time_ns;
+  p.ret = ret;
+  return bytes_of(p);
+}
+
 inline Record exit_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
                           std::uint64_t time_ns, std::int64_t ret) {
   ior_exit_event e{};

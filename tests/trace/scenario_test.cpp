@@ -19,10 +19,11 @@ namespace {
 struct StringArgs {
   std::string_view name;
   int s0, s1;
+  int cls;
 };
 
 constexpr StringArgs kStringArgs[] = {
-#define IOR_SYSCALL(id, name, nr, cls, ret, fx, s0, s1, n0, n1, n2) {#name, s0, s1},
+#define IOR_SYSCALL(id, name, nr, cls, ret, fx, s0, s1, n0, n1, n2) {#name, s0, s1, IOR_CLASS_##cls},
 #include "syscalls.def"
 #undef IOR_SYSCALL
 };
@@ -104,6 +105,13 @@ std::map<std::uint32_t, std::vector<Pair>> pair_by_tid(const std::vector<Record>
   return pairs;
 }
 
+// Syscalls without strings (but pipe's) come as one paired record from the
+// kernel (bpf/pair.bpf.h), the others as an enter and an exit record.
+bool paired_in_kernel(std::string_view name) {
+  const auto* s = string_args(name);
+  return s && s->s0 < 0 && s->s1 < 0 && s->cls != IOR_CLASS_PIPE;
+}
+
 bool strings_match(const Pair& p, const ManifestLine& m) {
   const auto* s = string_args(m.name);
   if (!s || s->s0 < 0) return true;
@@ -133,6 +141,8 @@ void expect_manifest_traced(const ScenarioRun& run, std::uint32_t only_pid = 0) 
     const auto& e = list[i].enter;
     EXPECT_EQ(e.pid, m.pid) << m.name;
     EXPECT_EQ(e.comm, "ior_workload") << m.name;
+    EXPECT_EQ(e.paired, paired_in_kernel(m.name)) << m.name;
+    EXPECT_EQ(list[i].exit.paired, e.paired) << m.name;
     auto fd = fd_of.find({m.pid, m.file});
     bool fd_call = !string_args(m.name) || string_args(m.name)->s0 < 0;
     if (fd_call && m.name != "close_range" && fd != fd_of.end()) {

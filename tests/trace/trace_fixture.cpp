@@ -62,6 +62,27 @@ bool decode_exit_fds(std::span<const std::byte> b, Record& r) {
   return true;
 }
 
+// The kernel pairs only syscalls without strings: the record has no tail.
+bool decode_paired(std::span<const std::byte> b, Record& enter, Record& exit) {
+  ior_paired_event e;
+  if (b.size() != sizeof e) return false;
+  std::memcpy(&e, b.data(), sizeof e);
+  if (e.enter.str_len[0] != 0 || e.enter.str_len[1] != 0) return false;
+  for (int i = 0; i < 3; ++i) enter.args[i] = e.enter.args[i];
+  enter.comm = comm_of(e.enter.comm);
+  enter.str_flags = e.enter.str_flags;
+  enter.kind = IOR_EVENT_ENTER;
+  enter.paired = true;
+  exit.kind = IOR_EVENT_EXIT;
+  exit.syscall = enter.syscall;
+  exit.pid = enter.pid;
+  exit.tid = enter.tid;
+  exit.time_ns = e.exit_time_ns;
+  exit.ret = e.ret;
+  exit.paired = true;
+  return true;
+}
+
 bool decode_task(std::span<const std::byte> b, Record& r) {
   ior_task_event e;
   if (b.size() != sizeof e) return false;
@@ -72,29 +93,33 @@ bool decode_task(std::span<const std::byte> b, Record& r) {
   return true;
 }
 
-bool decode(std::span<const std::byte> b, Record& r) {
+// Fills r (and, for a paired record, second); returns how many records it
+// decoded, 0 for a malformed one.
+int decode(std::span<const std::byte> b, Record& r, Record& second) {
   ior_event_header h;
-  if (b.size() < sizeof h) return false;
+  if (b.size() < sizeof h) return 0;
   std::memcpy(&h, b.data(), sizeof h);
   r.kind = h.kind;
   r.syscall = h.syscall;
   r.pid = h.pid;
   r.tid = h.tid;
   r.time_ns = h.time_ns;
-  if (h.reserved != 0) return false;
+  if (h.reserved != 0) return 0;
   switch (h.kind) {
+    case IOR_EVENT_PAIRED:
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_paired(b, r, second) ? 2 : 0;
     case IOR_EVENT_ENTER:
-      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_enter(b, r);
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_enter(b, r) ? 1 : 0;
     case IOR_EVENT_EXIT:
-      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit(b, r);
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit(b, r) ? 1 : 0;
     case IOR_EVENT_EXIT_FDS:
-      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit_fds(b, r);
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit_fds(b, r) ? 1 : 0;
     case IOR_EVENT_FORK:
     case IOR_EVENT_TASK_EXIT:
     case IOR_EVENT_EXEC:
-      return h.syscall == 0 && decode_task(b, r);
+      return h.syscall == 0 && decode_task(b, r) ? 1 : 0;
     default:
-      return false;
+      return 0;
   }
 }
 
@@ -108,12 +133,14 @@ std::string_view Record::name() const { return syscall_name(syscall); }
 
 void Collector::on_record(std::span<const std::byte> bytes) noexcept {
   ++seen;
-  Record r;
-  if (!decode(bytes, r)) {
+  Record r, second;
+  const int n = decode(bytes, r, second);
+  if (n == 0) {
     ++malformed;
     return;
   }
   if (!keep || keep(r)) records.push_back(std::move(r));
+  if (n == 2 && (!keep || keep(second))) records.push_back(std::move(second));
 }
 
 TreeCollector::TreeCollector(std::uint32_t root) : pids_{root} {

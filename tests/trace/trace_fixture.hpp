@@ -36,6 +36,9 @@ struct Record {
   std::int64_t ret = 0;               // exit
   std::uint32_t parent_pid = 0;       // task events
   std::uint32_t task_flags = 0;       // task events
+  /// Enter or exit half of one IOR_EVENT_PAIRED record (kind is then
+  /// IOR_EVENT_ENTER or IOR_EVENT_EXIT, the time the half's own).
+  bool paired = false;
 
   bool is_enter() const;
   bool is_exit() const;
@@ -47,11 +50,13 @@ std::string_view syscall_name(std::uint16_t id);
 
 /// Decodes records and keeps those `keep` accepts (all by default). Records
 /// whose size does not match their kind exactly are counted in `malformed`.
+/// A paired record becomes its enter and its exit (Record::paired), so the
+/// tests compare what was traced whichever way the kernel sent it.
 class Collector : public trace::RecordHandler {
  public:
   std::function<bool(const Record&)> keep;
   std::vector<Record> records;
-  std::uint64_t seen = 0;
+  std::uint64_t seen = 0;  ///< ring-buffer records (a paired one once)
   std::uint64_t malformed = 0;
 
   void on_record(std::span<const std::byte> bytes) noexcept override;

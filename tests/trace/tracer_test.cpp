@@ -7,8 +7,12 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <fstream>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -257,6 +261,138 @@ TEST(TracerTest, ANormalRunLosesNothingAndForcesNoWakeUp) {
   auto counters = tracer.counters();
   EXPECT_EQ(counters.drops(), 0u);
   EXPECT_EQ(counters.wakeups, 0u);
+}
+
+TEST(TracerTest, FdSyscallsComeAsOneRecordStringSyscallsAsTwo) {
+  IOR_REQUIRE_ROOT();
+  trace::Tracer tracer(this_thread_only());
+  tracer.attach();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(syscall(SYS_close, 12345), -1);
+  open_missing("/nonexistent/paired");
+  Collector c;
+  tracer.drain(c);
+  EXPECT_EQ(c.seen, 5u);  // three paired closes, the enter and the exit of openat
+  ASSERT_EQ(c.records.size(), 8u);
+  for (std::size_t i = 0; i < 6; i += 2) {
+    const Record& enter = c.records[i];
+    const Record& exit = c.records[i + 1];
+    EXPECT_EQ(enter.name(), "close");
+    EXPECT_TRUE(enter.is_enter() && enter.paired);
+    EXPECT_TRUE(exit.is_exit() && exit.paired);
+    EXPECT_EQ(enter.args[0], 12345u);
+    EXPECT_EQ(enter.comm, c.records[6].comm);
+    EXPECT_EQ(exit.ret, -EBADF);
+    EXPECT_GE(exit.time_ns, enter.time_ns);
+    if (i > 0) {
+      EXPECT_GT(enter.time_ns, c.records[i - 1].time_ns);
+    }
+  }
+  EXPECT_TRUE(c.records[6].is_enter() && !c.records[6].paired);
+  EXPECT_EQ(c.records[6].str0, "/nonexistent/paired");
+  EXPECT_TRUE(c.records[7].is_exit() && !c.records[7].paired);
+  EXPECT_EQ(c.records[7].ret, -ENOENT);
+}
+
+// A thread of this process blocked in read(2) on a pipe until release().
+class BlockedReader {
+ public:
+  BlockedReader() {
+    if (pipe(fds_) != 0) throw std::runtime_error("pipe");
+    thread_ = std::thread([this] {
+      tid_.store(static_cast<std::uint32_t>(syscall(SYS_gettid)));
+      char b;
+      syscall(SYS_read, fds_[0], &b, 1);
+    });
+  }
+  ~BlockedReader() {
+    join();
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+  }
+  /// Waits until the thread sleeps in read (its /proc syscall line names it).
+  std::uint32_t wait_blocked() {
+    for (int i = 0; i < 500; ++i) {
+      const std::uint32_t tid = tid_.load();
+      if (tid != 0) {
+        std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+        long nr = -1;
+        if (in >> nr && nr == SYS_read) return tid;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "the reader never blocked in read";
+    return 0;
+  }
+  void release() {
+    if (!released_) {
+      ASSERT_EQ(::write(fds_[1], "x", 1), 1);
+    }
+    released_ = true;
+  }
+  void join() {
+    release();
+    if (thread_.joinable()) thread_.join();
+  }
+  int read_fd() const { return fds_[0]; }
+
+ private:
+  int fds_[2] = {-1, -1};
+  std::atomic<std::uint32_t> tid_{0};
+  bool released_ = false;
+  std::thread thread_;
+};
+
+// The enter of a syscall still running at stop waits in the kernel's slot:
+// detach() sends it as a lone enter record, as without pairing.
+TEST(TracerTest, ASyscallStillRunningAtStopArrivesAsItsEnter) {
+  IOR_REQUIRE_ROOT();
+  auto o = this_thread_only();
+  o.tid = 0;  // the whole test process: the reader is another thread
+  trace::Tracer tracer(o);
+  tracer.attach();
+  BlockedReader reader;
+  const std::uint32_t tid = reader.wait_blocked();
+  ASSERT_NE(tid, 0u);
+  tracer.detach();
+  Collector c;
+  c.keep = [tid](const Record& r) { return r.tid == tid && r.name() == "read"; };
+  tracer.drain(c);
+  reader.join();
+  ASSERT_EQ(c.records.size(), 1u);
+  EXPECT_TRUE(c.records[0].is_enter());
+  EXPECT_FALSE(c.records[0].paired);
+  EXPECT_EQ(c.records[0].args[0], static_cast<std::uint64_t>(reader.read_fd()));
+  EXPECT_EQ(c.records[0].args[1], 1u);
+  Collector after;
+  EXPECT_EQ(tracer.drain(after), 0u);  // detached: the exit was not recorded
+}
+
+// read switched off while a call is in flight (-live): its exit is not
+// recorded, and the enter waiting in the slot reaches userspace as a lone
+// enter record before what the thread does next, then its end.
+TEST(TracerTest, AnEnterWithoutExitReachesUserspaceBeforeTheThreadsNextRecords) {
+  IOR_REQUIRE_ROOT();
+  auto o = this_thread_only();
+  o.tid = 0;
+  trace::Tracer tracer(o);
+  tracer.attach();
+  std::uint32_t tid = 0;
+  {
+    BlockedReader reader;
+    tid = reader.wait_blocked();
+    ASSERT_NE(tid, 0u);
+    ASSERT_TRUE(tracer.set_recording("read", false));
+    reader.join();  // the thread ends: sched_process_exit sends what its slot held
+  }
+  Collector c;
+  c.keep = [tid](const Record& r) { return r.tid == tid; };
+  tracer.drain(c);
+  ASSERT_GE(c.records.size(), 2u);
+  EXPECT_TRUE(c.records.front().is_enter() && c.records.front().name() == "read");
+  EXPECT_FALSE(c.records.front().paired);
+  EXPECT_EQ(c.records.back().kind, IOR_EVENT_TASK_EXIT);
+  for (const auto& r : c.records) EXPECT_FALSE(r.is_exit() && r.name() == "read");
+  EXPECT_EQ(tracer.counters().drops(), 0u);
 }
 
 TEST(TracerTest, NotRootIsOneLineNamingTheFix) {
