@@ -74,5 +74,18 @@ int main(int argc, char** argv) {
   bad.resize(sizeof(ior_event_header) + 2);
   append(m, bad);
   write(dir, "proc_fds_and_errors", m);
+
+  // As the kernel sends them since issue 15: syscalls without strings as
+  // one paired record, a paired read after a lone enter.
+  std::vector<std::byte> p;
+  append(p, t::enter_record(open));
+  append(p, t::exit_record(IOR_SC_openat, 10, 11, 110, 3));
+  append(p, t::paired_record(read, 130, 100));
+  append(p, t::paired_record(dup, 150, 9));
+  append(p, t::enter_record(t::spec(IOR_SC_write, 10, 11, 160)));
+  auto close = t::spec(IOR_SC_close, 10, 11, 170);
+  close.args = {3, 0, 0};
+  append(p, t::paired_record(close, 175, 0));
+  write(dir, "paired", p);
   return 0;
 }
