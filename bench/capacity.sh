@@ -68,7 +68,7 @@ hz=$(getconf CLK_TCK)
 # The machine's speed in this run: the same workload untraced, unpaced. A
 # series that ends with "workload made N/s" ended at what the traced workload
 # can make on these cores, not at a drop; compare it with this line.
-untraced=$("$wl" paced 1000000000 "$secs" "$threads" "$bytes" | awk '/calls_per_sec/ {print $2}')
+untraced=$("$wl" paced 0 "$secs" "$threads" "$bytes" | awk '/calls_per_sec/ {print $2}')
 echo "untraced workload: $untraced calls/s ($threads threads, $bytes-byte pread)"
 printf "%-11s %14s %8s %12s %16s %10s\n" output "max rate/s" drops "peak RSS" "ior CPU ms/Mcall" "% untraced"
 for out in $outputs; do
