@@ -27,6 +27,7 @@
 #include "emit.bpf.h"
 #include "read.bpf.h"
 #include "pair.bpf.h"
+#include "cgroup.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -93,15 +94,16 @@ static __always_inline __u64 regs__arg(struct pt_regs *regs, int i)
 
 /* Who makes the syscall, read at every enter: ids and cgroup can change
  * (setuid, a move to another cgroup), and the parent too (reparenting when it
- * exits). Helpers and two loads, a few ns (docs/PERFORMANCE.md). */
-static __always_inline void who__fill(struct ior_enter_event *e)
+ * exits). Helpers and loads, a few ns; the cgroup id comes from the task's
+ * slot while it is known to hold (cgroup.bpf.h). */
+static __always_inline void who__fill(struct ior_enter_event *e, struct ior_task_slot *slot)
 {
 	__u64 uid_gid = bpf_get_current_uid_gid();
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
-	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->cgroup_id = cgroup__id(task, slot);
 	/* A BTF pointer walk: plain loads the verifier guards, no helper calls. */
 	e->ppid = task->real_parent->tgid;
 	e->pad2 = 0;
@@ -109,7 +111,7 @@ static __always_inline void who__fill(struct ior_enter_event *e)
 
 /* The fixed part of an enter record: everything but the strings. */
 static __always_inline void enter__fill(struct ior_enter_event *e, const struct ior_syscall_spec *spec,
-					struct pt_regs *regs, __u32 pid, __u32 tid)
+					struct pt_regs *regs, __u32 pid, __u32 tid, struct ior_task_slot *slot)
 {
 	header__fill(&e->hdr, IOR_EVENT_ENTER, spec->id, pid, tid);
 	e->args[0] = regs__arg(regs, spec->n[0]);
@@ -129,7 +131,7 @@ static __always_inline void enter__fill(struct ior_enter_event *e, const struct 
 	e->str_len[0] = e->str_len[1] = 0;
 	e->str_flags = 0;
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
-	who__fill(e);
+	who__fill(e, slot);
 }
 
 SEC("tp_btf/sys_enter")
@@ -137,7 +139,8 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 {
 	const struct ior_syscall_spec *spec;
 	__u32 pid, tid, zero = 0, len0 = 0, len1 = 0;
-	struct ior_enter_event *e, *slot;
+	struct ior_enter_event *e;
+	struct ior_task_slot *slot;
 	struct ior_scratch *s;
 	__u8 flags = 0;
 	int eligible;
@@ -149,11 +152,11 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 		return 0;
 	eligible = pair__eligible(spec);
 	slot = pair__slot(eligible);
-	if (slot && slot->hdr.kind)
-		pair__flush(slot); /* an older enter never saw its exit */
+	if (slot && slot->enter.hdr.kind)
+		pair__flush(&slot->enter); /* an older enter never saw its exit */
 	if (eligible && slot) {
 		/* Sent with the exit, as one record. */
-		enter__fill(slot, spec, regs, pid, tid);
+		enter__fill(&slot->enter, spec, regs, pid, tid, slot);
 		return 0;
 	}
 	if (eligible && cfg_cost_stage != IOR_COST_COPY) {
@@ -165,7 +168,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 			counter__add(IOR_CNT_DROP_ENTER);
 			return 0;
 		}
-		enter__fill(e, spec, regs, pid, tid);
+		enter__fill(e, spec, regs, pid, tid, slot);
 		bpf_ringbuf_submit(e, event__wakeup_flags());
 		return 0;
 	}
@@ -173,7 +176,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	if (!s)
 		return 0;
 	e = (struct ior_enter_event *)s->buf;
-	enter__fill(e, spec, regs, pid, tid);
+	enter__fill(e, spec, regs, pid, tid, slot);
 	if (spec->s0 >= 0)
 		len0 = args__read_str(s->buf + sizeof(*e), (const void *)regs__arg(regs, spec->s0),
 				      IOR_STR0_TRUNCATED, IOR_STR0_FAULT, &flags);
@@ -324,7 +327,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_task_exit, struct task_struct *p)
 {
-	struct ior_enter_event *slot;
+	struct ior_task_slot *slot;
 	__u32 pid, tid, flags = 0;
 
 	if (BPF_CORE_READ(p, signal, live.counter) == 0)
@@ -332,8 +335,8 @@ int BPF_PROG(handle_task_exit, struct task_struct *p)
 	/* A syscall still running in a dying thread: its enter goes first, as
 	 * the record it would have been without the slot. */
 	slot = bpf_task_storage_get(&pending, p, 0, 0);
-	if (slot && slot->hdr.kind)
-		pair__flush(slot);
+	if (slot && slot->enter.hdr.kind)
+		pair__flush(&slot->enter);
 	if (!task__filtered(&pid, &tid))
 		task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, flags, p);
 	if (cfg_follow && (flags & IOR_TASK_GROUP_DEAD) && bpf_map_delete_elem(&followed, &pid) == 0)
@@ -345,7 +348,7 @@ int BPF_PROG(handle_task_exit, struct task_struct *p)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *p)
 {
-	struct ior_enter_event *slot;
+	struct ior_task_slot *slot;
 	__u32 pid, tid;
 
 	if (task__filtered(&pid, &tid))
@@ -355,7 +358,7 @@ int BPF_PROG(handle_exec, struct task_struct *p)
 	 * (execve itself is not traced): so does the slot. */
 	slot = bpf_task_storage_get(&pending, p, 0, 0);
 	if (slot)
-		slot->hdr.kind = 0;
+		slot->enter.hdr.kind = 0;
 	return 0;
 }
 
@@ -366,12 +369,21 @@ SEC("iter/task")
 int flush_pending(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
-	struct ior_enter_event *slot;
+	struct ior_task_slot *slot;
 
 	if (!task)
 		return 0;
 	slot = bpf_task_storage_get(&pending, task, 0, 0);
-	if (slot && slot->hdr.kind)
-		pair__flush(slot);
+	if (slot && slot->enter.hdr.kind)
+		pair__flush(&slot->enter);
+	return 0;
+}
+
+/* A task moved to another cgroup: cached cgroup ids are read again
+ * (cgroup.bpf.h). Fires after the move, once per process moved whole. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(handle_cgroup_move, struct cgroup *dst, const char *path, struct task_struct *task, bool threadgroup)
+{
+	__sync_fetch_and_add(&cgroup_moves, 1);
 	return 0;
 }

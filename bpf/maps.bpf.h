@@ -42,15 +42,28 @@ struct {
 	__type(value, struct ior_scratch);
 } scratch SEC(".maps");
 
-/* Per task: the enter of a syscall without strings waiting for its exit
- * (pair.bpf.h); hdr.kind 0 when empty. Created at the task's first such
- * syscall, freed by the kernel with the task. */
+/* Per task (map pending): the enter of a syscall without strings waiting for
+ * its exit (pair.bpf.h; enter.hdr.kind 0 when empty), and the task's cgroup
+ * id as last read (cgroup.bpf.h). Created at the task's first syscall without
+ * strings, freed by the kernel with the task. */
+struct ior_task_slot {
+	struct ior_enter_event enter;
+	__u64 cg_cset;  /* task->cgroups when cg_id was read; 0: none read */
+	__u64 cg_id;
+	__u64 cg_moves; /* cgroup_moves then */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct ior_enter_event);
+	__type(value, struct ior_task_slot);
 } pending SEC(".maps");
+
+/* How many times a task changed cgroup (cgroup.bpf.h), and whether that count
+ * is kept: set by userspace once handle_cgroup_move is attached. */
+__u64 cgroup_moves = 0;
+__u32 cgroup_moves_counted = 0;
 
 /* Size set by userspace (-mapSize) before load. */
 struct {

@@ -40,7 +40,7 @@ static __always_inline void pair__flush(struct ior_enter_event *slot)
 
 /* The current task's slot, created when create is set; NULL when there is
  * none (or the kernel could not make one: then the two-record path runs). */
-static __always_inline struct ior_enter_event *pair__slot(int create)
+static __always_inline struct ior_task_slot *pair__slot(int create)
 {
 	return bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
@@ -50,10 +50,14 @@ static __always_inline struct ior_enter_event *pair__slot(int create)
  * paired, or lost and counted), 0 when the caller sends an exit record. */
 static __always_inline int pair__exit(__u16 id, long ret)
 {
-	struct ior_enter_event *slot = pair__slot(0);
+	struct ior_task_slot *task_slot = pair__slot(0);
+	struct ior_enter_event *slot;
 	struct ior_paired_event *e;
 
-	if (!slot || !slot->hdr.kind)
+	if (!task_slot)
+		return 0;
+	slot = &task_slot->enter;
+	if (!slot->hdr.kind)
 		return 0;
 	if (slot->hdr.syscall != id) {
 		pair__flush(slot);

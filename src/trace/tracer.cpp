@@ -178,6 +178,7 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
     impl_->skel = nullptr;
     impl_->skel = open_configured(o);
     for (auto* p : task_programs(impl_->skel)) bpf_program__set_autoload(p, false);
+    bpf_program__set_autoload(impl_->skel->progs.handle_cgroup_move, false);
     forget_libbpf_error();
     if (ior_bpf__load(impl_->skel) != 0) {
       throw SystemError("the kernel refused the BPF programs" + why +
@@ -281,6 +282,14 @@ void Tracer::attach() {
   if (impl_->attached_links) return;
   impl_->attached_links = true;
   auto* skel = impl_->skel;
+  // Before the syscall programs: a cgroup id is cached per task only while
+  // every move is counted (bpf/cgroup.bpf.h); without it, read every time.
+  if (impl_->with_tasks) {
+    if (bpf_link* l = bpf_program__attach(skel->progs.handle_cgroup_move)) {
+      impl_->links.push_back(l);
+      __atomic_store_n(&skel->bss->cgroup_moves_counted, 1, __ATOMIC_SEQ_CST);
+    }
+  }
   for (bpf_program* required : {skel->progs.handle_sys_enter, skel->progs.handle_sys_exit}) {
     forget_libbpf_error();
     bpf_link* l = bpf_program__attach(required);
