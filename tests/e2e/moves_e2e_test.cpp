@@ -120,6 +120,24 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
                        << run.out;
   }
   EXPECT_EQ(two_fd, 7u);
+
+  // The summary's files by bytes credit a transfer to both of its files:
+  // the source, and the destination, which it makes as hot.
+  std::map<std::string, std::uint64_t> transferred;
+  for (const auto& w : want) {
+    if (w.fd2 == "-1" || ret_type_of(w.m->name) != "2" || w.m->ret <= 0) continue;
+    const auto bytes = static_cast<std::uint64_t>(w.m->ret);
+    transferred[workload_unhex(w.file)] += bytes;
+    if (w.file2 != w.file) transferred[workload_unhex(w.file2)] += bytes;
+  }
+  const std::string src = dir.path() + "/src";
+  const std::string dst = dir.path() + "/dst";
+  ASSERT_GT(transferred[dst], 0u);
+  auto by_file = top_files_by_bytes(run.err);
+  for (const auto& file : {src, dst}) {
+    ASSERT_TRUE(by_file.count(file)) << file << " not in the summary's files by bytes:\n" << run.err;
+    EXPECT_EQ(by_file[file][3], transferred[file]) << file << "\n" << run.err;
+  }
   EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
 }
 

@@ -36,4 +36,21 @@ std::uint64_t summary_value(const std::string& err, const std::string& label) {
   return std::stoull(err.substr(pos));
 }
 
+std::map<std::string, std::vector<std::uint64_t>> top_files_by_bytes(const std::string& err) {
+  std::map<std::string, std::vector<std::uint64_t>> out;
+  std::istringstream in(err);
+  std::string line;
+  while (std::getline(in, line) && line != "top files by bytes:") {
+  }
+  std::getline(in, line);  // header
+  while (std::getline(in, line) && line.starts_with("  ")) {
+    std::istringstream cells(line);
+    std::string file;
+    std::vector<std::uint64_t> v(4);
+    cells >> file >> v[0] >> v[1] >> v[2] >> v[3];
+    out[file] = v;
+  }
+  return out;
+}
+
 }  // namespace ior::testing

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,5 +31,9 @@ TracedRun trace_around(const std::vector<std::string>& ior_args,
 
 /// Extracts "label   N" from the summary (first number after the label).
 std::uint64_t summary_value(const std::string& err, const std::string& label);
+
+// The summary's "top files by bytes" table: file -> bytes, read, written,
+// transferred.
+std::map<std::string, std::vector<std::uint64_t>> top_files_by_bytes(const std::string& err);
 
 }  // namespace ior::testing
