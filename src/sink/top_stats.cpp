@@ -98,6 +98,10 @@ void TopStats::PerFile::add(const PerFile& o) {
 }
 
 void TopStats::add_file(std::string_view name, const PerFile& add) {
+  if (last_file_ != nullptr && last_file_->first == name) {
+    last_file_->second.add(add);
+    return;
+  }
   auto it = files_.find(name);
   if (it == files_.end()) {
     if (file_bytes_ + file_entry_bytes(name.size()) > limits_.max_file_bytes) fold_files();
@@ -110,11 +114,13 @@ void TopStats::add_file(std::string_view name, const PerFile& add) {
     file_bytes_ += file_entry_bytes(name.size());
   }
   it->second.add(add);
+  last_file_ = &*it;
 }
 
 // The half with the least total time goes into "[other]": O(n) once per
 // n/2 new names, so O(1) per name.
 void TopStats::fold_files() {
+  last_file_ = nullptr;
   if (files_.empty()) return;
   std::vector<decltype(files_)::iterator> entries;
   entries.reserve(files_.size());

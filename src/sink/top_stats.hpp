@@ -117,6 +117,10 @@ class TopStats final : public Sink {
   TopStatsLimits limits_;
   std::unordered_map<std::uint16_t, PerSyscall> syscalls_;
   std::unordered_map<std::string, PerFile, KeyedStringHash, std::equal_to<>> files_;
+  // The entry of the last file added: runs of rows on one file (a read loop)
+  // skip the keyed hash and the lookup. Nodes of files_ stay put until
+  // erased, which only fold_files does, and it forgets this.
+  decltype(files_)::value_type* last_file_ = nullptr;
   PerFile other_files_;
   std::uint64_t files_folded_ = 0;
   std::size_t file_bytes_ = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 
@@ -108,6 +109,19 @@ TEST(TopStatsTest, AHotFileSeenLateStillReachesTheTop) {
   bool hot = top[0].name == "/hot" || top[1].name == "/hot";
   EXPECT_TRUE(hot) << top[0].name << " " << top[1].name;
   EXPECT_GT(s.files_folded(), 0u);
+}
+
+TEST(TopStatsTest, AFileFoldedRightAfterItsLastRowStartsAfreshWhenSeenAgain) {
+  TopStats s({.max_file_bytes = 1024});
+  s.consume(row(1, "read", 1, "/a", 10));
+  s.consume(row(1, "read", 1, "/a", 10));  // /a: the last file added
+  // A name larger than the whole table folds /a and goes under [other].
+  s.consume(row(1, "read", 1, std::string(2000, 'x'), 5));
+  s.consume(row(1, "read", 1, "/a", 3));  // back: a new entry, one call
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> got;
+  for (const auto& f : s.files()) got[f.name] = {f.calls, f.total_ns};
+  EXPECT_EQ(got["/a"], std::make_pair(std::uint64_t{1}, std::uint64_t{3}));
+  EXPECT_EQ(got["[other]"], std::make_pair(std::uint64_t{3}, std::uint64_t{25}));
 }
 
 TEST(TopStatsTest, FilesReturnsOnlyTheTopN) {
