@@ -49,6 +49,15 @@ drops() {
        END { print d + 0 }' "$1"
 }
 
+# drop_kinds LOG: where the rows were lost, e.g. "ring buffer 120, sink clickhouse: queue full 300"
+drop_kinds() {
+  awk '/lost in the ring buffer/ { for (i = 1; i <= NF; i++) if ($i == "buffer" && $(i+1) + 0 > 0) k = k sep "ring buffer " $(i+1); sep = ", " }
+       /^  sink / && / = / { for (i = 1; i <= NF; i++) {
+           if (($i == "copied" || $i == "full" || $i == "dropped" || $i == "lost") && $(i+1) + 0 > 0) {
+             k = k sep $2 ": " $(i-1) " " $i " " $(i+1); sep = ", " } } }
+       END { print k }' "$1"
+}
+
 # one_run OUTPUT RATE: prints "achieved drops rss_mib cpu_s"
 one_run() {
   rm -f "$tmp"/run*.parquet
@@ -80,7 +89,7 @@ for out in $outputs; do
     best_cpu=$(awk -v t="$ticks" -v hz="$hz" -v a="$achieved" -v s="$secs" 'BEGIN { printf "%.0f", t / hz * 1000 / (a * s / 1e6) }')
     rate=$((rate + step))
   done
-  stop_reason="drops $d"; [[ $d -eq 0 ]] && stop_reason="workload made $achieved/s of $rate/s"
+  stop_reason="drops $d: $(drop_kinds "$tmp/ior.log")"; [[ $d -eq 0 ]] && stop_reason="workload made $achieved/s of $rate/s"
   share=$(awk -v b="$best" -v u="$untraced" 'BEGIN { printf "%.0f", 100 * b / u }')
   printf "%-11s %14s %8s %9s MiB %16s %10s   (next step: %s)\n" "$out" "$best" 0 "$best_rss" "$best_cpu" "$share" "$stop_reason"
 done
