@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -156,6 +157,66 @@ TEST(WhoE2E, ContainerKeepsExactlyTheRowsOfThatContainer) {
       found |= r.pid == m.pid && r.tid == m.tid && r.name == m.name && r.ret == m.ret && r.manifest_file() == m.file;
     }
     EXPECT_TRUE(found) << "no row for " << m.pid << "." << m.tid << " " << m.name << " " << m.file;
+  }
+}
+
+
+// Another process moves a running two-thread process A -> B -> A (cgroup.procs
+// moves every thread; the kernel's move tracepoint names only the leader):
+// each row's cgroup id is the one the thread was in when it made the syscall,
+// though the kernel side keeps each thread's cgroup id between syscalls.
+TEST(WhoE2E, AProcessMovedWhileItRunsNamesEachCgroupFromTheMoveOn) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_READERS();
+  const std::string mount = cgroup2_mount();
+  ASSERT_FALSE(mount.empty()) << "no cgroup v2 hierarchy mounted";
+  TestCgroup outer(mount + "/ior-who-m-" + std::to_string(::getpid()));
+  ASSERT_TRUE(outer.created()) << outer.path() << ": " << std::strerror(errno);
+  TestCgroup a(outer.path() + "/a");
+  TestCgroup b(outer.path() + "/b");
+  ASSERT_TRUE(a.created() && b.created());
+  TempDir dir;
+  TempDir out;
+  const std::string file = out.path() + "/moved.parquet";
+  const std::string d = dir.path();
+  // The shell stays in a; the workload (2 threads, 2 000 preads/s) is moved
+  // between the times written to t1a..t2b (the wall clock, as in the rows).
+  const std::string script = "echo $$ > " + a.path() + "/cgroup.procs || exit 1; " + std::string(WORKLOAD_BINARY) +
+                             " paced 2000 3 2 1 > /dev/null & w=$!; sleep 1; "
+                             "date +%s%N > " + d + "/t1a; echo $w > " + b.path() + "/cgroup.procs; date +%s%N > " + d +
+                             "/t1b; sleep 1; date +%s%N > " + d + "/t2a; echo $w > " + a.path() +
+                             "/cgroup.procs; date +%s%N > " + d + "/t2b; wait $w";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-tps", "pread64", "-parquet", "-parquet-file",
+                           file},
+                          {"/bin/sh", "-c", script});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto at = [&](const std::string& name) { return std::stoull(read_file(d + "/" + name)); };
+  const std::uint64_t t1a = at("t1a"), t1b = at("t1b"), t2a = at("t2a"), t2b = at("t2b");
+  constexpr std::uint64_t kMargin = 20'000'000;  // 20 ms either side of a move
+  auto lines = reader_query("chdb", "SELECT tid, timestamp_ns AS t, cgroup_id AS c FROM file('" + file +
+                                        "', Parquet) WHERE syscall_name = 'pread64'");
+  // phase -> thread -> rows; every row is in a's or b's cgroup.
+  std::map<int, std::map<std::string, int>> rows;
+  for (const auto& l : lines) {
+    const std::uint64_t t = std::stoull(json_field(l, "t"));
+    const std::uint64_t c = std::stoull(json_field(l, "c"));
+    int phase = -1;
+    if (t + kMargin < t1a) phase = 0;
+    if (t > t1b + kMargin && t + kMargin < t2a) phase = 1;
+    if (t > t2b + kMargin) phase = 2;
+    if (phase < 0) {
+      EXPECT_TRUE(c == a.id() || c == b.id()) << c;  // during a move: either
+      continue;
+    }
+    EXPECT_EQ(c, phase == 1 ? b.id() : a.id()) << "phase " << phase << " t " << t << " tid " << json_field(l, "tid");
+    ++rows[phase][json_field(l, "tid")];
+  }
+  // Both reading threads in every phase (the main thread's few pread64 are
+  // the loader's).
+  for (int phase = 0; phase < 3; ++phase) {
+    int busy = 0;
+    for (const auto& [tid, n] : rows[phase]) busy += n > 100;
+    EXPECT_EQ(busy, 2) << "phase " << phase;
   }
 }
 
