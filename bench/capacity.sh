@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The highest syscall rate ior sustains with 0 drops of any kind, per output:
 # console (to /dev/null), Parquet, ClickHouse (MergeTree, a Debian 18.16
-# server started here on loopback, so it shares the machine's cores), and all
-# three at once. ior runs at its defaults and traces the whole host; the
+# server started here on loopback, so it shares the machine's cores), all
+# three at once ("all") and Parquet with ClickHouse ("parquet+clickhouse").
+# ior runs at its defaults and traces the whole host; the
 # workload makes pread64 calls of BYTES (default 4096) at a fixed rate on
 # THREADS threads; 1-byte reads let the workload outrun ior, so that the series
 # ends at ior's limit rather than at the page-cache copy's.
@@ -37,6 +38,7 @@ args_for() {
     console) echo "" ;;
     parquet) echo "-parquet -parquet-file $tmp/run.parquet" ;;
     clickhouse) echo "-clickhouse -ch-port $CH_PORT -ch-db ior_capacity" ;;
+    parquet+clickhouse) echo "-parquet -parquet-file $tmp/run.parquet -clickhouse -ch-port $CH_PORT -ch-db ior_capacity" ;;
     all) echo "-console -parquet -parquet-file $tmp/run.parquet -clickhouse -ch-port $CH_PORT -ch-db ior_capacity" ;;
   esac
 }
