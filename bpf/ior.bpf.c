@@ -329,15 +329,21 @@ int BPF_PROG(handle_task_exit, struct task_struct *p)
 {
 	struct ior_task_slot *slot;
 	__u32 pid, tid, flags = 0;
+	int filtered;
 
-	if (BPF_CORE_READ(p, signal, live.counter) == 0)
-		flags |= IOR_TASK_GROUP_DEAD;
 	/* A syscall still running in a dying thread: its enter goes first, as
 	 * the record it would have been without the slot. */
 	slot = bpf_task_storage_get(&pending, p, 0, 0);
 	if (slot && slot->enter.hdr.kind)
 		pair__flush(&slot->enter);
-	if (!task__filtered(&pid, &tid))
+	/* -follow forgets a process whatever the other filters say (-uid may
+	 * filter a followed one), so only then does a filtered exit go on. */
+	filtered = task__filtered(&pid, &tid);
+	if (filtered && !cfg_follow)
+		return 0;
+	if (p->signal->live.counter == 0)
+		flags |= IOR_TASK_GROUP_DEAD;
+	if (!filtered)
 		task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, flags, p);
 	if (cfg_follow && (flags & IOR_TASK_GROUP_DEAD) && bpf_map_delete_elem(&followed, &pid) == 0)
 		__sync_fetch_and_sub(&followed_count, 1);
