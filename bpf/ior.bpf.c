@@ -96,10 +96,10 @@ static __always_inline __u64 regs__arg(struct pt_regs *regs, int i)
  * (setuid, a move to another cgroup), and the parent too (reparenting when it
  * exits). Helpers and loads, a few ns; the cgroup id comes from the task's
  * slot while it is known to hold (cgroup.bpf.h). */
-static __always_inline void who__fill(struct ior_enter_event *e, struct ior_task_slot *slot)
+static __always_inline void who__fill(struct ior_enter_event *e, struct task_struct *task,
+				      struct ior_task_slot *slot)
 {
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	struct task_struct *task = bpf_get_current_task_btf();
 
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
@@ -113,6 +113,8 @@ static __always_inline void who__fill(struct ior_enter_event *e, struct ior_task
 static __always_inline void enter__fill(struct ior_enter_event *e, const struct ior_syscall_spec *spec,
 					struct pt_regs *regs, __u32 pid, __u32 tid, struct ior_task_slot *slot)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+
 	header__fill(&e->hdr, IOR_EVENT_ENTER, spec->id, pid, tid);
 	e->args[0] = regs__arg(regs, spec->n[0]);
 	e->args[1] = regs__arg(regs, spec->n[1]);
@@ -127,11 +129,11 @@ static __always_inline void enter__fill(struct ior_enter_event *e, const struct 
 	/* task->comm is NUL-padded (the kernel sets it with strscpy_pad): two
 	 * guarded loads instead of the helper's strscpy_pad call, the same
 	 * bytes, 10-15 ns less per enter (docs/PERFORMANCE.md). */
-	__builtin_memcpy(e->comm, bpf_get_current_task_btf()->comm, sizeof(e->comm));
+	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	e->str_len[0] = e->str_len[1] = 0;
 	e->str_flags = 0;
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
-	who__fill(e, slot);
+	who__fill(e, task, slot);
 }
 
 SEC("tp_btf/sys_enter")

@@ -160,7 +160,6 @@ TEST(WhoE2E, ContainerKeepsExactlyTheRowsOfThatContainer) {
   }
 }
 
-
 // Another process moves a running two-thread process A -> B -> A (cgroup.procs
 // moves every thread; the kernel's move tracepoint names only the leader):
 // each row's cgroup id is the one the thread was in when it made the syscall,
