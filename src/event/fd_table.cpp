@@ -18,6 +18,9 @@ constexpr std::int32_t kSetflMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | 
 // its node in procs_ plus an empty fd map.
 constexpr std::size_t kEntryBytes = 64;
 constexpr std::size_t kProcessBytes = 160;
+// Replaced entries a process keeps for their closes: those arrive within
+// microseconds, so a few suffice; past that the oldest-hashed one goes.
+constexpr std::size_t kMaxReleased = 16;
 
 }  // namespace
 
@@ -32,7 +35,7 @@ FdTable::FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evicti
 }
 
 std::size_t FdTable::bytes() const {
-  return entries_ * kEntryBytes + procs_.size() * kProcessBytes + names_.bytes();
+  return (entries_ + released_entries_) * kEntryBytes + procs_.size() * kProcessBytes + names_.bytes();
 }
 
 std::size_t FdTable::take_peak_bytes() {
@@ -74,8 +77,10 @@ void FdTable::make_room(std::size_t incoming) {
   // still knows its cwd stays, unless the budget is still exceeded (the cwd
   // is then read again from /proc when needed).
   const bool over = bytes() + incoming > target;
-  std::erase_if(procs_, [over](const auto& kv) {
-    return kv.second.fds.empty() && (over || kv.second.cwd_state == CwdState::kUnread);
+  std::erase_if(procs_, [this, over](const auto& kv) {
+    const bool drop = kv.second.fds.empty() && (over || kv.second.cwd_state == CwdState::kUnread);
+    if (drop) released_entries_ -= kv.second.released.size();
+    return drop;
   });
 }
 
@@ -89,6 +94,14 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
     ++entries_;
   } else {
     p.name_bytes -= it->second.name.view().size();
+    if (entry.since_ns != 0) {
+      if (p.released.size() >= kMaxReleased && !p.released.contains(fd)) {
+        p.released.erase(p.released.begin());
+        --released_entries_;
+      }
+      auto [old, inserted] = p.released.insert_or_assign(fd, std::move(it->second));
+      if (inserted) ++released_entries_;
+    }
   }
   p.name_bytes += entry.name.view().size();
   it->second = std::move(entry);
@@ -97,8 +110,9 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
 }
 
 void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-                  bool unresolved) {
+                  bool unresolved, std::uint64_t since_ns) {
   FdEntry e;
+  e.since_ns = since_ns;
   e.name = names_.intern(name);
   e.flags = flags;
   e.unresolved = unresolved;
@@ -151,6 +165,36 @@ void FdTable::close(std::uint32_t pid, std::int32_t fd) {
   if (p == procs_.end()) return;
   auto f = p->second.fds.find(fd);
   if (f != p->second.fds.end()) erase(p->second, f);
+  if (auto r = p->second.released.find(fd); r != p->second.released.end()) {
+    p->second.released.erase(r);
+    --released_entries_;
+  }
+}
+
+FdTable::Fds::iterator FdTable::released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns) {
+  auto r = p.released.find(fd);
+  if (r == p.released.end()) return r;
+  auto f = p.fds.find(fd);
+  if (f == p.fds.end() || f->second.since_ns <= enter_ns) return p.released.end();
+  return r;
+}
+
+void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns) {
+  auto p = procs_.find(pid);
+  if (p == procs_.end()) return;
+  if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) {
+    p->second.released.erase(r);
+    --released_entries_;
+    return;
+  }
+  close(pid, fd);
+}
+
+const FdEntry* FdTable::resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
+  if (auto p = procs_.find(pid); p != procs_.end() && fd >= 0) {
+    if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) return &r->second;
+  }
+  return resolve(pid, fd, use);
 }
 
 void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
@@ -255,6 +299,7 @@ void FdTable::drop_process(std::uint32_t pid) {
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
   entries_ -= p->second.fds.size();
+  released_entries_ -= p->second.released.size();
   procs_.erase(p);
 }
 
@@ -267,6 +312,7 @@ void FdTable::drop_dead_processes() {
     it->second.dead_at_last_sweep = dead;
     if (drop) {
       entries_ -= it->second.fds.size();
+      released_entries_ -= it->second.released.size();
       it = procs_.erase(it);
     } else {
       ++it;

@@ -33,6 +33,9 @@ struct FdEntry {
   bool from_proc = false;  ///< learned through /proc, not seen opened
   bool unknown = false;    ///< negative cache: /proc could not resolve it
   bool unresolved = false; ///< name is the relative name as opened: its directory was unknown
+  /// The exit time (kernel clock) of the syscall that gave this fd number
+  /// out; 0 when not seen (learned through /proc, inherited).
+  std::uint64_t since_ns = 0;
 };
 
 /// A process's current directory, when known.
@@ -61,8 +64,10 @@ class FdTable {
   /// evictions: counts every entry forgotten to stay within the limits.
   FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evictions);
 
+  /// since_ns: the exit time of the syscall that gave the fd out. An entry
+  /// it replaces is kept apart (released()) for the close still to come.
   void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-           bool unresolved = false);
+           bool unresolved = false, std::uint64_t since_ns = 0);
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);
@@ -72,6 +77,15 @@ class FdTable {
   void set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags);
   void set_cloexec(std::uint32_t pid, std::int32_t fd, bool on);
   void close(std::uint32_t pid, std::int32_t fd);
+  /// A close whose syscall entered at enter_ns. Linux frees the number
+  /// before the close returns, so another thread may get it again and its
+  /// open's record may come first (it returned first): when the entry now
+  /// held was given out after enter_ns and an older one was replaced, the
+  /// close is of that older one, and the newer stays.
+  void close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns);
+  /// The entry such a close closes (see close_entered_at); as resolve()
+  /// otherwise.
+  const FdEntry* resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns);
   /// close_range(lo, hi, flags): removes, or with CLOSE_RANGE_CLOEXEC marks.
   void close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi, std::uint32_t flags);
   /// A new process starts with a copy of its parent's table.
@@ -110,6 +124,7 @@ class FdTable {
   enum class CwdState : std::uint8_t { kUnread, kTraced, kFromProc, kUnknown };
   struct Process {
     Fds fds;
+    Fds released;  ///< entries replaced by a reopen before their close was seen (a few)
     std::size_t name_bytes = 0;  ///< sum of its entries' and cwd's name sizes (shared names counted per use)
     SharedName cwd;
     CwdState cwd_state = CwdState::kUnread;
@@ -119,6 +134,8 @@ class FdTable {
   /// Inserts or replaces; makes room first.
   FdEntry& put(std::uint32_t pid, std::int32_t fd, FdEntry entry);
   Fds::iterator erase(Process& p, Fds::iterator it);
+  /// The replaced entry a close that entered at enter_ns is about, if any.
+  Fds::iterator released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns);
   /// Forgets entries, largest processes first, until `incoming` more bytes fit.
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);
@@ -130,6 +147,7 @@ class FdTable {
   NameTable names_;  // before procs_: destroyed after every SharedName in it
   std::unordered_map<std::uint32_t, Process> procs_;
   std::size_t entries_ = 0;
+  std::size_t released_entries_ = 0;
   std::size_t peak_bytes_ = 0;
   FdEntry unknown_;  // a failing syscall's fd that is not in the table (unknown = true)
 };

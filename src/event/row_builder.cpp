@@ -77,7 +77,7 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
     case FdEffect::kClose:
       // Linux releases the fd even when close fails (EINTR, EIO); with EBADF
       // it was not open, so whatever the table held for it is stale as well.
-      fds.close(pid, fd);
+      fds.close_entered_at(pid, fd, e.time_ns);
       break;
     case FdEffect::kCloseRange:
       if (ret == 0) {
@@ -145,10 +145,10 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
 
   switch (info.effect) {
     case FdEffect::kPipe:
-      fill_pipe(pid, e, ret, fds, row);
+      fill_pipe(pid, e, ret, exit_ns, fds, row);
       return;
     case FdEffect::kMemfd:
-      fill_memfd(pid, e, ret, fds, row);
+      fill_memfd(pid, e, ret, exit_ns, fds, row);
       return;
     case FdEffect::kByHandle:
       fill_by_handle(pid, e, ret, fds, row);
@@ -165,7 +165,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       row.flags = open_flags(e);
       if (ret >= 0 && info.effect == FdEffect::kOpen) {
         row.fd = static_cast<std::int32_t>(ret);
-        fds.add(pid, row.fd, row.filename, row.flags, (row.notice & schema::kNoticePathUnresolved) != 0);
+        fds.add(pid, row.fd, row.filename, row.flags, (row.notice & schema::kNoticePathUnresolved) != 0, exit_ns);
       }
       return;
     case IOR_CLASS_PATH:
@@ -176,7 +176,9 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
     case IOR_CLASS_FCNTL:
     case IOR_CLASS_DUP3:
       row.fd = static_cast<std::int32_t>(e.args[0]);
-      row.flags = name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
+      row.flags = info.effect == FdEffect::kClose
+                      ? name_closed_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice)
+                      : name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
       return;
     case IOR_CLASS_FD2:
       fill_two_fds(pid, e, ret, fds, row);

@@ -7,9 +7,9 @@
 
 namespace ior::event {
 
-std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTable& fds, std::string_view& name,
-                     std::uint8_t& notice) {
-  const FdEntry* f = fds.resolve(pid, fd, fd_use_of(ret));
+namespace {
+
+std::int32_t name_entry(const FdEntry* f, std::string_view& name, std::uint8_t& notice) {
   if (f == nullptr) return 0;
   if (f->unknown) {
     notice |= schema::kNoticeFdUnknown;
@@ -19,6 +19,18 @@ std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTab
   if (f->from_proc) notice |= schema::kNoticeFdFromProc;
   if (f->unresolved) notice |= schema::kNoticePathUnresolved;
   return f->flags;
+}
+
+}  // namespace
+
+std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTable& fds, std::string_view& name,
+                     std::uint8_t& notice) {
+  return name_entry(fds.resolve(pid, fd, fd_use_of(ret)), name, notice);
+}
+
+std::int32_t name_closed_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns,
+                            FdTable& fds, std::string_view& name, std::uint8_t& notice) {
+  return name_entry(fds.resolve_for_close(pid, fd, fd_use_of(ret), enter_ns), name, notice);
 }
 
 void fill_two_fds(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row) {
@@ -40,7 +52,8 @@ std::string_view table_name(std::uint32_t pid, std::int32_t fd, FdTable& fds) {
 
 }  // namespace
 
-void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row) {
+void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+               schema::EventRow& row) {
   if (ret != 0 || e.out_fds[0] < 0 || e.out_fds[1] < 0) return;
   // pipe2's flags: O_CLOEXEC and O_NONBLOCK apply to both ends.
   const auto shared = static_cast<std::int32_t>(e.args[1] & (O_CLOEXEC | O_NONBLOCK));
@@ -53,18 +66,19 @@ void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTab
   row.fd = e.out_fds[0];
   row.fd2 = e.out_fds[1];
   row.flags = O_RDONLY | shared;
-  fds.add(pid, row.fd, name, row.flags);
-  fds.add(pid, row.fd2, name, O_WRONLY | shared);
+  fds.add(pid, row.fd, name, row.flags, false, exit_ns);
+  fds.add(pid, row.fd2, name, O_WRONLY | shared, false, exit_ns);
   row.filename = table_name(pid, row.fd, fds);
   row.filename2 = table_name(pid, row.fd2, fds);
 }
 
-void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row) {
+void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+                schema::EventRow& row) {
   row.passed_name = e.str0;
   row.flags = O_RDWR | ((e.args[0] & MFD_CLOEXEC) != 0 ? O_CLOEXEC : 0);
   if (ret < 0) return;
   row.fd = static_cast<std::int32_t>(ret);
-  fds.add(pid, row.fd, "memfd:" + e.str0, row.flags);
+  fds.add(pid, row.fd, "memfd:" + e.str0, row.flags, false, exit_ns);
   row.filename = table_name(pid, row.fd, fds);
 }
 

@@ -20,13 +20,20 @@ namespace ior::event {
 std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTable& fds, std::string_view& name,
                      std::uint8_t& notice);
 
+/// The same for close, whose fd number another thread may have got again
+/// before the close's record came (FdTable::resolve_for_close).
+std::int32_t name_closed_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns,
+                            FdTable& fds, std::string_view& name, std::uint8_t& notice);
+
 /// copy_file_range, sendfile64, splice, tee: fd/filename the source,
 /// fd2/filename2 the destination.
 void fill_two_fds(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row);
 /// pipe, pipe2: fd the read end, fd2 the write end; both enter the table.
-void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row);
+void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+               schema::EventRow& row);
 /// memfd_create: the fd enters the table as "memfd:NAME".
-void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row);
+void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+                schema::EventRow& row);
 /// open_by_handle_at: the fd's file from /proc (notice fd-from-proc).
 void fill_by_handle(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds,
                     schema::EventRow& row);

@@ -51,6 +51,49 @@ void expect_rows_match_manifest(const std::vector<ConsoleRow>& rows,
   }
 }
 
+// The records of two CPUs travel in two rings: every read of a file opened
+// on the other CPU, and every fd number closed there and opened again here,
+// must be put in the order the threads made them (src/trace/ring_merge.hpp).
+TEST(TraceE2E, FdsHandedBetweenThreadsOnTwoCpusNameTheirFiles) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr long kHandoffs = 30000;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload"},
+                          {WORKLOAD_BINARY, "handoff", dir.path(), std::to_string(kHandoffs)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::uint32_t opener = 0, reader = 0;
+  {
+    std::istringstream in(run.workload_out);
+    std::string word;
+    in >> word >> opener >> word >> reader;
+  }
+  ASSERT_NE(opener, 0u) << run.workload_out;
+  ASSERT_NE(reader, 0u) << run.workload_out;
+  const auto file_of = [&dir](long i) { return dir.path() + "/f" + std::to_string(i % 8); };
+  long opens = 0, reads = 0, closes = 0, wrong = 0;
+  for (const auto& r : run.rows) {
+    if (r.tid == opener && r.name == "openat" && r.file.rfind(dir.path() + "/f", 0) == 0) {
+      wrong += r.file != file_of(opens++) || r.ret < 0;
+    } else if (r.tid == reader && r.name == "pread64") {
+      wrong += r.file != file_of(reads) || r.ret != 100 + reads % 8;
+      ++reads;
+    } else if (r.tid == reader && r.name == "close") {
+      wrong += r.file != file_of(closes++) || r.ret != 0;
+    }
+    if (wrong == 1 && (r.tid == opener || r.tid == reader)) {
+      ADD_FAILURE() << "first wrong row: " << r.name << " " << r.file << " = " << r.ret;
+      ++wrong;
+    }
+  }
+  EXPECT_EQ(opens, kHandoffs);
+  EXPECT_EQ(reads, kHandoffs);
+  EXPECT_EQ(closes, kHandoffs);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+  auto account = parse_account(run.err);
+  EXPECT_EQ(account_imbalance(account), "") << run.err;
+}
+
 TEST(TraceE2E, ScenarioRowsAreExactlyWhatTheWorkloadDid) {
   IOR_REQUIRE_ROOT();
   TempDir dir;

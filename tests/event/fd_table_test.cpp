@@ -26,6 +26,50 @@ class FdTableTest : public PipelineTest {
   }
 };
 
+// Linux frees a closed fd's number before close returns: another thread may
+// get it from an open that returns, and is recorded, before the close's exit.
+TEST_F(FdTableTest, ACloseRecordedAfterItsFdWasGivenOutAgainClosesTheOldFile) {
+  open_file("/data/old", 3);
+  testing::EnterSpec close_enter;
+  close_enter.syscall = IOR_SC_close;
+  close_enter.pid = kPid;
+  close_enter.tid = kTid + 1;
+  close_enter.time_ns = clock_;
+  close_enter.args = {3, 0, 0};
+  feed(testing::enter_record(close_enter));
+  clock_ += 20;
+  open_file("/data/new", 3);  // on kTid, entered and returned while the close ran
+  feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0));
+  EXPECT_EQ(last().row.syscall_name, std::string_view("close"));
+  EXPECT_EQ(last().filename, "/data/old");
+  EXPECT_EQ(read_fd(3).filename, "/data/new");
+  syscall(IOR_SC_close, 0, {3, 0, 0});  // entered after the open: closes the new one
+  EXPECT_EQ(last().filename, "/data/new");
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+}
+
+// A close that entered after the open returned closes what the open gave,
+// even when the table had replaced an entry for that number (a close lost).
+TEST_F(FdTableTest, ACloseThatEnteredAfterTheOpenClosesTheNewFile) {
+  open_file("/data/old", 3);
+  open_file("/data/new", 3);  // the close of /data/old was never seen
+  syscall(IOR_SC_close, 0, {3, 0, 0});
+  EXPECT_EQ(last().filename, "/data/new");
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+}
+
+// Entries replaced without their close are kept for it, a few per process:
+// fd numbers reused without closes seen cannot grow the table.
+TEST_F(FdTableTest, ReplacedEntriesKeptForTheirClosesAreBounded) {
+  for (int round = 0; round < 2; ++round) {
+    for (std::int32_t fd = 3; fd < 1003; ++fd) {
+      open_file(("/data/" + std::to_string(round) + "/" + std::to_string(fd)).c_str(), fd);
+    }
+  }
+  EXPECT_EQ(pipeline_->memory().fd_entries, 1000u);
+  EXPECT_LE(pipeline_->memory().fd_names, 1000u + 16u);
+}
+
 TEST_F(FdTableTest, OpenAddsAndFdSyscallsResolveTheName) {
   open_file("/data/a", 3, O_RDWR | O_APPEND);
   EXPECT_EQ(last().filename, "/data/a");

@@ -390,6 +390,7 @@ int run_slowfail(const std::string& dir);
 int run_forktree(const char* self, const std::string& dir, bool wait_for_go, bool orphan);
 int run_forktree_leaf(const std::string& dir);
 int run_moves(const std::string& dir);
+int run_handoff(const std::string& dir, long n);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -422,10 +423,11 @@ int main(int argc, char** argv) {
   }
   if (mode == "forktree-leaf" && argc == 3) return run_forktree_leaf(argv[2]);
   if (mode == "moves" && argc == 3) return run_moves(argv[2]);
+  if (mode == "handoff" && argc == 4) return run_handoff(argv[2], std::atol(argv[3]));
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
-               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR\n");
+               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | handoff DIR N\n");
   return 2;
 }
