@@ -14,21 +14,30 @@ static __always_inline void counter__add(__u32 idx)
 /* Waking the reader per record costs the traced process microseconds per
  * syscall; the reader polls every 10 ms instead. Only a ring that is more than
  * half full forces a wake-up, so a burst cannot overrun it unseen. */
-static __always_inline __u64 event__wakeup_flags(void)
+static __always_inline __u64 event__wakeup_flags(void *ring)
 {
 	if (cfg_wakeup_each)
 		return 0; /* libbpf's default: wake the reader when it waits */
 	/* The ring's size is known before load: one query per record, not two. */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg_ring_half) {
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > cfg_ring_half) {
 		counter__add(IOR_CNT_WAKEUPS);
 		return BPF_RB_FORCE_WAKEUP;
 	}
 	return BPF_RB_NO_WAKEUP;
 }
 
+static __always_inline void *ring__mine(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&events, &cpu);
+}
+
 static __always_inline void event__output(void *data, __u64 size, __u32 drop_counter)
 {
-	if (bpf_ringbuf_output(&events, data, size, event__wakeup_flags()) < 0)
+	void *ring = ring__mine();
+
+	if (!ring || bpf_ringbuf_output(ring, data, size, event__wakeup_flags(ring)) < 0)
 		counter__add(drop_counter);
 }
 

@@ -66,9 +66,16 @@ __u64 cgroup_moves = 0;
 __u32 cgroup_moves_counted = 0;
 
 /* Size set by userspace (-mapSize) before load. */
-struct {
+struct ior_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ior_ring);
 } events SEC(".maps");
 
 struct {

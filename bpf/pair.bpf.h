@@ -53,6 +53,7 @@ static __always_inline int pair__exit(__u16 id, long ret)
 	struct ior_task_slot *task_slot = pair__slot(0);
 	struct ior_enter_event *slot;
 	struct ior_paired_event *e;
+	void *ring;
 
 	if (!task_slot)
 		return 0;
@@ -63,7 +64,8 @@ static __always_inline int pair__exit(__u16 id, long ret)
 		pair__flush(slot);
 		return 0;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	ring = ring__mine();
+	e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
 	if (!e) {
 		/* Lost as the enter and exit records of the pair would be. */
 		slot->hdr.kind = 0;
@@ -76,7 +78,7 @@ static __always_inline int pair__exit(__u16 id, long ret)
 	e->enter.hdr.kind = IOR_EVENT_PAIRED;
 	e->exit_time_ns = bpf_ktime_get_ns();
 	e->ret = ret;
-	bpf_ringbuf_submit(e, event__wakeup_flags());
+	bpf_ringbuf_submit(e, event__wakeup_flags(ring));
 	return 1;
 }
 

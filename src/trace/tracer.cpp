@@ -15,6 +15,7 @@
 #include "base/terminal_text.hpp"
 #include "ior.skel.h"
 #include "ior_event.h"
+#include "trace/cpu_rings.hpp"
 #include "trace/preflight.hpp"
 #include "trace/syscall_numbers.hpp"
 
@@ -92,29 +93,31 @@ std::uint32_t round_up_pow2(std::uint64_t v) {
   return static_cast<std::uint32_t>(p);
 }
 
+// Each CPU's ring gets an equal share of -mapSize (a power of two), but no
+// less than 1 MiB, or the whole -mapSize when that is smaller: a burst on one
+// CPU has a ring of its own to fill.
+std::uint32_t ring_share(std::uint64_t map_size, int ncpu) {
+  const std::uint32_t total = round_up_pow2(map_size);
+  const std::uint32_t floor = std::min<std::uint32_t>(total, 1u << 20);
+  std::uint32_t share = total;
+  while (share > floor && share / 2 >= total / static_cast<std::uint32_t>(ncpu)) share /= 2;
+  return round_up_pow2(share);
+}
+
 }  // namespace
 
 struct Tracer::Impl {
   ior_bpf* skel = nullptr;
-  ring_buffer* ring = nullptr;
+  std::unique_ptr<CpuRings> rings;  // outlives skel: its fds are in the programs' map
   std::vector<bpf_link*> links;
   std::vector<std::string> attached;
   std::vector<std::string> skipped;
-  RecordHandler* handler = nullptr;  // set during poll/drain (reader thread only)
   int ncpu = 0;                      // per-CPU map width, read once before attach
   bool with_tasks = true;            // the fork/exit/exec programs loaded
   bool attached_links = false;       // attach() ran (it runs once)
   std::function<void(const std::string&)> warn;
 
-  static int on_sample(void* ctx, void* data, size_t size) {
-    auto* self = static_cast<Impl*>(ctx);
-    self->handler->on_record(
-        std::span<const std::byte>(static_cast<const std::byte*>(data), size));
-    return 0;  // skipping is 0; a negative value would stop the poll loop
-  }
-
   ~Impl() {
-    if (ring) ring_buffer__free(ring);
     for (auto* l : links) bpf_link__destroy(l);
     if (skel) ior_bpf__destroy(skel);
   }
@@ -123,7 +126,7 @@ struct Tracer::Impl {
 namespace {
 
 // Opens the skeleton and writes what must be set before load.
-ior_bpf* open_configured(const TracerOptions& o) {
+ior_bpf* open_configured(const TracerOptions& o, const CpuRings& rings) {
   forget_libbpf_error();
   auto* skel = ior_bpf__open();
   if (!skel) throw SystemError("cannot open the BPF object" + last_libbpf_error(), errno);
@@ -136,10 +139,15 @@ ior_bpf* open_configured(const TracerOptions& o) {
   skel->rodata->cfg_wakeup_each = o.wakeup_each_record ? 1 : 0;
   skel->rodata->cfg_cost_stage = o.cost_stage;
   skel->rodata->cfg_str_max = o.str_max == 0 || o.str_max > IOR_STR_MAX ? IOR_STR_MAX : o.str_max;
-  skel->rodata->cfg_ring_half = round_up_pow2(o.ring_bytes) / 2;
-  if (int err = bpf_map__set_max_entries(skel->maps.events, round_up_pow2(o.ring_bytes)); err) {
+  skel->rodata->cfg_ring_half = rings.ring_bytes() / 2;
+  // The array of rings takes its inner map's type and size from one of them.
+  if (int err = bpf_map__set_inner_map_fd(skel->maps.events, rings.fd(0)); err) {
     ior_bpf__destroy(skel);
-    throw SystemError("cannot size the ring buffer", -err);
+    throw SystemError("cannot set the ring buffers' template", -err);
+  }
+  if (int err = bpf_map__set_max_entries(skel->maps.events, static_cast<std::uint32_t>(rings.count())); err) {
+    ior_bpf__destroy(skel);
+    throw SystemError("cannot size the array of ring buffers", -err);
   }
   // A preallocated hash map costs its full size: only -follow needs room.
   const std::uint32_t followed = o.max_followed != 0 ? o.max_followed : IOR_MAX_FOLLOWED;
@@ -165,7 +173,8 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
   impl_->ncpu = libbpf_num_possible_cpus();
   if (impl_->ncpu <= 0) throw SystemError("cannot count the possible CPUs", -impl_->ncpu);
 
-  impl_->skel = open_configured(o);
+  impl_->rings = std::make_unique<CpuRings>(impl_->ncpu, ring_share(o.ring_bytes, impl_->ncpu));
+  impl_->skel = open_configured(o, *impl_->rings);
   impl_->warn = o.warn;
   std::string why_no_tasks;
   forget_libbpf_error();
@@ -176,7 +185,7 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
     why_no_tasks = why;
     ior_bpf__destroy(impl_->skel);
     impl_->skel = nullptr;
-    impl_->skel = open_configured(o);
+    impl_->skel = open_configured(o, *impl_->rings);
     for (auto* p : task_programs(impl_->skel)) bpf_program__set_autoload(p, false);
     bpf_program__set_autoload(impl_->skel->progs.handle_cgroup_move, false);
     forget_libbpf_error();
@@ -196,9 +205,14 @@ Tracer::Tracer(TracerOptions o) : impl_(std::make_unique<Impl>()) {
   }
   fill_syscall_specs(o);
   fill_filters(o);
-  // The ring is mapped before attaching, so the tracer's own setup is never traced.
-  impl_->ring = ring_buffer__new(bpf_map__fd(impl_->skel->maps.events), Impl::on_sample, impl_.get(), nullptr);
-  if (!impl_->ring) throw SystemError("cannot open the ring buffer", errno);
+  // The rings are in place before attaching, so the tracer's own setup is never traced.
+  const int rings_fd = bpf_map__fd(impl_->skel->maps.events);
+  for (std::uint32_t cpu = 0; cpu < impl_->rings->count(); ++cpu) {
+    const int fd = impl_->rings->fd(cpu);
+    if (bpf_map_update_elem(rings_fd, &cpu, &fd, BPF_ANY) != 0) {
+      throw SystemError("cannot put a ring buffer in place", errno);
+    }
+  }
 }
 
 void Tracer::fill_syscall_specs(const TracerOptions& o) {
@@ -257,25 +271,11 @@ bool Tracer::set_recording(std::string_view name, bool on) {
 const std::vector<std::string>& Tracer::skipped_syscalls() const { return impl_->skipped; }
 
 std::size_t Tracer::poll(RecordHandler& handler, int timeout_ms) {
-  impl_->handler = &handler;
-  int n = ring_buffer__poll(impl_->ring, timeout_ms);
-  if (n < 0 && n != -EINTR) throw SystemError("polling the ring buffer", -n);
-  // ring_buffer__poll consumes only rings that signalled; with no-wakeup
-  // records, consume whatever is there after the timeout too.
-  int m = ring_buffer__consume(impl_->ring);
-  if (m < 0) throw SystemError("reading the ring buffer", -m);
-  return static_cast<std::size_t>((n > 0 ? n : 0) + m);
+  return impl_->rings->poll(timeout_ms, [&handler](std::span<const std::byte> r) { handler.on_record(r); });
 }
 
 std::size_t Tracer::drain(RecordHandler& handler) {
-  impl_->handler = &handler;
-  std::size_t total = 0;
-  for (;;) {
-    int m = ring_buffer__consume(impl_->ring);
-    if (m < 0) throw SystemError("reading the ring buffer", -m);
-    if (m == 0) return total;
-    total += static_cast<std::size_t>(m);
-  }
+  return impl_->rings->drain([&handler](std::span<const std::byte> r) { handler.on_record(r); });
 }
 
 void Tracer::attach() {

@@ -1,0 +1,80 @@
+#include "trace/cpu_rings.hpp"
+
+#include <bpf/bpf.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "base/error.hpp"
+
+namespace ior::trace {
+namespace {
+
+// bpf_ktime_get_ns() reads the kernel's fast monotonic clock, which may trail
+// clock_gettime's by a little around clock updates: records are handed on up
+// to this much before the round began, the rest a round later.
+constexpr std::uint64_t kClockSlackNs = 1'000'000;
+
+std::uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+CpuRings::CpuRings(int count, std::uint32_t ring_bytes) : ring_bytes_(ring_bytes) {
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_) throw SystemError("cannot create an epoll set for the ring buffers", errno);
+  std::vector<RingView> views;
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "ior_ring";
+    UniqueFd fd(bpf_map_create(BPF_MAP_TYPE_RINGBUF, name.c_str(), 0, 0, ring_bytes, nullptr));
+    if (!fd) throw SystemError("cannot create a ring buffer of " + std::to_string(ring_bytes) + " bytes", errno);
+    Mapping m;
+    m.consumer = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
+    if (m.consumer == MAP_FAILED) throw SystemError("cannot map a ring buffer", errno);
+    maps_.push_back(m);
+    m.producer_bytes = page + 2 * static_cast<std::size_t>(ring_bytes);
+    m.producer = mmap(nullptr, m.producer_bytes, PROT_READ, MAP_SHARED, fd.get(), static_cast<off_t>(page));
+    if (m.producer == MAP_FAILED) throw SystemError("cannot map a ring buffer", errno);
+    maps_.back() = m;
+    // Edge-triggered: records waiting for a later round must not make every
+    // wait return at once; the poll timeout reads them.
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.u32 = static_cast<std::uint32_t>(i);
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd.get(), &ev) != 0) {
+      throw SystemError("cannot wait on a ring buffer", errno);
+    }
+    views.push_back(RingView{static_cast<std::uint64_t*>(m.consumer), static_cast<const std::uint64_t*>(m.producer),
+                             static_cast<const std::byte*>(m.producer) + page, ring_bytes});
+    fds_.push_back(std::move(fd));
+  }
+  merge_ = std::make_unique<RingMerge>(std::move(views));
+}
+
+CpuRings::~CpuRings() {
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  for (const auto& m : maps_) {
+    if (m.consumer && m.consumer != MAP_FAILED) munmap(m.consumer, page);
+    if (m.producer && m.producer != MAP_FAILED) munmap(m.producer, m.producer_bytes);
+  }
+}
+
+std::size_t CpuRings::poll(int timeout_ms, const RingMerge::Sink& sink) {
+  epoll_event events[8];
+  const int n = epoll_wait(epoll_.get(), events, 8, timeout_ms);
+  if (n < 0 && errno != EINTR) throw SystemError("polling the ring buffers", errno);
+  const std::uint64_t now = monotonic_ns();
+  return merge_->round(now > kClockSlackNs ? now - kClockSlackNs : 0, sink);
+}
+
+std::size_t CpuRings::drain(const RingMerge::Sink& sink) { return merge_->drain(sink); }
+
+}  // namespace ior::trace
