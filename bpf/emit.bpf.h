@@ -26,6 +26,8 @@ static __always_inline __u64 event__wakeup_flags(void *ring)
 	return BPF_RB_NO_WAKEUP;
 }
 
+/* This CPU's ring: a program runs on one CPU from start to end (migration
+ * is disabled while it runs), so its reserve and submit use one ring. */
 static __always_inline void *ring__mine(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();

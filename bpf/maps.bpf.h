@@ -9,7 +9,7 @@ const volatile __u32 cfg_self_pid = 0; /* never trace ior itself */
 const volatile __u32 cfg_pid = 0;      /* -pid, 0: all */
 const volatile __u32 cfg_tid = 0;      /* -tid, 0: all */
 const volatile __u32 cfg_str_max = IOR_STR_MAX;
-const volatile __u64 cfg_ring_half = 8 * 1024 * 1024; /* half of map events' size, set with it */
+const volatile __u64 cfg_ring_half = 8 * 1024 * 1024; /* half of one ring's size, set with it */
 const volatile __u32 cfg_follow = 0;        /* -follow: trace the processes of map followed */
 const volatile __u32 cfg_uid_filter = 0;    /* -uid: only the uids of map uid_allowed */
 const volatile __u32 cfg_cgroup_filter = 0; /* -cgroup: only tasks under cgroup_allowed[0] */
@@ -65,7 +65,10 @@ struct {
 __u64 cgroup_moves = 0;
 __u32 cgroup_moves_counted = 0;
 
-/* Size set by userspace (-mapSize) before load. */
+/* One ring buffer per possible CPU (slot = CPU), created by userspace
+ * (src/trace/cpu_rings.cpp), each a share of -mapSize: threads on different
+ * CPUs never share a ring's lock and positions. The inner map is a template
+ * only; userspace sets it to one of its rings before load. */
 struct ior_ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);

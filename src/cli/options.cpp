@@ -27,7 +27,7 @@ void define_flags(FlagParser& p, Options& o) {
                     "keep only rows of syscalls at least this slow, e.g. 500us, 10ms, 2s");
   p.add_string("tps", &o.tps, "trace only tracepoints matching these comma-separated regexes");
   p.add_string("tpsExclude", &o.tps_exclude, "do not trace tracepoints matching these regexes");
-  p.add_size("mapSize", &o.map_size, "BPF ring buffer size (power of two); default 16M",
+  p.add_size("mapSize", &o.map_size, "BPF ring buffers, shared by the CPUs (each at least 1M); default 16M",
              4096, 1ull << 30);
   p.add_uint("strMax", &o.str_max, "bytes copied per path/name argument (longer ones are cut and "
              "flagged); default 4095", 1, 4095);

@@ -148,6 +148,7 @@ void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, boo
   const FdEntry* src = resolve(pid, oldfd, FdUse::kSucceeded);
   if (src == nullptr) return;
   FdEntry copy = *src;  // shares the name
+  copy.since_ns = 0;    // dup2 onto an open number closes it itself: no close to wait for
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);
   put(pid, newfd, std::move(copy));
 }

@@ -139,7 +139,11 @@ class ClickHouseOutageTest : public ::testing::Test {
     if (in_ci()) {
       EXPECT_GE(w.burst_rate, 300'000) << "the bursts were slower than the scenario needs";
     }
-    ASSERT_TRUE(wait_for_rows(w, 120s)) << "rows never arrived";
+    if (!wait_for_rows(w, 120s)) {
+      ior.signal(SIGINT);
+      ior.wait(120s);
+      FAIL() << "rows never arrived; ior's account:\n" << ior.err();
+    }
     ior.signal(SIGINT);
     ASSERT_EQ(ior.wait(120s), 0) << ior.err();
     expect_exactly_the_workload(w);
