@@ -28,13 +28,22 @@ std::uint64_t monotonic_ns() {
 }  // namespace
 
 CpuRings::CpuRings(int count, std::uint32_t ring_bytes) : ring_bytes_(ring_bytes) {
+  try {
+    open(count);
+  } catch (...) {
+    unmap_all();  // no destructor runs for a constructor that throws
+    throw;
+  }
+}
+
+void CpuRings::open(int count) {
+  const std::uint32_t ring_bytes = ring_bytes_;
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) throw SystemError("cannot create an epoll set for the ring buffers", errno);
   std::vector<RingView> views;
   for (int i = 0; i < count; ++i) {
-    const std::string name = "ior_ring";
-    UniqueFd fd(bpf_map_create(BPF_MAP_TYPE_RINGBUF, name.c_str(), 0, 0, ring_bytes, nullptr));
+    UniqueFd fd(bpf_map_create(BPF_MAP_TYPE_RINGBUF, "ior_ring", 0, 0, ring_bytes, nullptr));
     if (!fd) throw SystemError("cannot create a ring buffer of " + std::to_string(ring_bytes) + " bytes", errno);
     Mapping m;
     m.consumer = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
@@ -59,12 +68,15 @@ CpuRings::CpuRings(int count, std::uint32_t ring_bytes) : ring_bytes_(ring_bytes
   merge_ = std::make_unique<RingMerge>(std::move(views));
 }
 
-CpuRings::~CpuRings() {
+CpuRings::~CpuRings() { unmap_all(); }
+
+void CpuRings::unmap_all() noexcept {
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   for (const auto& m : maps_) {
-    if (m.consumer && m.consumer != MAP_FAILED) munmap(m.consumer, page);
-    if (m.producer && m.producer != MAP_FAILED) munmap(m.producer, m.producer_bytes);
+    if (m.consumer != nullptr && m.consumer != MAP_FAILED) munmap(m.consumer, page);
+    if (m.producer != nullptr && m.producer != MAP_FAILED) munmap(m.producer, m.producer_bytes);
   }
+  maps_.clear();
 }
 
 std::size_t CpuRings::poll(int timeout_ms, const RingMerge::Sink& sink) {
@@ -72,7 +84,14 @@ std::size_t CpuRings::poll(int timeout_ms, const RingMerge::Sink& sink) {
   const int n = epoll_wait(epoll_.get(), events, 8, timeout_ms);
   if (n < 0 && errno != EINTR) throw SystemError("polling the ring buffers", errno);
   const std::uint64_t now = monotonic_ns();
-  return merge_->round(now > kClockSlackNs ? now - kClockSlackNs : 0, sink);
+  const std::uint64_t t0 = now > kClockSlackNs ? now - kClockSlackNs : 0;
+  std::size_t total = 0;
+  std::size_t handed = 0;
+  do {
+    handed = merge_->round(t0, sink);
+    total += handed;
+  } while (merge_->more() && handed > 0);
+  return total;
 }
 
 std::size_t CpuRings::drain(const RingMerge::Sink& sink) { return merge_->drain(sink); }

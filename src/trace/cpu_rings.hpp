@@ -43,6 +43,9 @@ class CpuRings {
     std::size_t producer_bytes = 0;
   };
 
+  void open(int count);
+  void unmap_all() noexcept;
+
   std::uint32_t ring_bytes_;
   std::vector<UniqueFd> fds_;
   std::vector<Mapping> maps_;

@@ -33,28 +33,35 @@ std::uint64_t record_key(std::span<const std::byte> record) noexcept {
   return key;
 }
 
-RingMerge::RingMerge(std::vector<RingView> rings) {
+RingMerge::RingMerge(std::vector<RingView> rings, std::size_t max_per_ring)
+    : max_per_ring_(max_per_ring == 0 ? 1 : max_per_ring) {
   rings_.reserve(rings.size());
   for (const auto& view : rings) rings_.push_back(RingState{view, {}, 0, false});
   heap_.reserve(rings_.size());
 }
 
 // The ring's committed records from the consumer position up to the producer
-// position read now, or up to the first one still being written.
+// position read now, or up to the first one still being written, or up to
+// max_per_ring_ of them.
 void RingMerge::collect(RingState& ring) {
   ring.pending.clear();
   ring.next = 0;
-  ring.held_by_busy = false;
+  ring.held = false;
   const RingView& v = ring.view;
   std::uint64_t pos = *v.consumer_pos;  // only this thread writes it
   const std::uint64_t end = load_acquire(v.producer_pos);
   const std::uint64_t mask = v.size - 1;
   std::uint64_t last_key = 0;
   while (pos < end) {
+    if (ring.pending.size() == max_per_ring_) {
+      ring.held = true;
+      more_ = true;
+      break;
+    }
     const std::byte* hdr = v.data + (pos & mask);
     const std::uint32_t len = load_acquire(reinterpret_cast<const std::uint32_t*>(hdr));
     if (len & kBusyBit) {
-      ring.held_by_busy = true;
+      ring.held = true;
       break;
     }
     const std::uint32_t bytes = len & ~kDiscardBit;
@@ -68,10 +75,12 @@ void RingMerge::collect(RingState& ring) {
 }
 
 std::size_t RingMerge::round(std::uint64_t t0, const Sink& sink) {
+  more_ = false;
   for (auto& ring : rings_) collect(ring);
   // A ring with nothing left bounds the others: one stopped at a record being
-  // written holds them all; one that is empty holds whatever keys above t0.
-  std::size_t held_by_busy = 0;
+  // written (or at its cap) holds them all; one that is empty holds whatever
+  // keys above t0.
+  std::size_t held = 0;
   std::size_t empty = 0;
   heap_.clear();
   const auto later = [this](std::uint32_t a, std::uint32_t b) {
@@ -80,15 +89,15 @@ std::size_t RingMerge::round(std::uint64_t t0, const Sink& sink) {
   for (std::uint32_t i = 0; i < rings_.size(); ++i) {
     if (!rings_[i].pending.empty()) {
       heap_.push_back(i);
-    } else if (rings_[i].held_by_busy) {
-      ++held_by_busy;
+    } else if (rings_[i].held) {
+      ++held;
     } else {
       ++empty;
     }
   }
   std::make_heap(heap_.begin(), heap_.end(), later);
   std::size_t handed = 0;
-  while (!heap_.empty() && held_by_busy == 0) {
+  while (!heap_.empty() && held == 0) {
     RingState& ring = rings_[heap_.front()];
     const Pending& p = ring.pending[ring.next];
     if (empty > 0 && p.key > t0) break;
@@ -101,8 +110,8 @@ std::size_t RingMerge::round(std::uint64_t t0, const Sink& sink) {
       std::push_heap(heap_.begin(), heap_.end(), later);
     } else {
       heap_.pop_back();
-      if (ring.held_by_busy) {
-        ++held_by_busy;
+      if (ring.held) {
+        ++held;
       } else {
         ++empty;
       }

@@ -42,7 +42,10 @@ class RingMerge {
  public:
   using Sink = std::function<void(std::span<const std::byte>)>;
 
-  explicit RingMerge(std::vector<RingView> rings);
+  /// max_per_ring bounds what one round reads from a ring (and the memory
+  /// it takes to merge them): a ring with more holds the others once its
+  /// share is handed on, until the next round.
+  explicit RingMerge(std::vector<RingView> rings, std::size_t max_per_ring = 8192);
 
   /// Hands on, in key order, every committed record with a key up to t0
   /// (and, ring by ring, everything before it); records above t0 wait for a
@@ -53,6 +56,9 @@ class RingMerge {
 
   /// Rounds with t0 = UINT64_MAX until the rings are empty.
   std::size_t drain(const Sink& sink);
+
+  /// The last round left records in a ring because of max_per_ring.
+  bool more() const { return more_; }
 
  private:
   struct Pending {
@@ -65,14 +71,16 @@ class RingMerge {
     RingView view;
     std::vector<Pending> pending;  // this round's committed records
     std::size_t next = 0;          // first not handed on
-    bool held_by_busy = false;     // the walk stopped at a record being written
+    bool held = false;             // the walk stopped at a record being written or at the cap
   };
 
   void collect(RingState& ring);
 
   std::vector<RingState> rings_;
   std::vector<std::uint32_t> heap_;
-  bool advanced_ = false;  // the last round moved a consumer position  // indexes of rings with records left, by head key
+  std::size_t max_per_ring_;
+  bool advanced_ = false;  // the last round moved a consumer position
+  bool more_ = false;      // the last round stopped a walk at max_per_ring_  // indexes of rings with records left, by head key
 };
 
 }  // namespace ior::trace

@@ -212,6 +212,20 @@ TEST(RingMergeTest, DrainHandsOnEverything) {
   EXPECT_EQ(seen.tids, (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
+// A round reads at most max_per_ring records of a ring; the ring then holds
+// the others like a record being written, so the order stays whole.
+TEST(RingMergeTest, ARoundReadsAtMostItsShareOfEachRingAndKeepsTheOrder) {
+  FakeRing a(4096), b(4096);
+  for (std::uint32_t i = 1; i <= 10; ++i) (i % 2 ? a : b).push(exit_record(i, i));
+  RingMerge merge({a.view(), b.view()}, /*max_per_ring=*/2);
+  Seen seen;
+  EXPECT_EQ(merge.round(kAll, seen.sink()), 3u);  // 1 2 3, then a's share is out
+  EXPECT_TRUE(merge.more());
+  EXPECT_EQ(merge.drain(seen.sink()), 7u);
+  EXPECT_FALSE(merge.more());
+  EXPECT_EQ(seen.tids, (std::vector<std::uint32_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+}
+
 TEST(RingMergeTest, ARecordTooShortForAHeaderKeysZero) {
   std::vector<std::byte> tiny(4);
   EXPECT_EQ(record_key(tiny), 0u);
