@@ -35,6 +35,19 @@ static __always_inline void *ring__mine(void)
 	return bpf_map_lookup_elem(&events, &cpu);
 }
 
+/* A record of size bytes in this CPU's ring, NULL when it is full; *ring is
+ * the ring, for event__submit. */
+static __always_inline void *event__reserve(__u64 size, void **ring)
+{
+	*ring = ring__mine();
+	return *ring ? bpf_ringbuf_reserve(*ring, size, 0) : NULL;
+}
+
+static __always_inline void event__submit(void *e, void *ring)
+{
+	bpf_ringbuf_submit(e, event__wakeup_flags(ring));
+}
+
 static __always_inline void event__output(void *data, __u64 size, __u32 drop_counter)
 {
 	void *ring = ring__mine();

@@ -165,15 +165,15 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 		/* No slot (the kernel could not make one): the enter record is
 		 * built in the ring itself, without the per-CPU scratch lookup
 		 * and the copy out of it. */
-		void *ring = ring__mine();
+		void *ring;
 
-		e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
+		e = event__reserve(sizeof(*e), &ring);
 		if (!e) {
 			counter__add(IOR_CNT_DROP_ENTER);
 			return 0;
 		}
 		enter__fill(e, spec, regs, pid, tid, slot);
-		bpf_ringbuf_submit(e, event__wakeup_flags(ring));
+		event__submit(e, ring);
 		return 0;
 	}
 	s = bpf_map_lookup_elem(&scratch, &zero);
@@ -217,8 +217,8 @@ static __always_inline __u64 fd__inode(int fd)
  * which the saved registers still hold at exit (arm64: orig_x0). */
 static __always_inline void exit__emit_fds(struct pt_regs *regs, long ret, __u16 id, __u32 pid, __u32 tid)
 {
-	void *ring = ring__mine();
-	struct ior_exit_fds_event *e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
+	void *ring;
+	struct ior_exit_fds_event *e = event__reserve(sizeof(*e), &ring);
 	int fds[2] = {-1, -1};
 
 	if (!e) {
@@ -236,7 +236,7 @@ static __always_inline void exit__emit_fds(struct pt_regs *regs, long ret, __u16
 	}
 	e->fd[0] = fds[0];
 	e->fd[1] = fds[1];
-	bpf_ringbuf_submit(e, event__wakeup_flags(ring));
+	event__submit(e, ring);
 }
 
 SEC("tp_btf/sys_exit")
@@ -266,15 +266,14 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (pair__eligible(spec) && pair__exit(spec->id, ret))
 		return 0;
-	ring = ring__mine();
-	e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
+	e = event__reserve(sizeof(*e), &ring);
 	if (!e) {
 		counter__add(IOR_CNT_DROP_EXIT);
 		return 0;
 	}
 	header__fill(&e->hdr, IOR_EVENT_EXIT, spec->id, pid, tid);
 	e->ret = ret;
-	bpf_ringbuf_submit(e, event__wakeup_flags(ring));
+	event__submit(e, ring);
 	return 0;
 }
 

@@ -64,8 +64,7 @@ static __always_inline int pair__exit(__u16 id, long ret)
 		pair__flush(slot);
 		return 0;
 	}
-	ring = ring__mine();
-	e = ring ? bpf_ringbuf_reserve(ring, sizeof(*e), 0) : NULL;
+	e = event__reserve(sizeof(*e), &ring);
 	if (!e) {
 		/* Lost as the enter and exit records of the pair would be. */
 		slot->hdr.kind = 0;
@@ -78,7 +77,7 @@ static __always_inline int pair__exit(__u16 id, long ret)
 	e->enter.hdr.kind = IOR_EVENT_PAIRED;
 	e->exit_time_ns = bpf_ktime_get_ns();
 	e->ret = ret;
-	bpf_ringbuf_submit(e, event__wakeup_flags(ring));
+	event__submit(e, ring);
 	return 1;
 }
 

@@ -5,6 +5,7 @@
 #include <linux/close_range.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace ior::event {
@@ -162,17 +163,13 @@ void FdTable::set_cloexec(std::uint32_t pid, std::int32_t fd, bool on) {
 }
 
 void FdTable::close(std::uint32_t pid, std::int32_t fd) {
-  auto p = procs_.find(pid);
-  if (p == procs_.end()) return;
-  auto f = p->second.fds.find(fd);
-  if (f != p->second.fds.end()) erase(p->second, f);
-  if (auto r = p->second.released.find(fd); r != p->second.released.end()) {
-    p->second.released.erase(r);
-    --released_entries_;
-  }
+  close_entered_at(pid, fd, std::numeric_limits<std::uint64_t>::max());
 }
 
+// Nearly always empty: a released entry lives from a reopen that raced a
+// close until that close's record, microseconds later.
 FdTable::Fds::iterator FdTable::released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns) {
+  if (p.released.empty()) return p.released.end();
   auto r = p.released.find(fd);
   if (r == p.released.end()) return r;
   auto f = p.fds.find(fd);
@@ -183,12 +180,18 @@ FdTable::Fds::iterator FdTable::released_for(Process& p, std::int32_t fd, std::u
 void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns) {
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
-  if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) {
-    p->second.released.erase(r);
-    --released_entries_;
-    return;
+  Process& proc = p->second;
+  auto r = released_for(proc, fd, enter_ns);
+  if (r == proc.released.end()) {
+    // The close is of the entry the table holds; an older one kept for a
+    // close that never came is stale with it.
+    if (auto f = proc.fds.find(fd); f != proc.fds.end()) erase(proc, f);
+    r = proc.released.find(fd);
   }
-  close(pid, fd);
+  if (r != proc.released.end()) {
+    proc.released.erase(r);
+    --released_entries_;
+  }
 }
 
 const FdEntry* FdTable::resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {

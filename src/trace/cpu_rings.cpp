@@ -45,14 +45,13 @@ void CpuRings::open(int count) {
   for (int i = 0; i < count; ++i) {
     UniqueFd fd(bpf_map_create(BPF_MAP_TYPE_RINGBUF, "ior_ring", 0, 0, ring_bytes, nullptr));
     if (!fd) throw SystemError("cannot create a ring buffer of " + std::to_string(ring_bytes) + " bytes", errno);
-    Mapping m;
+    // Kept in maps_ as soon as mapped: unmap_all undoes whatever succeeded.
+    Mapping& m = maps_.emplace_back();
     m.consumer = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
     if (m.consumer == MAP_FAILED) throw SystemError("cannot map a ring buffer", errno);
-    maps_.push_back(m);
     m.producer_bytes = page + 2 * static_cast<std::size_t>(ring_bytes);
     m.producer = mmap(nullptr, m.producer_bytes, PROT_READ, MAP_SHARED, fd.get(), static_cast<off_t>(page));
     if (m.producer == MAP_FAILED) throw SystemError("cannot map a ring buffer", errno);
-    maps_.back() = m;
     // Edge-triggered: records waiting for a later round must not make every
     // wait return at once; the poll timeout reads them.
     epoll_event ev{};

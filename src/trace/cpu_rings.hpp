@@ -3,12 +3,11 @@
 // fds go into the programs' array of rings, slot = CPU), mapped, waited on
 // with one epoll set, and read as one stream through RingMerge. A ring per
 // CPU spares the traced threads of different CPUs from sharing one ring's
-// lock and producer position (docs/PERFORMANCE.md, "Rings per CPU").
+// lock and producer position (docs/PERFORMANCE.md, "A ring per CPU").
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <vector>
 
 #include "base/unique_fd.hpp"

@@ -1,10 +1,11 @@
 #pragma once
-// Loads the BPF programs and reads their ring buffer.
+// Loads the BPF programs and reads their ring buffers (one per CPU, merged
+// into one stream: trace/cpu_rings, trace/ring_merge).
 //
 // Call order (libbpf's split lifecycle): the constructor opens the skeleton,
 // writes the const-volatile configuration (cfg_*), loads, fills the
 // syscall_specs map with the selected syscalls that exist on this
-// architecture and maps the ring buffer; nothing is traced yet. attach()
+// architecture and maps the ring buffers; nothing is traced yet. attach()
 // then attaches the programs (separate, so that whatever may fail or take
 // long after a successful load, like creating outputs and preparing a
 // ClickHouse schema, happens before the kernel side costs anything).
@@ -35,7 +36,7 @@ struct TracerOptions {
   std::uint32_t max_followed = 0;
   std::vector<std::uint32_t> uids;            ///< -uid: only these real user ids (empty: all)
   int cgroup_fd = -1;                         ///< -cgroup: only tasks under this cgroup v2 directory (-1: all)
-  std::uint64_t ring_bytes = 16u << 20;       ///< -mapSize; rounded up to a power of two
+  std::uint64_t ring_bytes = 16u << 20;       ///< -mapSize: shared by the CPUs' rings (Tracer's ring_share)
   std::uint32_t str_max = 4095;               ///< -strMax: bytes copied per string (1..4095)
   /// Measurements only: wake the reader per record instead of polling.
   bool wakeup_each_record = false;
@@ -88,7 +89,7 @@ class Tracer {
 
   /// Waits up to timeout_ms for records, consumes all available; returns how many.
   std::size_t poll(RecordHandler& handler, int timeout_ms);
-  /// Consumes every record currently in the ring without waiting.
+  /// Consumes every record currently in the rings without waiting.
   std::size_t drain(RecordHandler& handler);
   /// Attaches the loaded programs: records flow from now on. Runs once.
   void attach();
