@@ -250,7 +250,7 @@ const columns::Block& Connection::begin_insert(std::string_view insert_sql, cons
   });
 }
 
-void Connection::send_block(const columns::Block& block) {
+void Connection::send_block(const columns::Block& block, protocol::EncodedBlock* keep) {
   check_usable("send a block");
   if (!in_insert_) throw Error("clickhouse: send_block() without begin_insert()");
   if (block.column_count() != insert_header_.column_count()) {
@@ -269,7 +269,24 @@ void Connection::send_block(const columns::Block& block) {
   guarded([&] {
     ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "INSERT block to");
     wire::WireWriter w(out_);
-    protocol::write_data(w, block, revision_, options_.compression, scratch_);
+    protocol::write_data(w, block, revision_, options_.compression, scratch_, keep);
+    flush();
+  });
+}
+
+void Connection::send_encoded(const protocol::EncodedBlock& block) {
+  check_usable("send a block");
+  if (!in_insert_) throw Error("clickhouse: send_encoded() without begin_insert()");
+  if (block.revision != revision_ || block.compressed != options_.compression.enabled ||
+      block.columns != protocol::column_signature(insert_header_)) {
+    send_block(protocol::decode_block(block, context_.limits));
+    return;
+  }
+  if (block.rows == 0) return;
+  guarded([&] {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "INSERT block to");
+    wire::WireWriter w(out_);
+    protocol::write_encoded_data(w, block);
     flush();
   });
 }

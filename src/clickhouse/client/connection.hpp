@@ -74,8 +74,14 @@ class Connection {
   /// no rows. Blocks sent must match it exactly.
   const columns::Block& begin_insert(std::string_view insert_sql, const QueryOptions& options = {});
   /// Sends one block (rows > 0). Throws ior::Error naming the first column
-  /// that differs from the sample block, before anything is sent.
-  void send_block(const columns::Block& block);
+  /// that differs from the sample block, before anything is sent. keep,
+  /// when given, receives the bytes sent (send_encoded() sends them again).
+  void send_block(const columns::Block& block, protocol::EncodedBlock* keep = nullptr);
+  /// Sends a block kept by send_block(), on this or another connection: its
+  /// bytes as they are when this one speaks the same revision and
+  /// compression setting and the table has the same columns, else decoded
+  /// and encoded again (send_block()'s checks then name what differs).
+  void send_encoded(const protocol::EncodedBlock& block);
   /// Ends the INSERT and waits for the server to confirm it.
   QueryResult end_insert();
 

@@ -98,18 +98,49 @@ void write_query(wire::WireWriter& out, const QueryRequest& q, std::uint64_t rev
   }
 }
 
+std::string column_signature(const columns::Block& block) {
+  std::string s;
+  for (const auto& c : block) s += c.name + " " + c.column->type().name + "\n";
+  return s;
+}
+
 void write_data(wire::WireWriter& out, const columns::Block& block, std::uint64_t revision,
-                const Compression& compression, std::string& scratch) {
+                const Compression& compression, std::string& scratch, EncodedBlock* keep) {
   packet_id(out, ClientPacket::kData);
   out.string("");
+  const std::size_t start = out.buffer().size();
   if (!compression.enabled) {
     columns::write_block(block, out, block_format(revision));
-    return;
+  } else {
+    scratch.clear();
+    wire::WireWriter plain(scratch);
+    columns::write_block(block, plain, block_format(revision));
+    wire::write_frames(scratch, compression.method, compression.zstd_level, out.buffer());
   }
-  scratch.clear();
-  wire::WireWriter plain(scratch);
-  columns::write_block(block, plain, block_format(revision));
-  wire::write_frames(scratch, compression.method, compression.zstd_level, out.buffer());
+  if (keep) {
+    keep->bytes.assign(out.buffer(), start);
+    keep->revision = revision;
+    keep->compressed = compression.enabled;
+    keep->rows = block.rows();
+    keep->columns = column_signature(block);
+  }
+}
+
+void write_encoded_data(wire::WireWriter& out, const EncodedBlock& block) {
+  packet_id(out, ClientPacket::kData);
+  out.string("");
+  out.buffer() += block.bytes;
+}
+
+columns::Block decode_block(const EncodedBlock& block, const PacketLimits& limits) {
+  wire::MemoryReader in(block.bytes);
+  const PacketContext ctx{.revision = block.revision, .compression = block.compressed, .limits = limits};
+  std::size_t bytes = 0;
+  columns::Block b = read_block_maybe_compressed(in, ctx, block.compressed, bytes);
+  if (!in.at_end() || b.rows() != block.rows) {
+    wire::ByteReader::malformed("a kept block does not decode to its " + std::to_string(block.rows) + " rows");
+  }
+  return b;
 }
 
 void write_cancel(wire::WireWriter& out) { packet_id(out, ClientPacket::kCancel); }

@@ -79,10 +79,32 @@ struct QueryRequest {
 
 /// Throws ior::Error before writing anything when a setting cannot be sent.
 void write_query(wire::WireWriter& out, const QueryRequest& query, std::uint64_t revision);
+/// A block as one Data packet carried it: the bytes after the table name
+/// (compressed frames when compression was on) and what they depend on. A
+/// writer keeps a block sent in an INSERT not yet acknowledged this way,
+/// a fifth of its columns' size with LZ4, to send it again as it was or to
+/// decode it when it must be checked or spooled.
+struct EncodedBlock {
+  std::string bytes;
+  std::uint64_t revision = 0;
+  bool compressed = false;
+  std::size_t rows = 0;
+  /// The columns' names and types, one "name type\n" each: bytes fit only
+  /// an INSERT whose table has exactly these.
+  std::string columns;
+};
+
+/// "name type\n" for each column of block, as EncodedBlock::columns.
+std::string column_signature(const columns::Block& block);
+
 /// A Data packet: the table name ("" for the main data), then the block,
-/// in compressed frames when compression is on.
+/// in compressed frames when compression is on. keep, when given, receives
+/// the block's bytes as sent.
 void write_data(wire::WireWriter& out, const columns::Block& block, std::uint64_t revision,
-                const Compression& compression, std::string& scratch);
+                const Compression& compression, std::string& scratch, EncodedBlock* keep = nullptr);
+/// A Data packet carrying a block encoded before, at the same revision and
+/// with the same compression setting (the caller checks).
+void write_encoded_data(wire::WireWriter& out, const EncodedBlock& block);
 void write_cancel(wire::WireWriter& out);
 void write_ping(wire::WireWriter& out);
 
@@ -133,6 +155,10 @@ struct PacketContext {
 
 /// The body of an Exception packet (after its id): the chain, outermost first.
 std::vector<ExceptionInfo> read_exception(wire::ByteReader& in, std::size_t max_depth);
+
+/// An EncodedBlock's block back from its bytes. Throws like read_packet for
+/// bytes that do not hold exactly one block of block.rows rows.
+columns::Block decode_block(const EncodedBlock& block, const PacketLimits& limits = {});
 
 /// Reads one whole packet. Throws ProtocolError for an unknown packet kind
 /// or a malformed body, CompressionError for a bad frame.

@@ -94,7 +94,7 @@ bool StreamWriter::Sender::check_stored(Batch& batch, bool* stored) {
   std::optional<bool> found;
   if (!attempt([&] {
         ensure_connected();
-        found = w_.already_stored(*conn_, batch.block());
+        batch.with_block([&](const columns::Block& block) { found = w_.already_stored(*conn_, block); });
       })) {
     return false;
   }
@@ -126,10 +126,20 @@ bool StreamWriter::Sender::send(Batch&& batch) {
     }
     open_.push_back(std::move(batch));
     joined = true;
-    conn_->send_block(open_.back().block());
+    send_kept(open_.back());
   });
   if (!sent && !joined) w_.put_back(std::move(batch));
   return sent;
+}
+
+void StreamWriter::Sender::send_kept(Batch& batch) {
+  if (batch.encoded()) {
+    conn_->send_encoded(batch.sent);
+    return;
+  }
+  protocol::EncodedBlock sent;
+  conn_->send_block(batch.block(), &sent);
+  w_.keep_encoded(batch, std::move(sent));
 }
 
 QueryOptions StreamWriter::Sender::insert_query() const {
@@ -147,7 +157,7 @@ bool StreamWriter::Sender::resend_held() {
   bool sent = attempt([&] {
     ensure_connected();
     conn_->begin_insert(w_.options_.insert_sql, insert_query());
-    for (const auto& b : open_) conn_->send_block(b.block());
+    for (auto& b : open_) send_kept(b);
     conn_->end_insert();
   });
   if (!sent) return false;

@@ -22,6 +22,9 @@ class StreamWriter::Sender {
   /// Sends one batch into the open INSERT (opening one when needed); false
   /// when it failed (the batch and the open INSERT's went back).
   bool send(Batch&& batch);
+  /// Sends a batch of the open INSERT: as encoded before, or encoded now
+  /// and then kept so (StreamWriter::keep_encoded()).
+  void send_kept(Batch& batch);
   /// Ends the open INSERT (the server's acknowledgement); false when it
   /// failed (its batches went back).
   bool finish();

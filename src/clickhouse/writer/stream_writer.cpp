@@ -144,7 +144,9 @@ bool StreamWriter::try_spool(Batch& batch) {
   if (!batch.spool_name.empty()) return true;  // a replayed batch: its file is still there
   if (!spool_) return false;
   try {
-    if (spool_->put(batch.block(), batch.maybe_stored)) {
+    bool put = false;
+    batch.with_block([&](const columns::Block& block) { put = spool_->put(block, batch.maybe_stored); });
+    if (put) {
       {
         std::lock_guard lock(mu_);
         stats_.rows_spooled += batch.size();
@@ -201,6 +203,20 @@ std::optional<bool> StreamWriter::already_stored(Connection& conn, const columns
     return false;
   }
   return true;
+}
+
+void StreamWriter::keep_encoded(Batch& batch, protocol::EncodedBlock&& sent) {
+  const std::size_t was = batch.bytes;
+  batch.sent = std::move(sent);
+  batch.replayed = columns::Block{};
+  auto rows = std::move(batch.rows);
+  {
+    std::lock_guard lock(mu_);
+    batch.bytes = batch.sent.bytes.size() + batch.sent.columns.size();
+    memory_bytes_ = memory_bytes_ - was + batch.bytes;
+    if (batch.bytes < was) queue_changed_.notify_all();
+  }
+  recycle(std::move(rows));
 }
 
 void StreamWriter::acknowledge(Batch& batch) {

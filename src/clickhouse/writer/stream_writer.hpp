@@ -22,8 +22,9 @@
 //
 // Memory: the batches queued and those checked out by senders (open
 // INSERTs included) stay within memory_bytes (EventBlock::bytes(), file
-// sizes for spooled batches), plus the batch being filled and one encoding
-// buffer per connection. A batch that does not fit goes to the spool.
+// sizes for spooled batches, the bytes sent for batches in an open
+// INSERT), plus the batch being filled and one encoding buffer per
+// connection. A batch that does not fit goes to the spool.
 //
 #include <chrono>
 #include <condition_variable>
@@ -129,13 +130,27 @@ class StreamWriter {
  private:
   struct Batch {
     std::unique_ptr<EventBlock> rows;  ///< fresh batch, or
-    columns::Block replayed;           ///< a batch read back from the spool
+    columns::Block replayed;           ///< a batch read back from the spool, or
+    /// one sent in an INSERT: the bytes as sent, until acknowledged
+    /// (keep_encoded(); rows and replayed are then empty)
+    protocol::EncodedBlock sent;
     std::string spool_name;            ///< set for a replayed batch
     bool maybe_stored = false;
     bool earlier = false;              ///< replayed from an earlier run's file
     std::size_t bytes = 0;             ///< charged to memory_bytes_
+    bool encoded() const { return sent.rows > 0; }
+    /// Not encoded() (see with_block()).
     const columns::Block& block() const { return rows ? rows->block() : replayed; }
-    std::size_t size() const { return block().rows(); }
+    std::size_t size() const { return encoded() ? sent.rows : block().rows(); }
+    /// f(block), an encoded batch decoded for the call (checks and the spool).
+    template <class F>
+    void with_block(F&& f) const {
+      if (encoded()) {
+        f(protocol::decode_block(sent));
+      } else {
+        f(block());
+      }
+    }
   };
   class Sender;
 
@@ -154,6 +169,10 @@ class StreamWriter {
   /// Next batch for a sender: the queue first, then the spool; nullopt after
   /// wait without one, or when the sender should stop (*stop set).
   std::optional<Batch> next_batch(std::chrono::milliseconds wait, bool* stop);
+  /// The batch went out in an INSERT: from now on it is kept as the bytes
+  /// sent, and memory_bytes_ charged their size instead of its columns'.
+  /// An INSERT of 100 000 rows then fits the memory a 20 000-row one took.
+  void keep_encoded(Batch& batch, protocol::EncodedBlock&& sent);
   void acknowledge(Batch& batch);
   /// A batch that is not stored (yet): back to the queue's front, or, from
   /// the spool, released there; counted as a retry.
