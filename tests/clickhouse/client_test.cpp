@@ -401,6 +401,57 @@ TEST_F(ClientTest, ABlockThatDoesNotMatchTheTableIsRefusedNamingTheColumn) {
   again.query("DROP TABLE mismatch");
 }
 
+// A block kept as sent (the writer's unacknowledged batches) goes out again
+// on another connection: as it was when that connection compresses alike,
+// re-encoded when it does not, refused naming the column when the table
+// changed.
+TEST_F(ClientTest, AKeptBlockIsSentAgainOnAnyConnectionOrRefusedForAnotherTable) {
+  ClientOptions lz4 = options_for(endpoint_);
+  lz4.compression = {.enabled = true};
+  Connection c(lz4);
+  c.query("DROP TABLE IF EXISTS kept");
+  c.query("CREATE TABLE kept (a UInt32, b String) ENGINE = Memory");
+  c.begin_insert("INSERT INTO kept VALUES");
+  Block b;
+  auto& a = column_as<columns::UInt32Column>(b.add("a", "UInt32"));
+  auto& s = column_as<columns::StringColumn>(b.add("b", "String"));
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    a.append(i);
+    s.append("row " + std::to_string(i));
+  }
+  protocol::EncodedBlock kept;
+  c.send_block(b, &kept);
+  c.end_insert();
+  ASSERT_TRUE(kept.compressed);
+
+  Connection same(lz4);
+  same.begin_insert("INSERT INTO kept VALUES");
+  same.send_encoded(kept);
+  same.end_insert();
+  ClientOptions none = options_for(endpoint_);
+  none.compression.enabled = false;
+  Connection plain(none);  // no compression: decoded, encoded again
+  plain.begin_insert("INSERT INTO kept VALUES");
+  plain.send_encoded(kept);
+  plain.end_insert();
+  EXPECT_EQ(scalar(plain, "SELECT count() FROM kept"), "3000");
+  EXPECT_EQ(scalar(plain, "SELECT sum(a) FROM kept"), std::to_string(3 * 999 * 1000 / 2));
+  EXPECT_EQ(scalar(plain, "SELECT countIf(b = concat('row ', toString(a))) FROM kept"), "3000");
+
+  plain.query("DROP TABLE kept");
+  plain.query("CREATE TABLE kept (a UInt64, b String) ENGINE = Memory");
+  same.begin_insert("INSERT INTO kept VALUES");
+  try {
+    same.send_encoded(kept);
+    FAIL() << "sent to a table whose column a is UInt64";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'a' UInt32"), std::string::npos) << e.what();
+  }
+  same.abandon_insert();
+  EXPECT_EQ(scalar(plain, "SELECT count() FROM kept"), "0");
+  plain.query("DROP TABLE kept");
+}
+
 TEST_F(ClientTest, TlsVerifiesTheServerCertificate) {
   ASSERT_NE(endpoint_.secure_port, 0) << "the fixture starts the secure port";
   ClientOptions o = options_for(endpoint_);

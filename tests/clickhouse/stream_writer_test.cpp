@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "clickhouse/client/connection.hpp"
+#include "clickhouse/event_block.hpp"
 #include "clickhouse/schema_ddl.hpp"
 #include "clickhouse/writer/stream_writer.hpp"
 #include "clickhouse_server.hpp"
@@ -86,6 +87,36 @@ TEST(StreamWriterTest, EveryRowArrivesInBatches) {
   EXPECT_EQ(s.rows_dropped, 0u);
   EXPECT_EQ(count(ch.port, "SELECT count() FROM sw_plain"), rows.rows().size());
   run(ch.port, "DROP TABLE sw_plain");
+}
+
+// The 18.16 server stores each INSERT as one part, and small parts cost it
+// most of its time (docs/PERFORMANCE.md): a sender keeps batches it sent as
+// their compressed bytes, so an INSERT holds many more rows than its share
+// of memory would hold as columns.
+TEST(StreamWriterTest, AnInsertHoldsMoreRowsThanItsShareOfMemoryHoldsAsColumns) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  run(ch.port, "DROP TABLE IF EXISTS sw_parts");
+  run(ch.port, events_ddl("sw_parts"));
+  run(ch.port, "SYSTEM STOP MERGES sw_parts");  // parts as inserted
+  bench::SyntheticRows rows(300'000, 13);
+  WriterOptions o = writer_options(ch.port, "sw_parts");
+  std::size_t batch_bytes = 0;
+  {
+    EventBlock one;
+    for (std::size_t i = 0; i < o.batch_rows; ++i) one.append(rows.rows()[i]);
+    batch_bytes = one.bytes();
+  }
+  // A sender's share of memory (memory / (connections + 1)) holds one batch as columns.
+  o.memory_bytes = batch_bytes * (o.connections + 1) * 3 / 2;
+  StreamWriter w(o);
+  for (const auto& r : rows.rows()) w.append(r);
+  w.close(60s);
+  EXPECT_EQ(w.stats().rows_inserted, rows.rows().size());
+  EXPECT_EQ(count(ch.port, "SELECT count() FROM sw_parts"), rows.rows().size());
+  const std::uint64_t largest =
+      count(ch.port, "SELECT max(rows) FROM system.parts WHERE database = currentDatabase() AND table = 'sw_parts' AND active");
+  EXPECT_GE(largest, 5 * o.batch_rows) << "an INSERT held at most " << largest << " rows";
+  run(ch.port, "DROP TABLE sw_parts");
 }
 
 TEST(StreamWriterTest, APartialBatchIsSentOnceItIsFlushIntervalOld) {
