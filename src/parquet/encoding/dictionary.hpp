@@ -7,9 +7,10 @@
 // Values are copied into the dictionary page itself; an open-addressing
 // table of ids finds them again. Appending a value already present copies
 // nothing and allocates nothing once the vectors have grown. A small cache
-// keyed by the caller's pointer skips hashing when the same bytes come back
-// from the same place (a syscall name table, a thread's comm, an fd's path):
-// a hit is confirmed by comparing the bytes, so changed contents are safe.
+// indexed by the value's length and its first and last bytes skips the hash
+// table for values that come back (a syscall name, a thread's comm, an fd's
+// path); rows reach the sink copied into chunks, so the caller's pointers
+// never repeat. A hit is confirmed by comparing the bytes.
 
 #include <cstdint>
 #include <string>
@@ -44,12 +45,8 @@ class Dictionary {
     std::uint32_t begin;   // offset of the value's bytes in page_
     std::uint32_t length;
   };
-  struct CacheEntry {
-    const char* data = nullptr;
-    std::size_t size = 0;
-    std::uint32_t id = 0;
-  };
   static constexpr std::size_t kCacheEntries = 64;
+  static constexpr std::uint32_t kNoId = UINT32_MAX;
 
   std::uint64_t hash(std::string_view v) const;
   bool lookup_or_insert(std::string_view v, std::uint32_t& id);
@@ -61,7 +58,7 @@ class Dictionary {
   std::vector<Span> spans_;          // by id
   std::vector<std::uint64_t> slots_; // open addressing: hash tag << 32 | (id + 1); 0 = empty
   std::vector<std::uint32_t> indices_;
-  std::vector<CacheEntry> cache_;    // by caller pointer
+  std::vector<std::uint32_t> cache_; // ids, by cache_slot() of the value
   std::uint32_t min_id_ = 0, max_id_ = 0;
 };
 
