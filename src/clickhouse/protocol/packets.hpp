@@ -81,9 +81,9 @@ struct QueryRequest {
 void write_query(wire::WireWriter& out, const QueryRequest& query, std::uint64_t revision);
 /// A block as one Data packet carried it: the bytes after the table name
 /// (compressed frames when compression was on) and what they depend on. A
-/// writer keeps a block sent in an INSERT not yet acknowledged this way,
-/// a fifth of its columns' size with LZ4, to send it again as it was or to
-/// decode it when it must be checked or spooled.
+/// writer keeps a block sent in an INSERT not yet acknowledged this way
+/// (with LZ4 about a tenth of its columns' size for traced rows), to send
+/// it again as it was or to decode it when it must be checked or spooled.
 struct EncodedBlock {
   std::string bytes;
   std::uint64_t revision = 0;
