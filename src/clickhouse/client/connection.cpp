@@ -250,9 +250,23 @@ const columns::Block& Connection::begin_insert(std::string_view insert_sql, cons
   });
 }
 
+void Connection::check_in_insert(const char* what, const char* call) const {
+  check_usable(what);
+  if (!in_insert_) throw Error(std::string("clickhouse: ") + call + " without begin_insert()");
+}
+
+template <class Write>
+void Connection::send_insert_data(Write&& write) {
+  guarded([&] {
+    ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "INSERT block to");
+    wire::WireWriter w(out_);
+    write(w);
+    flush();
+  });
+}
+
 void Connection::send_block(const columns::Block& block, protocol::EncodedBlock* keep) {
-  check_usable("send a block");
-  if (!in_insert_) throw Error("clickhouse: send_block() without begin_insert()");
+  check_in_insert("send a block", "send_block()");
   if (block.column_count() != insert_header_.column_count()) {
     throw Error("clickhouse: the block has " + std::to_string(block.column_count()) + " columns, the table " +
                 std::to_string(insert_header_.column_count()));
@@ -266,34 +280,23 @@ void Connection::send_block(const columns::Block& block, protocol::EncodedBlock*
     }
   }
   if (block.rows() == 0) return;  // an empty block would end the INSERT
-  guarded([&] {
-    ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "INSERT block to");
-    wire::WireWriter w(out_);
-    protocol::write_data(w, block, revision_, options_.compression, scratch_, keep);
-    flush();
-  });
+  send_insert_data(
+      [&](wire::WireWriter& w) { protocol::write_data(w, block, revision_, options_.compression, scratch_, keep); });
 }
 
 void Connection::send_encoded(const protocol::EncodedBlock& block) {
-  check_usable("send a block");
-  if (!in_insert_) throw Error("clickhouse: send_encoded() without begin_insert()");
+  check_in_insert("send a block", "send_encoded()");
   if (block.revision != revision_ || block.compressed != options_.compression.enabled ||
       block.columns != protocol::column_signature(insert_header_)) {
     send_block(protocol::decode_block(block, context_.limits));
     return;
   }
-  if (block.rows == 0) return;
-  guarded([&] {
-    ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "INSERT block to");
-    wire::WireWriter w(out_);
-    protocol::write_encoded_data(w, block);
-    flush();
-  });
+  if (block.rows == 0) return;  // an empty block would end the INSERT
+  send_insert_data([&](wire::WireWriter& w) { protocol::write_encoded_data(w, block); });
 }
 
 QueryResult Connection::end_insert() {
-  check_usable("end an insert");
-  if (!in_insert_) throw Error("clickhouse: end_insert() without begin_insert()");
+  check_in_insert("end an insert", "end_insert()");
   return guarded([&] {
     ExchangeDeadline deadline(*transport_, options_.deadlines.insert, "end of an INSERT to");
     wire::WireWriter w(out_);

@@ -101,6 +101,12 @@ class Connection {
   QueryResult finish_query(const QueryOptions& options);
   void cancel_and_drain();
   void check_usable(const char* what) const;
+  /// check_usable(what), and an INSERT is open (call names the caller).
+  void check_in_insert(const char* what, const char* call) const;
+  /// One Data packet of the open INSERT, written by write(WireWriter&) and
+  /// sent under the INSERT's deadline.
+  template <class Write>
+  void send_insert_data(Write&& write);
   template <class F>
   auto guarded(F&& f) -> decltype(f());
 
