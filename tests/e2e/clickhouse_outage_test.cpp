@@ -167,6 +167,14 @@ TEST_F(ClickHouseOutageTest, KilledTwiceDuringBurstsLosesAndDuplicatesNothing) {
     server_.restart();
   }
   expect_bursts_stored_whole(ior, parse_workload(workload.get()), 30);
+  // The kills hit the stream: batches of open INSERTs (kept as the bytes
+  // sent) went back and were checked or sent again.
+  const std::string err = ior.err();
+  const auto at = err.find("clickhouse: ");
+  const auto retries = err.find(" retries, ", at);
+  ASSERT_NE(retries, std::string::npos) << err;
+  const auto start = err.rfind(' ', retries - 1) + 1;
+  EXPECT_GT(std::stoull(err.substr(start, retries - start)), 0u) << err;
 }
 
 // A server that stores, only slower than the bursts come, at the defaults:
