@@ -12,10 +12,13 @@
 namespace ior::cli {
 namespace {
 
+// Labels are padded to one column; a longer one (a tracepoint such as
+// sys_enter_copy_file_range) keeps one space so it never runs into its value.
 void line(std::string& out, std::string_view label, const std::string& value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "  %-26.*s", static_cast<int>(label.size()), label.data());
-  out += buf;
+  constexpr std::size_t kLabelWidth = 26;
+  out += "  ";
+  out += label;
+  out.append(label.size() < kLabelWidth ? kLabelWidth - label.size() : 1, ' ');
   out += value;
   out += '\n';
 }

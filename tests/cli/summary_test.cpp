@@ -8,6 +8,7 @@
 
 #include "base/terminal_text.hpp"
 #include "event/pipeline_stats.hpp"
+#include "event/syscall_table.hpp"
 #include "sink/top_stats.hpp"
 
 namespace ior::cli {
@@ -149,6 +150,23 @@ TEST(SummaryTest, ChildrenNotFollowedAreSaidOnlyWhenThereAreAnyAndFiltersAreCoun
   text = format_summary(in);
   EXPECT_NE(text.find("not followed              7 new processes (16384 followed at once at most)"), std::string::npos)
       << text;
+}
+
+TEST(SummaryTest, ALongTracepointNameIsKeptApartFromItsCount) {
+  RunIdentity id;
+  event::PipelineStats stats;
+  const auto copy = event::syscall_id("copy_file_range");
+  const auto read = event::syscall_id("read");
+  ASSERT_TRUE(copy && read);
+  stats.per_syscall[*copy][0].add(30);
+  stats.per_syscall[*read][1].add(99);
+  SummaryInput in;
+  in.identity = &id;
+  in.stats = &stats;
+  in.counters.elapsed_s = 1;
+  const std::string text = format_summary(in);
+  EXPECT_NE(text.find("\n    sys_enter_copy_file_range 30 (30.0/s)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n    sys_exit_read           99 (99.0/s)\n"), std::string::npos) << text;
 }
 
 }  // namespace
