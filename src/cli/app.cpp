@@ -238,8 +238,9 @@ struct StopMetricsOnExit {
 // The summary (unless -quiet) and the exit status: 1 when an output failed.
 int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
                const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
-               double seconds) {
-  SummaryInput in = summary_input(identity, tracer, pipeline, sinks, seconds);
+               double traced_s, double finish_s) {
+  SummaryInput in = summary_input(identity, tracer, pipeline, sinks, traced_s);
+  in.finish_s = finish_s;
   if (!o.quiet) {
     if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
     std::fputs(format_summary(in).c_str(), stderr);
@@ -343,13 +344,14 @@ int run_trace(const Options& o) {
 
   reader.stop();  // detaches, drains the ring, last tick on the reader thread
   pipeline.finish();
+  const double traced_s = clock.seconds();
   sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
   if (cause.targets_exited && !o.quiet) print_message(exited_line(o, target, command ? &*command : nullptr));
   if (!o.cost_stage.empty()) {
     print_message("ior: -cost-stage " + o.cost_stage + ": " + std::to_string(discard.records) +
                   " records read and discarded, no rows built");
   }
-  return report_run(o, identity, cause.sig, tracer, pipeline, sinks, top, clock.seconds());
+  return report_run(o, identity, cause.sig, tracer, pipeline, sinks, top, traced_s, clock.seconds() - traced_s);
 }
 
 }  // namespace ior::cli

@@ -60,7 +60,14 @@ std::string format_summary(const SummaryInput& in) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", c.elapsed_s);
   out += std::string("ior: traced ") + seconds + " s on " + terminal_text(in.identity->hostname) +
-         " (collection " + uuid_text(in.identity->collection_id) + ")\n";
+         " (collection " + uuid_text(in.identity->collection_id) + ")";
+  // Said only when noticeable: the run took this much longer than it traced.
+  if (in.finish_s >= 0.5) {
+    char finish[48];
+    std::snprintf(finish, sizeof finish, "; the outputs finished %.1f s later", in.finish_s);
+    out += finish;
+  }
+  out += '\n';
 
   std::string traced = num(in.attached_syscalls) + " (enter+exit)";
   if (!in.skipped_syscalls.empty()) {

@@ -22,6 +22,10 @@ struct SummaryInput {
   std::vector<sink::SinkReport> sinks;
   std::uint64_t rows_not_packed = 0;  ///< rows the fan-out could not copy (out of memory)
   std::uint64_t peak_rss_bytes = 0;   ///< ior's own peak resident memory
+  /// Seconds the outputs took to finish after tracing ended (a server that
+  /// does not answer is waited for up to -ch-drain-timeout); counters.elapsed_s
+  /// is the tracing time alone, so rates are per second traced.
+  double finish_s = 0;
 };
 
 std::string format_summary(const SummaryInput& in);

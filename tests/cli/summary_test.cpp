@@ -169,5 +169,24 @@ TEST(SummaryTest, ALongTracepointNameIsKeptApartFromItsCount) {
   EXPECT_NE(text.find("\n    sys_exit_read           99 (99.0/s)\n"), std::string::npos) << text;
 }
 
+TEST(SummaryTest, TheTracingTimeIsSaidApartFromTheTimeTheOutputsTookToFinish) {
+  RunIdentity id;
+  id.hostname = "vm";
+  event::PipelineStats stats;
+  SummaryInput in;
+  in.identity = &id;
+  in.stats = &stats;
+  in.counters.elapsed_s = 0.12;
+  in.counters.rows = 24;
+  in.finish_s = 10.04;
+  std::string text = format_summary(in);
+  EXPECT_TRUE(text.starts_with("ior: traced 0.1 s on vm (collection ")) << text;
+  EXPECT_NE(text.find("); the outputs finished 10.0 s later\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  syscalls                  24 (200.0/s)\n"), std::string::npos) << "rates per second traced\n" << text;
+  in.finish_s = 0.2;
+  text = format_summary(in);
+  EXPECT_EQ(text.find("finished"), std::string::npos) << "a quick finish is not worth a word\n" << text;
+}
+
 }  // namespace
 }  // namespace ior::cli
