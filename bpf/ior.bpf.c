@@ -27,6 +27,7 @@
 #include "emit.bpf.h"
 #include "read.bpf.h"
 #include "pair.bpf.h"
+#include "late.bpf.h"
 #include "cgroup.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -193,6 +194,8 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	e->str_flags = flags;
 	if (cfg_cost_stage == IOR_COST_COPY)
 		return 0;
+	late__note(slot, spec->id, flags, spec->s0 >= 0 ? regs__arg(regs, spec->s0) : 0,
+		   spec->s1 >= 0 ? regs__arg(regs, spec->s1) : 0);
 	event__output(e, (sizeof(*e) + len0 + len1) & (IOR_SCRATCH_SIZE - 1), IOR_CNT_DROP_ENTER);
 	return 0;
 }
@@ -265,6 +268,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	if (pair__eligible(spec) && pair__exit(spec->id, ret))
+		return 0;
+	if ((spec->s0 >= 0 || spec->s1 >= 0) && late__exit(spec->id, ret, pid, tid))
 		return 0;
 	e = event__reserve(sizeof(*e), &ring);
 	if (!e) {
@@ -369,8 +374,10 @@ int BPF_PROG(handle_exec, struct task_struct *p)
 	/* Userspace forgets the exec'ing thread's pending enter at this record
 	 * (execve itself is not traced): so does the slot. */
 	slot = bpf_task_storage_get(&pending, p, 0, 0);
-	if (slot)
+	if (slot) {
 		slot->enter.hdr.kind = 0;
+		slot->late_syscall = 0;
+	}
 	return 0;
 }
 

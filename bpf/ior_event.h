@@ -29,6 +29,7 @@ enum ior_event_kind {
 	IOR_EVENT_EXEC = 5,      /* struct ior_task_event: a process exec'd */
 	IOR_EVENT_EXIT_FDS = 6,  /* struct ior_exit_fds_event: exit of a PIPE-class syscall */
 	IOR_EVENT_PAIRED = 7,    /* struct ior_paired_event: enter and exit of a syscall without strings */
+	IOR_EVENT_EXIT_STR = 8,  /* struct ior_exit_str_event (+ strings): exit, with strings unreadable at the enter */
 };
 
 /* Which arguments an enter event carries (the Go tool's event classes). */
@@ -110,6 +111,20 @@ struct ior_exit_fds_event {
 	struct ior_exit_event exit; /* hdr.kind = IOR_EVENT_EXIT_FDS */
 	__s32 fd[2];                /* the fds written, -1 when the syscall failed or they were unreadable */
 	__u64 ino;                  /* the inode of fd[0], 0 when unknown */
+};
+
+/* The exit of a syscall whose string argument could not be read at its
+ * enter: the page holding it was not mapped yet (a path in a binary's
+ * rodata or a file mapping not yet touched), which a BPF program cannot
+ * fault in. The syscall itself has faulted it in by its exit, so the
+ * programs read those strings again there and send them with the exit. */
+struct ior_exit_str_event {
+	struct ior_exit_event exit; /* hdr.kind = IOR_EVENT_EXIT_STR */
+	__u16 str_len[2];           /* bytes of string 0 and 1 that follow, no NUL */
+	__u8 str_flags;             /* IOR_STR* bits of this reading */
+	__u8 reread;                /* IOR_STR0_FAULT / IOR_STR1_FAULT: the strings read again here */
+	__u8 pad[2];
+	/* followed by str_len[0] bytes of string 0, then str_len[1] bytes of string 1 */
 };
 
 /* task event flags */
@@ -203,6 +218,12 @@ IOR_ABI_ASSERT(sizeof(struct ior_exit_fds_event) == 48);
 IOR_ABI_AT(ior_exit_fds_event, exit, 0);
 IOR_ABI_AT(ior_exit_fds_event, fd, 32);
 IOR_ABI_AT(ior_exit_fds_event, ino, 40);
+
+IOR_ABI_ASSERT(sizeof(struct ior_exit_str_event) == 40);
+IOR_ABI_AT(ior_exit_str_event, exit, 0);
+IOR_ABI_AT(ior_exit_str_event, str_len, 32);
+IOR_ABI_AT(ior_exit_str_event, str_flags, 36);
+IOR_ABI_AT(ior_exit_str_event, reread, 37);
 
 IOR_ABI_ASSERT(sizeof(struct ior_task_event) == 48);
 IOR_ABI_AT(ior_task_event, hdr, 0);

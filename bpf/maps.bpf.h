@@ -43,14 +43,19 @@ struct {
 } scratch SEC(".maps");
 
 /* Per task (map pending): the enter of a syscall without strings waiting for
- * its exit (pair.bpf.h; enter.hdr.kind 0 when empty), and the task's cgroup
- * id as last read (cgroup.bpf.h). Created at the task's first syscall without
- * strings, freed by the kernel with the task. */
+ * its exit (pair.bpf.h; enter.hdr.kind 0 when empty), the task's cgroup id
+ * as last read (cgroup.bpf.h), and the string arguments to read again at
+ * the exit (late.bpf.h). Created at the task's first syscall without
+ * strings or first unreadable string, freed by the kernel with the task. */
 struct ior_task_slot {
 	struct ior_enter_event enter;
 	__u64 cg_cset;  /* task->cgroups when cg_id was read; 0: none read */
 	__u64 cg_id;
 	__u64 cg_moves; /* cgroup_moves then */
+	__u64 late_ptr[2];  /* user pointers of the strings unreadable at the enter */
+	__u16 late_syscall; /* their syscall's id; 0: nothing to read again */
+	__u8 late_mask;     /* IOR_STR0_FAULT / IOR_STR1_FAULT: which ones */
+	__u8 late_pad[5];
 };
 
 struct {

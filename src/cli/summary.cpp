@@ -96,7 +96,7 @@ std::string format_summary(const SummaryInput& in) {
                             num(s.fd_unknown.get()) + ", forgotten (table full) " +
                             num(s.fd_evicted.get()));
   line(out, "paths", "unresolved " + num(s.path_unresolved.get()) + ", cwd from /proc " +
-                         num(s.cwd_from_proc.get()));
+                         num(s.cwd_from_proc.get()) + ", read at the exit " + num(s.strings_at_exit.get()));
   if (s.threads_evicted.get() != 0) {
     line(out, "thread states forgotten", num(s.threads_evicted.get()) + " (too many threads or pending paths)");
   }

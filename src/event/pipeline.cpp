@@ -39,6 +39,7 @@ struct Pipeline::Impl {
   void on_enter();
   void keep_enter();
   void on_exit();
+  void take_strings_read_at_exit(ThreadState& t);
   void on_paired();
   void on_task();
   void emit(ThreadState& t);
@@ -136,11 +137,37 @@ void Pipeline::Impl::on_exit() {
       t.pending.out_fds[0] = rec.exit_fds.fd[0];
       t.pending.out_fds[1] = rec.exit_fds.fd[1];
       t.pending.out_ino = rec.exit_fds.ino;
+    } else if (h.kind == IOR_EVENT_EXIT_STR) {
+      take_strings_read_at_exit(t);
     }
     emit(t);
   }
   t.last_exit_ns = h.time_ns;
   forget_strings_after_exit(t);
+}
+
+// The strings the enter could not read (their page was not mapped yet),
+// read again by the kernel at the exit: a string that came whole replaces
+// the missing one, and the row no longer says "unreadable" for it.
+void Pipeline::Impl::take_strings_read_at_exit(ThreadState& t) {
+  PendingEnter& p = t.pending;
+  const std::uint8_t reread = rec.exit_str.reread;
+  const std::uint8_t flags = rec.exit_str.str_flags;
+  const std::size_t before = string_capacity(t);
+  try {
+    if ((reread & IOR_STR0_FAULT) && (p.str_flags & IOR_STR0_FAULT) && !(flags & IOR_STR0_FAULT)) {
+      p.str0.assign(rec.str0);
+      p.str_flags = static_cast<std::uint8_t>((p.str_flags & ~IOR_STR0_FAULT) | (flags & IOR_STR0_TRUNCATED));
+      stats.strings_at_exit.add();
+    }
+    if ((reread & IOR_STR1_FAULT) && (p.str_flags & IOR_STR1_FAULT) && !(flags & IOR_STR1_FAULT)) {
+      p.str1.assign(rec.str1);
+      p.str_flags = static_cast<std::uint8_t>((p.str_flags & ~IOR_STR1_FAULT) | (flags & IOR_STR1_TRUNCATED));
+      stats.strings_at_exit.add();
+    }
+  } catch (...) {  // out of memory: the row keeps saying "unreadable"
+  }
+  string_bytes += string_capacity(t) - before;  // assign never shrinks
 }
 
 // A syscall the kernel paired (one record for its enter and exit): the same
@@ -325,6 +352,7 @@ void Pipeline::feed(std::span<const std::byte> record) noexcept {
         break;
       case IOR_EVENT_EXIT:
       case IOR_EVENT_EXIT_FDS:
+      case IOR_EVENT_EXIT_STR:
         m.on_exit();
         break;
       case IOR_EVENT_PAIRED:

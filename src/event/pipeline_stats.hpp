@@ -35,6 +35,7 @@ struct PipelineStats {
   Counter fd_unknown;           ///< fd names that could not be resolved
   Counter path_unresolved;      ///< rows with a relative name whose directory was unknown
   Counter cwd_from_proc;        ///< rows whose current directory was read from /proc
+  Counter strings_at_exit;      ///< string arguments unreadable at the enter, read at the exit
   Counter fd_evicted;           ///< fd entries forgotten to stay within the fd table's bounds
   Counter threads_evicted;      ///< per-thread states forgotten to stay within their bounds
   Counter internal_errors;      ///< a record whose processing threw (e.g. out of memory)

@@ -48,6 +48,18 @@ DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out
     case IOR_EVENT_EXIT:
       if (!copy_fixed(record, out.exit)) return DecodeStatus::kShort;
       return valid_syscall_id(out.hdr.syscall) ? DecodeStatus::kOk : DecodeStatus::kBadSyscall;
+    case IOR_EVENT_EXIT_STR: {
+      if (!copy_fixed(record, out.exit_str)) return DecodeStatus::kShort;
+      if (!valid_syscall_id(out.hdr.syscall)) return DecodeStatus::kBadSyscall;
+      std::size_t len0 = out.exit_str.str_len[0];
+      std::size_t len1 = out.exit_str.str_len[1];
+      if (record.size() < sizeof(ior_exit_str_event) + len0 + len1) return DecodeStatus::kShort;
+      const char* strings = reinterpret_cast<const char*>(record.data()) + sizeof(ior_exit_str_event);
+      out.str0 = std::string_view(strings, len0);
+      out.str1 = std::string_view(strings + len0, len1);
+      out.exit = out.exit_str.exit;
+      return DecodeStatus::kOk;
+    }
     case IOR_EVENT_EXIT_FDS:
       if (!copy_fixed(record, out.exit_fds)) return DecodeStatus::kShort;
       out.exit = out.exit_fds.exit;

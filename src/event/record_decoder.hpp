@@ -15,10 +15,13 @@ enum class DecodeStatus { kOk, kShort, kUnknownKind, kBadSyscall };
 struct DecodedRecord {
   ior_event_header hdr{};
   ior_enter_event enter{};   ///< valid for IOR_EVENT_ENTER
-  std::string_view str0;     ///< enter: string argument 0 (no NUL)
-  std::string_view str1;     ///< enter: string argument 1
-  ior_exit_event exit{};     ///< valid for IOR_EVENT_EXIT and IOR_EVENT_EXIT_FDS
+  std::string_view str0;     ///< enter, exit_str: string argument 0 (no NUL)
+  std::string_view str1;     ///< enter, exit_str: string argument 1
+  ior_exit_event exit{};     ///< valid for IOR_EVENT_EXIT, IOR_EVENT_EXIT_FDS and IOR_EVENT_EXIT_STR
   ior_exit_fds_event exit_fds{};  ///< valid for IOR_EVENT_EXIT_FDS
+  /// valid for IOR_EVENT_EXIT_STR: which strings were read again at the exit
+  /// (reread) and how that went (str_flags); str0/str1 hold them.
+  ior_exit_str_event exit_str{};
   ior_task_event task{};     ///< valid for FORK / TASK_EXIT / EXEC
 };
 

@@ -38,6 +38,16 @@ TEST_F(PipelineTest, ExitShorterThanItsStructIsCountedShort) {
   EXPECT_EQ(stats().decode_short.get(), 1u);
 }
 
+TEST_F(PipelineTest, AnExitWithStringsShorterThanItsStringsIsCountedShort) {
+  auto r = testing::exit_str_record(IOR_SC_openat, kPid, kTid, 5, 3, IOR_STR0_FAULT, "/etc/passwd", "");
+  r.pop_back();
+  feed(r);
+  r.resize(sizeof(ior_exit_str_event) - 1);
+  feed(r);
+  EXPECT_EQ(stats().decode_short.get(), 2u);
+  EXPECT_EQ(stats().exits.get(), 0u);
+}
+
 TEST_F(PipelineTest, TaskRecordShorterThanItsStructIsCountedShort) {
   for (std::uint16_t kind : {IOR_EVENT_FORK, IOR_EVENT_TASK_EXIT, IOR_EVENT_EXEC}) {
     auto r = testing::task_record(kind, kPid, kTid, 5);

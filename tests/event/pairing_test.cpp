@@ -157,6 +157,45 @@ TEST_F(PipelineTest, StringFlagsBecomeNotices) {
   EXPECT_EQ(last().row.notice, schema::kNoticeTruncated | schema::kNoticeUnreadable);
 }
 
+TEST_F(PipelineTest, StringsReadAgainAtTheExitNameTheRow) {
+  // A rename whose new name was unreadable at the enter, read at the exit.
+  auto e = testing::spec(IOR_SC_rename, kPid, kTid, 10);
+  e.str0 = "/a";
+  e.str_flags = IOR_STR1_FAULT;
+  feed(testing::enter_record(e));
+  feed(testing::exit_str_record(IOR_SC_rename, kPid, kTid, 20, 0, IOR_STR1_FAULT, "", "/late/b"));
+  ASSERT_EQ(consumer_.rows.size(), 1u);
+  EXPECT_EQ(last().oldname, "/a");
+  EXPECT_EQ(last().newname, "/late/b");
+  EXPECT_EQ(last().row.notice, 0);
+  EXPECT_EQ(last().row.duration_ns, 10u);
+  EXPECT_EQ(stats().strings_at_exit.get(), 1u);
+
+  // Cut at the exit: the row says truncated, no longer unreadable.
+  e.str0 = "";
+  e.str_flags = IOR_STR0_FAULT;
+  feed(testing::enter_record(e));
+  feed(testing::exit_str_record(IOR_SC_rename, kPid, kTid, 40, 0, IOR_STR0_FAULT, "/lon", "", IOR_STR0_TRUNCATED));
+  EXPECT_EQ(last().oldname, "/lon");
+  EXPECT_EQ(last().row.notice, schema::kNoticeTruncated);
+
+  // Unreadable at the exit too (a bad pointer): nothing taken.
+  feed(testing::enter_record(e));
+  feed(testing::exit_str_record(IOR_SC_rename, kPid, kTid, 60, -14, IOR_STR0_FAULT, "", "", IOR_STR0_FAULT));
+  EXPECT_EQ(last().oldname, "");
+  EXPECT_EQ(last().row.notice, schema::kNoticeUnreadable);
+  EXPECT_EQ(stats().strings_at_exit.get(), 2u);
+
+  // An exit with strings for a string the enter had read replaces nothing.
+  auto o = testing::spec(IOR_SC_openat, kPid, kTid, 70);
+  o.str0 = "/read/at/enter";
+  feed(testing::enter_record(o));
+  feed(testing::exit_str_record(IOR_SC_openat, kPid, kTid, 80, 3, IOR_STR0_FAULT, "/other", ""));
+  EXPECT_EQ(last().filename, "/read/at/enter");
+  EXPECT_EQ(stats().strings_at_exit.get(), 2u);
+  EXPECT_EQ(stats().exits.get(), 4u);
+}
+
 TEST_F(PipelineTest, RetTypesFollowTheSyscall) {
   using schema::RetType;
   auto type = [&] { return static_cast<RetType>(last().row.ret_type); };

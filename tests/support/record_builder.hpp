@@ -115,6 +115,21 @@ inline Record exit_fds_record(std::uint16_t syscall, std::uint32_t pid, std::uin
   return bytes_of(e);
 }
 
+// The exit of a syscall with strings the enter could not read: reread says
+// which ones were read again, str_flags how that went.
+inline Record exit_str_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid, std::uint64_t time_ns,
+                              std::int64_t ret, std::uint8_t reread, std::string_view s0, std::string_view s1,
+                              std::uint8_t str_flags = 0) {
+  ior_exit_str_event e{};
+  e.exit.hdr = header(IOR_EVENT_EXIT_STR, syscall, pid, tid, time_ns);
+  e.exit.ret = ret;
+  e.str_len[0] = static_cast<std::uint16_t>(s0.size());
+  e.str_len[1] = static_cast<std::uint16_t>(s1.size());
+  e.str_flags = str_flags;
+  e.reread = reread;
+  return bytes_of(e, s0, s1);
+}
+
 inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t tid,
                           std::uint64_t time_ns, std::uint32_t parent_pid = 0,
                           std::uint32_t flags = 0) {

@@ -27,6 +27,7 @@
 //   ior_workload paths N           N newfstatat calls on distinct 4 KiB paths (ENOENT)
 //   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
 //   ior_workload abspaths DIR      names relative to cwds and dirfds (workload_abspaths.cpp)
+//   ior_workload lazypaths DIR     paths in pages not mapped yet at the enter (workload_lazypaths.cpp)
 //   ior_workload moves DIR         two-fd, pipe, memfd, mapping and mount syscalls (workload_moves.cpp; root)
 //   ior_workload slowfail DIR      slow, fast, failing calls (workload_filters.cpp)
 //   ior_workload forktree DIR wait|nowait orphan|join
@@ -391,6 +392,7 @@ int run_forktree(const char* self, const std::string& dir, bool wait_for_go, boo
 int run_forktree_leaf(const std::string& dir);
 int run_moves(const std::string& dir);
 int run_handoff(const std::string& dir, long n);
+int run_lazypaths(const std::string& dir);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -424,10 +426,11 @@ int main(int argc, char** argv) {
   if (mode == "forktree-leaf" && argc == 3) return run_forktree_leaf(argv[2]);
   if (mode == "moves" && argc == 3) return run_moves(argv[2]);
   if (mode == "handoff" && argc == 4) return run_handoff(argv[2], std::atol(argv[3]));
+  if (mode == "lazypaths" && argc == 3) return run_lazypaths(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
-               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | handoff DIR N\n");
+               "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | handoff DIR N | lazypaths DIR\n");
   return 2;
 }

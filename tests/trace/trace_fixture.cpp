@@ -62,6 +62,21 @@ bool decode_exit_fds(std::span<const std::byte> b, Record& r) {
   return true;
 }
 
+// An exit with the strings the enter could not read: exactly its strings follow.
+bool decode_exit_str(std::span<const std::byte> b, Record& r) {
+  ior_exit_str_event e;
+  if (b.size() < sizeof e) return false;
+  std::memcpy(&e, b.data(), sizeof e);
+  if (b.size() != sizeof e + e.str_len[0] + e.str_len[1] || e.pad[0] != 0 || e.pad[1] != 0) return false;
+  r.ret = e.exit.ret;
+  const char* s = reinterpret_cast<const char*>(b.data()) + sizeof e;
+  r.str0.assign(s, e.str_len[0]);
+  r.str1.assign(s + e.str_len[0], e.str_len[1]);
+  r.str_flags = e.str_flags;
+  r.reread = e.reread;
+  return true;
+}
+
 // The kernel pairs only syscalls without strings: the record has no tail.
 bool decode_paired(std::span<const std::byte> b, Record& enter, Record& exit) {
   ior_paired_event e;
@@ -114,6 +129,8 @@ int decode(std::span<const std::byte> b, Record& r, Record& second) {
       return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit(b, r) ? 1 : 0;
     case IOR_EVENT_EXIT_FDS:
       return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit_fds(b, r) ? 1 : 0;
+    case IOR_EVENT_EXIT_STR:
+      return h.syscall > 0 && h.syscall < IOR_SC_COUNT && decode_exit_str(b, r) ? 1 : 0;
     case IOR_EVENT_FORK:
     case IOR_EVENT_TASK_EXIT:
     case IOR_EVENT_EXEC:
@@ -128,7 +145,9 @@ int decode(std::span<const std::byte> b, Record& r, Record& second) {
 std::string_view syscall_name(std::uint16_t id) { return id < IOR_SC_COUNT ? kNames[id] : ""; }
 
 bool Record::is_enter() const { return kind == IOR_EVENT_ENTER; }
-bool Record::is_exit() const { return kind == IOR_EVENT_EXIT || kind == IOR_EVENT_EXIT_FDS; }
+bool Record::is_exit() const {
+  return kind == IOR_EVENT_EXIT || kind == IOR_EVENT_EXIT_FDS || kind == IOR_EVENT_EXIT_STR;
+}
 std::string_view Record::name() const { return syscall_name(syscall); }
 
 void Collector::on_record(std::span<const std::byte> bytes) noexcept {

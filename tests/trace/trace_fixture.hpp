@@ -31,8 +31,9 @@ struct Record {
   std::uint64_t time_ns = 0;
   std::uint64_t args[3] = {0, 0, 0};  // enter
   std::string comm;                   // enter, task events
-  std::string str0, str1;             // enter
-  std::uint8_t str_flags = 0;         // enter
+  std::string str0, str1;             // enter; exit with strings: those read again
+  std::uint8_t str_flags = 0;         // enter; exit with strings: of that reading
+  std::uint8_t reread = 0;            // exit with strings: IOR_STR0_FAULT / IOR_STR1_FAULT read again
   std::int64_t ret = 0;               // exit
   std::uint32_t parent_pid = 0;       // task events
   std::uint32_t task_flags = 0;       // task events
