@@ -59,6 +59,15 @@ int main(int argc, char** argv) {
   append(n, t::exit_record(IOR_SC_close_range, 1, 2, 8, 0));
   write(dir, "rename_close_range", n);
 
+  // Strings unreadable at the enter, read again at the exit.
+  std::vector<std::byte> late;
+  auto lo = t::spec(IOR_SC_renameat2, 1, 2, 5);
+  lo.str0 = "/old";
+  lo.str_flags = IOR_STR1_FAULT;
+  append(late, t::enter_record(lo));
+  append(late, t::exit_str_record(IOR_SC_renameat2, 1, 2, 6, 0, IOR_STR1_FAULT, "", "/late/new"));
+  write(dir, "late_strings", late);
+
   // Fds from the fake /proc (pid 10 has 0-2), fcntl, a mismatch and bad records.
   std::vector<std::byte> m;
   auto wr = t::spec(IOR_SC_write, 10, 11, 10);
