@@ -14,6 +14,17 @@ bool copy_fixed(std::span<const std::byte> record, T& out) {
   return true;
 }
 
+// The two strings that follow a fixed part of `fixed` bytes: exactly len0 +
+// len1 bytes must be there.
+bool strings_after(std::span<const std::byte> record, std::size_t fixed, std::size_t len0, std::size_t len1,
+                   DecodedRecord& out) {
+  if (record.size() < fixed + len0 + len1) return false;
+  const char* strings = reinterpret_cast<const char*>(record.data()) + fixed;
+  out.str0 = std::string_view(strings, len0);
+  out.str1 = std::string_view(strings + len0, len1);
+  return true;
+}
+
 }  // namespace
 
 DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out) {
@@ -22,13 +33,9 @@ DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out
     case IOR_EVENT_ENTER: {
       if (!copy_fixed(record, out.enter)) return DecodeStatus::kShort;
       if (!valid_syscall_id(out.hdr.syscall)) return DecodeStatus::kBadSyscall;
-      std::size_t len0 = out.enter.str_len[0];
-      std::size_t len1 = out.enter.str_len[1];
-      if (record.size() < sizeof(ior_enter_event) + len0 + len1) return DecodeStatus::kShort;
-      const char* strings = reinterpret_cast<const char*>(record.data()) + sizeof(ior_enter_event);
-      out.str0 = std::string_view(strings, len0);
-      out.str1 = std::string_view(strings + len0, len1);
-      return DecodeStatus::kOk;
+      return strings_after(record, sizeof(ior_enter_event), out.enter.str_len[0], out.enter.str_len[1], out)
+                 ? DecodeStatus::kOk
+                 : DecodeStatus::kShort;
     }
     case IOR_EVENT_PAIRED: {
       ior_paired_event p;
@@ -51,14 +58,10 @@ DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out
     case IOR_EVENT_EXIT_STR: {
       if (!copy_fixed(record, out.exit_str)) return DecodeStatus::kShort;
       if (!valid_syscall_id(out.hdr.syscall)) return DecodeStatus::kBadSyscall;
-      std::size_t len0 = out.exit_str.str_len[0];
-      std::size_t len1 = out.exit_str.str_len[1];
-      if (record.size() < sizeof(ior_exit_str_event) + len0 + len1) return DecodeStatus::kShort;
-      const char* strings = reinterpret_cast<const char*>(record.data()) + sizeof(ior_exit_str_event);
-      out.str0 = std::string_view(strings, len0);
-      out.str1 = std::string_view(strings + len0, len1);
       out.exit = out.exit_str.exit;
-      return DecodeStatus::kOk;
+      return strings_after(record, sizeof(ior_exit_str_event), out.exit_str.str_len[0], out.exit_str.str_len[1], out)
+                 ? DecodeStatus::kOk
+                 : DecodeStatus::kShort;
     }
     case IOR_EVENT_EXIT_FDS:
       if (!copy_fixed(record, out.exit_fds)) return DecodeStatus::kShort;
