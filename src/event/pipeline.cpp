@@ -36,9 +36,10 @@ struct Pipeline::Impl {
   void erase_thread(std::unordered_map<std::uint32_t, ThreadState>::iterator it);
   void return_freed_memory();
 
-  void on_enter();
-  void keep_enter();
+  ThreadState* on_enter();
+  ThreadState& keep_enter();
   void on_exit();
+  void pair_exit(ThreadState& t);
   void take_strings_read_at_exit(ThreadState& t);
   void on_paired();
   void on_task();
@@ -64,18 +65,20 @@ struct Pipeline::Impl {
   schema::EventRow row;
 };
 
-void Pipeline::Impl::on_enter() {
+// The thread whose enter is now pending, or nullptr when it could not be kept.
+ThreadState* Pipeline::Impl::on_enter() {
   const auto& h = rec.hdr;
   stats.enters.add();
   stats.per_syscall[h.syscall][0].add();
   try {
-    keep_enter();
+    return &keep_enter();
   } catch (...) {
     stats.enter_failed.add();
+    return nullptr;
   }
 }
 
-void Pipeline::Impl::keep_enter() {
+ThreadState& Pipeline::Impl::keep_enter() {
   const auto& h = rec.hdr;
   ThreadState& t = thread_for_enter(h.tid);
   if (t.pid != h.pid && t.pid != 0) {
@@ -111,7 +114,8 @@ void Pipeline::Impl::keep_enter() {
   }
   string_bytes += string_capacity(t) - before;
   t.pending_valid = true;
-  if (string_bytes > options.max_pending_string_bytes) shed_threads(h.tid);
+  if (string_bytes > options.max_pending_string_bytes) shed_threads(h.tid);  // keeps h.tid's state
+  return t;
 }
 
 void Pipeline::Impl::on_exit() {
@@ -127,7 +131,12 @@ void Pipeline::Impl::on_exit() {
     }
     return;
   }
-  ThreadState& t = it->second;
+  pair_exit(it->second);
+}
+
+// The exit of the thread's pending enter.
+void Pipeline::Impl::pair_exit(ThreadState& t) {
+  const auto& h = rec.hdr;
   t.last_seen_ns = h.time_ns;
   t.pending_valid = false;
   if (t.pending.syscall != h.syscall) {
@@ -175,9 +184,16 @@ void Pipeline::Impl::take_strings_read_at_exit(ThreadState& t) {
 // pair counts as two records read) are the same as if both had come alone.
 void Pipeline::Impl::on_paired() {
   stats.records.add();
-  on_enter();
+  ThreadState* t = on_enter();
   rec.hdr = rec.exit.hdr;
-  on_exit();
+  if (t == nullptr) {
+    on_exit();
+    return;
+  }
+  // The enter just made t's pending one: its exit needs no second lookup.
+  stats.exits.add();
+  stats.per_syscall[rec.hdr.syscall][1].add();
+  pair_exit(*t);
 }
 
 ThreadState& Pipeline::Impl::thread_for_enter(std::uint32_t tid) {
