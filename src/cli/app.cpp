@@ -192,6 +192,20 @@ std::string exited_line(const Options& o, std::uint32_t pid, Command* command) {
   return line + ": tracing stopped";
 }
 
+// Said before the outputs finish when ClickHouse is failing at the stop:
+// ior then waits for it up to -ch-drain-timeout, silent otherwise.
+std::optional<std::string> clickhouse_wait_line(const Options& o, const clickhouse::ClickHouseSink* ch) {
+  if (ch == nullptr) return std::nullopt;
+  const auto stats = ch->live_stats();
+  if (!stats.failing) return std::nullopt;
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.0f", static_cast<double>(o.ch_drain_ms) / 1000.0);
+  const bool spool = !ch->writer_options().spool_dir.empty();
+  return std::string("ior: ClickHouse is not answering (") + stats.last_error + "); waiting up to " + seconds +
+         " s for it before what it has not taken " + (spool ? "goes to the spool" : "is dropped") +
+         " (Ctrl-C: at once)";
+}
+
 // What every stage counted so far: for the summary at the end and for
 // the metrics endpoint during the run (any thread).
 SummaryInput summary_input(const RunIdentity& identity, const trace::Tracer& tracer, const event::Pipeline& pipeline,
@@ -345,8 +359,9 @@ int run_trace(const Options& o) {
   reader.stop();  // detaches, drains the ring, last tick on the reader thread
   pipeline.finish();
   const double traced_s = clock.seconds();
-  sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
   if (cause.targets_exited && !o.quiet) print_message(exited_line(o, target, command ? &*command : nullptr));
+  if (auto wait = clickhouse_wait_line(o, added.clickhouse); wait && !o.quiet) print_message(*wait);
+  sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
   if (!o.cost_stage.empty()) {
     print_message("ior: -cost-stage " + o.cost_stage + ": " + std::to_string(discard.records) +
                   " records read and discarded, no rows built");

@@ -58,6 +58,8 @@ TEST(ClickHouseE2E, RowsInClickHouseEqualTheConsoleRowsOfTheSameRun) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_FALSE(run.rows.empty());
   EXPECT_NE(run.err.find("legacy"), std::string::npos) << run.err;  // the schema variant for 18.16
+  EXPECT_EQ(run.err.find("is not answering"), std::string::npos) << "a server that answers is not waited for\n"
+                                                                   << run.err;
   std::multiset<Key> console;
   for (const auto& r : run.rows) console.emplace(r.pid, r.tid, r.name, r.ret, r.duration_ns, r.duration_to_prev_ns);
   std::string out = clickhouse_client_query(

@@ -227,6 +227,15 @@ TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun
     EXPECT_GT(peak_rss_mib(ior.err()), 0u) << ior.err();
     EXPECT_LE(peak_rss_mib(ior.err()), kMaxRssMib) << ior.err();
     expect_account(ior.err());
+    // The wait for the server at the stop is said before it begins, and its
+    // time apart from the time traced.
+    const auto waiting = ior.err().find("ior: ClickHouse is not answering (");
+    const auto summary = ior.err().find("; the outputs finished ");
+    EXPECT_NE(waiting, std::string::npos) << ior.err();
+    EXPECT_NE(ior.err().find("waiting up to 10 s for it before what it has not taken goes to the spool"),
+              std::string::npos)
+        << ior.err();
+    EXPECT_LT(waiting, summary) << ior.err();
     auto account = parse_account(ior.err());
     EXPECT_EQ(account_term(account, "sink clickhouse", "written"), 0u);
     EXPECT_GE(account_term(account, "sink clickhouse", "spooled"), w.preads) << ior.err();
