@@ -15,7 +15,8 @@
  * (pair.bpf.h). A syscall with strings sends one record at the enter with the
  * arguments, the thread's comm and the strings (exact length, no padding),
  * and a 32-byte record at the exit with the return value (48 bytes with the
- * two fds of a pipe); userspace pairs those per thread.
+ * two fds of a pipe; with the strings the enter could not read, read again
+ * there: late.bpf.h); userspace pairs those per thread.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
