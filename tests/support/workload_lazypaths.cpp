@@ -1,7 +1,8 @@
 // `ior_workload lazypaths DIR`: syscalls whose path arguments sit in pages
 // this process has not touched yet (a private file mapping, as a literal in
 // a binary's rodata is at its first use), so a BPF program cannot read them
-// at the syscall's enter. Each path has a page of its own, used once.
+// at the syscall's enter (one of them the current directory that a
+// relative name then follows). Each path has a page of its own, used once.
 // Each syscall is written to the manifest with the columns its row must
 // hold, computed here independently of ior.
 //
@@ -80,7 +81,7 @@ int run_lazypaths(const std::string& dir) {
   const std::string file = dir + "/lazy-file";
   const std::string renamed = dir + "/lazy-renamed";
   const std::string sub = dir + "/lazy-dir";
-  const UntouchedPages pages(dir + "/names", {file, file, renamed, sub, "lazy-renamed"});
+  const UntouchedPages pages(dir + "/names", {file, file, renamed, sub, "lazy-renamed", sub});
   // Set up before the traced syscalls: the directory fd for the relative name.
   const int dirfd = static_cast<int>(check(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), "open dir"));
 
@@ -97,6 +98,12 @@ int run_lazypaths(const std::string& dir) {
   char buf[8];
   record("read", syscall(SYS_read, rfd, buf, sizeof buf), {renamed, "", "", ""});
   record("close", syscall(SYS_close, rfd), {renamed, "", "", ""});
+  // A current directory read late: the names relative to it follow it.
+  record("chdir", syscall(SYS_chdir, pages.text(5)), {"", sub, "", ""});
+  const std::string inner = sub + "/inner";
+  const long ifd = syscall(SYS_openat, AT_FDCWD, "inner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  record("openat", ifd, {inner, "", "", ""});
+  record("close", syscall(SYS_close, ifd), {inner, "", "", ""});
   close(dirfd);
   return 0;
 }
