@@ -22,13 +22,12 @@ int main(int argc, char** argv) {
   // to 203 MiB at the defaults, against 128 MiB with two arenas and the same
   // rows. MALLOC_ARENA_MAX in the environment still decides.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+  const std::string_view sub = argc > 1 ? std::string_view(argv[1]) : std::string_view();
+  // A usage error points to the help of the command that was run.
+  const char* command = sub == "flamegraph" ? "ior flamegraph" : sub == "report" ? "ior report" : "ior";
   try {
-    if (argc > 1 && std::string_view(argv[1]) == "flamegraph") {
-      return ior::cli::run_flamegraph_command(argc, argv);
-    }
-    if (argc > 1 && std::string_view(argv[1]) == "report") {
-      return ior::cli::run_report_command(argc, argv);
-    }
+    if (sub == "flamegraph") return ior::cli::run_flamegraph_command(argc, argv);
+    if (sub == "report") return ior::cli::run_report_command(argc, argv);
     auto options = ior::cli::parse_options(argc, argv);
     if (options.help) {
       std::fputs(ior::cli::usage_text().c_str(), stdout);
@@ -40,10 +39,10 @@ int main(int argc, char** argv) {
     }
     return ior::cli::run_trace(options);
   } catch (const ior::UsageError& e) {
-    std::fputs(ior::cli::fatal_error_text(e).c_str(), stderr);
+    std::fputs(ior::cli::fatal_error_text(e, command).c_str(), stderr);
     return 2;
   } catch (const std::exception& e) {
-    std::fputs(ior::cli::fatal_error_text(e).c_str(), stderr);
+    std::fputs(ior::cli::fatal_error_text(e, command).c_str(), stderr);
     return 1;
   }
 }

@@ -31,6 +31,7 @@ int run_flamegraph_command(int argc, const char* const* argv) {
                  std::to_string(max_depth) + ")",
              1, 100'000'000);
   p.add_bool("help", &help, "this help");
+  p.add_bool("h", &help, "same as -help");
   auto rest = p.parse(argc, argv, 2);
   if (help) {
     std::cout << "usage: ior flamegraph [-o out.svg [-force]] [--title T] [-max-depth N] < folded.txt\n" << p.usage();

@@ -17,7 +17,7 @@ std::string message_line(std::string_view text);
 void print_message(std::string_view text);
 
 /// What ior prints for the exception that ends it: "ior: <what>\n", and for
-/// a UsageError the hint to -help.
-std::string fatal_error_text(const std::exception& e);
+/// a UsageError the hint to the help of `command` ("ior", "ior report").
+std::string fatal_error_text(const std::exception& e, std::string_view command = "ior");
 
 }  // namespace ior::cli

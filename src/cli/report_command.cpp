@@ -198,6 +198,7 @@ int run_report_command(int argc, const char* const* argv) {
              100'000'000);
   p.add_bool("force", &f.fg.force, "replace existing flame graph files");
   p.add_bool("help", &f.help, "this help");
+  p.add_bool("h", &f.help, "same as -help");
   auto args = p.parse(argc, argv, 2);
   if (f.help) {
     std::string u = "usage: ior report [flags] FILE.parquet... (files, glob patterns, or NAME.parquet for the "

@@ -25,6 +25,8 @@ TEST(MessagesTest, ServerExceptionTextIsEscaped) {
 TEST(MessagesTest, UsageErrorsKeepTheHintAndAreEscaped) {
   EXPECT_EQ(fatal_error_text(UsageError("flag -name: \"\x1b[2J\"")),
             "ior: flag -name: \"\\x1b[2J\"\nRun 'ior -help' for the list of flags.\n");
+  EXPECT_EQ(fatal_error_text(UsageError("unknown flag -x"), "ior report"),
+            "ior: unknown flag -x\nRun 'ior report -help' for the list of flags.\n");
   EXPECT_EQ(message_line("ior: cannot create /tmp/\\x\n"), "ior: cannot create /tmp/\\\\x\\n\n");
 }
 

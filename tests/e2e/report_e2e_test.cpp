@@ -271,5 +271,21 @@ TEST_F(ReportE2E, TruncatedOrCorruptFilesAreOneLineAndExitNonZero) {
   EXPECT_EQ(r.status, 2);
 }
 
+// The subcommands answer -h as ior does, and a bad flag points to their own help.
+TEST(ReportCommand, HelpAndBadFlagsNameTheSubcommand) {
+  auto help = ior_report({"-h"});
+  EXPECT_EQ(help.status, 0) << help.err;
+  EXPECT_EQ(help.out.rfind("usage: ior report ", 0), 0u) << help.out;
+  auto bad = ior_report({"-bogus"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "ior: unknown flag -bogus\nRun 'ior report -help' for the list of flags.\n");
+  Subprocess fg({IOR_BINARY, "flamegraph", "-h"});
+  EXPECT_EQ(fg.wait(std::chrono::seconds(30)), 0) << fg.err();
+  EXPECT_EQ(fg.out().rfind("usage: ior flamegraph ", 0), 0u) << fg.out();
+  Subprocess fg_bad({IOR_BINARY, "flamegraph", "-bogus"});
+  EXPECT_EQ(fg_bad.wait(std::chrono::seconds(30)), 2);
+  EXPECT_NE(fg_bad.err().find("Run 'ior flamegraph -help'"), std::string::npos) << fg_bad.err();
+}
+
 }  // namespace
 }  // namespace ior::testing
