@@ -11,6 +11,18 @@ static __always_inline void counter__add(__u32 idx)
 		*c += 1;
 }
 
+/* Every record's header, stamped with the time now. */
+static __always_inline void header__fill(struct ior_event_header *h, __u16 kind, __u16 syscall,
+					__u32 pid, __u32 tid)
+{
+	h->kind = kind;
+	h->syscall = syscall;
+	h->pid = pid;
+	h->tid = tid;
+	h->reserved = 0;
+	h->time_ns = bpf_ktime_get_ns();
+}
+
 /* Waking the reader per record costs the traced process microseconds per
  * syscall; the reader polls every 10 ms instead. Only a ring that is more than
  * half full forces a wake-up, so a burst cannot overrun it unseen. */

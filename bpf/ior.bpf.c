@@ -61,17 +61,6 @@ static __always_inline const struct ior_syscall_spec *spec__lookup(long nr)
 	return spec;
 }
 
-static __always_inline void header__fill(struct ior_event_header *h, __u16 kind, __u16 syscall,
-					__u32 pid, __u32 tid)
-{
-	h->kind = kind;
-	h->syscall = syscall;
-	h->pid = pid;
-	h->tid = tid;
-	h->reserved = 0;
-	h->time_ns = bpf_ktime_get_ns();
-}
-
 /* Syscall argument i (0..4: syscalls.def uses no higher index) from the
  * user registers; other i give 0. On x86 the tracepoint's regs are a BTF
  * pointer, so these are plain guarded loads; the _CORE_ variants would make

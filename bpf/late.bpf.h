@@ -14,6 +14,7 @@
 
 #include "maps.bpf.h"
 #include "emit.bpf.h"
+#include "pair.bpf.h"
 #include "read.bpf.h"
 
 #define IOR_STR_FAULTS (IOR_STR0_FAULT | IOR_STR1_FAULT)
@@ -29,7 +30,7 @@ static __always_inline void late__note(struct ior_task_slot *slot, __u16 id, __u
 		return;
 	}
 	if (!slot)
-		slot = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		slot = pair__slot(1);
 	if (!slot)
 		return; /* no memory for a slot: the strings stay unreadable */
 	slot->late_syscall = id;
@@ -43,7 +44,7 @@ static __always_inline void late__note(struct ior_task_slot *slot, __u16 id, __u
  * the caller sends a plain exit record. */
 static __always_inline int late__exit(__u16 id, long ret, __u32 pid, __u32 tid)
 {
-	struct ior_task_slot *slot = bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0, 0);
+	struct ior_task_slot *slot = pair__slot(0);
 	struct ior_exit_str_event *e;
 	struct ior_scratch *s;
 	__u32 zero = 0, len0 = 0, len1 = 0;
@@ -61,12 +62,7 @@ static __always_inline int late__exit(__u16 id, long ret, __u32 pid, __u32 tid)
 	if (!s)
 		return 0;
 	e = (struct ior_exit_str_event *)s->buf;
-	e->exit.hdr.kind = IOR_EVENT_EXIT_STR;
-	e->exit.hdr.syscall = id;
-	e->exit.hdr.pid = pid;
-	e->exit.hdr.tid = tid;
-	e->exit.hdr.reserved = 0;
-	e->exit.hdr.time_ns = bpf_ktime_get_ns();
+	header__fill(&e->exit.hdr, IOR_EVENT_EXIT_STR, id, pid, tid);
 	e->exit.ret = ret;
 	e->reread = mask;
 	e->pad[0] = e->pad[1] = 0;
