@@ -39,6 +39,7 @@ struct Pipeline::Impl {
   ThreadState* on_enter();
   ThreadState& keep_enter();
   void on_exit();
+  void count_exit();
   void pair_exit(ThreadState& t);
   void take_strings_read_at_exit(ThreadState& t);
   void on_paired();
@@ -118,10 +119,14 @@ ThreadState& Pipeline::Impl::keep_enter() {
   return t;
 }
 
+void Pipeline::Impl::count_exit() {
+  stats.exits.add();
+  stats.per_syscall[rec.hdr.syscall][1].add();
+}
+
 void Pipeline::Impl::on_exit() {
   const auto& h = rec.hdr;
-  stats.exits.add();
-  stats.per_syscall[h.syscall][1].add();
+  count_exit();
   auto it = threads.find(h.tid);
   if (it == threads.end() || !it->second.pending_valid) {
     stats.exit_without_enter.add();
@@ -163,17 +168,15 @@ void Pipeline::Impl::take_strings_read_at_exit(ThreadState& t) {
   const std::uint8_t reread = rec.exit_str.reread;
   const std::uint8_t flags = rec.exit_str.str_flags;
   const std::size_t before = string_capacity(t);
+  const auto take = [&](std::string& kept, std::string_view late, std::uint8_t fault, std::uint8_t truncated) {
+    if (!(reread & fault) || !(p.str_flags & fault) || (flags & fault)) return;
+    kept.assign(late);
+    p.str_flags = static_cast<std::uint8_t>((p.str_flags & ~fault) | (flags & truncated));
+    stats.strings_at_exit.add();
+  };
   try {
-    if ((reread & IOR_STR0_FAULT) && (p.str_flags & IOR_STR0_FAULT) && !(flags & IOR_STR0_FAULT)) {
-      p.str0.assign(rec.str0);
-      p.str_flags = static_cast<std::uint8_t>((p.str_flags & ~IOR_STR0_FAULT) | (flags & IOR_STR0_TRUNCATED));
-      stats.strings_at_exit.add();
-    }
-    if ((reread & IOR_STR1_FAULT) && (p.str_flags & IOR_STR1_FAULT) && !(flags & IOR_STR1_FAULT)) {
-      p.str1.assign(rec.str1);
-      p.str_flags = static_cast<std::uint8_t>((p.str_flags & ~IOR_STR1_FAULT) | (flags & IOR_STR1_TRUNCATED));
-      stats.strings_at_exit.add();
-    }
+    take(p.str0, rec.str0, IOR_STR0_FAULT, IOR_STR0_TRUNCATED);
+    take(p.str1, rec.str1, IOR_STR1_FAULT, IOR_STR1_TRUNCATED);
   } catch (...) {  // out of memory: the row keeps saying "unreadable"
   }
   string_bytes += string_capacity(t) - before;  // assign never shrinks
@@ -191,8 +194,7 @@ void Pipeline::Impl::on_paired() {
     return;
   }
   // The enter just made t's pending one: its exit needs no second lookup.
-  stats.exits.add();
-  stats.per_syscall[rec.hdr.syscall][1].add();
+  count_exit();
   pair_exit(*t);
 }
 
