@@ -10,26 +10,29 @@
 namespace ior::sink {
 namespace {
 
-// Numbers and separators into a caller's buffer of at least 96 bytes: a
-// 64-bit number takes at most 20 bytes, and a line's longest run is two of
-// them and three separators.
-class NumberWriter {
+// A run of numbers and separators, formatted on the stack and appended to
+// the line at once. A run holds at most two numbers (20 bytes each at most)
+// and three separators.
+class NumberRun {
  public:
-  explicit NumberWriter(char* buf) : begin_(buf), p_(buf) {}
   template <class T>
-  NumberWriter& number(T v) {
-    p_ = std::to_chars(p_, p_ + 24, v).ptr;
+  NumberRun& number(T v) {
+    p_ = std::to_chars(p_, buf_ + sizeof buf_, v).ptr;
     return *this;
   }
-  NumberWriter& put(char c) {
+  NumberRun& put(char c) {
     *p_++ = c;
     return *this;
   }
-  std::size_t size() const { return static_cast<std::size_t>(p_ - begin_); }
+  /// Appends the run to out and starts an empty one.
+  void append_to(std::string& out) {
+    out.append(buf_, static_cast<std::size_t>(p_ - buf_));
+    p_ = buf_;
+  }
 
  private:
-  char* begin_;
-  char* p_;
+  char buf_[64];
+  char* p_ = buf_;
 };
 
 // comm and file names: escaped for the terminal, with ' escaped as well
@@ -120,18 +123,12 @@ void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
   // The numbers of a line are formatted into one stack buffer and appended
   // at once (three appends a line instead of about fifteen).
   std::string& out = out_.text;
-  char buf[96];
-  NumberWriter w(buf);
-  w.number(row.duration_to_prev_ns).put(',').number(row.duration_ns).put(',');
-  out.append(buf, w.size());
+  NumberRun run;
+  run.number(row.duration_to_prev_ns).put(',').number(row.duration_ns).put(',').append_to(out);
   append_text_field(out, row.comm);
-  w = NumberWriter(buf);
-  w.put(',').number(row.pid).put('.').number(row.tid).put(',');
-  out.append(buf, w.size());
+  run.put(',').number(row.pid).put('.').number(row.tid).put(',').append_to(out);
   out.append(row.syscall_name);
-  w = NumberWriter(buf);
-  w.put(',').number(row.ret_value).put(',');
-  out.append(buf, w.size());
+  run.put(',').number(row.ret_value).put(',').append_to(out);
   append_notice(out, row.notice);
   out.push_back(',');
   append_file_field(out, row);
