@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "manifest_rows.hpp"
 #include "reader_runner.hpp"
 #include "trace_fixture.hpp"
 #include "workload_hex.hpp"
@@ -51,13 +52,7 @@ TEST(LazyPathsE2E, PathsNotMappedAtTheEnterNameTheirRows) {
   std::size_t i = 0;
   for (const auto& m : manifest) {
     const std::string what = m.name + " = " + std::to_string(m.ret);
-    for (; i < lines.size(); ++i) {
-      const std::string& l = lines[i];
-      if (json_field(l, "tid") == std::to_string(m.tid) && json_field(l, "s") == m.name &&
-          json_field(l, "r") == std::to_string(m.ret)) {
-        break;
-      }
-    }
+    i = find_manifest_row(lines, i, m);
     ASSERT_LT(i, lines.size()) << "no Parquet row for " << what;
     const std::string& l = lines[i++];
     const auto want = fields_of(m.file);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "manifest_rows.hpp"
 #include "reader_runner.hpp"
 #include "trace_fixture.hpp"
 #include "workload_hex.hpp"
@@ -81,13 +82,7 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
   std::size_t i = 0;
   for (const auto& w : want) {
     const ManifestLine& m = *w.m;
-    for (; i < lines.size(); ++i) {
-      const std::string& l = lines[i];
-      if (json_field(l, "tid") == std::to_string(m.tid) && json_field(l, "s") == m.name &&
-          json_field(l, "r") == std::to_string(m.ret)) {
-        break;
-      }
-    }
+    i = find_manifest_row(lines, i, m);
     ASSERT_LT(i, lines.size()) << "no Parquet row for " << m.name << " = " << m.ret;
     const std::string& l = lines[i++];
     const std::string what = m.name + " = " + std::to_string(m.ret);

@@ -31,17 +31,23 @@ constexpr auto kNames = make_names();
 
 std::string comm_of(const char* c) { return std::string(c, strnlen(c, IOR_COMM_LEN)); }
 
+// The two strings after a fixed part of `fixed` bytes, which must be all the
+// record holds: strings come with their exact lengths, no padding after.
+bool take_strings(std::span<const std::byte> b, std::size_t fixed, std::size_t len0, std::size_t len1, Record& r) {
+  if (b.size() != fixed + len0 + len1) return false;
+  const char* s = reinterpret_cast<const char*>(b.data()) + fixed;
+  r.str0.assign(s, len0);
+  r.str1.assign(s + len0, len1);
+  return true;
+}
+
 bool decode_enter(std::span<const std::byte> b, Record& r) {
   ior_enter_event e;
   if (b.size() < sizeof e) return false;
   std::memcpy(&e, b.data(), sizeof e);
-  // Strings follow with their exact lengths: no padding, nothing after.
-  if (b.size() != sizeof e + e.str_len[0] + e.str_len[1]) return false;
+  if (!take_strings(b, sizeof e, e.str_len[0], e.str_len[1], r)) return false;
   for (int i = 0; i < 3; ++i) r.args[i] = e.args[i];
   r.comm = comm_of(e.comm);
-  const char* s = reinterpret_cast<const char*>(b.data()) + sizeof e;
-  r.str0.assign(s, e.str_len[0]);
-  r.str1.assign(s + e.str_len[0], e.str_len[1]);
   r.str_flags = e.str_flags;
   return true;
 }
@@ -67,11 +73,8 @@ bool decode_exit_str(std::span<const std::byte> b, Record& r) {
   ior_exit_str_event e;
   if (b.size() < sizeof e) return false;
   std::memcpy(&e, b.data(), sizeof e);
-  if (b.size() != sizeof e + e.str_len[0] + e.str_len[1] || e.pad[0] != 0 || e.pad[1] != 0) return false;
+  if (e.pad[0] != 0 || e.pad[1] != 0 || !take_strings(b, sizeof e, e.str_len[0], e.str_len[1], r)) return false;
   r.ret = e.exit.ret;
-  const char* s = reinterpret_cast<const char*>(b.data()) + sizeof e;
-  r.str0.assign(s, e.str_len[0]);
-  r.str1.assign(s + e.str_len[0], e.str_len[1]);
   r.str_flags = e.str_flags;
   r.reread = e.reread;
   return true;
