@@ -4,7 +4,8 @@
 // at its first use). Every syscall of its manifest must be a row naming its
 // file exactly, with no "unreadable" notice, in the Parquet file (read back
 // by chDB) and on the console; the summary counts the strings read at the
-// exit.
+// exit. One of the names holds a newline, CSV and quote bytes and an escape
+// sequence, as any user may choose.
 
 #include <gtest/gtest.h>
 

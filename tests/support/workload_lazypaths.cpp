@@ -79,9 +79,11 @@ class UntouchedPages {
 
 int run_lazypaths(const std::string& dir) {
   const std::string file = dir + "/lazy-file";
-  const std::string renamed = dir + "/lazy-renamed";
+  // A name any user could choose: a newline, CSV and quote bytes, an escape.
+  const std::string renamed_name = "lazy re\nnamed,'q\"\x1b[2J";
+  const std::string renamed = dir + "/" + renamed_name;
   const std::string sub = dir + "/lazy-dir";
-  const UntouchedPages pages(dir + "/names", {file, file, renamed, sub, "lazy-renamed", sub});
+  const UntouchedPages pages(dir + "/names", {file, file, renamed, sub, renamed_name, sub});
   // Set up before the traced syscalls: the directory fd for the relative name.
   const int dirfd = static_cast<int>(check(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), "open dir"));
 
