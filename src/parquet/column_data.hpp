@@ -61,6 +61,12 @@ class ColumnData {
     if (dictionary_) spill_dictionary();
     append_plain(v);
   }
+  /// v, known to equal the value appended last: its index again, without a
+  /// lookup.
+  void append_repeated(std::string_view v) {
+    if (dictionary_ && dict_.add_last_again()) return;
+    append(v);
+  }
 
   /// True while the string values are held as dictionary + indices.
   bool dictionary_encoded() const { return dictionary_; }

@@ -65,15 +65,29 @@ void FileWriter::write(const std::string& bytes) {
   offset_ += static_cast<std::int64_t>(bytes.size());
 }
 
-void FileWriter::append(const schema::EventRow& raw) {
+void FileWriter::append(const schema::EventRow& raw) { append(raw, schema::RowRepeats{}); }
+
+void FileWriter::append(const schema::EventRow& raw, const schema::RowRepeats& repeats) {
   const schema::EventRow& row = text_.apply(raw);  // STRING columns hold only valid UTF-8
+  // A repeated string of the row appended just before takes its index
+  // again, when both rows were stored alike: escaping is decided per row.
+  const bool escaped = &row != &raw;
+  const std::uint64_t reuse = repeats_.follows(repeats) && escaped == last_escaped_ ? repeats.columns : 0;
+  last_escaped_ = escaped;
   std::size_t i = 0;
   std::size_t bytes = kFixedRowBytes;
   schema::for_each_column([&](const auto& c) {
     const auto& v = row.*c.member;
-    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) bytes += v.size();
+    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) {
+      bytes += v.size();
+      if ((reuse >> i) & 1u) {
+        columns_[i++].append_repeated(v);
+        return;
+      }
+    }
     columns_[i++].append(v);
   });
+  repeats_.appended(repeats);
   buffered_bytes_ += bytes;
   if (++buffered_ >= options_.row_group_rows || buffered_bytes_ >= options_.row_group_max_bytes) {
     flush_row_group();
@@ -95,9 +109,14 @@ void FileWriter::flush_row_group() {
   row_groups_.push_back(std::move(g));
   committed_offset_ = offset_;
   committed_rows_ += buffered_;
+  clear_columns();
+}
+
+void FileWriter::clear_columns() {
   buffered_ = 0;
   buffered_bytes_ = 0;
   for (auto& c : columns_) c.clear();
+  repeats_.forget();  // the dictionaries' indices are gone
 }
 
 void FileWriter::write_footer(const std::vector<std::pair<std::string, std::string>>& extra) {
@@ -136,9 +155,7 @@ void FileWriter::close(const std::vector<std::pair<std::string, std::string>>& e
 
 bool FileWriter::salvage() noexcept {
   if (!file_.open()) return false;
-  buffered_ = 0;
-  buffered_bytes_ = 0;
-  for (auto& c : columns_) c.clear();
+  clear_columns();
   const int fd = file_.fd();
   // On a full disk the failed write may have freed too little room for the
   // footer: drop complete row groups from the end until it fits.

@@ -35,6 +35,7 @@
 #include "parquet/thrift/parquet_types.hpp"
 #include "parquet/writer_options.hpp"
 #include "schema/event_row.hpp"
+#include "schema/row_repeats.hpp"
 #include "sink/text_row.hpp"
 
 namespace ior::parquet {
@@ -53,6 +54,9 @@ class FileWriter {
   /// A row with a string that is not valid UTF-8 is stored with its strings
   /// escaped and schema::kNoticeEscaped set (sink/text_row.hpp).
   void append(const schema::EventRow& row);
+  /// The same, for a row of a batch: its repeated string columns reuse the
+  /// previous row's dictionary indices when that row was the last appended.
+  void append(const schema::EventRow& row, const schema::RowRepeats& repeats);
   /// Writes what is buffered and the footer (with extra key-value metadata),
   /// then renames the file to path. OutputNotPlaced: complete, but kept
   /// under location() (the name was taken meanwhile).
@@ -75,6 +79,7 @@ class FileWriter {
 
  private:
   void flush_row_group();
+  void clear_columns();
   void write_footer(const std::vector<std::pair<std::string, std::string>>& extra);
   void write(const std::string& bytes);
 
@@ -93,6 +98,8 @@ class FileWriter {
   std::vector<thrift::RowGroup> row_groups_;
   Compressor compressor_;
   sink::TextRow text_;
+  schema::RepeatTracker repeats_;
+  bool last_escaped_ = false;  // the row appended last had its strings escaped
   std::string buf_;
 };
 

@@ -105,13 +105,15 @@ void ParquetSink::fail(const std::exception& e) noexcept {
   }
 }
 
-void ParquetSink::consume(const schema::EventRow& row) noexcept {
+void ParquetSink::consume(const schema::EventRow& row) noexcept { consume_in_batch(row, schema::RowRepeats{}); }
+
+void ParquetSink::consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
   if (!writer_) {
     rows_lost_.add();
     return;
   }
   try {
-    writer_->append(row);
+    writer_->append(row, repeats);
     ++rows_in_file_;
     if (options_.rotate_rows != 0 && rows_in_file_ >= options_.rotate_rows) {
       close_current();

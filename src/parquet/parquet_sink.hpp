@@ -42,6 +42,7 @@ class ParquetSink final : public sink::Sink {
   ~ParquetSink() override;
 
   void consume(const schema::EventRow& row) noexcept override;
+  void consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept override;
   void flush() noexcept override;  ///< time-based rotation
   void close() noexcept override;
   sink::SinkReport report() const override;

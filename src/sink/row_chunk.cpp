@@ -1,6 +1,7 @@
 #include "sink/row_chunk.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <string_view>
 #include <type_traits>
@@ -17,41 +18,75 @@ void RowChunk::reserve(std::size_t bytes) {
   capacity_ = bytes;
 }
 
+namespace {
+
+// A string's length field when the bytes are those of the previous row's
+// same column (a real length is at most a few KiB).
+constexpr std::uint32_t kRepeated = UINT32_MAX;
+
+std::atomic<std::uint64_t> next_batch{1};
+
+}  // namespace
+
 void RowChunk::append(const schema::EventRow& row) {
+  if (rows_ == 0) batch_ = next_batch.fetch_add(1, std::memory_order_relaxed);
+  // Which strings repeat the previous row's: compared with the bytes just
+  // written to this chunk, still in the cache.
+  std::uint64_t repeated = 0;
   std::size_t need = 0;
+  std::size_t i = 0;
   schema::for_each_column([&](const auto& c) {
     using T = std::decay_t<decltype(row.*(c.member))>;
     if constexpr (std::is_same_v<T, std::string_view>) {
-      need += sizeof(std::uint32_t) + (row.*(c.member)).size();
+      const std::string_view v = row.*(c.member);
+      if (rows_ != 0 && v.size() == last_length_[i] &&
+          (v.empty() || std::memcmp(data_.get() + last_offset_[i], v.data(), v.size()) == 0)) {
+        repeated |= std::uint64_t{1} << i;
+        need += sizeof(std::uint32_t);
+      } else {
+        need += sizeof(std::uint32_t) + v.size();
+      }
     } else {
       need += sizeof(T);
     }
+    ++i;
   });
   if (size_ + need > capacity_) reserve(std::max(capacity_ * 2, size_ + need));
   std::byte* out = data_.get() + size_;
+  i = 0;
   schema::for_each_column([&](const auto& c) {
     const auto& v = row.*(c.member);
     using T = std::decay_t<decltype(v)>;
     if constexpr (std::is_same_v<T, std::string_view>) {
-      // Strings come from the kernel's records (at most 4 KiB each) or the
-      // run's identity: a 32-bit length always fits.
-      auto len = static_cast<std::uint32_t>(v.size());
-      std::memcpy(out, &len, sizeof len);
-      out += sizeof len;
-      if (len != 0) std::memcpy(out, v.data(), len);
-      out += len;
+      if ((repeated >> i) & 1u) {
+        std::memcpy(out, &kRepeated, sizeof kRepeated);
+        out += sizeof kRepeated;
+      } else {
+        // Strings come from the kernel's records (at most 4 KiB each) or the
+        // run's identity: a 32-bit length always fits.
+        auto len = static_cast<std::uint32_t>(v.size());
+        std::memcpy(out, &len, sizeof len);
+        out += sizeof len;
+        last_offset_[i] = static_cast<std::size_t>(out - data_.get());
+        last_length_[i] = len;
+        if (len != 0) std::memcpy(out, v.data(), len);
+        out += len;
+      }
     } else {
       static_assert(std::is_trivially_copyable_v<T>);
       std::memcpy(out, &v, sizeof(T));
       out += sizeof(T);
     }
+    ++i;
   });
   size_ += need;
   ++rows_;
 }
 
-std::size_t RowChunk::unpack(std::size_t off, schema::EventRow& row) const {
+std::size_t RowChunk::unpack(std::size_t off, schema::EventRow& row, std::uint64_t& repeated) const {
   const std::byte* base = data_.get();
+  std::size_t i = 0;
+  repeated = 0;
   schema::for_each_column([&](const auto& c) {
     auto& v = row.*(c.member);
     using T = std::decay_t<decltype(v)>;
@@ -59,12 +94,17 @@ std::size_t RowChunk::unpack(std::size_t off, schema::EventRow& row) const {
       std::uint32_t len;
       std::memcpy(&len, base + off, sizeof len);
       off += sizeof len;
-      v = std::string_view(reinterpret_cast<const char*>(base + off), len);
-      off += len;
+      if (len == kRepeated) {
+        repeated |= std::uint64_t{1} << i;  // v still views the previous row's bytes
+      } else {
+        v = std::string_view(reinterpret_cast<const char*>(base + off), len);
+        off += len;
+      }
     } else {
       std::memcpy(&v, base + off, sizeof(T));
       off += sizeof(T);
     }
+    ++i;
   });
   return off;
 }

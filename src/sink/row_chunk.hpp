@@ -3,19 +3,24 @@
 //
 // An EventRow's strings are views valid only during the call that produced
 // it, so rows are packed into a chunk (every column in kColumns order:
-// fixed-width values as bytes, strings as a 32-bit length and the bytes).
+// fixed-width values as bytes, strings as a 32-bit length and the bytes, or
+// only a marker where the previous row of the chunk had the same bytes).
 // A full chunk is immutable and shared by all sinks (one copy per row, not
 // one per sink); each sink's thread unpacks rows whose views point into the
 // chunk. Chunks come from a pool and go back to it when the last sink
 // releases them, so a steady run allocates nothing per chunk.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
+#include "schema/columns.hpp"
 #include "schema/event_row.hpp"
+#include "schema/row_repeats.hpp"
 
 namespace ior::sink {
 
@@ -33,26 +38,40 @@ class RowChunk {
   void reserve(std::size_t bytes);
   std::size_t capacity() const { return capacity_; }
 
-  /// Calls f(const EventRow&) for every row, in order; the row's views point
-  /// into this chunk.
+  /// Calls f(const EventRow&), or f(const EventRow&, const RowRepeats&)
+  /// where f takes it, for every row, in order; the row's views point into
+  /// this chunk (a repeated value's to the row where it was stored).
   template <class F>
   void for_each_row(F&& f) const {
     schema::EventRow row;
+    schema::RowRepeats repeats;
+    repeats.batch = batch_;
     std::size_t off = 0;
     for (std::uint32_t i = 0; i < rows_; ++i) {
-      off = unpack(off, row);
-      f(static_cast<const schema::EventRow&>(row));
+      repeats.row = i;
+      off = unpack(off, row, repeats.columns);
+      if constexpr (std::is_invocable_v<F&, const schema::EventRow&, const schema::RowRepeats&>) {
+        f(static_cast<const schema::EventRow&>(row), static_cast<const schema::RowRepeats&>(repeats));
+      } else {
+        f(static_cast<const schema::EventRow&>(row));
+      }
     }
   }
 
  private:
-  std::size_t unpack(std::size_t off, schema::EventRow& row) const;
+  // Unpacks the row at off into row; a repeated string keeps the view row
+  // already holds (the previous row's), and sets its bit in repeated.
+  std::size_t unpack(std::size_t off, schema::EventRow& row, std::uint64_t& repeated) const;
 
   // Not a std::vector: growing one zero-fills bytes that are overwritten at once.
   std::unique_ptr<std::byte[]> data_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
   std::uint32_t rows_ = 0;
+  std::uint64_t batch_ = 0;  // set at the first row: no two fills share one
+  // Where each string column's latest stored bytes are (by column index).
+  std::array<std::size_t, schema::kColumnCount> last_offset_{};
+  std::array<std::uint32_t, schema::kColumnCount> last_length_{};
 };
 
 using SharedChunk = std::shared_ptr<const RowChunk>;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "schema/event_row.hpp"
+#include "schema/row_repeats.hpp"
 
 namespace ior::sink {
 
@@ -82,6 +83,13 @@ class Sink {
   /// One row; string views are valid only during the call. Never throws:
   /// a sink that cannot write counts the row (lost, dropped) and reports failed.
   virtual void consume(const schema::EventRow& row) noexcept = 0;
+  /// The same row as it came in its queue's chunk, with the string columns
+  /// that repeat the chunk's previous row (schema/row_repeats.hpp): a sink
+  /// with dictionaries overrides this to skip their lookups.
+  virtual void consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
+    (void)repeats;
+    consume(row);
+  }
   /// Called about once a second: write out what is buffered.
   virtual void flush() noexcept {}
   /// The run is ending (signal, -duration): called from another thread than

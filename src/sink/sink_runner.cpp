@@ -120,7 +120,9 @@ void SinkRunner::run() {
     }
     while (!work.empty()) {
       const SharedChunk& chunk = work.front();
-      chunk->for_each_row([this](const schema::EventRow& row) { sink_->consume(row); });
+      chunk->for_each_row([this](const schema::EventRow& row, const schema::RowRepeats& repeats) {
+        sink_->consume_in_batch(row, repeats);
+      });
       const std::size_t bytes = chunk->bytes();
       work.pop_front();  // back to the pool once every sink is done with it
       std::lock_guard lock(mu_);

@@ -19,6 +19,7 @@
 #include "reader_runner.hpp"
 #include "schema/columns.hpp"
 #include "schema/schema_version.hpp"
+#include "sink/row_chunk.hpp"
 #include "subprocess.hpp"
 #include "thrift_reader.hpp"
 
@@ -311,6 +312,61 @@ TEST_P(ReadersTest, TextColumnsAreQueriedWithoutCastsAndEscapedNamesReverse) {
   EXPECT_EQ(testing::json_field(escaped[0], "original"), hex(names[3]));
   EXPECT_EQ(one("SELECT hex(filename) AS f FROM " + from + " WHERE filename LIKE '%slash%' AND NOT " + bit, "f"),
             hex(names[4]));
+}
+
+// Rows as the sink's thread gets them: from a chunk, with the strings equal to
+// the previous row's marked, which the writer stores by repeating the
+// previous dictionary index. Every way that could store a wrong value is
+// here: a row group cut inside a run, a run across an escaped row (escaping
+// is per row and changes the backslash), a row the writer never got before
+// a repeat of it, and a dictionary that overflows into PLAIN mid-run.
+TEST_P(ReadersTest, RepeatedStringsFromChunksReadBackExactly) {
+  IOR_REQUIRE_READERS();
+  const std::string slash = "/tmp/back\\slash";
+  std::vector<schema::EventRow> rows(21);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    schema::EventRow& r = rows[i];
+    r.timestamp_ns = 1'000 + i;
+    r.comm = "a";
+    r.hostname = "h";
+    r.filename = i < 6 ? std::string_view(slash) : i < 8 ? "/x/one" : i < 11 ? "/x/two" : "/x/three";
+  }
+  rows[2].pathname = "\xff bad";  // not UTF-8: row 2's strings are escaped
+  const std::size_t skipped = 8;  // the first row of "/x/two", never given to the writer
+
+  std::vector<schema::EventRow> expected;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i == skipped) continue;
+    expected.push_back(rows[i]);
+  }
+  expected[2].filename = "/tmp/back\\\\slash";
+  expected[2].pathname = "\\xff bad";
+  expected[2].notice = schema::kNoticeEscaped;
+
+  std::size_t filename = 0;
+  for (std::size_t i = 0; i < schema::kColumnCount; ++i) {
+    if (schema::kColumnInfo[i].name == "filename") filename = i;
+  }
+  for (std::size_t limit : {std::size_t{1} << 20, std::size_t{30}}) {
+    sink::RowChunk chunk;
+    for (const auto& r : rows) chunk.append(r);
+    WriterOptions o;
+    // Groups of 5 rows: the rows around the skipped one share a group.
+    o.row_group_rows = 5;
+    // 30: the dictionaries of filename overflow at rows 2 and 9, inside runs.
+    o.dictionary_limit_bytes = limit;
+    std::string path = (dir_ / ("repeats-" + std::to_string(limit) + ".parquet")).string();
+    FileWriter w(path, o);
+    std::set<std::uint32_t> marked;
+    chunk.for_each_row([&](const schema::EventRow& r, const schema::RowRepeats& repeats) {
+      if (repeats.same(filename)) marked.insert(repeats.row);
+      if (repeats.row != skipped) w.append(r, repeats);
+    });
+    w.close();
+    // The cases above happened: runs across the escaped row and after the skipped one.
+    EXPECT_TRUE(marked.count(3) && marked.count(9) && marked.count(12)) << "limit " << limit;
+    expect_all_values(from_clause(GetParam(), path), expected);
+  }
 }
 
 TEST_P(ReadersTest, RotatedFilesAreEachCompleteAndTogetherHoldEveryRow) {

@@ -1,5 +1,8 @@
 #include "sink/fan_out.hpp"
 
+#include "schema/columns.hpp"
+#include "sink/row_chunk.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -353,6 +356,76 @@ TEST(RowChunkTest, EveryColumnSurvivesPackingExactly) {
   EXPECT_EQ(x.collection_id, r.collection_id);
   EXPECT_EQ(out[1].pid, 0u);
   EXPECT_EQ(filenames[1], "");
+}
+
+std::size_t column_index(std::string_view name) {
+  for (std::size_t i = 0; i < schema::kColumnCount; ++i) {
+    if (schema::kColumnInfo[i].name == name) return i;
+  }
+  ADD_FAILURE() << "no column " << name;
+  return 0;
+}
+
+TEST(RowChunkTest, StringsEqualToThePreviousRowsAreMarkedAndReadBackTheSame) {
+  const std::size_t comm = column_index("comm"), filename = column_index("filename"),
+                    pathname = column_index("pathname");
+  // Built in buffers that change between rows: equality is of bytes, never
+  // of the caller's pointers.
+  std::string a = "/data/a-1", b = "/data/a-2";  // same length, last byte differs
+  std::string name = "worker";
+  RowChunk chunk;
+  schema::EventRow r;
+  r.comm = name;
+  r.filename = a;
+  chunk.append(r);                    // row 0: nothing before it
+  a[0] = 'X';                         // the caller reuses its buffer
+  std::string a_again = "/data/a-1";
+  r.filename = a_again;
+  chunk.append(r);                    // row 1: comm and filename repeat
+  r.filename = b;
+  r.pathname = "/p";
+  chunk.append(r);                    // row 2: filename differs, pathname new
+  r.pathname = "";
+  chunk.append(r);                    // row 3: pathname back to empty, not the same as "/p"
+  std::vector<schema::RowRepeats> marks;
+  std::vector<std::string> filenames, comms, pathnames;
+  std::uint64_t batch = 0;
+  chunk.for_each_row([&](const schema::EventRow& x, const schema::RowRepeats& rep) {
+    marks.push_back(rep);
+    batch = rep.batch;
+    filenames.emplace_back(x.filename);
+    comms.emplace_back(x.comm);
+    pathnames.emplace_back(x.pathname);
+  });
+  ASSERT_EQ(marks.size(), 4u);
+  EXPECT_NE(batch, 0u);
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(marks[i].row, i);
+    EXPECT_EQ(marks[i].batch, batch);
+  }
+  EXPECT_EQ(marks[0].columns, 0u);
+  EXPECT_TRUE(marks[1].same(comm));
+  EXPECT_TRUE(marks[1].same(filename));
+  EXPECT_TRUE(marks[1].same(pathname));  // "" both times
+  EXPECT_TRUE(marks[2].same(comm));
+  EXPECT_FALSE(marks[2].same(filename));
+  EXPECT_FALSE(marks[2].same(pathname));
+  EXPECT_TRUE(marks[3].same(filename));
+  EXPECT_FALSE(marks[3].same(pathname));
+  EXPECT_EQ(filenames, (std::vector<std::string>{"/data/a-1", "/data/a-1", "/data/a-2", "/data/a-2"}));
+  EXPECT_EQ(comms, std::vector<std::string>(4, "worker"));
+  EXPECT_EQ(pathnames, (std::vector<std::string>{"", "", "/p", ""}));
+  // Only string columns are ever marked.
+  const std::size_t pid = column_index("pid");
+  for (const auto& m : marks) EXPECT_FALSE(m.same(pid));
+
+  // Refilled, the chunk is another batch and its first row repeats nothing.
+  chunk.clear();
+  chunk.append(r);
+  chunk.for_each_row([&](const schema::EventRow&, const schema::RowRepeats& rep) {
+    EXPECT_NE(rep.batch, batch);
+    EXPECT_EQ(rep.columns, 0u);
+  });
 }
 
 }  // namespace

@@ -26,6 +26,13 @@ class Dictionary {
   /// Appends v's index (adding v when new). False, and nothing changes, when
   /// adding v would grow the PLAIN dictionary page past the limit.
   bool add(std::string_view v);
+  /// Appends the last index again (the caller knows its value came back).
+  /// False when there is none.
+  bool add_last_again() {
+    if (indices_.empty()) return false;
+    indices_.push_back(indices_.back());
+    return true;
+  }
   /// Forgets every value and index (keeps the memory).
   void reset();
 
