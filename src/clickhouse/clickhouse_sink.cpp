@@ -166,9 +166,11 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
 
 ClickHouseSink::~ClickHouseSink() { close(); }
 
-void ClickHouseSink::consume(const schema::EventRow& row) noexcept {
+void ClickHouseSink::consume(const schema::EventRow& row) noexcept { consume_in_batch(row, schema::RowRepeats{}); }
+
+void ClickHouseSink::consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
   try {
-    writer_->append(row);
+    writer_->append(row, repeats);
   } catch (const std::exception& e) {
     rows_lost_.add();
     if (append_error_.empty()) append_error_ = e.what();

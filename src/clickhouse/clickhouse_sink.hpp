@@ -62,6 +62,7 @@ class ClickHouseSink final : public sink::Sink {
   ClickHouseSink& operator=(const ClickHouseSink&) = delete;
 
   void consume(const schema::EventRow& row) noexcept override;
+  void consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept override;
   void flush() noexcept override;
   void stop_requested() noexcept override { writer_->request_stop(); }
   void watch_backlog(const sink::Backlog& backlog) noexcept override { backlog_ = backlog; }

@@ -36,16 +36,22 @@ void EventBlock::reserve(std::size_t rows) {
   for (auto* c : columns_) c->reserve(rows);
 }
 
-void EventBlock::append(const schema::EventRow& row) {
+void EventBlock::append(const schema::EventRow& row) { append(row, schema::RowRepeats{}); }
+
+void EventBlock::append(const schema::EventRow& row, const schema::RowRepeats& repeats) {
+  const std::uint64_t reuse = repeats_.follows(repeats) ? repeats.columns : 0;
+  repeats_.appended(repeats);
   std::size_t i = 0;
   schema::for_each_column([&](const auto& c) {
+    const bool repeated = (reuse >> i) & 1u;
     using T = std::remove_cvref_t<decltype(row.*(c.member))>;
     columns::Column* col = columns_[i++];
     const T& v = row.*(c.member);
     // The constructor verified each column's class, so static casts are safe.
     if constexpr (std::is_same_v<T, std::string_view>) {
       if (c.type == schema::ColumnType::kLowCardinalityString) {
-        static_cast<columns::LowCardinalityColumn*>(col)->append(v);
+        auto* lc = static_cast<columns::LowCardinalityColumn*>(col);
+        if (!repeated || !lc->append_last_again()) lc->append(v);
         bytes_ += sizeof(std::uint32_t);
       } else {
         static_cast<columns::StringColumn*>(col)->append(v);

@@ -9,6 +9,7 @@
 #include "clickhouse/columns/block.hpp"
 #include "schema/columns.hpp"
 #include "schema/event_row.hpp"
+#include "schema/row_repeats.hpp"
 
 namespace ior::clickhouse {
 
@@ -16,6 +17,9 @@ class EventBlock {
  public:
   EventBlock();
   void append(const schema::EventRow& row);
+  /// The same for a row of a batch: a repeated LowCardinality value takes
+  /// the previous row's index when that row was the one appended last.
+  void append(const schema::EventRow& row, const schema::RowRepeats& repeats);
   std::size_t rows() const { return block_.rows(); }
   const columns::Block& block() const { return block_; }
   /// Estimated bytes of its rows in memory (values, string bytes and their
@@ -26,12 +30,14 @@ class EventBlock {
   void clear() {
     block_.clear_rows();
     bytes_ = 0;
+    repeats_.forget();
   }
   void reserve(std::size_t rows);
 
  private:
   columns::Block block_;
   std::size_t bytes_ = 0;
+  schema::RepeatTracker repeats_;
   std::array<columns::Column*, schema::kColumnCount> columns_{};
 };
 

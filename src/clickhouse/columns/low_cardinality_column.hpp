@@ -30,6 +30,13 @@ class LowCardinalityColumn final : public Column {
   explicit LowCardinalityColumn(TypePtr type);
 
   void append(std::string_view v);
+  /// The value of the previous row again (the caller knows it came back):
+  /// its index, without comparing bytes. False when there is no row yet.
+  bool append_last_again() {
+    if (indexes_.empty()) return false;
+    indexes_.push_back(indexes_.back());
+    return true;
+  }
   void append_null();
   bool nullable() const { return nullable_; }
   bool is_null(std::size_t row) const { return nullable_ && indexes_.at(row) == 0; }

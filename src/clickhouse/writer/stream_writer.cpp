@@ -52,12 +52,14 @@ void StreamWriter::recycle(std::unique_ptr<EventBlock> block) {
   if (free_blocks_.size() < 2) free_blocks_.push_back(std::move(block));
 }
 
-void StreamWriter::append(const schema::EventRow& row) {
+void StreamWriter::append(const schema::EventRow& row) { append(row, schema::RowRepeats{}); }
+
+void StreamWriter::append(const schema::EventRow& row, const schema::RowRepeats& repeats) {
   if (!current_) {
     current_ = take_block();
     current_started_ = options_.now();
   }
-  current_->append(row);
+  current_->append(row, repeats);
   if (current_->rows() >= options_.batch_rows) submit_current();
 }
 
