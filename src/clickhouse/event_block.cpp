@@ -42,7 +42,7 @@ void EventBlock::append(const schema::EventRow& row, const schema::RowRepeats& r
   const std::uint64_t reuse = repeats_.follows(repeats) ? repeats.columns : 0;
   repeats_.appended(repeats);
   std::size_t i = 0;
-  schema::for_each_column([&](const auto& c) {
+  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     const bool repeated = (reuse >> i) & 1u;
     using T = std::remove_cvref_t<decltype(row.*(c.member))>;
     columns::Column* col = columns_[i++];

@@ -76,7 +76,7 @@ void FileWriter::append(const schema::EventRow& raw, const schema::RowRepeats& r
   last_escaped_ = escaped;
   std::size_t i = 0;
   std::size_t bytes = kFixedRowBytes;
-  schema::for_each_column([&](const auto& c) {
+  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     const auto& v = row.*c.member;
     if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) {
       bytes += v.size();

@@ -88,6 +88,12 @@ inline constexpr auto kColumns = std::make_tuple(
 
 inline constexpr std::size_t kColumnCount = std::tuple_size_v<decltype(kColumns)>;
 
+/// For the lambda given to for_each_column on a per-row path, placed after
+/// its parameters: GCC otherwise keeps the lambda of each column type as a
+/// function of its own, called once per column and row, with the column's
+/// type tested at run time (docs/PERFORMANCE.md, "Rows into columns").
+#define IOR_EVERY_ROW __attribute__((always_inline))
+
 /// Calls f(column) for every column in table order; column is a Column<T>.
 template <class F>
 constexpr void for_each_column(F&& f) {

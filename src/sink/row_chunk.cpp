@@ -35,7 +35,7 @@ void RowChunk::append(const schema::EventRow& row) {
   std::uint64_t repeated = 0;
   std::size_t need = 0;
   std::size_t i = 0;
-  schema::for_each_column([&](const auto& c) {
+  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     using T = std::decay_t<decltype(row.*(c.member))>;
     if constexpr (std::is_same_v<T, std::string_view>) {
       const std::string_view v = row.*(c.member);
@@ -54,7 +54,7 @@ void RowChunk::append(const schema::EventRow& row) {
   if (size_ + need > capacity_) reserve(std::max(capacity_ * 2, size_ + need));
   std::byte* out = data_.get() + size_;
   i = 0;
-  schema::for_each_column([&](const auto& c) {
+  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     const auto& v = row.*(c.member);
     using T = std::decay_t<decltype(v)>;
     if constexpr (std::is_same_v<T, std::string_view>) {
@@ -87,7 +87,7 @@ std::size_t RowChunk::unpack(std::size_t off, schema::EventRow& row, std::uint64
   const std::byte* base = data_.get();
   std::size_t i = 0;
   repeated = 0;
-  schema::for_each_column([&](const auto& c) {
+  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     auto& v = row.*(c.member);
     using T = std::decay_t<decltype(v)>;
     if constexpr (std::is_same_v<T, std::string_view>) {

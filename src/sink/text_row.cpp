@@ -13,7 +13,7 @@ namespace {
 
 template <class F>
 constexpr void for_each_string_column(F&& f) {
-  schema::for_each_column([&](const auto& c) {
+  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     if constexpr (std::is_same_v<std::decay_t<decltype(c)>, schema::Column<std::string_view>>) f(c);
   });
 }
