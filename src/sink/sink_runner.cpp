@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "base/alt_signal_stack.hpp"
+#include "base/thread_priority.hpp"
 
 namespace ior::sink {
 
@@ -143,6 +144,7 @@ void SinkRunner::run() {
 
 void SinkRunner::loop() noexcept {
   const AltSignalStack alt_stack;  // crash handlers run even when the sink overflows its stack
+  yield_to_the_ring_reader();
   std::string error;
   try {
     run();

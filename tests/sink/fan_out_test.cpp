@@ -1,9 +1,15 @@
 #include "sink/fan_out.hpp"
 
+#include "base/thread_priority.hpp"
 #include "schema/columns.hpp"
 #include "sink/row_chunk.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 
 #include <chrono>
 #include <condition_variable>
@@ -155,6 +161,40 @@ TEST(FanOutTest, EveryRowReachesEverySinkInOrderAndEverySinkCloses) {
     EXPECT_EQ(r.rows_dropped_queue, 0u) << r.name;
     EXPECT_TRUE(r.balanced()) << r.name;
   }
+}
+
+// Records the scheduling priority of the thread that consumes its rows.
+class NiceSink final : public Sink {
+ public:
+  void consume(const schema::EventRow&) noexcept override {
+    errno = 0;
+    nice_.store(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+  }
+  void close() noexcept override {}
+  SinkReport report() const override {
+    SinkReport r;
+    r.name = "nice";
+    return r;
+  }
+  int nice() const { return nice_.load(); }
+
+ private:
+  std::atomic<int> nice_{-100};
+};
+
+TEST(FanOutTest, SinkThreadsRunNicerThanTheThreadThatFeedsThem) {
+  errno = 0;
+  const int feeder = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  ASSERT_LE(feeder, 19 - kSinkThreadNiceness) << "run the test below nice " << 19 - kSinkThreadNiceness;
+  FanOut fan(FanOutOptions{.chunk_bytes = 4096, .queue_bytes_per_sink = 1u << 20});
+  auto& sink = static_cast<NiceSink&>(fan.add(std::make_unique<NiceSink>()));
+  std::string name = name_of(1);
+  fan.consume(row_of(1, name));
+  fan.publish();
+  fan.close();
+  EXPECT_EQ(sink.nice(), feeder + kSinkThreadNiceness);
+  // The feeding thread itself keeps its priority.
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), feeder);
 }
 
 TEST(FanOutTest, AStalledSinkNeverBlocksThePipelineAndDropsOnlyItsOwnRowsCounted) {

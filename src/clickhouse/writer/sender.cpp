@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/alt_signal_stack.hpp"
+#include "base/thread_priority.hpp"
 #include "base/error.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
 
@@ -45,6 +46,7 @@ std::size_t StreamWriter::Sender::open_bytes() const {
 
 void StreamWriter::Sender::run() {
   const AltSignalStack alt_stack;  // a crash handler runs even on a stack overflow
+  yield_to_the_ring_reader();
   for (;;) {
     if (held_) {
       if (w_.gave_up()) return abandon_open();
