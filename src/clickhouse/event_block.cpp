@@ -36,8 +36,6 @@ void EventBlock::reserve(std::size_t rows) {
   for (auto* c : columns_) c->reserve(rows);
 }
 
-void EventBlock::append(const schema::EventRow& row) { append(row, schema::RowRepeats{}); }
-
 void EventBlock::append(const schema::EventRow& row, const schema::RowRepeats& repeats) {
   const std::uint64_t reuse = repeats_.follows(repeats) ? repeats.columns : 0;
   repeats_.appended(repeats);

@@ -16,10 +16,9 @@ namespace ior::clickhouse {
 class EventBlock {
  public:
   EventBlock();
-  void append(const schema::EventRow& row);
-  /// The same for a row of a batch: a repeated LowCardinality value takes
-  /// the previous row's index when that row was the one appended last.
-  void append(const schema::EventRow& row, const schema::RowRepeats& repeats);
+  /// A row of a batch (repeats): a repeated LowCardinality value takes the
+  /// previous row's index when that row was the one appended last.
+  void append(const schema::EventRow& row, const schema::RowRepeats& repeats = {});
   std::size_t rows() const { return block_.rows(); }
   const columns::Block& block() const { return block_; }
   /// Estimated bytes of its rows in memory (values, string bytes and their

@@ -65,8 +65,6 @@ void FileWriter::write(const std::string& bytes) {
   offset_ += static_cast<std::int64_t>(bytes.size());
 }
 
-void FileWriter::append(const schema::EventRow& raw) { append(raw, schema::RowRepeats{}); }
-
 void FileWriter::append(const schema::EventRow& raw, const schema::RowRepeats& repeats) {
   const schema::EventRow& row = text_.apply(raw);  // STRING columns hold only valid UTF-8
   // A repeated string of the row appended just before takes its index

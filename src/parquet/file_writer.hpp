@@ -53,10 +53,9 @@ class FileWriter {
   /// Buffers one row; writes a row group when it is full. Throws on I/O error.
   /// A row with a string that is not valid UTF-8 is stored with its strings
   /// escaped and schema::kNoticeEscaped set (sink/text_row.hpp).
-  void append(const schema::EventRow& row);
-  /// The same, for a row of a batch: its repeated string columns reuse the
-  /// previous row's dictionary indices when that row was the last appended.
-  void append(const schema::EventRow& row, const schema::RowRepeats& repeats);
+  /// A row of a batch (repeats) reuses the previous row's dictionary index
+  /// for its repeated string columns when that row was the last appended.
+  void append(const schema::EventRow& row, const schema::RowRepeats& repeats = {});
   /// Writes what is buffered and the footer (with extra key-value metadata),
   /// then renames the file to path. OutputNotPlaced: complete, but kept
   /// under location() (the name was taken meanwhile).

@@ -113,4 +113,12 @@ inline constexpr std::array<ColumnInfo, kColumnCount> kColumnInfo = [] {
   return out;
 }();
 
+/// The index of the column called name in kColumns; kColumnCount when none is.
+constexpr std::size_t column_index(std::string_view name) {
+  for (std::size_t i = 0; i < kColumnCount; ++i) {
+    if (kColumnInfo[i].name == name) return i;
+  }
+  return kColumnCount;
+}
+
 }  // namespace ior::schema

@@ -343,10 +343,8 @@ TEST_P(ReadersTest, RepeatedStringsFromChunksReadBackExactly) {
   expected[2].pathname = "\\xff bad";
   expected[2].notice = schema::kNoticeEscaped;
 
-  std::size_t filename = 0;
-  for (std::size_t i = 0; i < schema::kColumnCount; ++i) {
-    if (schema::kColumnInfo[i].name == "filename") filename = i;
-  }
+  const std::size_t filename = schema::column_index("filename");
+  ASSERT_LT(filename, schema::kColumnCount);
   for (std::size_t limit : {std::size_t{1} << 20, std::size_t{30}}) {
     sink::RowChunk chunk;
     for (const auto& r : rows) chunk.append(r);

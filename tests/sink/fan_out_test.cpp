@@ -399,11 +399,9 @@ TEST(RowChunkTest, EveryColumnSurvivesPackingExactly) {
 }
 
 std::size_t column_index(std::string_view name) {
-  for (std::size_t i = 0; i < schema::kColumnCount; ++i) {
-    if (schema::kColumnInfo[i].name == name) return i;
-  }
-  ADD_FAILURE() << "no column " << name;
-  return 0;
+  const std::size_t i = schema::column_index(name);
+  EXPECT_LT(i, schema::kColumnCount) << "no column " << name;
+  return i;
 }
 
 TEST(RowChunkTest, StringsEqualToThePreviousRowsAreMarkedAndReadBackTheSame) {

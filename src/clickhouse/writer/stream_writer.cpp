@@ -52,8 +52,6 @@ void StreamWriter::recycle(std::unique_ptr<EventBlock> block) {
   if (free_blocks_.size() < 2) free_blocks_.push_back(std::move(block));
 }
 
-void StreamWriter::append(const schema::EventRow& row) { append(row, schema::RowRepeats{}); }
-
 void StreamWriter::append(const schema::EventRow& row, const schema::RowRepeats& repeats) {
   if (!current_) {
     current_ = take_block();

@@ -115,9 +115,8 @@ class StreamWriter {
   StreamWriter& operator=(const StreamWriter&) = delete;
 
   /// Caller's thread. Never throws for server trouble.
-  void append(const schema::EventRow& row);
-  /// The same for a row of a batch (schema/row_repeats.hpp).
-  void append(const schema::EventRow& row, const schema::RowRepeats& repeats);
+  /// repeats: the row's place in its batch (schema/row_repeats.hpp).
+  void append(const schema::EventRow& row, const schema::RowRepeats& repeats = {});
   /// Caller's thread, about once a second: sends a partly filled batch
   /// that has waited flush_interval.
   void tick();
