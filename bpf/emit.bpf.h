@@ -68,14 +68,24 @@ static __always_inline void event__output(void *data, __u64 size, __u32 drop_cou
 		counter__add(drop_counter);
 }
 
-/* True when the current task is not to be traced. Fills pid/tid. The
- * cheapest tests first; every filter of the command line must pass. */
-static __always_inline int task__filtered(__u32 *pid, __u32 *tid)
+/* What bpf_get_current_uid_gid gives for task (current): its real uid and
+ * gid as the initial user namespace sees them, which are the kernel's own
+ * kuid/kgid values. Two guarded loads instead of a helper call and its
+ * id-map lookup, 15-20 ns per enter (docs/PERFORMANCE.md). */
+static __always_inline __u64 task__uid_gid(struct task_struct *task)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	const struct cred *cred = task->cred;
 
-	*pid = id >> 32;
-	*tid = (__u32)id;
+	return (__u64)cred->gid.val << 32 | cred->uid.val;
+}
+
+/* True when task (current) is not to be traced. Fills pid/tid with what
+ * bpf_get_current_pid_tgid gives, read from the task itself. The cheapest
+ * tests first; every filter of the command line must pass. */
+static __always_inline int task__filtered(struct task_struct *task, __u32 *pid, __u32 *tid)
+{
+	*pid = task->tgid;
+	*tid = task->pid;
 	if (*pid == cfg_self_pid)
 		return 1;
 	if (cfg_follow) {
@@ -87,7 +97,7 @@ static __always_inline int task__filtered(__u32 *pid, __u32 *tid)
 	if (cfg_tid && *tid != cfg_tid)
 		return 1;
 	if (cfg_uid_filter) {
-		__u32 uid = (__u32)bpf_get_current_uid_gid();
+		__u32 uid = (__u32)task__uid_gid(task);
 
 		if (!bpf_map_lookup_elem(&uid_allowed, &uid))
 			return 1;

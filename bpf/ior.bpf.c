@@ -38,8 +38,8 @@ char LICENSE[] SEC("license") = "GPL";
 #endif
 
 /* The spec of a native syscall we trace, or NULL. 32-bit compat syscalls use
- * another numbering and are not traced. */
-static __always_inline const struct ior_syscall_spec *spec__lookup(long nr)
+ * another numbering and are not traced. task: current. */
+static __always_inline const struct ior_syscall_spec *spec__lookup(long nr, struct task_struct *task)
 {
 	const struct ior_syscall_spec *spec;
 	__u32 key;
@@ -51,12 +51,8 @@ static __always_inline const struct ior_syscall_spec *spec__lookup(long nr)
 	if (!spec || !spec->id)
 		return NULL;
 #if defined(__TARGET_ARCH_x86)
-	{
-		struct task_struct *task = bpf_get_current_task_btf();
-
-		if (task->thread_info.status & TS_COMPAT)
-			return NULL;
-	}
+	if (task->thread_info.status & TS_COMPAT)
+		return NULL;
 #endif
 	return spec;
 }
@@ -85,12 +81,12 @@ static __always_inline __u64 regs__arg(struct pt_regs *regs, int i)
 
 /* Who makes the syscall, read at every enter: ids and cgroup can change
  * (setuid, a move to another cgroup), and the parent too (reparenting when it
- * exits). Helpers and loads, a few ns; the cgroup id comes from the task's
+ * exits). Loads from the task, a few ns; the cgroup id comes from the task's
  * slot while it is known to hold (cgroup.bpf.h). */
 static __always_inline void who__fill(struct ior_enter_event *e, struct task_struct *task,
 				      struct ior_task_slot *slot)
 {
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	__u64 uid_gid = task__uid_gid(task);
 
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
@@ -100,12 +96,11 @@ static __always_inline void who__fill(struct ior_enter_event *e, struct task_str
 	e->pad2 = 0;
 }
 
-/* The fixed part of an enter record: everything but the strings. */
+/* The fixed part of an enter record: everything but the strings. task: current. */
 static __always_inline void enter__fill(struct ior_enter_event *e, const struct ior_syscall_spec *spec,
-					struct pt_regs *regs, __u32 pid, __u32 tid, struct ior_task_slot *slot)
+					struct pt_regs *regs, struct task_struct *task, __u32 pid, __u32 tid,
+					struct ior_task_slot *slot)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-
 	header__fill(&e->hdr, IOR_EVENT_ENTER, spec->id, pid, tid);
 	e->args[0] = regs__arg(regs, spec->n[0]);
 	e->args[1] = regs__arg(regs, spec->n[1]);
@@ -134,22 +129,25 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	__u32 pid, tid, zero = 0, len0 = 0, len1 = 0;
 	struct ior_enter_event *e;
 	struct ior_task_slot *slot;
+	struct task_struct *task;
 	struct ior_scratch *s;
 	__u8 flags = 0;
 	int eligible;
 
 	if (cfg_cost_stage == IOR_COST_ATTACH)
 		return 0;
-	spec = spec__lookup(nr);
-	if (!spec || task__filtered(&pid, &tid) || cfg_cost_stage == IOR_COST_FILTER)
+	/* One helper call for the whole program: the rest are loads from it. */
+	task = bpf_get_current_task_btf();
+	spec = spec__lookup(nr, task);
+	if (!spec || task__filtered(task, &pid, &tid) || cfg_cost_stage == IOR_COST_FILTER)
 		return 0;
 	eligible = pair__eligible(spec);
-	slot = pair__slot(eligible);
+	slot = pair__slot(task, eligible);
 	if (slot && slot->enter.hdr.kind)
 		pair__flush(&slot->enter); /* an older enter never saw its exit */
 	if (eligible && slot) {
 		/* Sent with the exit, as one record. */
-		enter__fill(&slot->enter, spec, regs, pid, tid, slot);
+		enter__fill(&slot->enter, spec, regs, task, pid, tid, slot);
 		return 0;
 	}
 	if (eligible && cfg_cost_stage != IOR_COST_COPY) {
@@ -163,7 +161,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 			counter__add(IOR_CNT_DROP_ENTER);
 			return 0;
 		}
-		enter__fill(e, spec, regs, pid, tid, slot);
+		enter__fill(e, spec, regs, task, pid, tid, slot);
 		event__submit(e, ring);
 		return 0;
 	}
@@ -171,7 +169,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	if (!s)
 		return 0;
 	e = (struct ior_enter_event *)s->buf;
-	enter__fill(e, spec, regs, pid, tid, slot);
+	enter__fill(e, spec, regs, task, pid, tid, slot);
 	if (spec->s0 >= 0)
 		len0 = args__read_str(s->buf + sizeof(*e), (const void *)regs__arg(regs, spec->s0),
 				      IOR_STR0_TRUNCATED, IOR_STR0_FAULT, &flags);
@@ -184,7 +182,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long nr)
 	e->str_flags = flags;
 	if (cfg_cost_stage == IOR_COST_COPY)
 		return 0;
-	late__note(slot, spec->id, flags, spec->s0 >= 0 ? regs__arg(regs, spec->s0) : 0,
+	late__note(task, slot, spec->id, flags, spec->s0 >= 0 ? regs__arg(regs, spec->s0) : 0,
 		   spec->s1 >= 0 ? regs__arg(regs, spec->s1) : 0);
 	event__output(e, (sizeof(*e) + len0 + len1) & (IOR_SCRATCH_SIZE - 1), IOR_CNT_DROP_ENTER);
 	return 0;
@@ -236,6 +234,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	const struct ior_syscall_spec *spec;
+	struct task_struct *task;
 	struct ior_exit_event *e;
 	__u32 pid, tid;
 	void *ring;
@@ -243,6 +242,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 
 	if (cfg_cost_stage == IOR_COST_ATTACH)
 		return 0;
+	task = bpf_get_current_task_btf();
 #if defined(__TARGET_ARCH_x86)
 	nr = regs->orig_ax; /* a guarded load, not a helper call */
 #elif defined(__TARGET_ARCH_arm64)
@@ -250,16 +250,20 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 #else
 #error "ior traces x86_64 and arm64 only: syscall numbers and arguments are read from their registers"
 #endif
-	spec = spec__lookup(nr);
-	if (!spec || task__filtered(&pid, &tid) || cfg_cost_stage != IOR_COST_FULL)
+	spec = spec__lookup(nr, task);
+	if (!spec || cfg_cost_stage != IOR_COST_FULL)
+		return 0;
+	/* An enter waiting in the slot passed the filters, which cannot turn
+	 * against the task while its syscall runs: no second check. */
+	if (pair__eligible(spec) && pair__exit(task, spec->id, ret))
+		return 0;
+	if (task__filtered(task, &pid, &tid))
 		return 0;
 	if (spec->cls == IOR_CLASS_PIPE) {
 		exit__emit_fds(regs, ret, spec->id, pid, tid);
 		return 0;
 	}
-	if (pair__eligible(spec) && pair__exit(spec->id, ret))
-		return 0;
-	if ((spec->s0 >= 0 || spec->s1 >= 0) && late__exit(spec->id, ret, pid, tid))
+	if ((spec->s0 >= 0 || spec->s1 >= 0) && late__exit(task, spec->id, ret, pid, tid))
 		return 0;
 	e = event__reserve(sizeof(*e), &ring);
 	if (!e) {
@@ -315,7 +319,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (cpid == ppid || ppid == cfg_self_pid)
 		return 0;
 	follow__fork(ppid, cpid);
-	if (task__filtered(&pid, &tid))
+	if (task__filtered(bpf_get_current_task_btf(), &pid, &tid))
 		return 0;
 	task__emit(IOR_EVENT_FORK, cpid, BPF_CORE_READ(child, pid), ppid, 0, child);
 	return 0;
@@ -339,7 +343,7 @@ int BPF_PROG(handle_task_exit, struct task_struct *p)
 		pair__flush(&slot->enter);
 	/* -follow forgets a process whatever the other filters say (-uid may
 	 * filter a followed one), so only then does a filtered exit go on. */
-	filtered = task__filtered(&pid, &tid);
+	filtered = task__filtered(bpf_get_current_task_btf(), &pid, &tid);
 	if (filtered && !cfg_follow)
 		return 0;
 	if (p->signal->live.counter == 0)
@@ -358,7 +362,7 @@ int BPF_PROG(handle_exec, struct task_struct *p)
 	struct ior_task_slot *slot;
 	__u32 pid, tid;
 
-	if (task__filtered(&pid, &tid))
+	if (task__filtered(bpf_get_current_task_btf(), &pid, &tid))
 		return 0;
 	task__emit(IOR_EVENT_EXEC, pid, tid, 0, 0, p);
 	/* Userspace forgets the exec'ing thread's pending enter at this record

@@ -22,7 +22,8 @@
 /* At the enter of a syscall with strings, after reading them: remember the
  * unreadable ones, or forget what an earlier syscall left (its exit never
  * came). slot may be NULL (the task has none yet). */
-static __always_inline void late__note(struct ior_task_slot *slot, __u16 id, __u8 flags, __u64 ptr0, __u64 ptr1)
+static __always_inline void late__note(struct task_struct *task, struct ior_task_slot *slot, __u16 id,
+				       __u8 flags, __u64 ptr0, __u64 ptr1)
 {
 	if (!(flags & IOR_STR_FAULTS)) {
 		if (slot)
@@ -30,7 +31,7 @@ static __always_inline void late__note(struct ior_task_slot *slot, __u16 id, __u
 		return;
 	}
 	if (!slot)
-		slot = pair__slot(1);
+		slot = pair__slot(task, 1);
 	if (!slot)
 		return; /* no memory for a slot: the strings stay unreadable */
 	slot->late_syscall = id;
@@ -42,9 +43,9 @@ static __always_inline void late__note(struct ior_task_slot *slot, __u16 id, __u
 /* At the exit of a syscall with strings: 1 when the strings noted at its
  * enter were sent with the exit (or the record was lost and counted), 0 when
  * the caller sends a plain exit record. */
-static __always_inline int late__exit(__u16 id, long ret, __u32 pid, __u32 tid)
+static __always_inline int late__exit(struct task_struct *task, __u16 id, long ret, __u32 pid, __u32 tid)
 {
-	struct ior_task_slot *slot = pair__slot(0);
+	struct ior_task_slot *slot = pair__slot(task, 0);
 	struct ior_exit_str_event *e;
 	struct ior_scratch *s;
 	__u32 zero = 0, len0 = 0, len1 = 0;

@@ -38,19 +38,18 @@ static __always_inline void pair__flush(struct ior_enter_event *slot)
 	slot->hdr.kind = 0;
 }
 
-/* The current task's slot, created when create is set; NULL when there is
- * none (or the kernel could not make one: then the two-record path runs). */
-static __always_inline struct ior_task_slot *pair__slot(int create)
+/* task's slot (task: current), created when create is set; NULL when there
+ * is none (or the kernel could not make one: then the two-record path runs). */
+static __always_inline struct ior_task_slot *pair__slot(struct task_struct *task, int create)
 {
-	return bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
-				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	return bpf_task_storage_get(&pending, task, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
 /* The exit of an eligible syscall. Returns 1 when it was handled (sent
  * paired, or lost and counted), 0 when the caller sends an exit record. */
-static __always_inline int pair__exit(__u16 id, long ret)
+static __always_inline int pair__exit(struct task_struct *task, __u16 id, long ret)
 {
-	struct ior_task_slot *task_slot = pair__slot(0);
+	struct ior_task_slot *task_slot = pair__slot(task, 0);
 	struct ior_enter_event *slot;
 	struct ior_paired_event *e;
 	void *ring;

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "reader_runner.hpp"
 #include "trace_fixture.hpp"
 
 namespace ior::testing {
@@ -53,7 +54,9 @@ TEST(KernelFiltersE2E, UidKeepsExactlyTheRowsOfThatUsersProcesses) {
   ASSERT_EQ(::chmod(kept.path().c_str(), 0777), 0);  // nobody writes its scenario there
   const std::string w = WORKLOAD_BINARY;
   // Both at once; -comm keeps the host's other processes of nobody out of the comparison.
-  auto run = trace_around({"-duration", "120", "-uid", "65534", "-comm", "ior_workload"},
+  const std::string file = other.path() + "/rows.parquet";
+  auto run = trace_around({"-duration", "120", "-uid", "65534", "-comm", "ior_workload", "-console", "-parquet",
+                           "-parquet-file", file},
                           {"/bin/sh", "-c",
                            "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " + w + " scenario " +
                                kept.path() + " > " + kept.path() + "/manifest & " + w + " scenario " + other.path() +
@@ -64,6 +67,14 @@ TEST(KernelFiltersE2E, UidKeepsExactlyTheRowsOfThatUsersProcesses) {
   ASSERT_EQ(kept_lines.size(), 25u);
   ASSERT_EQ(other_lines.size(), 25u);  // root's copy ran too
   expect_rows_are_exactly(run.rows, kept_lines);
+  // The ids the kernel filtered on are the ids each row holds (the BPF
+  // programs read them from the task's credentials).
+  IOR_REQUIRE_READERS();
+  auto ids = reader_query("chdb", "SELECT uid, gid, count() AS n FROM file('" + file + "', Parquet) GROUP BY uid, gid");
+  ASSERT_EQ(ids.size(), 1u) << ::testing::PrintToString(ids);
+  EXPECT_EQ(json_field(ids[0], "uid"), "65534") << ids[0];
+  EXPECT_EQ(json_field(ids[0], "gid"), "65534") << ids[0];
+  EXPECT_EQ(std::stoull(json_field(ids[0], "n")), run.rows.size()) << ids[0];
 }
 
 // A cgroup of the test's own under the cgroup v2 mount, removed at the end.
