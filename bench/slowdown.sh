@@ -53,6 +53,7 @@ tps+="tracepoint:syscalls:sys_enter_close,tracepoint:syscalls:sys_exit_close,"
 tps+="tracepoint:syscalls:sys_enter_pread64,tracepoint:syscalls:sys_exit_pread64,"
 tps+="tracepoint:syscalls:sys_enter_write,tracepoint:syscalls:sys_exit_write"
 raw="tracepoint:raw_syscalls:sys_enter,tracepoint:raw_syscalls:sys_exit"
+ready='BEGIN { printf("ready\n"); }'
 
 run_workload() { "$wl" bench "$1" "$secs" "$threads" | awk '/ops_per_sec/ {print $2}'; }
 
@@ -61,12 +62,15 @@ start_tracer() {
   local log=$tmp/$1.log
   : > "$log"
   rm -f "$tmp"/run*.parquet
+  # bpftrace prints "Attaching" before it attaches; its BEGIN probe runs once
+  # every probe is attached, so the workload starts after "ready" (a workload
+  # started at "Attaching" could run partly untraced).
   case $1 in
-    raw-floor) bpftrace -e "$raw { }" > "$log" 2>&1 & ;;
-    floor) bpftrace -e "$tps { }" > "$log" 2>&1 & ;;
-    bt-scalar) bpftrace -e "$tps { @ = count(); }" > "$log" 2>&1 & ;;
-    bt-count) bpftrace -e "$tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
-    bt-printf) bpftrace -e "$tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
+    raw-floor) bpftrace -e "$ready $raw { }" > "$log" 2>&1 & ;;
+    floor) bpftrace -e "$ready $tps { }" > "$log" 2>&1 & ;;
+    bt-scalar) bpftrace -e "$ready $tps { @ = count(); }" > "$log" 2>&1 & ;;
+    bt-count) bpftrace -e "$ready $tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
+    bt-printf) bpftrace -e "$ready $tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
     ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
     ior-wakeup) "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
     ior-before) "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
@@ -77,12 +81,23 @@ start_tracer() {
     *) echo "unknown tracer $1" >&2; exit 2 ;;
   esac
   tracer=$!
-  local want="Attaching"; [[ $1 != bt-* && $1 != *floor ]] && want="ior: tracing"
+  local want="ready"; [[ $1 != bt-* && $1 != *floor ]] && want="ior: tracing"
   [[ $1 == bt-printf ]] && log=$tmp/printf.out
   for _ in $(seq 600); do grep -q "$want" "$log" 2>/dev/null && return 0; sleep 0.05; done
   echo "tracer $1 did not start: $(cat "$tmp/$1.log")" >&2; exit 1
 }
-stop_tracer() { kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true; }
+# A tracer that ignores the first SIGINT (bpftrace did, now and then) is
+# asked again, then killed, rather than hanging the series.
+stop_tracer() {
+  kill -INT "$tracer" 2>/dev/null || true
+  for i in $(seq 300); do
+    kill -0 "$tracer" 2>/dev/null || break
+    [[ $i == 100 ]] && kill -INT "$tracer" 2>/dev/null
+    [[ $i == 200 ]] && kill -KILL "$tracer" 2>/dev/null
+    sleep 0.1
+  done
+  wait "$tracer" 2>/dev/null || true
+}
 
 # drops LOG: ring-buffer drops of an ior run (the summary's account).
 drops() { awk '/ring-buffer drops/ {d += $3} END {print d + 0}' "$1"; }
