@@ -81,7 +81,7 @@ struct ior_enter_event {
 	__u16 str_len[2];       /* bytes of string 0 and 1 that follow, no NUL */
 	__u8 str_flags;         /* IOR_STR* bits */
 	__u8 pad[3];
-	__u32 uid;              /* real user and group id (bpf_get_current_uid_gid) */
+	__u32 uid;              /* real user and group id (task->cred: bpf_get_current_uid_gid's values) */
 	__u32 gid;
 	__u64 cgroup_id;        /* cgroup v2 id (bpf_get_current_cgroup_id): its directory's inode */
 	__u32 ppid;             /* the parent process (real_parent->tgid) */
