@@ -251,18 +251,17 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 #error "ior traces x86_64 and arm64 only: syscall numbers and arguments are read from their registers"
 #endif
 	spec = spec__lookup(nr, task);
-	if (!spec || cfg_cost_stage != IOR_COST_FULL)
-		return 0;
-	/* An enter waiting in the slot passed the filters, which cannot turn
-	 * against the task while its syscall runs: no second check. */
-	if (pair__eligible(spec) && pair__exit(task, spec->id, ret))
-		return 0;
-	if (task__filtered(task, &pid, &tid))
+	/* The filters first, though a paired enter has passed them: they are
+	 * loads without -follow, -uid or -cgroup, and the slot lookup it
+	 * would take to skip them would fall on every untraced task's exits. */
+	if (!spec || task__filtered(task, &pid, &tid) || cfg_cost_stage != IOR_COST_FULL)
 		return 0;
 	if (spec->cls == IOR_CLASS_PIPE) {
 		exit__emit_fds(regs, ret, spec->id, pid, tid);
 		return 0;
 	}
+	if (pair__eligible(spec) && pair__exit(task, spec->id, ret))
+		return 0;
 	if ((spec->s0 >= 0 || spec->s1 >= 0) && late__exit(task, spec->id, ret, pid, tid))
 		return 0;
 	e = event__reserve(sizeof(*e), &ring);
