@@ -25,30 +25,17 @@ static __always_inline void header__fill(struct ior_event_header *h, __u16 kind,
 
 /* Waking the reader per record costs the traced process microseconds per
  * syscall; the reader polls every 10 ms instead. Only a ring that is more than
- * half full forces a wake-up, so a burst cannot overrun it unseen: one per
- * eighth of the ring written while it stays over half full, not one per
- * record (each is an interrupt on this CPU, and a reader that is behind is
- * awake already). A reader asleep is still woken at least three times
- * between half full and full. */
+ * half full forces a wake-up, so a burst cannot overrun it unseen. */
 static __always_inline __u64 event__wakeup_flags(void *ring)
 {
-	__u64 *last, pos;
-	__u32 zero = 0;
-
 	if (cfg_wakeup_each)
 		return 0; /* libbpf's default: wake the reader when it waits */
 	/* The ring's size is known before load: one query per record, not two. */
-	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) <= cfg_ring_half)
-		return BPF_RB_NO_WAKEUP;
-	last = bpf_map_lookup_elem(&wakeup_pos, &zero);
-	pos = bpf_ringbuf_query(ring, BPF_RB_PROD_POS);
-	if (last) {
-		if (*last != 0 && pos - *last < cfg_ring_half / 4)
-			return BPF_RB_NO_WAKEUP;
-		*last = pos;
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > cfg_ring_half) {
+		counter__add(IOR_CNT_WAKEUPS);
+		return BPF_RB_FORCE_WAKEUP;
 	}
-	counter__add(IOR_CNT_WAKEUPS);
-	return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
 }
 
 /* This CPU's ring: a program runs on one CPU from start to end (migration

@@ -93,15 +93,6 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Per CPU (its ring is that CPU's): the ring's producer position at the
- * last wake-up this CPU forced (emit.bpf.h). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} wakeup_pos SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, IOR_MAX_SYSCALL_NR);

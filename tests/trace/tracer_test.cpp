@@ -3,7 +3,6 @@
 // the errors a user sees.
 
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -262,40 +261,6 @@ TEST(TracerTest, ANormalRunLosesNothingAndForcesNoWakeUp) {
   auto counters = tracer.counters();
   EXPECT_EQ(counters.drops(), 0u);
   EXPECT_EQ(counters.wakeups, 0u);
-}
-
-// A reader that is behind is not woken for every record: over half full, the
-// kernel forces one wake-up per eighth of the ring written (each is an
-// interrupt on the traced CPU), and none of the burst is lost.
-TEST(TracerTest, ARingOverHalfFullWakesTheReaderOncePerEighthNotPerRecord) {
-  IOR_REQUIRE_ROOT();
-  cpu_set_t before;
-  ASSERT_EQ(sched_getaffinity(0, sizeof before, &before), 0);
-  const int cpu = sched_getcpu();
-  ASSERT_GE(cpu, 0);
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(static_cast<std::size_t>(cpu), &one);
-  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);  // every record in one ring
-  auto o = this_thread_only();
-  o.ring_bytes = 1u << 20;  // 1 MiB per ring whatever the CPU count
-  trace::Tracer tracer(o);
-  tracer.attach();
-  // Paired close records (8-byte ring header, 8-byte aligned) to 90 % of the ring.
-  constexpr std::uint64_t kRecord = (sizeof(ior_paired_event) + 8 + 7) / 8 * 8;
-  constexpr std::uint64_t kCalls = (1u << 20) * 9 / 10 / kRecord;
-  for (std::uint64_t i = 0; i < kCalls; ++i) ASSERT_EQ(syscall(SYS_close, -1), -1);
-  auto counters = tracer.counters();
-  Collector c;
-  tracer.drain(c);
-  ASSERT_EQ(sched_setaffinity(0, sizeof before, &before), 0);
-  EXPECT_EQ(counters.drops(), 0u);
-  EXPECT_EQ(c.seen, kCalls);  // one paired record per close
-  EXPECT_EQ(count_of(c, IOR_EVENT_EXIT, "close"), kCalls);
-  // 40 % of the ring written over half full: 3.2 eighths, so 3 or 4
-  // wake-ups (one per record would be about 3 300).
-  EXPECT_GE(counters.wakeups, 3u);
-  EXPECT_LE(counters.wakeups, 4u);
 }
 
 // A backlog bigger than what one round reads of a ring (8192 records),
