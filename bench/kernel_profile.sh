@@ -24,6 +24,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# shellcheck source=bench/start_ior.sh
+source bench/start_ior.sh
 
 # group SYMBOL: the column a kernel symbol is counted in, or nothing
 groups="clock ring programs tracepoint slot ids other-helpers"
@@ -43,14 +45,8 @@ printf "%-40s %10s" "ior ($mode, 1 thread)" "calls/s"
 for g in $groups; do printf " %15s" "$g"; done
 printf " %15s\n" "all of these"
 for r in $(seq "$reps"); do
-  i=0
   for ior in "$@"; do
-    i=$((i + 1))
-    # shellcheck disable=SC2086 # IOR is a command line
-    $ior -duration 3600 > /dev/null 2> "$tmp/log" &
-    ior_pid=$!
-    for _ in $(seq 200); do grep -q "ior: tracing" "$tmp/log" && break; sleep 0.05; done
-    grep -q "ior: tracing" "$tmp/log" || { echo "ior did not start: $(cat "$tmp/log")" >&2; exit 1; }
+    start_ior "$ior" "$tmp/log"
     for t in /proc/"$ior_pid"/task/*; do taskset -pc "$last_cpu" "${t##*/}" > /dev/null; done
     ops=$(perf record -q -C 0 -o "$tmp/perf.data" -- taskset -c 0 "$wl" bench "$mode" "$secs" 1 |
       awk '/ops_per_sec/ {print $2}')

@@ -28,6 +28,8 @@ trap cleanup EXIT
 sysctl -qw kernel.bpf_stats_enabled=1
 # shellcheck source=bench/median.sh
 source bench/median.sh
+# shellcheck source=bench/start_ior.sh
+source bench/start_ior.sh
 
 # "run_time_ns run_cnt" of the named program, the newest instance (the ior
 # just started: an earlier one may still be on its way out)
@@ -42,11 +44,7 @@ for _ in $(seq "$reps"); do
   i=0
   for ior in "$@"; do
     i=$((i + 1))
-    # shellcheck disable=SC2086 # IOR is a command line
-    $ior -duration 3600 > /dev/null 2> "$tmp/log" &
-    ior_pid=$!
-    for _ in $(seq 200); do grep -q "ior: tracing" "$tmp/log" && break; sleep 0.05; done
-    grep -q "ior: tracing" "$tmp/log" || { echo "ior did not start: $(cat "$tmp/log")" >&2; exit 1; }
+    start_ior "$ior" "$tmp/log"
     read -r e0 ec0 < <(stats_of handle_sys_enter)
     read -r x0 xc0 < <(stats_of handle_sys_exit)
     ops=$("$wl" bench "$mode" "$secs" "$threads" | awk '/ops_per_sec/ {print $2}')
