@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <utility>
 
 namespace ior::sink {
@@ -44,9 +45,31 @@ std::uint64_t LatencyHistogram::quantile(double q) const {
   return bucket_low(kBuckets - 1);
 }
 
-void TopStats::consume(const schema::EventRow& row) noexcept try {
+TopStats::PerSyscall& TopStats::syscall_of(const schema::EventRow& row) {
+  if (row.trace_id >= syscalls_.size()) syscalls_.resize(std::size_t{row.trace_id} + 1);
   auto& s = syscalls_[row.trace_id];
-  if (s.calls == 0) s.name = std::string(row.syscall_name);
+  if (!s) {
+    s = std::make_unique<PerSyscall>();
+    s->name = std::string(row.syscall_name);
+  }
+  return *s;
+}
+
+// pid's tally; nullptr when max_processes are tallied and pid is not one.
+TopStats::PerProcess* TopStats::process_of(std::uint32_t pid) {
+  RecentProcess& recent = recent_processes_[pid % kRecentSlots];
+  if (recent.tally != nullptr && recent.pid == pid) return recent.tally;
+  auto p = processes_.find(pid);
+  if (p == processes_.end()) {
+    if (processes_.size() >= limits_.max_processes) return nullptr;
+    p = processes_.try_emplace(pid).first;
+  }
+  recent = {pid, &p->second};
+  return &p->second;
+}
+
+void TopStats::consume(const schema::EventRow& row) noexcept try {
+  PerSyscall& s = syscall_of(row);
   ++s.calls;
   s.total_ns += row.duration_ns;
   s.latency.add(row.duration_ns);
@@ -75,15 +98,15 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
     if (transfer && !row.filename2.empty() && row.filename2 != file) add_file(row.filename2, one);
   }
 
-  auto p = processes_.find(row.pid);
-  if (p == processes_.end() && processes_.size() >= limits_.max_processes) {
-    p = processes_.try_emplace(0).first;
+  PerProcess* p = process_of(row.pid);
+  const bool own = p != nullptr || row.pid == 0;  // "[other]" keeps no one process's name
+  if (p == nullptr) {
     ++process_rows_in_other_;
+    p = &processes_[0];
   }
-  if (p == processes_.end()) p = processes_.try_emplace(row.pid).first;
-  if (p->first != 0 || row.pid == 0) p->second.comm.assign(row.comm);
-  ++p->second.calls;
-  p->second.total_ns += row.duration_ns;
+  if (own && p->comm != row.comm) p->comm.assign(row.comm);
+  ++p->calls;
+  p->total_ns += row.duration_ns;
   rows_.add();
 } catch (...) {
   rows_lost_.add();
@@ -97,9 +120,21 @@ void TopStats::PerFile::add(const PerFile& o) {
   transfer_bytes += o.transfer_bytes;
 }
 
+// The length and up to 16 bytes from the middle and the end of the name:
+// paths that differ only in a directory or a number mostly differ there.
+std::size_t TopStats::recent_slot(std::string_view name) {
+  std::uint64_t tail = 0, middle = 0;
+  const std::size_t n = std::min<std::size_t>(name.size(), 8);
+  std::memcpy(&tail, name.data() + name.size() - n, n);
+  std::memcpy(&middle, name.data() + (name.size() - n) / 2, n);
+  const std::uint64_t mixed = (tail ^ std::rotl(middle, 17) ^ name.size()) * 0x9e3779b97f4a7c15ull;
+  return static_cast<std::size_t>(mixed >> 58);  // the top 6 bits: kRecentSlots = 64
+}
+
 void TopStats::add_file(std::string_view name, const PerFile& add) {
-  if (last_file_ != nullptr && last_file_->first == name) {
-    last_file_->second.add(add);
+  auto*& recent = recent_files_[recent_slot(name)];
+  if (recent != nullptr && recent->first == name) {
+    recent->second.add(add);
     return;
   }
   auto it = files_.find(name);
@@ -114,13 +149,13 @@ void TopStats::add_file(std::string_view name, const PerFile& add) {
     file_bytes_ += file_entry_bytes(name.size());
   }
   it->second.add(add);
-  last_file_ = &*it;
+  recent = &*it;
 }
 
 // The half with the least total time goes into "[other]": O(n) once per
 // n/2 new names, so O(1) per name.
 void TopStats::fold_files() {
-  last_file_ = nullptr;
+  recent_files_.fill(nullptr);
   if (files_.empty()) return;
   std::vector<decltype(files_)::iterator> entries;
   entries.reserve(files_.size());
@@ -147,14 +182,15 @@ SinkReport TopStats::report() const {
 
 std::vector<SyscallTally> TopStats::syscalls() const {
   std::vector<SyscallTally> out;
-  for (const auto& [id, s] : syscalls_) {
+  for (const auto& s : syscalls_) {
+    if (!s) continue;
     SyscallTally t;
-    t.name = s.name;
-    t.calls = s.calls;
-    t.total_ns = s.total_ns;
-    t.p50_ns = s.latency.quantile(0.50);
-    t.p90_ns = s.latency.quantile(0.90);
-    t.p99_ns = s.latency.quantile(0.99);
+    t.name = s->name;
+    t.calls = s->calls;
+    t.total_ns = s->total_ns;
+    t.p50_ns = s->latency.quantile(0.50);
+    t.p90_ns = s->latency.quantile(0.90);
+    t.p99_ns = s->latency.quantile(0.99);
     out.push_back(t);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -111,20 +112,37 @@ class TopStats final : public Sink {
     std::string comm;
     std::uint64_t calls = 0, total_ns = 0;
   };
+  using FileMap = std::unordered_map<std::string, PerFile, KeyedStringHash, std::equal_to<>>;
+  PerSyscall& syscall_of(const schema::EventRow& row);
   void add_file(std::string_view name, const PerFile& add);
+  static std::size_t recent_slot(std::string_view name);
   void fold_files();
+  PerProcess* process_of(std::uint32_t pid);
 
   TopStatsLimits limits_;
-  std::unordered_map<std::uint16_t, PerSyscall> syscalls_;
-  std::unordered_map<std::string, PerFile, KeyedStringHash, std::equal_to<>> files_;
-  // The entry of the last file added: runs of rows on one file (a read loop)
-  // skip the keyed hash and the lookup. Nodes of files_ stay put until
-  // erased, which only fold_files does, and it forgets this.
-  decltype(files_)::value_type* last_file_ = nullptr;
+  // By trace id (small and dense: bpf/syscalls.def), each made at its first
+  // row: a tally holds an 8 KiB histogram, and most syscalls never occur.
+  std::vector<std::unique_ptr<PerSyscall>> syscalls_;
+  FileMap files_;
+  // Files tallied lately, in slots chosen by a cheap hash of a few of the
+  // name's bytes: rows of threads each in its own loop over a few files
+  // skip the keyed hash and the lookup. A slot is only a hint (the name is
+  // compared), so names that share a slot only cost that lookup. Nodes of
+  // files_ stay put until erased, which only fold_files does, and it
+  // empties these.
+  static constexpr std::size_t kRecentSlots = 64;
+  std::array<FileMap::value_type*, kRecentSlots> recent_files_{};
   PerFile other_files_;
   std::uint64_t files_folded_ = 0;
   std::size_t file_bytes_ = 0;
   std::unordered_map<std::uint32_t, PerProcess> processes_;
+  // Processes tallied lately, by pid modulo kRecentSlots (entries are
+  // never erased: they stay valid).
+  struct RecentProcess {
+    std::uint32_t pid = 0;
+    PerProcess* tally = nullptr;
+  };
+  std::array<RecentProcess, kRecentSlots> recent_processes_{};
   std::uint64_t process_rows_in_other_ = 0;
   Counter rows_;       // the sink's thread writes, the -live footer reads
   Counter rows_lost_;  // out of memory while tallying

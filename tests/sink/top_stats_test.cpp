@@ -124,6 +124,47 @@ TEST(TopStatsTest, AFileFoldedRightAfterItsLastRowStartsAfreshWhenSeenAgain) {
   EXPECT_EQ(got["[other]"], std::make_pair(std::uint64_t{3}, std::uint64_t{25}));
 }
 
+// Rows of many processes over many files in random turns (what the tallies'
+// caches of recent files and processes see on a busy host), some names
+// sharing most of their bytes, with the files table folding now and then:
+// every file's and process's tally is what a plain map of the same rows says.
+TEST(TopStatsTest, InterleavedFilesAndProcessesTallyExactly) {
+  for (const std::size_t budget : {std::size_t{32} << 20, std::size_t{4096}}) {
+    TopStats s({.max_file_bytes = budget});
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> files_want;
+    std::map<std::uint32_t, std::uint64_t> procs_want;
+    std::mt19937 rng(11);
+    std::uint64_t ns_total = 0;
+    for (int i = 0; i < 200'000; ++i) {
+      const auto pid = static_cast<std::uint32_t>(1 + rng() % 300);
+      const std::string file = "/data/" + std::to_string(rng() % 200) + "/segment.db";
+      const std::uint64_t ns = 1 + rng() % 1000;
+      s.consume(row(1, "read", pid, file, ns));
+      files_want[file].first += 1;
+      files_want[file].second += ns;
+      procs_want[pid] += 1;
+      ns_total += ns;
+    }
+    std::uint64_t calls = 0, ns = 0;
+    for (const auto& f : s.files()) {
+      calls += f.calls;
+      ns += f.total_ns;
+      if (budget == std::size_t{32} << 20) {  // nothing folded: each file exact
+        ASSERT_TRUE(files_want.contains(f.name)) << f.name;
+        EXPECT_EQ(std::make_pair(f.calls, f.total_ns), files_want[f.name]) << f.name;
+      }
+    }
+    EXPECT_EQ(calls, 200'000u);
+    EXPECT_EQ(ns, ns_total);
+    if (budget == 4096) {
+      EXPECT_GT(s.files_folded(), 0u);
+    }
+    auto procs = s.processes();
+    ASSERT_EQ(procs.size(), procs_want.size());
+    for (const auto& p : procs) EXPECT_EQ(p.calls, procs_want[p.pid]) << p.pid;
+  }
+}
+
 TEST(TopStatsTest, FilesReturnsOnlyTheTopN) {
   TopStats s;
   for (int i = 1; i <= 50; ++i) s.consume(row(1, "read", 1, "/f" + std::to_string(i), static_cast<std::uint64_t>(i)));
