@@ -1,11 +1,14 @@
 #include "sink/console_sink.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 
 #include "base/terminal_text.hpp"
 #include "base/write_all.hpp"
+#include "schema/columns.hpp"
 
 namespace ior::sink {
 namespace {
@@ -119,29 +122,82 @@ ConsoleSink::ConsoleSink(int fd, std::size_t buffer_bytes) : fd_(fd), threshold_
 
 ConsoleSink::~ConsoleSink() { close(); }
 
-void ConsoleSink::consume(const schema::EventRow& row) noexcept try {
+namespace {
+
+// The columns each cached field is made of.
+constexpr std::size_t kCommColumn = schema::column_index("comm");
+constexpr std::array<std::size_t, 5> kFileColumns = {
+    schema::column_index("filename"), schema::column_index("filename2"), schema::column_index("pathname"),
+    schema::column_index("oldname"), schema::column_index("newname")};
+static_assert(kCommColumn < schema::kColumnCount);
+static_assert(std::ranges::all_of(kFileColumns, [](std::size_t c) { return c < schema::kColumnCount; }));
+
+}  // namespace
+
+void ConsoleSink::consume(const schema::EventRow& row) noexcept {
+  last_row_.forget();
+  try {
+    append_line(row, false, false);
+  } catch (...) {
+    out_.lost.add();  // out of memory for the line: counted, the next rows go on
+  }
+}
+
+void ConsoleSink::consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
+  const bool follows = last_row_.follows(repeats);
+  bool same_file = follows;
+  for (std::size_t c : kFileColumns) same_file = same_file && repeats.same(c);
+  // Forgotten first: a line that fails half-way leaves the cached fields
+  // undefined, and the next row must not copy them.
+  last_row_.forget();
+  try {
+    append_line(row, follows && repeats.same(kCommColumn), same_file);
+    last_row_.appended(repeats);
+  } catch (...) {
+    out_.lost.add();
+  }
+}
+
+// The field as on the line before (same), copied from there; otherwise
+// made by make(out) at the end of the buffer.
+template <class Make>
+void ConsoleSink::append_field(Field& field, bool same, Make&& make) {
+  std::string& out = out_.text;
+  if (same && field.valid) {
+    out.reserve(out.size() + field.size);  // no reallocation while copying from itself
+    const std::size_t at = out.size();
+    out.append(out, field.at, field.size);
+    field.at = at;
+    return;
+  }
+  field.valid = false;
+  const std::size_t at = out.size();
+  make(out);
+  field = {at, out.size() - at, true};
+}
+
+void ConsoleSink::append_line(const schema::EventRow& row, bool same_comm, bool same_file) {
   // The numbers of a line are formatted into one stack buffer and appended
   // at once (three appends a line instead of about fifteen).
   std::string& out = out_.text;
   NumberRun run;
   run.number(row.duration_to_prev_ns).put(',').number(row.duration_ns).put(',').append_to(out);
-  append_text_field(out, row.comm);
+  append_field(comm_field_, same_comm, [&](std::string& o) { append_text_field(o, row.comm); });
   run.put(',').number(row.pid).put('.').number(row.tid).put(',').append_to(out);
   out.append(row.syscall_name);
   run.put(',').number(row.ret_value).put(',').append_to(out);
   append_notice(out, row.notice);
   out.push_back(',');
-  append_file_field(out, row);
+  append_field(file_field_, same_file, [&](std::string& o) { append_file_field(o, row); });
   out.push_back('\n');
   ++out_.pending;
   if (out.size() >= threshold_) write_out();
-} catch (...) {
-  out_.lost.add();  // out of memory for the line: counted, the next rows go on
 }
 
 void ConsoleSink::flush() noexcept { write_out(); }
 
 void ConsoleSink::write_out() noexcept {
+  comm_field_.valid = file_field_.valid = false;  // the buffer's bytes go
   if (error_.empty() && !out_.text.empty()) {
     if (int err = write_all(fd_, out_.text, stopping_); err != 0) {
       error_ = err == EINTR ? std::string("console: standard output took no more output at the stop (a paused "

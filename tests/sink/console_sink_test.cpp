@@ -5,9 +5,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "sink/row_chunk.hpp"
 
 namespace ior::sink {
 namespace {
@@ -131,6 +135,75 @@ TEST_F(ConsoleSinkTest, HostileNamesAreEscapedAndARenameIsNotAFileNamedWithAnArr
     EXPECT_TRUE(c == '\n' || (u >= 0x20 && u != 0x7f && u != 0xc2 && u != 0xff)) << static_cast<int>(u);
   }
   EXPECT_EQ(lines, 5u);
+}
+
+// Rows handed on in chunks carry which columns repeat the row before: the
+// console copies such a row's comm and file fields from the line before
+// instead of escaping them again. Lines must be byte for byte those of rows
+// written one by one, across chunk ends, a row left out, hostile names, a
+// rename whose old name stays and whose new one changes, and a transfer
+// whose second file changes alone.
+TEST_F(ConsoleSinkTest, RowsFromChunksGiveTheSameLinesAsRowsOneByOne) {
+  std::deque<std::string> keep;  // backs the rows' views (stays put as it grows)
+  std::vector<schema::EventRow> rows;
+  auto add = [&](std::string comm, std::string file, std::string old_name = "", std::string new_name = "",
+                 std::string file2 = "") {
+    auto r = sample_row();
+    keep.push_back(std::move(comm));
+    r.comm = keep.back();
+    for (auto* f : {&file, &old_name, &new_name, &file2}) keep.push_back(std::move(*f));
+    r.filename = keep[keep.size() - 4];
+    r.oldname = keep[keep.size() - 3];
+    r.newname = keep[keep.size() - 2];
+    r.filename2 = keep[keep.size() - 1];
+    r.ret_value = static_cast<std::int64_t>(rows.size());
+    rows.push_back(r);
+  };
+  for (int i = 0; i < 3; ++i) add("cat", "/etc/passwd");
+  for (int i = 0; i < 3; ++i) add("\x1b]0;owned\x07", "a,\"b\" \x1b[2J\xff'");
+  add("\x1b]0;owned\x07", "/etc/passwd");
+  add("mv", "", "/d/it's", "/d/new");
+  add("mv", "", "/d/it's", "/d/other");
+  add("mv", "", "/d/it's", "/d/other");
+  add("cp", "/src", "", "", "/dst,1");
+  add("cp", "/src", "", "", "/dst,2");
+  add("cp", "/src", "", "", "/dst,2");
+  add("cat", "");
+  add("cat", "");
+  add("cat", "/var/log/syslog");
+  for (int i = 0; i < 3; ++i) add("dd", "/dev/sdb");
+
+  // A row the sink does not get: the next one repeats it, but the line
+  // before is another row's.
+  const std::size_t skipped = 16;
+  ConsoleSink one_by_one(fd_);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i != skipped) one_by_one.consume(rows[i]);
+  }
+  one_by_one.close();
+
+  char tmpl[] = "/tmp/ior_console_XXXXXX";
+  const int fd = mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  ConsoleSink from_chunks(fd);
+  std::vector<RowChunk> chunks(2);
+  for (std::size_t i = 0; i < rows.size(); ++i) chunks[i < 5 ? 0 : 1].append(rows[i]);
+  std::size_t index = 0, copied_comm = 0, copied_file = 0;
+  for (const auto& chunk : chunks) {
+    chunk.for_each_row([&](const schema::EventRow& r, const schema::RowRepeats& repeats) {
+      if (repeats.same(schema::column_index("comm"))) ++copied_comm;
+      if (repeats.same(schema::column_index("filename")) && repeats.same(schema::column_index("newname"))) ++copied_file;
+      if (index++ != skipped) from_chunks.consume_in_batch(r, repeats);
+    });
+  }
+  from_chunks.close();
+  ::close(fd);
+  const std::string got = read_file(tmpl);
+  std::remove(tmpl);
+  EXPECT_EQ(got, read_file(path_));
+  EXPECT_EQ(from_chunks.report().rows_written, rows.size() - 1);
+  EXPECT_GT(copied_comm, 10u);  // the rows did repeat: the copying path ran
+  EXPECT_GT(copied_file, 5u);
 }
 
 TEST_F(ConsoleSinkTest, FlushesWhenBufferThresholdIsReached) {
