@@ -104,6 +104,7 @@ std::size_t RingMerge::round(std::uint64_t t0, const Sink& sink) {
     if (p.record) {
       sink({p.record, p.length});
       ++handed;
+      if (handed % kPublishEvery == 0) publish();
     }
     std::pop_heap(heap_.begin(), heap_.end(), later);
     if (++ring.next < ring.pending.size()) {
@@ -117,12 +118,20 @@ std::size_t RingMerge::round(std::uint64_t t0, const Sink& sink) {
       }
     }
   }
+  publish();
   advanced_ = false;
   for (auto& ring : rings_) {
     if (ring.next > 0) advanced_ = true;
-    if (ring.next > 0) __atomic_store_n(ring.view.consumer_pos, ring.pending[ring.next - 1].next_pos, __ATOMIC_RELEASE);
   }
   return handed;
+}
+
+// Every ring's consumer position past the records handed on so far (the
+// sink is done with them when it returns).
+void RingMerge::publish() {
+  for (auto& ring : rings_) {
+    if (ring.next > 0) __atomic_store_n(ring.view.consumer_pos, ring.pending[ring.next - 1].next_pos, __ATOMIC_RELEASE);
+  }
 }
 
 std::size_t RingMerge::drain(const Sink& sink) {

@@ -42,6 +42,12 @@ class RingMerge {
  public:
   using Sink = std::function<void(std::span<const std::byte>)>;
 
+  /// A round hands the space of the records handed on back to the kernel
+  /// every this many records (and at its end): a ring read late is over
+  /// half full, where every record forces a wake-up (an interrupt on its
+  /// CPU), for a few hundred records instead of a whole round.
+  static constexpr std::size_t kPublishEvery = 128;
+
   /// max_per_ring bounds what one round reads from a ring (and the memory
   /// it takes to merge them): a ring with more holds the others once its
   /// share is handed on, until the next round.
@@ -75,6 +81,7 @@ class RingMerge {
   };
 
   void collect(RingState& ring);
+  void publish();
 
   std::vector<RingState> rings_;
   std::vector<std::uint32_t> heap_;

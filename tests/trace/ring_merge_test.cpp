@@ -226,6 +226,31 @@ TEST(RingMergeTest, ARoundReadsAtMostItsShareOfEachRingAndKeepsTheOrder) {
   EXPECT_EQ(seen.tids, (std::vector<std::uint32_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
 }
 
+// The kernel gets a round's space back as the round goes: while a record is
+// handed on, the consumer position is never past it (its bytes must stay)
+// and lags it by less than kPublishEvery records; at the end it is past all.
+TEST(RingMergeTest, ARoundHandsSpaceBackAsItGoes) {
+  FakeRing a(1 << 16), b(1 << 16);
+  constexpr std::uint32_t kRecords = 1000;
+  for (std::uint32_t i = 0; i < kRecords; ++i) (i % 2 ? b : a).push(exit_record(i, 100 + i));
+  RingMerge merge({a.view(), b.view()});
+  std::uint32_t handed = 0;
+  merge.round(kAll, [&](std::span<const std::byte> r) {
+    ior_event_header h{};
+    std::memcpy(&h, r.data(), sizeof h);
+    ASSERT_EQ(h.tid, handed);  // its bytes are still there
+    const std::uint64_t before = handed / 2;  // records of each ring handed before this one
+    for (const FakeRing* ring : {&a, &b}) {
+      EXPECT_LE(ring->consumer(), 40 * (before + 1));
+      EXPECT_GE(ring->consumer() + 40 * (RingMerge::kPublishEvery / 2 + 1), 40 * before) << handed;
+    }
+    ++handed;
+  });
+  EXPECT_EQ(handed, kRecords);
+  EXPECT_EQ(a.consumer(), 40u * kRecords / 2);
+  EXPECT_EQ(b.consumer(), 40u * kRecords / 2);
+}
+
 TEST(RingMergeTest, ARecordTooShortForAHeaderKeysZero) {
   std::vector<std::byte> tiny(4);
   EXPECT_EQ(record_key(tiny), 0u);
