@@ -123,12 +123,13 @@ void TopStats::PerFile::add(const PerFile& o) {
 // The length and up to 16 bytes from the middle and the end of the name:
 // paths that differ only in a directory or a number mostly differ there.
 std::size_t TopStats::recent_slot(std::string_view name) {
+  static_assert(kRecentSlots == 64, "the slot is the product's top 6 bits");
   std::uint64_t tail = 0, middle = 0;
   const std::size_t n = std::min<std::size_t>(name.size(), 8);
   std::memcpy(&tail, name.data() + name.size() - n, n);
   std::memcpy(&middle, name.data() + (name.size() - n) / 2, n);
   const std::uint64_t mixed = (tail ^ std::rotl(middle, 17) ^ name.size()) * 0x9e3779b97f4a7c15ull;
-  return static_cast<std::size_t>(mixed >> 58);  // the top 6 bits: kRecentSlots = 64
+  return static_cast<std::size_t>(mixed >> 58);
 }
 
 void TopStats::add_file(std::string_view name, const PerFile& add) {
