@@ -47,7 +47,7 @@ printf " %15s\n" "all of these"
 for r in $(seq "$reps"); do
   for ior in "$@"; do
     start_ior "$ior" "$tmp/log"
-    for t in /proc/"$ior_pid"/task/*; do taskset -pc "$last_cpu" "${t##*/}" > /dev/null; done
+    taskset -apc "$last_cpu" "$ior_pid" > /dev/null
     ops=$(perf record -q -C 0 -o "$tmp/perf.data" -- taskset -c 0 "$wl" bench "$mode" "$secs" 1 |
       awk '/ops_per_sec/ {print $2}')
     kill -INT "$ior_pid"; wait "$ior_pid" 2>/dev/null || true; ior_pid=""

@@ -32,11 +32,11 @@ secs=${1:-2}
 reps=${2:-5}
 modes=${3:-"openreadclose pread writenull"}
 threads=${THREADS:-1}
-wl_cpus=() tracer_cpus=()
+wl_cpus=() tracer_cpus=""
 if [[ ${PIN:-0} == 1 ]]; then
   [[ $threads == 1 ]] || { echo "PIN=1 runs one workload thread (THREADS=1)" >&2; exit 2; }
   (( $(nproc) >= 2 )) || { echo "PIN=1 needs two CPUs" >&2; exit 2; }
-  wl_cpus=(taskset -c 0) tracer_cpus=(taskset -c "1-$(($(nproc) - 1))")
+  wl_cpus=(taskset -c 0) tracer_cpus="1-$(($(nproc) - 1))"
 fi
 build=${IOR_BUILD:-build}
 ior=$build/ior
@@ -75,21 +75,23 @@ start_tracer() {
   # every probe is attached, so the workload starts after "ready" (a workload
   # started at "Attaching" could run partly untraced).
   case $1 in
-    raw-floor) "${tracer_cpus[@]}" bpftrace -e "$ready $raw { }" > "$log" 2>&1 & ;;
-    floor) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { }" > "$log" 2>&1 & ;;
-    bt-scalar) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { @ = count(); }" > "$log" 2>&1 & ;;
-    bt-count) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
-    bt-printf) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
-    ior) "${tracer_cpus[@]}" "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    ior-wakeup) "${tracer_cpus[@]}" "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    ior-before) "${tracer_cpus[@]}" "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    attach | filter | copy | drain) "${tracer_cpus[@]}" "$ior" -cost-stage "$1" -duration 3600 > /dev/null 2> "$log" & ;;
-    parquet) "${tracer_cpus[@]}" "$ior" -parquet -parquet-file "$tmp/run.parquet" -duration 3600 > /dev/null 2> "$log" & ;;
-    clickhouse) STATE_DIRECTORY=$tmp/state "${tracer_cpus[@]}" "$ior" -clickhouse -ch-port "$CH_PORT" -ch-db ior_slowdown \
+    raw-floor) bpftrace -e "$ready $raw { }" > "$log" 2>&1 & ;;
+    floor) bpftrace -e "$ready $tps { }" > "$log" 2>&1 & ;;
+    bt-scalar) bpftrace -e "$ready $tps { @ = count(); }" > "$log" 2>&1 & ;;
+    bt-count) bpftrace -e "$ready $tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
+    bt-printf) bpftrace -e "$ready $tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
+    ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-wakeup) "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-before) "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    attach | filter | copy | drain) "$ior" -cost-stage "$1" -duration 3600 > /dev/null 2> "$log" & ;;
+    parquet) "$ior" -parquet -parquet-file "$tmp/run.parquet" -duration 3600 > /dev/null 2> "$log" & ;;
+    clickhouse) STATE_DIRECTORY=$tmp/state "$ior" -clickhouse -ch-port "$CH_PORT" -ch-db ior_slowdown \
       -duration 3600 > /dev/null 2> "$log" & ;;
     *) echo "unknown tracer $1" >&2; exit 2 ;;
   esac
   tracer=$!
+  # Right after it starts: -a moves the threads it has, later ones inherit.
+  [[ -z $tracer_cpus ]] || taskset -apc "$tracer_cpus" "$tracer" > /dev/null
   local want="ready"; [[ $1 != bt-* && $1 != *floor ]] && want="ior: tracing"
   [[ $1 == bt-printf ]] && log=$tmp/printf.out
   for _ in $(seq 600); do grep -q "$want" "$log" 2>/dev/null && return 0; sleep 0.05; done

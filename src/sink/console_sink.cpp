@@ -1,10 +1,10 @@
 #include "sink/console_sink.hpp"
 
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <initializer_list>
+#include <string_view>
 
 #include "base/terminal_text.hpp"
 #include "base/write_all.hpp"
@@ -124,37 +124,32 @@ ConsoleSink::~ConsoleSink() { close(); }
 
 namespace {
 
-// The columns each cached field is made of.
-constexpr std::size_t kCommColumn = schema::column_index("comm");
-constexpr std::array<std::size_t, 5> kFileColumns = {
-    schema::column_index("filename"), schema::column_index("filename2"), schema::column_index("pathname"),
-    schema::column_index("oldname"), schema::column_index("newname")};
-static_assert(kCommColumn < schema::kColumnCount);
-static_assert(std::ranges::all_of(kFileColumns, [](std::size_t c) { return c < schema::kColumnCount; }));
+// The RowRepeats bits of the columns a cached field is made of.
+constexpr std::uint64_t column_bits(std::initializer_list<std::string_view> names) {
+  std::uint64_t bits = 0;
+  for (std::string_view n : names) bits |= std::uint64_t{1} << schema::column_index(n);
+  return bits;
+}
+constexpr std::uint64_t kCommBits = column_bits({"comm"});
+constexpr std::uint64_t kFileBits = column_bits({"filename", "filename2", "pathname", "oldname", "newname"});
+// column_index() of a name that is no column is kColumnCount: a bit past them.
+static_assert(((kCommBits | kFileBits) >> schema::kColumnCount) == 0);
 
 }  // namespace
 
-void ConsoleSink::consume(const schema::EventRow& row) noexcept {
-  last_row_.forget();
-  try {
-    append_line(row, false, false);
-  } catch (...) {
-    out_.lost.add();  // out of memory for the line: counted, the next rows go on
-  }
-}
+void ConsoleSink::consume(const schema::EventRow& row) noexcept { consume_in_batch(row, schema::RowRepeats{}); }
 
 void ConsoleSink::consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
   const bool follows = last_row_.follows(repeats);
-  bool same_file = follows;
-  for (std::size_t c : kFileColumns) same_file = same_file && repeats.same(c);
+  const auto same = [&](std::uint64_t bits) { return follows && (repeats.columns & bits) == bits; };
   // Forgotten first: a line that fails half-way leaves the cached fields
   // undefined, and the next row must not copy them.
   last_row_.forget();
   try {
-    append_line(row, follows && repeats.same(kCommColumn), same_file);
+    append_line(row, same(kCommBits), same(kFileBits));
     last_row_.appended(repeats);
   } catch (...) {
-    out_.lost.add();
+    out_.lost.add();  // out of memory for the line: counted, the next rows go on
   }
 }
 

@@ -36,7 +36,7 @@ std::uint64_t record_key(std::span<const std::byte> record) noexcept {
 RingMerge::RingMerge(std::vector<RingView> rings, std::size_t max_per_ring)
     : max_per_ring_(max_per_ring == 0 ? 1 : max_per_ring) {
   rings_.reserve(rings.size());
-  for (const auto& view : rings) rings_.push_back(RingState{view, {}, 0, false});
+  for (const auto& view : rings) rings_.push_back(RingState{view, {}, 0, 0, false});
   heap_.reserve(rings_.size());
 }
 
@@ -46,6 +46,7 @@ RingMerge::RingMerge(std::vector<RingView> rings, std::size_t max_per_ring)
 void RingMerge::collect(RingState& ring) {
   ring.pending.clear();
   ring.next = 0;
+  ring.published = 0;
   ring.held = false;
   const RingView& v = ring.view;
   std::uint64_t pos = *v.consumer_pos;  // only this thread writes it
@@ -126,11 +127,15 @@ std::size_t RingMerge::round(std::uint64_t t0, const Sink& sink) {
   return handed;
 }
 
-// Every ring's consumer position past the records handed on so far (the
-// sink is done with them when it returns).
+// The consumer position of every ring that handed records on since the
+// last store, past them (the sink is done with them when it returns). Only
+// those: the producers read the position on every record, and a store to it
+// takes their cache line away.
 void RingMerge::publish() {
   for (auto& ring : rings_) {
-    if (ring.next > 0) __atomic_store_n(ring.view.consumer_pos, ring.pending[ring.next - 1].next_pos, __ATOMIC_RELEASE);
+    if (ring.next == ring.published) continue;
+    __atomic_store_n(ring.view.consumer_pos, ring.pending[ring.next - 1].next_pos, __ATOMIC_RELEASE);
+    ring.published = ring.next;
   }
 }
 

@@ -77,6 +77,7 @@ class RingMerge {
     RingView view;
     std::vector<Pending> pending;  // this round's committed records
     std::size_t next = 0;          // first not handed on
+    std::size_t published = 0;     // next at the last consumer-position store
     bool held = false;             // the walk stopped at a record being written or at the cap
   };
 
