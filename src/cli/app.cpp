@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "base/error.hpp"
+#include "base/thread_affinity.hpp"
 #include "cli/cgroup_filter.hpp"
 #include "cli/command.hpp"
 #include "cli/live_run.hpp"
@@ -34,6 +35,7 @@
 #include "ior_event.h"
 #include "sink/fan_out.hpp"
 #include "sink/top_stats.hpp"
+#include "trace/cpu_placement.hpp"
 #include "trace/ring_reader.hpp"
 #include "trace/tracer.hpp"
 
@@ -252,9 +254,13 @@ struct StopMetricsOnExit {
 // The summary (unless -quiet) and the exit status: 1 when an output failed.
 int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
                const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
-               double traced_s, double finish_s) {
+               const trace::CpuPlacement* placement, double traced_s, double finish_s) {
   SummaryInput in = summary_input(identity, tracer, pipeline, sinks, traced_s);
   in.finish_s = finish_s;
+  if (placement != nullptr) {
+    in.off_traced_cpus_s = static_cast<double>(placement->restricted_ns()) / 1e9;
+    in.placement_releases = placement->backlog_releases();
+  }
   if (!o.quiet) {
     if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
     std::fputs(format_summary(in).c_str(), stderr);
@@ -324,6 +330,20 @@ int run_trace(const Options& o) {
     pipeline.sweep(event::monotonic_now_ns());
     sinks.flush();
   });
+  // ior's threads, not this one: a process started from here later (none
+  // today) or the command's exec must keep the CPUs ior was given.
+  std::optional<trace::CpuPlacement> placement;
+  trace::RingLevels levels;
+  if (o.avoid_traced_cpus) {
+    placement.emplace(own_cpu_affinity(tracer.ring_count()),
+                      [spared = gettid()](const CpuMask& cpus) { (void)set_threads_affinity(cpus, spared); });
+    reader.set_after_poll([&] {
+      const std::uint64_t now = event::monotonic_now_ns();
+      if (!placement->due(now)) return;
+      tracer.ring_levels(levels);
+      placement->observe(now, levels);
+    });
+  }
   Stopwatch clock;
   StopMetricsOnExit stop_metrics;
   if (metrics_server) {
@@ -366,7 +386,8 @@ int run_trace(const Options& o) {
     print_message("ior: -cost-stage " + o.cost_stage + ": " + std::to_string(discard.records) +
                   " records read and discarded, no rows built");
   }
-  return report_run(o, identity, cause.sig, tracer, pipeline, sinks, top, traced_s, clock.seconds() - traced_s);
+  return report_run(o, identity, cause.sig, tracer, pipeline, sinks, top, placement ? &*placement : nullptr, traced_s,
+                    clock.seconds() - traced_s);
 }
 
 }  // namespace ior::cli

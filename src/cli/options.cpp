@@ -31,6 +31,9 @@ void define_flags(FlagParser& p, Options& o) {
              4096, 1ull << 30);
   p.add_uint("strMax", &o.str_max, "bytes copied per path/name argument (longer ones are cut and "
              "flagged); default 4095", 1, 4095);
+  p.add_bool("avoid-traced-cpus", &o.avoid_traced_cpus,
+             "keep ior's threads off the CPUs whose syscalls it records most, while other allowed CPUs are "
+             "quieter (on by default; -avoid-traced-cpus=false leaves them to the scheduler)");
   p.add_bool("wakeup-each", &o.wakeup_each,
              "measurements only: the kernel wakes ior for every record (libbpf's default) instead of ior "
              "polling every 10 ms; much costlier to the traced host (bench/slowdown.sh compares both)");

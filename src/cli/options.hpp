@@ -28,6 +28,7 @@ struct Options {
   std::string tps_exclude;             ///< -tpsExclude regexes
   std::uint64_t map_size = 16u << 20;  ///< -mapSize ring buffer bytes
   std::uint64_t str_max = 4095;        ///< -strMax bytes per string argument
+  bool avoid_traced_cpus = true;      ///< -avoid-traced-cpus: ior's threads off the CPUs it traces most
   bool wakeup_each = false;            ///< -wakeup-each: measurements only (bench/slowdown.sh)
   std::string cost_stage;              ///< -cost-stage: measurements only (bench/capture_cost.sh)
 

@@ -84,6 +84,12 @@ std::string format_summary(const SummaryInput& in) {
        num(c.kernel.drops()) + " (enter " + num(c.kernel.drop_enter) + ", exit " +
            num(c.kernel.drop_exit) + ", task " + num(c.kernel.drop_task) + "); forced wake-ups " +
            num(c.kernel.wakeups));
+  if (in.off_traced_cpus_s >= 0) {
+    char off[96];
+    std::snprintf(off, sizeof off, "off the busiest traced CPUs %.1f s; back on all CPUs %llu times (a ring filled)",
+                  in.off_traced_cpus_s, static_cast<unsigned long long>(in.placement_releases));
+    line(out, "ior's threads", off);
+  }
   if (c.kernel.follow_full != 0) {
     line(out, "not followed", num(c.kernel.follow_full) + " new processes (" + num(IOR_MAX_FOLLOWED) +
                                   " followed at once at most)");

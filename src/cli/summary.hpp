@@ -26,6 +26,10 @@ struct SummaryInput {
   /// does not answer is waited for up to -ch-drain-timeout); counters.elapsed_s
   /// is the tracing time alone, so rates are per second traced.
   double finish_s = 0;
+  /// -avoid-traced-cpus: seconds ior's threads ran off the CPUs it traced
+  /// most, and how often a filling ring put them back on all; off: < 0.
+  double off_traced_cpus_s = -1;
+  std::uint64_t placement_releases = 0;
 };
 
 std::string format_summary(const SummaryInput& in);

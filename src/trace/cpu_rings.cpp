@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -68,6 +69,20 @@ void CpuRings::open(int count) {
 }
 
 CpuRings::~CpuRings() { unmap_all(); }
+
+void CpuRings::levels(RingLevels& out) const {
+  out.written.resize(maps_.size());
+  out.fullest = 0;
+  for (std::size_t i = 0; i < maps_.size(); ++i) {
+    const auto* producer = static_cast<const std::uint64_t*>(maps_[i].producer);
+    const auto* consumer = static_cast<const std::uint64_t*>(maps_[i].consumer);
+    const std::uint64_t written = __atomic_load_n(producer, __ATOMIC_ACQUIRE);
+    const std::uint64_t read = __atomic_load_n(consumer, __ATOMIC_RELAXED);
+    out.written[i] = written;
+    const double unread = static_cast<double>(written - read) / static_cast<double>(ring_bytes_);
+    out.fullest = std::max(out.fullest, unread);
+  }
+}
 
 void CpuRings::unmap_all() noexcept {
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/unique_fd.hpp"
+#include "trace/ring_levels.hpp"
 #include "trace/ring_merge.hpp"
 
 namespace ior::trace {
@@ -34,6 +35,9 @@ class CpuRings {
   std::size_t poll(int timeout_ms, const RingMerge::Sink& sink);
   /// Hands on everything: only once no program runs any more.
   std::size_t drain(const RingMerge::Sink& sink);
+  /// What each ring's CPU wrote and how full the fullest ring is (a load per
+  /// ring); out's vector is reused.
+  void levels(RingLevels& out) const;
 
  private:
   struct Mapping {

@@ -29,6 +29,7 @@ void RingReader::loop() noexcept {
     while (!stop_.load(std::memory_order_relaxed)) {
       tracer_.poll(handler_, poll_ms_);
       handler_.on_batch_end();
+      if (after_poll_) after_poll_();
       auto now = std::chrono::steady_clock::now();
       if (now >= next_tick) {
         if (on_tick_) on_tick_();

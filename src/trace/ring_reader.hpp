@@ -23,6 +23,8 @@ class RingReader {
   RingReader(const RingReader&) = delete;
   RingReader& operator=(const RingReader&) = delete;
 
+  /// Called on the reader's thread after every poll, before start().
+  void set_after_poll(std::function<void()> f) { after_poll_ = std::move(f); }
   void start();
   /// Stops polling, detaches the programs, drains what is left in the ring,
   /// calls on_tick a last time. Idempotent. Rethrows a reader-thread error.
@@ -34,6 +36,7 @@ class RingReader {
   Tracer& tracer_;
   RecordHandler& handler_;
   std::function<void()> on_tick_;
+  std::function<void()> after_poll_;
   int poll_ms_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

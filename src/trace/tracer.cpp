@@ -348,6 +348,10 @@ void Tracer::flush_pending() {
   bpf_link__destroy(link);
 }
 
+void Tracer::ring_levels(RingLevels& out) const { impl_->rings->levels(out); }
+
+std::size_t Tracer::ring_count() const { return impl_->rings->count(); }
+
 TracerCounters Tracer::counters() const {
   TracerCounters c;
   std::vector<std::uint64_t> values(static_cast<std::size_t>(impl_->ncpu));

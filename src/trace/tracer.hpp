@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "trace/ring_levels.hpp"
+
 namespace ior::trace {
 
 struct TracerOptions {
@@ -98,6 +100,11 @@ class Tracer {
   /// after this returns.
   void detach();
   TracerCounters counters() const;
+  /// What each CPU's programs wrote to its ring and how full the fullest
+  /// ring is (trace/cpu_placement.hpp); from the reader's thread.
+  void ring_levels(RingLevels& out) const;
+  /// The CPUs the kernel may run programs on (one ring each).
+  std::size_t ring_count() const;
 
   /// -follow: adds a process to the followed ones; false when it was
   /// already there (or the map is full). Throws ior::Error without -follow.

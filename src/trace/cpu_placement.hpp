@@ -1,0 +1,82 @@
+#pragma once
+// Keeps ior's own threads off the CPUs whose syscalls it records most.
+//
+// ior's reader and sinks spend a few hundred nanoseconds of CPU per row. On
+// the CPU of a thread that makes a million syscalls a second, the scheduler
+// takes that time from the traced thread now and then, while another CPU may
+// sit idle (docs/PERFORMANCE.md, "ior's own threads on the workload's CPU").
+// Each CPU has its own ring, so the bytes its programs wrote in the last
+// interval say where the traced work runs. CPUs past a rate are "hot", and
+// ior's threads run on the other CPUs they were allowed, while there are any;
+// with every allowed CPU hot (the whole host busy), or none, they run on all.
+// A ring that fills while ior is restricted (ior falling behind on fewer
+// CPUs) lifts the restriction for a while: a lost record costs more than a
+// slower host.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "base/thread_affinity.hpp"
+#include "trace/ring_levels.hpp"
+
+namespace ior::trace {
+
+struct CpuPlacementOptions {
+  /// A CPU whose programs write this many bytes a second (about 70 000
+  /// syscalls of 120-byte paired records, where ior's threads need a few
+  /// percent of a CPU), and a quarter of the busiest CPU's, is hot; it
+  /// cools below half of that.
+  std::uint64_t hot_bytes_per_s = std::uint64_t{8} << 20;
+  /// How often the rates are looked at.
+  std::chrono::nanoseconds interval = std::chrono::milliseconds(200);
+  /// A share of a ring still unread after a poll (0..1) that means ior is
+  /// behind (over half, the programs force wake-ups) ...
+  double backlog_share = 0.5;
+  /// ... and how long ior then runs on all its CPUs.
+  std::chrono::nanoseconds hold_after_backlog = std::chrono::seconds(10);
+};
+
+/// Which of `allowed` ior's threads should use, given each CPU's rate of
+/// bytes written (bytes/s, indexed by CPU). `hot` keeps each CPU's state
+/// between calls (the hysteresis); it is resized to allowed's size.
+CpuMask choose_cpus(const CpuMask& allowed, std::span<const double> rates, std::vector<bool>& hot,
+                    std::uint64_t hot_bytes_per_s);
+
+class CpuPlacement {
+ public:
+  /// apply: moves ior's threads to a mask (set_threads_affinity).
+  CpuPlacement(CpuMask allowed, std::function<void(const CpuMask&)> apply, CpuPlacementOptions options = {});
+
+  /// True when an interval has passed since the last observe(): the caller
+  /// reads the rings' levels and calls observe() (levels cost a load per ring).
+  bool due(std::uint64_t now_ns) const { return now_ns >= next_ns_; }
+  void observe(std::uint64_t now_ns, const RingLevels& levels);
+
+  const CpuMask& current() const { return current_; }
+  bool restricted() const { return current_ != allowed_; }
+  /// Nanoseconds spent with ior's threads kept off some allowed CPUs.
+  std::uint64_t restricted_ns() const { return restricted_ns_; }
+  /// Times the restriction was lifted because a ring was filling.
+  std::uint64_t backlog_releases() const { return backlog_releases_; }
+
+ private:
+  void move_to(const CpuMask& mask);
+
+  CpuMask allowed_;
+  std::function<void(const CpuMask&)> apply_;
+  CpuPlacementOptions options_;
+  CpuMask current_;
+  std::vector<bool> hot_;
+  std::vector<std::uint64_t> last_written_;
+  std::vector<double> rates_;
+  std::uint64_t last_ns_ = 0;
+  std::uint64_t next_ns_ = 0;
+  std::uint64_t hold_until_ns_ = 0;
+  std::uint64_t restricted_ns_ = 0;
+  std::uint64_t backlog_releases_ = 0;
+};
+
+}  // namespace ior::trace
