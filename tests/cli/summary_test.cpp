@@ -188,5 +188,22 @@ TEST(SummaryTest, TheTracingTimeIsSaidApartFromTheTimeTheOutputsTookToFinish) {
   EXPECT_EQ(text.find("finished"), std::string::npos) << "a quick finish is not worth a word\n" << text;
 }
 
+TEST(SummaryTest, TimeOffTheTracedCpusIsSaidOnlyWhenIorPlacesItsThreads) {
+  RunIdentity id;
+  event::PipelineStats stats;
+  SummaryInput in;
+  in.identity = &id;
+  in.stats = &stats;
+  std::string text = format_summary(in);  // -avoid-traced-cpus=false
+  EXPECT_EQ(text.find("ior's threads"), std::string::npos) << text;
+  in.off_traced_cpus_s = 12.34;
+  in.placement_releases = 2;
+  text = format_summary(in);
+  EXPECT_NE(text.find("  ior's threads             off the busiest traced CPUs 12.3 s; back on all CPUs 2 times "
+                      "(a ring filled)\n"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace ior::cli
