@@ -338,10 +338,8 @@ int run_trace(const Options& o) {
     placement.emplace(own_cpu_affinity(tracer.ring_count()),
                       [spared = gettid()](const CpuMask& cpus) { (void)set_threads_affinity(cpus, spared); });
     reader.set_after_poll([&] {
-      const std::uint64_t now = event::monotonic_now_ns();
-      if (!placement->due(now)) return;
-      tracer.ring_levels(levels);
-      placement->observe(now, levels);
+      tracer.ring_levels(levels);  // two loads per ring
+      placement->observe(event::monotonic_now_ns(), levels, sinks.fullest_queue());
     });
   }
   Stopwatch clock;

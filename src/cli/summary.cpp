@@ -85,8 +85,8 @@ std::string format_summary(const SummaryInput& in) {
            num(c.kernel.drop_exit) + ", task " + num(c.kernel.drop_task) + "); forced wake-ups " +
            num(c.kernel.wakeups));
   if (in.off_traced_cpus_s >= 0) {
-    char off[96];
-    std::snprintf(off, sizeof off, "off the busiest traced CPUs %.1f s; back on all CPUs %llu times (a ring filled)",
+    char off[160];
+    std::snprintf(off, sizeof off, "off the busiest traced CPUs %.1f s; back on all CPUs %llu times (ior fell behind)",
                   in.off_traced_cpus_s, static_cast<unsigned long long>(in.placement_releases));
     line(out, "ior's threads", off);
   }

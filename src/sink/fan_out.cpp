@@ -1,5 +1,7 @@
 #include "sink/fan_out.hpp"
 
+#include <algorithm>
+
 namespace ior::sink {
 
 FanOut::FanOut(FanOutOptions options)
@@ -66,6 +68,12 @@ std::vector<SinkReport> FanOut::reports() const {
   out.reserve(runners_.size());
   for (const auto& r : runners_) out.push_back(r->report());
   return out;
+}
+
+double FanOut::fullest_queue() const {
+  double fullest = 0;
+  for (const auto& r : runners_) fullest = std::max(fullest, r->queue_share());
+  return fullest;
 }
 
 std::vector<SinkQueueState> FanOut::queue_states() const {

@@ -59,6 +59,9 @@ class FanOut {
   /// Per sink, in the order added; complete after close().
   std::vector<SinkReport> reports() const;
   std::vector<SinkQueueState> queue_states() const;
+  /// The largest share of a sink's queue bound taken (0..1), no lock: how
+  /// far the sink furthest behind is (trace/cpu_placement.hpp).
+  double fullest_queue() const;
   /// Rows the pipeline offered that could not even be packed (out of memory).
   std::uint64_t rows_unpacked() const { return rows_unpacked_.get(); }
 

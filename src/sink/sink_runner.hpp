@@ -65,6 +65,12 @@ class SinkRunner {
   void interrupt() noexcept;
 
   SinkQueueState state() const;
+  /// How much of its queue bound is taken (0..1); any thread, no lock.
+  double queue_share() const {
+    return max_queue_bytes_ == 0 ? 0.0
+                                 : static_cast<double>(queued_bytes_.load(std::memory_order_relaxed)) /
+                                       static_cast<double>(max_queue_bytes_);
+  }
   /// The sink's report with the runner's counts; any thread. The sink's own
   /// part is what its report() said when its thread last asked: at the
   /// start, after every flush (at least once a second while the thread is

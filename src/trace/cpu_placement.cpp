@@ -33,14 +33,23 @@ CpuMask choose_cpus(const CpuMask& allowed, std::span<const double> rates, std::
 CpuPlacement::CpuPlacement(CpuMask allowed, std::function<void(const CpuMask&)> apply, CpuPlacementOptions options)
     : allowed_(std::move(allowed)), apply_(std::move(apply)), options_(options), current_(allowed_) {}
 
-void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels) {
-  next_ns_ = now_ns + static_cast<std::uint64_t>(options_.interval.count());
+void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels, double queue_share) {
+  if (restricted() && std::max(levels.fullest, queue_share) >= options_.backlog_share) {
+    restricted_ns_ += now_ns > last_ns_ ? now_ns - last_ns_ : 0;
+    hold_until_ns_ = now_ns + static_cast<std::uint64_t>(options_.hold_after_backlog.count());
+    ++backlog_releases_;
+    move_to(allowed_);
+    last_written_ = levels.written;  // the next rates start here
+    last_ns_ = now_ns;
+    return;
+  }
   const bool first = last_ns_ == 0 || last_written_.size() != levels.written.size();
-  if (first || now_ns <= last_ns_) {
+  if (first || now_ns < last_ns_) {
     last_written_ = levels.written;
     last_ns_ = now_ns;
     return;
   }
+  if (now_ns - last_ns_ < static_cast<std::uint64_t>(options_.interval.count())) return;
   const double seconds = static_cast<double>(now_ns - last_ns_) / 1e9;
   if (restricted()) restricted_ns_ += now_ns - last_ns_;
   rates_.resize(levels.written.size());
@@ -50,11 +59,9 @@ void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels) {
   last_written_ = levels.written;
   last_ns_ = now_ns;
 
+  // The hot states follow the rates during a hold too: when it ends, the
+  // choice is the current one.
   CpuMask want = choose_cpus(allowed_, rates_, hot_, options_.hot_bytes_per_s);
-  if (restricted() && levels.fullest >= options_.backlog_share) {
-    hold_until_ns_ = now_ns + static_cast<std::uint64_t>(options_.hold_after_backlog.count());
-    ++backlog_releases_;
-  }
   if (now_ns < hold_until_ns_) want = allowed_;
   if (want != current_) move_to(want);
 }

@@ -32,8 +32,9 @@ struct CpuPlacementOptions {
   std::uint64_t hot_bytes_per_s = std::uint64_t{8} << 20;
   /// How often the rates are looked at.
   std::chrono::nanoseconds interval = std::chrono::milliseconds(200);
-  /// A share of a ring still unread after a poll (0..1) that means ior is
-  /// behind (over half, the programs force wake-ups) ...
+  /// A share of a ring still unread after a poll, or of a sink's queue
+  /// bound (0..1), that means ior is behind (a ring over half makes the
+  /// programs force wake-ups; a full queue drops rows) ...
   double backlog_share = 0.5;
   /// ... and how long ior then runs on all its CPUs.
   std::chrono::nanoseconds hold_after_backlog = std::chrono::seconds(10);
@@ -50,10 +51,11 @@ class CpuPlacement {
   /// apply: moves ior's threads to a mask (set_threads_affinity).
   CpuPlacement(CpuMask allowed, std::function<void(const CpuMask&)> apply, CpuPlacementOptions options = {});
 
-  /// True when an interval has passed since the last observe(): the caller
-  /// reads the rings' levels and calls observe() (levels cost a load per ring).
-  bool due(std::uint64_t now_ns) const { return now_ns >= next_ns_; }
-  void observe(std::uint64_t now_ns, const RingLevels& levels);
+  /// After every poll: a ring, or a sink's queue (queue_share: the fullest
+  /// one's share of its bound), over the backlog share puts the threads back
+  /// on every allowed CPU at once (between two looks at the rates, a ring
+  /// read too slowly could fill); the rates are looked at once an interval.
+  void observe(std::uint64_t now_ns, const RingLevels& levels, double queue_share = 0);
 
   const CpuMask& current() const { return current_; }
   bool restricted() const { return current_ != allowed_; }
@@ -73,7 +75,6 @@ class CpuPlacement {
   std::vector<std::uint64_t> last_written_;
   std::vector<double> rates_;
   std::uint64_t last_ns_ = 0;
-  std::uint64_t next_ns_ = 0;
   std::uint64_t hold_until_ns_ = 0;
   std::uint64_t restricted_ns_ = 0;
   std::uint64_t backlog_releases_ = 0;

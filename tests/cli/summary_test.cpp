@@ -200,7 +200,7 @@ TEST(SummaryTest, TimeOffTheTracedCpusIsSaidOnlyWhenIorPlacesItsThreads) {
   in.placement_releases = 2;
   text = format_summary(in);
   EXPECT_NE(text.find("  ior's threads             off the busiest traced CPUs 12.3 s; back on all CPUs 2 times "
-                      "(a ring filled)\n"),
+                      "(ior fell behind)\n"),
             std::string::npos)
       << text;
 }

@@ -85,8 +85,8 @@ TEST(CpuPlacementTest, MovesOffTheBusyCpuAndBackWhenItQuietens) {
   std::uint64_t t = 1000 * kMs;
   p.observe(t, levels({0, 0}));  // the first look only takes the positions
   EXPECT_TRUE(r.applied.empty());
-  EXPECT_FALSE(p.due(t + 199 * kMs));
-  EXPECT_TRUE(p.due(t + 200 * kMs));
+  p.observe(t + 199 * kMs, levels({30u << 20, 1000}));  // rates are looked at once per 200 ms
+  EXPECT_TRUE(r.applied.empty());
   t += 200 * kMs;
   p.observe(t, levels({30u << 20, 1000}));  // 150 MiB/s on CPU 0
   ASSERT_EQ(r.applied.size(), 1u);
@@ -130,6 +130,31 @@ TEST(CpuPlacementTest, AFillingRingPutsTheThreadsBackOnAllCpusForTheHold) {
   w += 30u << 20;
   p.observe(t, levels({w, 0}));
   EXPECT_EQ(r.applied.back(), mask({0, 1}));
+  EXPECT_EQ(p.backlog_releases(), 1u);
+}
+
+TEST(CpuPlacementTest, ABacklogActsAtOnceNotAtTheNextLookAtTheRates) {
+  Recorder r;
+  CpuPlacement p = r.make(mask({1, 1}));
+  p.observe(1000 * kMs, levels({0, 0}));
+  p.observe(1200 * kMs, levels({30u << 20, 0}));
+  ASSERT_TRUE(p.restricted());
+  p.observe(1210 * kMs, levels({31u << 20, 0}, 0.5));  // the next poll, 10 ms later
+  EXPECT_FALSE(p.restricted());
+  EXPECT_EQ(r.applied.back(), mask({1, 1}));
+  EXPECT_EQ(p.restricted_ns(), 10 * kMs);
+}
+
+TEST(CpuPlacementTest, ASinkQueueHalfFullPutsTheThreadsBackToo) {
+  Recorder r;
+  CpuPlacement p = r.make(mask({1, 1}));
+  p.observe(1000 * kMs, levels({0, 0}));
+  p.observe(1200 * kMs, levels({30u << 20, 0}), 0.1);
+  ASSERT_TRUE(p.restricted());
+  p.observe(1210 * kMs, levels({31u << 20, 0}), 0.49);
+  EXPECT_TRUE(p.restricted());
+  p.observe(1220 * kMs, levels({32u << 20, 0}), 0.5);  // a sink that falls further behind would drop rows
+  EXPECT_FALSE(p.restricted());
   EXPECT_EQ(p.backlog_releases(), 1u);
 }
 
