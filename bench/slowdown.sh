@@ -16,6 +16,8 @@
 #   ior-wakeup the same, but the kernel wakes ior's reader for every record
 #              (libbpf's default) instead of ior polling every 10 ms
 #   ior-before IOR_BEFORE=path/to/an/earlier/ior: a change's cost in one run
+#   ior-sched  ior with -avoid-traced-cpus=false: the scheduler alone places
+#              ior's threads, also on the traced thread's CPU
 # and the cost stages of ior (bench/capture_cost.sh runs them):
 #   attach, filter, copy, drain   ior -cost-stage STAGE (docs/PERFORMANCE.md)
 #   parquet, clickhouse           ior writing Parquet / into ClickHouse 18.16
@@ -83,6 +85,7 @@ start_tracer() {
     ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
     ior-wakeup) "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
     ior-before) "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-sched) "$ior" -avoid-traced-cpus=false -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
     attach | filter | copy | drain) "$ior" -cost-stage "$1" -duration 3600 > /dev/null 2> "$log" & ;;
     parquet) "$ior" -parquet -parquet-file "$tmp/run.parquet" -duration 3600 > /dev/null 2> "$log" & ;;
     clickhouse) STATE_DIRECTORY=$tmp/state "$ior" -clickhouse -ch-port "$CH_PORT" -ch-db ior_slowdown \
