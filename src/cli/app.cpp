@@ -326,14 +326,16 @@ int run_trace(const Options& o) {
 
   DiscardRecords discard;
   trace::RecordHandler& handler = o.cost_stage.empty() ? static_cast<trace::RecordHandler&>(records) : discard;
+  // Before the reader: its thread uses them until the reader is stopped
+  // (also by its destructor, when an exception leaves this function).
+  std::optional<trace::CpuPlacement> placement;
+  trace::RingLevels levels;
   trace::RingReader reader(tracer, handler, [&] {
     pipeline.sweep(event::monotonic_now_ns());
     sinks.flush();
   });
   // ior's threads, not this one: a process started from here later (none
   // today) or the command's exec must keep the CPUs ior was given.
-  std::optional<trace::CpuPlacement> placement;
-  trace::RingLevels levels;
   if (o.avoid_traced_cpus) {
     placement.emplace(own_cpu_affinity(tracer.ring_count()),
                       [spared = gettid()](const CpuMask& cpus) { (void)set_threads_affinity(cpus, spared); });
