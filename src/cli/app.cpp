@@ -211,8 +211,13 @@ std::optional<std::string> clickhouse_wait_line(const Options& o, const clickhou
 // What every stage counted so far: for the summary at the end and for
 // the metrics endpoint during the run (any thread).
 SummaryInput summary_input(const RunIdentity& identity, const trace::Tracer& tracer, const event::Pipeline& pipeline,
-                           const sink::FanOut& sinks, double seconds) {
+                           const sink::FanOut& sinks, const trace::CpuPlacement* placement, double seconds) {
   SummaryInput in;
+  if (placement != nullptr) {
+    in.off_traced_cpus_s = static_cast<double>(placement->restricted_ns()) / 1e9;
+    in.off_traced_cpus_now = placement->restricted();
+    in.placement_releases = placement->backlog_releases();
+  }
   in.identity = &identity;
   in.counters = snapshot(seconds, tracer.counters(), pipeline.stats(), sinks.queue_states());
   in.rows_not_packed = sinks.rows_unpacked();
@@ -226,8 +231,9 @@ SummaryInput summary_input(const RunIdentity& identity, const trace::Tracer& tra
 
 // -metrics: the body of every GET /metrics, on the server's thread.
 std::string metrics_body(const RunIdentity& identity, const trace::Tracer& tracer, const event::Pipeline& pipeline,
-                         const sink::FanOut& sinks, const clickhouse::ClickHouseSink* ch, double seconds) {
-  const SummaryInput in = summary_input(identity, tracer, pipeline, sinks, seconds);
+                         const sink::FanOut& sinks, const trace::CpuPlacement* placement,
+                         const clickhouse::ClickHouseSink* ch, double seconds) {
+  const SummaryInput in = summary_input(identity, tracer, pipeline, sinks, placement, seconds);
   MetricsInput m;
   m.summary = &in;
   m.queues = sinks.queue_states();
@@ -255,12 +261,8 @@ struct StopMetricsOnExit {
 int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
                const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
                const trace::CpuPlacement* placement, double traced_s, double finish_s) {
-  SummaryInput in = summary_input(identity, tracer, pipeline, sinks, traced_s);
+  SummaryInput in = summary_input(identity, tracer, pipeline, sinks, placement, traced_s);
   in.finish_s = finish_s;
-  if (placement != nullptr) {
-    in.off_traced_cpus_s = static_cast<double>(placement->restricted_ns()) / 1e9;
-    in.placement_releases = placement->backlog_releases();
-  }
   if (!o.quiet) {
     if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
     std::fputs(format_summary(in).c_str(), stderr);
@@ -347,7 +349,10 @@ int run_trace(const Options& o) {
   Stopwatch clock;
   StopMetricsOnExit stop_metrics;
   if (metrics_server) {
-    metrics_server->start([&] { return metrics_body(identity, tracer, pipeline, sinks, added.clickhouse, clock.seconds()); });
+    metrics_server->start([&] {
+      return metrics_body(identity, tracer, pipeline, sinks, placement ? &*placement : nullptr, added.clickhouse,
+                          clock.seconds());
+    });
     stop_metrics.server = &*metrics_server;
     if (!o.live) print_message("ior: metrics at http://" + metrics_server->bound() + "/metrics");
   }

@@ -47,6 +47,16 @@ void pipeline_families(std::vector<Family>& out, const SummaryInput& s) {
          {{"enter", k.drop_enter}, {"exit", k.drop_exit}, {"task", k.drop_task}});
   add(out, counter("ior_ring_buffer_wakeups_total", "forced wake-ups of the reader (ring buffer over half full)"),
       d(k.wakeups));
+  if (s.off_traced_cpus_s >= 0) {
+    add(out, counter("ior_threads_off_traced_cpus_seconds_total",
+                     "seconds ior's threads ran off the CPUs whose syscalls it recorded most"),
+        s.off_traced_cpus_s);
+    add(out, gauge("ior_threads_off_traced_cpus", "1 while ior's threads run off the busiest traced CPUs"),
+        s.off_traced_cpus_now ? 1 : 0);
+    add(out, counter("ior_threads_placement_releases_total",
+                     "times ior's threads went back on every CPU because ior fell behind"),
+        d(s.placement_releases));
+  }
   add(out, counter("ior_processes_not_followed_total", "-follow: new processes not followed (the map was full)"),
       d(k.follow_full));
   add_by(out, counter("ior_records_decoded_total", "records decoded, by kind"), "kind",

@@ -35,9 +35,9 @@ CpuPlacement::CpuPlacement(CpuMask allowed, std::function<void(const CpuMask&)> 
 
 void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels, double queue_share) {
   if (restricted() && std::max(levels.fullest, queue_share) >= options_.backlog_share) {
-    restricted_ns_ += now_ns > last_ns_ ? now_ns - last_ns_ : 0;
+    add_restricted(now_ns > last_ns_ ? now_ns - last_ns_ : 0);
     hold_until_ns_ = now_ns + static_cast<std::uint64_t>(options_.hold_after_backlog.count());
-    ++backlog_releases_;
+    backlog_releases_.store(backlog_releases() + 1, std::memory_order_relaxed);
     move_to(allowed_);
     last_written_ = levels.written;  // the next rates start here
     last_ns_ = now_ns;
@@ -51,7 +51,7 @@ void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels, doubl
   }
   if (now_ns - last_ns_ < static_cast<std::uint64_t>(options_.interval.count())) return;
   const double seconds = static_cast<double>(now_ns - last_ns_) / 1e9;
-  if (restricted()) restricted_ns_ += now_ns - last_ns_;
+  if (restricted()) add_restricted(now_ns - last_ns_);
   rates_.resize(levels.written.size());
   for (std::size_t cpu = 0; cpu < rates_.size(); ++cpu) {
     rates_[cpu] = static_cast<double>(levels.written[cpu] - last_written_[cpu]) / seconds;
@@ -68,7 +68,12 @@ void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels, doubl
 
 void CpuPlacement::move_to(const CpuMask& mask) {
   current_ = mask;
+  restricted_.store(current_ != allowed_, std::memory_order_relaxed);
   if (apply_) apply_(mask);
+}
+
+void CpuPlacement::add_restricted(std::uint64_t ns) {
+  restricted_ns_.store(restricted_ns() + ns, std::memory_order_relaxed);
 }
 
 }  // namespace ior::trace

@@ -13,6 +13,7 @@
 // CPUs) lifts the restriction for a while: a lost record costs more than a
 // slower host.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -57,15 +58,18 @@ class CpuPlacement {
   /// read too slowly could fill); the rates are looked at once an interval.
   void observe(std::uint64_t now_ns, const RingLevels& levels, double queue_share = 0);
 
+  /// The caller of observe() only.
   const CpuMask& current() const { return current_; }
-  bool restricted() const { return current_ != allowed_; }
+  /// These three from any thread (-metrics reads them while ior traces).
+  bool restricted() const { return restricted_.load(std::memory_order_relaxed); }
   /// Nanoseconds spent with ior's threads kept off some allowed CPUs.
-  std::uint64_t restricted_ns() const { return restricted_ns_; }
-  /// Times the restriction was lifted because a ring was filling.
-  std::uint64_t backlog_releases() const { return backlog_releases_; }
+  std::uint64_t restricted_ns() const { return restricted_ns_.load(std::memory_order_relaxed); }
+  /// Times the restriction was lifted because ior fell behind.
+  std::uint64_t backlog_releases() const { return backlog_releases_.load(std::memory_order_relaxed); }
 
  private:
   void move_to(const CpuMask& mask);
+  void add_restricted(std::uint64_t ns);
 
   CpuMask allowed_;
   std::function<void(const CpuMask&)> apply_;
@@ -76,8 +80,10 @@ class CpuPlacement {
   std::vector<double> rates_;
   std::uint64_t last_ns_ = 0;
   std::uint64_t hold_until_ns_ = 0;
-  std::uint64_t restricted_ns_ = 0;
-  std::uint64_t backlog_releases_ = 0;
+  // Written by the caller of observe() only; atomic for readers elsewhere.
+  std::atomic<bool> restricted_{false};
+  std::atomic<std::uint64_t> restricted_ns_{0};
+  std::atomic<std::uint64_t> backlog_releases_{0};
 };
 
 }  // namespace ior::trace

@@ -46,6 +46,7 @@ struct Fixture {
     in.counters.kernel.drop_enter = 7;
     in.counters.kernel.drop_exit = 8;
     in.counters.kernel.drop_task = 9;
+    in.off_traced_cpus_s = 1.5;  // the strict readers see these families too
     sink::SinkReport p;
     p.name = "parquet";
     p.rows_received = 300;
@@ -134,6 +135,20 @@ TEST(RunMetricsTest, EachStageOfTheAccountIsAMetric) {
   EXPECT_TRUE(has_line(t, "ior_last_error_info{sink=\"clickhouse\",error=\"Code: 60. DB::Exception: Table "
                           "ior.\\\"x\\\\\\\\y\\\"\\\\n\\\\x1b[2J doesn't exist\\\\xff\"} 1"))
       << t;
+}
+
+TEST(RunMetricsTest, WherePlacedThreadsRanIsAMetricOnlyWhenIorPlacesThem) {
+  Fixture f;
+  f.in.off_traced_cpus_s = -1;
+  EXPECT_EQ(f.text().find("ior_threads_"), std::string::npos) << "-avoid-traced-cpus=false";
+  f.in.off_traced_cpus_s = 12.5;
+  f.in.off_traced_cpus_now = true;
+  f.in.placement_releases = 3;
+  const std::string t = f.text();
+  for (const char* line : {"ior_threads_off_traced_cpus_seconds_total 12.5", "ior_threads_off_traced_cpus 1",
+                           "ior_threads_placement_releases_total 3", "# TYPE ior_threads_off_traced_cpus gauge"}) {
+    EXPECT_TRUE(has_line(t, line)) << line << "\n" << t;
+  }
 }
 
 TEST(RunMetricsTest, WithoutClickHouseOrErrorsThoseFamiliesAreAbsent) {
