@@ -84,7 +84,8 @@ std::string format_summary(const SummaryInput& in) {
        num(c.kernel.drops()) + " (enter " + num(c.kernel.drop_enter) + ", exit " +
            num(c.kernel.drop_exit) + ", task " + num(c.kernel.drop_task) + "); forced wake-ups " +
            num(c.kernel.wakeups));
-  if (in.off_traced_cpus_s >= 0) {
+  // Said only when the threads moved: a quiet run has nothing to report.
+  if (in.off_traced_cpus_s > 0 || in.placement_releases != 0) {
     char off[160];
     std::snprintf(off, sizeof off, "off the busiest traced CPUs %.1f s; back on all CPUs %llu times (ior fell behind)",
                   in.off_traced_cpus_s, static_cast<unsigned long long>(in.placement_releases));

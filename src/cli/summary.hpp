@@ -27,7 +27,7 @@ struct SummaryInput {
   /// is the tracing time alone, so rates are per second traced.
   double finish_s = 0;
   /// -avoid-traced-cpus: seconds ior's threads ran off the CPUs it traced
-  /// most, and how often a filling ring put them back on all; off: < 0.
+  /// most, and how often ior falling behind put them back on all; off: < 0.
   double off_traced_cpus_s = -1;
   bool off_traced_cpus_now = false;
   std::uint64_t placement_releases = 0;

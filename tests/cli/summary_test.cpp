@@ -188,13 +188,16 @@ TEST(SummaryTest, TheTracingTimeIsSaidApartFromTheTimeTheOutputsTookToFinish) {
   EXPECT_EQ(text.find("finished"), std::string::npos) << "a quick finish is not worth a word\n" << text;
 }
 
-TEST(SummaryTest, TimeOffTheTracedCpusIsSaidOnlyWhenIorPlacesItsThreads) {
+TEST(SummaryTest, TimeOffTheTracedCpusIsSaidOnlyWhenIorMovedItsThreads) {
   RunIdentity id;
   event::PipelineStats stats;
   SummaryInput in;
   in.identity = &id;
   in.stats = &stats;
   std::string text = format_summary(in);  // -avoid-traced-cpus=false
+  EXPECT_EQ(text.find("ior's threads"), std::string::npos) << text;
+  in.off_traced_cpus_s = 0;  // on, but no CPU was ever busy enough
+  text = format_summary(in);
   EXPECT_EQ(text.find("ior's threads"), std::string::npos) << text;
   in.off_traced_cpus_s = 12.34;
   in.placement_releases = 2;
