@@ -340,7 +340,7 @@ int run_trace(const Options& o) {
   // today) or the command's exec must keep the CPUs ior was given.
   if (o.avoid_traced_cpus) {
     placement.emplace(own_cpu_affinity(tracer.ring_count()),
-                      [spared = gettid()](const CpuMask& cpus) { (void)set_threads_affinity(cpus, spared); });
+                      [spared = gettid()](const CpuMask& cpus) { return set_threads_affinity(cpus, spared) != 0; });
     reader.set_after_poll([&] {
       tracer.ring_levels(levels);  // two loads per ring
       placement->observe(event::monotonic_now_ns(), levels, sinks.fullest_queue());

@@ -30,7 +30,7 @@ CpuMask choose_cpus(const CpuMask& allowed, std::span<const double> rates, std::
   return cool;
 }
 
-CpuPlacement::CpuPlacement(CpuMask allowed, std::function<void(const CpuMask&)> apply, CpuPlacementOptions options)
+CpuPlacement::CpuPlacement(CpuMask allowed, std::function<bool(const CpuMask&)> apply, CpuPlacementOptions options)
     : allowed_(std::move(allowed)), apply_(std::move(apply)), options_(options), current_(allowed_) {}
 
 void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels, double queue_share) {
@@ -67,9 +67,9 @@ void CpuPlacement::observe(std::uint64_t now_ns, const RingLevels& levels, doubl
 }
 
 void CpuPlacement::move_to(const CpuMask& mask) {
+  if (apply_ && !apply_(mask)) return;
   current_ = mask;
   restricted_.store(current_ != allowed_, std::memory_order_relaxed);
-  if (apply_) apply_(mask);
 }
 
 void CpuPlacement::add_restricted(std::uint64_t ns) {

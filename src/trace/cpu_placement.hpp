@@ -49,8 +49,10 @@ CpuMask choose_cpus(const CpuMask& allowed, std::span<const double> rates, std::
 
 class CpuPlacement {
  public:
-  /// apply: moves ior's threads to a mask (set_threads_affinity).
-  CpuPlacement(CpuMask allowed, std::function<void(const CpuMask&)> apply, CpuPlacementOptions options = {});
+  /// apply: moves ior's threads to a mask (set_threads_affinity); false
+  /// when no thread took it (the placement then stays as it was, and the
+  /// next look at the rates tries again).
+  CpuPlacement(CpuMask allowed, std::function<bool(const CpuMask&)> apply, CpuPlacementOptions options = {});
 
   /// After every poll: a ring, or a sink's queue (queue_share: the fullest
   /// one's share of its bound), over the backlog share puts the threads back
@@ -72,7 +74,7 @@ class CpuPlacement {
   void add_restricted(std::uint64_t ns);
 
   CpuMask allowed_;
-  std::function<void(const CpuMask&)> apply_;
+  std::function<bool(const CpuMask&)> apply_;
   CpuPlacementOptions options_;
   CpuMask current_;
   std::vector<bool> hot_;

@@ -70,8 +70,12 @@ TEST(ChooseCpusTest, AHotCpuCoolsOnlyBelowHalfTheBar) {
 
 struct Recorder {
   std::vector<CpuMask> applied;
+  int refuse = 0;  // the next this many moves take no thread
   CpuPlacement make(CpuMask allowed) {
-    return CpuPlacement(std::move(allowed), [this](const CpuMask& m) { applied.push_back(m); });
+    return CpuPlacement(std::move(allowed), [this](const CpuMask& m) {
+      applied.push_back(m);
+      return refuse == 0 || (--refuse, false);
+    });
   }
 };
 
@@ -156,6 +160,20 @@ TEST(CpuPlacementTest, ASinkQueueHalfFullPutsTheThreadsBackToo) {
   p.observe(1220 * kMs, levels({32u << 20, 0}), 0.5);  // a sink that falls further behind would drop rows
   EXPECT_FALSE(p.restricted());
   EXPECT_EQ(p.backlog_releases(), 1u);
+}
+
+TEST(CpuPlacementTest, AMoveNoThreadTookIsNotCountedAndIsTriedAgain) {
+  Recorder r;
+  r.refuse = 1;
+  CpuPlacement p = r.make(mask({1, 1}));
+  p.observe(1000 * kMs, levels({0, 0}));
+  p.observe(1200 * kMs, levels({30u << 20, 0}));
+  EXPECT_EQ(r.applied.size(), 1u);
+  EXPECT_FALSE(p.restricted());
+  p.observe(1400 * kMs, levels({60u << 20, 0}));
+  EXPECT_EQ(r.applied.size(), 2u);
+  EXPECT_TRUE(p.restricted());
+  EXPECT_EQ(p.restricted_ns(), 0u);  // only time after a move that took
 }
 
 TEST(CpuPlacementTest, ABacklogWhileOnAllCpusChangesNothing) {
