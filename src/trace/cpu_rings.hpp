@@ -35,8 +35,8 @@ class CpuRings {
   std::size_t poll(int timeout_ms, const RingMerge::Sink& sink);
   /// Hands on everything: only once no program runs any more.
   std::size_t drain(const RingMerge::Sink& sink);
-  /// What each ring's CPU wrote and how full the fullest ring is (a load per
-  /// ring); out's vector is reused.
+  /// What each ring's CPU wrote and how full the fullest ring is (two loads
+  /// per ring); out's vector is reused.
   void levels(RingLevels& out) const;
 
  private:
