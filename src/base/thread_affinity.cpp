@@ -15,12 +15,12 @@ struct CpuSetDeleter {
 using CpuSetPtr = std::unique_ptr<cpu_set_t, CpuSetDeleter>;
 
 // Room for at least `cpus` CPUs, and for every CPU the kernel may report.
-std::size_t set_cpus(std::size_t cpus) { return cpus < 1024 ? 1024 : cpus; }
+std::size_t cpus_in_set(std::size_t cpus) { return cpus < 1024 ? 1024 : cpus; }
 
 }  // namespace
 
 CpuMask own_cpu_affinity(std::size_t cpus) {
-  const std::size_t n = set_cpus(cpus);
+  const std::size_t n = cpus_in_set(cpus);
   CpuSetPtr set(CPU_ALLOC(n));
   const std::size_t bytes = CPU_ALLOC_SIZE(n);
   CpuMask mask(cpus, true);
@@ -30,7 +30,7 @@ CpuMask own_cpu_affinity(std::size_t cpus) {
 }
 
 std::size_t set_threads_affinity(const CpuMask& cpus, pid_t spared) {
-  const std::size_t n = set_cpus(cpus.size());
+  const std::size_t n = cpus_in_set(cpus.size());
   CpuSetPtr set(CPU_ALLOC(n));
   if (!set) return 0;
   const std::size_t bytes = CPU_ALLOC_SIZE(n);

@@ -60,9 +60,7 @@ class CpuPlacement {
   /// read too slowly could fill); the rates are looked at once an interval.
   void observe(std::uint64_t now_ns, const RingLevels& levels, double queue_share = 0);
 
-  /// The caller of observe() only.
-  const CpuMask& current() const { return current_; }
-  /// These three from any thread (-metrics reads them while ior traces).
+  /// From any thread (-metrics reads these while ior traces).
   bool restricted() const { return restricted_.load(std::memory_order_relaxed); }
   /// Nanoseconds spent with ior's threads kept off some allowed CPUs.
   std::uint64_t restricted_ns() const { return restricted_ns_.load(std::memory_order_relaxed); }
