@@ -46,6 +46,7 @@ std::size_t FdTable::take_peak_bytes() {
 }
 
 FdTable::Fds::iterator FdTable::erase(Process& p, Fds::iterator it) {
+  forget_last_found();
   p.name_bytes -= it->second.name.view().size();
   --entries_;
   return p.fds.erase(it);
@@ -78,6 +79,7 @@ void FdTable::make_room(std::size_t incoming) {
   // still knows its cwd stays, unless the budget is still exceeded (the cwd
   // is then read again from /proc when needed).
   const bool over = bytes() + incoming > target;
+  forget_last_found();
   std::erase_if(procs_, [this, over](const auto& kv) {
     const bool drop = kv.second.fds.empty() && (over || kv.second.cwd_state == CwdState::kUnread);
     if (drop) released_entries_ -= kv.second.released.size();
@@ -121,10 +123,15 @@ void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std
 }
 
 const FdEntry* FdTable::find(std::uint32_t pid, std::int32_t fd) const {
+  if (last_found_ != nullptr && last_pid_ == pid && last_fd_ == fd) return last_found_;
   auto p = procs_.find(pid);
   if (p == procs_.end()) return nullptr;
   auto f = p->second.fds.find(fd);
-  return f == p->second.fds.end() ? nullptr : &f->second;
+  if (f == p->second.fds.end()) return nullptr;
+  last_pid_ = pid;
+  last_fd_ = fd;
+  last_found_ = &f->second;
+  return last_found_;
 }
 
 const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
@@ -231,6 +238,7 @@ void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
   p = procs_.find(parent);  // make_room may have emptied and removed it
   if (p == procs_.end()) return;
   Process copy = p->second;  // the names are shared, not copied
+  forget_last_found();       // the child's table is replaced below
   // A parent whose cwd /proc could not give (it is gone): the child's own may.
   if (copy.cwd_state == CwdState::kUnknown) copy.cwd_state = CwdState::kUnread;
   entries_ += copy.fds.size();
@@ -304,6 +312,7 @@ void FdTable::drop_process(std::uint32_t pid) {
   if (p == procs_.end()) return;
   entries_ -= p->second.fds.size();
   released_entries_ -= p->second.released.size();
+  forget_last_found();
   procs_.erase(p);
 }
 
@@ -317,6 +326,7 @@ void FdTable::drop_dead_processes() {
     if (drop) {
       entries_ -= it->second.fds.size();
       released_entries_ -= it->second.released.size();
+      forget_last_found();
       it = procs_.erase(it);
     } else {
       ++it;

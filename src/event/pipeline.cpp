@@ -31,6 +31,7 @@ struct Pipeline::Impl {
   }
 
   ThreadState& thread_for_enter(std::uint32_t tid);
+  ThreadState* find_thread(std::uint32_t tid);
   void shed_threads(std::uint32_t keep_tid);
   void forget_strings_after_exit(ThreadState& t);
   void erase_thread(std::unordered_map<std::uint32_t, ThreadState>::iterator it);
@@ -62,6 +63,12 @@ struct Pipeline::Impl {
   std::size_t string_bytes = 0;  ///< heap capacity of the threads' pending strings
   std::uint64_t next_process_sweep_ns = 0;
   std::size_t held_since_trim = 0;  ///< most bytes the tables held since the last malloc_trim
+  // The thread of the last lookup: a busy thread's syscalls come in runs,
+  // and a map lookup (a division by the bucket count) per record is a
+  // measurable part of a row. Map nodes do not move on rehash, so only
+  // erase_thread invalidates it.
+  std::uint32_t last_tid = 0;
+  ThreadState* last_thread = nullptr;
   DecodedRecord rec;
   schema::EventRow row;
 };
@@ -97,7 +104,7 @@ ThreadState& Pipeline::Impl::keep_enter() {
   p.time_ns = h.time_ns;
   std::memcpy(p.args, rec.enter.args, sizeof p.args);
   std::memcpy(p.comm, rec.enter.comm, sizeof p.comm);
-  p.comm_len = static_cast<std::uint8_t>(strnlen(p.comm, sizeof p.comm));
+  p.comm_len = comm_length(p.comm);
   p.str_flags = rec.enter.str_flags;
   p.out_fds[0] = p.out_fds[1] = -1;
   p.out_ino = 0;
@@ -107,8 +114,16 @@ ThreadState& Pipeline::Impl::keep_enter() {
   p.cgroup_id = rec.enter.cgroup_id;
   const std::size_t before = string_capacity(t);
   try {
-    p.str0.assign(rec.str0);
-    p.str1.assign(rec.str1);
+    // Most records carry no strings: clear() is inline, assign() a call.
+    const auto take = [](std::string& kept, std::string_view now) {
+      if (now.empty()) {
+        kept.clear();
+      } else {
+        kept.assign(now);
+      }
+    };
+    take(p.str0, rec.str0);
+    take(p.str1, rec.str1);
   } catch (...) {
     string_bytes += string_capacity(t) - before;  // assign never shrinks
     throw;
@@ -127,16 +142,16 @@ void Pipeline::Impl::count_exit() {
 void Pipeline::Impl::on_exit() {
   const auto& h = rec.hdr;
   count_exit();
-  auto it = threads.find(h.tid);
-  if (it == threads.end() || !it->second.pending_valid) {
+  ThreadState* t = find_thread(h.tid);
+  if (t == nullptr || !t->pending_valid) {
     stats.exit_without_enter.add();
-    if (it != threads.end()) {
-      it->second.last_exit_ns = h.time_ns;
-      it->second.last_seen_ns = h.time_ns;
+    if (t != nullptr) {
+      t->last_exit_ns = h.time_ns;
+      t->last_seen_ns = h.time_ns;
     }
     return;
   }
-  pair_exit(it->second);
+  pair_exit(*t);
 }
 
 // The exit of the thread's pending enter.
@@ -199,11 +214,25 @@ void Pipeline::Impl::on_paired() {
 }
 
 ThreadState& Pipeline::Impl::thread_for_enter(std::uint32_t tid) {
+  if (last_thread != nullptr && last_tid == tid) return *last_thread;
   if (threads.size() >= options.max_threads && !threads.contains(tid)) shed_threads(tid);
-  return threads[tid];
+  ThreadState& t = threads[tid];
+  last_tid = tid;
+  last_thread = &t;
+  return t;
+}
+
+ThreadState* Pipeline::Impl::find_thread(std::uint32_t tid) {
+  if (last_thread != nullptr && last_tid == tid) return last_thread;
+  auto it = threads.find(tid);
+  if (it == threads.end()) return nullptr;
+  last_tid = tid;
+  last_thread = &it->second;
+  return last_thread;
 }
 
 void Pipeline::Impl::erase_thread(std::unordered_map<std::uint32_t, ThreadState>::iterator it) {
+  if (&it->second == last_thread) last_thread = nullptr;
   string_bytes -= string_capacity(it->second);
   threads.erase(it);
 }

@@ -26,6 +26,36 @@ class FdTableTest : public PipelineTest {
   }
 };
 
+// The table remembers its last answer (a busy thread's rows come in runs on
+// one fd): every way an entry or a process goes must make the next row ask
+// again, never reuse the entry that went.
+TEST_F(FdTableTest, TheRememberedEntryNeverOutlivesTheFileItNamed) {
+  open_file("/data/first", 3);
+  EXPECT_EQ(read_fd(3).filename, "/data/first");
+  EXPECT_EQ(read_fd(3).filename, "/data/first");  // the remembered answer
+  syscall(IOR_SC_close, 0, {3, 0, 0});
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+  open_file("/data/second", 3);
+  EXPECT_EQ(read_fd(3).filename, "/data/second");
+  // The process ends and its pid comes back with other fds.
+  feed(testing::task_exit_record(kPid, kPid, clock_++, true));
+  open_file("/data/third", 3);
+  EXPECT_EQ(read_fd(3).filename, "/data/third");
+  // A dup2 onto the remembered number replaces the entry in place.
+  open_file("/data/fourth", 4);
+  syscall(IOR_SC_dup2, 3, {4, 3, 0});
+  EXPECT_EQ(read_fd(3).filename, "/data/fourth");
+  // Another process's same fd number is its own file.
+  open_file("/data/other", 3, O_RDONLY, kPid + 7);
+  EXPECT_EQ(read_fd(3, kPid + 7).filename, "/data/other");
+  EXPECT_EQ(read_fd(3).filename, "/data/fourth");
+  // exec closes an O_CLOEXEC fd.
+  open_file("/data/cloexec", 5, O_RDONLY | O_CLOEXEC);
+  EXPECT_EQ(read_fd(5).filename, "/data/cloexec");
+  feed(testing::exec_record(kPid, kPid, clock_++));
+  EXPECT_EQ(read_fd(5).row.notice, schema::kNoticeFdUnknown);
+}
+
 // Linux frees a closed fd's number before close returns: another thread may
 // get it from an open that returns, and is recorded, before the close's exit.
 TEST_F(FdTableTest, ACloseRecordedAfterItsFdWasGivenOutAgainClosesTheOldFile) {

@@ -466,5 +466,36 @@ TEST(RowChunkTest, StringsEqualToThePreviousRowsAreMarkedAndReadBackTheSame) {
   });
 }
 
+// The repeat test compares short strings with word loads: a difference in
+// any single byte, at any length the loads cover in their own way (under 4,
+// 4-7, 8-16, 17-32, longer), must make the value stored again, and equal
+// bytes must be marked.
+TEST(RowChunkTest, ADifferenceInAnyByteOfAnyLengthIsNotARepeat) {
+  const std::size_t filename = column_index("filename");
+  for (std::size_t len = 1; len <= 40; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      std::string first(len, 'a'), same(len, 'a'), other(len, 'a');
+      for (std::size_t i = 0; i < len; ++i) first[i] = same[i] = other[i] = static_cast<char>('a' + i % 26);
+      other[at] = static_cast<char>(other[at] ^ 0x80);  // only the top bit of one byte
+      RowChunk chunk;
+      schema::EventRow r;
+      r.filename = first;
+      chunk.append(r);
+      r.filename = same;
+      chunk.append(r);
+      r.filename = other;
+      chunk.append(r);
+      std::vector<std::string> names;
+      std::vector<bool> repeated;
+      chunk.for_each_row([&](const schema::EventRow& x, const schema::RowRepeats& rep) {
+        names.emplace_back(x.filename);
+        repeated.push_back(rep.same(filename));
+      });
+      ASSERT_EQ(names, (std::vector<std::string>{first, same, other})) << "len " << len << " at " << at;
+      ASSERT_EQ(repeated, (std::vector<bool>{false, true, false})) << "len " << len << " at " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ior::sink
