@@ -4,7 +4,9 @@
 #include <atomic>
 #include <cstring>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "schema/columns.hpp"
 
@@ -19,10 +21,6 @@ void RowChunk::reserve(std::size_t bytes) {
 }
 
 namespace {
-
-// A string's length field when the bytes are those of the previous row's
-// same column (a real length is at most a few KiB).
-constexpr std::uint32_t kRepeated = UINT32_MAX;
 
 std::atomic<std::uint64_t> next_batch{1};
 
@@ -60,45 +58,68 @@ T load(const void* p) {
   return std::memcmp(a, b, n) == 0;
 }
 
+// f(column, index) for every column; the index is a compile-time constant,
+// so the per-column arrays below are addressed without a counter.
+template <class F>
+[[gnu::always_inline]] inline void for_each_indexed_column(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::get<I>(schema::kColumns), std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<schema::kColumnCount>{});
+}
+
+template <class T>
+constexpr bool kIsString = std::is_same_v<T, std::string_view>;
+
+// Bytes of the fixed-width columns of a row.
+constexpr std::size_t kFixedBytes = [] {
+  std::size_t n = 0;
+  schema::for_each_column([&](const auto& c) {
+    using T = std::decay_t<decltype(std::declval<const schema::EventRow&>().*(c.member))>;
+    if constexpr (!kIsString<T>) n += sizeof(T);
+  });
+  return n;
+}();
+
 }  // namespace
 
+// A row: a 64-bit mask of the string columns equal to the previous row's
+// (by column index), the fixed-width columns as bytes in kColumns order,
+// then each other string column as a 32-bit length and its bytes. One pass
+// that compares and writes; repeated strings cost only their bit.
 void RowChunk::append(const schema::EventRow& row) {
+  static_assert(schema::kColumnCount <= 64, "one bit per column in the repeat mask");
   if (rows_ == 0) batch_ = next_batch.fetch_add(1, std::memory_order_relaxed);
-  // Which strings repeat the previous row's: compared with the bytes just
-  // written to this chunk, still in the cache.
-  std::uint64_t repeated = 0;
-  std::size_t need = 0;
-  std::size_t i = 0;
+  std::size_t most = sizeof(std::uint64_t) + kFixedBytes;
   schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
     using T = std::decay_t<decltype(row.*(c.member))>;
-    if constexpr (std::is_same_v<T, std::string_view>) {
+    if constexpr (kIsString<T>) most += sizeof(std::uint32_t) + (row.*(c.member)).size();
+  });
+  if (size_ + most > capacity_) reserve(std::max(capacity_ * 2, size_ + most));
+  std::byte* const start = data_.get() + size_;
+  std::byte* out = start + sizeof(std::uint64_t);
+  for_each_indexed_column([&](const auto& c, auto index) IOR_EVERY_ROW {
+    using T = std::decay_t<decltype(row.*(c.member))>;
+    if constexpr (!kIsString<T>) {
+      static_assert(std::is_trivially_copyable_v<T>);
+      std::memcpy(out, &(row.*(c.member)), sizeof(T));
+      out += sizeof(T);
+    }
+    (void)index;
+  });
+  std::uint64_t repeated = 0;
+  for_each_indexed_column([&](const auto& c, auto index) IOR_EVERY_ROW {
+    using T = std::decay_t<decltype(row.*(c.member))>;
+    if constexpr (kIsString<T>) {
+      constexpr std::size_t i = decltype(index)::value;
       const std::string_view v = row.*(c.member);
+      // The previous row's bytes were written to this chunk moments ago: still in the cache.
       if (rows_ != 0 && v.size() == last_length_[i] &&
           (v.empty() || same_bytes(data_.get() + last_offset_[i], v.data(), v.size()))) {
         repeated |= std::uint64_t{1} << i;
-        need += sizeof(std::uint32_t);
-      } else {
-        need += sizeof(std::uint32_t) + v.size();
-      }
-    } else {
-      need += sizeof(T);
-    }
-    ++i;
-  });
-  if (size_ + need > capacity_) reserve(std::max(capacity_ * 2, size_ + need));
-  std::byte* out = data_.get() + size_;
-  i = 0;
-  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
-    const auto& v = row.*(c.member);
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, std::string_view>) {
-      if ((repeated >> i) & 1u) {
-        std::memcpy(out, &kRepeated, sizeof kRepeated);
-        out += sizeof kRepeated;
       } else {
         // Strings come from the kernel's records (at most 4 KiB each) or the
         // run's identity: a 32-bit length always fits.
-        auto len = static_cast<std::uint32_t>(v.size());
+        const auto len = static_cast<std::uint32_t>(v.size());
         std::memcpy(out, &len, sizeof len);
         out += sizeof len;
         last_offset_[i] = static_cast<std::size_t>(out - data_.get());
@@ -106,39 +127,38 @@ void RowChunk::append(const schema::EventRow& row) {
         if (len != 0) std::memcpy(out, v.data(), len);
         out += len;
       }
-    } else {
-      static_assert(std::is_trivially_copyable_v<T>);
-      std::memcpy(out, &v, sizeof(T));
-      out += sizeof(T);
     }
-    ++i;
   });
-  size_ += need;
+  std::memcpy(start, &repeated, sizeof repeated);
+  size_ = static_cast<std::size_t>(out - data_.get());
   ++rows_;
 }
 
 std::size_t RowChunk::unpack(std::size_t off, schema::EventRow& row, std::uint64_t& repeated) const {
   const std::byte* base = data_.get();
-  std::size_t i = 0;
-  repeated = 0;
-  schema::for_each_column([&](const auto& c) IOR_EVERY_ROW {
-    auto& v = row.*(c.member);
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, std::string_view>) {
-      std::uint32_t len;
-      std::memcpy(&len, base + off, sizeof len);
-      off += sizeof len;
-      if (len == kRepeated) {
-        repeated |= std::uint64_t{1} << i;  // v still views the previous row's bytes
-      } else {
-        v = std::string_view(reinterpret_cast<const char*>(base + off), len);
-        off += len;
-      }
-    } else {
-      std::memcpy(&v, base + off, sizeof(T));
+  std::memcpy(&repeated, base + off, sizeof repeated);
+  off += sizeof repeated;
+  for_each_indexed_column([&](const auto& c, auto index) IOR_EVERY_ROW {
+    using T = std::decay_t<decltype(row.*(c.member))>;
+    if constexpr (!kIsString<T>) {
+      std::memcpy(&(row.*(c.member)), base + off, sizeof(T));
       off += sizeof(T);
     }
-    ++i;
+    (void)index;
+  });
+  for_each_indexed_column([&](const auto& c, auto index) IOR_EVERY_ROW {
+    using T = std::decay_t<decltype(row.*(c.member))>;
+    if constexpr (kIsString<T>) {
+      constexpr std::size_t i = decltype(index)::value;
+      // A repeated string keeps the view row already holds: the previous row's.
+      if (((repeated >> i) & 1u) == 0) {
+        std::uint32_t len;
+        std::memcpy(&len, base + off, sizeof len);
+        off += sizeof len;
+        row.*(c.member) = std::string_view(reinterpret_cast<const char*>(base + off), len);
+        off += len;
+      }
+    }
   });
   return off;
 }

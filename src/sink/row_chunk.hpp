@@ -2,9 +2,9 @@
 // Rows in transit from the pipeline thread to the sinks' threads.
 //
 // An EventRow's strings are views valid only during the call that produced
-// it, so rows are packed into a chunk (every column in kColumns order:
-// fixed-width values as bytes, strings as a 32-bit length and the bytes, or
-// only a marker where the previous row of the chunk had the same bytes).
+// it, so rows are packed into a chunk (a bit mask of the strings equal to
+// the previous row's, the fixed-width values as bytes, then every other
+// string as a 32-bit length and the bytes; row_chunk.cpp).
 // A full chunk is immutable and shared by all sinks (one copy per row, not
 // one per sink); each sink's thread unpacks rows whose views point into the
 // chunk. Chunks come from a pool and go back to it when the last sink
