@@ -171,7 +171,79 @@ void ConsoleSink::append_field(Field& field, bool same, Make&& make) {
   field = {at, out.size() - at, true};
 }
 
+namespace {
+
+// Copies n bytes without a library call for the short fields of a line
+// (overlapping word copies), memcpy for longer ones.
+[[gnu::always_inline]] inline char* put_bytes(char* to, const char* from, std::size_t n) {
+  if (n >= 8 && n <= 16) {
+    std::uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + n - 8, 8);
+    std::memcpy(to, &a, 8);
+    std::memcpy(to + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    std::uint32_t a, b;
+    std::memcpy(&a, from, 4);
+    std::memcpy(&b, from + n - 4, 4);
+    std::memcpy(to, &a, 4);
+    std::memcpy(to + n - 4, &b, 4);
+  } else if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+  } else {
+    std::memcpy(to, from, n);
+  }
+  return to + n;
+}
+
+// A number and the separator after it (at most 21 bytes).
+template <class T>
+[[gnu::always_inline]] inline char* put_number(char* to, T v, char separator) {
+  char* end = std::to_chars(to, to + 20, v).ptr;
+  *end = separator;
+  return end + 1;
+}
+
+}  // namespace
+
+bool ConsoleSink::append_repeated_line(const schema::EventRow& row, bool same_comm, bool same_file) {
+  // Numbers: two u64, two u32, one i64 (at most 20 characters each) and
+  // seven separators: 107 bytes.
+  constexpr std::size_t kNumbers = 112;
+  char line[512];
+  if (!same_comm || !same_file || !comm_field_.valid || !file_field_.valid || row.notice != 0 ||
+      kNumbers + comm_field_.size + row.syscall_name.size() + file_field_.size > sizeof line) {
+    return false;
+  }
+  const std::string& out = out_.text;
+  char* p = line;
+  p = put_number(p, row.duration_to_prev_ns, ',');
+  p = put_number(p, row.duration_ns, ',');
+  const std::size_t comm_at = static_cast<std::size_t>(p - line);
+  p = put_bytes(p, out.data() + comm_field_.at, comm_field_.size);
+  *p++ = ',';
+  p = put_number(p, row.pid, '.');
+  p = put_number(p, row.tid, ',');
+  p = put_bytes(p, row.syscall_name.data(), row.syscall_name.size());
+  *p++ = ',';
+  p = put_number(p, row.ret_value, ',');
+  *p++ = ',';  // no notice
+  const std::size_t file_at = static_cast<std::size_t>(p - line);
+  p = put_bytes(p, out.data() + file_field_.at, file_field_.size);
+  *p++ = '\n';
+  const std::size_t at = out_.text.size();
+  out_.text.append(line, static_cast<std::size_t>(p - line));
+  comm_field_.at = at + comm_at;
+  file_field_.at = at + file_at;
+  return true;
+}
+
 void ConsoleSink::append_line(const schema::EventRow& row, bool same_comm, bool same_file) {
+  if (same_comm && same_file && row.notice == 0 && append_repeated_line(row, same_comm, same_file)) {
+    ++out_.pending;
+    if (out_.text.size() >= threshold_) write_out();
+    return;
+  }
   // The numbers of a line are formatted into one stack buffer and appended
   // at once (three appends a line instead of about fifteen).
   std::string& out = out_.text;

@@ -172,6 +172,18 @@ TEST_F(ConsoleSinkTest, RowsFromChunksGiveTheSameLinesAsRowsOneByOne) {
   add("cat", "");
   add("cat", "/var/log/syslog");
   for (int i = 0; i < 3; ++i) add("dd", "/dev/sdb");
+  // Repeated comm and file with the widest numbers, a notice in the middle
+  // of the loop, and repeated fields too long for a line on the stack.
+  for (int i = 0; i < 4; ++i) {
+    add("dd", "/dev/sdb");
+    rows.back().duration_to_prev_ns = UINT64_MAX;
+    rows.back().duration_ns = UINT64_MAX - static_cast<std::uint64_t>(i);
+    rows.back().pid = rows.back().tid = UINT32_MAX;
+    rows.back().ret_value = i % 2 == 0 ? INT64_MIN : INT64_MAX;
+    rows.back().notice = i == 2 ? schema::kNoticeFdFromProc : 0;
+  }
+  for (int i = 0; i < 3; ++i) add(std::string(15, 'c'), "/" + std::string(600, 'l'));
+  for (int i = 0; i < 3; ++i) add("\xff\x1b", std::string(200, ',') + "\"'");
 
   // A row the sink does not get: the next one repeats it, but the line
   // before is another row's.
