@@ -68,7 +68,32 @@ TopStats::PerProcess* TopStats::process_of(std::uint32_t pid) {
   return &p->second;
 }
 
-void TopStats::consume(const schema::EventRow& row) noexcept try {
+namespace {
+
+constexpr std::uint64_t column_bit(std::string_view name) { return std::uint64_t{1} << schema::column_index(name); }
+// The columns a row's file comes from: the same bytes in all, the same file.
+constexpr std::uint64_t kFileBits = column_bit("filename") | column_bit("pathname") | column_bit("oldname") |
+                                    column_bit("filename2") | column_bit("byte_class");
+constexpr std::uint64_t kCommBits = column_bit("comm");
+
+}  // namespace
+
+void TopStats::consume(const schema::EventRow& row) noexcept { consume_in_batch(row, schema::RowRepeats{}); }
+
+void TopStats::consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
+  const bool follows = last_row_.follows(repeats);
+  last_row_.forget();  // a row that fails half-way leaves the hints undefined
+  try {
+    tally(row, follows && (repeats.columns & kFileBits) == kFileBits,
+          follows && (repeats.columns & kCommBits) == kCommBits);
+    last_row_.appended(repeats);
+    rows_.add();
+  } catch (...) {
+    rows_lost_.add();
+  }
+}
+
+void TopStats::tally(const schema::EventRow& row, bool same_file, bool same_comm) {
   PerSyscall& s = syscall_of(row);
   ++s.calls;
   s.total_ns += row.duration_ns;
@@ -78,6 +103,7 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
   // copy_file_range, splice, tee) moves its bytes into a second file too,
   // which is as hot as the first: both are credited with the call.
   std::string_view file = !row.filename.empty() ? row.filename : !row.pathname.empty() ? row.pathname : row.oldname;
+  FileMap::value_type* file_entry = nullptr;
   if (!file.empty()) {
     PerFile one;
     one.calls = 1;
@@ -94,22 +120,36 @@ void TopStats::consume(const schema::EventRow& row) noexcept try {
         one.transfer_bytes = row.bytes;
       }
     }
-    add_file(file, one);
-    if (transfer && !row.filename2.empty() && row.filename2 != file) add_file(row.filename2, one);
+    if (same_file && last_file_ != nullptr && !transfer) {
+      last_file_->second.add(one);
+      file_entry = last_file_;
+    } else {
+      file_entry = add_file(file, one);
+      if (transfer && !row.filename2.empty() && row.filename2 != file) add_file(row.filename2, one);
+      if (transfer) file_entry = nullptr;  // two entries: the next row looks both up
+    }
   }
+  last_file_ = file_entry;
 
-  PerProcess* p = process_of(row.pid);
-  const bool own = p != nullptr || row.pid == 0;  // "[other]" keeps no one process's name
-  if (p == nullptr) {
-    ++process_rows_in_other_;
-    p = &processes_[0];
+  PerProcess* p = nullptr;
+  if (same_comm && last_process_ != nullptr && last_pid_ == row.pid) {
+    p = last_process_;  // its own tally, whose comm is already this row's
+  } else {
+    p = process_of(row.pid);
+    // Only a process with a tally of its own may skip the lookup next time:
+    // each row tallied under "[other]" is counted there as well.
+    last_process_ = p;
+    if (p == nullptr) {
+      ++process_rows_in_other_;
+      p = &processes_[0];
+    }
+    if (last_process_ != nullptr || row.pid == 0) {  // "[other]" keeps no one process's name
+      if (p->comm != row.comm) p->comm.assign(row.comm);
+    }
   }
-  if (own && p->comm != row.comm) p->comm.assign(row.comm);
   ++p->calls;
   p->total_ns += row.duration_ns;
-  rows_.add();
-} catch (...) {
-  rows_lost_.add();
+  last_pid_ = row.pid;
 }
 
 void TopStats::PerFile::add(const PerFile& o) {
@@ -132,11 +172,11 @@ std::size_t TopStats::recent_slot(std::string_view name) {
   return static_cast<std::size_t>(mixed >> 58);
 }
 
-void TopStats::add_file(std::string_view name, const PerFile& add) {
+TopStats::FileMap::value_type* TopStats::add_file(std::string_view name, const PerFile& add) {
   auto*& recent = recent_files_[recent_slot(name)];
   if (recent != nullptr && recent->first == name) {
     recent->second.add(add);
-    return;
+    return recent;
   }
   auto it = files_.find(name);
   if (it == files_.end()) {
@@ -144,19 +184,21 @@ void TopStats::add_file(std::string_view name, const PerFile& add) {
     if (file_bytes_ + file_entry_bytes(name.size()) > limits_.max_file_bytes) {
       ++files_folded_;  // a name larger than the whole budget
       other_files_.add(add);
-      return;
+      return nullptr;
     }
     it = files_.try_emplace(std::string(name)).first;
     file_bytes_ += file_entry_bytes(name.size());
   }
   it->second.add(add);
   recent = &*it;
+  return recent;
 }
 
 // The half with the least total time goes into "[other]": O(n) once per
 // n/2 new names, so O(1) per name.
 void TopStats::fold_files() {
   recent_files_.fill(nullptr);
+  last_file_ = nullptr;
   if (files_.empty()) return;
   std::vector<decltype(files_)::iterator> entries;
   entries.reserve(files_.size());

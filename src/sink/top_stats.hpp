@@ -24,6 +24,7 @@
 
 #include "base/counter.hpp"
 #include "base/keyed_hash.hpp"
+#include "schema/row_repeats.hpp"
 #include "sink/sink.hpp"
 
 namespace ior::sink {
@@ -75,6 +76,9 @@ class TopStats final : public Sink {
 
   explicit TopStats(TopStatsLimits limits = {}) : limits_(limits) {}
   void consume(const schema::EventRow& row) noexcept override;
+  /// As consume; a row whose file names and comm repeat the row tallied
+  /// just before goes to that row's tallies without looking them up.
+  void consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept override;
   void close() noexcept override {}
   SinkReport report() const override;  ///< rows tallied count as written
   std::optional<SinkCounts> counts() const noexcept override {
@@ -114,7 +118,11 @@ class TopStats final : public Sink {
   };
   using FileMap = std::unordered_map<std::string, PerFile, KeyedStringHash, std::equal_to<>>;
   PerSyscall& syscall_of(const schema::EventRow& row);
-  void add_file(std::string_view name, const PerFile& add);
+  /// The row's tallies; same_file / same_comm: the row's file names / comm
+  /// are the previous row's (and that row was tallied here).
+  void tally(const schema::EventRow& row, bool same_file, bool same_comm);
+  /// The entry now holding name's figures; nullptr when they went to "[other]".
+  FileMap::value_type* add_file(std::string_view name, const PerFile& add);
   static std::size_t recent_slot(std::string_view name);
   void fold_files();
   PerProcess* process_of(std::uint32_t pid);
@@ -132,6 +140,12 @@ class TopStats final : public Sink {
   // empties these.
   static constexpr std::size_t kRecentSlots = 64;
   std::array<FileMap::value_type*, kRecentSlots> recent_files_{};
+  // The last row's file entry (nullptr: none, or "[other]") and process,
+  // for the next row that repeats its names (last_row_ says whether it may).
+  FileMap::value_type* last_file_ = nullptr;
+  PerProcess* last_process_ = nullptr;
+  std::uint32_t last_pid_ = 0;
+  schema::RepeatTracker last_row_;
   PerFile other_files_;
   std::uint64_t files_folded_ = 0;
   std::size_t file_bytes_ = 0;

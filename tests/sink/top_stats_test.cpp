@@ -6,6 +6,10 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
+#include <vector>
+
+#include "sink/row_chunk.hpp"
 
 namespace ior::sink {
 namespace {
@@ -163,6 +167,84 @@ TEST(TopStatsTest, InterleavedFilesAndProcessesTallyExactly) {
     ASSERT_EQ(procs.size(), procs_want.size());
     for (const auto& p : procs) EXPECT_EQ(p.calls, procs_want[p.pid]) << p.pid;
   }
+}
+
+// Rows from the sink queue's chunks carry which strings repeat the row
+// before: the tallies skip their lookups then, and must come out exactly as
+// for the same rows one by one: loops on one file, comm changes inside a
+// process, transfers and renames inside loops, processes beyond the limit
+// and a files budget small enough to fold in the middle of a loop.
+TEST(TopStatsTest, RowsFromChunksTallyExactlyAsRowsOneByOne) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) names.push_back("/data/" + std::to_string(i) + "/" + std::string(static_cast<std::size_t>(i % 7 * 9), 'x'));
+  std::vector<schema::EventRow> rows;
+  std::mt19937 rng(5);
+  for (int run = 0; run < 3000; ++run) {
+    schema::EventRow r = row(static_cast<std::uint16_t>(1 + rng() % 3), "read", static_cast<std::uint32_t>(rng() % 12),
+                             names[rng() % names.size()], 1 + rng() % 5000);
+    r.comm = rng() % 4 == 0 ? "renamed" : "worker";
+    r.bytes = rng() % 3 * 100;
+    r.byte_class = schema::byte_class_name(rng() % 2 ? schema::ByteClass::kRead : schema::ByteClass::kWrite);
+    const int kind = static_cast<int>(rng() % 10);
+    if (kind == 0) {  // a transfer into a second file
+      r.byte_class = schema::byte_class_name(schema::ByteClass::kTransfer);
+      r.filename2 = names[rng() % names.size()];
+    } else if (kind == 1) {  // a rename
+      r.oldname = r.filename;
+      r.newname = names[rng() % names.size()];
+      r.filename = {};
+    }
+    const auto loop = 1 + rng() % 6;
+    for (std::uint32_t i = 0; i < loop; ++i) {
+      rows.push_back(r);
+      if (rng() % 5 == 0) r.comm = r.comm == "worker" ? "renamed" : "worker";  // prctl(PR_SET_NAME) in a loop
+      r.duration_ns = 1 + rng() % 5000;
+    }
+  }
+  const TopStatsLimits limits{.max_file_bytes = 2500, .max_processes = 8};
+  TopStats one_by_one(limits), from_chunks(limits);
+  for (const auto& r : rows) one_by_one.consume(r);
+  RowChunk chunk;
+  std::size_t copied = 0;
+  const auto drain = [&] {
+    chunk.for_each_row([&](const schema::EventRow& r, const schema::RowRepeats& repeats) {
+      copied += repeats.same(schema::column_index("filename")) && repeats.same(schema::column_index("comm"));
+      from_chunks.consume_in_batch(r, repeats);
+    });
+    chunk.clear();
+  };
+  for (const auto& r : rows) {
+    chunk.append(r);
+    if (chunk.rows() == 700) drain();
+  }
+  drain();
+  EXPECT_GT(copied, rows.size() / 3);  // the hinted path ran
+  EXPECT_GT(one_by_one.files_folded(), 0u);
+  EXPECT_GT(one_by_one.process_rows_in_other(), 0u);
+  EXPECT_EQ(from_chunks.files_folded(), one_by_one.files_folded());
+  EXPECT_EQ(from_chunks.process_rows_in_other(), one_by_one.process_rows_in_other());
+  EXPECT_EQ(from_chunks.report().rows_written, rows.size());
+  const auto files = [](const TopStats& s) {
+    std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>> out;
+    for (const auto& f : s.files()) out.emplace_back(f.name, f.calls, f.total_ns, f.read_bytes, f.write_bytes, f.transfer_bytes);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(files(from_chunks), files(one_by_one));
+  const auto procs = [](const TopStats& s) {
+    std::vector<std::tuple<std::uint32_t, std::string, std::uint64_t, std::uint64_t>> out;
+    for (const auto& p : s.processes()) out.emplace_back(p.pid, p.name, p.calls, p.total_ns);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(procs(from_chunks), procs(one_by_one));
+  const auto calls = [](const TopStats& s) {
+    std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t, std::uint64_t>> out;
+    for (const auto& c : s.syscalls()) out.emplace_back(c.name, c.calls, c.total_ns, c.p99_ns);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(calls(from_chunks), calls(one_by_one));
 }
 
 TEST(TopStatsTest, FilesReturnsOnlyTheTopN) {
