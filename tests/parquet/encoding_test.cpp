@@ -93,6 +93,23 @@ TEST(RleBitpackTest, RandomMixesRoundTrip) {
   }
 }
 
+// Runs are found eight values at a time: a run of any length, ending at any
+// place in a block of eight or at the end, is one RLE run of exactly that
+// length (its header), and the values after it follow.
+TEST(RleBitpackTest, EveryRunLengthIsFoundExactly) {
+  for (std::size_t len = 8; len <= 70; ++len) {
+    for (bool at_end : {false, true}) {
+      std::vector<std::uint32_t> v(len, 5);
+      if (!at_end) v.insert(v.end(), {1, 2, 3});
+      std::string out;
+      rle_bitpack_encode(v, 3, out);
+      std::size_t pos = 0;
+      EXPECT_EQ(read_varint(out, pos), static_cast<std::uint64_t>(len) << 1) << "len " << len;
+      EXPECT_EQ(decode(out, 3, v.size()), v) << "len " << len;
+    }
+  }
+}
+
 TEST(RleBitpackTest, BitWidths) {
   EXPECT_EQ(bit_width_for(0), 1);
   EXPECT_EQ(bit_width_for(1), 1);
