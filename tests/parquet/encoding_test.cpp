@@ -3,6 +3,7 @@
 // decoder written here from the spec.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "parquet/encoding/dictionary.hpp"
@@ -207,6 +208,23 @@ TEST(FixedDictionaryTest, GivesUpPastMaxDistinctAndCanBeRebuilt) {
   EXPECT_FALSE(d.build(v.data(), v.size(), 0));
   ASSERT_TRUE(d.build(v.data(), v.size(), 3));
   EXPECT_EQ(d.indices(), (std::vector<std::uint32_t>{0, 1, 2, 0}));
+}
+
+// Values equal to the one before take its index without a lookup: in runs
+// of every length, the indices must be those of first-seen order all the
+// same, and the distinct count must still stop the build.
+TEST(FixedDictionaryTest, RunsOfEqualValuesGetTheSameIndicesAsALookup) {
+  std::mt19937 rng(3);
+  std::vector<std::int64_t> v;
+  while (v.size() < 20000) v.insert(v.end(), 1 + rng() % 12, static_cast<std::int64_t>(rng() % 50) - 25);
+  std::map<std::int64_t, std::uint32_t> first_seen;
+  std::vector<std::uint32_t> want;
+  for (auto x : v) want.push_back(first_seen.try_emplace(x, static_cast<std::uint32_t>(first_seen.size())).first->second);
+  FixedDictionary<std::int64_t> d;
+  ASSERT_TRUE(d.build(v.data(), v.size(), first_seen.size()));
+  EXPECT_EQ(d.indices(), want);
+  EXPECT_EQ(d.size(), first_seen.size());
+  EXPECT_FALSE(d.build(v.data(), v.size(), first_seen.size() - 1));
 }
 
 TEST(FixedDictionaryTest, ManyWideValuesRoundTrip) {

@@ -34,9 +34,19 @@ class FixedDictionary {
     shift_ = 64;
     for (std::size_t s = slots; s > 1; s >>= 1) --shift_;
     indices_.reserve(n);
+    // A loop's rows repeat most fixed columns (pid, tid, fd, syscall id,
+    // ids): a value equal to the one before takes its index without the
+    // hash and probe.
+    const char* previous = nullptr;
     for (std::size_t i = 0; i < n; ++i) {
+      const char* at = static_cast<const char*>(data) + i * sizeof(T);
+      if (previous != nullptr && std::memcmp(previous, at, sizeof(T)) == 0) {
+        indices_.push_back(indices_.back());
+        continue;
+      }
+      previous = at;
       T v;
-      std::memcpy(&v, static_cast<const char*>(data) + i * sizeof(T), sizeof(T));
+      std::memcpy(&v, at, sizeof(T));
       std::size_t s = slot_of(v);
       for (;; s = (s + 1) & (slots_.size() - 1)) {
         std::uint32_t id = slots_[s];
