@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "base/short_bytes.hpp"
 #include "base/terminal_text.hpp"
 #include "base/write_all.hpp"
 #include "schema/columns.hpp"
@@ -173,29 +174,6 @@ void ConsoleSink::append_field(Field& field, bool same, Make&& make) {
 
 namespace {
 
-// Copies n bytes without a library call for the short fields of a line
-// (overlapping word copies), memcpy for longer ones.
-[[gnu::always_inline]] inline char* put_bytes(char* to, const char* from, std::size_t n) {
-  if (n >= 8 && n <= 16) {
-    std::uint64_t a, b;
-    std::memcpy(&a, from, 8);
-    std::memcpy(&b, from + n - 8, 8);
-    std::memcpy(to, &a, 8);
-    std::memcpy(to + n - 8, &b, 8);
-  } else if (n >= 4 && n < 8) {
-    std::uint32_t a, b;
-    std::memcpy(&a, from, 4);
-    std::memcpy(&b, from + n - 4, 4);
-    std::memcpy(to, &a, 4);
-    std::memcpy(to + n - 4, &b, 4);
-  } else if (n < 4) {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-  } else {
-    std::memcpy(to, from, n);
-  }
-  return to + n;
-}
-
 // A number and the separator after it (at most 21 bytes).
 template <class T>
 [[gnu::always_inline]] inline char* put_number(char* to, T v, char separator) {
@@ -220,16 +198,16 @@ bool ConsoleSink::append_repeated_line(const schema::EventRow& row, bool same_co
   p = put_number(p, row.duration_to_prev_ns, ',');
   p = put_number(p, row.duration_ns, ',');
   const std::size_t comm_at = static_cast<std::size_t>(p - line);
-  p = put_bytes(p, out.data() + comm_field_.at, comm_field_.size);
+  p = copy_bytes(p, out.data() + comm_field_.at, comm_field_.size);
   *p++ = ',';
   p = put_number(p, row.pid, '.');
   p = put_number(p, row.tid, ',');
-  p = put_bytes(p, row.syscall_name.data(), row.syscall_name.size());
+  p = copy_bytes(p, row.syscall_name.data(), row.syscall_name.size());
   *p++ = ',';
   p = put_number(p, row.ret_value, ',');
   *p++ = ',';  // no notice
   const std::size_t file_at = static_cast<std::size_t>(p - line);
-  p = put_bytes(p, out.data() + file_field_.at, file_field_.size);
+  p = copy_bytes(p, out.data() + file_field_.at, file_field_.size);
   *p++ = '\n';
   const std::size_t at = out_.text.size();
   out_.text.append(line, static_cast<std::size_t>(p - line));

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "base/short_bytes.hpp"
 #include "schema/columns.hpp"
 
 namespace ior::sink {
@@ -23,40 +24,6 @@ void RowChunk::reserve(std::size_t bytes) {
 namespace {
 
 std::atomic<std::uint64_t> next_batch{1};
-
-template <class T>
-T load(const void* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// memcmp(a, b, n) == 0 for the short strings of a row (names, hostnames,
-// ids) without a library call: every row compares several, and the calls
-// were 5 % of the reader thread (perf). Overlapping loads cover any n.
-[[gnu::always_inline]] inline bool same_bytes(const std::byte* a, const char* b, std::size_t n) {
-  if (n >= 8 && n <= 16) {
-    return load<std::uint64_t>(a) == load<std::uint64_t>(b) &&
-           load<std::uint64_t>(a + n - 8) == load<std::uint64_t>(b + n - 8);
-  }
-  if (n > 16 && n <= 32) {
-    return ((load<std::uint64_t>(a) ^ load<std::uint64_t>(b)) |
-            (load<std::uint64_t>(a + 8) ^ load<std::uint64_t>(b + 8)) |
-            (load<std::uint64_t>(a + n - 16) ^ load<std::uint64_t>(b + n - 16)) |
-            (load<std::uint64_t>(a + n - 8) ^ load<std::uint64_t>(b + n - 8))) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    return load<std::uint32_t>(a) == load<std::uint32_t>(b) &&
-           load<std::uint32_t>(a + n - 4) == load<std::uint32_t>(b + n - 4);
-  }
-  if (n < 4) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (static_cast<char>(a[i]) != b[i]) return false;
-    }
-    return true;
-  }
-  return std::memcmp(a, b, n) == 0;
-}
 
 // f(column, index) for every column; the index is a compile-time constant,
 // so the per-column arrays below are addressed without a counter.
@@ -114,7 +81,7 @@ void RowChunk::append(const schema::EventRow& row) {
       const std::string_view v = row.*(c.member);
       // The previous row's bytes were written to this chunk moments ago: still in the cache.
       if (rows_ != 0 && v.size() == last_length_[i] &&
-          (v.empty() || same_bytes(data_.get() + last_offset_[i], v.data(), v.size()))) {
+          (v.empty() || same_bytes(reinterpret_cast<const char*>(data_.get()) + last_offset_[i], v.data(), v.size()))) {
         repeated |= std::uint64_t{1} << i;
       } else {
         // Strings come from the kernel's records (at most 4 KiB each) or the

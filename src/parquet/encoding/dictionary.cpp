@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/short_bytes.hpp"
 #include "parquet/encoding/hash_seed.hpp"
 #include "parquet/encoding/plain.hpp"
 
@@ -17,25 +18,9 @@ std::uint64_t load_le(const char* p, std::size_t n) {
   return x;
 }
 
-// Equal bytes, for the short values dictionaries hold: word compares inline
-// instead of a memcmp call per lookup.
+// Equal bytes (the short values dictionaries hold: inline word compares).
 bool same_bytes(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 < n; i += 8) {
-      if (load_le(a.data() + i, 8) != load_le(b.data() + i, 8)) return false;
-    }
-    return load_le(a.data() + n - 8, 8) == load_le(b.data() + n - 8, 8);
-  }
-  if (n >= 4) {
-    return load_le(a.data(), 4) == load_le(b.data(), 4) &&
-           load_le(a.data() + n - 4, 4) == load_le(b.data() + n - 4, 4);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
+  return a.size() == b.size() && ior::same_bytes(a.data(), b.data(), a.size());
 }
 
 constexpr std::uint64_t kMul = 0x9fb21c651e98df25ull;
