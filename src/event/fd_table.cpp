@@ -238,7 +238,6 @@ void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
   p = procs_.find(parent);  // make_room may have emptied and removed it
   if (p == procs_.end()) return;
   Process copy = p->second;  // the names are shared, not copied
-  forget_last_found();       // the child's table is replaced below
   // A parent whose cwd /proc could not give (it is gone): the child's own may.
   if (copy.cwd_state == CwdState::kUnknown) copy.cwd_state = CwdState::kUnread;
   entries_ += copy.fds.size();

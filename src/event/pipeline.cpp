@@ -214,8 +214,8 @@ void Pipeline::Impl::on_paired() {
 }
 
 ThreadState& Pipeline::Impl::thread_for_enter(std::uint32_t tid) {
-  if (last_thread != nullptr && last_tid == tid) return *last_thread;
-  if (threads.size() >= options.max_threads && !threads.contains(tid)) shed_threads(tid);
+  if (ThreadState* known = find_thread(tid)) return *known;
+  if (threads.size() >= options.max_threads) shed_threads(tid);
   ThreadState& t = threads[tid];
   last_tid = tid;
   last_thread = &t;

@@ -13,6 +13,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <stdexcept>
+#include <string_view>
 
 #include "schema/columns.hpp"
 
@@ -27,6 +30,18 @@ struct RowRepeats {
 
   bool same(std::size_t column) const { return (columns >> column) & 1u; }
 };
+
+/// The RowRepeats::columns bits of the named columns, for a value made of
+/// them (a name that is no column fails the constant's evaluation).
+constexpr std::uint64_t column_bits(std::initializer_list<std::string_view> names) {
+  std::uint64_t bits = 0;
+  for (std::string_view n : names) {
+    const std::size_t i = column_index(n);
+    if (i >= kColumnCount) throw std::invalid_argument("no such column");
+    bits |= std::uint64_t{1} << i;
+  }
+  return bits;
+}
 
 /// A writer's memory of the row it appended last.
 class RepeatTracker {

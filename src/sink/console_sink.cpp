@@ -126,13 +126,8 @@ ConsoleSink::~ConsoleSink() { close(); }
 namespace {
 
 // The RowRepeats bits of the columns a cached field is made of.
-constexpr std::uint64_t column_bits(std::initializer_list<std::string_view> names) {
-  std::uint64_t bits = 0;
-  for (std::string_view n : names) bits |= std::uint64_t{1} << schema::column_index(n);
-  return bits;
-}
-constexpr std::uint64_t kCommBits = column_bits({"comm"});
-constexpr std::uint64_t kFileBits = column_bits({"filename", "filename2", "pathname", "oldname", "newname"});
+constexpr std::uint64_t kCommBits = schema::column_bits({"comm"});
+constexpr std::uint64_t kFileBits = schema::column_bits({"filename", "filename2", "pathname", "oldname", "newname"});
 // column_index() of a name that is no column is kColumnCount: a bit past them.
 static_assert(((kCommBits | kFileBits) >> schema::kColumnCount) == 0);
 
@@ -184,12 +179,12 @@ template <class T>
 
 }  // namespace
 
-bool ConsoleSink::append_repeated_line(const schema::EventRow& row, bool same_comm, bool same_file) {
+bool ConsoleSink::append_repeated_line(const schema::EventRow& row) {
   // Numbers: two u64, two u32, one i64 (at most 20 characters each) and
   // seven separators: 107 bytes.
   constexpr std::size_t kNumbers = 112;
   char line[512];
-  if (!same_comm || !same_file || !comm_field_.valid || !file_field_.valid || row.notice != 0 ||
+  if (!comm_field_.valid || !file_field_.valid ||
       kNumbers + comm_field_.size + row.syscall_name.size() + file_field_.size > sizeof line) {
     return false;
   }
@@ -217,7 +212,7 @@ bool ConsoleSink::append_repeated_line(const schema::EventRow& row, bool same_co
 }
 
 void ConsoleSink::append_line(const schema::EventRow& row, bool same_comm, bool same_file) {
-  if (same_comm && same_file && row.notice == 0 && append_repeated_line(row, same_comm, same_file)) {
+  if (same_comm && same_file && row.notice == 0 && append_repeated_line(row)) {
     ++out_.pending;
     if (out_.text.size() >= threshold_) write_out();
     return;

@@ -43,9 +43,10 @@ class ConsoleSink final : public Sink {
  private:
   void write_out() noexcept;
   void append_line(const schema::EventRow& row, bool same_comm, bool same_file);
-  /// A loop's line (comm and file as on the line before, no notice) built
-  /// on the stack and appended at once; false when it is not such a line.
-  bool append_repeated_line(const schema::EventRow& row, bool same_comm, bool same_file);
+  /// A loop's line, whose comm and file are the line before's and which has
+  /// no notice (the caller knows), built on the stack and appended at once;
+  /// false when those fields are gone from the buffer or do not fit.
+  bool append_repeated_line(const schema::EventRow& row);
 
   int fd_;
   std::size_t threshold_;

@@ -70,11 +70,9 @@ TopStats::PerProcess* TopStats::process_of(std::uint32_t pid) {
 
 namespace {
 
-constexpr std::uint64_t column_bit(std::string_view name) { return std::uint64_t{1} << schema::column_index(name); }
 // The columns a row's file comes from: the same bytes in all, the same file.
-constexpr std::uint64_t kFileBits = column_bit("filename") | column_bit("pathname") | column_bit("oldname") |
-                                    column_bit("filename2") | column_bit("byte_class");
-constexpr std::uint64_t kCommBits = column_bit("comm");
+constexpr std::uint64_t kFileBits = schema::column_bits({"filename", "pathname", "oldname", "filename2", "byte_class"});
+constexpr std::uint64_t kCommBits = schema::column_bits({"comm"});
 
 }  // namespace
 
@@ -136,6 +134,7 @@ void TopStats::tally(const schema::EventRow& row, bool same_file, bool same_comm
     p = last_process_;  // its own tally, whose comm is already this row's
   } else {
     p = process_of(row.pid);
+    const bool own = p != nullptr || row.pid == 0;  // "[other]" keeps no one process's name
     // Only a process with a tally of its own may skip the lookup next time:
     // each row tallied under "[other]" is counted there as well.
     last_process_ = p;
@@ -143,9 +142,7 @@ void TopStats::tally(const schema::EventRow& row, bool same_file, bool same_comm
       ++process_rows_in_other_;
       p = &processes_[0];
     }
-    if (last_process_ != nullptr || row.pid == 0) {  // "[other]" keeps no one process's name
-      if (p->comm != row.comm) p->comm.assign(row.comm);
-    }
+    if (own && p->comm != row.comm) p->comm.assign(row.comm);
   }
   ++p->calls;
   p->total_ns += row.duration_ns;

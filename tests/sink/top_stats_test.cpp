@@ -224,27 +224,21 @@ TEST(TopStatsTest, RowsFromChunksTallyExactlyAsRowsOneByOne) {
   EXPECT_EQ(from_chunks.files_folded(), one_by_one.files_folded());
   EXPECT_EQ(from_chunks.process_rows_in_other(), one_by_one.process_rows_in_other());
   EXPECT_EQ(from_chunks.report().rows_written, rows.size());
-  const auto files = [](const TopStats& s) {
-    std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>> out;
-    for (const auto& f : s.files()) out.emplace_back(f.name, f.calls, f.total_ns, f.read_bytes, f.write_bytes, f.transfer_bytes);
+  // Every tally of a table as sorted tuples: the two sinks must agree on all.
+  const auto sorted = [](const auto& tallies, auto fields) {
+    std::vector<decltype(fields(tallies.front()))> out;
+    for (const auto& t : tallies) out.push_back(fields(t));
     std::sort(out.begin(), out.end());
     return out;
   };
-  EXPECT_EQ(files(from_chunks), files(one_by_one));
-  const auto procs = [](const TopStats& s) {
-    std::vector<std::tuple<std::uint32_t, std::string, std::uint64_t, std::uint64_t>> out;
-    for (const auto& p : s.processes()) out.emplace_back(p.pid, p.name, p.calls, p.total_ns);
-    std::sort(out.begin(), out.end());
-    return out;
+  const auto file_fields = [](const FileTally& f) {
+    return std::tuple(f.name, f.calls, f.total_ns, f.read_bytes, f.write_bytes, f.transfer_bytes);
   };
-  EXPECT_EQ(procs(from_chunks), procs(one_by_one));
-  const auto calls = [](const TopStats& s) {
-    std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t, std::uint64_t>> out;
-    for (const auto& c : s.syscalls()) out.emplace_back(c.name, c.calls, c.total_ns, c.p99_ns);
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  EXPECT_EQ(calls(from_chunks), calls(one_by_one));
+  const auto process_fields = [](const ProcessTally& p) { return std::tuple(p.pid, p.name, p.calls, p.total_ns); };
+  const auto syscall_fields = [](const SyscallTally& c) { return std::tuple(c.name, c.calls, c.total_ns, c.p99_ns); };
+  EXPECT_EQ(sorted(from_chunks.files(), file_fields), sorted(one_by_one.files(), file_fields));
+  EXPECT_EQ(sorted(from_chunks.processes(), process_fields), sorted(one_by_one.processes(), process_fields));
+  EXPECT_EQ(sorted(from_chunks.syscalls(), syscall_fields), sorted(one_by_one.syscalls(), syscall_fields));
 }
 
 TEST(TopStatsTest, FilesReturnsOnlyTheTopN) {
