@@ -143,6 +143,50 @@ TEST(DictionaryTest, GivesUpPastTheLimitAndChangesNothing) {
   EXPECT_EQ(d.value(0), "x");
 }
 
+// Repeats are only counted until the next add() or indices(): every mix of
+// repeats with new values, a refused value, reads between them and a reset
+// gives the indices of adding every value.
+TEST(DictionaryTest, RepeatedValuesGiveTheIndicesOfAddingThem) {
+  const std::vector<std::string> values = {"a", "bb", "", "a", "0123456789012345"};
+  for (std::uint32_t seed = 1; seed <= 200; ++seed) {
+    Dictionary fast(48);
+    Dictionary slow(48);
+    std::uint32_t r = seed;
+    const auto next = [&r] { return r = r * 1103515245u + 12345u, r >> 16; };
+    std::string last;
+    bool any = false;
+    for (int i = 0; i < 300; ++i) {
+      const std::uint32_t pick = next() % 8;
+      if (pick == 7) {  // read between writes, start over (also unread)
+        if (next() % 2 == 0) {
+          ASSERT_EQ(fast.indices(), slow.indices()) << seed << " " << i;
+        }
+        if (next() % 3 == 0) {
+          fast.reset();
+          slow.reset();
+          any = false;
+        }
+      } else if (pick >= 4 && any) {
+        ASSERT_TRUE(fast.add_last_again());
+        ASSERT_TRUE(slow.add(last));
+      } else {
+        const std::string v = pick == 3 ? "value-" + std::to_string(next() % 9) : values[pick % values.size()];
+        const bool took = slow.add(v);  // a refusal changes nothing in either
+        ASSERT_EQ(fast.add(v), took) << seed << " " << i;
+        if (took) {
+          last = v;
+          any = true;
+        }
+      }
+    }
+    ASSERT_EQ(fast.indices(), slow.indices()) << seed;
+    ASSERT_EQ(fast.plain_page(), slow.plain_page()) << seed;
+  }
+  Dictionary empty(48);
+  EXPECT_FALSE(empty.add_last_again());
+  EXPECT_TRUE(empty.indices().empty());
+}
+
 TEST(DictionaryTest, ManyValuesKeepTheirIdsAcrossTableGrowth) {
   Dictionary d(1 << 24);
   std::vector<std::string> values;

@@ -165,6 +165,26 @@ TEST(ColumnChunkTest, StringsGetADictionaryPageThenIndexPages) {
   EXPECT_FALSE(w.fell_back());
 }
 
+// Repeated values not yet written out as indices when the dictionary
+// overflows become PLAIN strings too, in their places.
+TEST(ColumnChunkTest, RepeatedValuesSurviveTheFallBackToPlain) {
+  ColumnData d(100);
+  std::vector<std::string> want;
+  for (int i = 0; i < 40; ++i) {
+    const std::string v = "/data/f-" + std::to_string(i);
+    d.append(std::string_view(v));
+    want.push_back(v);
+    for (int k = 0; k < i % 3; ++k) {
+      d.append_repeated(v);
+      want.push_back(v);
+    }
+  }
+  ASSERT_FALSE(d.dictionary_encoded());
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(d.string_at(i), want[i]) << i;
+  d.append_repeated(want.back());  // after the spill: stored again, PLAIN
+  EXPECT_EQ(d.string_at(want.size()), want.back());
+}
+
 TEST(ColumnChunkTest, DictionaryFallsBackToPlainPastTheLimit) {
   WriterOptions o;
   o.dictionary_limit_bytes = 1000;

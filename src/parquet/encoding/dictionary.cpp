@@ -99,8 +99,14 @@ bool Dictionary::add(std::string_view v) {
     if (!lookup_or_insert(v, id)) return false;
     cached = id;
   }
+  if (repeats_ != 0) write_repeats();
   indices_.push_back(id);
   return true;
+}
+
+void Dictionary::write_repeats() const {
+  indices_.insert(indices_.end(), repeats_, indices_.back());
+  repeats_ = 0;
 }
 
 void Dictionary::reset() {
@@ -108,6 +114,7 @@ void Dictionary::reset() {
   spans_.clear();
   std::fill(slots_.begin(), slots_.end(), 0u);
   indices_.clear();
+  repeats_ = 0;
   std::fill(cache_.begin(), cache_.end(), kNoId);
   min_id_ = max_id_ = 0;
 }

@@ -27,17 +27,22 @@ class Dictionary {
   /// adding v would grow the PLAIN dictionary page past the limit.
   bool add(std::string_view v);
   /// Appends the last index again (the caller knows its value came back).
-  /// False when there is none.
-  bool add_last_again() {
+  /// False when there is none. Only counted here: a loop's rows repeat most
+  /// strings, and a push_back per column and row was a fifth of the Parquet
+  /// thread; the run is written out at the next add() or indices().
+  [[gnu::always_inline]] bool add_last_again() {
     if (indices_.empty()) return false;
-    indices_.push_back(indices_.back());
+    ++repeats_;
     return true;
   }
   /// Forgets every value and index (keeps the memory).
   void reset();
 
   const std::string& plain_page() const { return page_; }  ///< PLAIN-encoded values
-  const std::vector<std::uint32_t>& indices() const { return indices_; }
+  const std::vector<std::uint32_t>& indices() const {
+    if (repeats_ != 0) write_repeats();
+    return indices_;
+  }
   std::uint32_t size() const { return static_cast<std::uint32_t>(spans_.size()); }
   /// The value with index id.
   std::string_view value(std::uint32_t id) const {
@@ -58,13 +63,16 @@ class Dictionary {
   std::uint64_t hash(std::string_view v) const;
   bool lookup_or_insert(std::string_view v, std::uint32_t& id);
   void grow();
+  void write_repeats() const;
 
   std::size_t limit_;
   std::uint64_t seed_;
   std::string page_;                 // PLAIN: 4-byte length + bytes, per value
   std::vector<Span> spans_;          // by id
   std::vector<std::uint64_t> slots_; // open addressing: hash tag << 32 | (id + 1); 0 = empty
-  std::vector<std::uint32_t> indices_;
+  // Written out lazily: repeats_ more copies of indices_.back() follow.
+  mutable std::vector<std::uint32_t> indices_;
+  mutable std::size_t repeats_ = 0;
   std::vector<std::uint32_t> cache_; // ids, by cache_slot() of the value
   std::uint32_t min_id_ = 0, max_id_ = 0;
 };
