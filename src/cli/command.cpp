@@ -44,8 +44,13 @@ std::string find_in_path(const std::string& name) {
 
 // The child, between fork and exec: async-signal-safe calls only (ior has
 // threads). It gets the signal state a shell would give it, waits in poll
-// (untraced) for the gate, and execs only when a byte arrived.
-[[noreturn]] void run_child(int gate, int exec_error, int null_fd, const char* path, char* const* argv) {
+// (untraced) for the gate, and execs only when a byte arrived. It closes its
+// copies of the ends it does not use first: holding the gate's write end, it
+// would never see ior close it (ior's setup failing, or ior killed).
+[[noreturn]] void run_child(int gate, int gate_write, int exec_error, int exec_error_read, int null_fd,
+                            const char* path, char* const* argv) {
+  (void)close(gate_write);
+  (void)close(exec_error_read);
   if (null_fd >= 0) {
     for (int fd = 0; fd <= 2; ++fd) (void)dup2(null_fd, fd);
   }
@@ -86,7 +91,10 @@ Command::Command(std::vector<std::string> argv, bool away_from_terminal) : argv_
   }
   pid_ = ::fork();
   if (pid_ < 0) throw SystemError("cannot start the command", errno);
-  if (pid_ == 0) run_child(gate_read.get(), error_write.get(), null_fd.get(), path_.c_str(), cargv.data());
+  if (pid_ == 0) {
+    run_child(gate_read.get(), gate_.get(), error_write.get(), exec_error_.get(), null_fd.get(), path_.c_str(),
+              cargv.data());
+  }
 }
 
 Command::~Command() {

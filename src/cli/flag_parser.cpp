@@ -159,6 +159,7 @@ std::vector<std::string> FlagParser::parse(int argc, const char* const* argv, in
   for (int i = first; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") {
+      saw_double_dash_ = true;
       before_double_dash_ = positional.size();
       for (++i; i < argc; ++i) positional.emplace_back(argv[i]);
       return positional;

@@ -34,6 +34,8 @@ class FlagParser {
   /// How many of parse()'s positional arguments came before a "--" (all of
   /// them when there was none).
   std::size_t positional_before_double_dash() const { return before_double_dash_; }
+  /// Whether argv held a "--" (with or without anything after it).
+  bool saw_double_dash() const { return saw_double_dash_; }
   /// Which flags were given explicitly (by name without dashes).
   bool given(std::string_view name) const;
   /// argv[0..argc) as parse() saw it, every secret value replaced by
@@ -61,6 +63,7 @@ class FlagParser {
   std::vector<std::string> given_;
   std::vector<SecretValue> secret_values_;
   std::size_t before_double_dash_ = 0;
+  bool saw_double_dash_ = false;
 };
 
 /// Parses helpers, exposed for tests. Throw UsageError mentioning `flag`.

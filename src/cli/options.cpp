@@ -125,6 +125,8 @@ Options parse_options(int argc, const char* const* argv) {
   if (!positional.empty() && p.positional_before_double_dash() != 0) {
     throw UsageError("unexpected argument \"" + positional.front() + "\" (to trace a command: ior [flags] -- CMD ARGS)");
   }
+  // "ior -- " (a command left out) must not become a trace of the whole host.
+  if (p.saw_double_dash() && positional.empty()) throw UsageError("no command after -- (ior [flags] -- CMD ARGS)");
   o.command = std::move(positional);
   if (o.duration_ms == 0) throw UsageError("flag -duration: must be greater than 0");
   if (!o.command.empty()) {

@@ -27,6 +27,7 @@ expect "flag -follow needs -pid or a command after --" -follow
 expect "flag -follow: not with -tid" -follow -pid 1 -tid 1
 expect "flag -pid: not with a command after --" -pid 1 -- /bin/true
 expect "unexpected argument \"true\" (to trace a command: ior [flags] -- CMD ARGS)" true
+expect "no command after --" -duration 1 --
 gone=$(sh -c 'echo $$')  # a process that has exited (and been reaped)
 expect "flag -pid: no process $gone" -pid "$gone"
 expect "flag -pid: no process $gone" -pid "$gone" -follow

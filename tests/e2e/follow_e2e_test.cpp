@@ -8,10 +8,13 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "trace_fixture.hpp"
 
@@ -209,6 +212,29 @@ TEST(FollowE2E, ACommandThatCannotRunIsOneErrorBeforeTracing) {
   EXPECT_EQ(ior.wait(60s), 1) << ior.err();
   EXPECT_NE(ior.err().find("cannot run \"/nonexistent/command\""), std::string::npos) << ior.err();
   EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << ior.err();
+}
+
+// The command is forked (and held) before the outputs are set up: an output
+// that cannot be made must end the held child and ior at once, with the one
+// error, and leave no process behind.
+TEST(FollowE2E, ASetupErrorAfterTheCommandIsForkedIsOneErrorAndLeavesNoProcess) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string taken = dir.path() + "/taken.parquet";
+  std::ofstream(taken) << "x";
+  Subprocess ior({IOR_BINARY, "-parquet", "-parquet-file", taken, "-duration", "30", "--", "/bin/sleep", "30"});
+  EXPECT_EQ(ior.wait(20s), 1) << ior.err();
+  EXPECT_NE(ior.err().find("exists"), std::string::npos) << ior.err();
+  EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << ior.err();
+  // The held child has not exec'd: its command line is ior's, with the file's name.
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream f(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (cmdline.find(taken) != std::string::npos) left.push_back(e.path().filename().string());
+  }
+  EXPECT_TRUE(left.empty()) << "left running: pid " << (left.empty() ? "" : left.front());
+  for (const auto& pid : left) ::kill(std::stoi(pid), SIGKILL);
 }
 
 }  // namespace
