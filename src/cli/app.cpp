@@ -100,7 +100,7 @@ event::PipelineOptions pipeline_options(const Options& o, const RunIdentity& ide
                                         const event::SyscallSelector& selector) {
   event::PipelineOptions p;
   for (std::uint16_t id = 1; id < IOR_SC_COUNT; ++id) {
-    p.no_rows_of[id] = selector.traced_for_cwd_only(event::syscall_name(id));
+    p.no_rows_of[id] = selector.traced_for_names_only(event::syscall_name(id));
   }
   p.hostname = identity.hostname;
   p.collection_id = identity.collection_id;

@@ -85,7 +85,7 @@ void pipeline_families(std::vector<Family>& out, const SummaryInput& s) {
          {{"errors", p.rows_not_failed.get()},
           {"min_duration", p.rows_too_fast.get()},
           {"comm_path", p.rows_no_match.get()},
-          {"tps_cwd_only", p.rows_cwd_only.get()}});
+          {"tps_names_only", p.rows_names_only.get()}});
   add(out, counter("ior_rows_to_sinks_total", "rows handed to the outputs"), d(p.rows_emitted.get()));
   add(out, counter("ior_rows_not_copied_total", "rows that could not be copied for the outputs (out of memory)"),
       d(s.rows_not_packed));

@@ -141,8 +141,8 @@ std::string format_account(const SummaryInput& in) {
   line(out, "syscalls paired",
        num(paired) + " = not built " + num(s.rows_failed.get()) + " + filtered out " +
            num(s.rows_filtered_out()) + " (-errors " + num(s.rows_not_failed.get()) + ", -min-duration " +
-           num(s.rows_too_fast.get()) + ", -comm/-path " + num(s.rows_no_match.get()) + ", -tps cwd only " +
-           num(s.rows_cwd_only.get()) + ") + to the sinks " + num(to_sinks));
+           num(s.rows_too_fast.get()) + ", -comm/-path " + num(s.rows_no_match.get()) + ", -tps names only " +
+           num(s.rows_names_only.get()) + ") + to the sinks " + num(to_sinks));
   for (const auto& r : in.sinks) {
     line(out, "sink " + terminal_text(r.name),
          num(to_sinks) + " = not copied " + num(in.rows_not_packed) + " + queue full " +

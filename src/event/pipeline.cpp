@@ -302,7 +302,7 @@ void Pipeline::Impl::emit(ThreadState& t) {
 // the first reason that applies).
 void Pipeline::Impl::count_and_pass(std::uint16_t syscall) {
   if (options.no_rows_of[syscall]) {
-    stats.rows_cwd_only.add();
+    stats.rows_names_only.add();
     return;
   }
   switch (filter.judge(row)) {

@@ -26,7 +26,7 @@ struct PipelineStats {
   Counter enter_failed;         ///< an enter that could not be kept (out of memory)
   Counter rows_failed;          ///< a paired syscall whose row could not be built (out of memory)
   Counter rows;                 ///< paired syscalls (before filters)
-  Counter rows_cwd_only;        ///< filtered out: chdir/fchdir traced for the cwd, not selected by -tps
+  Counter rows_names_only;      ///< filtered out: traced for the fd table or cwd, not selected by -tps
   Counter rows_not_failed;      ///< filtered out: succeeded, with -errors
   Counter rows_too_fast;        ///< filtered out: faster than -min-duration
   Counter rows_no_match;        ///< filtered out: no -comm / -path match
@@ -44,7 +44,7 @@ struct PipelineStats {
 
   /// Rows removed by a filter, each counted once under its first reason.
   std::uint64_t rows_filtered_out() const {
-    return rows_cwd_only.get() + rows_not_failed.get() + rows_too_fast.get() + rows_no_match.get();
+    return rows_names_only.get() + rows_not_failed.get() + rows_too_fast.get() + rows_no_match.get();
   }
   std::uint64_t mismatches() const {
     return exit_without_enter.get() + exit_mismatch.get() + enter_replaced.get();

@@ -1,6 +1,7 @@
 #include "event/syscall_selector.hpp"
 
 #include "base/error.hpp"
+#include "event/syscall_table.hpp"
 
 namespace ior::event {
 namespace {
@@ -45,7 +46,11 @@ bool SyscallSelector::selects(std::string_view syscall) const {
 }
 
 bool SyscallSelector::traces(std::string_view syscall) const {
-  return selects(syscall) || syscall == "chdir" || syscall == "fchdir";
+  if (selects(syscall)) return true;
+  const auto id = syscall_id(syscall);
+  if (!id) return false;
+  const FdEffect effect = syscall_info(*id).effect;
+  return effect != FdEffect::kNone && effect != FdEffect::kGetcwd;
 }
 
 }  // namespace ior::event

@@ -19,12 +19,15 @@ class SyscallSelector {
   SyscallSelector(const std::string& tps, const std::string& tps_exclude);
   /// Whether its rows are output.
   bool selects(std::string_view syscall) const;
-  /// Whether the kernel records it: the selected syscalls, and chdir and
-  /// fchdir always, since names relative to the cwd need every change of it
-  /// (their rows are dropped unless selected: Pipeline's no_rows_of).
+  /// Whether the kernel records it: the selected syscalls, and always those
+  /// that change the fd table or the cwd (open*, creat, close, close_range,
+  /// dup*, fcntl, pipe*, memfd_create, chdir, fchdir): without them the
+  /// selected rows would name the file an fd had before ior started, or an
+  /// old directory. Their rows are dropped unless selected (Pipeline's
+  /// no_rows_of).
   bool traces(std::string_view syscall) const;
-  /// Traced only for what it does to the cwd: no rows.
-  bool traced_for_cwd_only(std::string_view syscall) const { return traces(syscall) && !selects(syscall); }
+  /// Traced only for what it does to the fd table or the cwd: no rows.
+  bool traced_for_names_only(std::string_view syscall) const { return traces(syscall) && !selects(syscall); }
 
  private:
   std::vector<std::regex> include_;

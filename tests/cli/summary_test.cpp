@@ -142,7 +142,7 @@ TEST(SummaryTest, ChildrenNotFollowedAreSaidOnlyWhenThereAreAnyAndFiltersAreCoun
   in.stats = &stats;
   std::string text = format_summary(in);
   EXPECT_EQ(text.find("not followed"), std::string::npos) << text;
-  EXPECT_NE(text.find("10 = not built 0 + filtered out 6 (-errors 3, -min-duration 2, -comm/-path 1, -tps cwd only 0) "
+  EXPECT_NE(text.find("10 = not built 0 + filtered out 6 (-errors 3, -min-duration 2, -comm/-path 1, -tps names only 0) "
                       "+ to the sinks 4"),
             std::string::npos)
       << text;

@@ -68,11 +68,11 @@ std::multiset<RowKey> manifest_keys(const std::vector<ManifestLine>& manifest, P
 
 bool is_slow(const ManifestLine& m) { return m.name == "read"; }  // the two reads of the pipe
 
-// "filtered out N (-errors a, -min-duration b, -comm/-path c, -tps cwd only d)"
+// "filtered out N (-errors a, -min-duration b, -comm/-path c, -tps names only d)"
 std::map<std::string, std::uint64_t> filter_reasons(const std::string& err) {
   std::smatch m;
   static const std::regex re(R"(filtered out (\d+) \(-errors (\d+), -min-duration (\d+), -comm/-path (\d+), )"
-                             R"(-tps cwd only (\d+)\))");
+                             R"(-tps names only (\d+)\))");
   if (!std::regex_search(err, m, re)) return {};
   return {{"all", std::stoull(m[1])},        {"errors", std::stoull(m[2])}, {"min-duration", std::stoull(m[3])},
           {"comm/path", std::stoull(m[4])}, {"cwd", std::stoull(m[5])}};

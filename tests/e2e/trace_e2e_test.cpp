@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -201,6 +202,46 @@ TEST(TraceE2E, TpsSelectsAndTpsExcludeRemovesSyscalls) {
   std::set<std::string> names;
   for (const auto& r : run.rows) names.insert(r.name);
   EXPECT_EQ(names, (std::set<std::string>{"read", "write", "writev"}));
+  // The opens, dups and closes not selected are still recorded for the fd
+  // table: every selected row names its file as without -tps.
+  std::vector<ManifestLine> selected;
+  for (const auto& m : parse_manifest(run.workload_out)) {
+    if (names.contains(m.name)) selected.push_back(m);
+  }
+  EXPECT_GE(selected.size(), 3u);
+  expect_rows_match_manifest(run.rows, selected);
+  for (const auto& r : run.rows) EXPECT_EQ(r.notice.find("fd-"), std::string::npos) << r.name << " " << r.notice;
+}
+
+// Fd numbers closed and opened again for other files while only pread64 is
+// selected: the opens and closes are still recorded, so every pread names
+// the file it read, never what /proc showed for that number later.
+TEST(TraceE2E, TpsKeepsTheFdTableOfSyscallsItDoesNotPrint) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr long kHandoffs = 3000;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-tps", "^sys_enter_pread64$"},
+                          {WORKLOAD_BINARY, "handoff", dir.path(), std::to_string(kHandoffs)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  long reads = 0, wrong = 0;
+  for (const auto& r : run.rows) {
+    ASSERT_EQ(r.name, "pread64");
+    // File k holds 100 + k bytes; the loader's preads of libraries return other sizes.
+    if (r.ret < 100 || r.ret > 107) continue;
+    const std::string want = dir.path() + "/f" + std::to_string(r.ret - 100);
+    if (r.file != want || r.notice.find("fd-") != std::string::npos) {
+      if (++wrong == 1) ADD_FAILURE() << "pread " << reads << ": " << r.file << " " << r.notice << ", want " << want;
+    }
+    ++reads;
+  }
+  EXPECT_EQ(reads, kHandoffs);
+  EXPECT_EQ(wrong, 0);
+  // The opens and closes were recorded and counted, not printed.
+  const auto account = parse_account(run.err);
+  EXPECT_EQ(account_imbalance(account), "") << run.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(run.err, m, std::regex(R"(-tps names only (\d+)\))"))) << run.err;
+  EXPECT_GE(std::stoull(m[1]), static_cast<unsigned long long>(2 * kHandoffs)) << run.err;
 }
 
 TEST(TraceE2E, LongPathsAreCutAtStrMaxAndFlagged) {

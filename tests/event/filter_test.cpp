@@ -1,6 +1,7 @@
 // -comm / -path row filters and the -tps / -tpsExclude selector.
 #include "base/error.hpp"
 #include "event/syscall_selector.hpp"
+#include "event/syscall_table.hpp"
 #include "pipeline_fixture.hpp"
 
 namespace ior::event {
@@ -163,19 +164,31 @@ TEST(SyscallSelectorTest, ExcludeWinsOverInclude) {
   EXPECT_TRUE(only_exclude.selects("writev"));
 }
 
-TEST(SyscallSelectorTest, ChdirAndFchdirAreTracedForTheCwdWhateverIsSelected) {
-  SyscallSelector s("openat", "");
-  EXPECT_TRUE(s.traces("chdir"));
-  EXPECT_TRUE(s.traces("fchdir"));
-  EXPECT_TRUE(s.traced_for_cwd_only("chdir"));
-  EXPECT_TRUE(s.traces("openat"));
-  EXPECT_FALSE(s.traced_for_cwd_only("openat"));
-  EXPECT_FALSE(s.traces("read"));
-  SyscallSelector excluded("", "chdir");
+TEST(SyscallSelectorTest, SyscallsThatChangeTheFdTableOrTheCwdAreTracedWhateverIsSelected) {
+  SyscallSelector s("^sys_enter_(read|write)$", "");
+  for (const char* keeper : {"openat", "open", "creat", "openat2", "open_by_handle_at", "close", "close_range", "dup",
+                             "dup2", "dup3", "fcntl", "pipe", "pipe2", "memfd_create", "chdir", "fchdir"}) {
+    EXPECT_TRUE(s.traces(keeper)) << keeper;
+    EXPECT_TRUE(s.traced_for_names_only(keeper)) << keeper;
+  }
+  EXPECT_TRUE(s.traces("read"));
+  EXPECT_FALSE(s.traced_for_names_only("read"));
+  for (const char* other : {"pread64", "newstat", "getcwd", "unlinkat", "fsync"}) {
+    EXPECT_FALSE(s.traces(other)) << other;
+  }
+  // Exactly the syscalls with an fd-table or cwd effect, by the table.
+  for (std::uint16_t id = 1; id < IOR_SC_COUNT; ++id) {
+    const auto& info = syscall_info(id);
+    if (info.name.empty() || info.name == "read" || info.name == "write") continue;
+    const bool keeps = info.effect != FdEffect::kNone && info.effect != FdEffect::kGetcwd;
+    EXPECT_EQ(s.traces(info.name), keeps) << info.name;
+  }
+  SyscallSelector excluded("", "chdir,close");
   EXPECT_TRUE(excluded.traces("chdir"));
-  EXPECT_TRUE(excluded.traced_for_cwd_only("chdir"));
+  EXPECT_TRUE(excluded.traced_for_names_only("close"));
   SyscallSelector all("", "");
-  EXPECT_FALSE(all.traced_for_cwd_only("chdir"));
+  EXPECT_FALSE(all.traced_for_names_only("chdir"));
+  EXPECT_FALSE(all.traced_for_names_only("openat"));
 }
 
 TEST_F(PipelineTest, ASyscallTracedForItsEffectOnlyMovesTheCwdWithoutARow) {
@@ -186,7 +199,7 @@ TEST_F(PipelineTest, ASyscallTracedForItsEffectOnlyMovesTheCwdWithoutARow) {
   syscall(IOR_SC_chdir, 0, {}, "/srv");
   EXPECT_TRUE(consumer_.rows.empty());
   EXPECT_EQ(stats().rows_filtered_out(), 1u);
-  EXPECT_EQ(stats().rows_cwd_only.get(), 1u);
+  EXPECT_EQ(stats().rows_names_only.get(), 1u);
   syscall(IOR_SC_newstat, 0, {}, "f");
   ASSERT_EQ(consumer_.rows.size(), 1u);
   EXPECT_EQ(last().pathname, "/srv/f");
