@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "base/error.hpp"
 #include "base/thread_affinity.hpp"
@@ -358,7 +359,19 @@ int run_trace(const Options& o) {
   }
   tracer.attach();
   // Descendants running before the attach were not seen forking: from /proc.
-  if (watch && o.follow) watch->follow_running_descendants(tracer);
+  std::vector<std::uint32_t> running;
+  if (watch && o.follow) running = watch->follow_running_descendants(tracer);
+  // A -pid process (and its running descendants) had its files open and its
+  // directory set before the attach: read them now, before the first record
+  // is handled. Read lazily at a row, a fd closed and opened again for
+  // another file before the reader got to the row would name the new file.
+  // (After the attach: every change from here on is also a record, which
+  // the pipeline applies on top.) Without a target, processes are read
+  // lazily as they come: see docs/ARCHITECTURE.md, "Files open before ior".
+  if (!command && target != 0) {
+    running.push_back(target);
+    for (std::uint32_t pid : running) pipeline.learn_process(pid);
+  }
   signals.tracing_started();
   reader.start();
   if (!o.quiet && !o.live) {

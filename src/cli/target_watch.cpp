@@ -114,13 +114,13 @@ TargetWatch::TargetWatch(std::uint32_t pid, bool follow, std::string proc_root)
   }
 }
 
-std::size_t TargetWatch::follow_running_descendants(trace::Tracer& tracer) {
-  std::size_t added = 0;
+std::vector<std::uint32_t> TargetWatch::follow_running_descendants(trace::Tracer& tracer) {
+  std::vector<std::uint32_t> added;
   const auto self = static_cast<std::uint32_t>(::getpid());  // ior never ends while it runs
   for (std::uint32_t d : descendants_in_proc(proc_root_, pid_)) {
     if (d != self && tracer.follow(d)) {
       unsure_.push_back(d);
-      ++added;
+      added.push_back(d);
     }
   }
   return added;

@@ -32,8 +32,8 @@ class TargetWatch {
   TargetWatch(std::uint32_t pid, bool follow, std::string proc_root = "/proc");
 
   /// With -follow, once the programs are attached: every descendant of the
-  /// process now running is followed too. Returns how many were added.
-  std::size_t follow_running_descendants(trace::Tracer& tracer);
+  /// process now running is followed too. Returns those added.
+  std::vector<std::uint32_t> follow_running_descendants(trace::Tracer& tracer);
   /// True once everything traced has exited. now_ns: CLOCK_MONOTONIC.
   bool all_exited(trace::Tracer& tracer, std::uint64_t now_ns);
 

@@ -258,6 +258,11 @@ void FdTable::exec(std::uint32_t pid) {
   }
 }
 
+bool FdTable::cwd_read(std::uint32_t pid) const {
+  auto p = procs_.find(pid);
+  return p != procs_.end() && p->second.cwd_state != CwdState::kUnread;
+}
+
 std::optional<Cwd> FdTable::cwd(std::uint32_t pid) {
   auto p = procs_.find(pid);
   if (p == procs_.end() || p->second.cwd_state == CwdState::kUnread) {

@@ -96,6 +96,9 @@ class FdTable {
   /// answer is kept until the next chdir); nullopt when unknown. The view
   /// stays valid until the table next changes.
   std::optional<Cwd> cwd(std::uint32_t pid);
+  /// Whether the process's cwd was set by a traced syscall or already read
+  /// from /proc (cwd() would not read /proc now).
+  bool cwd_read(std::uint32_t pid) const;
   /// chdir/fchdir to a known directory (clean absolute path); via_proc: the
   /// path was made from a name learned through /proc (it keeps the notice).
   void set_cwd(std::uint32_t pid, std::string_view path, bool via_proc = false);

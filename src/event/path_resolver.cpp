@@ -77,6 +77,18 @@ void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t r
   // An unreadable name arrives empty, which must not read as AT_EMPTY_PATH:
   // it is left as it came.
   std::string_view name0 = e.str0;
+  if (str0_ok && ret == 0 && !e.str0.empty() && e.str0.front() != '/' &&
+      syscall_info(e.syscall).effect == FdEffect::kChdir && !fds.cwd_read(pid)) {
+    // ior meets the process at a relative chdir that has already happened:
+    // /proc/PID/cwd is now where it went, not where it started, and joining
+    // the name to it again would name a directory below the real one.
+    if (auto now = fds.cwd(pid); now && is_clean_absolute(now->path)) {
+      buf0_.assign(now->path);
+      row.notice |= schema::kNoticeCwdFromProc;
+      row.pathname = buf0_;
+      return;
+    }
+  }
   if (str0_ok && !a.str0_is_link_target) {
     name0 = resolve(pid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, ret, fds, buf0_, row.notice);
   }

@@ -214,6 +214,37 @@ TEST(FollowE2E, ACommandThatCannotRunIsOneErrorBeforeTracing) {
   EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << ior.err();
 }
 
+// A -pid process with a file open and a directory set before ior started:
+// its fd closed and opened again for another file, and a relative chdir,
+// all before the reader gets to their rows. The open fds and the cwd are
+// read at the attach, so each row names what the process had then, not
+// what /proc shows by the time the row is handled.
+TEST(FollowE2E, APidProcessesOpenFilesAndCwdAreTheOnesItHadAtEachSyscall) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string d = dir.path();
+  std::filesystem::create_directories(d + "/sub/sub");
+  Subprocess shell({"/bin/sh", "-c",
+                    "cd " + d + " && exec 3> A && echo ready >&2 && while [ ! -e go ]; do sleep 0.02; done; "
+                    "echo one >&3; exec 3>&-; exec 3> B; echo two >&3; cd sub; : > f; echo done >&2"});
+  ASSERT_TRUE(shell.wait_for_stderr("ready", 30s)) << shell.err();
+  Subprocess ior({IOR_BINARY, "-pid", std::to_string(shell.pid())});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 30s)) << ior.err();
+  std::ofstream(d + "/go") << "";
+  ASSERT_EQ(shell.wait(30s), 0) << shell.err();
+  ASSERT_EQ(ior.wait(30s), 0) << ior.err();
+  std::vector<std::string> writes;
+  std::string chdir_to, created;
+  for (const auto& r : parse_console(ior.out())) {
+    if (r.name == "write" && r.ret == 4) writes.push_back(r.file);
+    if (r.name == "chdir" && r.ret == 0) chdir_to = r.file;
+    if (r.name == "openat" && r.file.ends_with("/f")) created = r.file;
+  }
+  EXPECT_EQ(writes, (std::vector<std::string>{d + "/A", d + "/B"})) << ior.out();
+  EXPECT_EQ(chdir_to, d + "/sub") << ior.out();
+  EXPECT_EQ(created, d + "/sub/f") << ior.out();
+}
+
 // The command is forked (and held) before the outputs are set up: an output
 // that cannot be made must end the held child and ior at once, with the one
 // error, and leave no process behind.

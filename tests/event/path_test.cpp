@@ -287,6 +287,27 @@ TEST_F(ProcCwdTest, TheCwdOfAProcessStartedBeforeTracingIsReadOnceFromProc) {
   EXPECT_EQ(stats().cwd_from_proc.get(), 4u);
 }
 
+// ior meets a process that ran before tracing at a relative chdir: /proc,
+// read when the row is handled, already shows where the chdir went.
+TEST_F(ProcCwdTest, AFirstRelativeChdirIsWhereProcSaysTheProcessWent) {
+  std::filesystem::remove(root_ / "100" / "cwd");
+  std::filesystem::create_symlink("/home/old/sub", root_ / "100" / "cwd");
+  chdir("sub");
+  EXPECT_EQ(last().pathname, "/home/old/sub");
+  EXPECT_EQ(last().passed_name, "sub");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+  EXPECT_EQ(stat("f").pathname, "/home/old/sub/f");
+  chdir("..");  // known now: relative to it
+  EXPECT_EQ(last().pathname, "/home/old");
+  // A failed one changed nothing: /proc shows the directory it is joined to.
+  chdir("nope", -ENOENT, 300);
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);  // pid 300 has no /proc entry
+  std::filesystem::create_directories(root_ / "301");
+  std::filesystem::create_symlink("/srv", root_ / "301" / "cwd");
+  chdir("nope", -ENOENT, 301);
+  EXPECT_EQ(last().pathname, "/srv/nope");
+}
+
 TEST_F(ProcCwdTest, AChildOfAProcessThatRanBeforeTracingGetsItsCwdFromTheParent) {
   // The child (no /proc entry: it already exited) of a shell started before ior.
   feed(testing::fork_record(400, 400, clock_, kPid));
