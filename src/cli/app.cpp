@@ -184,13 +184,23 @@ StopCause wait_for_stop(const Options& o, StopSignals& signals, trace::Tracer& t
   return cause;
 }
 
+std::string sigabbrev_or_number(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
 // The one line that says ior stopped because what it traced has ended.
 std::string exited_line(const Options& o, std::uint32_t pid, Command* command) {
   std::string who = command != nullptr ? "the command (pid " + std::to_string(pid) + ")"
                                        : "process " + std::to_string(pid);
   std::string line = "ior: " + who + (o.follow ? " and every process it started have exited" : " has exited");
   if (command != nullptr) {
-    if (auto st = command->reap()) line += " (its status " + std::to_string(*st) + ")";
+    if (auto st = command->reap()) {
+      // reap() gives the shell's $?: above 128 the command was killed.
+      line += " (its status " + std::to_string(*st);
+      if (*st > 128) line += std::string(": killed by ") + sigabbrev_or_number(*st - 128);
+      line += ")";
+    }
   }
   return line + ": tracing stopped";
 }
@@ -379,7 +389,7 @@ int run_trace(const Options& o) {
       std::fprintf(stderr, "ior: tracing %zu syscalls of the command until it exits (Ctrl-C stops)\n",
                    tracer.attached_syscalls().size());
     } else {
-      std::fprintf(stderr, "ior: tracing %zu syscalls for %.0f s (Ctrl-C stops)\n", tracer.attached_syscalls().size(),
+      std::fprintf(stderr, "ior: tracing %zu syscalls for %.10g s (Ctrl-C stops)\n", tracer.attached_syscalls().size(),
                    static_cast<double>(o.duration_ms) / 1000.0);
     }
   }

@@ -38,6 +38,8 @@ class FlagParser {
   bool saw_double_dash() const { return saw_double_dash_; }
   /// Which flags were given explicitly (by name without dashes).
   bool given(std::string_view name) const;
+  /// Every flag given explicitly, by name without dashes, in order.
+  const std::vector<std::string>& given_flags() const { return given_; }
   /// argv[0..argc) as parse() saw it, every secret value replaced by
   /// "<redacted>" (for metadata that records the command line).
   std::vector<std::string> redacted_args(int argc, const char* const* argv) const;

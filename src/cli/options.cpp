@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "base/error.hpp"
@@ -11,8 +13,8 @@ namespace {
 
 void define_flags(FlagParser& p, Options& o) {
   p.add_duration("duration", &o.duration_ms, "how long to trace (seconds, or 10s/5m/1h); default 60");
-  p.add_uint("pid", &o.pid, "trace only this process id", 0, UINT32_MAX);
-  p.add_uint("tid", &o.tid, "trace only this thread id", 0, UINT32_MAX);
+  p.add_uint("pid", &o.pid, "trace only this process id", 1, UINT32_MAX);
+  p.add_uint("tid", &o.tid, "trace only this thread id", 1, UINT32_MAX);
   p.add_bool("follow", &o.follow, "with -pid: also trace the processes it starts, and theirs (on by default for "
              "a command after --); ior stops when all of them have exited");
   p.add_string("uid", &o.uid, "trace only processes of these users: comma-separated ids or names (at most 64)");
@@ -153,6 +155,20 @@ Options parse_options(int argc, const char* const* argv) {
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");
   if (!o.metrics.empty()) (void)metrics::parse_listen_address(o.metrics);  // a usage error now
   if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
+  if (o.tid != 0) {
+    // /proc lists a thread id too (hidden from readdir); under its process only when it belongs to it.
+    const std::string tid = std::to_string(o.tid);
+    const std::string path = o.pid != 0 ? "/proc/" + std::to_string(o.pid) + "/task/" + tid : "/proc/" + tid;
+    if (::access(path.c_str(), F_OK) != 0) {
+      throw UsageError(o.pid != 0 ? "flag -tid: no thread " + tid + " in process " + std::to_string(o.pid)
+                                  : "flag -tid: no thread " + tid);
+    }
+  }
+  // An output's flags without the output would be ignored without a word.
+  for (const std::string& name : p.given_flags()) {
+    if (name.starts_with("parquet-") && !o.parquet) throw UsageError("flag -" + name + " needs -parquet");
+    if (name.starts_with("ch-") && !o.clickhouse) throw UsageError("flag -" + name + " needs -clickhouse");
+  }
   if (!o.cost_stage.empty() && o.cost_stage != "attach" && o.cost_stage != "filter" && o.cost_stage != "copy" &&
       o.cost_stage != "drain") {
     throw UsageError("flag -cost-stage: \"" + o.cost_stage + "\" is none of attach, filter, copy, drain");

@@ -206,7 +206,7 @@ int run_report_command(int argc, const char* const* argv) {
     std::fputs(u.c_str(), stdout);
     return 0;
   }
-  if (args.empty()) throw UsageError("ior report: no file given (ior report [flags] FILE.parquet...)");
+  if (args.empty()) throw UsageError("report: no file given (ior report [flags] FILE.parquet...)");
   if (f.format != "table" && f.format != "csv" && f.format != "json") {
     throw UsageError("flag -format: \"" + f.format + "\" (table, csv, json)");
   }

@@ -38,7 +38,7 @@ std::vector<std::string> expand_report_inputs(const std::vector<std::string>& ar
     }
     if (is_pattern(a)) {
       auto m = glob_paths(a);
-      if (m.empty()) throw UsageError("ior report: no file matches \"" + a + "\"");
+      if (m.empty()) throw UsageError("report: no file matches \"" + a + "\"");
       files.insert(files.end(), m.begin(), m.end());
       continue;
     }
@@ -49,7 +49,7 @@ std::vector<std::string> expand_report_inputs(const std::vector<std::string>& ar
       if (!exists(p)) break;
       files.push_back(p);
     }
-    if (files.size() == before) throw UsageError("ior report: no such file \"" + a + "\" (nor a rotated set " +
+    if (files.size() == before) throw UsageError("report: no such file \"" + a + "\" (nor a rotated set " +
                                                  parquet::ParquetSink::rotated_path(a, 1) + ", ...)");
   }
   return files;

@@ -28,6 +28,14 @@ expect "flag -follow: not with -tid" -follow -pid 1 -tid 1
 expect "flag -pid: not with a command after --" -pid 1 -- /bin/true
 expect "unexpected argument \"true\" (to trace a command: ior [flags] -- CMD ARGS)" true
 expect "no command after --" -duration 1 --
+expect "flag -pid" -pid 0
+expect "flag -tid" -tid 0
+expect "flag -tid: no thread 4294967295" -tid 4294967295
+expect "flag -tid: no thread 2 in process 1" -pid 1 -tid 2
+expect "flag -parquet-file needs -parquet" -parquet-file x.parquet
+expect "flag -parquet-rotate needs -parquet" -parquet-rotate 10s
+expect "flag -ch-host needs -clickhouse" -ch-host db1
+expect "flag -ch-on-full needs -clickhouse" -ch-on-full x
 gone=$(sh -c 'echo $$')  # a process that has exited (and been reaped)
 expect "flag -pid: no process $gone" -pid "$gone"
 expect "flag -pid: no process $gone" -pid "$gone" -follow

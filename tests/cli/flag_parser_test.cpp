@@ -82,16 +82,17 @@ TEST(OptionsTest, UsageListsEveryFlag) {
 }
 
 TEST(OptionsTest, TheRecordedCommandLineHidesThePasswordInEveryForm) {
-  auto o = parse({"-ch-password", "s3cret", "-ch-user", "u", "--ch-password=s3cret", "-ch-password=", "-quiet",
-                  "--ch-password", "-s3cret"});
+  auto o = parse({"-clickhouse", "-ch-password", "s3cret", "-ch-user", "u", "--ch-password=s3cret", "-ch-password=",
+                  "-quiet", "--ch-password", "-s3cret"});
   EXPECT_EQ(o.ch_password, "-s3cret");  // the last one wins
-  std::vector<std::string> want{"ior",        "-ch-password",          "<redacted>",   "-ch-user",
-                                "u",          "--ch-password=<redacted>", "-ch-password=<redacted>", "-quiet",
-                                "--ch-password", "<redacted>"};
+  std::vector<std::string> want{"ior",    "-clickhouse",   "-ch-password",          "<redacted>",
+                                "-ch-user", "u",           "--ch-password=<redacted>", "-ch-password=<redacted>",
+                                "-quiet", "--ch-password", "<redacted>"};
   EXPECT_EQ(o.argv, want);
   // Nothing else is touched, also a value that happens to equal the password.
-  o = parse({"-name", "s3cret", "-ch-password-file", "/run/pw"});
-  EXPECT_EQ(o.argv, (std::vector<std::string>{"ior", "-name", "s3cret", "-ch-password-file", "/run/pw"}));
+  o = parse({"-clickhouse", "-name", "s3cret", "-ch-password-file", "/run/pw"});
+  EXPECT_EQ(o.argv,
+            (std::vector<std::string>{"ior", "-clickhouse", "-name", "s3cret", "-ch-password-file", "/run/pw"}));
 }
 
 }  // namespace
