@@ -113,12 +113,13 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
 }
 
 void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-                  bool unresolved, std::uint64_t since_ns) {
+                  bool unresolved, std::uint64_t since_ns, bool truncated) {
   FdEntry e;
   e.since_ns = since_ns;
   e.name = names_.intern(name);
   e.flags = flags;
   e.unresolved = unresolved;
+  e.truncated = truncated;
   put(pid, fd, std::move(e));
 }
 

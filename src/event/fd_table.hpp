@@ -33,6 +33,7 @@ struct FdEntry {
   bool from_proc = false;  ///< learned through /proc, not seen opened
   bool unknown = false;    ///< negative cache: /proc could not resolve it
   bool unresolved = false; ///< name is the relative name as opened: its directory was unknown
+  bool truncated = false;  ///< name was cut at -strMax when opened: every row that uses it says so
   /// The exit time (kernel clock) of the syscall that gave this fd number
   /// out; 0 when not seen (learned through /proc, inherited).
   std::uint64_t since_ns = 0;
@@ -67,7 +68,7 @@ class FdTable {
   /// since_ns: the exit time of the syscall that gave the fd out. An entry
   /// it replaces is kept apart (released()) for the close still to come.
   void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-           bool unresolved = false, std::uint64_t since_ns = 0);
+           bool unresolved = false, std::uint64_t since_ns = 0, bool truncated = false);
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);

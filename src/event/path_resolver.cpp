@@ -31,7 +31,8 @@ std::optional<std::string_view> dir_of(std::uint32_t pid, std::int32_t dirfd, st
     return cwd->path;
   }
   const FdEntry* f = fds.resolve(pid, dirfd, fd_use_of(ret));
-  if (f == nullptr || f->unknown || f->unresolved) return std::nullopt;
+  // A name cut at -strMax is a prefix of the real path: nothing to join to.
+  if (f == nullptr || f->unknown || f->unresolved || f->truncated) return std::nullopt;
   if (f->from_proc) notice |= schema::kNoticeFdFromProc;
   return f->name.view();
 }

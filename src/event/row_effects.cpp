@@ -18,6 +18,7 @@ std::int32_t name_entry(const FdEntry* f, std::string_view& name, std::uint8_t& 
   name = f->name;
   if (f->from_proc) notice |= schema::kNoticeFdFromProc;
   if (f->unresolved) notice |= schema::kNoticePathUnresolved;
+  if (f->truncated) notice |= schema::kNoticeTruncated;
   return f->flags;
 }
 
@@ -78,7 +79,7 @@ void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std:
   row.flags = O_RDWR | ((e.args[0] & MFD_CLOEXEC) != 0 ? O_CLOEXEC : 0);
   if (ret < 0) return;
   row.fd = static_cast<std::int32_t>(ret);
-  fds.add(pid, row.fd, "memfd:" + e.str0, row.flags, false, exit_ns);
+  fds.add(pid, row.fd, "memfd:" + e.str0, row.flags, false, exit_ns, (row.notice & schema::kNoticeTruncated) != 0);
   row.filename = table_name(pid, row.fd, fds);
 }
 

@@ -88,6 +88,36 @@ TEST_F(PathTest, ARelativeNameWithoutAKnownCwdIsKeptAndFlagged) {
   EXPECT_EQ(stats().path_unresolved.get(), 2u);
 }
 
+// A name cut at -strMax: every row that uses its fd says so, and nothing is
+// joined to it as a directory (it is a prefix of the real path).
+TEST_F(PathTest, AFdOpenedUnderACutNameKeepsTheTruncatedNotice) {
+  const auto open_cut = [&](std::int64_t dirfd, std::string_view name, std::int64_t fd) {
+    testing::EnterSpec e;
+    e.syscall = IOR_SC_openat;
+    e.pid = kPid;
+    e.tid = kTid;
+    e.time_ns = clock_;
+    e.args = {O_RDONLY | O_DIRECTORY, 0, u(dirfd)};
+    e.str0 = name;
+    e.str_flags = IOR_STR0_TRUNCATED;
+    feed(testing::enter_record(e));
+    feed(testing::exit_record(IOR_SC_openat, kPid, kTid, clock_ + 10, fd));
+    clock_ += 100;
+  };
+  open_cut(AT_FDCWD, "/data/very-long-direc", 3);
+  EXPECT_EQ(last().filename, "/data/very-long-direc");
+  EXPECT_EQ(last().row.notice, schema::kNoticeTruncated);
+  EXPECT_EQ(read_fd(3).filename, "/data/very-long-direc");
+  EXPECT_EQ(last().row.notice, schema::kNoticeTruncated);
+  syscall(IOR_SC_dup2, 7, {3, 7, 0});
+  EXPECT_EQ(read_fd(7).row.notice, schema::kNoticeTruncated);  // a copy keeps it
+  openat(3, "f", 4);
+  EXPECT_EQ(last().filename, "f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+  openat(AT_FDCWD, "/data/f", 3);  // the number reused for a whole name: no notice
+  EXPECT_EQ(read_fd(3).row.notice, 0);
+}
+
 TEST_F(PathTest, AbsoluteNamesAreCleanedAndKeptAsPassed) {
   openat(AT_FDCWD, "/data//x/./../f", 3);
   EXPECT_EQ(last().filename, "/data/f");
