@@ -259,6 +259,27 @@ void FdTable::exec(std::uint32_t pid) {
   }
 }
 
+void FdTable::rename(std::string_view from, std::string_view to, bool exchange) {
+  // Held until the pass ends: the last entry renamed must not free the
+  // name the others are compared with.
+  const SharedName old_from = names_.find(from);
+  const SharedName old_to = exchange ? names_.find(to) : SharedName();
+  if (old_from.empty() && old_to.empty()) return;
+  const SharedName new_from = old_to.empty() ? SharedName() : names_.intern(from);
+  const SharedName new_to = old_from.empty() ? SharedName() : names_.intern(to);
+  const auto renamed = [&](SharedName& name, std::size_t& name_bytes) {
+    const SharedName* now = name.same(old_from) ? &new_to : name.same(old_to) ? &new_from : nullptr;
+    if (now == nullptr) return;
+    name_bytes = name_bytes - name.view().size() + now->view().size();
+    name = *now;
+  };
+  for (auto& [pid, p] : procs_) {
+    for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes);
+    if (p.cwd_state == CwdState::kTraced || p.cwd_state == CwdState::kFromProc) renamed(p.cwd, p.name_bytes);
+  }
+  peak_bytes_ = std::max(peak_bytes_, bytes());
+}
+
 bool FdTable::cwd_read(std::uint32_t pid) const {
   auto p = procs_.find(pid);
   return p != procs_.end() && p->second.cwd_state != CwdState::kUnread;

@@ -107,6 +107,12 @@ class FdTable {
   /// (unless /proc already failed for it: then it stays unknown until a
   /// chdir ior can resolve).
   void forget_cwd(std::uint32_t pid);
+  /// A rename: every fd and cwd of every process named exactly `from` is
+  /// named `to` (with exchange, those named `to` are named `from`). One
+  /// hash lookup when no one holds either name; a pass over the table when
+  /// an open file or a cwd is renamed. Names under a renamed directory keep
+  /// the old directory (docs/ARCHITECTURE.md).
+  void rename(std::string_view from, std::string_view to, bool exchange);
   /// The process ended.
   void drop_process(std::uint32_t pid);
   /// Drops the tables of processes that /proc did not show at this call and

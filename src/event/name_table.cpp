@@ -69,6 +69,12 @@ SharedName NameTable::intern(std::string_view text) {
   return SharedName(n);
 }
 
+SharedName NameTable::find(std::string_view text) const {
+  const Probe probe{text, keyed_hash(text)};
+  auto it = nodes_.find(probe);
+  return it != nodes_.end() ? SharedName(*it) : SharedName();
+}
+
 void NameTable::erase(SharedName::Node* n) noexcept {
   nodes_.erase(n);
   bytes_ -= cost(n->size);

@@ -32,6 +32,8 @@ class SharedName {
   std::string_view view() const noexcept;
   operator std::string_view() const noexcept { return view(); }  // NOLINT: a name reads as text
   bool empty() const noexcept { return view().empty(); }
+  /// Whether both refer to the one stored name (a pointer compare).
+  bool same(const SharedName& o) const noexcept { return node_ != nullptr && node_ == o.node_; }
 
   struct Node;  // opaque: the text and its reference count
 
@@ -53,6 +55,8 @@ class NameTable {
 
   /// The stored name equal to text, stored now when new.
   SharedName intern(std::string_view text);
+  /// The stored name equal to text; empty when no one holds that name.
+  SharedName find(std::string_view text) const;
 
   std::size_t count() const { return nodes_.size(); }
   /// Estimated heap bytes of the stored names (text, header, set slot).

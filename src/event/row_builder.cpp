@@ -128,6 +128,16 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
         fds.set_cloexec(pid, fd, (e.args[2] & FD_CLOEXEC) != 0);
       }
       break;
+    case FdEffect::kRename:
+      // Only a rename whose two names are exact: a cut or unresolved one
+      // could move the fds of another file.
+      if (ret == 0 && row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->oldname) &&
+          is_clean_absolute(row->newname)) {
+        constexpr std::uint64_t kRenameExchange = 1u << 1;  // RENAME_EXCHANGE, <linux/fs.h>
+        const bool exchange = e.syscall == IOR_SC_renameat2 && (e.args[2] & kRenameExchange) != 0;
+        fds.rename(row->oldname, row->newname, exchange);
+      }
+      break;
     case FdEffect::kNone:
     case FdEffect::kOpen:  // these five are applied by build_row: the row names the file
     case FdEffect::kByHandle:

@@ -28,6 +28,7 @@ constexpr FdEffect BY_HANDLE = FdEffect::kByHandle;
 constexpr FdEffect MEMFD = FdEffect::kMemfd;
 constexpr FdEffect PIPE = FdEffect::kPipe;
 constexpr FdEffect GETCWD = FdEffect::kGetcwd;
+constexpr FdEffect RENAME = FdEffect::kRename;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

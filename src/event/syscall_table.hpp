@@ -38,6 +38,7 @@ enum class FdEffect : std::uint8_t {
   kMemfd,       ///< memfd_create: the returned fd is "memfd:NAME"
   kPipe,        ///< pipe, pipe2: two new fds "pipe:[INODE]", read end first
   kGetcwd,      ///< the row names the current directory ior knows
+  kRename,      ///< fds and cwds named the old name get the new one (RENAME_EXCHANGE: both ways)
 };
 
 struct SyscallInfo {

@@ -245,6 +245,27 @@ TEST(FollowE2E, APidProcessesOpenFilesAndCwdAreTheOnesItHadAtEachSyscall) {
   EXPECT_EQ(created, d + "/sub/f") << ior.out();
 }
 
+// Log rotation: another process renames a file the shell holds open; the
+// shell's later writes name the file as it is called now.
+TEST(FollowE2E, WritesToARenamedOpenFileNameItsNewName) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string d = dir.path();
+  Subprocess ior({IOR_BINARY, "--", "/bin/sh", "-c",
+                  "exec 3> " + d + "/app.log; echo before >&3; mv " + d + "/app.log " + d +
+                      "/app.log.1; echo after >&3"});
+  ASSERT_EQ(ior.wait(60s), 0) << ior.err();
+  std::vector<std::string> writes;
+  bool renamed = false;
+  for (const auto& r : parse_console(ior.out())) {
+    if (r.name == "write" && (r.ret == 7 || r.ret == 6)) writes.push_back(r.file);
+    renamed |= r.name.starts_with("rename") && r.ret == 0 && r.file == d + "/app.log" &&
+               r.new_file == d + "/app.log.1";
+  }
+  EXPECT_TRUE(renamed) << ior.out();
+  EXPECT_EQ(writes, (std::vector<std::string>{d + "/app.log", d + "/app.log.1"})) << ior.out();
+}
+
 // The command is forked (and held) before the outputs are set up: an output
 // that cannot be made must end the held child and ior at once, with the one
 // error, and leave no process behind.

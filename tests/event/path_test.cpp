@@ -118,6 +118,33 @@ TEST_F(PathTest, AFdOpenedUnderACutNameKeepsTheTruncatedNotice) {
   EXPECT_EQ(read_fd(3).row.notice, 0);
 }
 
+// A renamed open file (log rotation: `mv app.log app.log.1` by another
+// process) is written to under its new name, as the kernel names it.
+TEST_F(PathTest, AnOpenFileRenamedByAnyProcessIsNamedByItsNewName) {
+  openat(AT_FDCWD, "/var/log/app.log", 3);
+  openat(AT_FDCWD, "/var/log/app.log", 4, 200);  // another process has it open too
+  openat(AT_FDCWD, "/var/log/other", 5);
+  syscall(IOR_SC_rename, 0, {}, "/var/log/app.log", "/var/log/app.log.1", 300);  // logrotate
+  EXPECT_EQ(last().oldname, "/var/log/app.log");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(4, 200).filename, "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(5).filename, "/var/log/other");
+  // Failed, relative to an unknown directory, or of a name no fd holds: nothing moves.
+  syscall(IOR_SC_rename, -2, {}, "/var/log/app.log.1", "/x");
+  syscall(IOR_SC_rename, 0, {}, "app.log.1", "/y", 400);
+  syscall(IOR_SC_rename, 0, {}, "/nobody/has", "/var/log/other");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(5).filename, "/var/log/other");
+  // renameat2 with RENAME_EXCHANGE swaps the two names.
+  syscall(IOR_SC_renameat2, 0, {kCwd, kCwd, 2}, "/var/log/app.log.1", "/var/log/other");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/other");
+  EXPECT_EQ(read_fd(5).filename, "/var/log/app.log.1");
+  // A directory that is a cwd, renamed: relative names follow it.
+  chdir("/srv/a");
+  syscall(IOR_SC_renameat, 0, {kCwd, kCwd, 0}, "/srv/a", "/srv/b", 300);
+  EXPECT_EQ(stat("f").pathname, "/srv/b/f");
+}
+
 TEST_F(PathTest, AbsoluteNamesAreCleanedAndKeptAsPassed) {
   openat(AT_FDCWD, "/data//x/./../f", 3);
   EXPECT_EQ(last().filename, "/data/f");
