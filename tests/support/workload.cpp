@@ -137,9 +137,10 @@ int run_scenario(const std::string& dir) {
   record("link", check(syscall(SYS_link, renamed.c_str(), linked.c_str()), "link"),
          renamed + " -> " + linked);
   record("unlink", check(syscall(SYS_unlink, linked.c_str()), "unlink"), linked);
-  // fds 100 and 200 (the dup2 and fcntl copies) still name the opened path.
-  record("close_range", check(syscall(SYS_close_range, 100, 300, 0), "close_range"), data);
-  sys_close(fd, data);
+  // fd and its copies 100 and 200 name the file as the kernel does now
+  // (readlink of /proc/self/fd/N): by the name the rename gave it.
+  record("close_range", check(syscall(SYS_close_range, 100, 300, 0), "close_range"), renamed);
+  sys_close(fd, renamed);
 
   std::fflush(stdout);
   std::thread t(thread_part, thread_file);
