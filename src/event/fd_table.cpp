@@ -8,6 +8,8 @@
 #include <limits>
 #include <vector>
 
+#include "schema/event_row.hpp"
+
 namespace ior::event {
 namespace {
 
@@ -113,13 +115,13 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
 }
 
 void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-                  bool unresolved, std::uint64_t since_ns, bool truncated) {
+                  std::uint64_t since_ns, std::uint8_t name_notice) {
   FdEntry e;
   e.since_ns = since_ns;
   e.name = names_.intern(name);
   e.flags = flags;
-  e.unresolved = unresolved;
-  e.truncated = truncated;
+  e.unresolved = (name_notice & schema::kNoticePathUnresolved) != 0;
+  e.truncated = (name_notice & schema::kNoticeTruncated) != 0;
   put(pid, fd, std::move(e));
 }
 

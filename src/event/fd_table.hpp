@@ -67,8 +67,10 @@ class FdTable {
 
   /// since_ns: the exit time of the syscall that gave the fd out. An entry
   /// it replaces is kept apart (released()) for the close still to come.
+  /// name_notice: the row's notice bits about the name; path-unresolved and
+  /// truncated stay with the entry for every row that uses it.
   void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-           bool unresolved = false, std::uint64_t since_ns = 0, bool truncated = false);
+           std::uint64_t since_ns = 0, std::uint8_t name_notice = 0);
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);

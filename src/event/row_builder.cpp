@@ -202,8 +202,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       row.flags = open_flags(e);
       if (ret >= 0 && info.effect == FdEffect::kOpen) {
         row.fd = static_cast<std::int32_t>(ret);
-        fds.add(pid, row.fd, row.filename, row.flags, (row.notice & schema::kNoticePathUnresolved) != 0, exit_ns,
-                (row.notice & schema::kNoticeTruncated) != 0);
+        fds.add(pid, row.fd, row.filename, row.flags, exit_ns, row.notice);
       }
       return;
     case IOR_CLASS_PATH:

@@ -67,8 +67,8 @@ void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::
   row.fd = e.out_fds[0];
   row.fd2 = e.out_fds[1];
   row.flags = O_RDONLY | shared;
-  fds.add(pid, row.fd, name, row.flags, false, exit_ns);
-  fds.add(pid, row.fd2, name, O_WRONLY | shared, false, exit_ns);
+  fds.add(pid, row.fd, name, row.flags, exit_ns);
+  fds.add(pid, row.fd2, name, O_WRONLY | shared, exit_ns);
   row.filename = table_name(pid, row.fd, fds);
   row.filename2 = table_name(pid, row.fd2, fds);
 }
@@ -79,7 +79,7 @@ void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std:
   row.flags = O_RDWR | ((e.args[0] & MFD_CLOEXEC) != 0 ? O_CLOEXEC : 0);
   if (ret < 0) return;
   row.fd = static_cast<std::int32_t>(ret);
-  fds.add(pid, row.fd, "memfd:" + e.str0, row.flags, false, exit_ns, (row.notice & schema::kNoticeTruncated) != 0);
+  fds.add(pid, row.fd, "memfd:" + e.str0, row.flags, exit_ns, row.notice);
   row.filename = table_name(pid, row.fd, fds);
 }
 
