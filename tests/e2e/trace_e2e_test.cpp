@@ -259,6 +259,16 @@ TEST(TraceE2E, LongPathsAreCutAtStrMaxAndFlagged) {
     EXPECT_EQ(r.notice, "truncated");
   }
   EXPECT_TRUE(seen);
+  // The rows of the fd opened under the cut name say so too, through the real tracer.
+  std::size_t fd_rows = 0;
+  for (const auto& r : run.rows) {
+    // The scenario's pread of 100 bytes, writev of 7 and lseek (the loader's preads return other sizes).
+    if (!(r.name == "pread64" && r.ret == 100) && !(r.name == "writev" && r.ret == 7) && r.name != "lseek") continue;
+    ++fd_rows;
+    EXPECT_EQ(r.file, (dir.path() + "/data.bin").substr(0, 16)) << r.name;
+    EXPECT_EQ(r.notice, "truncated") << r.name;
+  }
+  EXPECT_EQ(fd_rows, 3u);
 }
 
 TEST(TraceE2E, AFullRingBufferCountsEveryLostRecord) {
