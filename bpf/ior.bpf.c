@@ -14,8 +14,8 @@
  * 112-byte record at its exit: its enter waited in a per-task slot
  * (pair.bpf.h). A syscall with strings sends one record at the enter with the
  * arguments, the thread's comm and the strings (exact length, no padding),
- * and a 32-byte record at the exit with the return value (48 bytes with the
- * two fds of a pipe; with the strings the enter could not read, read again
+ * and a 32-byte record at the exit with the return value (56 bytes with the
+ * fds and inodes of a pipe, socketpair, socket or accept; with the strings the enter could not read, read again
  * there: late.bpf.h); userspace pairs those per thread.
  */
 #include "vmlinux.h"
@@ -204,29 +204,38 @@ static __always_inline __u64 fd__inode(int fd)
 	return BPF_CORE_READ(f, f_inode, i_ino);
 }
 
-/* pipe(fds), pipe2(fds, flags): the fds are in user memory at argument 0,
- * which the saved registers still hold at exit (arm64: orig_x0). */
-static __always_inline void exit__emit_fds(struct pt_regs *regs, long ret, __u16 id, __u32 pid, __u32 tid)
+/* The exit of a syscall that makes fds without a path. pipe(fds),
+ * pipe2(fds, flags) and socketpair(domain, type, protocol, fds) write two to
+ * user memory, at the argument the saved registers still hold at exit
+ * (arm64: orig_x0 for argument 0); socket and accept return one. Each fd's
+ * inode names it. */
+static __always_inline void exit__emit_fds(const struct ior_syscall_spec *spec, struct pt_regs *regs, long ret,
+					   __u32 pid, __u32 tid)
 {
 	void *ring;
 	struct ior_exit_fds_event *e = event__reserve(sizeof(*e), &ring);
 	int fds[2] = {-1, -1};
+	void *user;
 
 	if (!e) {
 		counter__add(IOR_CNT_DROP_EXIT);
 		return;
 	}
-	header__fill(&e->exit.hdr, IOR_EVENT_EXIT_FDS, id, pid, tid);
+	header__fill(&e->exit.hdr, IOR_EVENT_EXIT_FDS, spec->id, pid, tid);
 	e->exit.ret = ret;
-	e->ino = 0;
-	if (ret == 0 &&
-	    bpf_probe_read_user(fds, sizeof(fds), (void *)PT_REGS_PARM1_CORE_SYSCALL(regs)) == 0) {
-		e->ino = fd__inode(fds[0]);
-	} else {
-		fds[0] = fds[1] = -1;
+	if (spec->cls == IOR_CLASS_SOCKET) {
+		if (ret >= 0)
+			fds[0] = (int)ret;
+	} else if (ret == 0) {
+		user = spec->id == IOR_SC_socketpair ? (void *)PT_REGS_PARM4_CORE_SYSCALL(regs)
+						     : (void *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		if (bpf_probe_read_user(fds, sizeof(fds), user))
+			fds[0] = fds[1] = -1;
 	}
 	e->fd[0] = fds[0];
 	e->fd[1] = fds[1];
+	e->ino[0] = fds[0] >= 0 ? fd__inode(fds[0]) : 0;
+	e->ino[1] = fds[1] >= 0 ? fd__inode(fds[1]) : 0;
 	event__submit(e, ring);
 }
 
@@ -256,8 +265,8 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	 * would take to skip them would fall on every untraced task's exits. */
 	if (!spec || task__filtered(task, &pid, &tid) || cfg_cost_stage != IOR_COST_FULL)
 		return 0;
-	if (spec->cls == IOR_CLASS_PIPE) {
-		exit__emit_fds(regs, ret, spec->id, pid, tid);
+	if (spec->cls == IOR_CLASS_PIPE || spec->cls == IOR_CLASS_SOCKET) {
+		exit__emit_fds(spec, regs, ret, pid, tid);
 		return 0;
 	}
 	if (pair__eligible(spec) && pair__exit(task, spec->id, ret))

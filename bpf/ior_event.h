@@ -27,7 +27,7 @@ enum ior_event_kind {
 	IOR_EVENT_FORK = 3,      /* struct ior_task_event: a new process */
 	IOR_EVENT_TASK_EXIT = 4, /* struct ior_task_event: a thread ended */
 	IOR_EVENT_EXEC = 5,      /* struct ior_task_event: a process exec'd */
-	IOR_EVENT_EXIT_FDS = 6,  /* struct ior_exit_fds_event: exit of a PIPE-class syscall */
+	IOR_EVENT_EXIT_FDS = 6,  /* struct ior_exit_fds_event: exit of a PIPE- or SOCKET-class syscall */
 	IOR_EVENT_PAIRED = 7,    /* struct ior_paired_event: enter and exit of a syscall without strings */
 	IOR_EVENT_EXIT_STR = 8,  /* struct ior_exit_str_event (+ strings): exit, with strings unreadable at the enter */
 };
@@ -42,7 +42,8 @@ enum ior_syscall_class {
 	IOR_CLASS_DUP3 = 6,
 	IOR_CLASS_NONE = 7,
 	IOR_CLASS_FD2 = 8,  /* two fds: source, destination (copy_file_range, splice...) */
-	IOR_CLASS_PIPE = 9, /* the new fds are written to user memory (pipe, pipe2) */
+	IOR_CLASS_PIPE = 9, /* the new fds are written to user memory (pipe, pipe2, socketpair) */
+	IOR_CLASS_SOCKET = 10, /* the return value is a new socket fd (socket, accept, accept4) */
 };
 
 /* Argument-index sentinels used in syscalls.def. */
@@ -104,13 +105,15 @@ struct ior_paired_event {
 	__s64 ret;                    /* the syscall's return value */
 };
 
-/* The exit of a syscall that returns two fds through user memory: the
- * programs read them at exit (userspace cannot), with the inode of the
- * first (both ends of a pipe share it), so both can be named. */
+/* The exit of a syscall that makes fds without a path: the programs read
+ * the fds it wrote to user memory (PIPE class: userspace cannot) or take the
+ * one it returned (SOCKET class), with each one's inode (both ends of a pipe
+ * share one; a socketpair's two sockets have one each), so that they are
+ * named as /proc names them ("pipe:[INODE]", "socket:[INODE]"). */
 struct ior_exit_fds_event {
 	struct ior_exit_event exit; /* hdr.kind = IOR_EVENT_EXIT_FDS */
-	__s32 fd[2];                /* the fds written, -1 when the syscall failed or they were unreadable */
-	__u64 ino;                  /* the inode of fd[0], 0 when unknown */
+	__s32 fd[2];                /* the new fds, -1 when the syscall failed, they were unreadable or there is one */
+	__u64 ino[2];               /* the inode of fd[i], 0 when unknown */
 };
 
 /* The exit of a syscall whose string argument could not be read at its
@@ -214,7 +217,7 @@ IOR_ABI_AT(ior_paired_event, enter, 0);
 IOR_ABI_AT(ior_paired_event, exit_time_ns, 96);
 IOR_ABI_AT(ior_paired_event, ret, 104);
 
-IOR_ABI_ASSERT(sizeof(struct ior_exit_fds_event) == 48);
+IOR_ABI_ASSERT(sizeof(struct ior_exit_fds_event) == 56);
 IOR_ABI_AT(ior_exit_fds_event, exit, 0);
 IOR_ABI_AT(ior_exit_fds_event, fd, 32);
 IOR_ABI_AT(ior_exit_fds_event, ino, 40);

@@ -23,11 +23,11 @@
 #include "maps.bpf.h"
 #include "emit.bpf.h"
 
-/* Syscalls whose enter waits in the slot: no strings, and not PIPE (its exit
- * record carries the fds the kernel wrote). */
+/* Syscalls whose enter waits in the slot: no strings, and not PIPE or
+ * SOCKET (their exit record carries the new fds and their inodes). */
 static __always_inline int pair__eligible(const struct ior_syscall_spec *spec)
 {
-	return spec->s0 < 0 && spec->s1 < 0 && spec->cls != IOR_CLASS_PIPE;
+	return spec->s0 < 0 && spec->s1 < 0 && spec->cls != IOR_CLASS_PIPE && spec->cls != IOR_CLASS_SOCKET;
 }
 
 /* Sends the enter waiting in slot as a lone enter record, empties the slot. */

@@ -16,7 +16,8 @@ std::string syscall_class_color(std::string_view frame, std::size_t /*depth*/) {
     case IOR_CLASS_FD2: return "rgb(240,150,60)";    // orange: reads, writes, fd calls, copies
     case IOR_CLASS_FCNTL:
     case IOR_CLASS_DUP3:
-    case IOR_CLASS_PIPE: return "rgb(230,200,70)";   // yellow: fd bookkeeping
+    case IOR_CLASS_PIPE:
+    case IOR_CLASS_SOCKET: return "rgb(230,200,70)";  // yellow: fd bookkeeping
     default: return "rgb(160,160,160)";              // grey: aio, sync, syslog
   }
 }

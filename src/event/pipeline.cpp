@@ -107,7 +107,7 @@ ThreadState& Pipeline::Impl::keep_enter() {
   p.comm_len = comm_length(p.comm);
   p.str_flags = rec.enter.str_flags;
   p.out_fds[0] = p.out_fds[1] = -1;
-  p.out_ino = 0;
+  p.out_ino[0] = p.out_ino[1] = 0;
   p.uid = rec.enter.uid;
   p.gid = rec.enter.gid;
   p.ppid = rec.enter.ppid;
@@ -165,7 +165,8 @@ void Pipeline::Impl::pair_exit(ThreadState& t) {
     if (h.kind == IOR_EVENT_EXIT_FDS) {
       t.pending.out_fds[0] = rec.exit_fds.fd[0];
       t.pending.out_fds[1] = rec.exit_fds.fd[1];
-      t.pending.out_ino = rec.exit_fds.ino;
+      t.pending.out_ino[0] = rec.exit_fds.ino[0];
+      t.pending.out_ino[1] = rec.exit_fds.ino[1];
     } else if (h.kind == IOR_EVENT_EXIT_STR) {
       take_strings_read_at_exit(t);
     }

@@ -139,10 +139,13 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
       }
       break;
     case FdEffect::kNone:
-    case FdEffect::kOpen:  // these five are applied by build_row: the row names the file
+    case FdEffect::kOpen:  // these are applied by build_row: the row names the file
     case FdEffect::kByHandle:
     case FdEffect::kMemfd:
     case FdEffect::kPipe:
+    case FdEffect::kSocket:
+    case FdEffect::kAccept:
+    case FdEffect::kSocketPair:
     case FdEffect::kGetcwd:
       break;
   }
@@ -183,6 +186,13 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
   switch (info.effect) {
     case FdEffect::kPipe:
       fill_pipe(pid, e, ret, exit_ns, fds, row);
+      return;
+    case FdEffect::kSocket:
+    case FdEffect::kAccept:
+      fill_socket(pid, e, ret, exit_ns, fds, row);
+      return;
+    case FdEffect::kSocketPair:
+      fill_socketpair(pid, e, ret, exit_ns, fds, row);
       return;
     case FdEffect::kMemfd:
       fill_memfd(pid, e, ret, exit_ns, fds, row);

@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <string>
+
+#include "event/syscall_table.hpp"
 
 namespace ior::event {
 
@@ -51,19 +54,65 @@ std::string_view table_name(std::uint32_t pid, std::int32_t fd, FdTable& fds) {
   return f != nullptr ? std::string_view(f->name) : std::string_view();
 }
 
+// "KIND:[INODE]" as /proc names an fd without a path; "KIND:" and notice
+// fd-unknown when the kernel side could not read the inode.
+std::string inode_name(std::string_view kind, std::uint64_t ino, schema::EventRow& row) {
+  std::string name(kind);
+  name += ':';
+  if (ino != 0) {
+    name += '[';
+    name += std::to_string(ino);
+    name += ']';
+  } else {
+    row.notice |= schema::kNoticeFdUnknown;
+  }
+  return name;
+}
+
+// The flags an fd of socket, socketpair or accept4 gets: SOCK_CLOEXEC and
+// SOCK_NONBLOCK are O_CLOEXEC and O_NONBLOCK on Linux (asserted here), so
+// exec closes the fds the table marks close-on-exec.
+static_assert(SOCK_CLOEXEC == O_CLOEXEC && SOCK_NONBLOCK == O_NONBLOCK);
+std::int32_t socket_flags(std::uint64_t type_or_flags) {
+  return O_RDWR | static_cast<std::int32_t>(type_or_flags & (SOCK_CLOEXEC | SOCK_NONBLOCK));
+}
+
 }  // namespace
+
+void fill_socket(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+                 schema::EventRow& row) {
+  const bool accepted = syscall_info(e.syscall).effect == FdEffect::kAccept;
+  if (accepted) {
+    row.fd = static_cast<std::int32_t>(e.args[0]);
+    name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
+  }
+  // socket's type carries the flags; accept4 has them apart; accept none.
+  row.flags = socket_flags(e.syscall == IOR_SC_accept ? 0 : e.args[1]);
+  if (ret < 0) return;
+  const auto fd = static_cast<std::int32_t>(ret);
+  fds.add(pid, fd, inode_name("socket", e.out_ino[0], row), row.flags, exit_ns);
+  (accepted ? row.fd2 : row.fd) = fd;
+  (accepted ? row.filename2 : row.filename) = table_name(pid, fd, fds);
+}
+
+void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
+                     FdTable& fds, schema::EventRow& row) {
+  row.flags = socket_flags(e.args[1]);
+  if (ret != 0 || e.out_fds[0] < 0 || e.out_fds[1] < 0) return;
+  row.fd = e.out_fds[0];
+  row.fd2 = e.out_fds[1];
+  fds.add(pid, row.fd, inode_name("socket", e.out_ino[0], row), row.flags, exit_ns);
+  fds.add(pid, row.fd2, inode_name("socket", e.out_ino[1], row), row.flags, exit_ns);
+  row.filename = table_name(pid, row.fd, fds);
+  row.filename2 = table_name(pid, row.fd2, fds);
+}
 
 void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                schema::EventRow& row) {
   if (ret != 0 || e.out_fds[0] < 0 || e.out_fds[1] < 0) return;
   // pipe2's flags: O_CLOEXEC and O_NONBLOCK apply to both ends.
   const auto shared = static_cast<std::int32_t>(e.args[1] & (O_CLOEXEC | O_NONBLOCK));
-  std::string name = "pipe:";
-  if (e.out_ino != 0) {
-    name += "[" + std::to_string(e.out_ino) + "]";
-  } else {
-    row.notice |= schema::kNoticeFdUnknown;  // the kernel side could not read the inode
-  }
+  const std::string name = inode_name("pipe", e.out_ino[0], row);
   row.fd = e.out_fds[0];
   row.fd2 = e.out_fds[1];
   row.flags = O_RDONLY | shared;

@@ -1,8 +1,9 @@
 #pragma once
 // The rows whose file columns come from what the syscall did rather than
-// from its arguments: the fds of pipe/pipe2 (read from user memory at exit)
-// and memfd_create enter the fd table under names userspace makes up
-// ("pipe:[INODE]", "memfd:NAME", as /proc shows them); open_by_handle_at's fd
+// from its arguments: the fds of pipe/pipe2/socketpair (read from user
+// memory at exit), socket/accept/accept4 and memfd_create enter the fd table
+// under names userspace makes up ("pipe:[INODE]", "socket:[INODE]",
+// "memfd:NAME", as /proc shows them); open_by_handle_at's fd
 // is named through /proc (nothing in its arguments names the file); getcwd
 // names the current directory ior knows. Two-fd rows name both files.
 // docs/SYSCALLS.md lists what each row records.
@@ -31,6 +32,14 @@ void fill_two_fds(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, Fd
 /// pipe, pipe2: fd the read end, fd2 the write end; both enter the table.
 void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                schema::EventRow& row);
+/// socket, accept, accept4: the new fd enters the table as "socket:[INODE]";
+/// it is the row's fd for socket, its fd2 for accept (whose fd is the
+/// listening socket).
+void fill_socket(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+                 schema::EventRow& row);
+/// socketpair: fd and fd2 the two sockets, each "socket:[INODE]".
+void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
+                     FdTable& fds, schema::EventRow& row);
 /// memfd_create: the fd enters the table as "memfd:NAME".
 void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                 schema::EventRow& row);

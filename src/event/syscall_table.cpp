@@ -29,6 +29,9 @@ constexpr FdEffect MEMFD = FdEffect::kMemfd;
 constexpr FdEffect PIPE = FdEffect::kPipe;
 constexpr FdEffect GETCWD = FdEffect::kGetcwd;
 constexpr FdEffect RENAME = FdEffect::kRename;
+constexpr FdEffect SOCKET = FdEffect::kSocket;
+constexpr FdEffect ACCEPT = FdEffect::kAccept;
+constexpr FdEffect SOCKETPAIR = FdEffect::kSocketPair;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

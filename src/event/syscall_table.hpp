@@ -39,6 +39,9 @@ enum class FdEffect : std::uint8_t {
   kPipe,        ///< pipe, pipe2: two new fds "pipe:[INODE]", read end first
   kGetcwd,      ///< the row names the current directory ior knows
   kRename,      ///< fds and cwds named the old name get the new one (RENAME_EXCHANGE: both ways)
+  kSocket,      ///< socket: the returned fd is "socket:[INODE]"
+  kAccept,      ///< accept, accept4: the same; args[0] is the listening socket
+  kSocketPair,  ///< socketpair: two new fds "socket:[INODE]", an inode each
 };
 
 struct SyscallInfo {

@@ -20,10 +20,11 @@ struct PendingEnter {
   char comm[IOR_COMM_LEN] = {};
   std::uint8_t comm_len = 0;
   std::uint8_t str_flags = 0;
-  /// pipe, pipe2: the fds the kernel wrote and their inode (from the exit
-  /// record: struct ior_exit_fds_event); -1, -1, 0 for other syscalls.
+  /// pipe, pipe2, socketpair, socket, accept, accept4: the new fds and their
+  /// inodes (from the exit record: struct ior_exit_fds_event); -1 and 0 for
+  /// other syscalls.
   std::int32_t out_fds[2] = {-1, -1};
-  std::uint64_t out_ino = 0;
+  std::uint64_t out_ino[2] = {0, 0};
   std::uint32_t uid = 0, gid = 0, ppid = 0;
   std::uint64_t cgroup_id = 0;
   std::string str0;

@@ -1,5 +1,5 @@
-// The syscalls that move bytes between two fds or create fds without a path,
-// end to end: the real ior with real BPF traces `ior_workload moves`; every
+// The syscalls that move bytes between two fds or create fds without a path
+// (pipes, memfds, sockets), end to end: the real ior with real BPF traces `ior_workload moves`; every
 // syscall of its manifest must be a row with exactly its return value, fd,
 // file, second fd and file (two-fd syscalls name both files, pipes both
 // ends), path and notice, in the Parquet file (read back by chDB), and the
@@ -48,13 +48,15 @@ Want want_of(const ManifestLine& m) {
 }
 
 // ret_type per syscall of the manifest (schema::RetType): bytes for the
-// transfers, an address for mremap, an fd for the opens.
+// transfers, reads and writes, an address for mremap, an fd for the opens
+// and the new sockets.
 std::string ret_type_of(const std::string& name) {
-  if (name == "copy_file_range" || name == "sendfile64" || name == "splice" || name == "tee" || name == "write") {
+  if (name == "copy_file_range" || name == "sendfile64" || name == "splice" || name == "tee" || name == "write" ||
+      name == "read") {
     return "2";
   }
   if (name == "mremap") return "4";
-  if (name == "memfd_create" || name == "open_by_handle_at") return "1";
+  if (name == "memfd_create" || name == "open_by_handle_at" || name == "socket" || name == "accept4") return "1";
   return "0";
 }
 
@@ -68,7 +70,7 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
                           {WORKLOAD_BINARY, "moves", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 26u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 38u) << run.workload_out;
   std::vector<Want> want;
   for (const auto& m : manifest) want.push_back(want_of(m));
 
@@ -88,10 +90,13 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
     const std::string what = m.name + " = " + std::to_string(m.ret);
     EXPECT_EQ(json_field(l, "pid"), std::to_string(m.pid)) << what;
     EXPECT_EQ(json_field(l, "t"), ret_type_of(m.name)) << what;
-    // Bytes moved: between two fds a transfer, the memfd's write a write.
+    // Bytes moved: between two fds a transfer, a write or read a write or read.
     const bool moves_bytes = ret_type_of(m.name) == "2";
     EXPECT_EQ(json_field(l, "b"), moves_bytes ? std::to_string(m.ret) : "0") << what;
-    EXPECT_EQ(json_field(l, "bc"), !moves_bytes ? "none" : m.name == "write" ? "write" : "transfer") << what;
+    EXPECT_EQ(json_field(l, "bc"), !moves_bytes                              ? "none"
+                                   : m.name == "write" || m.name == "read" ? m.name
+                                                                           : "transfer")
+        << what;
     EXPECT_EQ(json_field(l, "fd"), w.fd) << what;
     EXPECT_EQ(json_field(l, "f"), w.file) << what << ": " << workload_unhex(json_field(l, "f")) << " != " << workload_unhex(w.file);
     EXPECT_EQ(json_field(l, "fd2"), w.fd2) << what;
@@ -114,7 +119,7 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
                        << "'\n"
                        << run.out;
   }
-  EXPECT_EQ(two_fd, 7u);
+  EXPECT_EQ(two_fd, 9u);
 
   // The summary's files by bytes credit a transfer to both of its files:
   // the source, and the destination, which it makes as hot.

@@ -47,6 +47,7 @@ constexpr Given kGiven[] = {
     {115, "munmap"}, {116, "mremap"}, {117, "mknod"}, {118, "mknodat"}, {119, "utime"}, {120, "utimes"},
     {121, "name_to_handle_at"}, {122, "open_by_handle_at"}, {123, "memfd_create"}, {124, "pipe"},
     {125, "pipe2"}, {126, "getcwd"}, {127, "mount"}, {128, "umount2"}, {129, "inotify_add_watch"},
+    {130, "socket"}, {131, "socketpair"}, {132, "accept"}, {133, "accept4"},
 };
 
 TEST(SyscallIds, EveryIdOnceGivenStillNamesItsSyscall) {

@@ -101,17 +101,18 @@ inline Record exit_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_
   return bytes_of(e);
 }
 
-// The exit of a PIPE-class syscall: the two fds the kernel wrote and the
-// pipe's inode.
+// The exit of a PIPE- or SOCKET-class syscall: the new fds and their
+// inodes (ino1: fd1's, when it differs from fd0's: a socketpair's).
 inline Record exit_fds_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
                               std::uint64_t time_ns, std::int64_t ret, std::int32_t fd0,
-                              std::int32_t fd1, std::uint64_t ino) {
+                              std::int32_t fd1, std::uint64_t ino, std::uint64_t ino1 = 0) {
   ior_exit_fds_event e{};
   e.exit.hdr = header(IOR_EVENT_EXIT_FDS, syscall, pid, tid, time_ns);
   e.exit.ret = ret;
   e.fd[0] = fd0;
   e.fd[1] = fd1;
-  e.ino = ino;
+  e.ino[0] = ino;
+  e.ino[1] = ino1 != 0 ? ino1 : fd1 >= 0 ? ino : 0;
   return bytes_of(e);
 }
 

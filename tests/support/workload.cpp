@@ -28,7 +28,7 @@
 //   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
 //   ior_workload abspaths DIR      names relative to cwds and dirfds (workload_abspaths.cpp)
 //   ior_workload lazypaths DIR     paths in pages not mapped yet at the enter (workload_lazypaths.cpp)
-//   ior_workload moves DIR         two-fd, pipe, memfd, mapping and mount syscalls (workload_moves.cpp; root)
+//   ior_workload moves DIR         two-fd, pipe, memfd, socket, mapping and mount syscalls (workload_moves.cpp; root)
 //   ior_workload slowfail DIR      slow, fast, failing calls (workload_filters.cpp)
 //   ior_workload forktree DIR wait|nowait orphan|join
 //                                  a child and an exec'd grandchild (workload_filters.cpp)

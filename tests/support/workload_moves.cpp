@@ -2,7 +2,9 @@
 // (copy_file_range, sendfile, splice, tee), create fds without a path
 // (pipe, pipe2, memfd_create, open_by_handle_at), act on mappings (msync,
 // mremap, munmap) or on names (mknod, mknodat, utime, utimes,
-// name_to_handle_at, getcwd, mount, umount2, inotify_add_watch). Each is
+// name_to_handle_at, getcwd, mount, umount2, inotify_add_watch), and the
+// fds of sockets (socket, accept4, socketpair), used and closed at once, as
+// a short connection is. Each is
 // made once through syscall(2) and written to the manifest with what its row
 // must hold, computed here independently of ior. Runs as root in a mount
 // namespace of its own (the tmpfs it mounts is nobody else's).
@@ -10,11 +12,14 @@
 // Manifest file field: fd ":" hex(filename) ":" fd2 ":" hex(filename2) ":"
 // hex(pathname) ":" notice.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -62,10 +67,50 @@ long record(const char* name, long ret, const Row& r) {
 Row fds(long fd, const std::string& file, long fd2, const std::string& file2) { return {fd, file, fd2, file2, "", 0}; }
 Row path(const std::string& p) { return {-1, "", -1, "", p, 0}; }
 
-std::string pipe_name(int fd) {
+// What /proc names an fd without a path, from the fd's inode.
+std::string inode_name(const char* kind, long fd) {
   struct stat st;
-  check(fstat(fd, &st), "fstat");
-  return "pipe:[" + std::to_string(st.st_ino) + "]";
+  check(fstat(static_cast<int>(fd), &st), "fstat");
+  return std::string(kind) + ":[" + std::to_string(st.st_ino) + "]";
+}
+std::string pipe_name(int fd) { return inode_name("pipe", fd); }
+
+// A connection on loopback: every fd is closed right after its last use,
+// before ior (reading every 10 ms) could name it through /proc.
+void sockets() {
+  const long l = check(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+  const std::string lname = inode_name("socket", l);
+  record("socket", l, fds(l, lname, -1, ""));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  check(bind(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), len), "bind");
+  check(listen(static_cast<int>(l), 1), "listen");
+  check(getsockname(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), &len), "getsockname");
+  const long c = check(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+  const std::string cname = inode_name("socket", c);
+  record("socket", c, fds(c, cname, -1, ""));
+  check(connect(static_cast<int>(c), reinterpret_cast<sockaddr*>(&addr), len), "connect");
+  const long a = check(syscall(SYS_accept4, l, nullptr, nullptr, SOCK_CLOEXEC), "accept4");
+  const std::string aname = inode_name("socket", a);
+  // accept: fd the listening socket, fd2 the connection's.
+  record("accept4", a, fds(l, lname, a, aname));
+  record("write", syscall(SYS_write, c, "hello", 5), fds(c, cname, -1, ""));
+  char buf[5];
+  record("read", syscall(SYS_read, a, buf, sizeof buf), fds(a, aname, -1, ""));
+  record("close", syscall(SYS_close, a), fds(a, aname, -1, ""));
+  record("close", syscall(SYS_close, c), fds(c, cname, -1, ""));
+  record("close", syscall(SYS_close, l), fds(l, lname, -1, ""));
+
+  int sv[2];
+  const long made = check(syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), "socketpair");
+  const std::string s0 = inode_name("socket", sv[0]);
+  const std::string s1 = inode_name("socket", sv[1]);
+  record("socketpair", made, fds(sv[0], s0, sv[1], s1));
+  record("write", syscall(SYS_write, sv[1], "x", 1), fds(sv[1], s1, -1, ""));
+  record("close", syscall(SYS_close, sv[0]), fds(sv[0], s0, -1, ""));
+  record("close", syscall(SYS_close, sv[1]), fds(sv[1], s1, -1, ""));
 }
 
 int open_file(const std::string& p, int flags) {
@@ -149,5 +194,6 @@ int run_moves(const std::string& dir) {
   record("inotify_add_watch", syscall(SYS_inotify_add_watch, in, src.c_str(), IN_MODIFY), path(src));
 
   for (int fd : {s, d, p[0], p[1], q[0], q[1], dirfd, in}) close(fd);
+  sockets();
   return 0;
 }

@@ -1,0 +1,113 @@
+// Rows of the syscalls that make sockets: socket, accept and accept4 (the
+// new fd's inode comes with the exit record), socketpair (two fds, an inode
+// each). Each new fd enters the fd table as "socket:[INODE]", so the rows of
+// a connection closed before ior could ask /proc still name it.
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "pipeline_fixture.hpp"
+
+namespace ior::event {
+namespace {
+
+class SocketRowsTest : public PipelineTest {
+ protected:
+  // A syscall whose exit record carries the new fds and their inodes.
+  void fds_call(std::uint16_t id, std::int64_t ret, std::array<std::uint64_t, 3> args, std::int32_t fd0,
+                std::int32_t fd1, std::uint64_t ino0, std::uint64_t ino1 = 0) {
+    testing::EnterSpec e = testing::spec(id, kPid, kTid, clock_);
+    e.args = args;
+    feed(testing::enter_record(e));
+    feed(testing::exit_fds_record(id, kPid, kTid, clock_ + 10, ret, fd0, fd1, ino0, ino1));
+    clock_ += 100;
+  }
+  void socket_call(std::int64_t fd, std::uint64_t type, std::uint64_t ino) {
+    fds_call(IOR_SC_socket, fd, {AF_INET, type, 0}, fd >= 0 ? static_cast<std::int32_t>(fd) : -1, -1, ino);
+  }
+};
+
+TEST_F(SocketRowsTest, ASocketIsNamedByItsInodeInItsRowsUpToItsClose) {
+  socket_call(5, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 4711);
+  EXPECT_EQ(last().row.fd, 5);
+  EXPECT_EQ(last().filename, "socket:[4711]");
+  EXPECT_EQ(last().row.fd2, -1);
+  EXPECT_EQ(last().row.flags, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  EXPECT_EQ(last().row.ret_type, static_cast<std::uint8_t>(schema::RetType::kFd));
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_write, 10, {5, 0, 10});
+  EXPECT_EQ(last().filename, "socket:[4711]");
+  EXPECT_EQ(last().row.flags, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+  syscall(IOR_SC_close, 0, {5, 0, 0});
+  EXPECT_EQ(last().filename, "socket:[4711]");
+  EXPECT_EQ(last().row.notice, 0);
+}
+
+TEST_F(SocketRowsTest, AcceptNamesTheListenerAndTheNewConnection) {
+  socket_call(3, SOCK_STREAM, 100);
+  fds_call(IOR_SC_accept4, 4, {3, SOCK_CLOEXEC, 0}, 4, -1, 101);
+  EXPECT_EQ(last().row.fd, 3);
+  EXPECT_EQ(last().filename, "socket:[100]");
+  EXPECT_EQ(last().row.fd2, 4);
+  EXPECT_EQ(last().filename2, "socket:[101]");
+  EXPECT_EQ(last().row.flags, O_RDWR | O_CLOEXEC);
+  fds_call(IOR_SC_accept, 6, {3, 0, 0}, 6, -1, 102);
+  EXPECT_EQ(last().filename2, "socket:[102]");
+  EXPECT_EQ(last().row.flags, O_RDWR);
+  syscall(IOR_SC_read, 7, {4, 0, 100});
+  EXPECT_EQ(last().filename, "socket:[101]");
+  syscall(IOR_SC_close, 0, {6, 0, 0});
+  EXPECT_EQ(last().filename, "socket:[102]");
+}
+
+TEST_F(SocketRowsTest, ASocketPairHasAnInodeForEachSocket) {
+  fds_call(IOR_SC_socketpair, 0, {AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0}, 7, 8, 200, 201);
+  EXPECT_EQ(last().row.fd, 7);
+  EXPECT_EQ(last().filename, "socket:[200]");
+  EXPECT_EQ(last().row.fd2, 8);
+  EXPECT_EQ(last().filename2, "socket:[201]");
+  EXPECT_EQ(last().row.flags, O_RDWR | O_CLOEXEC);
+  syscall(IOR_SC_write, 1, {8, 0, 1});
+  EXPECT_EQ(last().filename, "socket:[201]");
+  syscall(IOR_SC_read, 1, {7, 0, 1});
+  EXPECT_EQ(last().filename, "socket:[200]");
+}
+
+TEST_F(SocketRowsTest, FailuresAddNoFdsAndAFailedAcceptStillNamesTheListener) {
+  syscall(IOR_SC_openat, 5, {static_cast<std::uint64_t>(AT_FDCWD), O_RDONLY, 0}, "/keep");
+  socket_call(-EMFILE, SOCK_STREAM, 0);
+  EXPECT_EQ(last().row.fd, -1);
+  EXPECT_EQ(last().filename, "");
+  socket_call(3, SOCK_STREAM, 300);
+  fds_call(IOR_SC_accept4, -EAGAIN, {3, SOCK_NONBLOCK, 0}, -1, -1, 0);
+  EXPECT_EQ(last().filename, "socket:[300]");
+  EXPECT_EQ(last().row.fd2, -1);
+  EXPECT_EQ(last().filename2, "");
+  fds_call(IOR_SC_socketpair, -EFAULT, {AF_UNIX, SOCK_STREAM, 0}, -1, -1, 0);
+  EXPECT_EQ(last().row.fd, -1);
+  syscall(IOR_SC_read, 1, {5, 0, 1});
+  EXPECT_EQ(last().filename, "/keep");  // fd 5 untouched by the failures
+}
+
+TEST_F(SocketRowsTest, AnUnreadableInodeIsNoticedNotGuessed) {
+  socket_call(4, SOCK_DGRAM, 0);
+  EXPECT_EQ(last().filename, "socket:");
+  EXPECT_NE(last().row.notice & schema::kNoticeFdUnknown, 0);
+}
+
+TEST_F(SocketRowsTest, ExecClosesTheSocketsMadeCloseOnExec) {
+  socket_call(3, SOCK_STREAM | SOCK_CLOEXEC, 400);
+  socket_call(4, SOCK_STREAM, 401);
+  feed(testing::exec_record(kPid, kTid, clock_));
+  clock_ += 100;
+  syscall(IOR_SC_write, 1, {4, 0, 1});
+  EXPECT_EQ(last().filename, "socket:[401]");
+  // Had exec kept fd 3 in the table, this row would name socket:[400].
+  syscall(IOR_SC_write, 1, {3, 0, 1});
+  EXPECT_EQ(last().filename, "");
+  EXPECT_NE(last().row.notice & schema::kNoticeFdUnknown, 0);
+}
+
+}  // namespace
+}  // namespace ior::event
