@@ -214,7 +214,8 @@ TEST(LiveTmux, FilesFilterProcessesSyscallsExportFlameAndQuit) {
 void stop_with(TmuxPane& pane, const std::string& dir, const std::function<void(pid_t)>& stop) {
   // the command's stdin and stderr (and stdout) are /dev/null: the view owns the terminal
   pane.type("cd " + dir + " && TERM=xterm-256color " + IOR_BINARY +
-            " -live -- /bin/sh -c 'readlink /proc/self/fd/0 /proc/self/fd/2 > fds; exec sleep 30'; echo ior-exit=$?");
+            " -live -- /bin/sh -c 'readlink /proc/self/fd/0 /proc/self/fd/2 > fds; exec sleep 30'; echo ior-\"\"exit=$?");
+  // (The quotes keep the typed command line from holding the text waited for below.)
   pane.keys({"Enter"});
   ASSERT_TRUE(pane.wait_for_text("1 Files", 60s)) << pane.screen();
   ASSERT_EQ(pane.format("#{alternate_on}"), "1");
