@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 
+#include <cerrno>
 #include <optional>
+#include <string>
 
+#include "event/fd_link.hpp"
 #include "event/lexical_path.hpp"
 #include "event/path_args.hpp"
 #include "event/syscall_table.hpp"
@@ -55,8 +58,8 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
     return buf;
   }
   if (name.front() == '/') {
-    if (is_clean_absolute(name)) return name;
-    if (join_clean(buf, "/", name, kMaxPath)) return buf;
+    if (is_clean_absolute(name)) return through_fd_link(pid, name, ret, fds, buf, notice);
+    if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, buf, ret, fds, buf, notice);
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
@@ -65,6 +68,32 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
+  return through_fd_link(pid, buf, ret, fds, buf, notice);
+}
+
+// A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
+// /dev/stdout, ...; fd_link.hpp) names that fd's file: the fd's name from
+// the table takes the link's place. Left as it is when the fd is unknown,
+// its name was cut or unresolved, or a rest cannot be joined to it (a
+// "pipe:[12]" has no files below it).
+std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_view path, std::int64_t ret,
+                                               FdTable& fds, std::string& buf, std::uint8_t& notice) {
+  const auto link = parse_fd_link(path, pid);
+  if (!link) return path;
+  // ENOENT through such a link: no fd N; nothing to ask /proc about.
+  const FdUse use = ret == -ENOENT ? FdUse::kBadFd : fd_use_of(ret);
+  const FdEntry* f = fds.resolve(pid, link->fd, use);
+  if (f == nullptr || f->unknown || f->unresolved || f->truncated) return path;
+  const std::string whole(path);  // path may be buf itself
+  const std::string_view rest = std::string_view(whole).substr(link->rest);
+  const std::string_view file = f->name.view();
+  if (rest.empty()) {
+    buf.assign(file);
+  } else if (!is_clean_absolute(file) || !join_clean(buf, file, rest.substr(1), kMaxPath)) {
+    buf.assign(whole);
+    return buf;
+  }
+  if (f->from_proc) notice |= schema::kNoticeFdFromProc;
   return buf;
 }
 

@@ -146,6 +146,7 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
     case FdEffect::kSocket:
     case FdEffect::kAccept:
     case FdEffect::kSocketPair:
+    case FdEffect::kAnonFd:
     case FdEffect::kGetcwd:
       break;
   }
@@ -193,6 +194,9 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       return;
     case FdEffect::kSocketPair:
       fill_socketpair(pid, e, ret, exit_ns, fds, row);
+      return;
+    case FdEffect::kAnonFd:
+      fill_anon_fd(pid, e, ret, exit_ns, fds, row);
       return;
     case FdEffect::kMemfd:
       fill_memfd(pid, e, ret, exit_ns, fds, row);

@@ -107,6 +107,57 @@ void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret,
   row.filename2 = table_name(pid, row.fd2, fds);
 }
 
+namespace {
+
+// What /proc/PID/fd shows for the fd each syscall makes (fs/anon_inodes.c
+// callers: the name in brackets is the kind the kernel gives).
+std::string_view anon_fd_name(std::uint16_t syscall) {
+  switch (syscall) {
+    case IOR_SC_epoll_create:
+    case IOR_SC_epoll_create1: return "anon_inode:[eventpoll]";
+    case IOR_SC_eventfd:
+    case IOR_SC_eventfd2: return "anon_inode:[eventfd]";
+    case IOR_SC_timerfd_create: return "anon_inode:[timerfd]";
+    case IOR_SC_signalfd:
+    case IOR_SC_signalfd4: return "anon_inode:[signalfd]";
+    case IOR_SC_inotify_init:
+    case IOR_SC_inotify_init1: return "anon_inode:inotify";
+    case IOR_SC_fanotify_init: return "anon_inode:[fanotify]";
+    case IOR_SC_pidfd_open: return "anon_inode:[pidfd]";
+    case IOR_SC_userfaultfd: return "anon_inode:[userfaultfd]";
+    case IOR_SC_io_uring_setup: return "anon_inode:[io_uring]";
+    default: return "anon_inode:";
+  }
+}
+
+// The open flags of that fd: EPOLL_CLOEXEC, EFD_*, TFD_*, SFD_*, IN_* and
+// UFFD's are O_CLOEXEC and O_NONBLOCK themselves; fanotify_init has its own
+// bits (FAN_CLOEXEC 1, FAN_NONBLOCK 2, <linux/fanotify.h>); pidfds and
+// io_uring fds are always close-on-exec.
+std::int32_t anon_fd_flags(std::uint16_t syscall, std::uint64_t flags) {
+  std::int32_t f = O_RDWR;
+  if (syscall == IOR_SC_fanotify_init) {
+    constexpr std::uint64_t kFanCloexec = 0x1, kFanNonblock = 0x2;
+    if (flags & kFanCloexec) f |= O_CLOEXEC;
+    if (flags & kFanNonblock) f |= O_NONBLOCK;
+    return f;
+  }
+  f |= static_cast<std::int32_t>(flags & (O_CLOEXEC | O_NONBLOCK));
+  if (syscall == IOR_SC_pidfd_open || syscall == IOR_SC_io_uring_setup) f |= O_CLOEXEC;
+  return f;
+}
+
+}  // namespace
+
+void fill_anon_fd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+                  schema::EventRow& row) {
+  row.flags = anon_fd_flags(e.syscall, e.args[0]);
+  if (ret < 0) return;
+  row.fd = static_cast<std::int32_t>(ret);
+  fds.add(pid, row.fd, anon_fd_name(e.syscall), row.flags, exit_ns);
+  row.filename = table_name(pid, row.fd, fds);
+}
+
 void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                schema::EventRow& row) {
   if (ret != 0 || e.out_fds[0] < 0 || e.out_fds[1] < 0) return;

@@ -40,6 +40,11 @@ void fill_socket(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std
 /// socketpair: fd and fd2 the two sockets, each "socket:[INODE]".
 void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
                      FdTable& fds, schema::EventRow& row);
+/// epoll_create*, eventfd*, timerfd_create, signalfd*, inotify_init*,
+/// fanotify_init, pidfd_open, userfaultfd, io_uring_setup: the fd enters the
+/// table under the "anon_inode:..." name /proc gives it.
+void fill_anon_fd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
+                  schema::EventRow& row);
 /// memfd_create: the fd enters the table as "memfd:NAME".
 void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                 schema::EventRow& row);

@@ -32,6 +32,7 @@ constexpr FdEffect RENAME = FdEffect::kRename;
 constexpr FdEffect SOCKET = FdEffect::kSocket;
 constexpr FdEffect ACCEPT = FdEffect::kAccept;
 constexpr FdEffect SOCKETPAIR = FdEffect::kSocketPair;
+constexpr FdEffect ANON_FD = FdEffect::kAnonFd;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

@@ -42,6 +42,7 @@ enum class FdEffect : std::uint8_t {
   kSocket,      ///< socket: the returned fd is "socket:[INODE]"
   kAccept,      ///< accept, accept4: the same; args[0] is the listening socket
   kSocketPair,  ///< socketpair: two new fds "socket:[INODE]", an inode each
+  kAnonFd,      ///< the returned fd is an "anon_inode:..." fd (epoll, eventfd, timerfd, ...)
 };
 
 struct SyscallInfo {

@@ -1,5 +1,5 @@
 // The syscalls that move bytes between two fds or create fds without a path
-// (pipes, memfds, sockets), end to end: the real ior with real BPF traces `ior_workload moves`; every
+// (pipes, memfds, sockets, epoll sets, eventfds, ...), end to end: the real ior with real BPF traces `ior_workload moves`; every
 // syscall of its manifest must be a row with exactly its return value, fd,
 // file, second fd and file (two-fd syscalls name both files, pipes both
 // ends), path and notice, in the Parquet file (read back by chDB), and the
@@ -56,7 +56,11 @@ std::string ret_type_of(const std::string& name) {
     return "2";
   }
   if (name == "mremap") return "4";
-  if (name == "memfd_create" || name == "open_by_handle_at" || name == "socket" || name == "accept4") return "1";
+  if (name == "memfd_create" || name == "open_by_handle_at" || name == "socket" || name == "accept4" ||
+      name == "epoll_create1" || name == "eventfd2" || name == "timerfd_create" || name == "signalfd4" ||
+      name == "inotify_init1" || name == "pidfd_open") {
+    return "1";
+  }
   return "0";
 }
 
@@ -70,7 +74,7 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
                           {WORKLOAD_BINARY, "moves", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 38u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 50u) << run.workload_out;
   std::vector<Want> want;
   for (const auto& m : manifest) want.push_back(want_of(m));
 

@@ -47,7 +47,10 @@ constexpr Given kGiven[] = {
     {115, "munmap"}, {116, "mremap"}, {117, "mknod"}, {118, "mknodat"}, {119, "utime"}, {120, "utimes"},
     {121, "name_to_handle_at"}, {122, "open_by_handle_at"}, {123, "memfd_create"}, {124, "pipe"},
     {125, "pipe2"}, {126, "getcwd"}, {127, "mount"}, {128, "umount2"}, {129, "inotify_add_watch"},
-    {130, "socket"}, {131, "socketpair"}, {132, "accept"}, {133, "accept4"},
+    {130, "socket"}, {131, "socketpair"}, {132, "accept"}, {133, "accept4"}, {134, "epoll_create"},
+    {135, "epoll_create1"}, {136, "eventfd"}, {137, "eventfd2"}, {138, "timerfd_create"}, {139, "signalfd"},
+    {140, "signalfd4"}, {141, "inotify_init"}, {142, "inotify_init1"}, {143, "fanotify_init"},
+    {144, "pidfd_open"}, {145, "userfaultfd"},
 };
 
 TEST(SyscallIds, EveryIdOnceGivenStillNamesItsSyscall) {

@@ -23,7 +23,7 @@ inline const std::set<std::string> kAbsentOnX86_64 = {};
 inline const std::set<std::string> kAbsentOnArm64 = {
     "access", "chmod",    "chown",   "creat", "dup2",     "futimesat", "getdents", "lchown",  "link",
     "mkdir",  "newlstat", "newstat", "open",  "readlink", "rename",    "rmdir",    "symlink", "unlink",
-    "mknod",  "pipe",     "utime",   "utimes",
+    "mknod",  "pipe",     "utime",   "utimes",   "epoll_create", "eventfd", "signalfd", "inotify_init",
 };
 
 }  // namespace ior::testing

@@ -1,7 +1,8 @@
 // `ior_workload abspaths DIR`: every way a name reaches a syscall relative to
 // something (the cwd after chdir and fchdir, dirfds, "..", a symlinked
-// directory, AT_EMPTY_PATH, a path over 1 KiB, hostile bytes, a forked and an
-// exec'd child, an fd received over SCM_RIGHTS). Each syscall is made once
+// directory, AT_EMPTY_PATH, the process's own fd links, a path over 1 KiB,
+// hostile bytes, a forked and an exec'd child, an fd received over
+// SCM_RIGHTS). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
 // workload knows it acted on, computed here from DIR by string operations
 // that follow the documented rules, independently of ior.
@@ -140,6 +141,15 @@ int run_abspaths(const char* self, const std::string& d) {
   stat_at(static_cast<int>(dfd), "", AT_EMPTY_PATH, d);
   one("fchdir", syscall(SYS_fchdir, dfd), d, "");
   stat_at(AT_FDCWD, "f1", 0, d + "/f1");
+
+  // The process's own fd links name the fd's file (tar chmods through
+  // /proc/self/fd/N; a shell's <(cmd) is /dev/fd/63).
+  fd = open_at(AT_FDCWD, "f1", O_RDONLY, d + "/f1");
+  const std::string self_link = "/proc/self/fd/" + std::to_string(fd);
+  one("chmod", syscall(SYS_chmod, self_link.c_str(), 0644), d + "/f1", self_link);
+  const std::string dev_link = "/dev/fd/" + std::to_string(dfd) + "/sub";
+  one("access", syscall(SYS_access, dev_link.c_str(), F_OK), d + "/sub", dev_link);
+  close_fd(fd, d + "/f1");
 
   // A symlinked directory: the path is the name as written (not followed).
   chdir_to("link", d + "/link");

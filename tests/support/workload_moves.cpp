@@ -3,7 +3,8 @@
 // (pipe, pipe2, memfd_create, open_by_handle_at), act on mappings (msync,
 // mremap, munmap) or on names (mknod, mknodat, utime, utimes,
 // name_to_handle_at, getcwd, mount, umount2, inotify_add_watch), and the
-// fds of sockets (socket, accept4, socketpair), used and closed at once, as
+// fds of sockets (socket, accept4, socketpair) and of epoll sets, eventfds,
+// timers, signalfds, inotify groups and pidfds, used and closed at once, as
 // a short connection is. Each is
 // made once through syscall(2) and written to the manifest with what its row
 // must hold, computed here independently of ior. Runs as root in a mount
@@ -16,19 +17,25 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <thread>
 
@@ -119,6 +126,38 @@ int open_file(const std::string& p, int flags) {
 
 }  // namespace
 
+namespace {
+
+// What /proc names an fd: the name its row must hold, found without ior.
+std::string proc_name(long fd) {
+  char buf[256];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const long n = check(readlink(link.c_str(), buf, sizeof buf), "readlink");
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+// An fd that is no file, made by `name` and closed at once.
+void anon_fd(const char* name, long fd) {
+  check(fd, name);
+  const std::string named = proc_name(fd);
+  record(name, fd, fds(fd, named, -1, ""));
+  record("close", syscall(SYS_close, fd), fds(fd, named, -1, ""));
+}
+
+void anon_fds() {
+  anon_fd("epoll_create1", syscall(SYS_epoll_create1, EPOLL_CLOEXEC));
+  anon_fd("eventfd2", syscall(SYS_eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK));
+  anon_fd("timerfd_create", syscall(SYS_timerfd_create, CLOCK_MONOTONIC, TFD_CLOEXEC));
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGUSR1);
+  anon_fd("signalfd4", syscall(SYS_signalfd4, -1, &mask, _NSIG / 8, SFD_CLOEXEC));
+  anon_fd("inotify_init1", syscall(SYS_inotify_init1, IN_CLOEXEC));
+  anon_fd("pidfd_open", syscall(SYS_pidfd_open, getpid(), 0));
+}
+
+}  // namespace
+
 int run_moves(const std::string& dir) {
   check(unshare(CLONE_NEWNS), "unshare");
   record("mount", syscall(SYS_mount, nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), path("/"));
@@ -195,5 +234,6 @@ int run_moves(const std::string& dir) {
 
   for (int fd : {s, d, p[0], p[1], q[0], q[1], dirfd, in}) close(fd);
   sockets();
+  anon_fds();
   return 0;
 }

@@ -1,0 +1,90 @@
+// Paths through the caller's own fd links (/proc/self/fd/N, /dev/fd/N,
+// /dev/stdout, ...) name the fd's file: what the text means differs in every
+// process, so the row puts the fd's name from the fd table in its place.
+#include "event/fd_link.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "pipeline_fixture.hpp"
+
+namespace ior::event {
+namespace {
+
+TEST(FdLinkTest, TheCallersFdLinksGiveTheFdAndWhatFollows) {
+  struct Case {
+    const char* path;
+    std::int32_t fd;
+    std::size_t rest;
+  };
+  for (const Case& c : {Case{"/proc/self/fd/3", 3, 15}, Case{"/proc/thread-self/fd/12", 12, 23},
+                        Case{"/proc/100/fd/0", 0, 14}, Case{"/dev/fd/63", 63, 10}, Case{"/dev/fd/7/a/b", 7, 9},
+                        Case{"/dev/stdin", 0, 10}, Case{"/dev/stdout", 1, 11}, Case{"/dev/stderr", 2, 11},
+                        Case{"/dev/stdout/x", 1, 11}}) {
+    SCOPED_TRACE(c.path);
+    auto link = parse_fd_link(c.path, 100);
+    ASSERT_TRUE(link.has_value());
+    EXPECT_EQ(link->fd, c.fd);
+    EXPECT_EQ(link->rest, c.rest);
+  }
+}
+
+TEST(FdLinkTest, OtherPathsAreNoFdLinks) {
+  for (const char* path : {"/proc/self/fd", "/proc/self/fd/", "/proc/self/fdinfo/3", "/proc/101/fd/3",
+                           "/proc/1000/fd/3", "/proc/10/fd/3", "/dev/fd/03", "/dev/fd/-1", "/dev/fd/3x",
+                           "/dev/fd/99999999999", "/dev/stdoutx", "/dev/std", "/data/proc/self/fd/3", "/", "",
+                           "/proc/self/fd/+3", "/dev/fdx/3"}) {
+    SCOPED_TRACE(path);
+    EXPECT_FALSE(parse_fd_link(path, 100).has_value());
+  }
+}
+
+class FdLinkRowsTest : public PipelineTest {
+ protected:
+  void open_as(std::int32_t fd, std::string_view path, int flags = O_RDONLY) {
+    syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(AT_FDCWD), static_cast<std::uint64_t>(flags), 0}, path);
+  }
+};
+
+TEST_F(FdLinkRowsTest, APathThroughAnFdLinkNamesTheFdsFile) {
+  open_as(3, "/data/report.txt");
+  open_as(4, "/data/dir", O_RDONLY | O_DIRECTORY);
+  syscall(IOR_SC_chmod, 0, {}, "/proc/self/fd/3");
+  EXPECT_EQ(last().pathname, "/data/report.txt");
+  EXPECT_EQ(last().passed_name, "/proc/self/fd/3");
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_newstat, 0, {}, "/proc/100/fd/4/sub/../f");  // the caller is pid 100
+  EXPECT_EQ(last().pathname, "/data/dir/f");
+  open_as(5, "/dev/fd/3");
+  EXPECT_EQ(last().filename, "/data/report.txt");
+  syscall(IOR_SC_read, 10, {5, 0, 10});
+  EXPECT_EQ(last().filename, "/data/report.txt");
+}
+
+TEST_F(FdLinkRowsTest, TheStandardStreamsAreTheirFds) {
+  open_as(1, "/var/log/out.log", O_WRONLY);
+  open_as(6, "/dev/stdout", O_WRONLY);
+  EXPECT_EQ(last().filename, "/var/log/out.log");
+  // A relative name that ends up at a link goes through it as well.
+  syscall(IOR_SC_chdir, 0, {}, "/proc/self");
+  syscall(IOR_SC_access, 0, {}, "fd/1");
+  EXPECT_EQ(last().pathname, "/var/log/out.log");
+}
+
+TEST_F(FdLinkRowsTest, UnknownFdsOtherProcessesAndFailuresKeepTheText) {
+  syscall(IOR_SC_chmod, 0, {}, "/proc/self/fd/9");  // fd 9 never seen, no /proc to ask
+  EXPECT_EQ(last().pathname, "/proc/self/fd/9");
+  open_as(3, "/data/report.txt");
+  syscall(IOR_SC_chmod, 0, {}, "/proc/200/fd/3");  // another process's fd 3
+  EXPECT_EQ(last().pathname, "/proc/200/fd/3");
+  syscall(IOR_SC_chmod, -ENOENT, {}, "/proc/self/fd/7");
+  EXPECT_EQ(last().pathname, "/proc/self/fd/7");
+  // A name below a plain file is what the kernel was asked for (ENOTDIR).
+  syscall(IOR_SC_newstat, -ENOTDIR, {}, "/dev/fd/3/x");
+  EXPECT_EQ(last().pathname, "/data/report.txt/x");
+}
+
+}  // namespace
+}  // namespace ior::event
