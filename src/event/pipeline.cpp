@@ -11,6 +11,7 @@
 #include "event/proc_fd_lookup.hpp"
 #include "event/record_decoder.hpp"
 #include "event/row_builder.hpp"
+#include "event/row_effects.hpp"
 #include "event/row_filter.hpp"
 #include "event/thread_state.hpp"
 
@@ -145,6 +146,9 @@ void Pipeline::Impl::on_exit() {
   ThreadState* t = find_thread(h.tid);
   if (t == nullptr || !t->pending_valid) {
     stats.exit_without_enter.add();
+    // No row without its enter, but the fds it made are known all the same:
+    // an accept that was waiting when ior attached names its connection.
+    if (h.kind == IOR_EVENT_EXIT_FDS) learn_new_fds(h.pid, h.syscall, rec.exit_fds, h.time_ns, fds);
     if (t != nullptr) {
       t->last_exit_ns = h.time_ns;
       t->last_seen_ns = h.time_ns;

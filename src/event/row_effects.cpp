@@ -95,6 +95,20 @@ void fill_socket(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std
   (accepted ? row.filename2 : row.filename) = table_name(pid, fd, fds);
 }
 
+void learn_new_fds(std::uint32_t pid, std::uint16_t syscall, const ior_exit_fds_event& exit, std::uint64_t exit_ns,
+                   FdTable& fds) {
+  const FdEffect effect = syscall_info(syscall).effect;
+  const bool pipe = effect == FdEffect::kPipe;
+  if (!pipe && effect != FdEffect::kSocket && effect != FdEffect::kAccept && effect != FdEffect::kSocketPair) return;
+  if (exit.exit.ret < 0) return;
+  schema::EventRow unused;
+  for (int i = 0; i < 2; ++i) {
+    if (exit.fd[i] < 0) continue;
+    const std::int32_t flags = pipe ? (i == 0 ? O_RDONLY : O_WRONLY) : O_RDWR;
+    fds.add(pid, exit.fd[i], inode_name(pipe ? "pipe" : "socket", exit.ino[i], unused), flags, exit_ns);
+  }
+}
+
 void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
                      FdTable& fds, schema::EventRow& row) {
   row.flags = socket_flags(e.args[1]);

@@ -45,6 +45,11 @@ void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret,
 /// table under the "anon_inode:..." name /proc gives it.
 void fill_anon_fd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                   schema::EventRow& row);
+/// The fds an exit record of the PIPE or SOCKET class carries, entered in
+/// the table under their names when the syscall's enter is missing (it began
+/// before ior attached): the flags it was called with are unknown.
+void learn_new_fds(std::uint32_t pid, std::uint16_t syscall, const ior_exit_fds_event& exit, std::uint64_t exit_ns,
+                   FdTable& fds);
 /// memfd_create: the fd enters the table as "memfd:NAME".
 void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                 schema::EventRow& row);

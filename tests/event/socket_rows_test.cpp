@@ -109,5 +109,25 @@ TEST_F(SocketRowsTest, ExecClosesTheSocketsMadeCloseOnExec) {
   EXPECT_NE(last().row.notice & schema::kNoticeFdUnknown, 0);
 }
 
+TEST_F(SocketRowsTest, AnAcceptWaitingWhenIorAttachedStillNamesItsConnection) {
+  // Its enter came before ior: the exit alone gives no row, but its fd.
+  feed(testing::exit_fds_record(IOR_SC_accept4, kPid, kTid, clock_, 9, 9, -1, 500));
+  clock_ += 100;
+  EXPECT_TRUE(consumer_.rows.empty());
+  EXPECT_EQ(stats().exit_without_enter.get(), 1u);
+  syscall(IOR_SC_read, 5, {9, 0, 5});
+  EXPECT_EQ(last().filename, "socket:[500]");
+  EXPECT_EQ(last().row.notice, 0);
+  // The same for the two ends of a pipe, and nothing from a failed one.
+  feed(testing::exit_fds_record(IOR_SC_pipe2, kPid, kTid, clock_, 0, 10, 11, 600));
+  feed(testing::exit_fds_record(IOR_SC_accept, kPid, kTid, clock_ + 10, -EINTR, -1, -1, 0));
+  clock_ += 100;
+  syscall(IOR_SC_write, 1, {11, 0, 1});
+  EXPECT_EQ(last().filename, "pipe:[600]");
+  EXPECT_EQ(last().row.flags, O_WRONLY);
+  syscall(IOR_SC_close, 0, {10, 0, 0});
+  EXPECT_EQ(last().filename, "pipe:[600]");
+}
+
 }  // namespace
 }  // namespace ior::event
