@@ -5,7 +5,14 @@
 // ends), path and notice, in the Parquet file (read back by chDB), and the
 // console names both files of a two-fd row.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 
 #include <map>
 #include <string>
@@ -143,6 +150,55 @@ TEST(MovesE2E, EveryRowNamesItsFilesFdsAndBytes) {
     EXPECT_EQ(by_file[file][3], transferred[file]) << file << "\n" << run.err;
   }
   EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
+// A server already waiting in accept when ior attaches: that accept's enter
+// was never seen, so it makes no row, but its exit still names the
+// connection's socket, whose read and close (at once, before ior could ask
+// /proc) are rows naming it.
+TEST(MovesE2E, AConnectionAcceptedByAWaitWhichBeganBeforeIorIsNamed) {
+  using namespace std::chrono_literals;
+  IOR_REQUIRE_ROOT();
+  Subprocess server({WORKLOAD_BINARY, "acceptwait"});
+  ASSERT_TRUE(server.wait_for_stderr("listening ", 10s)) << server.err();
+  const int port = std::stoi(server.err().substr(server.err().find("listening ") + 10));
+  usleep(100'000);  // well inside its accept by now
+  Subprocess ior({IOR_BINARY, "-pid", std::to_string(server.pid()), "-duration", "60"});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 30s)) << ior.err();
+
+  const int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(c, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  ASSERT_EQ(connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(write(c, "hello", 5), 5);
+  ASSERT_EQ(server.wait(10s), 0) << server.err();
+  close(c);
+  usleep(300'000);  // the rows are read every 10 ms
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(30s), 0) << ior.err();
+
+  const auto manifest = parse_manifest(server.out());
+  ASSERT_EQ(manifest.size(), 2u) << server.out();
+  const auto rows = parse_console(ior.out());
+  for (const auto& m : manifest) {
+    const std::string name = workload_unhex(want_of(m).file);
+    ASSERT_TRUE(name.starts_with("socket:[")) << name;
+    bool found = false;
+    for (const auto& r : rows) {
+      if (r.name == m.name && r.ret == m.ret && static_cast<pid_t>(r.pid) == server.pid()) {
+        found = true;
+        EXPECT_EQ(r.file, name) << m.name;
+        EXPECT_EQ(r.notice, "") << m.name;
+      }
+    }
+    EXPECT_TRUE(found) << "no row " << m.name << " = " << m.ret << "\n" << ior.out();
+  }
+  // The accept itself: its enter came before ior, so no row.
+  for (const auto& r : rows) EXPECT_NE(r.name, "accept4") << ior.out();
+  EXPECT_EQ(summary_value(ior.err(), "ring-buffer drops"), 0u);
 }
 
 }  // namespace

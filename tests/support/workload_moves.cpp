@@ -237,3 +237,28 @@ int run_moves(const std::string& dir) {
   anon_fds();
   return 0;
 }
+
+// `ior_workload acceptwait`: a server already waiting in accept when ior
+// attaches. It listens on loopback, says "listening PORT" on stderr, and
+// waits; the one connection it accepts is read from and closed at once.
+// The manifest holds the read and the close with the socket's
+// "socket:[INODE]" (found by fstat, not by ior).
+int run_acceptwait() {
+  const long l = check(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  check(bind(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), len), "bind");
+  check(listen(static_cast<int>(l), 1), "listen");
+  check(getsockname(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), &len), "getsockname");
+  std::fprintf(stderr, "listening %d\n", ntohs(addr.sin_port));
+  std::fflush(stderr);
+  const long a = check(syscall(SYS_accept4, l, nullptr, nullptr, SOCK_CLOEXEC), "accept4");
+  const std::string name = inode_name("socket", a);
+  char buf[16];
+  record("read", syscall(SYS_read, a, buf, sizeof buf), fds(a, name, -1, ""));
+  record("close", syscall(SYS_close, a), fds(a, name, -1, ""));
+  return 0;  // the listening socket goes with the process: no second close row
+}
+
