@@ -1,6 +1,8 @@
 #include "event/path_resolver.hpp"
 
 #include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/inotify.h>
 
 #include <cerrno>
 #include <optional>
@@ -40,11 +42,57 @@ std::optional<std::string_view> dir_of(std::uint32_t pid, std::int32_t dirfd, st
   return f->name.view();
 }
 
+// Whether the syscall follows a symlink that is the last component of its
+// first name, as the kernel does (fd links included). Those that act on the
+// link itself (readlink, lstat, unlink, rename, link's old name without
+// AT_SYMLINK_FOLLOW, ...) or are told not to (O_NOFOLLOW, O_CREAT|O_EXCL,
+// AT_SYMLINK_NOFOLLOW, IN_DONT_FOLLOW) do not.
+bool follows_last_link(const PendingEnter& e, const PathArgs& a) {
+  switch (e.syscall) {
+    case IOR_SC_readlink:
+    case IOR_SC_readlinkat:
+    case IOR_SC_newlstat:
+    case IOR_SC_lchown:
+    case IOR_SC_lgetxattr:
+    case IOR_SC_llistxattr:
+    case IOR_SC_lremovexattr:
+    case IOR_SC_lsetxattr:
+    case IOR_SC_unlink:
+    case IOR_SC_unlinkat:
+    case IOR_SC_rmdir:
+    case IOR_SC_rename:
+    case IOR_SC_renameat:
+    case IOR_SC_renameat2:
+    case IOR_SC_link:
+    case IOR_SC_mkdir:
+    case IOR_SC_mkdirat:
+    case IOR_SC_mknod:
+    case IOR_SC_mknodat:
+    case IOR_SC_umount2:
+      return false;
+    case IOR_SC_linkat:
+    case IOR_SC_name_to_handle_at:
+      return (e.args[static_cast<std::size_t>(a.flags)] & AT_SYMLINK_FOLLOW) != 0;
+    case IOR_SC_inotify_add_watch:
+      return (e.args[1] & IN_DONT_FOLLOW) == 0;
+    case IOR_SC_fspick:
+      return (e.args[static_cast<std::size_t>(a.flags)] & FSPICK_SYMLINK_NOFOLLOW) == 0;
+    case IOR_SC_open:
+    case IOR_SC_openat:
+    case IOR_SC_openat2: {
+      const std::uint64_t flags = e.args[0];
+      return (flags & O_NOFOLLOW) == 0 && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+    }
+    default:
+      return a.flags == kNoSlot || (e.args[static_cast<std::size_t>(a.flags)] & AT_SYMLINK_NOFOLLOW) == 0;
+  }
+}
+
 }  // namespace
 
 std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, std::string_view name,
-                                       bool empty_names_dirfd, std::int64_t ret, FdTable& fds,
-                                       std::string& buf, std::uint8_t& notice) {
+                                       bool empty_names_dirfd, bool follows_last_link, std::int64_t ret,
+                                       FdTable& fds, std::string& buf, std::uint8_t& notice) {
   if (name.empty()) {
     // Without AT_EMPTY_PATH an empty name is no file (ENOENT): nothing to name.
     if (!empty_names_dirfd) return {};
@@ -58,8 +106,8 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
     return buf;
   }
   if (name.front() == '/') {
-    if (is_clean_absolute(name)) return through_fd_link(pid, name, ret, fds, buf, notice);
-    if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, buf, ret, fds, buf, notice);
+    if (is_clean_absolute(name)) return through_fd_link(pid, name, follows_last_link, ret, fds, buf, notice);
+    if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, buf, follows_last_link, ret, fds, buf, notice);
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
@@ -68,18 +116,21 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
-  return through_fd_link(pid, buf, ret, fds, buf, notice);
+  return through_fd_link(pid, buf, follows_last_link, ret, fds, buf, notice);
 }
 
 // A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
 // /dev/stdout, ...; fd_link.hpp) names that fd's file: the fd's name from
-// the table takes the link's place. Left as it is when the fd is unknown,
-// its name was cut or unresolved, or a rest cannot be joined to it (a
-// "pipe:[12]" has no files below it).
-std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_view path, std::int64_t ret,
-                                               FdTable& fds, std::string& buf, std::uint8_t& notice) {
+// the table takes the link's place. Left as it is when the link is the last
+// component of a syscall that acts on the link itself (readlink, lstat,
+// unlink, O_NOFOLLOW, ...), when the fd is unknown, its name was cut or
+// unresolved, or a rest cannot be joined to it (a "pipe:[12]" has no files
+// below it).
+std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_view path, bool follows_last_link,
+                                               std::int64_t ret, FdTable& fds, std::string& buf,
+                                               std::uint8_t& notice) {
   const auto link = parse_fd_link(path, pid);
-  if (!link) return path;
+  if (!link || (link->rest == path.size() && !follows_last_link)) return path;
   // ENOENT through such a link: no fd N; nothing to ask /proc about.
   const FdUse use = ret == -ENOENT ? FdUse::kBadFd : fd_use_of(ret);
   const FdEntry* f = fds.resolve(pid, link->fd, use);
@@ -120,7 +171,8 @@ void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t r
     }
   }
   if (str0_ok && !a.str0_is_link_target) {
-    name0 = resolve(pid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, ret, fds, buf0_, row.notice);
+    name0 = resolve(pid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, follows_last_link(e, a), ret, fds, buf0_,
+                    row.notice);
   }
   switch (syscall_info(e.syscall).cls) {
     case IOR_CLASS_OPEN:
@@ -137,7 +189,8 @@ void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t r
   row.passed_newname = e.str1;
   std::uint8_t new_notice = 0;
   row.newname = e.str1;
-  if (str1_ok) row.newname = resolve(pid, dirfd_in(e, a.dirfd1), e.str1, false, ret, fds, buf1_, new_notice);
+  // A new name (rename's, link's, symlink's) is never followed.
+  if (str1_ok) row.newname = resolve(pid, dirfd_in(e, a.dirfd1), e.str1, false, false, ret, fds, buf1_, new_notice);
   row.notice |= new_notice;
   if (!a.str0_is_link_target) {
     row.oldname = name0;

@@ -32,10 +32,10 @@ class PathResolver {
 
  private:
   std::string_view resolve(std::uint32_t pid, std::int32_t dirfd, std::string_view name,
-                           bool empty_names_dirfd, std::int64_t ret, FdTable& fds, std::string& buf,
-                           std::uint8_t& notice);
-  std::string_view through_fd_link(std::uint32_t pid, std::string_view path, std::int64_t ret, FdTable& fds,
-                                   std::string& buf, std::uint8_t& notice);
+                           bool empty_names_dirfd, bool follows_last_link, std::int64_t ret, FdTable& fds,
+                           std::string& buf, std::uint8_t& notice);
+  std::string_view through_fd_link(std::uint32_t pid, std::string_view path, bool follows_last_link,
+                                   std::int64_t ret, FdTable& fds, std::string& buf, std::uint8_t& notice);
   std::string buf0_;
   std::string buf1_;
 };

@@ -67,7 +67,7 @@ TEST_F(AnonFdRowsTest, TheirFlagsSayCloseOnExecAndNonBlocking) {
 }
 
 TEST_F(AnonFdRowsTest, AFailedOneAddsNoFd) {
-  syscall(IOR_SC_openat, 5, {static_cast<std::uint64_t>(AT_FDCWD), O_RDONLY, 0}, "/keep");
+  syscall(IOR_SC_openat, 5, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/keep");
   syscall(IOR_SC_epoll_create1, -EMFILE, {0, 0, 0});
   EXPECT_EQ(last().row.fd, -1);
   EXPECT_EQ(last().filename, "");

@@ -44,7 +44,8 @@ TEST(FdLinkTest, OtherPathsAreNoFdLinks) {
 class FdLinkRowsTest : public PipelineTest {
  protected:
   void open_as(std::int32_t fd, std::string_view path, int flags = O_RDONLY) {
-    syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(AT_FDCWD), static_cast<std::uint64_t>(flags), 0}, path);
+    // openat's args: flags, mode, dirfd (bpf/syscalls.def)
+    syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(flags), 0, static_cast<std::uint64_t>(AT_FDCWD)}, path);
   }
 };
 
@@ -84,6 +85,31 @@ TEST_F(FdLinkRowsTest, UnknownFdsOtherProcessesAndFailuresKeepTheText) {
   // A name below a plain file is what the kernel was asked for (ENOTDIR).
   syscall(IOR_SC_newstat, -ENOTDIR, {}, "/dev/fd/3/x");
   EXPECT_EQ(last().pathname, "/data/report.txt/x");
+}
+
+TEST_F(FdLinkRowsTest, ASyscallOnTheLinkItselfNamesTheLink) {
+  open_as(3, "/data/report.txt");
+  open_as(4, "/data/dir", O_RDONLY | O_DIRECTORY);
+  // readlink, lstat, unlink and the no-follow flags act on the link: its text stays.
+  syscall(IOR_SC_readlink, 16, {}, "/proc/self/fd/3");
+  EXPECT_EQ(last().pathname, "/proc/self/fd/3");
+  syscall(IOR_SC_newlstat, 0, {}, "/dev/fd/3");
+  EXPECT_EQ(last().pathname, "/dev/fd/3");
+  syscall(IOR_SC_unlink, -EACCES, {}, "/proc/self/fd/3");
+  EXPECT_EQ(last().pathname, "/proc/self/fd/3");
+  syscall(IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), AT_SYMLINK_NOFOLLOW, 0}, "/proc/self/fd/3");
+  EXPECT_EQ(last().pathname, "/proc/self/fd/3");
+  syscall(IOR_SC_openat, -ELOOP, {O_RDONLY | O_NOFOLLOW, 0, static_cast<std::uint64_t>(AT_FDCWD)},
+          "/proc/self/fd/3");
+  EXPECT_EQ(last().filename, "/proc/self/fd/3");
+  // Without the flag, and for any link that is not the last component, the link is followed.
+  syscall(IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0}, "/proc/self/fd/3");
+  EXPECT_EQ(last().pathname, "/data/report.txt");
+  syscall(IOR_SC_newlstat, 0, {}, "/proc/self/fd/4/f");
+  EXPECT_EQ(last().pathname, "/data/dir/f");
+  syscall(IOR_SC_rename, 0, {}, "/dev/fd/4/a", "/dev/fd/4/b");
+  EXPECT_EQ(last().oldname, "/data/dir/a");
+  EXPECT_EQ(last().newname, "/data/dir/b");
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST_F(SocketRowsTest, ASocketPairHasAnInodeForEachSocket) {
 }
 
 TEST_F(SocketRowsTest, FailuresAddNoFdsAndAFailedAcceptStillNamesTheListener) {
-  syscall(IOR_SC_openat, 5, {static_cast<std::uint64_t>(AT_FDCWD), O_RDONLY, 0}, "/keep");
+  syscall(IOR_SC_openat, 5, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/keep");
   socket_call(-EMFILE, SOCK_STREAM, 0);
   EXPECT_EQ(last().row.fd, -1);
   EXPECT_EQ(last().filename, "");
