@@ -182,8 +182,14 @@ void parse_strace_file(const std::string& path, const std::string& start, const 
         const std::string s = p[3];  // C-escaped by strace: the script's names need none
         file = !p[3].matched || s.empty() ? dir : s.front() == '/' ? s : dir + "/" + s;
       }
+      // Through the process's own fd link to the fd's file, where the kernel
+      // follows it: not as the last component of a call on the link itself.
+      static const std::set<std::string> kOnTheLink = {"readlink", "readlinkat", "lstat", "lchown", "unlink",
+                                                       "unlinkat", "rmdir",      "rename", "renameat", "renameat2"};
       std::smatch link;
-      if (std::regex_match(file, link, kSelfFd) && fds.count(link[1])) file = fds[link[1]] + std::string(link[2]);
+      if (std::regex_match(file, link, kSelfFd) && fds.count(link[1]) && (link[2].length() > 0 || !kOnTheLink.count(name))) {
+        file = fds[link[1]] + std::string(link[2]);
+      }
     } else if (name == "mmap") {
       std::smatch f;  // the fd is the fifth argument
       if (std::regex_search(args, f, kAnyFd)) file = f[2];
