@@ -56,7 +56,7 @@ std::string_view table_name(std::uint32_t pid, std::int32_t fd, FdTable& fds) {
 
 // "KIND:[INODE]" as /proc names an fd without a path; "KIND:" and notice
 // fd-unknown when the kernel side could not read the inode.
-std::string inode_name(std::string_view kind, std::uint64_t ino, schema::EventRow& row) {
+std::string inode_name(std::string_view kind, std::uint64_t ino, std::uint8_t& notice) {
   std::string name(kind);
   name += ':';
   if (ino != 0) {
@@ -64,7 +64,7 @@ std::string inode_name(std::string_view kind, std::uint64_t ino, schema::EventRo
     name += std::to_string(ino);
     name += ']';
   } else {
-    row.notice |= schema::kNoticeFdUnknown;
+    notice |= schema::kNoticeFdUnknown;
   }
   return name;
 }
@@ -86,26 +86,26 @@ void fill_socket(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std
     row.fd = static_cast<std::int32_t>(e.args[0]);
     name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
   }
-  // socket's type carries the flags; accept4 has them apart; accept none.
-  row.flags = socket_flags(e.syscall == IOR_SC_accept ? 0 : e.args[1]);
+  // socket's type carries the flags, accept4 has them apart, accept stores 0.
+  row.flags = socket_flags(e.args[1]);
   if (ret < 0) return;
   const auto fd = static_cast<std::int32_t>(ret);
-  fds.add(pid, fd, inode_name("socket", e.out_ino[0], row), row.flags, exit_ns);
+  fds.add(pid, fd, inode_name("socket", e.out_ino[0], row.notice), row.flags, exit_ns);
   (accepted ? row.fd2 : row.fd) = fd;
   (accepted ? row.filename2 : row.filename) = table_name(pid, fd, fds);
 }
 
 void learn_new_fds(std::uint32_t pid, std::uint16_t syscall, const ior_exit_fds_event& exit, std::uint64_t exit_ns,
                    FdTable& fds) {
-  const FdEffect effect = syscall_info(syscall).effect;
-  const bool pipe = effect == FdEffect::kPipe;
-  if (!pipe && effect != FdEffect::kSocket && effect != FdEffect::kAccept && effect != FdEffect::kSocketPair) return;
-  if (exit.exit.ret < 0) return;
-  schema::EventRow unused;
+  // The classes whose exits carry fds (the kernel's rule, bpf/ior.bpf.c).
+  const SyscallInfo& info = syscall_info(syscall);
+  if ((info.cls != IOR_CLASS_PIPE && info.cls != IOR_CLASS_SOCKET) || exit.exit.ret < 0) return;
+  const bool pipe = info.effect == FdEffect::kPipe;
+  std::uint8_t unknown = 0;  // an fd whose inode is unknown is named "KIND:" all the same
   for (int i = 0; i < 2; ++i) {
     if (exit.fd[i] < 0) continue;
     const std::int32_t flags = pipe ? (i == 0 ? O_RDONLY : O_WRONLY) : O_RDWR;
-    fds.add(pid, exit.fd[i], inode_name(pipe ? "pipe" : "socket", exit.ino[i], unused), flags, exit_ns);
+    fds.add(pid, exit.fd[i], inode_name(pipe ? "pipe" : "socket", exit.ino[i], unknown), flags, exit_ns);
   }
 }
 
@@ -115,8 +115,8 @@ void fill_socketpair(std::uint32_t pid, const PendingEnter& e, std::int64_t ret,
   if (ret != 0 || e.out_fds[0] < 0 || e.out_fds[1] < 0) return;
   row.fd = e.out_fds[0];
   row.fd2 = e.out_fds[1];
-  fds.add(pid, row.fd, inode_name("socket", e.out_ino[0], row), row.flags, exit_ns);
-  fds.add(pid, row.fd2, inode_name("socket", e.out_ino[1], row), row.flags, exit_ns);
+  fds.add(pid, row.fd, inode_name("socket", e.out_ino[0], row.notice), row.flags, exit_ns);
+  fds.add(pid, row.fd2, inode_name("socket", e.out_ino[1], row.notice), row.flags, exit_ns);
   row.filename = table_name(pid, row.fd, fds);
   row.filename2 = table_name(pid, row.fd2, fds);
 }
@@ -177,7 +177,7 @@ void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::
   if (ret != 0 || e.out_fds[0] < 0 || e.out_fds[1] < 0) return;
   // pipe2's flags: O_CLOEXEC and O_NONBLOCK apply to both ends.
   const auto shared = static_cast<std::int32_t>(e.args[1] & (O_CLOEXEC | O_NONBLOCK));
-  const std::string name = inode_name("pipe", e.out_ino[0], row);
+  const std::string name = inode_name("pipe", e.out_ino[0], row.notice);
   row.fd = e.out_fds[0];
   row.fd2 = e.out_fds[1];
   row.flags = O_RDONLY | shared;
