@@ -15,8 +15,9 @@
  * (pair.bpf.h). A syscall with strings sends one record at the enter with the
  * arguments, the thread's comm and the strings (exact length, no padding),
  * and a 32-byte record at the exit with the return value (56 bytes with the
- * fds and inodes of a pipe, socketpair, socket or accept; with the strings the enter could not read, read again
- * there: late.bpf.h); userspace pairs those per thread.
+ * fds and inodes of a pipe, socketpair, socket or accept; with the strings
+ * the enter could not read, read again there: late.bpf.h); userspace pairs
+ * those per thread.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -235,7 +236,12 @@ static __always_inline void exit__emit_fds(const struct ior_syscall_spec *spec, 
 	e->fd[0] = fds[0];
 	e->fd[1] = fds[1];
 	e->ino[0] = fds[0] >= 0 ? fd__inode(fds[0]) : 0;
-	e->ino[1] = fds[1] >= 0 ? fd__inode(fds[1]) : 0;
+	/* Both ends of a pipe are one inode: only a socketpair's second fd needs
+	 * a second walk of the fd table. */
+	if (spec->id == IOR_SC_socketpair)
+		e->ino[1] = fds[1] >= 0 ? fd__inode(fds[1]) : 0;
+	else
+		e->ino[1] = fds[1] >= 0 ? e->ino[0] : 0;
 	event__submit(e, ring);
 }
 
