@@ -288,6 +288,13 @@ BothTraces trace_both(const std::vector<std::string>& command, const std::string
   return both;
 }
 
+// Every strace line understood, and the two traces the same calls.
+void expect_agreement(const BothTraces& both) {
+  EXPECT_EQ(both.unparsed, "");
+  EXPECT_EQ(missing_from(both.by_strace, both.by_ior), "") << "in strace's trace, not in ior's";
+  EXPECT_EQ(missing_from(both.by_ior, both.by_strace), "") << "in ior's trace, not in strace's";
+}
+
 bool strace_installed() { return access("/usr/bin/strace", X_OK) == 0; }
 
 #define IOR_REQUIRE_STRACE()                                                          \
@@ -318,13 +325,11 @@ TEST(StraceAgreementE2E, RealProgramsMakeTheSameCallsWithTheSameResultsOnTheSame
                              "mv y z; rm -r z x yl x.dd x.dd.gz big big.xz big2";
   // Every process of the script starts in d: the shell's cd comes first.
   const BothTraces both = trace_both({"/bin/sh", "-c", script}, reset, d, out.path(), d + "/yl", d + "/y");
-  EXPECT_EQ(both.unparsed, "");
   // cp, tar (twice), mkdir, find, cat (twice), ln, dd, gzip, sha256sum, seq, xz (twice,
   // the first with a thread per CPU of two), mv, rm and the shell.
   EXPECT_GE(both.processes, 17u);
   EXPECT_GT(both.strace_calls, 500);
-  EXPECT_EQ(missing_from(both.by_strace, both.by_ior), "") << "in strace's trace, not in ior's";
-  EXPECT_EQ(missing_from(both.by_ior, both.by_strace), "") << "in ior's trace, not in strace's";
+  expect_agreement(both);
 }
 
 // The test workload's syscalls that make fds without a path or move bytes
@@ -338,11 +343,9 @@ TEST(StraceAgreementE2E, FdsWithoutPathsAreNamedAsStraceNamesThem) {
   TempDir out;
   const std::string d = work.path();
   const BothTraces both = trace_both({WORKLOAD_BINARY, "moves", d}, "rm -rf " + d + "/*", "/", out.path());
-  EXPECT_EQ(both.unparsed, "");
   EXPECT_EQ(both.processes, 1u);
   EXPECT_GT(both.strace_calls, 60);
-  EXPECT_EQ(missing_from(both.by_strace, both.by_ior), "") << "in strace's trace, not in ior's";
-  EXPECT_EQ(missing_from(both.by_ior, both.by_strace), "") << "in ior's trace, not in strace's";
+  expect_agreement(both);
 }
 
 // The end-to-end scenario of the test workload: every class of syscall
@@ -355,10 +358,8 @@ TEST(StraceAgreementE2E, TheWorkloadScenarioAgrees) {
   TempDir out;
   const std::string d = work.path();
   const BothTraces both = trace_both({WORKLOAD_BINARY, "scenario", d}, "rm -rf " + d + "/*", "/", out.path());
-  EXPECT_EQ(both.unparsed, "");
   EXPECT_GT(both.strace_calls, 60);
-  EXPECT_EQ(missing_from(both.by_strace, both.by_ior), "") << "in strace's trace, not in ior's";
-  EXPECT_EQ(missing_from(both.by_ior, both.by_strace), "") << "in ior's trace, not in strace's";
+  expect_agreement(both);
 }
 
 }  // namespace

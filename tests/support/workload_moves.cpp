@@ -82,23 +82,31 @@ std::string inode_name(const char* kind, long fd) {
 }
 std::string pipe_name(int fd) { return inode_name("pipe", fd); }
 
-// A connection on loopback: every fd is closed right after its last use,
-// before ior (reading every 10 ms) could name it through /proc.
-void sockets() {
+// A socket (through syscall(2), so that its row is exactly this call)
+// listening on a loopback port the kernel picks; addr gets the address.
+long listen_on_loopback(sockaddr_in& addr) {
   const long l = check(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
-  const std::string lname = inode_name("socket", l);
-  record("socket", l, fds(l, lname, -1, ""));
-  sockaddr_in addr{};
+  addr = sockaddr_in{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
   check(bind(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), len), "bind");
   check(listen(static_cast<int>(l), 1), "listen");
   check(getsockname(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), &len), "getsockname");
+  return l;
+}
+
+// A connection on loopback: every fd is closed right after its last use,
+// before ior (reading every 10 ms) could name it through /proc.
+void sockets() {
+  sockaddr_in addr{};
+  const long l = listen_on_loopback(addr);
+  const std::string lname = inode_name("socket", l);
+  record("socket", l, fds(l, lname, -1, ""));
   const long c = check(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
   const std::string cname = inode_name("socket", c);
   record("socket", c, fds(c, cname, -1, ""));
-  check(connect(static_cast<int>(c), reinterpret_cast<sockaddr*>(&addr), len), "connect");
+  check(connect(static_cast<int>(c), reinterpret_cast<sockaddr*>(&addr), sizeof addr), "connect");
   const long a = check(syscall(SYS_accept4, l, nullptr, nullptr, SOCK_CLOEXEC), "accept4");
   const std::string aname = inode_name("socket", a);
   // accept: fd the listening socket, fd2 the connection's.
@@ -244,14 +252,8 @@ int run_moves(const std::string& dir) {
 // The manifest holds the read and the close with the socket's
 // "socket:[INODE]" (found by fstat, not by ior).
 int run_acceptwait() {
-  const long l = check(syscall(SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  check(bind(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), len), "bind");
-  check(listen(static_cast<int>(l), 1), "listen");
-  check(getsockname(static_cast<int>(l), reinterpret_cast<sockaddr*>(&addr), &len), "getsockname");
+  const long l = listen_on_loopback(addr);
   std::fprintf(stderr, "listening %d\n", ntohs(addr.sin_port));
   std::fflush(stderr);
   const long a = check(syscall(SYS_accept4, l, nullptr, nullptr, SOCK_CLOEXEC), "accept4");
