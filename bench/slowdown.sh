@@ -24,22 +24,43 @@
 #                                 (a server started here, on loopback)
 # then ior's ratio to bt-scalar, bt-count and raw-floor (<= 1.0: ior is no
 # slower than that anchor).
-# PIN=1 (one workload thread): the workload runs on CPU 0 and every tracer
-# on the other CPUs, so that ior's own threads never take the workload's CPU
-# (bpftrace has none): the kernel side's cost alone.
-# Usage (root): [TRACERS="..."] [THREADS=N] [PIN=1] [IOR_BEFORE=...] bench/slowdown.sh [SECONDS_PER_RUN] [REPS] [MODES]
+# PIN=1 (one workload thread): the workload runs on one CPU and every tracer
+# on the others, so that ior's own threads never take the workload's CPU
+# (bpftrace has none): the kernel side's cost alone. The workload's CPU
+# alternates between the first and the last from one rep to the next (each
+# traced run against an untraced run on the same CPU), because bpftrace's
+# cost depends on the CPU: it opens its tracepoints' perf events on CPU 0
+# only, and every traced syscall on CPU 0, and there alone, also walks that
+# event (perf_swevent_event: a sixth of CPU 0's time in the write loop,
+# docs/PERFORMANCE.md). Unpinned, that is a coin flip per run.
+# WL_CPU=N (with PIN=1): the workload always on CPU N. WL_CPU=1 measures
+# what every CPU but the first pays, the cost most CPUs of a host see.
+# Usage (root): [TRACERS="..."] [THREADS=N] [PIN=1 [WL_CPU=N]] [IOR_BEFORE=...] bench/slowdown.sh [SECONDS_PER_RUN] [REPS] [MODES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-2}
 reps=${2:-5}
 modes=${3:-"openreadclose pread writenull"}
 threads=${THREADS:-1}
-wl_cpus=() tracer_cpus=""
+wl_cpus=() tracer_cpus=()
 if [[ ${PIN:-0} == 1 ]]; then
   [[ $threads == 1 ]] || { echo "PIN=1 runs one workload thread (THREADS=1)" >&2; exit 2; }
   (( $(nproc) >= 2 )) || { echo "PIN=1 needs two CPUs" >&2; exit 2; }
-  wl_cpus=(taskset -c 0) tracer_cpus="1-$(($(nproc) - 1))"
 fi
+# pin_rep N: where rep N's workload and tracer run (PIN=1), nothing otherwise.
+pin_rep() {
+  [[ ${PIN:-0} == 1 ]] || return 0
+  local last=$(($(nproc) - 1))
+  if [[ -n ${WL_CPU:-} ]]; then
+    local others
+    others=$(seq 0 "$last" | grep -vx "$WL_CPU" | paste -sd,)
+    wl_cpus=(taskset -c "$WL_CPU") tracer_cpus=(taskset -c "$others")
+  elif (( $1 % 2 == 0 )); then
+    wl_cpus=(taskset -c 0) tracer_cpus=(taskset -c "1-$last")
+  else
+    wl_cpus=(taskset -c "$last") tracer_cpus=(taskset -c "0-$((last - 1))")
+  fi
+}
 build=${IOR_BUILD:-build}
 ior=$build/ior
 wl=$build/tests/support/ior_workload
@@ -77,24 +98,22 @@ start_tracer() {
   # every probe is attached, so the workload starts after "ready" (a workload
   # started at "Attaching" could run partly untraced).
   case $1 in
-    raw-floor) bpftrace -e "$ready $raw { }" > "$log" 2>&1 & ;;
-    floor) bpftrace -e "$ready $tps { }" > "$log" 2>&1 & ;;
-    bt-scalar) bpftrace -e "$ready $tps { @ = count(); }" > "$log" 2>&1 & ;;
-    bt-count) bpftrace -e "$ready $tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
-    bt-printf) bpftrace -e "$ready $tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
-    ior) "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    ior-wakeup) "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    ior-before) "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    ior-sched) "$ior" -avoid-traced-cpus=false -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
-    attach | filter | copy | drain) "$ior" -cost-stage "$1" -duration 3600 > /dev/null 2> "$log" & ;;
-    parquet) "$ior" -parquet -parquet-file "$tmp/run.parquet" -duration 3600 > /dev/null 2> "$log" & ;;
-    clickhouse) STATE_DIRECTORY=$tmp/state "$ior" -clickhouse -ch-port "$CH_PORT" -ch-db ior_slowdown \
+    raw-floor) "${tracer_cpus[@]}" bpftrace -e "$ready $raw { }" > "$log" 2>&1 & ;;
+    floor) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { }" > "$log" 2>&1 & ;;
+    bt-scalar) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { @ = count(); }" > "$log" 2>&1 & ;;
+    bt-count) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { @[probe] = count(); }" > "$log" 2>&1 & ;;
+    bt-printf) "${tracer_cpus[@]}" bpftrace -e "$ready $tps { printf(\"%d %s\\n\", tid, probe); }" > "$tmp/printf.out" 2> "$log" & ;;
+    ior) "${tracer_cpus[@]}" "$ior" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-wakeup) "${tracer_cpus[@]}" "$ior" -wakeup-each -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-before) "${tracer_cpus[@]}" "$IOR_BEFORE" -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    ior-sched) "${tracer_cpus[@]}" "$ior" -avoid-traced-cpus=false -duration 3600 > "$tmp/ior.csv" 2> "$log" & ;;
+    attach | filter | copy | drain) "${tracer_cpus[@]}" "$ior" -cost-stage "$1" -duration 3600 > /dev/null 2> "$log" & ;;
+    parquet) "${tracer_cpus[@]}" "$ior" -parquet -parquet-file "$tmp/run.parquet" -duration 3600 > /dev/null 2> "$log" & ;;
+    clickhouse) STATE_DIRECTORY=$tmp/state "${tracer_cpus[@]}" "$ior" -clickhouse -ch-port "$CH_PORT" -ch-db ior_slowdown \
       -duration 3600 > /dev/null 2> "$log" & ;;
     *) echo "unknown tracer $1" >&2; exit 2 ;;
   esac
   tracer=$!
-  # Right after it starts: -a moves the threads it has, later ones inherit.
-  [[ -z $tracer_cpus ]] || taskset -apc "$tracer_cpus" "$tracer" > /dev/null
   local want="ready"; [[ $1 != bt-* && $1 != *floor ]] && want="ior: tracing"
   [[ $1 == bt-printf ]] && log=$tmp/printf.out
   for _ in $(seq 600); do grep -q "$want" "$log" 2>/dev/null && return 0; sleep 0.05; done
@@ -130,7 +149,8 @@ for mode in $modes; do
   unset ratios; declare -A ratios=()
   total_drops=0
   base_all=""
-  for _ in $(seq "$reps"); do
+  for rep in $(seq "$reps"); do
+    pin_rep "$rep"
     for tracer_name in "${tracers[@]}"; do
       base=$(run_workload "$mode")
       start_tracer "$tracer_name"
