@@ -23,7 +23,8 @@
 #   parquet, clickhouse           ior writing Parquet / into ClickHouse 18.16
 #                                 (a server started here, on loopback)
 # then ior's ratio to bt-scalar, bt-count and raw-floor (<= 1.0: ior is no
-# slower than that anchor).
+# slower than that anchor), each ior build's ring-buffer drops (all its runs)
+# and the wake-ups ior's programs forced in its median run.
 # PIN=1 (one workload thread): the workload runs on one CPU and every tracer
 # on the others, so that ior's own threads never take the workload's CPU
 # (bpftrace has none): the kernel side's cost alone. The workload's CPU
@@ -132,8 +133,12 @@ stop_tracer() {
   wait "$tracer" 2>/dev/null || true
 }
 
-# drops LOG: ring-buffer drops of an ior run (the summary's account).
+# drops LOG: ring-buffer drops of an ior run (the summary's account);
+# wakeups LOG: the wake-ups its programs forced (an interrupt on the traced
+# CPU each, and what slows the workload to ior's pace when its reader lags).
 drops() { awk '/ring-buffer drops/ {d += $3} END {print d + 0}' "$1"; }
+wakeups() { awk '/forced wake-ups/ {w += $NF} END {print w + 0}' "$1"; }
+is_ior() { [[ $1 != bt-* && $1 != *floor ]]; }
 
 # shellcheck source=bench/median.sh
 source bench/median.sh  # after the cd to the repository root
@@ -144,10 +149,11 @@ for t in "${tracers[@]}"; do printf " %10s" "$t"; done
 has ior && has bt-scalar && printf " %13s" "ior/bt-scalar"
 has ior && has bt-count && printf " %12s" "ior/bt-count"
 has ior && has raw-floor && printf " %13s" "ior/raw-floor"
-printf " %9s\n" "ior drops"
+for t in "${tracers[@]}"; do is_ior "$t" && printf " %16s" "$t drops"; done
+has ior && printf " %12s" "ior wake-ups"
+printf "\n"
 for mode in $modes; do
-  unset ratios; declare -A ratios=()
-  total_drops=0
+  unset ratios drops_of wakes_of; declare -A ratios=() drops_of=() wakes_of=()
   base_all=""
   for rep in $(seq "$reps"); do
     pin_rep "$rep"
@@ -158,8 +164,9 @@ for mode in $modes; do
       stop_tracer
       base_all+="$base"$'\n'
       ratios[$tracer_name]+="$(awk -v b="$base" -v t="$traced" 'BEGIN {printf "%.3f", b/t}')"$'\n'
-      if [[ $tracer_name != bt-* && $tracer_name != *floor ]]; then
-        total_drops=$((total_drops + $(drops "$tmp/$tracer_name.log")))
+      if is_ior "$tracer_name"; then
+        drops_of[$tracer_name]=$((${drops_of[$tracer_name]:-0} + $(drops "$tmp/$tracer_name.log")))
+        wakes_of[$tracer_name]+="$(wakeups "$tmp/$tracer_name.log")"$'\n'
       fi
     done
   done
@@ -170,5 +177,8 @@ for mode in $modes; do
   has ior && has bt-scalar && printf " %13s" "$(ratio bt-scalar)"
   has ior && has bt-count && printf " %12s" "$(ratio bt-count)"
   has ior && has raw-floor && printf " %13s" "$(ratio raw-floor)"
-  printf " %9d\n" "$total_drops"
+  for t in "${tracers[@]}"; do is_ior "$t" && printf " %16d" "${drops_of[$t]}"; done
+  # The median run's forced wake-ups.
+  has ior && printf " %12.0f" "$(printf "%s" "${wakes_of[ior]}" | grep . | median)"
+  printf "\n"
 done
