@@ -90,6 +90,9 @@ ready='BEGIN { printf("ready\n"); }'
 
 run_workload() { "${wl_cpus[@]}" "$wl" bench "$1" "$secs" "$threads" | awk '/ops_per_sec/ {print $2}'; }
 
+# is_ior NAME: a tracer that is a build of ior (it prints ior's summary).
+is_ior() { [[ $1 != bt-* && $1 != *floor ]]; }
+
 # start_tracer NAME: starts it in the background, waits until attached.
 start_tracer() {
   local log=$tmp/$1.log
@@ -115,7 +118,7 @@ start_tracer() {
     *) echo "unknown tracer $1" >&2; exit 2 ;;
   esac
   tracer=$!
-  local want="ready"; [[ $1 != bt-* && $1 != *floor ]] && want="ior: tracing"
+  local want="ready"; is_ior "$1" && want="ior: tracing"
   [[ $1 == bt-printf ]] && log=$tmp/printf.out
   for _ in $(seq 600); do grep -q "$want" "$log" 2>/dev/null && return 0; sleep 0.05; done
   echo "tracer $1 did not start: $(cat "$tmp/$1.log")" >&2; exit 1
@@ -138,7 +141,6 @@ stop_tracer() {
 # CPU each, and what slows the workload to ior's pace when its reader lags).
 drops() { awk '/ring-buffer drops/ {d += $3} END {print d + 0}' "$1"; }
 wakeups() { awk '/forced wake-ups/ {w += $NF} END {print w + 0}' "$1"; }
-is_ior() { [[ $1 != bt-* && $1 != *floor ]]; }
 
 # shellcheck source=bench/median.sh
 source bench/median.sh  # after the cd to the repository root
@@ -153,7 +155,8 @@ for t in "${tracers[@]}"; do is_ior "$t" && printf " %16s" "$t drops"; done
 has ior && printf " %12s" "ior wake-ups"
 printf "\n"
 for mode in $modes; do
-  unset ratios drops_of wakes_of; declare -A ratios=() drops_of=() wakes_of=()
+  unset ratios drops_of; declare -A ratios=() drops_of=()
+  ior_wakes=""
   base_all=""
   for rep in $(seq "$reps"); do
     pin_rep "$rep"
@@ -166,8 +169,8 @@ for mode in $modes; do
       ratios[$tracer_name]+="$(awk -v b="$base" -v t="$traced" 'BEGIN {printf "%.3f", b/t}')"$'\n'
       if is_ior "$tracer_name"; then
         drops_of[$tracer_name]=$((${drops_of[$tracer_name]:-0} + $(drops "$tmp/$tracer_name.log")))
-        wakes_of[$tracer_name]+="$(wakeups "$tmp/$tracer_name.log")"$'\n'
       fi
+      [[ $tracer_name == ior ]] && ior_wakes+="$(wakeups "$tmp/ior.log")"$'\n'
     done
   done
   m() { printf "%s" "${ratios[$1]}" | grep . | median; }
@@ -179,6 +182,6 @@ for mode in $modes; do
   has ior && has raw-floor && printf " %13s" "$(ratio raw-floor)"
   for t in "${tracers[@]}"; do is_ior "$t" && printf " %16d" "${drops_of[$t]}"; done
   # The median run's forced wake-ups.
-  has ior && printf " %12.0f" "$(printf "%s" "${wakes_of[ior]}" | grep . | median)"
+  has ior && printf " %12.0f" "$(printf "%s" "$ior_wakes" | grep . | median)"
   printf "\n"
 done
