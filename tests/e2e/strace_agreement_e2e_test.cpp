@@ -305,6 +305,15 @@ bool strace_installed() { return access("/usr/bin/strace", X_OK) == 0; }
     }                                                                                 \
   } while (0)
 
+// The test workload in one of its modes, in a directory of its own, traced
+// by both.
+BothTraces trace_workload(const std::string& mode) {
+  TempDir work;
+  TempDir out;
+  const std::string d = work.path();
+  return trace_both({WORKLOAD_BINARY, mode, d}, "rm -rf " + d + "/*", "/", out.path());
+}
+
 TEST(StraceAgreementE2E, RealProgramsMakeTheSameCallsWithTheSameResultsOnTheSameFiles) {
   IOR_REQUIRE_ROOT();
   IOR_REQUIRE_STRACE();
@@ -339,10 +348,7 @@ TEST(StraceAgreementE2E, RealProgramsMakeTheSameCallsWithTheSameResultsOnTheSame
 TEST(StraceAgreementE2E, FdsWithoutPathsAreNamedAsStraceNamesThem) {
   IOR_REQUIRE_ROOT();
   IOR_REQUIRE_STRACE();
-  TempDir work;
-  TempDir out;
-  const std::string d = work.path();
-  const BothTraces both = trace_both({WORKLOAD_BINARY, "moves", d}, "rm -rf " + d + "/*", "/", out.path());
+  const BothTraces both = trace_workload("moves");
   EXPECT_EQ(both.processes, 1u);
   EXPECT_GT(both.strace_calls, 60);
   expect_agreement(both);
@@ -354,10 +360,7 @@ TEST(StraceAgreementE2E, FdsWithoutPathsAreNamedAsStraceNamesThem) {
 TEST(StraceAgreementE2E, TheWorkloadScenarioAgrees) {
   IOR_REQUIRE_ROOT();
   IOR_REQUIRE_STRACE();
-  TempDir work;
-  TempDir out;
-  const std::string d = work.path();
-  const BothTraces both = trace_both({WORKLOAD_BINARY, "scenario", d}, "rm -rf " + d + "/*", "/", out.path());
+  const BothTraces both = trace_workload("scenario");
   EXPECT_GT(both.strace_calls, 60);
   expect_agreement(both);
 }
