@@ -34,14 +34,14 @@ std::optional<FdLink> parse_fd_link(std::string_view p, std::uint32_t pid) noexc
   }
   constexpr std::string_view kProc = "/proc/";
   if (!p.starts_with(kProc)) return std::nullopt;
+  const std::string_view rest = p.substr(kProc.size());
   for (std::string_view self : {std::string_view("self/fd/"), std::string_view("thread-self/fd/")}) {
-    if (p.substr(kProc.size()).starts_with(self)) return fd_number(p, kProc.size() + self.size());
+    if (rest.starts_with(self)) return fd_number(p, kProc.size() + self.size());
   }
   char digits[16];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, pid);
   if (ec != std::errc()) return std::nullopt;
   const std::string_view own(digits, static_cast<std::size_t>(end - digits));
-  const std::string_view rest = p.substr(kProc.size());
   if (!rest.starts_with(own) || !rest.substr(own.size()).starts_with("/fd/")) return std::nullopt;
   return fd_number(p, kProc.size() + own.size() + 4);
 }
