@@ -205,11 +205,38 @@ static __always_inline __u64 fd__inode(int fd)
 	return BPF_CORE_READ(f, f_inode, i_ino);
 }
 
+/* __O_TMPFILE: the same bit on x86_64 and arm64 (asm-generic/fcntl.h);
+ * vmlinux.h has no macros. */
+#define IOR_O_TMPFILE_BIT 020000000
+
+/* Whether a successful open made an unnamed file in a directory (O_TMPFILE):
+ * /proc names its fd DIR/#INODE, and only the kernel side can read the
+ * inode. The flags come again from the registers (open_how in user memory
+ * for openat2), as they were at the enter. */
+static __always_inline bool open__made_tmpfile(const struct ior_syscall_spec *spec, struct pt_regs *regs)
+{
+	/* Both registers are read whichever is wanted: a load from an offset
+	 * chosen at run time (clang's way of writing "one or the other") is
+	 * one the verifier refuses on the regs pointer. */
+	__u64 arg1 = IOR_SYSCALL_ARG(2, regs), arg2 = IOR_SYSCALL_ARG(3, regs);
+	__u64 flags = 0;
+
+	if (spec->id == IOR_SC_openat2) {
+		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)arg2))
+			return false;
+	} else if (spec->id == IOR_SC_openat) {
+		flags = arg2;
+	} else if (spec->id == IOR_SC_open) {
+		flags = arg1;
+	}
+	return flags & IOR_O_TMPFILE_BIT;
+}
+
 /* The exit of a syscall that makes fds without a path. pipe(fds),
  * pipe2(fds, flags) and socketpair(domain, type, protocol, fds) write two to
  * user memory, at the argument the saved registers still hold at exit
- * (arm64: orig_x0 for argument 0); socket and accept return one. Each fd's
- * inode names it. */
+ * (arm64: orig_x0 for argument 0); socket, accept and an O_TMPFILE open
+ * return one. Each fd's inode names it. */
 static __always_inline void exit__emit_fds(const struct ior_syscall_spec *spec, struct pt_regs *regs, long ret,
 					   __u32 pid, __u32 tid)
 {
@@ -224,7 +251,7 @@ static __always_inline void exit__emit_fds(const struct ior_syscall_spec *spec, 
 	}
 	header__fill(&e->exit.hdr, IOR_EVENT_EXIT_FDS, spec->id, pid, tid);
 	e->exit.ret = ret;
-	if (spec->cls == IOR_CLASS_SOCKET) {
+	if (spec->cls != IOR_CLASS_PIPE) {
 		if (ret >= 0)
 			fds[0] = (int)ret;
 	} else if (ret == 0) {
@@ -279,6 +306,10 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if ((spec->s0 >= 0 || spec->s1 >= 0) && late__exit(task, spec->id, ret, pid, tid))
 		return 0;
+	if (spec->cls == IOR_CLASS_OPEN && ret >= 0 && open__made_tmpfile(spec, regs)) {
+		exit__emit_fds(spec, regs, ret, pid, tid);
+		return 0;
+	}
 	e = event__reserve(sizeof(*e), &ring);
 	if (!e) {
 		counter__add(IOR_CNT_DROP_EXIT);

@@ -107,9 +107,10 @@ struct ior_paired_event {
 
 /* The exit of a syscall that makes fds without a path: the programs read
  * the fds it wrote to user memory (PIPE class: userspace cannot) or take the
- * one it returned (SOCKET class), with each one's inode (both ends of a pipe
- * share one; a socketpair's two sockets have one each), so that they are
- * named as /proc names them ("pipe:[INODE]", "socket:[INODE]"). */
+ * one it returned (SOCKET class, and an OPEN-class open with O_TMPFILE), with
+ * each one's inode (both ends of a pipe share one; a socketpair's two sockets
+ * have one each), so that they are named as /proc names them
+ * ("pipe:[INODE]", "socket:[INODE]", "DIR/#INODE"). */
 struct ior_exit_fds_event {
 	struct ior_exit_event exit; /* hdr.kind = IOR_EVENT_EXIT_FDS */
 	__s32 fd[2];                /* the new fds, -1 when the syscall failed, they were unreadable or there is one */

@@ -216,7 +216,11 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       row.flags = open_flags(e);
       if (ret >= 0 && info.effect == FdEffect::kOpen) {
         row.fd = static_cast<std::int32_t>(ret);
-        fds.add(pid, row.fd, row.filename, row.flags, exit_ns, row.notice);
+        if ((row.flags & O_TMPFILE) == O_TMPFILE) {
+          fill_tmpfile(pid, e, exit_ns, fds, row);
+        } else {
+          fds.add(pid, row.fd, row.filename, row.flags, exit_ns, row.notice);
+        }
       }
       return;
     case IOR_CLASS_PATH:

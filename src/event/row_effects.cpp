@@ -187,6 +187,21 @@ void fill_pipe(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::
   row.filename2 = table_name(pid, row.fd2, fds);
 }
 
+void fill_tmpfile(std::uint32_t pid, const PendingEnter& e, std::uint64_t exit_ns, FdTable& fds,
+                  schema::EventRow& row) {
+  std::string name(row.filename);
+  if (!name.ends_with('/')) name += '/';
+  name += '#';
+  if (e.out_ino[0] != 0) {
+    name += std::to_string(e.out_ino[0]);
+  } else {
+    row.notice |= schema::kNoticeFdUnknown;
+  }
+  row.pathname = row.filename;
+  fds.add(pid, row.fd, name, row.flags, exit_ns, row.notice);
+  row.filename = table_name(pid, row.fd, fds);
+}
+
 void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                 schema::EventRow& row) {
   row.passed_name = e.str0;

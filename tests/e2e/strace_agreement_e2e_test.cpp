@@ -9,8 +9,8 @@
 // Normalised only where the two tools name one thing two ways: strace
 // resolves symlinks through /proc (ior keeps the path as written: the
 // script's one symlinked directory and the system's /lib are mapped to
-// their targets), the inode numbers of pipes and sockets differ from run to
-// run, and so does mmap's address (only whether it failed is compared).
+// their targets), the inode numbers of pipes, sockets and O_TMPFILE files
+// differ from run to run, and so does mmap's address (only whether it failed is compared).
 // Anonymous memory is left out (anonymous_memory below).
 
 #include <gtest/gtest.h>
@@ -82,6 +82,8 @@ std::string clean(const std::string& path) {
 std::string normal_name(std::string n) {
   static const std::regex kInode(R"(^(pipe|socket):\[\d+\]$)");
   n = std::regex_replace(n, kInode, "$1:[]");
+  static const std::regex kTmpfileInode(R"(/#\d+( \(deleted\))?$)");  // O_TMPFILE's DIR/#INODE
+  n = std::regex_replace(n, kTmpfileInode, "/#");
   constexpr std::string_view kDeleted = " (deleted)";
   if (n.size() > kDeleted.size() && n.ends_with(kDeleted)) n.resize(n.size() - kDeleted.size());
   if (n.starts_with("/memfd:")) n.erase(0, 1);  // /proc's link text; ior names it as /proc/PID/fd lists it
@@ -127,7 +129,8 @@ void parse_strace_file(const std::string& path, const std::string& start, const 
   static const std::regex kLine(R"(^([a-z0-9_]+)\((.*)\)\s+= (0x[0-9a-f]+|-?\d+)(?:<([^>]*)>)?(?: ([A-Z0-9]+) \(.*\))?.*$)");
   static const std::regex kFirstFd(R"(^(-?\d+)<([^>]*)>)");
   static const std::regex kAnyFd(R"((?:^|, |\[)(\d+)<([^>]*)>)");
-  static const std::regex kPathArgs(R"re(^(?:(AT_FDCWD|-?\d+)(?:<([^>]*)>)?, )?(?:"([^"]*)"|NULL))re");
+  // strace 6.1 writes a deleted file's fd as N</path>(deleted).
+  static const std::regex kPathArgs(R"re(^(?:(AT_FDCWD|-?\d+)(?:<([^>]*)>(?:\(deleted\))?)?, )?(?:"([^"]*)"|NULL))re");
   static const std::regex kSelfFd(R"(^/proc/self/fd/(\d+)(/.*)?$)");
   std::ifstream in(path);
   std::string line;

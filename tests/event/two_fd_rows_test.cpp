@@ -14,7 +14,7 @@ namespace {
 class TwoFdRowsTest : public PipelineTest {
  protected:
   void open_as(std::int32_t fd, std::string_view path, int flags = O_RDONLY) {
-    syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(AT_FDCWD), static_cast<std::uint64_t>(flags), 0}, path);
+    syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(flags), 0, static_cast<std::uint64_t>(AT_FDCWD)}, path);
   }
 
   // A pipe-class syscall: enter, then the exit record that carries the fds.

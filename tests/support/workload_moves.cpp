@@ -1,11 +1,11 @@
 // `ior_workload moves DIR`: the syscalls that move bytes between two fds
 // (copy_file_range, sendfile, splice, tee), create fds without a path
-// (pipe, pipe2, memfd_create, open_by_handle_at), act on mappings (msync,
-// mremap, munmap) or on names (mknod, mknodat, utime, utimes,
-// name_to_handle_at, getcwd, mount, umount2, inotify_add_watch), and the
-// fds of sockets (socket, accept4, socketpair) and of epoll sets, eventfds,
-// timers, signalfds, inotify groups and pidfds, used and closed at once, as
-// a short connection is. Each is
+// (pipe, pipe2, memfd_create, open_by_handle_at, opens with O_TMPFILE), act
+// on mappings (msync, mremap, munmap) or on names (mknod, mknodat, utime,
+// utimes, name_to_handle_at, getcwd, mount, umount2, inotify_add_watch), and
+// the fds of sockets (socket, accept4, socketpair) and of epoll sets,
+// eventfds, timers, signalfds, inotify groups and pidfds, used and closed at
+// once, as a short connection is. Each is
 // made once through syscall(2) and written to the manifest with what its row
 // must hold, computed here independently of ior. Runs as root in a mount
 // namespace of its own (the tmpfs it mounts is nobody else's).
@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/epoll.h>
@@ -74,13 +75,46 @@ long record(const char* name, long ret, const Row& r) {
 Row fds(long fd, const std::string& file, long fd2, const std::string& file2) { return {fd, file, fd2, file2, "", 0}; }
 Row path(const std::string& p) { return {-1, "", -1, "", p, 0}; }
 
-// What /proc names an fd without a path, from the fd's inode.
-std::string inode_name(const char* kind, long fd) {
+unsigned long fd_inode(long fd) {
   struct stat st;
   check(fstat(static_cast<int>(fd), &st), "fstat");
-  return std::string(kind) + ":[" + std::to_string(st.st_ino) + "]";
+  return st.st_ino;
+}
+
+// What /proc names an fd without a path, from the fd's inode.
+std::string inode_name(const char* kind, long fd) {
+  return std::string(kind) + ":[" + std::to_string(fd_inode(fd)) + "]";
 }
 std::string pipe_name(int fd) { return inode_name("pipe", fd); }
+
+// Files without a name in dir (O_TMPFILE), opened by openat and by openat2
+// (whose flags are in user memory): /proc names such an fd DIR/#INODE, and
+// still does after linkat gives the file a name. The open's path is dir.
+void tmpfiles(const std::string& dir) {
+  const auto opened = [&](long fd) {
+    Row r = fds(fd, dir + "/#" + std::to_string(fd_inode(fd)), -1, "");
+    r.path = dir;
+    return r;
+  };
+  const long t = syscall(SYS_openat, AT_FDCWD, dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  check(t, "openat O_TMPFILE");
+  const Row tmp = opened(t);
+  record("openat", t, tmp);
+  record("write", syscall(SYS_write, t, "x", 1), fds(t, tmp.file, -1, ""));
+  // The row of linkat names its old and new names: neither is a field here.
+  record("linkat", syscall(SYS_linkat, t, "", AT_FDCWD, (dir + "/was-tmp").c_str(), AT_EMPTY_PATH), {});
+  record("write", syscall(SYS_write, t, "y", 1), fds(t, tmp.file, -1, ""));
+  record("close", syscall(SYS_close, t), fds(t, tmp.file, -1, ""));
+
+  open_how how{};
+  how.flags = O_TMPFILE | O_WRONLY | O_CLOEXEC;
+  how.mode = 0600;
+  const long t2 = syscall(SYS_openat2, AT_FDCWD, dir.c_str(), &how, sizeof how);
+  check(t2, "openat2 O_TMPFILE");
+  const Row tmp2 = opened(t2);
+  record("openat2", t2, tmp2);
+  record("close", syscall(SYS_close, t2), fds(t2, tmp2.file, -1, ""));
+}
 
 // A socket (through syscall(2), so that its row is exactly this call)
 // listening on a loopback port the kernel picks; addr gets the address.
@@ -227,6 +261,8 @@ int run_moves(const std::string& dir) {
   record("memfd_create", m, fds(m, "memfd:ior-moves", -1, ""));
   record("write", syscall(SYS_write, m, "x", 1), fds(m, "memfd:ior-moves", -1, ""));
   record("close", syscall(SYS_close, m), fds(m, "memfd:ior-moves", -1, ""));
+
+  tmpfiles(dir);
 
   record("chdir", syscall(SYS_chdir, dir.c_str()), path(dir));
   char cwd[4096];
