@@ -100,12 +100,12 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
   } else {
     p.name_bytes -= it->second.name.view().size();
     if (entry.since_ns != 0) {
-      if (p.released.size() >= kMaxReleased && !p.released.contains(fd)) {
+      if (p.released.size() >= kMaxReleased) {
         p.released.erase(p.released.begin());
         --released_entries_;
       }
-      auto [old, inserted] = p.released.insert_or_assign(fd, std::move(it->second));
-      if (inserted) ++released_entries_;
+      p.released.push_back({fd, entry.since_ns, std::move(it->second)});
+      ++released_entries_;
     }
   }
   p.name_bytes += entry.name.view().size();
@@ -154,12 +154,12 @@ const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
   return &put(pid, fd, std::move(e));
 }
 
-void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec) {
+void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns) {
   if (oldfd == newfd) return;
   const FdEntry* src = resolve(pid, oldfd, FdUse::kSucceeded);
   if (src == nullptr) return;
   FdEntry copy = *src;  // shares the name
-  copy.since_ns = 0;    // dup2 onto an open number closes it itself: no close to wait for
+  copy.since_ns = since_ns;
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);
   put(pid, newfd, std::move(copy));
 }
@@ -177,36 +177,40 @@ void FdTable::close(std::uint32_t pid, std::int32_t fd) {
 }
 
 // Nearly always empty: a released entry lives from a reopen that raced a
-// close until that close's record, microseconds later.
-FdTable::Fds::iterator FdTable::released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns) {
+// close until that close's record, microseconds later (or, its close lost,
+// until kMaxReleased newer ones push it out). A close that entered at
+// enter_ns closes the file its number held then: the table's entry when
+// that was given out no later, else the released one given out last before
+// enter_ns whose number was taken again after it. A long close may see its
+// number given out and closed again, by other threads, more than once.
+FdTable::ReleasedFds::iterator FdTable::released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns) {
   if (p.released.empty()) return p.released.end();
-  auto r = p.released.find(fd);
-  if (r == p.released.end()) return r;
-  auto f = p.fds.find(fd);
-  if (f == p.fds.end() || f->second.since_ns <= enter_ns) return p.released.end();
-  return r;
+  if (auto f = p.fds.find(fd); f != p.fds.end() && f->second.since_ns <= enter_ns) return p.released.end();
+  auto best = p.released.end();
+  for (auto r = p.released.begin(); r != p.released.end(); ++r) {
+    if (r->fd != fd || r->entry.since_ns > enter_ns || r->replaced_ns <= enter_ns) continue;
+    if (best == p.released.end() || r->entry.since_ns >= best->entry.since_ns) best = r;
+  }
+  return best;
 }
 
 void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns) {
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
   Process& proc = p->second;
-  auto r = released_for(proc, fd, enter_ns);
-  if (r == proc.released.end()) {
-    // The close is of the entry the table holds; an older one kept for a
-    // close that never came is stale with it.
-    if (auto f = proc.fds.find(fd); f != proc.fds.end()) erase(proc, f);
-    r = proc.released.find(fd);
-  }
-  if (r != proc.released.end()) {
+  if (auto r = released_for(proc, fd, enter_ns); r != proc.released.end()) {
     proc.released.erase(r);
     --released_entries_;
+    return;
   }
+  // The close is of the entry the table holds. Released entries of the
+  // number stay: their closes, entered earlier, may still be on the way.
+  if (auto f = proc.fds.find(fd); f != proc.fds.end()) erase(proc, f);
 }
 
 const FdEntry* FdTable::resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
   if (auto p = procs_.find(pid); p != procs_.end() && fd >= 0) {
-    if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) return &r->second;
+    if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) return &r->entry;
   }
   return resolve(pid, fd, use);
 }

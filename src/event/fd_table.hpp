@@ -20,6 +20,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "base/counter.hpp"
 #include "event/name_table.hpp"
@@ -75,16 +76,21 @@ class FdTable {
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);
   /// newfd becomes a copy of oldfd (dup, dup2, dup3, fcntl F_DUPFD*).
-  void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec);
+  /// since_ns as for add(): the exit time where the kernel picked the
+  /// lowest free number (dup, F_DUPFD*), which a close still running in
+  /// another thread may just have freed; 0 for dup2/dup3, which close an
+  /// open newfd themselves.
+  void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns = 0);
   /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.
   void set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags);
   void set_cloexec(std::uint32_t pid, std::int32_t fd, bool on);
   void close(std::uint32_t pid, std::int32_t fd);
   /// A close whose syscall entered at enter_ns. Linux frees the number
-  /// before the close returns, so another thread may get it again and its
-  /// open's record may come first (it returned first): when the entry now
-  /// held was given out after enter_ns and an older one was replaced, the
-  /// close is of that older one, and the newer stays.
+  /// before the close returns, so another thread may get it again (more
+  /// than once) and those records may come first (they returned first):
+  /// when the entry now held was given out after enter_ns, the close is of
+  /// the replaced entry given out last before enter_ns and replaced after
+  /// it, and the newer stays.
   void close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns);
   /// The entry such a close closes (see close_entered_at); as resolve()
   /// otherwise.
@@ -133,10 +139,17 @@ class FdTable {
 
  private:
   using Fds = std::unordered_map<std::int32_t, FdEntry>;
+  /// An entry whose number was given out again before its close was seen.
+  struct Released {
+    std::int32_t fd = -1;
+    std::uint64_t replaced_ns = 0;  ///< since_ns of the entry that took the number
+    FdEntry entry;
+  };
+  using ReleasedFds = std::vector<Released>;
   enum class CwdState : std::uint8_t { kUnread, kTraced, kFromProc, kUnknown };
   struct Process {
     Fds fds;
-    Fds released;  ///< entries replaced by a reopen before their close was seen (a few)
+    ReleasedFds released;  ///< a few, oldest first: closes still running when their number was reused
     std::size_t name_bytes = 0;  ///< sum of its entries' and cwd's name sizes (shared names counted per use)
     SharedName cwd;
     CwdState cwd_state = CwdState::kUnread;
@@ -147,7 +160,7 @@ class FdTable {
   FdEntry& put(std::uint32_t pid, std::int32_t fd, FdEntry entry);
   Fds::iterator erase(Process& p, Fds::iterator it);
   /// The replaced entry a close that entered at enter_ns is about, if any.
-  Fds::iterator released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns);
+  ReleasedFds::iterator released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns);
   /// Forgets entries, largest processes first, until `incoming` more bytes fit.
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);

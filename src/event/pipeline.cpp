@@ -291,7 +291,7 @@ void Pipeline::Impl::emit(ThreadState& t) {
     build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, paths, cgroups, row);
   } catch (...) {
     stats.rows_failed.add();
-    apply_fd_effects(h.pid, t.pending, rec.exit.ret, nullptr, fds);
+    apply_fd_effects(h.pid, t.pending, rec.exit.ret, h.time_ns, nullptr, fds);
     return;
   }
   stats.rows.add();
@@ -300,7 +300,7 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
-  apply_fd_effects(h.pid, t.pending, rec.exit.ret, &row, fds);
+  apply_fd_effects(h.pid, t.pending, rec.exit.ret, h.time_ns, &row, fds);
 }
 
 // Hands the row to the consumer or counts why not (each row once, under

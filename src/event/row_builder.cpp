@@ -78,7 +78,7 @@ void reset_row(schema::EventRow& row) {
 
 }  // namespace
 
-void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret,
+void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
                       const schema::EventRow* row, FdTable& fds) {
   auto fd = static_cast<std::int32_t>(e.args[0]);
   auto newfd = static_cast<std::int32_t>(ret);
@@ -113,7 +113,8 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
       }
       break;
     case FdEffect::kDup:
-      if (ret >= 0) fds.dup(pid, fd, newfd, false);
+      // dup takes the lowest free number, as an open does; dup2 names its own.
+      if (ret >= 0) fds.dup(pid, fd, newfd, false, e.syscall == IOR_SC_dup ? exit_ns : 0);
       break;
     case FdEffect::kDup3:
       if (ret >= 0) fds.dup(pid, fd, newfd, (e.args[2] & O_CLOEXEC) != 0);
@@ -121,7 +122,7 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
     case FdEffect::kFcntl:
       if (ret < 0) break;
       if (is_fcntl_dup(e.args[1])) {
-        fds.dup(pid, fd, newfd, e.args[1] == F_DUPFD_CLOEXEC);
+        fds.dup(pid, fd, newfd, e.args[1] == F_DUPFD_CLOEXEC, exit_ns);
       } else if (e.args[1] == F_SETFL) {
         fds.set_status_flags(pid, fd, static_cast<std::int32_t>(e.args[2]));
       } else if (e.args[1] == F_SETFD) {

@@ -32,7 +32,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
 /// current directory of chdir/fchdir. row: the syscall's row as build_row
 /// left it, or nullptr when it could not be built (a successful chdir then
 /// makes the directory unknown).
-void apply_fd_effects(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret,
+void apply_fd_effects(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret, std::uint64_t exit_ns,
                       const schema::EventRow* row, FdTable& fds);
 
 }  // namespace ior::event

@@ -95,6 +95,52 @@ TEST(TraceE2E, FdsHandedBetweenThreadsOnTwoCpusNameTheirFiles) {
   EXPECT_EQ(account_imbalance(account), "") << run.err;
 }
 
+// Threads of one process take the fd numbers each other's closes have just
+// freed, while those closes still run (Linux frees the number first), by
+// open, dup and fcntl(F_DUPFD_CLOEXEC): every row of a thread names that
+// thread's own files, none through /proc or unknown.
+TEST(TraceE2E, ThreadsReusingEachOthersFdNumbersNameOnlyTheirOwnFiles) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr long kThreads = 4, kRounds = 5000;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload"},
+                          {WORKLOAD_BINARY, "fdchurn", dir.path(), std::to_string(kThreads), std::to_string(kRounds)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<std::uint32_t, std::string> own;  // tid -> "DIR/tK_"
+  {
+    std::istringstream in(run.workload_out);
+    std::string word;
+    long k = 0;
+    std::uint32_t tid = 0;
+    while (in >> word >> k >> tid) own[tid] = dir.path() + "/t" + std::to_string(k) + "_";
+  }
+  ASSERT_EQ(own.size(), static_cast<std::size_t>(kThreads)) << run.workload_out;
+  // A thread's own memory (its malloc arena: mmap, munmap) names no file.
+  const std::set<std::string> churned = {"openat", "write", "pread64", "dup", "fcntl", "newfstat", "close"};
+  std::map<std::string, long> calls;  // syscall -> rows of the churning threads
+  long wrong = 0;
+  for (const auto& r : run.rows) {
+    auto it = own.find(r.tid);
+    if (it == own.end() || !churned.count(r.name)) continue;
+    ++calls[r.name];
+    const bool ok = r.file.rfind(it->second, 0) == 0 && r.file.size() == it->second.size() + 1 && r.notice.empty() && r.ret >= 0;
+    if (!ok && wrong++ == 0) {
+      ADD_FAILURE() << "first wrong row: thread " << r.tid << " " << r.name << " '" << r.file << "' = " << r.ret
+                    << " notice '" << r.notice << "', its files are " << it->second << "*";
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  const long n = kThreads * kRounds;
+  EXPECT_EQ(calls["openat"], n);
+  EXPECT_EQ(calls["write"], n);
+  EXPECT_EQ(calls["pread64"], n);
+  EXPECT_EQ(calls["dup"] + calls["fcntl"], n);
+  EXPECT_EQ(calls["fcntl"], n / 2);
+  EXPECT_EQ(calls["newfstat"], n);
+  EXPECT_EQ(calls["close"], 2 * n);
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
 TEST(TraceE2E, ScenarioRowsAreExactlyWhatTheWorkloadDid) {
   IOR_REQUIRE_ROOT();
   TempDir dir;

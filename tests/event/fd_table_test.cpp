@@ -78,6 +78,73 @@ TEST_F(FdTableTest, ACloseRecordedAfterItsFdWasGivenOutAgainClosesTheOldFile) {
   EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
 }
 
+// dup and fcntl(F_DUPFD*) take the lowest free number as an open does: one
+// a close still running in another thread has just freed.
+TEST_F(FdTableTest, ACloseRecordedAfterADupTookItsNumberClosesTheOldFile) {
+  for (const bool fcntl_dup : {false, true}) {
+    SCOPED_TRACE(fcntl_dup ? "fcntl F_DUPFD_CLOEXEC" : "dup");
+    open_file("/data/old", 3);
+    open_file("/data/other", 4);
+    testing::EnterSpec close_enter;
+    close_enter.syscall = IOR_SC_close;
+    close_enter.pid = kPid;
+    close_enter.tid = kTid + 1;
+    close_enter.time_ns = clock_;
+    close_enter.args = {3, 0, 0};
+    feed(testing::enter_record(close_enter));
+    clock_ += 20;
+    if (fcntl_dup) {
+      syscall(IOR_SC_fcntl, 3, {4, F_DUPFD_CLOEXEC, 0});
+    } else {
+      syscall(IOR_SC_dup, 3, {4, 0, 0});
+    }
+    feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0));
+    EXPECT_EQ(last().filename, "/data/old");
+    EXPECT_EQ(read_fd(3).filename, "/data/other");
+    EXPECT_EQ(read_fd(3).row.notice, 0);
+    syscall(IOR_SC_close, 0, {3, 0, 0});
+    syscall(IOR_SC_close, 0, {4, 0, 0});
+  }
+}
+
+// A slow close (a flush to a network file system) may see its number given
+// out, used and closed again by another thread, then given out once more,
+// before it returns: it still closes the file the number held when it
+// entered, and the file opened last stays.
+TEST_F(FdTableTest, ASlowCloseOutlivesTwoReusesOfItsNumber) {
+  open_file("/data/old", 3);
+  open_file("/data/other", 4);
+  testing::EnterSpec close_enter;
+  close_enter.syscall = IOR_SC_close;
+  close_enter.pid = kPid;
+  close_enter.tid = kTid + 1;
+  close_enter.time_ns = clock_;
+  close_enter.args = {3, 0, 0};
+  feed(testing::enter_record(close_enter));
+  clock_ += 20;
+  syscall(IOR_SC_dup, 3, {4, 0, 0});
+  syscall(IOR_SC_close, 0, {3, 0, 0});
+  EXPECT_EQ(last().filename, "/data/other");
+  open_file("/data/new", 3);
+  feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0));
+  EXPECT_EQ(last().filename, "/data/old");
+  EXPECT_EQ(read_fd(3).filename, "/data/new");
+  EXPECT_EQ(read_fd(3).row.notice, 0);
+}
+
+// dup2 names its own newfd and closes what was open there itself: a close
+// of that number in another thread is of whichever file it found, and the
+// table keeps the rule it has for a close seen last, the dup.
+TEST_F(FdTableTest, Dup2OntoAnOpenFdReplacesItWithoutAwaitingAClose) {
+  open_file("/data/log", 1);
+  open_file("/data/out", 5);
+  syscall(IOR_SC_dup2, 1, {5, 1, 0});
+  EXPECT_EQ(read_fd(1).filename, "/data/out");
+  syscall(IOR_SC_close, 0, {1, 0, 0});
+  EXPECT_EQ(last().filename, "/data/out");
+  EXPECT_EQ(read_fd(1).row.notice, schema::kNoticeFdUnknown);
+}
+
 // A close that entered after the open returned closes what the open gave,
 // even when the table had replaced an entry for that number (a close lost).
 TEST_F(FdTableTest, ACloseThatEnteredAfterTheOpenClosesTheNewFile) {

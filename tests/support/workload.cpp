@@ -31,6 +31,8 @@
 //   ior_workload moves DIR         two-fd, pipe, memfd, socket, mapping and mount syscalls (workload_moves.cpp; root)
 //   ior_workload acceptwait        waits in accept on loopback ("listening PORT" on stderr), reads and
 //                                  closes the one connection (workload_moves.cpp)
+//   ior_workload fdchurn DIR THREADS N
+//                                  threads reusing each other's fd numbers (workload_fdchurn.cpp)
 //   ior_workload slowfail DIR      slow, fast, failing calls (workload_filters.cpp)
 //   ior_workload forktree DIR wait|nowait orphan|join
 //                                  a child and an exec'd grandchild (workload_filters.cpp)
@@ -394,6 +396,7 @@ int run_slowfail(const std::string& dir);
 int run_forktree(const char* self, const std::string& dir, bool wait_for_go, bool orphan);
 int run_forktree_leaf(const std::string& dir);
 int run_moves(const std::string& dir);
+int run_fdchurn(const std::string& dir, long threads, long n);
 int run_acceptwait();
 int run_handoff(const std::string& dir, long n);
 int run_lazypaths(const std::string& dir);
@@ -429,6 +432,7 @@ int main(int argc, char** argv) {
   }
   if (mode == "forktree-leaf" && argc == 3) return run_forktree_leaf(argv[2]);
   if (mode == "moves" && argc == 3) return run_moves(argv[2]);
+  if (mode == "fdchurn" && argc == 5) return run_fdchurn(argv[2], std::atol(argv[3]), std::atol(argv[4]));
   if (mode == "acceptwait" && argc == 2) return run_acceptwait();
   if (mode == "handoff" && argc == 4) return run_handoff(argv[2], std::atol(argv[3]));
   if (mode == "lazypaths" && argc == 3) return run_lazypaths(argv[2]);
@@ -437,6 +441,6 @@ int main(int argc, char** argv) {
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | acceptwait | handoff DIR N | "
-               "lazypaths DIR\n");
+               "lazypaths DIR | fdchurn DIR THREADS N\n");
   return 2;
 }
