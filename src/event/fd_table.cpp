@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "schema/event_row.hpp"
@@ -24,6 +25,8 @@ constexpr std::size_t kProcessBytes = 160;
 // Replaced entries a process keeps for their closes: those arrive within
 // microseconds, so a few suffice; past that the oldest-hashed one goes.
 constexpr std::size_t kMaxReleased = 16;
+// The longest name the path resolver makes (PathResolver::kMaxPath).
+constexpr std::size_t kMaxMovedName = 16384;
 
 }  // namespace
 
@@ -270,14 +273,33 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
   // name the others are compared with.
   const SharedName old_from = names_.find(from);
   const SharedName old_to = exchange ? names_.find(to) : SharedName();
-  if (old_from.empty() && old_to.empty()) return;
+  // A directory: the names below it move with it.
+  const bool below = names_.holds_below(from) || (exchange && names_.holds_below(to));
+  if (old_from.empty() && old_to.empty() && !below) return;
   const SharedName new_from = old_to.empty() ? SharedName() : names_.intern(from);
   const SharedName new_to = old_from.empty() ? SharedName() : names_.intern(to);
+  std::string moved;
   const auto renamed = [&](SharedName& name, std::size_t& name_bytes) {
-    const SharedName* now = name.same(old_from) ? &new_to : name.same(old_to) ? &new_from : nullptr;
-    if (now == nullptr) return;
-    name_bytes = name_bytes - name.view().size() + now->view().size();
-    name = *now;
+    if (const SharedName* now = name.same(old_from) ? &new_to : name.same(old_to) ? &new_from : nullptr) {
+      name_bytes = name_bytes - name.view().size() + now->view().size();
+      name = *now;
+      return;
+    }
+    if (!below) return;
+    const std::string_view v = name.view();
+    const auto under = [v](std::string_view dir) {
+      return v.size() > dir.size() && v[dir.size()] == '/' && v.starts_with(dir);
+    };
+    const std::string_view dir = under(from) ? from : exchange && under(to) ? to : std::string_view();
+    if (dir.empty()) return;
+    const std::string_view rest = v.substr(dir.size());
+    moved.assign(dir == from ? to : from);
+    // Longer than any name ior makes: kept as it was rather than cut.
+    if (moved.size() + rest.size() > kMaxMovedName) return;
+    moved += rest;
+    SharedName now = names_.intern(moved);
+    name_bytes = name_bytes - v.size() + now.view().size();
+    name = std::move(now);
   };
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes);

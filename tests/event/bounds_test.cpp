@@ -78,6 +78,46 @@ TEST(NameTableTest, EqualTextsShareOneCopyWhichTheLastReferenceFrees) {
   EXPECT_TRUE(empty.empty());
 }
 
+// Which directories hold a stored name at any depth: every one while the
+// name is stored. One left empty may still answer yes (it stays, idle, for
+// the next name stored there) until idle ones are swept or no name is left.
+TEST(NameTableTest, KnowsWhichDirectoriesHoldAStoredNameAtAnyDepth) {
+  NameTable t;
+  {
+    SharedName a = t.intern("/srv/app/logs/a.log");
+    SharedName p = t.intern("pipe:[12]");
+    for (const char* dir : {"/srv", "/srv/app", "/srv/app/logs"}) EXPECT_TRUE(t.holds_below(dir)) << dir;
+    for (const char* dir : {"/srv/ap", "/srv/app/logs/a.log", "/srv/app/log", "/var", "pipe:[12]", "/"}) {
+      EXPECT_FALSE(t.holds_below(dir)) << dir;
+    }
+    {
+      SharedName b = t.intern("/srv/app/b");
+      a = SharedName();
+      EXPECT_TRUE(t.holds_below("/srv/app"));
+    }
+  }
+  EXPECT_EQ(t.count(), 0u);
+  EXPECT_FALSE(t.holds_below("/srv/app"));
+  EXPECT_FALSE(t.holds_below("/srv"));
+  EXPECT_EQ(t.bytes(), 0u);
+}
+
+// Directories emptied by the thousand are forgotten once idle ones outnumber
+// the names stored: their memory is bounded.
+TEST(NameTableTest, IdleDirectoriesAreSweptWhenTheyAreMostOfThem) {
+  NameTable t;
+  const SharedName kept = t.intern("/data/kept/f");
+  const std::size_t one = t.bytes();
+  for (int i = 0; i < 5000; ++i) {
+    SharedName n = t.intern("/data/d" + std::to_string(i) + "/sub/f");
+  }
+  EXPECT_TRUE(t.holds_below("/data/kept"));
+  EXPECT_TRUE(t.holds_below("/data"));
+  EXPECT_FALSE(t.holds_below("/data/d0"));  // swept long ago
+  // What is left idle is at most the sweep's threshold.
+  EXPECT_LE(t.bytes(), one + 2 * 1025 * 64);
+}
+
 class BoundsTest : public PipelineTest {
  protected:
   void open_fd(std::int32_t fd, const std::string& path, std::uint32_t pid = kPid) {

@@ -145,6 +145,33 @@ TEST_F(PathTest, AnOpenFileRenamedByAnyProcessIsNamedByItsNewName) {
   EXPECT_EQ(stat("f").pathname, "/srv/b/f");
 }
 
+// A renamed directory (`mv /srv/app /srv/app.old` while the app runs): the
+// fds of files below it, at any depth, and cwds below it take the new
+// directory, as /proc shows them. A name that only starts with the same
+// letters is another directory's.
+TEST_F(PathTest, NamesBelowARenamedDirectoryFollowIt) {
+  openat(AT_FDCWD, "/srv/app/logs/a.log", 3);
+  openat(AT_FDCWD, "/srv/app/data", 4, 200);  // another process
+  openat(AT_FDCWD, "/srv/apples/x", 5);
+  openat(AT_FDCWD, "/srv/app", 6);  // the directory itself
+  chdir("/srv/app/logs");
+  syscall(IOR_SC_rename, 0, {}, "/srv/app", "/srv/app.old", 300);
+  EXPECT_EQ(read_fd(3).filename, "/srv/app.old/logs/a.log");
+  EXPECT_EQ(read_fd(4, 200).filename, "/srv/app.old/data");
+  EXPECT_EQ(read_fd(5).filename, "/srv/apples/x");
+  EXPECT_EQ(read_fd(6).filename, "/srv/app.old");
+  EXPECT_EQ(stat("b.log").pathname, "/srv/app.old/logs/b.log");
+  // RENAME_EXCHANGE of two directories swaps what lies below each.
+  openat(AT_FDCWD, "/srv/new/c", 7);
+  syscall(IOR_SC_renameat2, 0, {kCwd, kCwd, 2}, "/srv/app.old", "/srv/new");
+  EXPECT_EQ(read_fd(3).filename, "/srv/new/logs/a.log");
+  EXPECT_EQ(read_fd(7).filename, "/srv/app.old/c");
+  EXPECT_EQ(stat("b.log").pathname, "/srv/new/logs/b.log");
+  // A failed rename moves nothing.
+  syscall(IOR_SC_rename, -EXDEV, {}, "/srv/new", "/mnt/new");
+  EXPECT_EQ(read_fd(3).filename, "/srv/new/logs/a.log");
+}
+
 TEST_F(PathTest, AbsoluteNamesAreCleanedAndKeptAsPassed) {
   openat(AT_FDCWD, "/data//x/./../f", 3);
   EXPECT_EQ(last().filename, "/data/f");

@@ -1,6 +1,7 @@
 // `ior_workload abspaths DIR`: every way a name reaches a syscall relative to
 // something (the cwd after chdir and fchdir, dirfds, "..", a symlinked
-// directory, AT_EMPTY_PATH, the process's own fd links, a path over 1 KiB,
+// directory, AT_EMPTY_PATH, the process's own fd links, a renamed directory
+// holding an open file and the cwd, a path over 1 KiB,
 // hostile bytes, a forked and an exec'd child, an fd received over
 // SCM_RIGHTS). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
@@ -156,6 +157,18 @@ int run_abspaths(const char* self, const std::string& d) {
   fd = open_at(AT_FDCWD, "h", O_CREAT | O_WRONLY, d + "/link/h");
   close_fd(fd, d + "/link/h");
   chdir_to("..", d);
+
+  // A renamed directory: the fd of a file inside it and the cwd inside it
+  // name the new directory, as /proc does.
+  one("mkdir", syscall(SYS_mkdir, "olddir", 0755), d + "/olddir", "olddir");
+  fd = open_at(AT_FDCWD, "olddir/kept", O_CREAT | O_WRONLY, d + "/olddir/kept");
+  chdir_to("olddir", d + "/olddir");
+  two("rename", syscall(SYS_rename, (d + "/olddir").c_str(), (d + "/newdir").c_str()), d + "/olddir", d + "/olddir",
+      d + "/newdir", d + "/newdir");
+  one("write", syscall(SYS_write, fd, "x", 1), d + "/newdir/kept", "");
+  stat_at(AT_FDCWD, "kept", 0, d + "/newdir/kept");
+  close_fd(fd, d + "/newdir/kept");
+  chdir_to(d, d);
 
   // Names with commas, quotes, spaces, a newline and invalid UTF-8.
   const std::string odd = "a,b \"q\" 'x'\nline2 \xff\xfe";
