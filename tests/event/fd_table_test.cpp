@@ -24,6 +24,15 @@ class FdTableTest : public PipelineTest {
     syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(flags), 0, static_cast<std::uint64_t>(AT_FDCWD)},
             path, {}, pid, pid + 1);
   }
+  // A close of fd on thread kTid + 1 that enters now and returns (exit_...)
+  // after whatever the test does on kTid meanwhile.
+  void enter_close_on_another_thread(std::int32_t fd) {
+    testing::EnterSpec e = testing::spec(IOR_SC_close, kPid, kTid + 1, clock_);
+    e.args = {static_cast<std::uint64_t>(fd), 0, 0};
+    feed(testing::enter_record(e));
+    clock_ += 20;
+  }
+  void exit_close_on_another_thread() { feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0)); }
 };
 
 // The table remembers its last answer (a busy thread's rows come in runs on
@@ -60,16 +69,9 @@ TEST_F(FdTableTest, TheRememberedEntryNeverOutlivesTheFileItNamed) {
 // get it from an open that returns, and is recorded, before the close's exit.
 TEST_F(FdTableTest, ACloseRecordedAfterItsFdWasGivenOutAgainClosesTheOldFile) {
   open_file("/data/old", 3);
-  testing::EnterSpec close_enter;
-  close_enter.syscall = IOR_SC_close;
-  close_enter.pid = kPid;
-  close_enter.tid = kTid + 1;
-  close_enter.time_ns = clock_;
-  close_enter.args = {3, 0, 0};
-  feed(testing::enter_record(close_enter));
-  clock_ += 20;
+  enter_close_on_another_thread(3);
   open_file("/data/new", 3);  // on kTid, entered and returned while the close ran
-  feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0));
+  exit_close_on_another_thread();
   EXPECT_EQ(last().row.syscall_name, std::string_view("close"));
   EXPECT_EQ(last().filename, "/data/old");
   EXPECT_EQ(read_fd(3).filename, "/data/new");
@@ -85,20 +87,13 @@ TEST_F(FdTableTest, ACloseRecordedAfterADupTookItsNumberClosesTheOldFile) {
     SCOPED_TRACE(fcntl_dup ? "fcntl F_DUPFD_CLOEXEC" : "dup");
     open_file("/data/old", 3);
     open_file("/data/other", 4);
-    testing::EnterSpec close_enter;
-    close_enter.syscall = IOR_SC_close;
-    close_enter.pid = kPid;
-    close_enter.tid = kTid + 1;
-    close_enter.time_ns = clock_;
-    close_enter.args = {3, 0, 0};
-    feed(testing::enter_record(close_enter));
-    clock_ += 20;
+    enter_close_on_another_thread(3);
     if (fcntl_dup) {
       syscall(IOR_SC_fcntl, 3, {4, F_DUPFD_CLOEXEC, 0});
     } else {
       syscall(IOR_SC_dup, 3, {4, 0, 0});
     }
-    feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0));
+    exit_close_on_another_thread();
     EXPECT_EQ(last().filename, "/data/old");
     EXPECT_EQ(read_fd(3).filename, "/data/other");
     EXPECT_EQ(read_fd(3).row.notice, 0);
@@ -114,19 +109,12 @@ TEST_F(FdTableTest, ACloseRecordedAfterADupTookItsNumberClosesTheOldFile) {
 TEST_F(FdTableTest, ASlowCloseOutlivesTwoReusesOfItsNumber) {
   open_file("/data/old", 3);
   open_file("/data/other", 4);
-  testing::EnterSpec close_enter;
-  close_enter.syscall = IOR_SC_close;
-  close_enter.pid = kPid;
-  close_enter.tid = kTid + 1;
-  close_enter.time_ns = clock_;
-  close_enter.args = {3, 0, 0};
-  feed(testing::enter_record(close_enter));
-  clock_ += 20;
+  enter_close_on_another_thread(3);
   syscall(IOR_SC_dup, 3, {4, 0, 0});
   syscall(IOR_SC_close, 0, {3, 0, 0});
   EXPECT_EQ(last().filename, "/data/other");
   open_file("/data/new", 3);
-  feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0));
+  exit_close_on_another_thread();
   EXPECT_EQ(last().filename, "/data/old");
   EXPECT_EQ(read_fd(3).filename, "/data/new");
   EXPECT_EQ(read_fd(3).row.notice, 0);
