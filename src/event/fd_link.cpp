@@ -20,6 +20,22 @@ std::optional<FdLink> fd_number(std::string_view s, std::size_t at) {
   return FdLink{fd, static_cast<std::size_t>(end - s.data())};
 }
 
+// "cwd" or "cwd/..." at s[at]: the current directory's link.
+std::optional<FdLink> cwd_link(std::string_view s, std::size_t at) {
+  constexpr std::string_view kCwd = "cwd";
+  if (s.substr(at, kCwd.size()) != kCwd) return std::nullopt;
+  const std::size_t end = at + kCwd.size();
+  if (end != s.size() && s[end] != '/') return std::nullopt;
+  return FdLink{kCwdLink, end};
+}
+
+// What follows /proc/self/, /proc/thread-self/ or /proc/PID/ at s[at].
+std::optional<FdLink> own_link(std::string_view s, std::size_t at) {
+  constexpr std::string_view kFd = "fd/";
+  if (s.substr(at, kFd.size()) == kFd) return fd_number(s, at + kFd.size());
+  return cwd_link(s, at);
+}
+
 }  // namespace
 
 std::optional<FdLink> parse_fd_link(std::string_view p, std::uint32_t pid) noexcept {
@@ -35,15 +51,15 @@ std::optional<FdLink> parse_fd_link(std::string_view p, std::uint32_t pid) noexc
   constexpr std::string_view kProc = "/proc/";
   if (!p.starts_with(kProc)) return std::nullopt;
   const std::string_view rest = p.substr(kProc.size());
-  for (std::string_view self : {std::string_view("self/fd/"), std::string_view("thread-self/fd/")}) {
-    if (rest.starts_with(self)) return fd_number(p, kProc.size() + self.size());
+  for (std::string_view self : {std::string_view("self/"), std::string_view("thread-self/")}) {
+    if (rest.starts_with(self)) return own_link(p, kProc.size() + self.size());
   }
   char digits[16];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, pid);
   if (ec != std::errc()) return std::nullopt;
   const std::string_view own(digits, static_cast<std::size_t>(end - digits));
-  if (!rest.starts_with(own) || !rest.substr(own.size()).starts_with("/fd/")) return std::nullopt;
-  return fd_number(p, kProc.size() + own.size() + 4);
+  if (!rest.starts_with(own) || !rest.substr(own.size()).starts_with("/")) return std::nullopt;
+  return own_link(p, kProc.size() + own.size() + 1);
 }
 
 }  // namespace ior::event

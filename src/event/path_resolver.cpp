@@ -121,7 +121,8 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
 
 // A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
 // /dev/stdout, ...; fd_link.hpp) names that fd's file: the fd's name from
-// the table takes the link's place. Left as it is when the link is the last
+// the table takes the link's place (the cwd for /proc/self/cwd). Left as it
+// is when the link is the last
 // component of a syscall that acts on the link itself (readlink, lstat,
 // unlink, O_NOFOLLOW, ...), when the fd is unknown, its name was cut or
 // unresolved, or a rest cannot be joined to it (a "pipe:[12]" has no files
@@ -131,20 +132,30 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_vi
                                                std::uint8_t& notice) {
   const auto link = parse_fd_link(path, pid);
   if (!link || (link->rest == path.size() && !follows_last_link)) return path;
-  // ENOENT through such a link: no fd N; nothing to ask /proc about.
-  const FdUse use = ret == -ENOENT ? FdUse::kBadFd : fd_use_of(ret);
-  const FdEntry* f = fds.resolve(pid, link->fd, use);
-  if (f == nullptr || f->unknown || f->unresolved || f->truncated) return path;
+  std::string_view file;
+  std::uint8_t via_proc = 0;
+  if (link->fd == kCwdLink) {
+    const auto cwd = fds.cwd(pid);
+    if (!cwd) return path;
+    file = cwd->path;
+    if (cwd->from_proc) via_proc = schema::kNoticeCwdFromProc;
+  } else {
+    // ENOENT through such a link: no fd N; nothing to ask /proc about.
+    const FdUse use = ret == -ENOENT ? FdUse::kBadFd : fd_use_of(ret);
+    const FdEntry* f = fds.resolve(pid, link->fd, use);
+    if (f == nullptr || f->unknown || f->unresolved || f->truncated) return path;
+    file = f->name.view();
+    if (f->from_proc) via_proc = schema::kNoticeFdFromProc;
+  }
   const std::string whole(path);  // path may be buf itself
   const std::string_view rest = std::string_view(whole).substr(link->rest);
-  const std::string_view file = f->name.view();
   if (rest.empty()) {
     buf.assign(file);
   } else if (!is_clean_absolute(file) || !join_clean(buf, file, rest.substr(1), kMaxPath)) {
     buf.assign(whole);
     return buf;
   }
-  if (f->from_proc) notice |= schema::kNoticeFdFromProc;
+  notice |= via_proc;
   return buf;
 }
 

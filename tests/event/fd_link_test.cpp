@@ -1,6 +1,7 @@
 // Paths through the caller's own fd links (/proc/self/fd/N, /dev/fd/N,
-// /dev/stdout, ...) name the fd's file: what the text means differs in every
-// process, so the row puts the fd's name from the fd table in its place.
+// /dev/stdout, ...) name the fd's file, and /proc/self/cwd its current
+// directory: what the text means differs in every process, so the row puts
+// the fd's name from the fd table, or the cwd, in its place.
 #include "event/fd_link.hpp"
 
 #include <fcntl.h>
@@ -22,7 +23,9 @@ TEST(FdLinkTest, TheCallersFdLinksGiveTheFdAndWhatFollows) {
   for (const Case& c : {Case{"/proc/self/fd/3", 3, 15}, Case{"/proc/thread-self/fd/12", 12, 23},
                         Case{"/proc/100/fd/0", 0, 14}, Case{"/dev/fd/63", 63, 10}, Case{"/dev/fd/7/a/b", 7, 9},
                         Case{"/dev/stdin", 0, 10}, Case{"/dev/stdout", 1, 11}, Case{"/dev/stderr", 2, 11},
-                        Case{"/dev/stdout/x", 1, 11}}) {
+                        Case{"/dev/stdout/x", 1, 11}, Case{"/proc/self/cwd", kCwdLink, 14},
+                        Case{"/proc/self/cwd/a/b", kCwdLink, 14}, Case{"/proc/thread-self/cwd", kCwdLink, 21},
+                        Case{"/proc/100/cwd/a", kCwdLink, 13}}) {
     SCOPED_TRACE(c.path);
     auto link = parse_fd_link(c.path, 100);
     ASSERT_TRUE(link.has_value());
@@ -35,7 +38,8 @@ TEST(FdLinkTest, OtherPathsAreNoFdLinks) {
   for (const char* path : {"/proc/self/fd", "/proc/self/fd/", "/proc/self/fdinfo/3", "/proc/101/fd/3",
                            "/proc/1000/fd/3", "/proc/10/fd/3", "/dev/fd/03", "/dev/fd/-1", "/dev/fd/3x",
                            "/dev/fd/99999999999", "/dev/stdoutx", "/dev/std", "/data/proc/self/fd/3", "/", "",
-                           "/proc/self/fd/+3", "/dev/fdx/3"}) {
+                           "/proc/self/fd/+3", "/dev/fdx/3", "/proc/self/cwdx", "/proc/self/cw", "/proc/101/cwd",
+                           "/proc/1000/cwd", "/proc/self/root/etc", "/proc/self//cwd", "/proc/selfcwd"}) {
     SCOPED_TRACE(path);
     EXPECT_FALSE(parse_fd_link(path, 100).has_value());
   }
@@ -62,6 +66,27 @@ TEST_F(FdLinkRowsTest, APathThroughAnFdLinkNamesTheFdsFile) {
   EXPECT_EQ(last().filename, "/data/report.txt");
   syscall(IOR_SC_read, 10, {5, 0, 10});
   EXPECT_EQ(last().filename, "/data/report.txt");
+}
+
+// /proc/self/cwd is the caller's current directory, as ior follows it.
+TEST_F(FdLinkRowsTest, ThePathThroughTheCwdLinkNamesTheCwd) {
+  syscall(IOR_SC_newstat, 0, {}, "/proc/self/cwd/cfg");  // no cwd known, no /proc to ask
+  EXPECT_EQ(last().pathname, "/proc/self/cwd/cfg");
+  syscall(IOR_SC_chdir, 0, {}, "/srv/app");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/self/cwd/cfg/../a.yml");
+  EXPECT_EQ(last().pathname, "/srv/app/a.yml");
+  EXPECT_EQ(last().passed_name, "/proc/self/cwd/cfg/../a.yml");
+  EXPECT_EQ(last().row.notice, 0);
+  open_as(3, "/proc/thread-self/cwd/log");
+  EXPECT_EQ(last().filename, "/srv/app/log");
+  syscall(IOR_SC_read, 1, {3, 0, 1});
+  EXPECT_EQ(last().filename, "/srv/app/log");
+  syscall(IOR_SC_access, 0, {}, "/proc/100/cwd");  // the caller is pid 100; access follows it
+  EXPECT_EQ(last().pathname, "/srv/app");
+  syscall(IOR_SC_readlink, 8, {}, "/proc/self/cwd");  // on the link itself
+  EXPECT_EQ(last().pathname, "/proc/self/cwd");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/200/cwd/x");  // another process's
+  EXPECT_EQ(last().pathname, "/proc/200/cwd/x");
 }
 
 TEST_F(FdLinkRowsTest, TheStandardStreamsAreTheirFds) {

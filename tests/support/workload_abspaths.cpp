@@ -1,7 +1,7 @@
 // `ior_workload abspaths DIR`: every way a name reaches a syscall relative to
 // something (the cwd after chdir and fchdir, dirfds, "..", a symlinked
-// directory, AT_EMPTY_PATH, the process's own fd links, a renamed directory
-// holding an open file and the cwd, a path over 1 KiB,
+// directory, AT_EMPTY_PATH, the process's own fd links and cwd link, a
+// renamed directory holding an open file and the cwd, a path over 1 KiB,
 // hostile bytes, a forked and an exec'd child, an fd received over
 // SCM_RIGHTS). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
@@ -151,6 +151,10 @@ int run_abspaths(const char* self, const std::string& d) {
   const std::string dev_link = "/dev/fd/" + std::to_string(dfd) + "/sub";
   one("access", syscall(SYS_access, dev_link.c_str(), F_OK), d + "/sub", dev_link);
   close_fd(fd, d + "/f1");
+  // And the link to the cwd names the cwd; readlink reads the link itself.
+  stat_at(AT_FDCWD, "/proc/self/cwd/f1", 0, d + "/f1");
+  char target[4096];
+  one("readlink", syscall(SYS_readlink, "/proc/self/cwd", target, sizeof target), "/proc/self/cwd", "/proc/self/cwd");
 
   // A symlinked directory: the path is the name as written (not followed).
   chdir_to("link", d + "/link");
