@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "event/lexical_path.hpp"
 #include "schema/event_row.hpp"
 
 namespace ior::event {
@@ -25,8 +26,6 @@ constexpr std::size_t kProcessBytes = 160;
 // Replaced entries a process keeps for their closes: those arrive within
 // microseconds, so a few suffice; past that the oldest-hashed one goes.
 constexpr std::size_t kMaxReleased = 16;
-// The longest name the path resolver makes (PathResolver::kMaxPath).
-constexpr std::size_t kMaxMovedName = 16384;
 
 }  // namespace
 
@@ -290,12 +289,11 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
     const auto under = [v](std::string_view dir) {
       return v.size() > dir.size() && v[dir.size()] == '/' && v.starts_with(dir);
     };
-    const std::string_view dir = under(from) ? from : exchange && under(to) ? to : std::string_view();
-    if (dir.empty()) return;
-    const std::string_view rest = v.substr(dir.size());
-    moved.assign(dir == from ? to : from);
-    // Longer than any name ior makes: kept as it was rather than cut.
-    if (moved.size() + rest.size() > kMaxMovedName) return;
+    const bool under_from = under(from);
+    if (!under_from && !(exchange && under(to))) return;
+    const std::string_view rest = v.substr((under_from ? from : to).size());
+    moved.assign(under_from ? to : from);
+    if (moved.size() + rest.size() > kMaxMadePath) return;  // kept as it was rather than cut
     moved += rest;
     SharedName now = names_.intern(moved);
     name_bytes = name_bytes - v.size() + now.view().size();

@@ -12,6 +12,12 @@
 
 namespace ior::event {
 
+/// The longest path ior makes from names (joined to a cwd or dirfd, moved
+/// by a rename): a longer one (a directory reached by many relative chdirs)
+/// is left as it was, since a hostile process must not make every row copy
+/// megabytes.
+inline constexpr std::size_t kMaxMadePath = 16384;
+
 /// True for an absolute path that join_clean() would return unchanged.
 bool is_clean_absolute(std::string_view path) noexcept;
 

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "base/keyed_hash.hpp"
+#include "event/lexical_path.hpp"
 
 namespace ior::event {
 
@@ -33,13 +34,6 @@ constexpr std::size_t kDirOverhead = 64;
 constexpr std::size_t kIdleDirsSwept = 1024;
 
 std::uint64_t dir_key(std::string_view dir) { return ior::keyed_hash(dir) | 1; }
-
-// The directory of a clean absolute path other than "/" and its direct
-// children; empty for those (the root is never renamed).
-std::string_view parent_of(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos || slash == 0 ? std::string_view() : path.substr(0, slash);
-}
 
 }  // namespace
 
@@ -106,8 +100,9 @@ bool NameTable::holds_below(std::string_view dir) const {
 
 std::uint64_t NameTable::count_in_dir(std::string_view path) {
   if (path.empty() || path.front() != '/') return 0;  // pipe:[N], memfd:NAME, a relative name kept as passed
+  // The root holds everything and is never renamed: it is not counted.
   std::string_view dir = parent_of(path);
-  if (dir.empty()) return 0;
+  if (dir == "/") return 0;
   const std::uint64_t key = dir_key(dir);
   for (std::uint64_t k = key; k != 0;) {
     auto [it, added] = dirs_.try_emplace(k);
@@ -118,7 +113,7 @@ std::uint64_t NameTable::count_in_dir(std::string_view path) {
     bytes_ += kDirOverhead;
     it->second.count = 1;
     dir = parent_of(dir);
-    it->second.parent = dir.empty() ? 0 : dir_key(dir);
+    it->second.parent = dir == "/" ? 0 : dir_key(dir);
     k = it->second.parent;
   }
   return key;

@@ -122,11 +122,10 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
 // A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
 // /dev/stdout, ...; fd_link.hpp) names that fd's file: the fd's name from
 // the table takes the link's place (the cwd for /proc/self/cwd). Left as it
-// is when the link is the last
-// component of a syscall that acts on the link itself (readlink, lstat,
-// unlink, O_NOFOLLOW, ...), when the fd is unknown, its name was cut or
-// unresolved, or a rest cannot be joined to it (a "pipe:[12]" has no files
-// below it).
+// is when the link is the last component of a syscall that acts on the link
+// itself (readlink, lstat, unlink, O_NOFOLLOW, ...), when the fd or cwd is
+// unknown, its name was cut or unresolved, or a rest cannot be joined to it
+// (a "pipe:[12]" has no files below it).
 std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_view path, bool follows_last_link,
                                                std::int64_t ret, FdTable& fds, std::string& buf,
                                                std::uint8_t& notice) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "event/fd_table.hpp"
+#include "event/lexical_path.hpp"
 #include "event/thread_state.hpp"
 #include "schema/event_row.hpp"
 
@@ -20,9 +21,8 @@ namespace ior::event {
 
 class PathResolver {
  public:
-  /// A longer result (a directory reached by many relative chdirs) is left
-  /// unresolved: a hostile process must not make every row copy megabytes.
-  static constexpr std::size_t kMaxPath = 16384;
+  /// A longer result is left unresolved (lexical_path.hpp).
+  static constexpr std::size_t kMaxPath = kMaxMadePath;
 
   /// Sets the row's name columns and notice bits for a syscall of the open,
   /// path or name class. The views point into enter, the fd table or this

@@ -50,7 +50,6 @@ void fill_anon_fd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, st
 /// before ior attached): the flags it was called with are unknown.
 void learn_new_fds(std::uint32_t pid, std::uint16_t syscall, const ior_exit_fds_event& exit, std::uint64_t exit_ns,
                    FdTable& fds);
-/// memfd_create: the fd enters the table as "memfd:NAME".
 /// An open with O_TMPFILE (fd = ret, filename = its directory, as the path
 /// resolver named it): the new fd is a file without a name in that
 /// directory, "DIR/#INODE" as /proc names it (the inode from the exit record;
@@ -58,7 +57,7 @@ void learn_new_fds(std::uint32_t pid, std::uint16_t syscall, const ior_exit_fds_
 /// gives the file one, and so does the table. pathname keeps the directory.
 void fill_tmpfile(std::uint32_t pid, const PendingEnter& e, std::uint64_t exit_ns, FdTable& fds,
                   schema::EventRow& row);
-
+/// memfd_create: the fd enters the table as "memfd:NAME".
 void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                 schema::EventRow& row);
 /// open_by_handle_at: the fd's file from /proc (notice fd-from-proc).

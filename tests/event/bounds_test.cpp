@@ -104,7 +104,7 @@ TEST(NameTableTest, KnowsWhichDirectoriesHoldAStoredNameAtAnyDepth) {
 
 // Directories emptied by the thousand are forgotten once idle ones outnumber
 // the names stored: their memory is bounded.
-TEST(NameTableTest, IdleDirectoriesAreSweptWhenTheyAreMostOfThem) {
+TEST(NameTableTest, IdleDirectoriesAreSweptWhenTheyOutnumberTheNames) {
   NameTable t;
   const SharedName kept = t.intern("/data/kept/f");
   const std::size_t one = t.bytes();
