@@ -322,12 +322,13 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 }
 
 static __always_inline void task__emit(__u16 kind, __u32 pid, __u32 tid, __u32 parent_pid,
-				       __u32 flags, struct task_struct *task)
+				       __u32 parent_tid, __u32 flags, struct task_struct *task)
 {
 	struct ior_task_event e = {};
 
 	header__fill(&e.hdr, kind, 0, pid, tid);
 	e.parent_pid = parent_pid;
+	e.parent_tid = parent_tid;
 	e.flags = flags;
 	BPF_CORE_READ_STR_INTO(&e.comm, task, comm);
 	event__output(&e, sizeof(e), IOR_CNT_DROP_TASK);
@@ -351,22 +352,31 @@ static __always_inline void follow__fork(__u32 ppid, __u32 cpid)
 		counter__add(IOR_CNT_FOLLOW_FULL);
 }
 
-/* A new process inherits its parent's fds: userspace copies the fd table.
- * New threads share the table and need nothing. The tracepoint runs in the
- * parent (current), so the filters judge the parent. */
+/* A new process inherits its parent's fds and the forking thread's cwd:
+ * userspace copies them. New threads share both and need nothing, but for
+ * a thread created without CLONE_FS (its fs_struct is not its parent's),
+ * whose cwd is its own from then on. The tracepoint runs in the parent
+ * (current), so the filters judge the parent. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ppid = BPF_CORE_READ(parent, tgid);
 	__u32 cpid = BPF_CORE_READ(child, tgid);
+	__u32 flags = 0;
 	__u32 pid, tid;
 
-	if (cpid == ppid || ppid == cfg_self_pid)
+	if (ppid == cfg_self_pid)
 		return 0;
-	follow__fork(ppid, cpid);
+	if (cpid == ppid) {
+		if (BPF_CORE_READ(child, fs) == BPF_CORE_READ(parent, fs))
+			return 0;
+		flags = IOR_TASK_OWN_FS;
+	} else {
+		follow__fork(ppid, cpid);
+	}
 	if (task__filtered(bpf_get_current_task_btf(), &pid, &tid))
 		return 0;
-	task__emit(IOR_EVENT_FORK, cpid, BPF_CORE_READ(child, pid), ppid, 0, child);
+	task__emit(IOR_EVENT_FORK, cpid, BPF_CORE_READ(child, pid), ppid, tid, flags, child);
 	return 0;
 }
 
@@ -394,22 +404,24 @@ int BPF_PROG(handle_task_exit, struct task_struct *p)
 	if (p->signal->live.counter == 0)
 		flags |= IOR_TASK_GROUP_DEAD;
 	if (!filtered)
-		task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, flags, p);
+		task__emit(IOR_EVENT_TASK_EXIT, pid, tid, 0, 0, flags, p);
 	if (cfg_follow && (flags & IOR_TASK_GROUP_DEAD) && bpf_map_delete_elem(&followed, &pid) == 0)
 		__sync_fetch_and_sub(&followed_count, 1);
 	return 0;
 }
 
-/* exec closes O_CLOEXEC fds and renames the process. */
+/* exec closes O_CLOEXEC fds and renames the process. A thread other than
+ * the leader that execs takes the leader's tid: old_pid is the tid it had
+ * (its cwd may have been its own). */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(handle_exec, struct task_struct *p)
+int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid)
 {
 	struct ior_task_slot *slot;
 	__u32 pid, tid;
 
 	if (task__filtered(bpf_get_current_task_btf(), &pid, &tid))
 		return 0;
-	task__emit(IOR_EVENT_EXEC, pid, tid, 0, 0, p);
+	task__emit(IOR_EVENT_EXEC, pid, tid, 0, (__u32)old_pid, 0, p);
 	/* Userspace forgets the exec'ing thread's pending enter at this record
 	 * (execve itself is not traced): so does the slot. */
 	slot = bpf_task_storage_get(&pending, p, 0, 0);

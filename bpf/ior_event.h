@@ -133,12 +133,15 @@ struct ior_exit_str_event {
 
 /* task event flags */
 #define IOR_TASK_GROUP_DEAD 0x1 /* TASK_EXIT: the last thread of the process ended */
+#define IOR_TASK_OWN_FS 0x2     /* FORK of a thread (pid == parent_pid): created without CLONE_FS, its cwd is its own */
 
 struct ior_task_event {
 	struct ior_event_header hdr; /* FORK: pid/tid of the child; others: of the task */
 	__u32 parent_pid;            /* FORK: the parent process; else 0 */
 	__u32 flags;                 /* IOR_TASK_* bits */
 	char comm[IOR_COMM_LEN];     /* the task's name after the event */
+	__u32 parent_tid;            /* FORK: the thread that forked; EXEC: the thread's tid before the exec; else 0 */
+	__u32 pad;
 };
 
 /* Syscall number -> what to record (map "syscall_specs", filled by userspace
@@ -229,11 +232,12 @@ IOR_ABI_AT(ior_exit_str_event, str_len, 32);
 IOR_ABI_AT(ior_exit_str_event, str_flags, 36);
 IOR_ABI_AT(ior_exit_str_event, reread, 37);
 
-IOR_ABI_ASSERT(sizeof(struct ior_task_event) == 48);
+IOR_ABI_ASSERT(sizeof(struct ior_task_event) == 56);
 IOR_ABI_AT(ior_task_event, hdr, 0);
 IOR_ABI_AT(ior_task_event, parent_pid, 24);
 IOR_ABI_AT(ior_task_event, flags, 28);
 IOR_ABI_AT(ior_task_event, comm, 32);
+IOR_ABI_AT(ior_task_event, parent_tid, 48);
 
 /* The value of map syscall_specs, written by userspace, read by the programs. */
 IOR_ABI_ASSERT(sizeof(struct ior_syscall_spec) == 8);

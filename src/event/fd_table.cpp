@@ -26,6 +26,10 @@ constexpr std::size_t kProcessBytes = 160;
 // Replaced entries a process keeps for their closes: those arrive within
 // microseconds, so a few suffice; past that the oldest-hashed one goes.
 constexpr std::size_t kMaxReleased = 16;
+// A thread's own cwd: its node in thread_cwds_. Threads that have one are
+// rare (unshare(CLONE_FS)); past this many, one is forgotten per new one.
+constexpr std::size_t kThreadCwdBytes = 64;
+constexpr std::size_t kMaxThreadCwds = std::size_t{1} << 16;
 
 }  // namespace
 
@@ -40,7 +44,8 @@ FdTable::FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evicti
 }
 
 std::size_t FdTable::bytes() const {
-  return (entries_ + released_entries_) * kEntryBytes + procs_.size() * kProcessBytes + names_.bytes();
+  return (entries_ + released_entries_) * kEntryBytes + procs_.size() * kProcessBytes +
+         thread_cwds_.size() * kThreadCwdBytes + names_.bytes();
 }
 
 std::size_t FdTable::take_peak_bytes() {
@@ -235,18 +240,24 @@ void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
   }
 }
 
-void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
+void FdTable::fork(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child) {
   drop_process(child);  // a recycled pid must not keep a dead process's fds
-  // The child's cwd is the parent's. A parent that ran before tracing (a
-  // shell) usually outlives its children, which may be gone before their
-  // first relative name is handled: learn the cwd from the parent now.
-  cwd(parent);
+  // The child's cwd is the forking thread's. A parent that ran before
+  // tracing (a shell) usually outlives its children, which may be gone
+  // before their first relative name is handled: learn the cwd from the
+  // parent now.
+  cwd(parent, parent_tid);
   auto p = procs_.find(parent);
   if (p == procs_.end()) return;
   make_room(p->second.fds.size() * kEntryBytes + kProcessBytes);
   p = procs_.find(parent);  // make_room may have emptied and removed it
   if (p == procs_.end()) return;
   Process copy = p->second;  // the names are shared, not copied
+  if (const ThreadCwd* own = own_cwd(parent, parent_tid)) {
+    copy.name_bytes = copy.name_bytes - copy.cwd.view().size() + own->cwd.view().size();
+    copy.cwd = own->cwd;
+    copy.cwd_state = own->cwd_state;
+  }
   // A parent whose cwd /proc could not give (it is gone): the child's own may.
   if (copy.cwd_state == CwdState::kUnknown) copy.cwd_state = CwdState::kUnread;
   entries_ += copy.fds.size();
@@ -254,7 +265,9 @@ void FdTable::fork(std::uint32_t parent, std::uint32_t child) {
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
-void FdTable::exec(std::uint32_t pid) {
+void FdTable::exec(std::uint32_t pid, std::uint32_t old_tid) {
+  if (const ThreadCwd* own = own_cwd(pid, old_tid)) put_cwd(pid, own->cwd, own->cwd_state);
+  drop_thread_cwds(pid);
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
   Fds& fds = p->second.fds;
@@ -303,35 +316,68 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
     for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes);
     if (p.cwd_state == CwdState::kTraced || p.cwd_state == CwdState::kFromProc) renamed(p.cwd, p.name_bytes);
   }
+  std::size_t unused = 0;
+  for (auto& [tid, t] : thread_cwds_) {
+    if (t.cwd_state == CwdState::kTraced || t.cwd_state == CwdState::kFromProc) renamed(t.cwd, unused);
+  }
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
-bool FdTable::cwd_read(std::uint32_t pid) const {
+namespace {
+
+// Anything but an absolute path (a path outside ior's root, a cut one)
+// would make every name under it wrong.
+bool usable_cwd(const std::optional<std::string>& found) {
+  return found && !found->empty() && found->front() == '/';
+}
+
+}  // namespace
+
+std::optional<Cwd> FdTable::known_cwd(const SharedName& name, CwdState state) {
+  if (state == CwdState::kTraced) return Cwd{name.view(), false};
+  if (state == CwdState::kFromProc) return Cwd{name.view(), true};
+  return std::nullopt;
+}
+
+FdTable::ThreadCwd* FdTable::own_cwd(std::uint32_t pid, std::uint32_t tid) {
+  if (thread_cwds_.empty()) return nullptr;
+  auto t = thread_cwds_.find(tid);
+  return t != thread_cwds_.end() && t->second.pid == pid ? &t->second : nullptr;
+}
+
+const FdTable::ThreadCwd* FdTable::own_cwd(std::uint32_t pid, std::uint32_t tid) const {
+  return const_cast<FdTable*>(this)->own_cwd(pid, tid);
+}
+
+bool FdTable::cwd_read(std::uint32_t pid, std::uint32_t tid) const {
+  if (const ThreadCwd* own = own_cwd(pid, tid)) return own->cwd_state != CwdState::kUnread;
   auto p = procs_.find(pid);
   return p != procs_.end() && p->second.cwd_state != CwdState::kUnread;
 }
 
-std::optional<Cwd> FdTable::cwd(std::uint32_t pid) {
+std::optional<Cwd> FdTable::cwd(std::uint32_t pid, std::uint32_t tid) {
+  ThreadCwd* own = own_cwd(pid, tid);
+  if (own == nullptr) return process_cwd(pid);
+  if (own->cwd_state == CwdState::kUnread) {
+    auto found = proc_.thread_cwd(pid, tid);
+    own->cwd = usable_cwd(found) ? names_.intern(*found) : SharedName();
+    own->cwd_state = usable_cwd(found) ? CwdState::kFromProc : CwdState::kUnknown;
+  }
+  return known_cwd(own->cwd, own->cwd_state);
+}
+
+std::optional<Cwd> FdTable::process_cwd(std::uint32_t pid) {
   auto p = procs_.find(pid);
   if (p == procs_.end() || p->second.cwd_state == CwdState::kUnread) {
     auto found = proc_.cwd(pid);
-    // Anything but an absolute path (a path outside ior's root, a cut one)
-    // would make every name under it wrong.
-    if (found && !found->empty() && found->front() == '/') {
+    if (usable_cwd(found)) {
       put_cwd(pid, names_.intern(*found), CwdState::kFromProc);
     } else {
       put_cwd(pid, SharedName(), CwdState::kUnknown);
     }
     p = procs_.find(pid);
   }
-  switch (p->second.cwd_state) {
-    case CwdState::kTraced:
-      return Cwd{p->second.cwd.view(), false};
-    case CwdState::kFromProc:
-      return Cwd{p->second.cwd.view(), true};
-    default:
-      return std::nullopt;
-  }
+  return known_cwd(p->second.cwd, p->second.cwd_state);
 }
 
 void FdTable::put_cwd(std::uint32_t pid, SharedName name, CwdState state) {
@@ -344,22 +390,75 @@ void FdTable::put_cwd(std::uint32_t pid, SharedName name, CwdState state) {
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
-void FdTable::set_cwd(std::uint32_t pid, std::string_view path, bool via_proc) {
-  put_cwd(pid, names_.intern(path), via_proc ? CwdState::kFromProc : CwdState::kTraced);
+void FdTable::set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc) {
+  const CwdState state = via_proc ? CwdState::kFromProc : CwdState::kTraced;
+  if (ThreadCwd* own = own_cwd(pid, tid)) {
+    own->cwd = names_.intern(path);
+    own->cwd_state = state;
+    return;
+  }
+  put_cwd(pid, names_.intern(path), state);
 }
 
-void FdTable::forget_cwd(std::uint32_t pid) {
-  auto p = procs_.find(pid);
+void FdTable::forget_cwd(std::uint32_t pid, std::uint32_t tid) {
   // Unknown stays unknown: /proc already failed for this process, and asking
   // it again at every relative chdir would let a loop of chdir(".") cost ior
   // a readlink per syscall.
+  if (ThreadCwd* own = own_cwd(pid, tid)) {
+    if (own->cwd_state == CwdState::kUnknown) return;
+    own->cwd = SharedName();
+    own->cwd_state = CwdState::kUnread;
+    return;
+  }
+  auto p = procs_.find(pid);
   if (p == procs_.end() || p->second.cwd_state == CwdState::kUnknown) return;
   p->second.name_bytes -= p->second.cwd.view().size();
   p->second.cwd = SharedName();
   p->second.cwd_state = CwdState::kUnread;
 }
 
+void FdTable::put_thread_cwd(std::uint32_t pid, std::uint32_t tid, SharedName name, CwdState state) {
+  // Unknown to the sharer may be known to the thread's own /proc entry.
+  if (state == CwdState::kUnknown) state = CwdState::kUnread;
+  if (state == CwdState::kUnread) name = SharedName();
+  if (thread_cwds_.size() >= kMaxThreadCwds && !thread_cwds_.contains(tid)) {
+    thread_cwds_.erase(thread_cwds_.begin());
+    evictions_.add();
+  }
+  thread_cwds_[tid] = ThreadCwd{pid, std::move(name), state, false};
+  peak_bytes_ = std::max(peak_bytes_, bytes());
+}
+
+void FdTable::unshare_cwd(std::uint32_t pid, std::uint32_t tid) {
+  if (own_cwd(pid, tid) != nullptr) return;  // already its own: unshare copies nothing
+  auto p = procs_.find(pid);
+  if (p == procs_.end()) {
+    put_thread_cwd(pid, tid, SharedName(), CwdState::kUnread);
+  } else {
+    put_thread_cwd(pid, tid, p->second.cwd, p->second.cwd_state);
+  }
+}
+
+void FdTable::new_thread_cwd(std::uint32_t pid, std::uint32_t parent_tid, std::uint32_t tid) {
+  if (const ThreadCwd* own = own_cwd(pid, parent_tid)) {
+    put_thread_cwd(pid, tid, own->cwd, own->cwd_state);
+    return;
+  }
+  thread_cwds_.erase(tid);  // a recycled tid's
+  unshare_cwd(pid, tid);
+}
+
+void FdTable::drop_thread(std::uint32_t pid, std::uint32_t tid) {
+  if (own_cwd(pid, tid) != nullptr) thread_cwds_.erase(tid);
+}
+
+void FdTable::drop_thread_cwds(std::uint32_t pid) {
+  if (thread_cwds_.empty()) return;
+  std::erase_if(thread_cwds_, [pid](const auto& kv) { return kv.second.pid == pid; });
+}
+
 void FdTable::drop_process(std::uint32_t pid) {
+  drop_thread_cwds(pid);
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
   entries_ -= p->second.fds.size();
@@ -383,6 +482,12 @@ void FdTable::drop_dead_processes() {
     } else {
       ++it;
     }
+  }
+  for (auto it = thread_cwds_.begin(); it != thread_cwds_.end();) {
+    const bool dead = !proc_.thread_exists(it->second.pid, it->first);
+    const bool drop = dead && it->second.dead_at_last_sweep;
+    it->second.dead_at_last_sweep = dead;
+    it = drop ? thread_cwds_.erase(it) : std::next(it);
   }
 }
 

@@ -3,7 +3,9 @@
 // process's current directory. Keyed by pid: fd numbers are per process, and
 // a process's whole table goes when it ends. The current directory is what
 // chdir/fchdir set and fork copies; for a process that ran before tracing it
-// is read once from /proc/PID/cwd.
+// is read once from /proc/PID/cwd. The threads of a process share it, but
+// for a thread that has one of its own (it called unshare(CLONE_FS), or was
+// created without CLONE_FS): that one is kept by tid until the thread ends.
 // Fds opened before tracing began are resolved once through /proc and cached;
 // an fd that /proc cannot resolve is cached as unknown only after a syscall
 // on it succeeded (the fd existed): a failing syscall caches nothing, so a
@@ -97,24 +99,35 @@ class FdTable {
   const FdEntry* resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns);
   /// close_range(lo, hi, flags): removes, or with CLOSE_RANGE_CLOEXEC marks.
   void close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi, std::uint32_t flags);
-  /// A new process starts with a copy of its parent's table.
-  void fork(std::uint32_t parent, std::uint32_t child);
-  /// exec closes the O_CLOEXEC fds.
-  void exec(std::uint32_t pid);
-  /// The current directory, from /proc when it was never seen (a negative
-  /// answer is kept until the next chdir); nullopt when unknown. The view
-  /// stays valid until the table next changes.
-  std::optional<Cwd> cwd(std::uint32_t pid);
-  /// Whether the process's cwd was set by a traced syscall or already read
-  /// from /proc (cwd() would not read /proc now).
-  bool cwd_read(std::uint32_t pid) const;
+  /// A new process starts with a copy of its parent's table and of the
+  /// forking thread's (parent_tid's) cwd.
+  void fork(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child);
+  /// exec closes the O_CLOEXEC fds. The exec'ing thread (old_tid before
+  /// it took the leader's) is the process's only one now: a cwd of its own
+  /// becomes the process's.
+  void exec(std::uint32_t pid, std::uint32_t old_tid);
+  /// The current directory of thread tid of process pid, from /proc when
+  /// it was never seen (a negative answer is kept until the next chdir);
+  /// nullopt when unknown. The view stays valid until the table next changes.
+  std::optional<Cwd> cwd(std::uint32_t pid, std::uint32_t tid);
+  /// Whether that cwd was set by a traced syscall or already read from
+  /// /proc (cwd() would not read /proc now).
+  bool cwd_read(std::uint32_t pid, std::uint32_t tid) const;
   /// chdir/fchdir to a known directory (clean absolute path); via_proc: the
   /// path was made from a name learned through /proc (it keeps the notice).
-  void set_cwd(std::uint32_t pid, std::string_view path, bool via_proc = false);
+  void set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc = false);
   /// The directory changed to one ior cannot name: the next use asks /proc
   /// (unless /proc already failed for it: then it stays unknown until a
   /// chdir ior can resolve).
-  void forget_cwd(std::uint32_t pid);
+  void forget_cwd(std::uint32_t pid, std::uint32_t tid);
+  /// unshare(CLONE_FS): the thread's cwd is its own from now on, starting
+  /// where it is.
+  void unshare_cwd(std::uint32_t pid, std::uint32_t tid);
+  /// A thread created without CLONE_FS by parent_tid: its cwd is its own,
+  /// starting at its creator's.
+  void new_thread_cwd(std::uint32_t pid, std::uint32_t parent_tid, std::uint32_t tid);
+  /// The thread ended: a cwd of its own goes.
+  void drop_thread(std::uint32_t pid, std::uint32_t tid);
   /// A rename: every fd and cwd of every process named exactly `from` is
   /// named `to` (with exchange, those named `to` are named `from`). One
   /// hash lookup when no one holds either name; a pass over the table when
@@ -123,11 +136,13 @@ class FdTable {
   void rename(std::string_view from, std::string_view to, bool exchange);
   /// The process ended.
   void drop_process(std::uint32_t pid);
-  /// Drops the tables of processes that /proc did not show at this call and
-  /// the one before (their exit record was lost); asks /proc once per process.
+  /// Drops the tables of processes (and the cwds of threads) that /proc did
+  /// not show at this call and the one before (their exit record was lost);
+  /// asks /proc once per process and per thread with a cwd of its own.
   void drop_dead_processes();
 
   std::size_t process_count() const { return procs_.size(); }
+  std::size_t thread_cwd_count() const { return thread_cwds_.size(); }
   std::size_t entry_count() const { return entries_; }
   std::size_t name_count() const { return names_.count(); }
   /// Estimated heap bytes held: what max_bytes bounds.
@@ -155,6 +170,13 @@ class FdTable {
     CwdState cwd_state = CwdState::kUnread;
     bool dead_at_last_sweep = false;
   };
+  /// The cwd of a thread that has its own.
+  struct ThreadCwd {
+    std::uint32_t pid = 0;
+    SharedName cwd;
+    CwdState cwd_state = CwdState::kUnread;
+    bool dead_at_last_sweep = false;
+  };
 
   /// Inserts or replaces; makes room first.
   FdEntry& put(std::uint32_t pid, std::int32_t fd, FdEntry entry);
@@ -165,6 +187,15 @@ class FdTable {
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);
   void put_cwd(std::uint32_t pid, SharedName name, CwdState state);
+  static std::optional<Cwd> known_cwd(const SharedName& name, CwdState state);
+  /// The process's cwd, read from /proc first when unread.
+  std::optional<Cwd> process_cwd(std::uint32_t pid);
+  /// tid's own cwd, or nullptr when it shares the process's.
+  ThreadCwd* own_cwd(std::uint32_t pid, std::uint32_t tid);
+  const ThreadCwd* own_cwd(std::uint32_t pid, std::uint32_t tid) const;
+  /// A new own cwd for tid, starting at name (as held by a thread or process in state).
+  void put_thread_cwd(std::uint32_t pid, std::uint32_t tid, SharedName name, CwdState state);
+  void drop_thread_cwds(std::uint32_t pid);
 
   /// Forgets the last find's answer: called wherever an entry or a process
   /// leaves the maps (inserts never move a node).
@@ -175,6 +206,7 @@ class FdTable {
   Counter& evictions_;
   NameTable names_;  // before procs_: destroyed after every SharedName in it
   std::unordered_map<std::uint32_t, Process> procs_;
+  std::unordered_map<std::uint32_t, ThreadCwd> thread_cwds_;  // by tid; few (rare in practice)
   std::size_t entries_ = 0;
   std::size_t released_entries_ = 0;
   std::size_t peak_bytes_ = 0;

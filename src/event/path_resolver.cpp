@@ -27,10 +27,10 @@ bool names_dirfd_when_empty(const PendingEnter& e, const PathArgs& a) {
 // The directory fd's file, or the cwd for AT_FDCWD; nullopt when unknown.
 // An fd's name is whatever the table holds (for an fd from /proc it may be
 // "pipe:[12]"): callers that join a name to it check it is absolute.
-std::optional<std::string_view> dir_of(std::uint32_t pid, std::int32_t dirfd, std::int64_t ret, FdTable& fds,
+std::optional<std::string_view> dir_of(std::uint32_t pid, std::uint32_t tid, std::int32_t dirfd, std::int64_t ret, FdTable& fds,
                                        std::uint8_t& notice) {
   if (dirfd == AT_FDCWD) {
-    auto cwd = fds.cwd(pid);
+    auto cwd = fds.cwd(pid, tid);
     if (!cwd) return std::nullopt;
     if (cwd->from_proc) notice |= schema::kNoticeCwdFromProc;
     return cwd->path;
@@ -90,13 +90,13 @@ bool follows_last_link(const PendingEnter& e, const PathArgs& a) {
 
 }  // namespace
 
-std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, std::string_view name,
+std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std::int32_t dirfd, std::string_view name,
                                        bool empty_names_dirfd, bool follows_last_link, std::int64_t ret,
                                        FdTable& fds, std::string& buf, std::uint8_t& notice) {
   if (name.empty()) {
     // Without AT_EMPTY_PATH an empty name is no file (ENOENT): nothing to name.
     if (!empty_names_dirfd) return {};
-    auto dir = dir_of(pid, dirfd, ret, fds, notice);
+    auto dir = dir_of(pid, tid, dirfd, ret, fds, notice);
     if (!dir) {
       notice |= schema::kNoticePathUnresolved;
       return {};
@@ -106,17 +106,17 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
     return buf;
   }
   if (name.front() == '/') {
-    if (is_clean_absolute(name)) return through_fd_link(pid, name, follows_last_link, ret, fds, buf, notice);
-    if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, buf, follows_last_link, ret, fds, buf, notice);
+    if (is_clean_absolute(name)) return through_fd_link(pid, tid, name, follows_last_link, ret, fds, buf, notice);
+    if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice);
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
-  auto dir = dir_of(pid, dirfd, ret, fds, notice);
+  auto dir = dir_of(pid, tid, dirfd, ret, fds, notice);
   if (!dir || dir->empty() || dir->front() != '/' || !join_clean(buf, *dir, name, kMaxPath)) {
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
-  return through_fd_link(pid, buf, follows_last_link, ret, fds, buf, notice);
+  return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice);
 }
 
 // A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
@@ -126,7 +126,7 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::int32_t dirfd, st
 // itself (readlink, lstat, unlink, O_NOFOLLOW, ...), when the fd or cwd is
 // unknown, its name was cut or unresolved, or a rest cannot be joined to it
 // (a "pipe:[12]" has no files below it).
-std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_view path, bool follows_last_link,
+std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool follows_last_link,
                                                std::int64_t ret, FdTable& fds, std::string& buf,
                                                std::uint8_t& notice) {
   const auto link = parse_fd_link(path, pid);
@@ -134,7 +134,7 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_vi
   std::string_view file;
   std::uint8_t via_proc = 0;
   if (link->fd == kCwdLink) {
-    const auto cwd = fds.cwd(pid);
+    const auto cwd = fds.cwd(pid, tid);
     if (!cwd) return path;
     file = cwd->path;
     if (cwd->from_proc) via_proc = schema::kNoticeCwdFromProc;
@@ -158,7 +158,7 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::string_vi
   return buf;
 }
 
-void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds,
+void PathResolver::fill(std::uint32_t pid, std::uint32_t tid, const PendingEnter& e, std::int64_t ret, FdTable& fds,
                         schema::EventRow& row) {
   const PathArgs& a = path_args(e.syscall);
   const bool empty_is_dirfd = names_dirfd_when_empty(e, a);
@@ -169,11 +169,11 @@ void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t r
   // it is left as it came.
   std::string_view name0 = e.str0;
   if (str0_ok && ret == 0 && !e.str0.empty() && e.str0.front() != '/' &&
-      syscall_info(e.syscall).effect == FdEffect::kChdir && !fds.cwd_read(pid)) {
+      syscall_info(e.syscall).effect == FdEffect::kChdir && !fds.cwd_read(pid, tid)) {
     // ior meets the process at a relative chdir that has already happened:
     // /proc/PID/cwd is now where it went, not where it started, and joining
     // the name to it again would name a directory below the real one.
-    if (auto now = fds.cwd(pid); now && is_clean_absolute(now->path)) {
+    if (auto now = fds.cwd(pid, tid); now && is_clean_absolute(now->path)) {
       buf0_.assign(now->path);
       row.notice |= schema::kNoticeCwdFromProc;
       row.pathname = buf0_;
@@ -181,7 +181,7 @@ void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t r
     }
   }
   if (str0_ok && !a.str0_is_link_target) {
-    name0 = resolve(pid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, follows_last_link(e, a), ret, fds, buf0_,
+    name0 = resolve(pid, tid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, follows_last_link(e, a), ret, fds, buf0_,
                     row.notice);
   }
   switch (syscall_info(e.syscall).cls) {
@@ -200,7 +200,7 @@ void PathResolver::fill(std::uint32_t pid, const PendingEnter& e, std::int64_t r
   std::uint8_t new_notice = 0;
   row.newname = e.str1;
   // A new name (rename's, link's, symlink's) is never followed.
-  if (str1_ok) row.newname = resolve(pid, dirfd_in(e, a.dirfd1), e.str1, false, false, ret, fds, buf1_, new_notice);
+  if (str1_ok) row.newname = resolve(pid, tid, dirfd_in(e, a.dirfd1), e.str1, false, false, ret, fds, buf1_, new_notice);
   row.notice |= new_notice;
   if (!a.str0_is_link_target) {
     row.oldname = name0;

@@ -27,14 +27,14 @@ class PathResolver {
   /// Sets the row's name columns and notice bits for a syscall of the open,
   /// path or name class. The views point into enter, the fd table or this
   /// resolver, and stay valid until the fd table changes or the next fill().
-  void fill(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret, FdTable& fds,
+  void fill(std::uint32_t pid, std::uint32_t tid, const PendingEnter& enter, std::int64_t ret, FdTable& fds,
             schema::EventRow& row);
 
  private:
-  std::string_view resolve(std::uint32_t pid, std::int32_t dirfd, std::string_view name,
+  std::string_view resolve(std::uint32_t pid, std::uint32_t tid, std::int32_t dirfd, std::string_view name,
                            bool empty_names_dirfd, bool follows_last_link, std::int64_t ret, FdTable& fds,
                            std::string& buf, std::uint8_t& notice);
-  std::string_view through_fd_link(std::uint32_t pid, std::string_view path, bool follows_last_link,
+  std::string_view through_fd_link(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool follows_last_link,
                                    std::int64_t ret, FdTable& fds, std::string& buf, std::uint8_t& notice);
   std::string buf0_;
   std::string buf1_;

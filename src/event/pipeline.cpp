@@ -291,7 +291,7 @@ void Pipeline::Impl::emit(ThreadState& t) {
     build_row(ctx, h.pid, h.tid, t, rec.exit.ret, h.time_ns, fds, paths, cgroups, row);
   } catch (...) {
     stats.rows_failed.add();
-    apply_fd_effects(h.pid, t.pending, rec.exit.ret, h.time_ns, nullptr, fds);
+    apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, nullptr, fds);
     return;
   }
   stats.rows.add();
@@ -300,7 +300,7 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
-  apply_fd_effects(h.pid, t.pending, rec.exit.ret, h.time_ns, &row, fds);
+  apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds);
 }
 
 // Hands the row to the consumer or counts why not (each row once, under
@@ -359,17 +359,22 @@ void Pipeline::Impl::on_task() {
     case IOR_EVENT_FORK:
       // The child's tid is new: a stale state under a recycled tid must go.
       forget_thread(h.tid);
-      fds.fork(rec.task.parent_pid, h.pid);
+      if (h.pid != rec.task.parent_pid) {
+        fds.fork(rec.task.parent_pid, rec.task.parent_tid, h.pid);
+      } else if (rec.task.flags & IOR_TASK_OWN_FS) {
+        fds.new_thread_cwd(h.pid, rec.task.parent_tid, h.tid);
+      }
       break;
     case IOR_EVENT_TASK_EXIT:
       forget_thread(h.tid);
+      fds.drop_thread(h.pid, h.tid);
       if (rec.task.flags & IOR_TASK_GROUP_DEAD) fds.drop_process(h.pid);
       break;
     case IOR_EVENT_EXEC:
       // execve kills every other thread of the process (de_thread) and
       // closes the O_CLOEXEC fds; the exec'ing thread continues as h.tid.
+      fds.exec(h.pid, rec.task.parent_tid);
       reset_threads_after_exec(h.pid, h.tid);
-      fds.exec(h.pid);
       break;
     default:
       break;
@@ -456,7 +461,7 @@ void Pipeline::Impl::return_freed_memory() {
 
 void Pipeline::learn_process(std::uint32_t pid) {
   Impl& m = *impl_;
-  (void)m.fds.cwd(pid);
+  (void)m.fds.cwd(pid, pid);
   for (std::int32_t fd : m.proc.open_fds(pid, m.options.fd_limits.max_fds_per_process)) {
     (void)m.fds.resolve(pid, fd, FdUse::kSucceeded);
   }
@@ -478,6 +483,7 @@ PipelineMemory Pipeline::memory() const {
   return {.fd_processes = m.fds.process_count(),
           .fd_entries = m.fds.entry_count(),
           .fd_names = m.fds.name_count(),
+          .fd_thread_cwds = m.fds.thread_cwd_count(),
           .fd_bytes = m.fds.bytes(),
           .threads = m.threads.size(),
           .thread_string_bytes = m.string_bytes};

@@ -55,6 +55,7 @@ struct PipelineMemory {
   std::size_t fd_processes = 0;
   std::size_t fd_entries = 0;
   std::size_t fd_names = 0;         ///< distinct names (shared by dups and forks)
+  std::size_t fd_thread_cwds = 0;   ///< threads with a cwd of their own
   std::size_t fd_bytes = 0;         ///< estimated; bounded by fd_limits.max_bytes
   std::size_t threads = 0;
   std::size_t thread_string_bytes = 0;  ///< bounded by max_pending_string_bytes

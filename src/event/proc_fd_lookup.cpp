@@ -31,6 +31,14 @@ std::int32_t fdinfo_flags(const std::string& path) {
   return ec == std::errc() ? static_cast<std::int32_t>(flags) : 0;
 }
 
+std::optional<std::string> directory_link(const std::string& link) {
+  char target[4096];
+  ssize_t len = ::readlink(link.c_str(), target, sizeof target);
+  // A full buffer may be a cut path: readlink does not say.
+  if (len <= 0 || static_cast<std::size_t>(len) >= sizeof target) return std::nullopt;
+  return std::string(target, static_cast<std::size_t>(len));
+}
+
 }  // namespace
 
 std::optional<ProcFd> ProcFdLookup::lookup(std::uint32_t pid, std::int32_t fd) const {
@@ -47,11 +55,11 @@ std::optional<ProcFd> ProcFdLookup::lookup(std::uint32_t pid, std::int32_t fd) c
 }
 
 std::optional<std::string> ProcFdLookup::cwd(std::uint32_t pid) const {
-  char target[4096];
-  ssize_t len = ::readlink((root_ + "/" + std::to_string(pid) + "/cwd").c_str(), target, sizeof target);
-  // A full buffer may be a cut path: readlink does not say.
-  if (len <= 0 || static_cast<std::size_t>(len) >= sizeof target) return std::nullopt;
-  return std::string(target, static_cast<std::size_t>(len));
+  return directory_link(root_ + "/" + std::to_string(pid) + "/cwd");
+}
+
+std::optional<std::string> ProcFdLookup::thread_cwd(std::uint32_t pid, std::uint32_t tid) const {
+  return directory_link(root_ + "/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/cwd");
 }
 
 std::vector<std::int32_t> ProcFdLookup::open_fds(std::uint32_t pid, std::size_t max) const {

@@ -24,6 +24,8 @@ class ProcFdLookup {
   /// The process's current directory as the kernel prints it (from ior's
   /// root); nullopt when the process is gone or the path is too long.
   std::optional<std::string> cwd(std::uint32_t pid) const;
+  /// The same for one thread (its cwd may be its own: unshare(CLONE_FS)).
+  std::optional<std::string> thread_cwd(std::uint32_t pid, std::uint32_t tid) const;
   /// The fd numbers the process has open now, at most max of them; empty
   /// when it is gone.
   std::vector<std::int32_t> open_fds(std::uint32_t pid, std::size_t max) const;

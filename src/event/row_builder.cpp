@@ -78,7 +78,7 @@ void reset_row(schema::EventRow& row) {
 
 }  // namespace
 
-void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
+void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
                       const schema::EventRow* row, FdTable& fds) {
   auto fd = static_cast<std::int32_t>(e.args[0]);
   auto newfd = static_cast<std::int32_t>(ret);
@@ -95,9 +95,9 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
       }
       if (is_clean_absolute(dir)) {
         constexpr std::uint8_t kViaProc = schema::kNoticeFdFromProc | schema::kNoticeCwdFromProc;
-        fds.set_cwd(pid, dir, (row->notice & kViaProc) != 0);
+        fds.set_cwd(pid, tid, dir, (row->notice & kViaProc) != 0);
       } else {
-        fds.forget_cwd(pid);
+        fds.forget_cwd(pid, tid);
       }
       break;
     }
@@ -139,6 +139,12 @@ void apply_fd_effects(std::uint32_t pid, const PendingEnter& e, std::int64_t ret
         fds.rename(row->oldname, row->newname, exchange);
       }
       break;
+    case FdEffect::kUnshare: {
+      // unshare(CLONE_NEWNS) unshares the fs_struct too (kernel/fork.c).
+      constexpr std::uint64_t kCloneFs = 0x200, kCloneNewns = 0x20000;  // <linux/sched.h>
+      if (ret == 0 && (e.args[0] & (kCloneFs | kCloneNewns)) != 0) fds.unshare_cwd(pid, tid);
+      break;
+    }
     case FdEffect::kNone:
     case FdEffect::kOpen:  // these are applied by build_row: the row names the file
     case FdEffect::kByHandle:
@@ -206,14 +212,14 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       fill_by_handle(pid, e, ret, fds, row);
       return;
     case FdEffect::kGetcwd:
-      fill_getcwd(pid, fds, row);
+      fill_getcwd(pid, tid, fds, row);
       return;
     default:
       break;
   }
   switch (info.cls) {
     case IOR_CLASS_OPEN:
-      paths.fill(pid, e, ret, fds, row);
+      paths.fill(pid, tid, e, ret, fds, row);
       row.flags = open_flags(e);
       if (ret >= 0 && info.effect == FdEffect::kOpen) {
         row.fd = static_cast<std::int32_t>(ret);
@@ -226,7 +232,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
       return;
     case IOR_CLASS_PATH:
     case IOR_CLASS_NAME:
-      paths.fill(pid, e, ret, fds, row);
+      paths.fill(pid, tid, e, ret, fds, row);
       return;
     case IOR_CLASS_FD:
     case IOR_CLASS_FCNTL:

@@ -28,11 +28,11 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
                const ThreadState& thread, std::int64_t ret, std::uint64_t exit_ns,
                FdTable& fds, PathResolver& paths, CgroupNames& cgroups, schema::EventRow& row);
 
-/// close, close_range, dup*, fcntl(F_DUPFD*, F_SETFL, F_SETFD), and the
-/// current directory of chdir/fchdir. row: the syscall's row as build_row
+/// close, close_range, dup*, fcntl(F_DUPFD*, F_SETFL, F_SETFD), the
+/// current directory of chdir/fchdir, and unshare(CLONE_FS). row: the syscall's row as build_row
 /// left it, or nullptr when it could not be built (a successful chdir then
 /// makes the directory unknown).
-void apply_fd_effects(std::uint32_t pid, const PendingEnter& enter, std::int64_t ret, std::uint64_t exit_ns,
+void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& enter, std::int64_t ret, std::uint64_t exit_ns,
                       const schema::EventRow* row, FdTable& fds);
 
 }  // namespace ior::event

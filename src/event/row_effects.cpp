@@ -223,8 +223,8 @@ void fill_by_handle(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, 
   name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
 }
 
-void fill_getcwd(std::uint32_t pid, FdTable& fds, schema::EventRow& row) {
-  if (auto cwd = fds.cwd(pid)) {
+void fill_getcwd(std::uint32_t pid, std::uint32_t tid, FdTable& fds, schema::EventRow& row) {
+  if (auto cwd = fds.cwd(pid, tid)) {
     row.pathname = cwd->path;
     if (cwd->from_proc) row.notice |= schema::kNoticeCwdFromProc;
   } else {

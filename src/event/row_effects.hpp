@@ -64,6 +64,6 @@ void fill_memfd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std:
 void fill_by_handle(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds,
                     schema::EventRow& row);
 /// getcwd: pathname is the process's current directory as ior knows it.
-void fill_getcwd(std::uint32_t pid, FdTable& fds, schema::EventRow& row);
+void fill_getcwd(std::uint32_t pid, std::uint32_t tid, FdTable& fds, schema::EventRow& row);
 
 }  // namespace ior::event

@@ -33,6 +33,7 @@ constexpr FdEffect SOCKET = FdEffect::kSocket;
 constexpr FdEffect ACCEPT = FdEffect::kAccept;
 constexpr FdEffect SOCKETPAIR = FdEffect::kSocketPair;
 constexpr FdEffect ANON_FD = FdEffect::kAnonFd;
+constexpr FdEffect UNSHARE = FdEffect::kUnshare;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

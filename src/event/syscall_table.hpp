@@ -43,6 +43,7 @@ enum class FdEffect : std::uint8_t {
   kAccept,      ///< accept, accept4: the same; args[0] is the listening socket
   kSocketPair,  ///< socketpair: two new fds "socket:[INODE]", an inode each
   kAnonFd,      ///< the returned fd is an "anon_inode:..." fd (epoll, eventfd, timerfd, ...)
+  kUnshare,     ///< unshare: with CLONE_FS or CLONE_NEWNS in args[0], the thread's cwd becomes its own
 };
 
 struct SyscallInfo {

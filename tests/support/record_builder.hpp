@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -131,13 +132,16 @@ inline Record exit_str_record(std::uint16_t syscall, std::uint32_t pid, std::uin
   return bytes_of(e, s0, s1);
 }
 
+/// parent_tid: FORK's forking thread, EXEC's tid before the exec; by default
+/// the parent's main thread and the exec'ing thread's own tid.
 inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t tid,
                           std::uint64_t time_ns, std::uint32_t parent_pid = 0,
-                          std::uint32_t flags = 0) {
+                          std::uint32_t flags = 0, std::optional<std::uint32_t> parent_tid = std::nullopt) {
   ior_task_event e{};
   e.hdr = header(kind, 0, pid, tid, time_ns);
   e.parent_pid = parent_pid;
   e.flags = flags;
+  e.parent_tid = parent_tid ? *parent_tid : kind == IOR_EVENT_FORK ? parent_pid : kind == IOR_EVENT_EXEC ? tid : 0;
   std::memcpy(e.comm, "task", 4);
   return bytes_of(e);
 }
@@ -145,6 +149,12 @@ inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t t
 inline Record fork_record(std::uint32_t child_pid, std::uint32_t child_tid, std::uint64_t time_ns,
                           std::uint32_t parent_pid) {
   return task_record(IOR_EVENT_FORK, child_pid, child_tid, time_ns, parent_pid);
+}
+
+/// A thread created by parent_tid without CLONE_FS: its cwd is its own.
+inline Record own_fs_thread_record(std::uint32_t pid, std::uint32_t tid, std::uint64_t time_ns,
+                                   std::uint32_t parent_tid) {
+  return task_record(IOR_EVENT_FORK, pid, tid, time_ns, pid, IOR_TASK_OWN_FS, parent_tid);
 }
 
 inline Record exec_record(std::uint32_t pid, std::uint32_t tid, std::uint64_t time_ns) {

@@ -1,0 +1,163 @@
+// The threads of a process share its cwd, but for one that called
+// unshare(CLONE_FS) (or CLONE_NEWNS) or was created without CLONE_FS: its
+// chdirs move it alone, and what it forks or execs starts where it is.
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+
+#include <filesystem>
+#include <string>
+
+#include "pipeline_fixture.hpp"
+
+namespace ior::event {
+namespace {
+
+class ThreadCwdTest : public PipelineTest {
+ protected:
+  void chdir_on(std::uint32_t tid, std::string_view dir, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_chdir, 0, {}, dir, {}, pid, tid);
+  }
+  std::string stat_on(std::uint32_t tid, std::string_view name, std::uint32_t pid = kPid) {
+    syscall(IOR_SC_newstat, 0, {}, name, {}, pid, tid);
+    return std::string(last().pathname);
+  }
+  void unshare_on(std::uint32_t tid, std::uint64_t flags, std::int64_t ret = 0) {
+    syscall(IOR_SC_unshare, ret, {flags, 0, 0}, {}, {}, kPid, tid);
+  }
+};
+
+TEST_F(ThreadCwdTest, AThreadThatUnsharedItsCwdMovesAloneAndTheOthersShareTheirs) {
+  chdir_on(101, "/top");
+  chdir_on(102, "/shared");  // shared: moves thread 101 too
+  EXPECT_EQ(stat_on(101, "f"), "/shared/f");
+  unshare_on(103, CLONE_FS);
+  EXPECT_EQ(last().row.syscall_name, std::string_view("unshare"));
+  EXPECT_EQ(last().pathname, "");
+  EXPECT_EQ(stat_on(103, "f"), "/shared/f");  // starts where it was
+  chdir_on(103, "/own");
+  EXPECT_EQ(stat_on(103, "f"), "/own/f");
+  EXPECT_EQ(stat_on(101, "f"), "/shared/f");
+  chdir_on(102, "/moved");
+  EXPECT_EQ(stat_on(101, "f"), "/moved/f");
+  EXPECT_EQ(stat_on(103, "f"), "/own/f");
+  unshare_on(103, CLONE_FS);  // again: already its own, nothing copied
+  EXPECT_EQ(stat_on(103, "f"), "/own/f");
+  // Other unshares, and a failed one, leave the cwd shared.
+  unshare_on(104, CLONE_FILES);
+  unshare_on(105, CLONE_FS, -EINVAL);
+  chdir_on(104, "/by104");
+  EXPECT_EQ(stat_on(105, "f"), "/by104/f");
+  EXPECT_EQ(stat_on(101, "f"), "/by104/f");
+  // CLONE_NEWNS unshares the cwd too.
+  unshare_on(106, CLONE_NEWNS);
+  chdir_on(106, "/ns");
+  EXPECT_EQ(stat_on(101, "f"), "/by104/f");
+  EXPECT_EQ(stat_on(106, "f"), "/ns/f");
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 2u);
+  // A thread that ended forgets its own: its tid reused by a new thread
+  // (which shares the cwd: no record for it) is in the process's.
+  feed(testing::task_exit_record(kPid, 103, clock_++, false));
+  EXPECT_EQ(stat_on(103, "f"), "/by104/f");
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 1u);
+  // Another process's thread with the same tid is not that thread.
+  chdir_on(106, "/other", kPid + 50);
+  EXPECT_EQ(stat_on(106, "f"), "/ns/f");
+  // The process ends: every thread's own cwd goes with it.
+  feed(testing::task_exit_record(kPid, kPid, clock_++, true));
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 0u);
+}
+
+TEST_F(ThreadCwdTest, AThreadCreatedWithoutCloneFsStartsAtItsCreatorsCwd) {
+  chdir_on(101, "/top");
+  unshare_on(103, CLONE_FS);
+  chdir_on(103, "/own");
+  feed(testing::own_fs_thread_record(kPid, 110, clock_++, 103));
+  EXPECT_EQ(stat_on(110, "f"), "/own/f");
+  chdir_on(110, "/mine");
+  EXPECT_EQ(stat_on(110, "f"), "/mine/f");
+  EXPECT_EQ(stat_on(103, "f"), "/own/f");
+  EXPECT_EQ(stat_on(101, "f"), "/top/f");
+  // Created by a thread that shares the process's.
+  feed(testing::own_fs_thread_record(kPid, 111, clock_++, 101));
+  chdir_on(101, "/later");
+  EXPECT_EQ(stat_on(111, "f"), "/top/f");
+  EXPECT_EQ(stat_on(102, "f"), "/later/f");
+}
+
+TEST_F(ThreadCwdTest, AProcessForkedOrExecdByAThreadWithItsOwnCwdStartsThere) {
+  chdir_on(101, "/top");
+  unshare_on(103, CLONE_FS);
+  chdir_on(103, "/own");
+  feed(testing::task_record(IOR_EVENT_FORK, 200, 200, clock_++, kPid, 0, 103));
+  EXPECT_EQ(stat_on(200, "f", 200), "/own/f");
+  feed(testing::fork_record(300, 300, clock_++, kPid));  // forked by the main thread
+  EXPECT_EQ(stat_on(300, "f", 300), "/top/f");
+  // exec from thread 103: it takes the leader's tid, and its cwd is the
+  // process's from then on.
+  feed(testing::task_record(IOR_EVENT_EXEC, kPid, kPid, clock_++, 0, 0, 103));
+  EXPECT_EQ(stat_on(kPid, "g"), "/own/g");
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 0u);
+  chdir_on(kPid, "/after");
+  EXPECT_EQ(stat_on(kPid + 9, "g"), "/after/g");  // a thread it makes shares it
+}
+
+TEST_F(ThreadCwdTest, ARenamedDirectoryMovesAThreadsOwnCwd) {
+  chdir_on(101, "/srv");
+  unshare_on(103, CLONE_FS);
+  chdir_on(103, "/srv/app/logs");
+  syscall(IOR_SC_rename, 0, {}, "app", "app.old", kPid, 101);
+  EXPECT_EQ(stat_on(103, "f"), "/srv/app.old/logs/f");
+  EXPECT_EQ(stat_on(101, "f"), "/srv/f");
+}
+
+TEST_F(ThreadCwdTest, OwnCwdsAreBounded) {
+  chdir_on(101, "/top");
+  constexpr std::uint32_t kMany = (1u << 16) + 10;
+  for (std::uint32_t tid = 1000; tid < 1000 + kMany; ++tid) unshare_on(tid, CLONE_FS);
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 1u << 16);
+  EXPECT_EQ(stats().fd_evicted.get(), 10u);
+  // A forgotten one falls back to the process's cwd (its own started there).
+  EXPECT_EQ(stat_on(1000 + kMany - 1, "f"), "/top/f");
+}
+
+class ProcThreadCwdTest : public ThreadCwdTest {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() / ("ior_thread_cwd_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_ / "100" / "task" / "103");
+    std::filesystem::create_symlink("/home/process", root_ / "100" / "cwd");
+    std::filesystem::create_symlink("/home/thread", root_ / "100" / "task" / "103" / "cwd");
+    PipelineOptions o;
+    o.proc_root = root_.string();
+    make_pipeline(o);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::filesystem::path root_;
+};
+
+// A process that ran before tracing: the thread's own cwd is read from its
+// own /proc entry.
+TEST_F(ProcThreadCwdTest, AnOwnCwdNeverSeenSetIsReadFromTheThreadsProcEntry) {
+  unshare_on(103, CLONE_FS);
+  EXPECT_EQ(stat_on(103, "f"), "/home/thread/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+  EXPECT_EQ(stat_on(101, "f"), "/home/process/f");
+}
+
+TEST_F(ProcThreadCwdTest, TheOwnCwdOfAThreadThatProcDoesNotShowIsSweptAfterTwoLooks) {
+  unshare_on(103, CLONE_FS);
+  unshare_on(104, CLONE_FS);  // its exit record was lost: /proc has no task/104
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 2u);
+  std::uint64_t now = 1;
+  for (int i = 0; i < 3; ++i) {
+    pipeline_->sweep(now);
+    now += std::uint64_t{1} << 40;
+  }
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 1u);
+  EXPECT_EQ(stat_on(103, "f"), "/home/thread/f");
+}
+
+}  // namespace
+}  // namespace ior::event
