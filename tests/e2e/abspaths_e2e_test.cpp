@@ -1,7 +1,8 @@
 // Absolute paths end to end: the real ior with real BPF traces
 // `ior_workload abspaths` (cwd after chdir and fchdir, dirfds, "..", a
 // symlinked directory, AT_EMPTY_PATH, a path over 1 KiB, hostile bytes, a
-// forked and an exec'd child, an fd passed over SCM_RIGHTS). Every syscall of
+// forked and an exec'd child, threads sharing the cwd and threads with their
+// own, an fd passed over SCM_RIGHTS). Every syscall of
 // its manifest must be a row with exactly the absolute path the workload
 // computed, on the console and in the Parquet file (read back by chDB), and
 // the Parquet row must keep the name exactly as passed.
@@ -125,15 +126,17 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
                           {WORKLOAD_BINARY, "abspaths", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 51u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 70u) << run.workload_out;
   std::vector<Expected> want;
   for (const auto& m : manifest) want.push_back(expected_of(m));
 
   expect_console_rows(run, want);
-  // Processes: the workload, its forked child, the exec'd child, the SCM_RIGHTS sender.
+  // Processes: the workload, its forked child, the exec'd child, the child
+  // forked by a thread with its own cwd, the child exec'd from such a
+  // thread, the SCM_RIGHTS sender.
   std::map<std::uint32_t, int> pids;
   for (const auto& m : manifest) ++pids[m.pid];
-  EXPECT_EQ(pids.size(), 4u);
+  EXPECT_EQ(pids.size(), 6u);
 
   // Parquet: the same rows with the name exactly as passed beside the path.
   const std::string sql =
@@ -225,7 +228,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   for (const auto& m : manifest) {
     if (m.name == "openat") opens.push_back(expected_of(m));
   }
-  ASSERT_EQ(opens.size(), 9u);
+  ASSERT_EQ(opens.size(), 10u);
   expect_console_rows(run, opens);
   // Only opens (the dynamic loader's too), and those in DIR are the workload's.
   std::size_t in_dir = 0;

@@ -2,8 +2,9 @@
 // something (the cwd after chdir and fchdir, dirfds, "..", a symlinked
 // directory, AT_EMPTY_PATH, the process's own fd links and cwd link, a
 // renamed directory holding an open file and the cwd, a path over 1 KiB,
-// hostile bytes, a forked and an exec'd child, an fd received over
-// SCM_RIGHTS). Each syscall is made once
+// hostile bytes, a forked and an exec'd child, threads that share the cwd
+// and threads with their own (unshare(CLONE_FS), clone(2) without CLONE_FS,
+// forking and exec'ing from one), an fd received over SCM_RIGHTS). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
 // workload knows it acted on, computed here from DIR by string operations
 // that follow the documented rules, independently of ior.
@@ -13,6 +14,8 @@
 // clean (a mkdtemp directory).
 
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -24,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "workload_hex.hpp"
 
@@ -43,10 +47,12 @@ std::string field(const std::string& abs, const std::string& passed, int notice 
   return workload_hex(abs) + ":" + workload_hex(passed) + ":" + std::to_string(notice);
 }
 
-void record(const char* name, long ret, const std::string& file) {
-  std::printf("%d\t%ld\t%s\t%ld\t%s\n", getpid(), syscall(SYS_gettid), name, ret, file.c_str());
+void record_of(long tid, const char* name, long ret, const std::string& file) {
+  std::printf("%d\t%ld\t%s\t%ld\t%s\n", getpid(), tid, name, ret, file.c_str());
   std::fflush(stdout);
 }
+
+void record(const char* name, long ret, const std::string& file) { record_of(syscall(SYS_gettid), name, ret, file); }
 
 // One name: the syscall's result and the absolute path it acted on.
 long one(const char* name, long ret, const std::string& abs, const std::string& passed, int notice = 0) {
@@ -113,6 +119,81 @@ int wait_ok(pid_t child) {
   int status = 0;
   if (waitpid(child, &status, 0) != child) die("waitpid");
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+// A thread made by clone(2) without CLONE_FS: it shares its creator's
+// thread pointer, so it calls nothing but syscall(2), and its creator
+// writes its manifest lines.
+struct RawThread {
+  long chdir_ret = -1;
+  long stat_ret = -1;
+};
+
+int raw_thread_main(void* arg) {
+  auto* t = static_cast<RawThread*>(arg);
+  struct stat st;
+  t->chdir_ret = syscall(SYS_chdir, "own");
+  t->stat_ret = syscall(SYS_newfstatat, AT_FDCWD, "g", &st, 0);
+  return 0;
+}
+
+// Runs raw_thread_main in such a thread and waits until it has ended.
+long run_raw_thread(RawThread& t) {
+  alignas(16) static char stack[64 * 1024];
+  pid_t alive = 0;  // its tid; the kernel clears it when the thread ends
+  const int flags = CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_PARENT_SETTID |
+                    CLONE_CHILD_CLEARTID;
+  const long tid = check(clone(raw_thread_main, stack + sizeof stack, flags, &t, &alive, nullptr, &alive), "clone");
+  for (pid_t v; (v = __atomic_load_n(&alive, __ATOMIC_ACQUIRE)) != 0;) {
+    syscall(SYS_futex, &alive, FUTEX_WAIT, v, nullptr, nullptr, 0);
+  }
+  return tid;
+}
+
+// The threads of a process share its cwd; one that unshares CLONE_FS, or
+// that clone(2) made without it, has its own, and what it forks or execs
+// starts there. Runs in d.
+int threads_and_their_cwds(const char* self, const std::string& d) {
+  one("mkdir", syscall(SYS_mkdir, "own", 0755), d + "/own", "own");
+  close_fd(open_at(AT_FDCWD, "own/g", O_CREAT | O_WRONLY, d + "/own/g"), d + "/own/g");
+  std::thread([&] { chdir_to("sub", d + "/sub"); }).join();
+  stat_at(AT_FDCWD, "g", 0, d + "/sub/g");  // the thread moved this one too
+  chdir_to(d, d);
+
+  std::thread([&] {
+    one("unshare", syscall(SYS_unshare, CLONE_FS), "", "");
+    chdir_to("own", d + "/own");
+    stat_at(AT_FDCWD, "g", 0, d + "/own/g");
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+      stat_at(AT_FDCWD, "g", 0, d + "/own/g");
+      _exit(0);
+    }
+    if (wait_ok(child) != 0) die("the forked child");
+  }).join();
+  stat_at(AT_FDCWD, "sub/g", 0, d + "/sub/g");  // still in d
+
+  RawThread raw;
+  const long raw_tid = run_raw_thread(raw);
+  record_of(raw_tid, "chdir", check(raw.chdir_ret, "chdir"), field(d + "/own", "own"));
+  record_of(raw_tid, "newfstatat", check(raw.stat_ret, "newfstatat"), field(d + "/own/g", "g"));
+  stat_at(AT_FDCWD, "sub/g", 0, d + "/sub/g");
+
+  // exec from a thread with its own cwd: the new program starts there.
+  pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    std::thread([&] {
+      one("unshare", syscall(SYS_unshare, CLONE_FS), "", "");
+      chdir_to("own", d + "/own");
+      const std::string cwd = d + "/own";
+      execl(self, self, "abspaths-exec", cwd.c_str(), static_cast<char*>(nullptr));
+      die("execl");
+    }).join();
+    _exit(1);
+  }
+  return wait_ok(child);
 }
 
 }  // namespace
@@ -212,6 +293,10 @@ int run_abspaths(const char* self, const std::string& d) {
     die("execl");
   }
   if (wait_ok(child) != 0) return 1;
+
+  chdir_to(d, d);
+  if (threads_and_their_cwds(self, d) != 0) return 1;
+  chdir_to("sub", d + "/sub");
 
   // An fd passed over SCM_RIGHTS: opened by a child, used by this process.
   int sv[2];
