@@ -48,7 +48,16 @@ std::string format_duration(std::uint64_t ns) {
 
 std::string errno_name(std::int32_t err) {
   if (const char* n = strerrorname_np(err)) return n;
-  return std::to_string(err);
+  // What a syscall a signal interrupted returns at its exit, before signal
+  // delivery turns it into EINTR or a restart (include/linux/errno.h, not
+  // in glibc): the rows ior records most often with an unnamed errno.
+  switch (err) {
+    case 512: return "ERESTARTSYS";
+    case 513: return "ERESTARTNOINTR";
+    case 514: return "ERESTARTNOHAND";
+    case 516: return "ERESTART_RESTARTBLOCK";
+    default: return std::to_string(err);
+  }
 }
 
 std::string sparkline(const std::vector<double>& values, bool utf8) {

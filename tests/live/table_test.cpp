@@ -53,6 +53,8 @@ TEST(Format, Numbers) {
   EXPECT_EQ(format_duration(2'500'000'000), "2.50s");
   EXPECT_EQ(errno_name(2), "ENOENT");
   EXPECT_EQ(errno_name(13), "EACCES");
+  EXPECT_EQ(errno_name(512), "ERESTARTSYS");  // the kernel's, interrupted by a signal
+  EXPECT_EQ(errno_name(515), "515");
   EXPECT_EQ(errno_name(4000), "4000");
 }
 
