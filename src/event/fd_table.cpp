@@ -248,7 +248,12 @@ void FdTable::fork(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t
   // parent now.
   cwd(parent, parent_tid);
   auto p = procs_.find(parent);
-  if (p == procs_.end()) return;
+  if (p == procs_.end()) {
+    if (const ThreadCwd* own = own_cwd(parent, parent_tid); own != nullptr && own->cwd_state != CwdState::kUnknown) {
+      put_cwd(child, own->cwd, own->cwd_state);
+    }
+    return;
+  }
   make_room(p->second.fds.size() * kEntryBytes + kProcessBytes);
   p = procs_.find(parent);  // make_room may have emptied and removed it
   if (p == procs_.end()) return;

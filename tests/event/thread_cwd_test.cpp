@@ -102,6 +102,15 @@ TEST_F(ThreadCwdTest, AProcessForkedOrExecdByAThreadWithItsOwnCwdStartsThere) {
   EXPECT_EQ(stat_on(kPid + 9, "g"), "/after/g");  // a thread it makes shares it
 }
 
+// The process's own table was never made (no fd, no cwd seen): the
+// thread's cwd still goes to the child.
+TEST_F(ThreadCwdTest, AForkFromAThreadWithItsOwnCwdInAProcessIorKnowsNothingElseOf) {
+  unshare_on(103, CLONE_FS);
+  chdir_on(103, "/own");
+  feed(testing::task_record(IOR_EVENT_FORK, 200, 200, clock_++, kPid, 0, 103));
+  EXPECT_EQ(stat_on(200, "f", 200), "/own/f");
+}
+
 TEST_F(ThreadCwdTest, ARenamedDirectoryMovesAThreadsOwnCwd) {
   chdir_on(101, "/srv");
   unshare_on(103, CLONE_FS);
