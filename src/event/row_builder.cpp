@@ -23,6 +23,8 @@ bool is_fcntl_dup(std::uint64_t cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_C
 // an mmap address with the top bit set is a valid result, not an error.
 constexpr std::int64_t kMaxErrno = 4095;
 
+constexpr std::uint64_t kCloneFs = 0x200, kCloneNewns = 0x20000;  // <linux/sched.h>
+
 RetType ret_type(const SyscallInfo& info, std::uint64_t arg1, std::int64_t ret) {
   if (info.ret == RetKind::kAddress) {
     return ret < 0 && ret >= -kMaxErrno ? RetType::kError : RetType::kAddress;
@@ -139,12 +141,21 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
         fds.rename(row->oldname, row->newname, exchange);
       }
       break;
-    case FdEffect::kUnshare: {
+    case FdEffect::kUnshare:
       // unshare(CLONE_NEWNS) unshares the fs_struct too (kernel/fork.c).
-      constexpr std::uint64_t kCloneFs = 0x200, kCloneNewns = 0x20000;  // <linux/sched.h>
       if (ret == 0 && (e.args[0] & (kCloneFs | kCloneNewns)) != 0) fds.unshare_cwd(pid, tid);
       break;
-    }
+    case FdEffect::kSetns:
+      // Joining a mount namespace sets the root and cwd to its root
+      // (fs/namespace.c, mntns_install). nstype 0 takes the fd's kind,
+      // which the fd's name does not always say: then /proc says where it is.
+      if (ret != 0) break;
+      if (e.args[1] & kCloneNewns) {
+        fds.set_cwd(pid, tid, "/");
+      } else if (e.args[1] == 0) {
+        fds.forget_cwd(pid, tid);
+      }
+      break;
     case FdEffect::kNone:
     case FdEffect::kOpen:  // these are applied by build_row: the row names the file
     case FdEffect::kByHandle:

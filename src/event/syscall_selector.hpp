@@ -21,7 +21,7 @@ class SyscallSelector {
   bool selects(std::string_view syscall) const;
   /// Whether the kernel records it: the selected syscalls, and always those
   /// that change the fd table or the cwd (open*, creat, close, close_range,
-  /// dup*, fcntl, pipe*, memfd_create, chdir, fchdir, rename*, unshare, ...): without them the
+  /// dup*, fcntl, pipe*, memfd_create, chdir, fchdir, rename*, unshare, setns, ...): without them the
   /// selected rows would name the file an fd had before ior started, or an
   /// old directory. Their rows are dropped unless selected (Pipeline's
   /// no_rows_of).

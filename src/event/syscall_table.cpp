@@ -34,6 +34,7 @@ constexpr FdEffect ACCEPT = FdEffect::kAccept;
 constexpr FdEffect SOCKETPAIR = FdEffect::kSocketPair;
 constexpr FdEffect ANON_FD = FdEffect::kAnonFd;
 constexpr FdEffect UNSHARE = FdEffect::kUnshare;
+constexpr FdEffect SETNS = FdEffect::kSetns;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

@@ -44,6 +44,7 @@ enum class FdEffect : std::uint8_t {
   kSocketPair,  ///< socketpair: two new fds "socket:[INODE]", an inode each
   kAnonFd,      ///< the returned fd is an "anon_inode:..." fd (epoll, eventfd, timerfd, ...)
   kUnshare,     ///< unshare: with CLONE_FS or CLONE_NEWNS in args[0], the thread's cwd becomes its own
+  kSetns,       ///< setns: into a mount namespace (args[1]), the cwd becomes its root
 };
 
 struct SyscallInfo {

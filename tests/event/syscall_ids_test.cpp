@@ -50,7 +50,7 @@ constexpr Given kGiven[] = {
     {130, "socket"}, {131, "socketpair"}, {132, "accept"}, {133, "accept4"}, {134, "epoll_create"},
     {135, "epoll_create1"}, {136, "eventfd"}, {137, "eventfd2"}, {138, "timerfd_create"}, {139, "signalfd"},
     {140, "signalfd4"}, {141, "inotify_init"}, {142, "inotify_init1"}, {143, "fanotify_init"},
-    {144, "pidfd_open"}, {145, "userfaultfd"}, {146, "unshare"},
+    {144, "pidfd_open"}, {145, "userfaultfd"}, {146, "unshare"}, {147, "setns"},
 };
 
 TEST(SyscallIds, EveryIdOnceGivenStillNamesItsSyscall) {

@@ -1,6 +1,7 @@
 // The threads of a process share its cwd, but for one that called
 // unshare(CLONE_FS) (or CLONE_NEWNS) or was created without CLONE_FS: its
 // chdirs move it alone, and what it forks or execs starts where it is.
+// setns into a mount namespace moves the cwd to that namespace's root.
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -128,6 +129,32 @@ TEST_F(ThreadCwdTest, OwnCwdsAreBounded) {
   EXPECT_EQ(stats().fd_evicted.get(), 10u);
   // A forgotten one falls back to the process's cwd (its own started there).
   EXPECT_EQ(stat_on(1000 + kMany - 1, "f"), "/top/f");
+}
+
+// setns into a mount namespace moves the thread's root and cwd to the
+// namespace's root; with nstype 0 the fd's kind is unknown: the cwd is
+// read from /proc at its next use.
+TEST_F(ThreadCwdTest, JoiningAMountNamespaceMovesTheCwdToItsRoot) {
+  chdir_on(101, "/top");
+  syscall(IOR_SC_setns, 0, {7, CLONE_NEWNET, 0}, {}, {}, kPid, 101);
+  EXPECT_EQ(last().row.syscall_name, std::string_view("setns"));
+  EXPECT_EQ(last().row.fd, 7);
+  EXPECT_EQ(stat_on(101, "f"), "/top/f");
+  syscall(IOR_SC_setns, -EINVAL, {7, CLONE_NEWNS, 0}, {}, {}, kPid, 101);
+  EXPECT_EQ(stat_on(101, "f"), "/top/f");
+  syscall(IOR_SC_setns, 0, {7, CLONE_NEWNS, 0}, {}, {}, kPid, 101);
+  EXPECT_EQ(stat_on(101, "f"), "/f");
+  EXPECT_EQ(last().row.notice, 0);
+  // A thread with its own cwd (it must have one to join): only it moves.
+  chdir_on(101, "/top");
+  unshare_on(103, CLONE_FS);
+  syscall(IOR_SC_setns, 0, {7, CLONE_NEWNS | CLONE_NEWPID, 0}, {}, {}, kPid, 103);
+  EXPECT_EQ(stat_on(103, "f"), "/f");
+  EXPECT_EQ(stat_on(101, "f"), "/top/f");
+  // nstype 0: /proc (empty here) is asked, so the cwd is unknown, not the old one.
+  syscall(IOR_SC_setns, 0, {7, 0, 0}, {}, {}, kPid, 101);
+  EXPECT_EQ(stat_on(101, "f"), "f");
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
 }
 
 class ProcThreadCwdTest : public ThreadCwdTest {

@@ -4,7 +4,8 @@
 // renamed directory holding an open file and the cwd, a path over 1 KiB,
 // hostile bytes, a forked and an exec'd child, threads that share the cwd
 // and threads with their own (unshare(CLONE_FS), clone(2) without CLONE_FS,
-// forking and exec'ing from one), an fd received over SCM_RIGHTS). Each syscall is made once
+// forking and exec'ing from one), setns into a mount namespace, an fd
+// received over SCM_RIGHTS). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
 // workload knows it acted on, computed here from DIR by string operations
 // that follow the documented rules, independently of ior.
@@ -196,6 +197,23 @@ int threads_and_their_cwds(const char* self, const std::string& d) {
   return wait_ok(child);
 }
 
+// setns into a mount namespace (its own, here: the effect is the same)
+// moves the cwd to the namespace's root. In a child: a process must have
+// one thread, and its root moves too.
+int joining_a_mount_namespace(const std::string& d) {
+  pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    chdir_to("sub", d + "/sub");
+    const long fd = open_at(AT_FDCWD, "/proc/self/ns/mnt", O_RDONLY, "/proc/self/ns/mnt");
+    one("setns", syscall(SYS_setns, fd, CLONE_NEWNS), "/proc/self/ns/mnt", "");
+    stat_at(AT_FDCWD, "etc", 0, "/etc");
+    close_fd(fd, "/proc/self/ns/mnt");
+    _exit(0);
+  }
+  return wait_ok(child);
+}
+
 }  // namespace
 
 // The exec'd child: its cwd is the parent's, kept across exec.
@@ -296,6 +314,7 @@ int run_abspaths(const char* self, const std::string& d) {
 
   chdir_to(d, d);
   if (threads_and_their_cwds(self, d) != 0) return 1;
+  if (joining_a_mount_namespace(d) != 0) return 1;
   chdir_to("sub", d + "/sub");
 
   // An fd passed over SCM_RIGHTS: opened by a child, used by this process.
