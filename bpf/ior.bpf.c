@@ -276,9 +276,11 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	const struct ior_syscall_spec *spec;
+	struct ior_task_slot *late;
 	struct task_struct *task;
 	struct ior_exit_event *e;
 	__u32 pid, tid;
+	bool tmpfile;
 	void *ring;
 	long nr;
 
@@ -304,9 +306,12 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (pair__eligible(spec) && pair__exit(task, spec->id, ret))
 		return 0;
-	if ((spec->s0 >= 0 || spec->s1 >= 0) && late__exit(task, spec->id, ret, pid, tid))
+	tmpfile = spec->cls == IOR_CLASS_OPEN && ret >= 0 && open__made_tmpfile(spec, regs);
+	if ((spec->s0 >= 0 || spec->s1 >= 0) && (late = late__pending(task, spec->id))) {
+		late__exit(late, spec->id, ret, pid, tid, tmpfile ? fd__inode((int)ret) : 0);
 		return 0;
-	if (spec->cls == IOR_CLASS_OPEN && ret >= 0 && open__made_tmpfile(spec, regs)) {
+	}
+	if (tmpfile) {
 		exit__emit_fds(spec, regs, ret, pid, tid);
 		return 0;
 	}

@@ -128,6 +128,7 @@ struct ior_exit_str_event {
 	__u8 str_flags;             /* IOR_STR* bits of this reading */
 	__u8 reread;                /* IOR_STR0_FAULT / IOR_STR1_FAULT: the strings read again here */
 	__u8 pad[2];
+	__u64 ino;                  /* an O_TMPFILE open: the new fd's inode ("DIR/#INODE"); else 0 */
 	/* followed by str_len[0] bytes of string 0, then str_len[1] bytes of string 1 */
 };
 
@@ -226,11 +227,12 @@ IOR_ABI_AT(ior_exit_fds_event, exit, 0);
 IOR_ABI_AT(ior_exit_fds_event, fd, 32);
 IOR_ABI_AT(ior_exit_fds_event, ino, 40);
 
-IOR_ABI_ASSERT(sizeof(struct ior_exit_str_event) == 40);
+IOR_ABI_ASSERT(sizeof(struct ior_exit_str_event) == 48);
 IOR_ABI_AT(ior_exit_str_event, exit, 0);
 IOR_ABI_AT(ior_exit_str_event, str_len, 32);
 IOR_ABI_AT(ior_exit_str_event, str_flags, 36);
 IOR_ABI_AT(ior_exit_str_event, reread, 37);
+IOR_ABI_AT(ior_exit_str_event, ino, 40);
 
 IOR_ABI_ASSERT(sizeof(struct ior_task_event) == 56);
 IOR_ABI_AT(ior_task_event, hdr, 0);

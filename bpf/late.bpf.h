@@ -40,33 +40,42 @@ static __always_inline void late__note(struct task_struct *task, struct ior_task
 	slot->late_ptr[1] = (flags & IOR_STR1_FAULT) ? ptr1 : 0;
 }
 
-/* At the exit of a syscall with strings: 1 when the strings noted at its
- * enter were sent with the exit (or the record was lost and counted), 0 when
- * the caller sends a plain exit record. */
-static __always_inline int late__exit(struct task_struct *task, __u16 id, long ret, __u32 pid, __u32 tid)
+/* At the exit of a syscall with strings: the task's slot when strings
+ * noted at its enter are to be read again (late__exit sends them), NULL
+ * when the caller sends a plain exit record. */
+static __always_inline struct ior_task_slot *late__pending(struct task_struct *task, __u16 id)
 {
 	struct ior_task_slot *slot = pair__slot(task, 0);
+
+	if (!slot || !slot->late_syscall)
+		return NULL;
+	if (slot->late_syscall != id) {
+		slot->late_syscall = 0;
+		return NULL;
+	}
+	return slot;
+}
+
+/* Sends the exit with the strings late__pending found (or counts the
+ * record lost). ino: an O_TMPFILE open's new inode, else 0. */
+static __always_inline void late__exit(struct ior_task_slot *slot, __u16 id, long ret, __u32 pid, __u32 tid,
+				       __u64 ino)
+{
 	struct ior_exit_str_event *e;
 	struct ior_scratch *s;
 	__u32 zero = 0, len0 = 0, len1 = 0;
-	__u8 flags = 0, mask;
+	__u8 flags = 0, mask = slot->late_mask;
 
-	if (!slot || !slot->late_syscall)
-		return 0;
-	mask = slot->late_mask;
-	if (slot->late_syscall != id) {
-		slot->late_syscall = 0;
-		return 0;
-	}
 	slot->late_syscall = 0;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
-		return 0;
+		return;
 	e = (struct ior_exit_str_event *)s->buf;
 	header__fill(&e->exit.hdr, IOR_EVENT_EXIT_STR, id, pid, tid);
 	e->exit.ret = ret;
 	e->reread = mask;
 	e->pad[0] = e->pad[1] = 0;
+	e->ino = ino;
 	if (mask & IOR_STR0_FAULT)
 		len0 = args__read_str(s->buf + sizeof(*e), (const void *)slot->late_ptr[0], IOR_STR0_TRUNCATED,
 				      IOR_STR0_FAULT, &flags);
@@ -77,7 +86,6 @@ static __always_inline int late__exit(struct task_struct *task, __u16 id, long r
 	e->str_len[1] = (__u16)len1;
 	e->str_flags = flags;
 	event__output(e, (sizeof(*e) + len0 + len1) & (IOR_SCRATCH_SIZE - 1), IOR_CNT_DROP_EXIT);
-	return 1;
 }
 
 #endif /* IOR_LATE_BPF_H */

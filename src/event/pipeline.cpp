@@ -173,6 +173,7 @@ void Pipeline::Impl::pair_exit(ThreadState& t) {
       t.pending.out_ino[1] = rec.exit_fds.ino[1];
     } else if (h.kind == IOR_EVENT_EXIT_STR) {
       take_strings_read_at_exit(t);
+      t.pending.out_ino[0] = rec.exit_str.ino;  // an O_TMPFILE open's
     }
     emit(t);
   }

@@ -43,7 +43,7 @@ TEST(LazyPathsE2E, PathsNotMappedAtTheEnterNameTheirRows) {
                           {WORKLOAD_BINARY, "lazypaths", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 11u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 14u) << run.workload_out;
 
   const std::string sql =
       "SELECT tid, syscall_name AS s, ret_value AS r, lower(hex(filename)) AS f, lower(hex(pathname)) AS p, "

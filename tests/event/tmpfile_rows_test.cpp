@@ -63,6 +63,21 @@ TEST_F(TmpfileRowsTest, WithoutItsInodeTheFdIsDirHashAndTheOpenSaysFdUnknown) {
   EXPECT_EQ(last().row.notice, schema::kNoticeFdUnknown);
 }
 
+// The directory's name was unreadable at the enter (its page not mapped
+// yet): the exit record that brings it brings the inode too.
+TEST_F(TmpfileRowsTest, AnOpenWhoseDirectoryWasReadAtItsExitIsNamedDirHashInodeToo) {
+  testing::EnterSpec e = testing::spec(IOR_SC_openat, kPid, kTid, clock_);
+  e.args = {O_TMPFILE | O_RDWR, 0600, static_cast<std::uint64_t>(AT_FDCWD)};
+  e.str_flags = IOR_STR0_FAULT;
+  feed(testing::enter_record(e));
+  feed(testing::exit_str_record(IOR_SC_openat, kPid, kTid, clock_ + 10, 4, IOR_STR0_FAULT, "/var/tmp", "", 0, 4242));
+  EXPECT_EQ(last().filename, "/var/tmp/#4242");
+  EXPECT_EQ(last().pathname, "/var/tmp");
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_write, 1, {4, 0, 1});
+  EXPECT_EQ(last().filename, "/var/tmp/#4242");
+}
+
 TEST_F(TmpfileRowsTest, AFailedTmpfileOpenAddsNoFdAndAnOpenWithoutTheFlagKeepsItsPath) {
   syscall(IOR_SC_openat, 4, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/keep");
   tmpfile_open(IOR_SC_openat, -EOPNOTSUPP, O_TMPFILE | O_RDWR, "/mnt/vfat", 0);

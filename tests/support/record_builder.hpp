@@ -121,8 +121,9 @@ inline Record exit_fds_record(std::uint16_t syscall, std::uint32_t pid, std::uin
 // which ones were read again, str_flags how that went.
 inline Record exit_str_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid, std::uint64_t time_ns,
                               std::int64_t ret, std::uint8_t reread, std::string_view s0, std::string_view s1,
-                              std::uint8_t str_flags = 0) {
+                              std::uint8_t str_flags = 0, std::uint64_t ino = 0) {
   ior_exit_str_event e{};
+  e.ino = ino;
   e.exit.hdr = header(IOR_EVENT_EXIT_STR, syscall, pid, tid, time_ns);
   e.exit.ret = ret;
   e.str_len[0] = static_cast<std::uint16_t>(s0.size());

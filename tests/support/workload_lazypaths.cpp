@@ -2,7 +2,8 @@
 // this process has not touched yet (a private file mapping, as a literal in
 // a binary's rodata is at its first use), so a BPF program cannot read them
 // at the syscall's enter (one of them the current directory that a
-// relative name then follows). Each path has a page of its own, used once.
+// relative name then follows, one an O_TMPFILE open's directory). Each path
+// has a page of its own, used once.
 // Each syscall is written to the manifest with the columns its row must
 // hold, computed here independently of ior.
 //
@@ -83,7 +84,7 @@ int run_lazypaths(const std::string& dir) {
   const std::string renamed_name = "lazy re\nnamed,'q\"\x1b[2J";
   const std::string renamed = dir + "/" + renamed_name;
   const std::string sub = dir + "/lazy-dir";
-  const UntouchedPages pages(dir + "/names", {file, file, renamed, sub, renamed_name, sub});
+  const UntouchedPages pages(dir + "/names", {file, file, renamed, sub, renamed_name, sub, dir});
   // Set up before the traced syscalls: the directory fd for the relative name.
   const int dirfd = static_cast<int>(check(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), "open dir"));
 
@@ -106,6 +107,14 @@ int run_lazypaths(const std::string& dir) {
   const long ifd = syscall(SYS_openat, AT_FDCWD, "inner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   record("openat", ifd, {inner, "", "", ""});
   record("close", syscall(SYS_close, ifd), {inner, "", "", ""});
+  // An O_TMPFILE open read late: its fd is DIR/#INODE, as /proc names it.
+  const long tfd = syscall(SYS_openat, AT_FDCWD, pages.text(6), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  struct stat st;
+  check(fstat(static_cast<int>(check(tfd, "openat O_TMPFILE")), &st), "fstat");
+  const std::string unnamed = dir + "/#" + std::to_string(st.st_ino);
+  record("openat", tfd, {unnamed, dir, "", ""});
+  record("write", syscall(SYS_write, tfd, "t", 1), {unnamed, "", "", ""});
+  record("close", syscall(SYS_close, tfd), {unnamed, "", "", ""});
   close(dirfd);
   return 0;
 }
