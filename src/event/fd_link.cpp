@@ -20,20 +20,20 @@ std::optional<FdLink> fd_number(std::string_view s, std::size_t at) {
   return FdLink{fd, static_cast<std::size_t>(end - s.data())};
 }
 
-// "cwd" or "cwd/..." at s[at]: the current directory's link.
-std::optional<FdLink> cwd_link(std::string_view s, std::size_t at) {
-  constexpr std::string_view kCwd = "cwd";
-  if (s.substr(at, kCwd.size()) != kCwd) return std::nullopt;
-  const std::size_t end = at + kCwd.size();
+// "NAME" or "NAME/..." at s[at]: a link to a directory (the cwd, the root).
+std::optional<FdLink> directory_link(std::string_view s, std::size_t at, std::string_view name, std::int32_t link) {
+  if (s.substr(at, name.size()) != name) return std::nullopt;
+  const std::size_t end = at + name.size();
   if (end != s.size() && s[end] != '/') return std::nullopt;
-  return FdLink{kCwdLink, end};
+  return FdLink{link, end};
 }
 
-// What follows /proc/self/, /proc/thread-self/ or /proc/PID/ at s[at].
-std::optional<FdLink> own_link(std::string_view s, std::size_t at) {
+// What follows /proc/self/, /proc/thread-self/ (thread) or /proc/PID/ at s[at].
+std::optional<FdLink> own_link(std::string_view s, std::size_t at, bool thread) {
   constexpr std::string_view kFd = "fd/";
   if (s.substr(at, kFd.size()) == kFd) return fd_number(s, at + kFd.size());
-  return cwd_link(s, at);
+  if (auto root = directory_link(s, at, "root", kRootLink)) return root;
+  return directory_link(s, at, "cwd", thread ? kThreadCwdLink : kCwdLink);
 }
 
 }  // namespace
@@ -52,14 +52,14 @@ std::optional<FdLink> parse_fd_link(std::string_view p, std::uint32_t pid) noexc
   if (!p.starts_with(kProc)) return std::nullopt;
   const std::string_view rest = p.substr(kProc.size());
   for (std::string_view self : {std::string_view("self/"), std::string_view("thread-self/")}) {
-    if (rest.starts_with(self)) return own_link(p, kProc.size() + self.size());
+    if (rest.starts_with(self)) return own_link(p, kProc.size() + self.size(), self.starts_with('t'));
   }
   char digits[16];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, pid);
   if (ec != std::errc()) return std::nullopt;
   const std::string_view own(digits, static_cast<std::size_t>(end - digits));
   if (!rest.starts_with(own) || !rest.substr(own.size()).starts_with("/")) return std::nullopt;
-  return own_link(p, kProc.size() + own.size() + 1);
+  return own_link(p, kProc.size() + own.size() + 1, false);
 }
 
 }  // namespace ior::event

@@ -121,7 +121,8 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
 
 // A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
 // /dev/stdout, ...; fd_link.hpp) names that fd's file: the fd's name from
-// the table takes the link's place (the cwd for /proc/self/cwd). Left as it
+// the table takes the link's place (the cwd for /proc/self/cwd, "/" for
+// /proc/self/root: the process's root, as its names are). Left as it
 // is when the link is the last component of a syscall that acts on the link
 // itself (readlink, lstat, unlink, O_NOFOLLOW, ...), when the fd or cwd is
 // unknown, its name was cut or unresolved, or a rest cannot be joined to it
@@ -133,8 +134,10 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::uint32_t 
   if (!link || (link->rest == path.size() && !follows_last_link)) return path;
   std::string_view file;
   std::uint8_t via_proc = 0;
-  if (link->fd == kCwdLink) {
-    const auto cwd = fds.cwd(pid, tid);
+  if (link->fd == kRootLink) {
+    file = "/";
+  } else if (link->fd == kCwdLink || link->fd == kThreadCwdLink) {
+    const auto cwd = fds.cwd(pid, link->fd == kThreadCwdLink ? tid : pid);
     if (!cwd) return path;
     file = cwd->path;
     if (cwd->from_proc) via_proc = schema::kNoticeCwdFromProc;

@@ -1,10 +1,12 @@
 // Paths through the caller's own fd links (/proc/self/fd/N, /dev/fd/N,
-// /dev/stdout, ...) name the fd's file, and /proc/self/cwd its current
-// directory: what the text means differs in every process, so the row puts
-// the fd's name from the fd table, or the cwd, in its place.
+// /dev/stdout, ...) name the fd's file, /proc/self/cwd its current
+// directory and /proc/self/root its root: what the text means differs in
+// every process, so the row puts the fd's name from the fd table, the cwd
+// or "/" in its place.
 #include "event/fd_link.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -24,8 +26,9 @@ TEST(FdLinkTest, TheCallersFdLinksGiveTheFdAndWhatFollows) {
                         Case{"/proc/100/fd/0", 0, 14}, Case{"/dev/fd/63", 63, 10}, Case{"/dev/fd/7/a/b", 7, 9},
                         Case{"/dev/stdin", 0, 10}, Case{"/dev/stdout", 1, 11}, Case{"/dev/stderr", 2, 11},
                         Case{"/dev/stdout/x", 1, 11}, Case{"/proc/self/cwd", kCwdLink, 14},
-                        Case{"/proc/self/cwd/a/b", kCwdLink, 14}, Case{"/proc/thread-self/cwd", kCwdLink, 21},
-                        Case{"/proc/100/cwd/a", kCwdLink, 13}}) {
+                        Case{"/proc/self/cwd/a/b", kCwdLink, 14}, Case{"/proc/thread-self/cwd", kThreadCwdLink, 21},
+                        Case{"/proc/100/cwd/a", kCwdLink, 13}, Case{"/proc/self/root", kRootLink, 15},
+                        Case{"/proc/thread-self/root/etc", kRootLink, 22}, Case{"/proc/100/root/a", kRootLink, 14}}) {
     SCOPED_TRACE(c.path);
     auto link = parse_fd_link(c.path, 100);
     ASSERT_TRUE(link.has_value());
@@ -39,7 +42,7 @@ TEST(FdLinkTest, OtherPathsAreNoFdLinks) {
                            "/proc/1000/fd/3", "/proc/10/fd/3", "/dev/fd/03", "/dev/fd/-1", "/dev/fd/3x",
                            "/dev/fd/99999999999", "/dev/stdoutx", "/dev/std", "/data/proc/self/fd/3", "/", "",
                            "/proc/self/fd/+3", "/dev/fdx/3", "/proc/self/cwdx", "/proc/self/cw", "/proc/101/cwd",
-                           "/proc/1000/cwd", "/proc/self/root/etc", "/proc/self//cwd", "/proc/selfcwd"}) {
+                           "/proc/1000/cwd", "/proc/101/root/etc", "/proc/self/rootx", "/proc/self//cwd", "/proc/selfcwd"}) {
     SCOPED_TRACE(path);
     EXPECT_FALSE(parse_fd_link(path, 100).has_value());
   }
@@ -87,6 +90,33 @@ TEST_F(FdLinkRowsTest, ThePathThroughTheCwdLinkNamesTheCwd) {
   EXPECT_EQ(last().pathname, "/proc/self/cwd");
   syscall(IOR_SC_newstat, 0, {}, "/proc/200/cwd/x");  // another process's
   EXPECT_EQ(last().pathname, "/proc/200/cwd/x");
+}
+
+// /proc/self/cwd is the main thread's, /proc/thread-self/cwd the caller's:
+// they differ for a thread with a cwd of its own.
+TEST_F(FdLinkRowsTest, TheThreadsCwdLinkNamesItsOwnCwd) {
+  syscall(IOR_SC_chdir, 0, {}, "/srv/app");
+  syscall(IOR_SC_unshare, 0, {CLONE_FS, 0, 0});
+  syscall(IOR_SC_chdir, 0, {}, "/mine");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/thread-self/cwd/f");
+  EXPECT_EQ(last().pathname, "/mine/f");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/self/cwd/f");
+  EXPECT_EQ(last().pathname, "/srv/app/f");
+}
+
+// /proc/self/root is the caller's root, which its names are relative to.
+TEST_F(FdLinkRowsTest, ThePathThroughTheRootLinkIsThePathFromTheRoot) {
+  syscall(IOR_SC_newstat, 0, {}, "/proc/self/root/etc/../etc/hosts");
+  EXPECT_EQ(last().pathname, "/etc/hosts");
+  EXPECT_EQ(last().passed_name, "/proc/self/root/etc/../etc/hosts");
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_chdir, 0, {}, "/proc/thread-self");
+  syscall(IOR_SC_access, 0, {}, "root");
+  EXPECT_EQ(last().pathname, "/");
+  syscall(IOR_SC_readlink, 1, {}, "/proc/100/root");  // on the link itself
+  EXPECT_EQ(last().pathname, "/proc/100/root");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/200/root/x");  // another process's
+  EXPECT_EQ(last().pathname, "/proc/200/root/x");
 }
 
 TEST_F(FdLinkRowsTest, TheStandardStreamsAreTheirFds) {

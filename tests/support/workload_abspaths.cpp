@@ -1,6 +1,6 @@
 // `ior_workload abspaths DIR`: every way a name reaches a syscall relative to
 // something (the cwd after chdir and fchdir, dirfds, "..", a symlinked
-// directory, AT_EMPTY_PATH, the process's own fd links and cwd link, a
+// directory, AT_EMPTY_PATH, the process's own fd links, cwd and root links, a
 // renamed directory holding an open file and the cwd, a path over 1 KiB,
 // hostile bytes, a forked and an exec'd child, threads that share the cwd
 // and threads with their own (unshare(CLONE_FS), clone(2) without CLONE_FS,
@@ -165,6 +165,7 @@ int threads_and_their_cwds(const char* self, const std::string& d) {
     one("unshare", syscall(SYS_unshare, CLONE_FS), "", "");
     chdir_to("own", d + "/own");
     stat_at(AT_FDCWD, "g", 0, d + "/own/g");
+    stat_at(AT_FDCWD, "/proc/thread-self/cwd/g", 0, d + "/own/g");
     pid_t child = fork();
     if (child < 0) die("fork");
     if (child == 0) {
@@ -252,6 +253,8 @@ int run_abspaths(const char* self, const std::string& d) {
   close_fd(fd, d + "/f1");
   // And the link to the cwd names the cwd; readlink reads the link itself.
   stat_at(AT_FDCWD, "/proc/self/cwd/f1", 0, d + "/f1");
+  // And the link to the root: the name from the root.
+  stat_at(AT_FDCWD, "/proc/self/root" + d + "/f1", 0, d + "/f1");
   char target[4096];
   one("readlink", syscall(SYS_readlink, "/proc/self/cwd", target, sizeof target), "/proc/self/cwd", "/proc/self/cwd");
 
