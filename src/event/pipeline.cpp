@@ -373,7 +373,8 @@ void Pipeline::Impl::on_task() {
       break;
     case IOR_EVENT_EXEC:
       // execve kills every other thread of the process (de_thread) and
-      // closes the O_CLOEXEC fds; the exec'ing thread continues as h.tid.
+      // closes the O_CLOEXEC fds; the exec'ing thread continues as h.tid,
+      // and a cwd of its own (under its old tid) is the process's now.
       fds.exec(h.pid, rec.task.parent_tid);
       reset_threads_after_exec(h.pid, h.tid);
       break;
