@@ -365,8 +365,11 @@ std::optional<Cwd> FdTable::cwd(std::uint32_t pid, std::uint32_t tid) {
   if (own == nullptr) return process_cwd(pid);
   if (own->cwd_state == CwdState::kUnread) {
     auto found = proc_.thread_cwd(pid, tid);
-    own->cwd = usable_cwd(found) ? names_.intern(*found) : SharedName();
-    own->cwd_state = usable_cwd(found) ? CwdState::kFromProc : CwdState::kUnknown;
+    if (usable_cwd(found)) {
+      keep_thread_cwd(*own, *found, CwdState::kFromProc);
+    } else {
+      own->cwd_state = CwdState::kUnknown;
+    }
   }
   return known_cwd(own->cwd, own->cwd_state);
 }
@@ -398,11 +401,26 @@ void FdTable::put_cwd(std::uint32_t pid, SharedName name, CwdState state) {
 void FdTable::set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc) {
   const CwdState state = via_proc ? CwdState::kFromProc : CwdState::kTraced;
   if (ThreadCwd* own = own_cwd(pid, tid)) {
-    own->cwd = names_.intern(path);
-    own->cwd_state = state;
+    keep_thread_cwd(*own, path, state);
     return;
   }
   put_cwd(pid, names_.intern(path), state);
+}
+
+// Within the table's byte budget, after making room as any entry does; past
+// it the thread's cwd is unknown (its relative names say path-unresolved),
+// and no other thread's is taken from it.
+void FdTable::keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState state) {
+  own.cwd = SharedName();  // its old name no longer counts
+  make_room(kThreadCwdBytes + path.size());
+  if (bytes() + path.size() > limits_.max_bytes) {
+    own.cwd_state = CwdState::kUnknown;
+    evictions_.add();
+    return;
+  }
+  own.cwd = names_.intern(path);
+  own.cwd_state = state;
+  peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
 void FdTable::forget_cwd(std::uint32_t pid, std::uint32_t tid) {

@@ -196,6 +196,7 @@ class FdTable {
   /// A new own cwd for tid, starting at name (as held by a thread or process in state).
   void put_thread_cwd(std::uint32_t pid, std::uint32_t tid, SharedName name, CwdState state);
   void drop_thread_cwds(std::uint32_t pid);
+  void keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState state);
 
   /// Forgets the last find's answer: called wherever an entry or a process
   /// leaves the maps (inserts never move a node).

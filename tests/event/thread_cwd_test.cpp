@@ -157,6 +157,31 @@ TEST_F(ThreadCwdTest, JoiningAMountNamespaceMovesTheCwdToItsRoot) {
   EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
 }
 
+// Each thread's own cwd a distinct long name: the names stay within the
+// fd table's budget; a thread whose name did not fit has an unknown cwd,
+// not another's.
+TEST_F(ThreadCwdTest, OwnCwdNamesStayWithinTheTablesBudget) {
+  PipelineOptions o;
+  o.proc_root = empty_proc_;
+  o.fd_limits.max_bytes = 256 * 1024;
+  make_pipeline(o);
+  chdir_on(101, "/top");
+  const std::string dir = "/" + std::string(4000, 'd');
+  for (std::uint32_t tid = 1000; tid < 1200; ++tid) {
+    unshare_on(tid, CLONE_FS);
+    chdir_on(tid, dir + std::to_string(tid));
+  }
+  // The names within the budget; the entries themselves (64 B each) are
+  // bounded by their count (OwnCwdsAreBounded).
+  const auto m = pipeline_->memory();
+  EXPECT_EQ(m.fd_thread_cwds, 200u);
+  EXPECT_LE(m.fd_bytes, o.fd_limits.max_bytes + m.fd_thread_cwds * 64);
+  EXPECT_GT(stats().fd_evicted.get(), 0u);
+  EXPECT_EQ(stat_on(1000, "f"), dir + "1000/f");  // the first ones fit
+  EXPECT_EQ(stat_on(1199, "f"), "f");             // the last did not: unknown
+  EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
+}
+
 class ProcThreadCwdTest : public ThreadCwdTest {
  protected:
   void SetUp() override {
