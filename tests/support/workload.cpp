@@ -26,6 +26,9 @@
 //                                  live at once, then everything exits
 //   ior_workload paths N           N newfstatat calls on distinct 4 KiB paths (ENOENT)
 //   ior_workload threads N         N short-lived threads, one 4 KiB-path openat each
+//   ior_workload owncwds N         N short-lived threads (64 at once), each with a cwd of its
+//                                  own (unshare(CLONE_FS)) in a distinct directory of a 4 KiB
+//                                  path, one relative stat there each
 //   ior_workload abspaths DIR      names relative to cwds and dirfds (workload_abspaths.cpp)
 //   ior_workload lazypaths DIR     paths in pages not mapped yet at the enter (workload_lazypaths.cpp)
 //   ior_workload moves DIR         two-fd, pipe, memfd, socket, mapping and mount syscalls (workload_moves.cpp; root)
@@ -44,6 +47,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -388,6 +392,40 @@ int run_threads(long n) {
   return 0;
 }
 
+// A mkdtemp directory in /tmp, under nested 250-byte names to about 3.8 KiB.
+std::string long_private_dir() {
+  char base[] = "/tmp/ior-owncwds.XXXXXX";
+  if (mkdtemp(base) == nullptr) die("mkdtemp");
+  std::string dir = base;
+  for (char c = 'a'; c < 'a' + 15; ++c) {
+    dir += "/" + std::string(250, c);
+    check(syscall(SYS_mkdir, dir.c_str(), 0700), "mkdir");
+  }
+  return dir;
+}
+
+int run_owncwds(long n) {
+  const std::string dir = long_private_dir();
+  for (long i = 0; i < n; i += 64) {
+    std::vector<std::thread> batch;
+    for (long j = i; j < n && j < i + 64; ++j) {
+      batch.emplace_back([&dir, j] {
+        const std::string mine = dir + "/t" + std::to_string(j);
+        check(syscall(SYS_mkdir, mine.c_str(), 0700), "mkdir");
+        check(syscall(SYS_unshare, CLONE_FS), "unshare");
+        check(syscall(SYS_chdir, mine.c_str()), "chdir");
+        struct stat st;
+        syscall(SYS_newfstatat, AT_FDCWD, "missing", &st, 0);
+        check(syscall(SYS_rmdir, mine.c_str()), "rmdir");
+      });
+    }
+    for (auto& t : batch) t.join();
+  }
+  for (std::string d = dir; d.size() > 5; d.resize(d.rfind('/'))) syscall(SYS_rmdir, d.c_str());
+  std::printf("owncwds %ld\n", n);
+  return 0;
+}
+
 }  // namespace
 
 int run_abspaths(const char* self, const std::string& dir);
@@ -424,6 +462,7 @@ int main(int argc, char** argv) {
   if (mode == "dupfork" && argc == 4) return run_dupfork(std::atol(argv[2]), std::atol(argv[3]));
   if (mode == "paths" && argc == 3) return run_paths(std::atol(argv[2]));
   if (mode == "threads" && argc == 3) return run_threads(std::atol(argv[2]));
+  if (mode == "owncwds" && argc == 3) return run_owncwds(std::atol(argv[2]));
   if (mode == "abspaths" && argc == 3) return run_abspaths(argv[0], argv[2]);
   if (mode == "abspaths-exec" && argc == 3) return run_abspaths_exec(argv[2]);
   if (mode == "slowfail" && argc == 3) return run_slowfail(argv[2]);
@@ -439,7 +478,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
-               "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | "
+               "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | owncwds N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | acceptwait | handoff DIR N | "
                "lazypaths DIR | fdchurn DIR THREADS N\n");
   return 2;
