@@ -51,9 +51,9 @@ std::optional<FdLink> parse_fd_link(std::string_view p, std::uint32_t pid) noexc
   constexpr std::string_view kProc = "/proc/";
   if (!p.starts_with(kProc)) return std::nullopt;
   const std::string_view rest = p.substr(kProc.size());
-  for (std::string_view self : {std::string_view("self/"), std::string_view("thread-self/")}) {
-    if (rest.starts_with(self)) return own_link(p, kProc.size() + self.size(), self.starts_with('t'));
-  }
+  constexpr std::string_view kSelf = "self/", kThreadSelf = "thread-self/";
+  if (rest.starts_with(kSelf)) return own_link(p, kProc.size() + kSelf.size(), false);
+  if (rest.starts_with(kThreadSelf)) return own_link(p, kProc.size() + kThreadSelf.size(), true);
   char digits[16];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, pid);
   if (ec != std::errc()) return std::nullopt;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "event/lexical_path.hpp"
@@ -90,7 +91,7 @@ void FdTable::make_room(std::size_t incoming) {
   const bool over = bytes() + incoming > target;
   forget_last_found();
   std::erase_if(procs_, [this, over](const auto& kv) {
-    const bool drop = kv.second.fds.empty() && (over || kv.second.cwd_state == CwdState::kUnread);
+    const bool drop = kv.second.fds.empty() && (over || kv.second.cwd.state == CwdState::kUnread);
     if (drop) released_entries_ -= kv.second.released.size();
     return drop;
   });
@@ -247,31 +248,29 @@ void FdTable::fork(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t
   // before their first relative name is handled: learn the cwd from the
   // parent now.
   cwd(parent, parent_tid);
+  const ThreadCwd* own = own_cwd(parent, parent_tid);
   auto p = procs_.find(parent);
   if (p == procs_.end()) {
-    if (const ThreadCwd* own = own_cwd(parent, parent_tid); own != nullptr && own->cwd_state != CwdState::kUnknown) {
-      put_cwd(child, own->cwd, own->cwd_state);
-    }
+    if (own != nullptr && own->cwd.named()) put_cwd(child, own->cwd);
     return;
   }
   make_room(p->second.fds.size() * kEntryBytes + kProcessBytes);
   p = procs_.find(parent);  // make_room may have emptied and removed it
   if (p == procs_.end()) return;
   Process copy = p->second;  // the names are shared, not copied
-  if (const ThreadCwd* own = own_cwd(parent, parent_tid)) {
-    copy.name_bytes = copy.name_bytes - copy.cwd.view().size() + own->cwd.view().size();
+  if (own != nullptr) {
+    copy.name_bytes = copy.name_bytes - copy.cwd.name.view().size() + own->cwd.name.view().size();
     copy.cwd = own->cwd;
-    copy.cwd_state = own->cwd_state;
   }
   // A parent whose cwd /proc could not give (it is gone): the child's own may.
-  if (copy.cwd_state == CwdState::kUnknown) copy.cwd_state = CwdState::kUnread;
+  if (copy.cwd.state == CwdState::kUnknown) copy.cwd.state = CwdState::kUnread;
   entries_ += copy.fds.size();
   procs_[child] = std::move(copy);
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
 void FdTable::exec(std::uint32_t pid, std::uint32_t old_tid) {
-  if (const ThreadCwd* own = own_cwd(pid, old_tid)) put_cwd(pid, own->cwd, own->cwd_state);
+  if (const ThreadCwd* own = own_cwd(pid, old_tid)) put_cwd(pid, own->cwd);
   drop_thread_cwds(pid);
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
@@ -319,11 +318,11 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
   };
   for (auto& [pid, p] : procs_) {
     for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes);
-    if (p.cwd_state == CwdState::kTraced || p.cwd_state == CwdState::kFromProc) renamed(p.cwd, p.name_bytes);
+    if (p.cwd.named()) renamed(p.cwd.name, p.name_bytes);
   }
-  std::size_t unused = 0;
+  std::size_t not_counted = 0;  // a thread's cwd is no process's name_bytes
   for (auto& [tid, t] : thread_cwds_) {
-    if (t.cwd_state == CwdState::kTraced || t.cwd_state == CwdState::kFromProc) renamed(t.cwd, unused);
+    if (t.cwd.named()) renamed(t.cwd.name, not_counted);
   }
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
@@ -338,63 +337,53 @@ bool usable_cwd(const std::optional<std::string>& found) {
 
 }  // namespace
 
-std::optional<Cwd> FdTable::known_cwd(const SharedName& name, CwdState state) {
-  if (state == CwdState::kTraced) return Cwd{name.view(), false};
-  if (state == CwdState::kFromProc) return Cwd{name.view(), true};
-  return std::nullopt;
-}
-
-FdTable::ThreadCwd* FdTable::own_cwd(std::uint32_t pid, std::uint32_t tid) {
+const FdTable::ThreadCwd* FdTable::own_cwd(std::uint32_t pid, std::uint32_t tid) const {
   if (thread_cwds_.empty()) return nullptr;
   auto t = thread_cwds_.find(tid);
   return t != thread_cwds_.end() && t->second.pid == pid ? &t->second : nullptr;
 }
 
-const FdTable::ThreadCwd* FdTable::own_cwd(std::uint32_t pid, std::uint32_t tid) const {
-  return const_cast<FdTable*>(this)->own_cwd(pid, tid);
+FdTable::ThreadCwd* FdTable::own_cwd(std::uint32_t pid, std::uint32_t tid) {
+  return const_cast<ThreadCwd*>(std::as_const(*this).own_cwd(pid, tid));
 }
 
 bool FdTable::cwd_read(std::uint32_t pid, std::uint32_t tid) const {
-  if (const ThreadCwd* own = own_cwd(pid, tid)) return own->cwd_state != CwdState::kUnread;
+  if (const ThreadCwd* own = own_cwd(pid, tid)) return own->cwd.state != CwdState::kUnread;
   auto p = procs_.find(pid);
-  return p != procs_.end() && p->second.cwd_state != CwdState::kUnread;
+  return p != procs_.end() && p->second.cwd.state != CwdState::kUnread;
 }
 
 std::optional<Cwd> FdTable::cwd(std::uint32_t pid, std::uint32_t tid) {
   ThreadCwd* own = own_cwd(pid, tid);
   if (own == nullptr) return process_cwd(pid);
-  if (own->cwd_state == CwdState::kUnread) {
+  if (own->cwd.state == CwdState::kUnread) {
     auto found = proc_.thread_cwd(pid, tid);
     if (usable_cwd(found)) {
       keep_thread_cwd(*own, *found, CwdState::kFromProc);
     } else {
-      own->cwd_state = CwdState::kUnknown;
+      own->cwd.state = CwdState::kUnknown;
     }
   }
-  return known_cwd(own->cwd, own->cwd_state);
+  return own->cwd.known();
 }
 
 std::optional<Cwd> FdTable::process_cwd(std::uint32_t pid) {
   auto p = procs_.find(pid);
-  if (p == procs_.end() || p->second.cwd_state == CwdState::kUnread) {
+  if (p == procs_.end() || p->second.cwd.state == CwdState::kUnread) {
     auto found = proc_.cwd(pid);
-    if (usable_cwd(found)) {
-      put_cwd(pid, names_.intern(*found), CwdState::kFromProc);
-    } else {
-      put_cwd(pid, SharedName(), CwdState::kUnknown);
-    }
+    put_cwd(pid, usable_cwd(found) ? CwdSlot{names_.intern(*found), CwdState::kFromProc}
+                                   : CwdSlot{SharedName(), CwdState::kUnknown});
     p = procs_.find(pid);
   }
-  return known_cwd(p->second.cwd, p->second.cwd_state);
+  return p->second.cwd.known();
 }
 
-void FdTable::put_cwd(std::uint32_t pid, SharedName name, CwdState state) {
+void FdTable::put_cwd(std::uint32_t pid, CwdSlot cwd) {
   make_room(kProcessBytes);
   Process& p = procs_[pid];
-  p.name_bytes -= p.cwd.view().size();
-  p.name_bytes += name.view().size();
-  p.cwd = std::move(name);
-  p.cwd_state = state;
+  p.name_bytes -= p.cwd.name.view().size();
+  p.name_bytes += cwd.name.view().size();
+  p.cwd = std::move(cwd);
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
@@ -404,67 +393,55 @@ void FdTable::set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view pat
     keep_thread_cwd(*own, path, state);
     return;
   }
-  put_cwd(pid, names_.intern(path), state);
+  put_cwd(pid, {names_.intern(path), state});
 }
 
 // Within the table's byte budget, after making room as any entry does; past
 // it the thread's cwd is unknown (its relative names say path-unresolved),
 // and no other thread's is taken from it.
 void FdTable::keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState state) {
-  own.cwd = SharedName();  // its old name no longer counts
+  own.cwd = CwdSlot{};  // its old name no longer counts
   make_room(kThreadCwdBytes + path.size());
   if (bytes() + path.size() > limits_.max_bytes) {
-    own.cwd_state = CwdState::kUnknown;
+    own.cwd.state = CwdState::kUnknown;
     evictions_.add();
     return;
   }
-  own.cwd = names_.intern(path);
-  own.cwd_state = state;
+  own.cwd = {names_.intern(path), state};
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
 void FdTable::forget_cwd(std::uint32_t pid, std::uint32_t tid) {
-  // Unknown stays unknown: /proc already failed for this process, and asking
-  // it again at every relative chdir would let a loop of chdir(".") cost ior
-  // a readlink per syscall.
+  // Unknown stays unknown (CwdSlot::forget): /proc already failed for this
+  // process, and asking it again at every relative chdir would let a loop
+  // of chdir(".") cost ior a readlink per syscall.
   if (ThreadCwd* own = own_cwd(pid, tid)) {
-    if (own->cwd_state == CwdState::kUnknown) return;
-    own->cwd = SharedName();
-    own->cwd_state = CwdState::kUnread;
+    own->cwd.forget();
     return;
   }
-  auto p = procs_.find(pid);
-  if (p == procs_.end() || p->second.cwd_state == CwdState::kUnknown) return;
-  p->second.name_bytes -= p->second.cwd.view().size();
-  p->second.cwd = SharedName();
-  p->second.cwd_state = CwdState::kUnread;
+  if (auto p = procs_.find(pid); p != procs_.end()) p->second.name_bytes -= p->second.cwd.forget();
 }
 
-void FdTable::put_thread_cwd(std::uint32_t pid, std::uint32_t tid, SharedName name, CwdState state) {
-  // Unknown to the sharer may be known to the thread's own /proc entry.
-  if (state == CwdState::kUnknown) state = CwdState::kUnread;
-  if (state == CwdState::kUnread) name = SharedName();
+void FdTable::put_thread_cwd(std::uint32_t pid, std::uint32_t tid, CwdSlot from) {
+  // Unread or unknown to the sharer: the thread's own /proc entry may know.
+  if (!from.named()) from = CwdSlot{};
   if (thread_cwds_.size() >= kMaxThreadCwds && !thread_cwds_.contains(tid)) {
     thread_cwds_.erase(thread_cwds_.begin());
     evictions_.add();
   }
-  thread_cwds_[tid] = ThreadCwd{pid, std::move(name), state, false};
+  thread_cwds_[tid] = ThreadCwd{pid, std::move(from), false};
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
 void FdTable::unshare_cwd(std::uint32_t pid, std::uint32_t tid) {
   if (own_cwd(pid, tid) != nullptr) return;  // already its own: unshare copies nothing
   auto p = procs_.find(pid);
-  if (p == procs_.end()) {
-    put_thread_cwd(pid, tid, SharedName(), CwdState::kUnread);
-  } else {
-    put_thread_cwd(pid, tid, p->second.cwd, p->second.cwd_state);
-  }
+  put_thread_cwd(pid, tid, p == procs_.end() ? CwdSlot{} : p->second.cwd);
 }
 
 void FdTable::new_thread_cwd(std::uint32_t pid, std::uint32_t parent_tid, std::uint32_t tid) {
   if (const ThreadCwd* own = own_cwd(pid, parent_tid)) {
-    put_thread_cwd(pid, tid, own->cwd, own->cwd_state);
+    put_thread_cwd(pid, tid, own->cwd);
     return;
   }
   thread_cwds_.erase(tid);  // a recycled tid's
@@ -491,13 +468,15 @@ void FdTable::drop_process(std::uint32_t pid) {
 }
 
 void FdTable::drop_dead_processes() {
+  // Dead at two sweeps in a row: records of a task that just ended may
+  // still wait in the ring buffer, and they need its table or cwd.
+  const auto dead_twice = [](bool& dead_at_last_sweep, bool dead) {
+    const bool drop = dead && dead_at_last_sweep;
+    dead_at_last_sweep = dead;
+    return drop;
+  };
   for (auto it = procs_.begin(); it != procs_.end();) {
-    // Dead at two sweeps in a row: records of a process that just ended may
-    // still wait in the ring buffer, and they need its table.
-    bool dead = !proc_.process_exists(it->first);
-    bool drop = dead && it->second.dead_at_last_sweep;
-    it->second.dead_at_last_sweep = dead;
-    if (drop) {
+    if (dead_twice(it->second.dead_at_last_sweep, !proc_.process_exists(it->first))) {
       entries_ -= it->second.fds.size();
       released_entries_ -= it->second.released.size();
       forget_last_found();
@@ -507,9 +486,7 @@ void FdTable::drop_dead_processes() {
     }
   }
   for (auto it = thread_cwds_.begin(); it != thread_cwds_.end();) {
-    const bool dead = !proc_.thread_exists(it->second.pid, it->first);
-    const bool drop = dead && it->second.dead_at_last_sweep;
-    it->second.dead_at_last_sweep = dead;
+    const bool drop = dead_twice(it->second.dead_at_last_sweep, !proc_.thread_exists(it->second.pid, it->first));
     it = drop ? thread_cwds_.erase(it) : std::next(it);
   }
 }

@@ -162,19 +162,35 @@ class FdTable {
   };
   using ReleasedFds = std::vector<Released>;
   enum class CwdState : std::uint8_t { kUnread, kTraced, kFromProc, kUnknown };
+  /// A current directory as ior knows it; the name is held while named().
+  struct CwdSlot {
+    SharedName name;
+    CwdState state = CwdState::kUnread;
+    bool named() const { return state == CwdState::kTraced || state == CwdState::kFromProc; }
+    std::optional<Cwd> known() const {
+      return named() ? std::optional<Cwd>(Cwd{name.view(), state == CwdState::kFromProc}) : std::nullopt;
+    }
+    /// To be read again at its next use, unless /proc already failed for it
+    /// (then it stays unknown until a chdir ior can resolve). The bytes of
+    /// the name it let go.
+    std::size_t forget() {
+      if (state == CwdState::kUnknown) return 0;
+      const std::size_t size = name.view().size();
+      *this = CwdSlot{};
+      return size;
+    }
+  };
   struct Process {
     Fds fds;
     ReleasedFds released;  ///< a few, oldest first: closes still running when their number was reused
     std::size_t name_bytes = 0;  ///< sum of its entries' and cwd's name sizes (shared names counted per use)
-    SharedName cwd;
-    CwdState cwd_state = CwdState::kUnread;
+    CwdSlot cwd;
     bool dead_at_last_sweep = false;
   };
   /// The cwd of a thread that has its own.
   struct ThreadCwd {
     std::uint32_t pid = 0;
-    SharedName cwd;
-    CwdState cwd_state = CwdState::kUnread;
+    CwdSlot cwd;
     bool dead_at_last_sweep = false;
   };
 
@@ -186,15 +202,14 @@ class FdTable {
   /// Forgets entries, largest processes first, until `incoming` more bytes fit.
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);
-  void put_cwd(std::uint32_t pid, SharedName name, CwdState state);
-  static std::optional<Cwd> known_cwd(const SharedName& name, CwdState state);
+  void put_cwd(std::uint32_t pid, CwdSlot cwd);
   /// The process's cwd, read from /proc first when unread.
   std::optional<Cwd> process_cwd(std::uint32_t pid);
   /// tid's own cwd, or nullptr when it shares the process's.
   ThreadCwd* own_cwd(std::uint32_t pid, std::uint32_t tid);
   const ThreadCwd* own_cwd(std::uint32_t pid, std::uint32_t tid) const;
-  /// A new own cwd for tid, starting at name (as held by a thread or process in state).
-  void put_thread_cwd(std::uint32_t pid, std::uint32_t tid, SharedName name, CwdState state);
+  /// A new own cwd for tid, starting at from (a thread's or the process's).
+  void put_thread_cwd(std::uint32_t pid, std::uint32_t tid, CwdSlot from);
   void drop_thread_cwds(std::uint32_t pid);
   void keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState state);
 

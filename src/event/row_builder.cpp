@@ -1,6 +1,7 @@
 #include "event/row_builder.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 
 #include <cstddef>
 #include <cstring>
@@ -22,8 +23,6 @@ bool is_fcntl_dup(std::uint64_t cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_C
 // Syscalls return -errno for errors, and errno never exceeds 4095 (MAX_ERRNO):
 // an mmap address with the top bit set is a valid result, not an error.
 constexpr std::int64_t kMaxErrno = 4095;
-
-constexpr std::uint64_t kCloneFs = 0x200, kCloneNewns = 0x20000;  // <linux/sched.h>
 
 RetType ret_type(const SyscallInfo& info, std::uint64_t arg1, std::int64_t ret) {
   if (info.ret == RetKind::kAddress) {
@@ -143,14 +142,14 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
       break;
     case FdEffect::kUnshare:
       // unshare(CLONE_NEWNS) unshares the fs_struct too (kernel/fork.c).
-      if (ret == 0 && (e.args[0] & (kCloneFs | kCloneNewns)) != 0) fds.unshare_cwd(pid, tid);
+      if (ret == 0 && (e.args[0] & (CLONE_FS | CLONE_NEWNS)) != 0) fds.unshare_cwd(pid, tid);
       break;
     case FdEffect::kSetns:
       // Joining a mount namespace sets the root and cwd to its root
       // (fs/namespace.c, mntns_install). nstype 0 takes the fd's kind,
       // which the fd's name does not always say: then /proc says where it is.
       if (ret != 0) break;
-      if (e.args[1] & kCloneNewns) {
+      if (e.args[1] & CLONE_NEWNS) {
         fds.set_cwd(pid, tid, "/");
       } else if (e.args[1] == 0) {
         fds.forget_cwd(pid, tid);

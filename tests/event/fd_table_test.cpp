@@ -301,17 +301,13 @@ TEST_F(FdTableTest, LastThreadExitDropsTheProcessTable) {
 class ProcFallbackTest : public FdTableTest {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / ("ior-fakeproc-" + std::to_string(getpid()));
-    std::filesystem::create_directories(root_ / "100" / "fd");
+    proc_.link("100/fd/7", "/var/log/old.log");
     std::filesystem::create_directories(root_ / "100" / "fdinfo");
-    std::filesystem::create_symlink("/var/log/old.log", root_ / "100" / "fd" / "7");
     std::ofstream(root_ / "100" / "fdinfo" / "7") << "pos:\t0\nflags:\t02102001\nmnt_id:\t21\n";
-    PipelineOptions o;
-    o.proc_root = root_.string();
-    make_pipeline(o);
+    make_pipeline_over(proc_);
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-  std::filesystem::path root_;
+  FakeProc proc_{"fds"};
+  const std::filesystem::path& root_ = proc_.root;
 };
 
 TEST_F(ProcFallbackTest, FdOpenedBeforeTracingIsResolvedThroughProc) {

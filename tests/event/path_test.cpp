@@ -343,17 +343,12 @@ TEST_F(PathTest, APathLongerThanTheLimitIsLeftAsPassed) {
 class ProcCwdTest : public PathTest {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / ("ior_cwd_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_ / "100" / "fd");
-    std::filesystem::create_symlink("/home/old", root_ / "100" / "cwd");
-    std::filesystem::create_symlink("/etc", root_ / "100" / "fd" / "9");
-    PipelineOptions o;
-    o.proc_root = root_.string();
-    make_pipeline(o);
+    proc_.link("100/cwd", "/home/old");
+    proc_.link("100/fd/9", "/etc");
+    make_pipeline_over(proc_);
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-  std::filesystem::path root_;
+  FakeProc proc_{"cwd"};
+  const std::filesystem::path& root_ = proc_.root;
 };
 
 TEST_F(ProcCwdTest, TheCwdOfAProcessStartedBeforeTracingIsReadOnceFromProc) {

@@ -4,7 +4,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,25 @@ class CollectingConsumer final : public RowConsumer {
   std::vector<OwnedRow> rows;
 };
 
+/// A /proc of the test's own under the temp directory (links and files for
+/// what Linux would show there), removed with it.
+struct FakeProc {
+  explicit FakeProc(const std::string& tag)
+      : root(std::filesystem::temp_directory_path() / ("ior-fakeproc-" + tag + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root);
+  }
+  ~FakeProc() { std::filesystem::remove_all(root); }
+  FakeProc(const FakeProc&) = delete;
+  FakeProc& operator=(const FakeProc&) = delete;
+  /// A symlink at `at` (under the root) to target, its directories made first.
+  void link(const std::filesystem::path& at, const std::string& target) const {
+    std::filesystem::create_directories((root / at).parent_path());
+    std::filesystem::create_symlink(target, root / at);
+  }
+  const std::filesystem::path root;
+};
+
 class PipelineTest : public ::testing::Test {
  protected:
   static constexpr std::uint32_t kPid = 100;
@@ -51,6 +72,13 @@ class PipelineTest : public ::testing::Test {
   void make_pipeline(PipelineOptions o) {
     if (o.proc_root == "/proc") o.proc_root = empty_proc_;
     pipeline_ = std::make_unique<Pipeline>(std::move(o), consumer_);
+  }
+
+  /// A new pipeline that asks proc (not /proc) about what it never saw.
+  void make_pipeline_over(const FakeProc& proc) {
+    PipelineOptions o;
+    o.proc_root = proc.root.string();
+    make_pipeline(o);
   }
 
   void feed(const testing::Record& r) { pipeline_->feed(r); }

@@ -185,17 +185,11 @@ TEST_F(ThreadCwdTest, OwnCwdNamesStayWithinTheTablesBudget) {
 class ProcThreadCwdTest : public ThreadCwdTest {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / ("ior_thread_cwd_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_ / "100" / "task" / "103");
-    std::filesystem::create_symlink("/home/process", root_ / "100" / "cwd");
-    std::filesystem::create_symlink("/home/thread", root_ / "100" / "task" / "103" / "cwd");
-    PipelineOptions o;
-    o.proc_root = root_.string();
-    make_pipeline(o);
+    proc_.link("100/cwd", "/home/process");
+    proc_.link("100/task/103/cwd", "/home/thread");
+    make_pipeline_over(proc_);
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-  std::filesystem::path root_;
+  FakeProc proc_{"thread-cwd"};
 };
 
 // A process that ran before tracing: the thread's own cwd is read from its
