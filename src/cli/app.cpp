@@ -91,7 +91,7 @@ std::uint64_t peak_rss_bytes() {
 // was traced; the status is the shell's for a signal (130 for Ctrl-C).
 int stopped_during_setup(int sig, sink::FanOut& sinks) {
   sinks.stop_requested();
-  sinks.close();
+  sinks.abandon();
   print_message("ior: stopped by signal " + std::to_string(sig) + " (" + strsignal(sig) +
                 ") during setup, before tracing began");
   return 128 + sig;
@@ -148,6 +148,18 @@ trace::TracerOptions tracer_options(const Options& o, const event::SyscallSelect
 struct Stopwatch {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
+};
+
+// Until the programs are attached nothing is traced: when setup fails (an
+// exception leaves run_trace) the outputs already created are abandoned, so
+// a run that recorded nothing neither replaces an earlier recording
+// (-force) nor takes its name.
+struct AbandonUntilTracing {
+  sink::FanOut& sinks;
+  bool tracing = false;
+  ~AbandonUntilTracing() {
+    if (!tracing) sinks.abandon();
+  }
 };
 
 // Why tracing ended.
@@ -312,6 +324,7 @@ int run_trace(const Options& o) {
   if (target != 0) watch.emplace(target, o.follow);
 
   sink::FanOut sinks({.queue_bytes_per_sink = o.sink_queue_bytes});
+  AbandonUntilTracing abandon_until_tracing{sinks};
   RowsToSinks rows(sinks);
   event::Pipeline pipeline(pipeline_options(o, identity, selector), rows);
   if (command) pipeline.learn_process(target);
@@ -368,6 +381,7 @@ int run_trace(const Options& o) {
     if (!o.live) print_message("ior: metrics at http://" + metrics_server->bound() + "/metrics");
   }
   tracer.attach();
+  abandon_until_tracing.tracing = true;
   // Descendants running before the attach were not seen forking: from /proc.
   std::vector<std::uint32_t> running;
   if (watch && o.follow) running = watch->follow_running_descendants(tracer);

@@ -37,6 +37,7 @@ class FlamegraphSink final : public sink::Sink {
     }
   }
   void close() noexcept override;
+  void abandon() noexcept override;  ///< the temporary file is removed, the name untouched
   sink::SinkReport report() const override;
   /// Written: the rows in the graph so far (the files are written at close).
   std::optional<sink::SinkCounts> counts() const noexcept override {

@@ -152,6 +152,12 @@ void ParquetSink::close() noexcept {
   }
 }
 
+void ParquetSink::abandon() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  writer_.reset();  // a file never closed is removed
+}
+
 std::optional<sink::SinkCounts> ParquetSink::counts() const noexcept {
   sink::SinkCounts c;
   c.rows_written = rows_written_.get();  // rows of closed files (and salvaged row groups)

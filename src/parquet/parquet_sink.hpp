@@ -45,6 +45,7 @@ class ParquetSink final : public sink::Sink {
   void consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept override;
   void flush() noexcept override;  ///< time-based rotation
   void close() noexcept override;
+  void abandon() noexcept override;  ///< the temporary file is removed, the name untouched
   sink::SinkReport report() const override;
   std::optional<sink::SinkCounts> counts() const noexcept override;
 

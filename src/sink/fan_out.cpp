@@ -63,6 +63,12 @@ void FanOut::close() noexcept {
   }
 }
 
+void FanOut::abandon() noexcept {
+  if (closed_) return;
+  for (auto& r : runners_) r->begin_abandon();
+  close();
+}
+
 std::vector<SinkReport> FanOut::reports() const {
   std::vector<SinkReport> out;
   out.reserve(runners_.size());

@@ -56,6 +56,11 @@ class FanOut {
   /// could not take is counted by it). Idempotent.
   void close() noexcept;
 
+  /// Tracing never began (a signal or a failure during setup): every sink
+  /// is abandoned (Sink::abandon) instead of closed, so no output file
+  /// replaces or takes a name. Idempotent; nothing once closed.
+  void abandon() noexcept;
+
   /// Per sink, in the order added; complete after close().
   std::vector<SinkReport> reports() const;
   std::vector<SinkQueueState> queue_states() const;

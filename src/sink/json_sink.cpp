@@ -84,12 +84,19 @@ void JsonSink::close() noexcept {
   }
 }
 
+void JsonSink::abandon() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  abandoned_ = true;
+  if (file_) file_->discard();
+}
+
 SinkReport JsonSink::report() const {
   SinkReport r;
   r.name = file_ ? "json-file" : "json";
   r.rows_written = out_.written.get();
   r.rows_lost = out_.lost.get();
-  if (file_ && closed_) {
+  if (file_ && closed_ && !abandoned_) {
     r.lines.push_back(location_.empty() ? "wrote nothing: " + file_->path() + " was removed"
                                         : "wrote " + location_ + " (" + std::to_string(out_.written.get()) + " rows, " +
                                               std::to_string(bytes_written_) + " bytes)");

@@ -41,6 +41,7 @@ class JsonSink final : public Sink {
   /// From now on a write to fd interrupted by a signal is given up.
   void stop_requested() noexcept override { stopping_.store(true, std::memory_order_relaxed); }
   void close() noexcept override;
+  void abandon() noexcept override;  ///< the temporary file is removed, the name untouched
   SinkReport report() const override;
   std::optional<SinkCounts> counts() const noexcept override { return out_.counts(); }
 
@@ -57,6 +58,7 @@ class JsonSink final : public Sink {
   std::string location_;             // where the file is, once closed
   std::string error_;
   bool closed_ = false;
+  bool abandoned_ = false;
   std::atomic<bool> stopping_{false};
 };
 

@@ -103,6 +103,12 @@ class Sink {
   virtual void watch_backlog(const Backlog& backlog) noexcept { (void)backlog; }
   /// Finishes the output. Must not throw: records failures in the report.
   virtual void close() noexcept = 0;
+  /// Instead of close(), when the run ended before tracing began (a signal
+  /// or a failure during setup): a sink writing a file removes its
+  /// temporary file and leaves the final name as it was, so a run that
+  /// recorded nothing never replaces (-force) or takes the name of an
+  /// earlier recording. No row was consumed.
+  virtual void abandon() noexcept { close(); }
   virtual SinkReport report() const = 0;
   /// Any thread, while consume() runs on the sink's. nullopt: this sink
   /// does not tell before report().

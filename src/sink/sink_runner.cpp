@@ -87,6 +87,13 @@ void SinkRunner::begin_close() noexcept {
   wake_.notify_one();
 }
 
+void SinkRunner::begin_abandon() noexcept {
+  std::lock_guard lock(mu_);
+  abandoning_ = true;
+  closing_ = true;
+  wake_.notify_one();
+}
+
 void SinkRunner::wait_closed() noexcept {
   if (thread_.joinable()) thread_.join();
 }
@@ -163,7 +170,16 @@ void SinkRunner::loop() noexcept {
     queue_.clear();
     queued_bytes_.store(0, std::memory_order_relaxed);
   }
-  sink_->close();
+  bool abandon = false;
+  {
+    std::lock_guard lock(mu_);
+    abandon = abandoning_;
+  }
+  if (abandon) {
+    sink_->abandon();
+  } else {
+    sink_->close();
+  }
   keep_report();
   std::lock_guard lock(mu_);
   finished_ = true;

@@ -55,6 +55,9 @@ class SinkRunner {
   void stop_requested() noexcept;
   /// The sink consumes what is queued, then closes; the thread ends.
   void begin_close() noexcept;
+  /// As begin_close(), but the sink is abandoned (Sink::abandon) instead of
+  /// closed: tracing never began.
+  void begin_abandon() noexcept;
   /// Waits for the thread started by the constructor to end (after begin_close).
   void wait_closed() noexcept;
   /// Waits until the thread ended or the deadline passed; true when it ended.
@@ -97,6 +100,7 @@ class SinkRunner {
   std::atomic<std::size_t> queued_bytes_{0};  // queued and being consumed; changed under mu_, read anywhere
   bool flush_requested_ = false;
   bool closing_ = false;
+  bool abandoning_ = false;        // with closing_: Sink::abandon() instead of close()
 
   bool dead_ = false;              // the thread failed: rows are counted, not queued
   bool finished_ = false;          // the thread closed the sink and is about to end

@@ -2,7 +2,8 @@
 // server that accepts and never answers, one that trickles its Hello, one
 // that trickles the reply to the schema query) ends ior within 2 s with one
 // clear line and status 128+signal; its BPF programs were loaded but never
-// attached during setup, and are gone after it exits. At shutdown, signals
+// attached during setup, and are gone after it exits; the outputs it had
+// created are abandoned, not written over earlier ones. At shutdown, signals
 // escalate until ior is out, whatever a server does. A failed BPF load
 // leaves no output file.
 
@@ -10,11 +11,15 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bpf_objects.hpp"
 #include "clickhouse_server.hpp"
@@ -37,9 +42,42 @@ struct StopCase {
   const char* until;  ///< what the server must have received before the signal ("" : a connection)
 };
 
+void write_file(const std::string& path, const std::string& bytes) { std::ofstream(path) << bytes; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// An earlier recording at the names a run writes (with -force): a run that
+// ends before tracing began must leave them as they were and add nothing.
+struct EarlierOutputs {
+  TempDir dir;
+  EarlierOutputs() {
+    write_file(path("keep.parquet"), "an earlier recording");
+    write_file(path("fg.svg"), "an earlier graph");
+  }
+  std::string path(const std::string& name) const { return dir.path() + "/" + name; }
+  std::vector<std::string> flags() const {
+    return {"-force", "-parquet", "-parquet-file", path("keep.parquet"), "-flamegraph", "-name", path("fg"),
+            "-json-file", path("new.json")};
+  }
+  void expect_untouched() const {
+    EXPECT_EQ(read_file(path("keep.parquet")), "an earlier recording");
+    EXPECT_EQ(read_file(path("fg.svg")), "an earlier graph");
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) names.push_back(e.path().filename());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"fg.svg", "keep.parquet"}));
+  }
+};
+
 void stop_during_setup(const StopCase& c) {
   StallingServer server(c.mode, 100ms);
-  Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(server.port()), "-duration", "120"});
+  const EarlierOutputs earlier;
+  std::vector<std::string> argv{IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(server.port()), "-duration", "120"};
+  for (const auto& f : earlier.flags()) argv.push_back(f);
+  Subprocess ior(argv);
   ASSERT_TRUE(StallingServer::wait_until(
       [&] { return server.accepted() > 0 && server.received().find(c.until) != std::string::npos; }, 30s))
       << "ior never reached the server: " << ior.err();
@@ -59,6 +97,7 @@ void stop_during_setup(const StopCase& c) {
                      ") during setup, before tracing began\n";
   EXPECT_EQ(ior.err(), line);
   EXPECT_TRUE(bpf_progs_gone(held.prog_ids, 5s)) << "BPF programs of ior outlived it";
+  earlier.expect_untouched();
 }
 
 TEST(StopE2E, SigintWhileASilentServerHoldsTheHandshake) {
@@ -133,6 +172,23 @@ TEST(SetupE2E, ABpfLoadThatFailsLeavesNoOutputFile) {
   EXPECT_EQ(ior.wait(30s), 1);
   EXPECT_NE(ior.err().find("ior: needs root"), std::string::npos) << ior.err();
   EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "an output exists although nothing was traced";
+}
+
+// An output that cannot be created after others were (here the JSON file,
+// in a directory that does not exist) fails the run before tracing: the
+// outputs created before it are abandoned, not written empty over the
+// earlier recording.
+TEST(SetupE2E, AnOutputThatCannotBeCreatedLeavesTheEarlierOnesAsTheyWere) {
+  IOR_REQUIRE_ROOT();
+  const EarlierOutputs earlier;
+  std::vector<std::string> argv{IOR_BINARY, "-duration", "5"};
+  for (const auto& f : earlier.flags()) argv.push_back(f);
+  argv.back() = earlier.path("missing/new.json");
+  Subprocess ior(argv);
+  EXPECT_EQ(ior.wait(30s), 1);
+  EXPECT_EQ(ior.err(), "ior: json: cannot create " + earlier.path("missing/new.json") +
+                           ": No such file or directory\n");
+  earlier.expect_untouched();
 }
 
 }  // namespace

@@ -91,6 +91,23 @@ TEST_F(ParquetSinkTest, OneFileWithCallerMetadataAndStartAndEndTimes) {
   EXPECT_EQ(rows_in(o.path), 7);
 }
 
+// Setup failed or was interrupted before tracing: the earlier file at the
+// name stays as it was, even with -force, and no temporary file is left.
+TEST_F(ParquetSinkTest, AnAbandonedSinkLeavesTheNameAsItWas) {
+  ParquetSinkOptions o;
+  o.path = path("t.parquet");
+  o.existing = ExistingOutput::kReplace;
+  std::ofstream(o.path) << "an earlier recording";
+  ParquetSink sink(o);
+  EXPECT_EQ(entries(dir_).size(), 2u);
+  sink.abandon();
+  sink.close();  // nothing more
+  EXPECT_EQ(entries(dir_), std::vector<std::string>{"t.parquet"});
+  std::ifstream in(o.path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "an earlier recording");
+  EXPECT_TRUE(sink.report().lines.empty());
+}
+
 TEST_F(ParquetSinkTest, RotationByRowsClosesCompleteFiles) {
   ParquetSinkOptions o;
   o.path = path("r.parquet");

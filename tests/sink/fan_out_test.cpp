@@ -41,6 +41,10 @@ class RecordingSink final : public Sink {
     std::lock_guard lock(mu_);
     closed_ = true;
   }
+  void abandon() noexcept override {
+    std::lock_guard lock(mu_);
+    abandoned_ = true;
+  }
   SinkReport report() const override {
     std::lock_guard lock(mu_);
     SinkReport r;
@@ -60,6 +64,10 @@ class RecordingSink final : public Sink {
     std::lock_guard lock(mu_);
     return closed_;
   }
+  bool abandoned() const {
+    std::lock_guard lock(mu_);
+    return abandoned_;
+  }
   int flushes() const {
     std::lock_guard lock(mu_);
     return flushes_;
@@ -72,6 +80,7 @@ class RecordingSink final : public Sink {
   std::vector<std::uint32_t> tids_;
   int flushes_ = 0;
   bool closed_ = false;
+  bool abandoned_ = false;
 };
 
 // Waits in consume() at row number stall_at until released: a server that
@@ -161,6 +170,27 @@ TEST(FanOutTest, EveryRowReachesEverySinkInOrderAndEverySinkCloses) {
     EXPECT_EQ(r.rows_dropped_queue, 0u) << r.name;
     EXPECT_TRUE(r.balanced()) << r.name;
   }
+}
+
+TEST(FanOutTest, AbandonedSinksAreAbandonedNotClosedAndOnlyOnce) {
+  FanOut fan;
+  auto& a = static_cast<RecordingSink&>(fan.add(std::make_unique<RecordingSink>("a")));
+  auto& b = static_cast<RecordingSink&>(fan.add(std::make_unique<RecordingSink>("b")));
+  fan.abandon();
+  fan.close();  // nothing more: the sinks' threads have ended
+  for (const RecordingSink* s : {&a, &b}) {
+    EXPECT_TRUE(s->abandoned());
+    EXPECT_FALSE(s->closed());
+  }
+}
+
+TEST(FanOutTest, AbandonAfterCloseLeavesTheClosedSinksAsTheyAre) {
+  FanOut fan;
+  auto& a = static_cast<RecordingSink&>(fan.add(std::make_unique<RecordingSink>("a")));
+  fan.close();
+  fan.abandon();
+  EXPECT_TRUE(a.closed());
+  EXPECT_FALSE(a.abandoned());
 }
 
 // Records the scheduling priority of the thread that consumes its rows.

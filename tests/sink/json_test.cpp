@@ -267,6 +267,19 @@ TEST_F(JsonSinkFile, ATakenNameIsRefusedAndALinkIsNeverFollowed) {
   EXPECT_EQ(parse(link).size(), 2u);
 }
 
+TEST_F(JsonSinkFile, AnAbandonedSinkLeavesTheNameAsItWas) {
+  const std::string path = (dir_ / "taken.json").string();
+  std::ofstream(path) << "keep";
+  {
+    JsonSink sink(path, ExistingOutput::kReplace);
+    sink.abandon();
+    EXPECT_TRUE(sink.report().lines.empty());
+  }
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "keep");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);
+}
+
 // A write error (EFBIG under a file-size limit, as a full disk would be)
 // keeps every complete line under the name, counts the rest lost and fails.
 TEST_F(JsonSinkFile, AWriteErrorKeepsTheCompleteLinesAndCountsTheRestLost) {
