@@ -280,7 +280,8 @@ struct StopMetricsOnExit {
   }
 };
 
-// The summary (unless -quiet) and the exit status: 1 when an output failed.
+// The summary (unless -quiet) and the exit status: 1 when an output failed
+// or any row was lost on the way (rows_lost_line).
 int report_run(const Options& o, const RunIdentity& identity, int sig, const trace::Tracer& tracer,
                const event::Pipeline& pipeline, const sink::FanOut& sinks, const sink::TopStats* top,
                const trace::CpuPlacement* placement, double traced_s, double finish_s) {
@@ -296,6 +297,11 @@ int report_run(const Options& o, const RunIdentity& identity, int sig, const tra
     if (!r.failed) continue;
     failed = true;
     for (const auto& l : r.lines) print_message("ior: " + l);
+  }
+  // Said even with -quiet: a run that lost rows must not look complete.
+  if (auto lost = rows_lost_line(in)) {
+    print_message(*lost);
+    failed = true;
   }
   return failed ? 1 : 0;
 }

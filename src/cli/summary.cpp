@@ -157,6 +157,36 @@ std::string format_account(const SummaryInput& in) {
   return out;
 }
 
+std::optional<std::string> rows_lost_line(const SummaryInput& in) {
+  const auto& s = *in.stats;
+  std::vector<std::string> parts;
+  auto part = [&](std::uint64_t n, const std::string& what) {
+    if (n != 0) parts.push_back(num(n) + " " + what);
+  };
+  part(in.counters.kernel.drops(), "records lost in the ring buffer");
+  part(s.decode_short.get() + s.decode_unknown_kind.get() + s.decode_bad_syscall.get(), "records undecodable");
+  part(s.enter_failed.get() + s.enter_forgotten.get(), "enters not kept or forgotten");
+  part(s.rows_failed.get(), "rows not built");
+  part(in.rows_not_packed, "rows not copied to the outputs");
+  for (const auto& r : in.sinks) {
+    const std::uint64_t lost = r.rows_dropped_queue + r.rows_dropped + r.rows_lost;
+    if (lost == 0) continue;
+    std::string why;
+    auto reason = [&](std::uint64_t n, const char* what) {
+      if (n == 0) return;
+      why += (why.empty() ? "" : ", ") + std::string(what) + " " + num(n);
+    };
+    reason(r.rows_dropped_queue, "queue full");
+    reason(r.rows_dropped, "dropped");
+    reason(r.rows_lost, "lost");
+    parts.push_back(num(lost) + " rows not stored by " + terminal_text(r.name) + " (" + why + ")");
+  }
+  if (parts.empty()) return std::nullopt;
+  std::string out = "ior: not every syscall was stored: ";
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : "; ") + parts[i];
+  return out;
+}
+
 }  // namespace ior::cli
 
 namespace ior::cli {

@@ -2,6 +2,7 @@
 // The end-of-run statistics block: what every stage received, dropped and
 // emitted, so that nothing is lost silently.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ std::string format_summary(const SummaryInput& in);
 /// "label  N = term a + term b ...", where N equals the sum of the terms
 /// (parenthesised details are breakdowns, not terms).
 std::string format_account(const SummaryInput& in);
+
+/// The one line that says rows were lost, or nothing when every syscall
+/// that reached ior was stored by every output (spooled counts as stored):
+/// records lost in the ring buffer, undecodable or not built, enters not
+/// kept, rows not copied, and per output rows its queue, the output itself
+/// or a failure dropped. Any of them makes the run exit 1.
+std::optional<std::string> rows_lost_line(const SummaryInput& in);
 
 /// The "top" tables: syscalls by count and by total time (with p50/p90/p99),
 /// files and processes by total time; top_n rows each, aligned.

@@ -152,6 +152,46 @@ TEST(SummaryTest, ChildrenNotFollowedAreSaidOnlyWhenThereAreAnyAndFiltersAreCoun
       << text;
 }
 
+// Filtered rows, syscalls still running at the end and spooled rows are no
+// loss; every way a row can be lost is said, with its sink named escaped.
+TEST(SummaryTest, RowsLostLineNamesEveryLossAndNothingElse) {
+  RunIdentity id;
+  event::PipelineStats stats;
+  stats.rows.add(10);
+  stats.rows_not_failed.add(3);
+  stats.enter_unfinished.add(2);
+  stats.rows_emitted.add(7);
+  SummaryInput in;
+  in.identity = &id;
+  in.stats = &stats;
+  sink::SinkReport parquet;
+  parquet.name = "parquet";
+  parquet.rows_received = 7;
+  parquet.rows_written = 7;
+  sink::SinkReport clickhouse;
+  clickhouse.name = "clickhouse";
+  clickhouse.rows_received = 7;
+  clickhouse.rows_written = 2;
+  clickhouse.rows_spooled = 5;
+  in.sinks = {parquet, clickhouse};
+  EXPECT_EQ(rows_lost_line(in), std::nullopt);
+
+  in.counters.kernel.drop_exit = 4;
+  stats.decode_short.add(1);
+  stats.enter_forgotten.add(2);
+  stats.rows_failed.add(3);
+  in.rows_not_packed = 5;
+  in.sinks[0].rows_dropped_queue = 6;
+  in.sinks[0].rows_lost = 1;
+  in.sinks[1].rows_dropped = 7;
+  in.sinks[1].name = "click[2Jhouse";
+  EXPECT_EQ(rows_lost_line(in),
+            "ior: not every syscall was stored: 4 records lost in the ring buffer; 1 records undecodable; "
+            "2 enters not kept or forgotten; 3 rows not built; 5 rows not copied to the outputs; "
+            "7 rows not stored by parquet (queue full 6, lost 1); "
+            "7 rows not stored by click\\x1b[2Jhouse (dropped 7)");
+}
+
 TEST(SummaryTest, ALongTracepointNameIsKeptApartFromItsCount) {
   RunIdentity id;
   event::PipelineStats stats;

@@ -62,7 +62,10 @@ MemoryRun trace_hostile(const std::vector<std::string>& ior_args, const std::vec
 }
 
 void expect_peak_below(const MemoryRun& run, long limit_kib) {
-  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // A hostile workload may outrun the ring buffer or a queue: that is
+  // counted, said in one line, and makes the exit status 1.
+  const bool lost = run.err.find("\nior: not every syscall was stored: ") != std::string::npos;
+  ASSERT_EQ(run.exit_code, lost ? 1 : 0) << run.err;
   ASSERT_GT(run.start_kib, 0);
   EXPECT_LT(run.peak_kib - run.start_kib, limit_kib)
       << "ior grew from " << run.start_kib / kMiB << " MiB to a peak of " << run.peak_kib / kMiB << " MiB\n"

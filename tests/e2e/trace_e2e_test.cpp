@@ -332,11 +332,15 @@ TEST(TraceE2E, AFullRingBufferCountsEveryLostRecord) {
   run_and_capture({"/usr/bin/touch", go});
   ASSERT_EQ(target.wait(std::chrono::seconds(60)), 0) << target.err();
   ior.signal(SIGINT);
-  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 1) << ior.err();  // rows were lost
   auto err = ior.err();
   std::uint64_t seen = summary_value(err, "tracepoints seen");
   std::uint64_t dropped = summary_value(err, "ring-buffer drops");
   EXPECT_GT(dropped, 0u) << err;
+  EXPECT_NE(err.find("\nior: not every syscall was stored: " + std::to_string(dropped) +
+                     " records lost in the ring buffer"),
+            std::string::npos)
+      << err;
   // 2 syscalls per iteration, 2 records each; the rest is the process's start-up.
   const std::uint64_t produced_min = 4 * static_cast<std::uint64_t>(opens);
   EXPECT_GE(seen + dropped, produced_min) << err;
@@ -345,6 +349,51 @@ TEST(TraceE2E, AFullRingBufferCountsEveryLostRecord) {
   auto account = parse_account(err);
   EXPECT_EQ(account_imbalance(account), "") << err;
   EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), dropped);
+}
+
+// An output that falls behind drops rows from its queue, counted: the run
+// then says so in one line, even with -quiet, and exits 1. The console
+// writes into ior's stdout pipe, which this test does not read while the
+// workload runs, so its 1 MiB queue fills; the pipe is drained at the stop,
+// so the console itself does not fail.
+TEST(TraceE2E, RowsAnOutputDroppedMakeTheRunSaySoAndExit1) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  for (const bool quiet : {false, true}) {
+    std::vector<std::string> argv{IOR_BINARY, "-duration", "120", "-comm", "ior_workload", "-sink-queue", "1M"};
+    if (quiet) argv.push_back("-quiet");
+    Subprocess ior(argv);
+    if (quiet) {
+      std::this_thread::sleep_for(std::chrono::seconds(3));  // -quiet prints no "tracing" line
+    } else {
+      ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", std::chrono::seconds(30))) << ior.err();
+    }
+    run_and_capture({WORKLOAD_BINARY, "preads", dir.path(), "1", "100000", "0"});
+    ior.signal(SIGINT);
+    ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 1) << ior.err();
+    const std::string err = ior.err();
+    const auto line = err.find("ior: not every syscall was stored: ");
+    ASSERT_NE(line, std::string::npos) << err;
+    const std::string said = err.substr(line, err.find('\n', line) - line);
+    EXPECT_EQ(err.find("FAILED"), std::string::npos) << err;
+    if (quiet) {
+      EXPECT_EQ(err, said + "\n");
+      continue;
+    }
+    auto account = parse_account(err);
+    EXPECT_EQ(account_imbalance(account), "") << err;
+    EXPECT_GT(account_term(account, "sink console", "queue full"), 0u) << err;
+    EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << err;
+    // The summary's tables have the same small queue and may fall behind too.
+    for (const std::string sink : {"console", "summary"}) {
+      EXPECT_EQ(account_term(account, "sink " + sink, "lost"), 0u) << err;
+      const std::uint64_t full = account_term(account, "sink " + sink, "queue full");
+      const std::string part =
+          std::to_string(full) + " rows not stored by " + sink + " (queue full " + std::to_string(full) + ")";
+      EXPECT_EQ(said.find(part) != std::string::npos, full != 0) << said;
+    }
+    EXPECT_EQ(said.rfind("ior: not every syscall was stored: ", 0), 0u) << said;
+  }
 }
 
 // True when the process sleeps in read(2) (its /proc syscall line names it).
