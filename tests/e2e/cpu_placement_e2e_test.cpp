@@ -98,9 +98,10 @@ struct PlacementRun {
 };
 
 // ior's console rows go to `rows`; before_stop runs once the workload and
-// the wait after it are over, before ior is stopped.
+// the wait after it are over, before ior is stopped. exit_status: 1 when the
+// run is made to lose rows.
 PlacementRun run_with(const std::vector<std::string>& flags, const std::string& rows = "/dev/null",
-                      const std::function<void()>& before_stop = {}) {
+                      const std::function<void()>& before_stop = {}, int exit_status = 0) {
   PlacementRun r;
   std::string cmd = "exec " + std::string(IOR_BINARY) + " -duration 60";
   for (const auto& f : flags) cmd += " " + f;
@@ -137,7 +138,7 @@ PlacementRun run_with(const std::vector<std::string>& flags, const std::string& 
   }
   if (before_stop) before_stop();
   ior.signal(SIGINT);
-  EXPECT_EQ(ior.wait(60s), 0) << ior.err();
+  EXPECT_EQ(ior.wait(60s), exit_status) << ior.err();
   r.err = ior.err();
   return r;
 }
@@ -175,21 +176,27 @@ TEST(CpuPlacementE2E, AStalledSinkPutsTheThreadsBackOnEveryCpu) {
   const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
   ASSERT_GE(reader, 0);
   std::thread drain;
-  PlacementRun r = run_with({}, fifo, [&] {
-    drain = std::thread([reader] {
-      const int flags = ::fcntl(reader, F_GETFL);
-      ::fcntl(reader, F_SETFL, flags & ~O_NONBLOCK);
-      char buf[1 << 16];
-      while (::read(reader, buf, sizeof buf) > 0) {
-      }
-    });
-  });
+  // The console's full queue drops rows: said, and exit status 1.
+  PlacementRun r = run_with(
+      {}, fifo,
+      [&] {
+        drain = std::thread([reader] {
+          const int flags = ::fcntl(reader, F_GETFL);
+          ::fcntl(reader, F_SETFL, flags & ~O_NONBLOCK);
+          char buf[1 << 16];
+          while (::read(reader, buf, sizeof buf) > 0) {
+          }
+        });
+      },
+      1);
   if (drain.joinable()) drain.join();
   ::close(reader);
   EXPECT_TRUE(r.ever_off_a_cpu) << r.err;
   EXPECT_TRUE(r.back_while_busy) << r.err;
   EXPECT_GE(releases(r.err), 1) << r.err;
   EXPECT_EQ(summary_value(r.err, "ring-buffer drops"), 0u) << r.err;
+  EXPECT_NE(r.err.find("\nior: not every syscall was stored: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" rows not stored by console (queue full "), std::string::npos) << r.err;
 }
 
 TEST(CpuPlacementE2E, OffTheSchedulerPlacesTheThreads) {
