@@ -128,11 +128,36 @@ void check_row_table(Connection& c, const SchemaOptions& o, RowTable t) {
   }
 }
 
-// The view that writes into a view table: <base>_mv for <base>[_local].
-std::string view_of(const SchemaOptions& o, std::string table) {
+// The view that writes into a view table: <base>_mv for <base>[_local],
+// without the database.
+std::string view_name_of(const SchemaOptions& o, std::string table) {
   const std::string local = "_local";
   if (!o.cluster.empty() && table.ends_with(local)) table.resize(table.size() - local.size());
-  return o.database + "." + table + "_mv";
+  return table + "_mv";
+}
+
+std::string view_of(const SchemaOptions& o, const std::string& table) {
+  return o.database + "." + view_name_of(o, table);
+}
+
+// Why a view table that exists without its view cannot become one: ior
+// would create the view over a table of another definition (someone
+// else's), and every INSERT into the row table would then fail on the
+// server while pushing to the view. An earlier ior's view table comes with
+// its view, and both are left as they are (compare_view_tables).
+std::optional<std::string> foreign_view_table(Connection& c, const SchemaOptions& o) {
+  for (const auto& want : generated_tables(schema_statements(variant_of(c), o))) {
+    if (want.name == row_table(o, RowTable::kStorage) || want.name == row_table(o, RowTable::kDistributed)) continue;
+    if (!want.as.empty()) continue;
+    auto existing = columns_of(c, o.database, want.name);
+    if (existing.empty() || engine_of(c, o.database, view_name_of(o, want.name))) continue;
+    if (auto diff = view_table_difference(want, existing)) {
+      return o.database + "." + want.name + " exists on " + host_of(c) + " without its view " +
+             view_of(o, want.name) + " and is not the table ior would make (" + *diff +
+             "): rename or drop it, or choose another -ch-table";
+    }
+  }
+  return std::nullopt;
 }
 
 void compare_view_tables(Connection& c, const SchemaOptions& o, Lines& notes) {
@@ -164,6 +189,7 @@ TablesReport prepare_tables(const std::vector<Connection*>& servers, const Schem
     if (cluster) {
       if (auto why = refusal_of(*c, o, RowTable::kDistributed)) throw Error("clickhouse: " + *why + "; nothing written");
     }
+    if (auto why = foreign_view_table(*c, o)) throw Error("clickhouse: " + *why + "; nothing written");
     if (engine_of(*c, o.database, row_table(o, RowTable::kStorage))) report.created = false;
   }
   Lines upgraded, notes;

@@ -3,7 +3,8 @@
 // statements) and tables missing the last columns of this schema are
 // upgraded, rows from before and after the upgrade read back with every
 // column (the added ones at their defaults in older rows), views of another
-// definition are reported and left alone; a cluster of two shards in
+// definition are reported and left alone (a table at a view table's name
+// without its view is refused); a cluster of two shards in
 // different states is upgraded shard by shard, Distributed tables last; what
 // cannot be upgraded is refused before anything changes on any shard.
 
@@ -300,6 +301,14 @@ TEST_F(SchemaUpgradeServer, OtherTablesThatCannotHoldTheRowsAreRefused) {
   expect_refused(o, db + ".as_log is a Log table, ior stores its rows in a MergeTree");
   // (Distributed tables and -ch-cluster: in the cluster test, this server has no cluster.)
   EXPECT_EQ(scalar(c, "SELECT count() FROM " + db + ".as_log"), "0");
+  // A table at a view table's name, without the view: someone else's. A
+  // view over it would fail every INSERT into the row table.
+  c.query("CREATE TABLE " + db + ".theirs_thread_stats (x UInt8) ENGINE = Log");
+  o.schema.table = "theirs";
+  o.schema.materialized_views = true;
+  expect_refused(o, db + ".theirs_thread_stats exists on 127.0.0.1:" + std::to_string(endpoint_.port) +
+                        " without its view " + db + ".theirs_thread_stats_mv and is not the table ior would make (");
+  EXPECT_EQ(scalar(c, "SELECT count() FROM system.tables WHERE database = '" + db + "' AND name LIKE 'theirs%'"), "1");
   c.query("DROP DATABASE " + db);
 }
 
