@@ -378,6 +378,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		flags = IOR_TASK_OWN_FS;
 	} else {
 		follow__fork(ppid, cpid);
+		if (BPF_CORE_READ(child, files) == BPF_CORE_READ(parent, files))
+			flags = IOR_TASK_SHARED_FILES;
 	}
 	if (task__filtered(bpf_get_current_task_btf(), &pid, &tid))
 		return 0;

@@ -135,6 +135,7 @@ struct ior_exit_str_event {
 /* task event flags */
 #define IOR_TASK_GROUP_DEAD 0x1 /* TASK_EXIT: the last thread of the process ended */
 #define IOR_TASK_OWN_FS 0x2     /* FORK of a thread (pid == parent_pid): created without CLONE_FS, its cwd is its own */
+#define IOR_TASK_SHARED_FILES 0x4 /* FORK of a process: created with CLONE_FILES, it shares its parent's fd table */
 
 struct ior_task_event {
 	struct ior_event_header hdr; /* FORK: pid/tid of the child; others: of the task */

@@ -31,6 +31,8 @@ constexpr std::size_t kMaxReleased = 16;
 // rare (unshare(CLONE_FS)); past this many, one is forgotten per new one.
 constexpr std::size_t kThreadCwdBytes = 64;
 constexpr std::size_t kMaxThreadCwds = std::size_t{1} << 16;
+// A process sharing another's fd table: its node in files_owner_.
+constexpr std::size_t kSharingBytes = 64;
 
 }  // namespace
 
@@ -46,7 +48,7 @@ FdTable::FdTable(const ProcFdLookup& proc, FdTableLimits limits, Counter& evicti
 
 std::size_t FdTable::bytes() const {
   return (entries_ + released_entries_) * kEntryBytes + procs_.size() * kProcessBytes +
-         thread_cwds_.size() * kThreadCwdBytes + names_.bytes();
+         thread_cwds_.size() * kThreadCwdBytes + files_owner_.size() * kSharingBytes + names_.bytes();
 }
 
 std::size_t FdTable::take_peak_bytes() {
@@ -130,10 +132,11 @@ void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std
   e.flags = flags;
   e.unresolved = (name_notice & schema::kNoticePathUnresolved) != 0;
   e.truncated = (name_notice & schema::kNoticeTruncated) != 0;
-  put(pid, fd, std::move(e));
+  put(files_of(pid), fd, std::move(e));
 }
 
 const FdEntry* FdTable::find(std::uint32_t pid, std::int32_t fd) const {
+  pid = files_of(pid);
   if (last_found_ != nullptr && last_pid_ == pid && last_fd_ == fd) return last_found_;
   auto p = procs_.find(pid);
   if (p == procs_.end()) return nullptr;
@@ -159,7 +162,7 @@ const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
   } else {
     e.unknown = true;  // the fd exists (the syscall succeeded) but /proc no longer shows it
   }
-  return &put(pid, fd, std::move(e));
+  return &put(files_of(pid), fd, std::move(e));
 }
 
 void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns) {
@@ -169,7 +172,7 @@ void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, boo
   FdEntry copy = *src;  // shares the name
   copy.since_ns = since_ns;
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);
-  put(pid, newfd, std::move(copy));
+  put(files_of(pid), newfd, std::move(copy));
 }
 
 void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags) {
@@ -203,7 +206,7 @@ FdTable::ReleasedFds::iterator FdTable::released_for(Process& p, std::int32_t fd
 }
 
 void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns) {
-  auto p = procs_.find(pid);
+  auto p = procs_.find(files_of(pid));
   if (p == procs_.end()) return;
   Process& proc = p->second;
   if (auto r = released_for(proc, fd, enter_ns); r != proc.released.end()) {
@@ -217,7 +220,7 @@ void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t
 }
 
 const FdEntry* FdTable::resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
-  if (auto p = procs_.find(pid); p != procs_.end() && fd >= 0) {
+  if (auto p = procs_.find(files_of(pid)); p != procs_.end() && fd >= 0) {
     if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) return &r->entry;
   }
   return resolve(pid, fd, use);
@@ -225,7 +228,8 @@ const FdEntry* FdTable::resolve_for_close(std::uint32_t pid, std::int32_t fd, Fd
 
 void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
                           std::uint32_t flags) {
-  auto p = procs_.find(pid);
+  if (flags & CLOSE_RANGE_UNSHARE) unshare_files(pid);  // the range is closed in the copy
+  auto p = procs_.find(files_of(pid));
   if (p == procs_.end()) return;
   Fds& fds = p->second.fds;
   for (auto it = fds.begin(); it != fds.end();) {
@@ -242,34 +246,111 @@ void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
 }
 
 void FdTable::fork(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child) {
+  fork_with(parent, parent_tid, child, false);
+}
+
+void FdTable::fork_sharing_files(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child) {
+  fork_with(parent, parent_tid, child, true);
+}
+
+void FdTable::fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child, bool share_files) {
   drop_process(child);  // a recycled pid must not keep a dead process's fds
   // The child's cwd is the forking thread's. A parent that ran before
   // tracing (a shell) usually outlives its children, which may be gone
   // before their first relative name is handled: learn the cwd from the
   // parent now.
   cwd(parent, parent_tid);
-  const ThreadCwd* own = own_cwd(parent, parent_tid);
-  auto p = procs_.find(parent);
-  if (p == procs_.end()) {
-    if (own != nullptr && own->cwd.named()) put_cwd(child, own->cwd);
-    return;
+  const std::uint32_t owner = files_of(parent);
+  if (auto f = procs_.find(owner); f != procs_.end() && !share_files) {
+    make_room(f->second.fds.size() * kEntryBytes + kProcessBytes);
+  } else {
+    make_room(kProcessBytes + kSharingBytes);
   }
-  make_room(p->second.fds.size() * kEntryBytes + kProcessBytes);
-  p = procs_.find(parent);  // make_room may have emptied and removed it
-  if (p == procs_.end()) return;
-  Process copy = p->second;  // the names are shared, not copied
-  if (own != nullptr) {
-    copy.name_bytes = copy.name_bytes - copy.cwd.name.view().size() + own->cwd.name.view().size();
-    copy.cwd = own->cwd;
+  CwdSlot slot;  // unread unless known: the child's own /proc entry may say
+  if (const ThreadCwd* own = own_cwd(parent, parent_tid)) {
+    slot = own->cwd;
+  } else if (auto p = procs_.find(parent); p != procs_.end()) {
+    slot = p->second.cwd;
   }
   // A parent whose cwd /proc could not give (it is gone): the child's own may.
-  if (copy.cwd.state == CwdState::kUnknown) copy.cwd.state = CwdState::kUnread;
-  entries_ += copy.fds.size();
-  procs_[child] = std::move(copy);
+  if (slot.state == CwdState::kUnknown) slot = CwdSlot{};
+  // Pointers into procs_ survive the insertion below (its nodes never move).
+  auto f = procs_.find(owner);
+  const Process* from = f == procs_.end() ? nullptr : &f->second;
+  Process& to = procs_[child];
+  to.name_bytes = slot.name.view().size();
+  to.cwd = std::move(slot);
+  if (share_files) {
+    files_owner_[child] = owner;
+  } else if (from != nullptr) {
+    copy_files(*from, to);
+  }
+  peak_bytes_ = std::max(peak_bytes_, bytes());
+}
+
+void FdTable::copy_files(const Process& from, Process& to) {
+  forget_last_found();
+  entries_ -= to.fds.size();
+  released_entries_ -= to.released.size();
+  to.name_bytes = to.cwd.name.view().size();  // its fds' names go with them
+  to.fds = from.fds;  // the names are shared, not copied
+  to.released = from.released;
+  entries_ += to.fds.size();
+  released_entries_ += to.released.size();
+  to.name_bytes += from.name_bytes - from.cwd.name.view().size();
+}
+
+void FdTable::hand_over_files(std::uint32_t owner, bool copy) {
+  if (files_owner_.empty()) return;
+  auto heir_it = std::find_if(files_owner_.begin(), files_owner_.end(),
+                              [owner](const auto& kv) { return kv.second == owner; });
+  if (heir_it == files_owner_.end()) return;
+  const std::uint32_t heir = heir_it->first;
+  files_owner_.erase(heir_it);
+  for (auto& [pid, o] : files_owner_) {
+    if (o == owner) o = heir;
+  }
+  auto f = procs_.find(owner);
+  if (f == procs_.end()) return;  // its table was emptied to make room: nothing to hand over
+  Process* from = &f->second;     // survives the insertion below
+  Process& to = procs_[heir];
+  if (copy) {
+    copy_files(*from, to);
+    return;
+  }
+  forget_last_found();
+  entries_ -= to.fds.size();
+  released_entries_ -= to.released.size();
+  const std::size_t fd_bytes = from->name_bytes - from->cwd.name.view().size();
+  to.name_bytes = to.cwd.name.view().size() + fd_bytes;
+  to.fds = std::move(from->fds);
+  to.released = std::move(from->released);
+  from->fds.clear();
+  from->released.clear();
+  from->name_bytes -= fd_bytes;
+}
+
+void FdTable::unshare_files(std::uint32_t pid) {
+  if (files_owner_.empty()) return;
+  auto it = files_owner_.find(pid);
+  if (it == files_owner_.end()) {
+    hand_over_files(pid, true);  // the others keep the table, pid its copy
+    return;
+  }
+  const std::uint32_t owner = it->second;
+  files_owner_.erase(it);
+  if (auto f = procs_.find(owner); f != procs_.end()) {
+    make_room(f->second.fds.size() * kEntryBytes + kProcessBytes);
+  }
+  auto f = procs_.find(owner);
+  const Process* from = f == procs_.end() ? nullptr : &f->second;
+  Process& to = procs_[pid];
+  if (from != nullptr) copy_files(*from, to);
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
 void FdTable::exec(std::uint32_t pid, std::uint32_t old_tid) {
+  unshare_files(pid);  // the kernel gives an exec'ing process a table of its own first
   if (const ThreadCwd* own = own_cwd(pid, old_tid)) put_cwd(pid, own->cwd);
   drop_thread_cwds(pid);
   auto p = procs_.find(pid);
@@ -459,6 +540,8 @@ void FdTable::drop_thread_cwds(std::uint32_t pid) {
 
 void FdTable::drop_process(std::uint32_t pid) {
   drop_thread_cwds(pid);
+  // Its table lives on in the processes that share it.
+  if (!files_owner_.empty() && files_owner_.erase(pid) == 0) hand_over_files(pid, false);
   auto p = procs_.find(pid);
   if (p == procs_.end()) return;
   entries_ -= p->second.fds.size();
@@ -475,16 +558,15 @@ void FdTable::drop_dead_processes() {
     dead_at_last_sweep = dead;
     return drop;
   };
-  for (auto it = procs_.begin(); it != procs_.end();) {
-    if (dead_twice(it->second.dead_at_last_sweep, !proc_.process_exists(it->first))) {
-      entries_ -= it->second.fds.size();
-      released_entries_ -= it->second.released.size();
-      forget_last_found();
-      it = procs_.erase(it);
-    } else {
-      ++it;
-    }
+  std::vector<std::uint32_t> dead;
+  for (auto& [pid, p] : procs_) {
+    if (dead_twice(p.dead_at_last_sweep, !proc_.process_exists(pid))) dead.push_back(pid);
   }
+  // A process sharing a table that make_room left without a Process entry.
+  for (const auto& [pid, owner] : files_owner_) {
+    if (!procs_.contains(pid) && !proc_.process_exists(pid)) dead.push_back(pid);
+  }
+  for (std::uint32_t pid : dead) drop_process(pid);
   for (auto it = thread_cwds_.begin(); it != thread_cwds_.end();) {
     const bool drop = dead_twice(it->second.dead_at_last_sweep, !proc_.thread_exists(it->second.pid, it->first));
     it = drop ? thread_cwds_.erase(it) : std::next(it);

@@ -6,6 +6,9 @@
 // is read once from /proc/PID/cwd. The threads of a process share it, but
 // for a thread that has one of its own (it called unshare(CLONE_FS), or was
 // created without CLONE_FS): that one is kept by tid until the thread ends.
+// A process that clone created with CLONE_FILES (no CLONE_THREAD) shares
+// its creator's fd table, as in the kernel, until it execs, unshares it or
+// ends; the table lives on while any of the processes sharing it does.
 // Fds opened before tracing began are resolved once through /proc and cached;
 // an fd that /proc cannot resolve is cached as unknown only after a syscall
 // on it succeeded (the fd existed): a failing syscall caches nothing, so a
@@ -102,6 +105,12 @@ class FdTable {
   /// A new process starts with a copy of its parent's table and of the
   /// forking thread's (parent_tid's) cwd.
   void fork(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child);
+  /// As fork(), but created with CLONE_FILES: the child shares the
+  /// parent's table (an fd either opens or closes is the other's too).
+  void fork_sharing_files(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child);
+  /// unshare(CLONE_FILES), close_range(CLOSE_RANGE_UNSHARE), exec: a
+  /// process that shares its table gets a copy of its own.
+  void unshare_files(std::uint32_t pid);
   /// exec closes the O_CLOEXEC fds. The exec'ing thread (old_tid before
   /// it took the leader's) is the process's only one now: a cwd of its own
   /// becomes the process's.
@@ -142,6 +151,7 @@ class FdTable {
   void drop_dead_processes();
 
   std::size_t process_count() const { return procs_.size(); }
+  std::size_t sharing_count() const { return files_owner_.size(); }
   std::size_t thread_cwd_count() const { return thread_cwds_.size(); }
   std::size_t entry_count() const { return entries_; }
   std::size_t name_count() const { return names_.count(); }
@@ -211,6 +221,18 @@ class FdTable {
   /// A new own cwd for tid, starting at from (a thread's or the process's).
   void put_thread_cwd(std::uint32_t pid, std::uint32_t tid, CwdSlot from);
   void drop_thread_cwds(std::uint32_t pid);
+  /// The pid whose Process holds pid's fds: itself unless it shares them.
+  std::uint32_t files_of(std::uint32_t pid) const {
+    if (files_owner_.empty()) return pid;
+    auto it = files_owner_.find(pid);
+    return it == files_owner_.end() ? pid : it->second;
+  }
+  /// Another process that shares owner's table holds it from now on:
+  /// moved there (owner ends) or copied (owner gets a copy of its own).
+  void hand_over_files(std::uint32_t owner, bool copy);
+  /// The fd part of a copy: entries and released ones, their name bytes.
+  void copy_files(const Process& from, Process& to);
+  void fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child, bool share_files);
   void keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState state);
 
   /// Forgets the last find's answer: called wherever an entry or a process
@@ -223,6 +245,9 @@ class FdTable {
   NameTable names_;  // before procs_: destroyed after every SharedName in it
   std::unordered_map<std::uint32_t, Process> procs_;
   std::unordered_map<std::uint32_t, ThreadCwd> thread_cwds_;  // by tid; few (rare in practice)
+  // pid -> the pid whose Process holds the fd table it shares (clone with
+  // CLONE_FILES and without CLONE_THREAD); rare, empty in practice.
+  std::unordered_map<std::uint32_t, std::uint32_t> files_owner_;
   std::size_t entries_ = 0;
   std::size_t released_entries_ = 0;
   std::size_t peak_bytes_ = 0;

@@ -360,7 +360,9 @@ void Pipeline::Impl::on_task() {
     case IOR_EVENT_FORK:
       // The child's tid is new: a stale state under a recycled tid must go.
       forget_thread(h.tid);
-      if (h.pid != rec.task.parent_pid) {
+      if (h.pid != rec.task.parent_pid && (rec.task.flags & IOR_TASK_SHARED_FILES)) {
+        fds.fork_sharing_files(rec.task.parent_pid, rec.task.parent_tid, h.pid);
+      } else if (h.pid != rec.task.parent_pid) {
         fds.fork(rec.task.parent_pid, rec.task.parent_tid, h.pid);
       } else if (rec.task.flags & IOR_TASK_OWN_FS) {
         fds.new_thread_cwd(h.pid, rec.task.parent_tid, h.tid);

@@ -143,6 +143,10 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
     case FdEffect::kUnshare:
       // unshare(CLONE_NEWNS) unshares the fs_struct too (kernel/fork.c).
       if (ret == 0 && (e.args[0] & (CLONE_FS | CLONE_NEWNS)) != 0) fds.unshare_cwd(pid, tid);
+      // A process sharing its fd table with another gets a copy. (A thread
+      // unsharing it in a process of several is not followed: one table
+      // per process.)
+      if (ret == 0 && (e.args[0] & CLONE_FILES) != 0) fds.unshare_files(pid);
       break;
     case FdEffect::kSetns:
       // Joining a mount namespace sets the root and cwd to its root

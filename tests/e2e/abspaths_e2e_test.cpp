@@ -126,17 +126,18 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
                           {WORKLOAD_BINARY, "abspaths", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 77u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 82u) << run.workload_out;
   std::vector<Expected> want;
   for (const auto& m : manifest) want.push_back(expected_of(m));
 
   expect_console_rows(run, want);
   // Processes: the workload, its forked child, the exec'd child, the child
   // forked by a thread with its own cwd, the child exec'd from such a
-  // thread, the child that joins a mount namespace, the SCM_RIGHTS sender.
+  // thread, the child that joins a mount namespace, the SCM_RIGHTS sender,
+  // the child sharing the fd table.
   std::map<std::uint32_t, int> pids;
   for (const auto& m : manifest) ++pids[m.pid];
-  EXPECT_EQ(pids.size(), 7u);
+  EXPECT_EQ(pids.size(), 8u);
 
   // Parquet: the same rows with the name exactly as passed beside the path.
   const std::string sql =
@@ -228,7 +229,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   for (const auto& m : manifest) {
     if (m.name == "openat") opens.push_back(expected_of(m));
   }
-  ASSERT_EQ(opens.size(), 11u);
+  ASSERT_EQ(opens.size(), 13u);
   expect_console_rows(run, opens);
   // Only opens (the dynamic loader's too), and those in DIR are the workload's.
   const auto is_in_dir = [&](const std::string& file) {
@@ -241,7 +242,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   }
   std::size_t opens_in_dir = 0;
   for (const auto& e : opens) opens_in_dir += is_in_dir(workload_unhex(e.first.abs_hex));
-  EXPECT_EQ(opens_in_dir, 10u);  // all but /proc/self/ns/mnt
+  EXPECT_EQ(opens_in_dir, 12u);  // all but /proc/self/ns/mnt
   EXPECT_EQ(in_dir, opens_in_dir) << run.out;
 }
 

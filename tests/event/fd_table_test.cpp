@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -296,6 +297,86 @@ TEST_F(FdTableTest, LastThreadExitDropsTheProcessTable) {
   feed(testing::task_record(IOR_EVENT_TASK_EXIT, 200, 200, clock_, 0, IOR_TASK_GROUP_DEAD));
   // A new process reusing pid 200 does not inherit the dead one's fds.
   EXPECT_EQ(read_fd(3, 200).row.notice, schema::kNoticeFdUnknown);
+}
+
+// clone(CLONE_FILES) without CLONE_THREAD: two processes, one fd table.
+class SharedFilesTest : public FdTableTest {
+ protected:
+  void fork_sharing(std::uint32_t parent, std::uint32_t child) {
+    feed(testing::task_record(IOR_EVENT_FORK, child, child, clock_, parent, IOR_TASK_SHARED_FILES));
+  }
+  void exit_process(std::uint32_t pid) {
+    feed(testing::task_record(IOR_EVENT_TASK_EXIT, pid, pid, clock_, 0, IOR_TASK_GROUP_DEAD));
+  }
+  void close_fd(std::int32_t fd, std::uint32_t pid) {
+    syscall(IOR_SC_close, 0, {static_cast<std::uint64_t>(fd), 0, 0}, {}, {}, pid, pid + 1);
+  }
+};
+
+TEST_F(SharedFilesTest, WhatOneOpensOrClosesTheOtherSees) {
+  open_file("/a", 3, O_RDONLY, 200);
+  fork_sharing(200, 400);
+  EXPECT_EQ(read_fd(3, 400).filename, "/a");
+  open_file("/b", 4, O_RDONLY, 400);
+  EXPECT_EQ(read_fd(4, 200).filename, "/b");
+  close_fd(3, 200);
+  open_file("/c", 3, O_RDONLY, 200);
+  EXPECT_EQ(read_fd(3, 400).filename, "/c");
+  syscall(IOR_SC_dup2, 7, {4, 7, 0}, {}, {}, 400, 401);
+  EXPECT_EQ(read_fd(7, 200).filename, "/b");
+  // A plain fork of either copies the one table.
+  feed(testing::task_record(IOR_EVENT_FORK, 500, 500, clock_, 400));
+  close_fd(7, 500);
+  EXPECT_EQ(read_fd(7, 200).filename, "/b");
+  EXPECT_EQ(read_fd(3, 500).filename, "/c");
+}
+
+TEST_F(SharedFilesTest, TheTableOutlivesTheProcessThatMadeIt) {
+  open_file("/a", 3, O_RDONLY, 200);
+  fork_sharing(200, 400);
+  fork_sharing(400, 500);  // the three share 200's table
+  exit_process(200);
+  EXPECT_EQ(read_fd(3, 400).filename, "/a");
+  open_file("/b", 4, O_RDONLY, 500);
+  EXPECT_EQ(read_fd(4, 400).filename, "/b");
+  exit_process(400);
+  EXPECT_EQ(read_fd(3, 500).filename, "/a");
+  exit_process(500);
+  EXPECT_EQ(read_fd(3, 500).row.notice, schema::kNoticeFdUnknown);  // a new process 500 starts empty
+}
+
+TEST_F(SharedFilesTest, ExecGivesTheExecingProcessACopyWithoutItsCloseOnExecFds) {
+  open_file("/keep", 3, O_RDONLY, 200);
+  open_file("/cloexec", 4, O_RDONLY | O_CLOEXEC, 200);
+  fork_sharing(200, 400);
+  fork_sharing(200, 500);
+  feed(testing::task_record(IOR_EVENT_EXEC, 400, 400, clock_));
+  EXPECT_EQ(read_fd(4, 400).row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(4, 200).filename, "/cloexec");
+  open_file("/only-400", 5, O_RDONLY, 400);
+  EXPECT_EQ(read_fd(5, 200).row.notice, schema::kNoticeFdUnknown);
+  // The process that made the table execs: the others keep it whole.
+  feed(testing::task_record(IOR_EVENT_EXEC, 200, 200, clock_));
+  EXPECT_EQ(read_fd(4, 200).row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(3, 200).filename, "/keep");
+  EXPECT_EQ(read_fd(4, 500).filename, "/cloexec");
+  open_file("/only-500", 6, O_RDONLY, 500);
+  EXPECT_EQ(read_fd(6, 200).row.notice, schema::kNoticeFdUnknown);
+}
+
+TEST_F(SharedFilesTest, UnshareAndCloseRangeUnshareCloseOnlyInTheCopy) {
+  open_file("/a", 3, O_RDONLY, 200);
+  open_file("/b", 4, O_RDONLY, 200);
+  fork_sharing(200, 400);
+  fork_sharing(200, 500);
+  syscall(IOR_SC_unshare, 0, {CLONE_FILES, 0, 0}, {}, {}, 400, 400);
+  close_fd(3, 400);
+  EXPECT_EQ(read_fd(3, 200).filename, "/a");
+  EXPECT_EQ(read_fd(3, 500).filename, "/a");
+  syscall(IOR_SC_close_range, 0, {3, ~0u, CLOSE_RANGE_UNSHARE}, {}, {}, 200, 200);
+  EXPECT_EQ(read_fd(4, 200).row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(4, 500).filename, "/b");
+  EXPECT_EQ(read_fd(4, 400).filename, "/b");
 }
 
 class ProcFallbackTest : public FdTableTest {

@@ -5,7 +5,8 @@
 // hostile bytes, a forked and an exec'd child, threads that share the cwd
 // and threads with their own (unshare(CLONE_FS), clone(2) without CLONE_FS,
 // forking and exec'ing from one), setns into a mount namespace, an fd
-// received over SCM_RIGHTS). Each syscall is made once
+// received over SCM_RIGHTS, a process sharing the fd table (clone(2) with
+// CLONE_FILES)). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
 // workload knows it acted on, computed here from DIR by string operations
 // that follow the documented rules, independently of ior.
@@ -215,6 +216,25 @@ int joining_a_mount_namespace(const std::string& d) {
   return wait_ok(child);
 }
 
+// A process that clone(2) makes with CLONE_FILES (and no CLONE_THREAD)
+// shares this one's fd table: it closes the fd this one opened and opens
+// another file, which gets the same number; this process's next syscall on
+// that number acts on the other file. Runs in d/sub.
+int sharing_the_fd_table(const std::string& d) {
+  const long fd = open_at(AT_FDCWD, "shared-a", O_CREAT | O_RDWR, d + "/sub/shared-a");
+  const long child = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+  if (child < 0) die("clone");
+  if (child == 0) {
+    close_fd(fd, d + "/sub/shared-a");
+    if (open_at(AT_FDCWD, "shared-b", O_CREAT | O_RDWR, d + "/sub/shared-b") != fd) _exit(1);
+    _exit(0);
+  }
+  if (wait_ok(static_cast<pid_t>(child)) != 0) return 1;
+  one("lseek", syscall(SYS_lseek, fd, 0, SEEK_SET), d + "/sub/shared-b", "");
+  close_fd(fd, d + "/sub/shared-b");
+  return 0;
+}
+
 }  // namespace
 
 // The exec'd child: its cwd is the parent's, kept across exec.
@@ -336,5 +356,5 @@ int run_abspaths(const char* self, const std::string& d) {
   one("lseek", syscall(SYS_lseek, got, 0, SEEK_SET), d + "/sub/passed", "", 4);
   // /proc is read when ior handles the lseek: keep the fd open until then.
   usleep(1'000'000);
-  return 0;
+  return sharing_the_fd_table(d);
 }
