@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <string_view>
 
 #include "base/error.hpp"
@@ -12,6 +13,7 @@
 #include "cli/messages.hpp"
 #include "cli/options.hpp"
 #include "cli/report_command.hpp"
+#include "cli/standard_output.hpp"
 #include "cli/version.hpp"
 
 int main(int argc, char** argv) {
@@ -30,11 +32,11 @@ int main(int argc, char** argv) {
     if (sub == "report") return ior::cli::run_report_command(argc, argv);
     auto options = ior::cli::parse_options(argc, argv);
     if (options.help) {
-      std::fputs(ior::cli::usage_text().c_str(), stdout);
+      ior::cli::write_stdout(ior::cli::usage_text());
       return 0;
     }
     if (options.version) {
-      std::printf("ior %s\n", ior::cli::kVersion);
+      ior::cli::write_stdout("ior " + std::string(ior::cli::kVersion) + "\n");
       return 0;
     }
     return ior::cli::run_trace(options);

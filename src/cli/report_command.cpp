@@ -3,14 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <unordered_map>
 
 #include "base/error.hpp"
 #include "base/terminal_text.hpp"
-#include "base/write_all.hpp"
 #include "cli/flag_parser.hpp"
 #include "cli/messages.hpp"
 #include "cli/options.hpp"
@@ -19,6 +17,7 @@
 #include "cli/report_time.hpp"
 #include "cli/run_identity.hpp"
 #include "cli/sink_factory.hpp"
+#include "cli/standard_output.hpp"
 #include "cli/summary.hpp"
 #include "event/row_filter.hpp"
 #include "event/syscall_selector.hpp"
@@ -45,14 +44,12 @@ struct ReportFlags {
   bool help = false;
 };
 
-void write_stdout(std::string_view text) {
-  if (int err = write_all(STDOUT_FILENO, text); err != 0) throw SystemError("cannot write to standard output", err);
-}
-
-// Output for -format csv/json: buffered, written in large pieces.
+// Output for -format csv/json: buffered, written in large pieces. Only an
+// explicit flush() writes: a destructor that wrote would throw a second
+// exception while a failed write (a full disk, a closed pipe) unwinds, and
+// that ends the process in std::terminate instead of one line and exit 1.
 class Out {
  public:
-  ~Out() { flush(); }
   std::string& buf() { return buf_; }
   void maybe_flush() {
     if (buf_.size() >= (1u << 20)) flush();
@@ -203,7 +200,7 @@ int run_report_command(int argc, const char* const* argv) {
   if (f.help) {
     std::string u = "usage: ior report [flags] FILE.parquet... (files, glob patterns, or NAME.parquet for the "
                     "rotated set NAME.1.parquet, NAME.2.parquet, ...)\n" + p.usage();
-    std::fputs(u.c_str(), stdout);
+    write_stdout(u);
     return 0;
   }
   if (args.empty()) throw UsageError("report: no file given (ior report [flags] FILE.parquet...)");
