@@ -8,6 +8,7 @@
 #include "base/output_file.hpp"
 #include "cli/flag_parser.hpp"
 #include "cli/messages.hpp"
+#include "cli/standard_output.hpp"
 #include "cli/syscall_colors.hpp"
 #include "flamegraph/flame_tree.hpp"
 #include "flamegraph/svg_renderer.hpp"
@@ -34,7 +35,7 @@ int run_flamegraph_command(int argc, const char* const* argv) {
   p.add_bool("h", &help, "same as -help");
   auto rest = p.parse(argc, argv, 2);
   if (help) {
-    std::cout << "usage: ior flamegraph [-o out.svg [-force]] [--title T] [-max-depth N] < folded.txt\n" << p.usage();
+    write_stdout("usage: ior flamegraph [-o out.svg [-force]] [--title T] [-max-depth N] < folded.txt\n" + p.usage());
     return 0;
   }
   if (!rest.empty()) throw UsageError("ior flamegraph: unexpected argument \"" + rest.front() + "\"");
@@ -57,7 +58,7 @@ int run_flamegraph_command(int argc, const char* const* argv) {
   o.color = syscall_class_color;
   std::string svg = flamegraph::render_svg(*tree, o);
   if (out == "-") {
-    std::cout << svg;
+    write_stdout(svg);
   } else {
     write_output_file(out, svg, output);
   }

@@ -6,20 +6,23 @@ set -u
 ior=$1
 rec=$2  # a small recording (tests/data/ior-0.1.0/trace.parquet)
 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+input=/dev/null  # standard input of the command under test
 
 # expect_write_error NAME CMD...: CMD with stdout on /dev/full, then with
 # stdout a pipe whose reader has gone and SIGPIPE ignored (EPIPE).
 expect_write_error() {
   local name=$1; shift
   local err rc
-  err=$("$@" 2>&1 >/dev/full); rc=$?
+  err=$("$@" 2>&1 >/dev/full <"$input"); rc=$?
   check "$name > /dev/full" "$rc" "$err" "No space left on device"
   err=$(python3 -c '
 import os, signal, subprocess, sys
 r, w = os.pipe()
 os.close(r)
 signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-sys.exit(subprocess.call(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=w, restore_signals=False))' "$@" 2>&1); rc=$?
+sys.exit(subprocess.call(sys.argv[1:], stdout=w, restore_signals=False))' "$@" 2>&1 <"$input"); rc=$?
   check "$name | (closed)" "$rc" "$err" "Broken pipe"
 }
 
@@ -39,6 +42,11 @@ expect_write_error "report (tables)" "$ior" report "$rec"
 expect_write_error "report -help" "$ior" report -help
 expect_write_error "ior -help" "$ior" -help
 expect_write_error "ior -version" "$ior" -version
+printf 'a;b 1\n' >"$tmp/folded"
+input=$tmp/folded
+expect_write_error "flamegraph" "$ior" flamegraph
+input=/dev/null
+expect_write_error "flamegraph -help" "$ior" flamegraph -help
 
 [[ $fail -eq 0 ]] && echo "subcommand output: every write error is one line and exit 1"
 exit $fail
