@@ -142,10 +142,10 @@ std::vector<std::string_view> columns_for(const ReportFlags& f, const flamegraph
 
 // The recording's first timestamp: from the statistics, or by reading the
 // column where a file has none.
-std::uint64_t first_timestamp(const std::vector<std::string>& files) {
+std::uint64_t first_timestamp(const std::vector<ReportInput>& files) {
   std::optional<std::uint64_t> first;
-  for (const auto& path : files) {
-    parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path));
+  for (const auto& in : files) {
+    parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(in.path, in.symlinks));
     auto m = r.min_from_statistics("timestamp_ns");
     if (!m) {
       r.read({"timestamp_ns"}, {}, [&](std::span<const schema::EventRow> rows) {
@@ -216,14 +216,14 @@ int run_report_command(int argc, const char* const* argv) {
   std::optional<flamegraph::FlamegraphSinkOptions> fg_options;
   if (f.flamegraph) {
     if (f.fg.name.empty()) {
-      std::string base = files.front().substr(files.front().rfind('/') + 1);
+      std::string base = files.front().path.substr(files.front().path.rfind('/') + 1);
       if (base.size() > 8 && base.ends_with(".parquet")) base.resize(base.size() - 8);
       f.fg.name = base;
     }
     RunIdentity id;
     id.hostname = "recording";
     fg_options = flamegraph_options(f.fg, id);
-    fg_options->svg.subtitle = std::to_string(files.size()) + " file(s): " + files.front() +
+    fg_options->svg.subtitle = std::to_string(files.size()) + " file(s): " + files.front().path +
                                (files.size() > 1 ? ", ..." : "");
   }
   const auto columns = columns_for(f, fg_options ? &*fg_options : nullptr);
@@ -260,9 +260,9 @@ int run_report_command(int argc, const char* const* argv) {
   if (csv) out.buf() += csv_header();
 
   std::uint64_t rows_in_files = 0, rows_kept = 0, groups = 0, groups_skipped = 0, rows_read = 0;
-  for (const auto& path : files) {
+  for (const auto& [path, symlinks] : files) {
     try {
-      parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path));
+      parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path, symlinks));
       note_old_version(path, r.info());
       rows_in_files += r.info().num_rows;
       if (empty_window) continue;

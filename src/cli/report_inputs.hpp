@@ -3,13 +3,27 @@
 // (expanded by ior, so a quoted pattern works too; sorted, like a shell's),
 // or the base name of a rotated set: NAME.parquet that does not exist while
 // NAME.1.parquet does stands for NAME.1.parquet, NAME.2.parquet, ... in order.
+//
+// Rotated files often sit in a directory other users may write to (/tmp):
+// a name ior found there itself (a glob match, a rotated file) may be a
+// link planted by one of them, so it is opened without following links.
+// A file named on the command line is the user's choice and is read even
+// through a link, as cat reads it.
 
 #include <string>
 #include <vector>
 
+#include "parquet/reader/byte_source.hpp"
+
 namespace ior::cli {
 
+struct ReportInput {
+  std::string path;
+  /// kRefuse for names ior found (glob matches, rotated files).
+  parquet::reader::Symlinks symlinks = parquet::reader::Symlinks::kFollow;
+};
+
 /// Throws UsageError naming an argument that matches nothing.
-std::vector<std::string> expand_report_inputs(const std::vector<std::string>& args);
+std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& args);
 
 }  // namespace ior::cli

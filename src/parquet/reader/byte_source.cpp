@@ -11,12 +11,24 @@
 
 namespace ior::parquet::reader {
 
-FileSource::FileSource(const std::string& path) {
-  fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+FileSource::FileSource(const std::string& path, Symlinks symlinks) {
+  // O_NONBLOCK: opening a FIFO (another user can plant one where ior looks
+  // for a rotated file) would otherwise wait for a writer forever; the
+  // fstat below then refuses it before any read.
+  const int nofollow = symlinks == Symlinks::kRefuse ? O_NOFOLLOW : 0;
+  fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | nofollow));
+  if (!fd_ && errno == ELOOP && nofollow != 0) {
+    throw Error(path + ": a symbolic link, not read (ior follows no link among the files it finds itself; "
+                "name the file to read it)");
+  }
   if (!fd_) throw SystemError("cannot open " + path, errno);
   struct stat st {};
   if (::fstat(fd_.get(), &st) != 0) throw SystemError("cannot stat " + path, errno);
   if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+  // Reads of a regular file never wait anyway; cleared so that none can
+  // fail with EAGAIN on a file system that honours the flag.
+  const int fl = ::fcntl(fd_.get(), F_GETFL);
+  if (fl < 0 || ::fcntl(fd_.get(), F_SETFL, fl & ~O_NONBLOCK) != 0) throw SystemError("cannot read " + path, errno);
   size_ = static_cast<std::uint64_t>(st.st_size);
 }
 

@@ -20,10 +20,19 @@ class ByteSource {
   virtual void read(std::uint64_t offset, std::size_t n, char* out) = 0;
 };
 
+/// Whether FileSource opens a symbolic link at the path's last component.
+enum class Symlinks {
+  kFollow,  ///< a name the user gave: a link is read, as cat reads it
+  kRefuse,  ///< a name found in a directory others may write to: a link planted there is an error
+};
+
 class FileSource final : public ByteSource {
  public:
-  /// Opens path read-only; throws SystemError naming it.
-  explicit FileSource(const std::string& path);
+  /// Opens path read-only; throws SystemError naming it, and Error for
+  /// anything but a regular file (a FIFO or device is never read from, and
+  /// opening one does not wait for a writer) or, with Symlinks::kRefuse, for
+  /// a symbolic link.
+  explicit FileSource(const std::string& path, Symlinks symlinks = Symlinks::kFollow);
   std::uint64_t size() const override { return size_; }
   void read(std::uint64_t offset, std::size_t n, char* out) override;
 
