@@ -28,6 +28,24 @@ std::uint64_t checked_mul(std::string_view flag, std::string_view text, std::uin
   return v * m;
 }
 
+// Every duration ends up added to a clock: a deadline on steady_clock (signed
+// 64-bit nanoseconds, overflowing past 292 years) or a recorded timestamp
+// (unsigned nanoseconds since 1970, overflowing in 2554). 100 years keeps
+// both far from wrapping, which turned "-duration 9223372037" into a
+// deadline already past, and is longer than any trace.
+constexpr std::uint64_t kMaxDurationMs = 876'000ull * 3'600'000;
+constexpr std::string_view kDurationLimit = "too large (at most 876000h, 100 years)";
+
+std::uint64_t limit_ms(std::string_view flag, std::string_view text, std::uint64_t ms) {
+  if (ms > kMaxDurationMs) bad_value(flag, text, kDurationLimit);
+  return ms;
+}
+
+std::uint64_t limit_ns(std::string_view flag, std::string_view text, std::uint64_t ns) {
+  if (ns / 1'000'000 > kMaxDurationMs) bad_value(flag, text, kDurationLimit);
+  return ns;
+}
+
 }  // namespace
 
 std::uint64_t parse_uint(std::string_view flag, std::string_view text) {
@@ -50,10 +68,10 @@ std::uint64_t parse_size(std::string_view flag, std::string_view text) {
 std::uint64_t parse_duration_ms(std::string_view flag, std::string_view text) {
   std::string_view rest;
   std::uint64_t v = parse_number_prefix(flag, text, &rest, "expected seconds or 10s/5m/1h/250ms");
-  if (rest.empty() || rest == "s") return checked_mul(flag, text, v, 1000);
-  if (rest == "ms") return v;
-  if (rest == "m") return checked_mul(flag, text, v, 60'000);
-  if (rest == "h") return checked_mul(flag, text, v, 3'600'000);
+  if (rest.empty() || rest == "s") return limit_ms(flag, text, checked_mul(flag, text, v, 1000));
+  if (rest == "ms") return limit_ms(flag, text, v);
+  if (rest == "m") return limit_ms(flag, text, checked_mul(flag, text, v, 60'000));
+  if (rest == "h") return limit_ms(flag, text, checked_mul(flag, text, v, 3'600'000));
   bad_value(flag, text, "expected seconds or 10s/5m/1h/250ms");
 }
 
@@ -65,13 +83,15 @@ std::uint64_t parse_duration_ns(std::string_view flag, std::string_view text) {
   std::string_view rest;
   std::uint64_t v = parse_number_prefix(flag, text, &rest, kWant);
   if (rest.empty() && v == 0) return 0;
-  if (rest == "ns") return v;
-  if (rest == "us" || rest == "\u00b5s") return checked_mul(flag, text, v, 1'000);
-  if (rest == "ms") return checked_mul(flag, text, v, 1'000'000);
-  if (rest == "s") return checked_mul(flag, text, v, 1'000'000'000);
-  if (rest == "m") return checked_mul(flag, text, v, 60'000'000'000);
-  if (rest == "h") return checked_mul(flag, text, v, 3'600'000'000'000);
-  bad_value(flag, text, kWant);
+  std::uint64_t unit = 0;
+  if (rest == "ns") unit = 1;
+  if (rest == "us" || rest == "\u00b5s") unit = 1'000;
+  if (rest == "ms") unit = 1'000'000;
+  if (rest == "s") unit = 1'000'000'000;
+  if (rest == "m") unit = 60'000'000'000;
+  if (rest == "h") unit = 3'600'000'000'000;
+  if (unit == 0) bad_value(flag, text, kWant);
+  return limit_ns(flag, text, checked_mul(flag, text, v, unit));
 }
 
 void FlagParser::add_bool(std::string name, bool* target, std::string help) {

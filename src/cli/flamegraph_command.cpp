@@ -51,6 +51,10 @@ int run_flamegraph_command(int argc, const char* const* argv) {
                   " stacks deeper than " + std::to_string(max_depth) + " frames end in " +
                   std::string(flamegraph::FlameTree::kTruncated) + " (-max-depth)");
   }
+  if (tree->saturated()) {
+    print_message("ior flamegraph: the counts add up to more than 18446744073709551615 (2^64 - 1): "
+                  "those sums are shown as 18446744073709551615");
+  }
   flamegraph::SvgOptions o;
   o.title = title;
   o.value_unit = unit;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "base/error.hpp"
+#include "base/saturating.hpp"
 #include "base/terminal_text.hpp"
 #include "cli/flag_parser.hpp"
 #include "cli/messages.hpp"
@@ -231,8 +232,9 @@ int run_report_command(int argc, const char* const* argv) {
   std::uint64_t since_ns = 0, until_ns = UINT64_MAX;
   if ((since && since->relative) || (until && until->relative)) {
     std::uint64_t first = first_timestamp(files);
-    if (since && since->relative) since->value_ns += first;
-    if (until && until->relative) until->value_ns += first;
+    // Past the last representable time: -since keeps nothing, -until everything.
+    if (since && since->relative) since->value_ns = saturating_add(since->value_ns, first);
+    if (until && until->relative) until->value_ns = saturating_add(until->value_ns, first);
   }
   if (since) since_ns = since->value_ns;
   if (until) until_ns = until->value_ns;

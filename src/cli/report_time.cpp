@@ -1,6 +1,7 @@
 #include "cli/report_time.hpp"
 
 #include <ctime>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "cli/flag_parser.hpp"
@@ -18,9 +19,9 @@ bool digits(const std::string& s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
-}  // namespace
-
-std::optional<std::uint64_t> parse_rfc3339_ns(const std::string& s) {
+// Seconds since 1970 (possibly past what nanoseconds in 64 bits hold) and
+// the fraction in ns; nullopt when s is not RFC 3339.
+std::optional<std::int64_t> rfc3339_seconds(const std::string& s, std::uint64_t& frac_ns) {
   int y, mo, d, h, mi, sec;
   if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
       !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
@@ -29,7 +30,7 @@ std::optional<std::uint64_t> parse_rfc3339_ns(const std::string& s) {
   }
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   std::size_t pos = 19;
-  std::uint64_t frac_ns = 0;
+  frac_ns = 0;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
     std::uint64_t scale = 100'000'000;
@@ -64,17 +65,37 @@ std::optional<std::uint64_t> parse_rfc3339_ns(const std::string& s) {
   tm.tm_sec = sec;
   std::int64_t t = static_cast<std::int64_t>(::timegm(&tm)) - offset_s;
   if (t < 0) return std::nullopt;
-  return static_cast<std::uint64_t>(t) * 1'000'000'000ull + frac_ns;
+  return t;
+}
+
+// The last second whose nanoseconds, with any fraction, fit in the uint64
+// timestamp_ns: 2554-07-21T23:34:32Z (2^64 - 1 ns is 23:34:33.709551615).
+constexpr std::int64_t kLastSecond = static_cast<std::int64_t>(UINT64_MAX / 1'000'000'000ull) - 1;
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_rfc3339_ns(const std::string& s) {
+  std::uint64_t frac_ns = 0;
+  auto t = rfc3339_seconds(s, frac_ns);
+  if (!t || *t > kLastSecond) return std::nullopt;
+  return static_cast<std::uint64_t>(*t) * 1'000'000'000ull + frac_ns;
 }
 
 ReportTime parse_report_time(const std::string& flag, const std::string& text) {
   if (auto abs = parse_rfc3339_ns(text)) return ReportTime{false, *abs};
+  std::uint64_t frac_ns = 0;
+  if (rfc3339_seconds(text, frac_ns)) {
+    throw UsageError("flag -" + flag + ": \"" + text + "\" is past 2554-07-21T23:34:32.999999999Z, the last "
+                     "time a recording's timestamp_ns can hold");
+  }
   if (!text.empty() && text[0] >= '0' && text[0] <= '9' && text.find_first_of("-:T") != std::string::npos) {
     throw UsageError("flag -" + flag + ": \"" + text + "\" is not an RFC 3339 time (e.g. 2026-12-05T08:30:00Z)");
   }
   try {
     return ReportTime{true, parse_duration_ns(flag, text)};
-  } catch (const UsageError&) {
+  } catch (const UsageError& e) {
+    // A duration of the right form but past the limit: that message says so.
+    if (std::string_view(e.what()).find("too large") != std::string_view::npos) throw;
     throw UsageError("flag -" + flag + ": \"" + text +
                      "\" is neither an RFC 3339 time (2026-12-05T08:30:00Z) nor a duration after the first row "
                      "(90s, 5m, 250ms)");

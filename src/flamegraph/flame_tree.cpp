@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "base/error.hpp"
+#include "base/saturating.hpp"
 
 namespace ior::flamegraph {
 namespace {
@@ -34,7 +35,12 @@ std::size_t FlameTree::child_index(std::size_t parent, std::string_view name) {
 }
 
 void FlameTree::add(std::string_view frames, std::uint64_t value) {
-  nodes_.front().value += value;
+  auto grow = [&](std::size_t node) {
+    auto& v = nodes_[node].value;
+    if (value > UINT64_MAX - v) saturated_ = true;
+    v = saturating_add(v, value);
+  };
+  grow(0);
   std::size_t node = 0;
   std::string_view rest = frames;
   while (!rest.empty()) {
@@ -48,7 +54,7 @@ void FlameTree::add(std::string_view frames, std::uint64_t value) {
       rest.remove_prefix(semi == std::string_view::npos ? rest.size() : semi + 1);
     }
     node = child_index(node, frame);
-    nodes_[node].value += value;
+    grow(node);
   }
 }
 

@@ -4,7 +4,8 @@
 // draws). Nodes live in one vector and refer to each other by index, so no
 // operation (building, walking, destroying) recurses: any depth is safe for
 // the stack. A stack deeper than max_depth keeps its first max_depth - 1
-// frames and the rest becomes one "[truncated]" frame.
+// frames and the rest becomes one "[truncated]" frame. Sums saturate at
+// 2^64 - 1.
 
 #include <cstdint>
 #include <map>
@@ -50,6 +51,9 @@ class FlameTree {
   std::size_t max_depth() const { return max_depth_; }
   /// Stacks that were cut at max_depth.
   std::uint64_t truncated_stacks() const { return truncated_stacks_; }
+  /// Whether a frame's sum reached 2^64 - 1 and stopped there (values
+  /// saturate instead of wrapping around to a small number).
+  bool saturated() const { return saturated_; }
 
   /// The child of node `parent` named `name`, or nullptr.
   const FlameNode* child(const FlameNode& parent, std::string_view name) const;
@@ -61,6 +65,7 @@ class FlameTree {
   std::size_t max_depth_;
   std::size_t depth_ = 0;
   std::uint64_t truncated_stacks_ = 0;
+  bool saturated_ = false;
 };
 
 /// Builds the tree of the stacks.

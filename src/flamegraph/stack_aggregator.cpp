@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "base/error.hpp"
+#include "base/saturating.hpp"
 #include "base/terminal_text.hpp"
 
 namespace ior::flamegraph {
@@ -131,16 +132,18 @@ void StackAggregator::add(const schema::EventRow& row) {
     if (i) key_.push_back(';');
     append_frame(fields_[i], row);
   }
-  total_ += v;
+  // Values come from recordings too (ior report): saturate, never wrap.
+  total_ = saturating_add(total_, v);
   auto it = stacks_.find(key_);
   if (it != stacks_.end()) {
-    it->second += v;
+    it->second = saturating_add(it->second, v);
   } else if (stacks_.size() < max_stacks_ && bytes_ + stack_bytes(key_.size()) <= max_bytes_) {
     stacks_.emplace(key_, v);
     bytes_ += stack_bytes(key_.size());
   } else {
     ++rows_in_other_;
-    stacks_[std::string(kOther)] += v;
+    auto& other = stacks_[std::string(kOther)];
+    other = saturating_add(other, v);
   }
 }
 

@@ -29,6 +29,10 @@ expect "flag -pid: not with a command after --" -pid 1 -- /bin/true
 expect "unexpected argument \"true\" (to trace a command: ior [flags] -- CMD ARGS)" true
 expect "no command after --" -duration 1 --
 expect "flag -pid" -pid 0
+expect "for flag -duration: too large" -duration 9223372037 -- true
+expect "for flag -duration: too large" -duration 2562048h
+expect "for flag -duration: too large" -duration 18446744073
+expect "for flag -ch-flush: too large" -clickhouse -ch-flush 18446744073
 expect "flag -tid" -tid 0
 expect "flag -tid: no thread 4294967295" -tid 4294967295
 expect "flag -tid: no thread 2 in process 1" -pid 1 -tid 2

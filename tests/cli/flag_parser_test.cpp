@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "cli/options.hpp"
+#include "cli/report_time.hpp"
 
 namespace ior::cli {
 namespace {
@@ -59,6 +60,38 @@ TEST(OptionsTest, MinDurationNeedsItsUnitAndErrorsIsABool) {
   EXPECT_NE(usage_error({"-min-duration", "10x"}).find("-min-duration"), std::string::npos);
   EXPECT_NE(usage_error({"-min-duration", "-1ms"}).find("-min-duration"), std::string::npos);
   EXPECT_NE(usage_error({"-min-duration", "99999999999h"}).find("too large"), std::string::npos);
+}
+
+// Durations end up on 64-bit nanosecond clocks: values that wrapped there
+// (9223372037 s stopped tracing after 0.1 s) are refused, naming the flag.
+TEST(OptionsTest, DurationsPastOneHundredYearsAreRefused) {
+  for (const char* d : {"9223372037", "2562048h", "18446744073", "876001h"}) {
+    EXPECT_NE(usage_error({"-duration", d}).find("flag -duration: too large (at most 876000h"), std::string::npos)
+        << d;
+  }
+  EXPECT_EQ(parse({"-duration", "876000h"}).duration_ms, 876'000ull * 3'600'000);
+  EXPECT_NE(usage_error({"-min-duration", "5124095h"}).find("-min-duration: too large"), std::string::npos);
+  EXPECT_NE(usage_error({"-min-duration", "18446744073s"}).find("-min-duration: too large"), std::string::npos);
+  EXPECT_EQ(parse({"-min-duration", "876000h"}).min_duration_ns, 876'000ull * 3'600'000'000'000);
+  EXPECT_NE(usage_error({"-live", "-live-interval", "9223372037"}).find("-live-interval: too large"),
+            std::string::npos);
+}
+
+TEST(ReportTimeTest, TimesPastWhatTimestampsHoldAreRefused) {
+  auto error = [](const char* flag, const char* text) -> std::string {
+    try {
+      parse_report_time(flag, text);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_NE(error("since", "5124095h").find("flag -since: too large"), std::string::npos);
+  EXPECT_NE(error("until", "18446744073s").find("flag -until: too large"), std::string::npos);
+  EXPECT_NE(error("since", "9999-01-01T00:00:00Z").find("flag -since: \"9999-01-01T00:00:00Z\" is past 2554"),
+            std::string::npos);
+  EXPECT_EQ(parse_report_time("until", "2554-07-21T23:34:32Z").value_ns, 18'446'744'072'000'000'000ull);
+  EXPECT_EQ(parse_report_time("until", "876000h").value_ns, 876'000ull * 3'600'000'000'000);
 }
 
 TEST(OptionsTest, ErrorsNameTheFlag) {

@@ -105,6 +105,31 @@ TEST(FlameTreeTest, BuildsTotalsPerFrame) {
   EXPECT_EQ(tree->truncated_stacks(), 0u);
 }
 
+// Counts come from input nobody checked: two of 2^64 - 1 summed to 1 in a
+// frame and 3 at the root (data-total="3") before sums saturated.
+TEST(FlameTreeTest, SumsSaturateInsteadOfWrapping) {
+  auto tree = build_tree(parse_folded("a;b 18446744073709551615\na;c 18446744073709551615\nd 1\n"));
+  EXPECT_EQ(tree->root().value, UINT64_MAX);
+  EXPECT_EQ(tree->child(tree->root(), "a")->value, UINT64_MAX);
+  EXPECT_EQ(tree->child(*tree->child(tree->root(), "a"), "b")->value, UINT64_MAX);
+  EXPECT_TRUE(tree->saturated());
+  EXPECT_FALSE(build_tree(parse_folded("a 18446744073709551614\nb 1\n"))->saturated());
+}
+
+TEST(StackAggregatorTest, SumsSaturateInsteadOfWrapping) {
+  StackAggregator a(parse_fields("pid"), ValueKind::kBytes, 1);
+  auto big = row(7, "/a", "read");
+  big.bytes = UINT64_MAX - 1;
+  a.add(big);
+  a.add(big);
+  auto other = row(8, "/a", "read");  // past max_stacks: into [other]
+  other.bytes = UINT64_MAX;
+  a.add(other);
+  a.add(other);
+  EXPECT_EQ(a.total(), UINT64_MAX);
+  EXPECT_EQ(a.folded(), "7 18446744073709551615\n[other] 18446744073709551615\n");
+}
+
 TEST(FlameTreeTest, StacksDeeperThanTheLimitEndInOneTruncatedFrame) {
   auto tree = build_tree(parse_folded("a;b;c;d;e 5\na;b;c 2\na;b;x;y 1\n"), 3);
   EXPECT_EQ(tree->depth(), 3u);
