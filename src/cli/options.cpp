@@ -154,7 +154,12 @@ Options parse_options(int argc, const char* const* argv) {
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");
   if (!o.metrics.empty()) (void)metrics::parse_listen_address(o.metrics);  // a usage error now
-  if (o.follow && o.tid != 0) throw UsageError("flag -follow: not with -tid (a thread has no children)");
+  if (o.follow && o.tid != 0) {
+    // A command after -- turns -follow on without the user naming it.
+    throw UsageError(p.given("follow") ? "flag -follow: not with -tid (a thread has no children)"
+                                       : "flag -tid: not with a command after -- (ior traces the command and "
+                                         "every process it starts)");
+  }
   if (o.tid != 0) {
     // /proc lists a thread id too (hidden from readdir); under its process only when it belongs to it.
     const std::string tid = std::to_string(o.tid);
@@ -168,6 +173,12 @@ Options parse_options(int argc, const char* const* argv) {
   for (const std::string& name : p.given_flags()) {
     if (name.starts_with("parquet-") && !o.parquet) throw UsageError("flag -" + name + " needs -parquet");
     if (name.starts_with("ch-") && !o.clickhouse) throw UsageError("flag -" + name + " needs -clickhouse");
+    if (name == "flamegraph-max-stacks" && !o.flamegraph) throw UsageError("flag -" + name + " needs -flamegraph");
+    // The live view's flame tab draws -fields and -count too.
+    if ((name == "fields" || name == "count") && !o.flamegraph && !o.live) {
+      throw UsageError("flag -" + name + " needs -flamegraph or -live");
+    }
+    if (name == "live-interval" && !o.live) throw UsageError("flag -" + name + " needs -live");
   }
   if (!o.cost_stage.empty() && o.cost_stage != "attach" && o.cost_stage != "filter" && o.cost_stage != "copy" &&
       o.cost_stage != "drain") {

@@ -209,6 +209,13 @@ int run_report_command(int argc, const char* const* argv) {
     throw UsageError("flag -format: \"" + f.format + "\" (table, csv, json)");
   }
   if (f.flamegraph && f.format != "table") throw UsageError("flag -flamegraph: not with -format " + f.format);
+  // Flags of one output given without it would be ignored without a word.
+  for (const char* name : {"name", "fields", "count", "flamegraph-max-stacks", "force"}) {
+    if (p.given(name) && !f.flamegraph) throw UsageError("flag -" + std::string(name) + " needs -flamegraph");
+  }
+  if (p.given("top") && (f.flamegraph || f.format != "table")) {
+    throw UsageError("flag -top: only for the tables (not with -flamegraph or -format csv|json)");
+  }
   std::optional<ReportTime> since, until;
   if (!f.since.empty()) since = parse_report_time("since", f.since);
   if (!f.until.empty()) until = parse_report_time("until", f.until);

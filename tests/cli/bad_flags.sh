@@ -3,12 +3,13 @@
 set -u
 ior=$1
 fail=0
+hint="ior -help"
 expect() {  # expected-substring args...
   local want=$1; shift
   out=$("$ior" "$@" 2>&1 >/dev/null); rc=$?
   if [[ $rc -ne 2 ]]; then echo "FAIL: ior $* exited $rc, want 2"; fail=1; fi
   if ! grep -qF -- "$want" <<<"$out"; then echo "FAIL: ior $*: '$out' lacks '$want'"; fail=1; fi
-  if ! grep -qF -- "ior -help" <<<"$out"; then echo "FAIL: ior $*: no usage hint"; fail=1; fi
+  if ! grep -qF -- "$hint" <<<"$out"; then echo "FAIL: ior $*: no usage hint"; fail=1; fi
   [[ $(wc -l <<<"$out") -le 2 ]] || { echo "FAIL: ior $*: more than 2 lines: $out"; fail=1; }
 }
 expect "unknown flag -nope" -nope
@@ -40,6 +41,12 @@ expect "flag -parquet-file needs -parquet" -parquet-file x.parquet
 expect "flag -parquet-rotate needs -parquet" -parquet-rotate 10s
 expect "flag -ch-host needs -clickhouse" -ch-host db1
 expect "flag -ch-on-full needs -clickhouse" -ch-on-full x
+expect "flag -fields needs -flamegraph or -live" -fields comm
+expect "flag -count needs -flamegraph or -live" -count bytes
+expect "flag -flamegraph-max-stacks needs -flamegraph" -flamegraph-max-stacks 10
+expect "flag -flamegraph-max-stacks needs -flamegraph" -live -flamegraph-max-stacks 10
+expect "flag -live-interval needs -live" -live-interval 2s
+expect "flag -tid: not with a command after --" -tid 1 -- true
 gone=$(sh -c 'echo $$')  # a process that has exited (and been reaped)
 expect "flag -pid: no process $gone" -pid "$gone"
 expect "flag -pid: no process $gone" -pid "$gone" -follow
@@ -50,6 +57,15 @@ expect "flag -json: not with -console" -json -console
 expect "flag -json-file: empty file name" -json-file ""
 expect "flag -cost-stage: \"bogus\" is none of attach, filter, copy, drain" -cost-stage bogus
 expect "flag -cgroup: \"/no/such/cgroup\" is not a directory of the cgroup v2 hierarchy" -cgroup /no/such/cgroup
+# ior report: the flame graph's flags without -flamegraph, -top without the tables.
+hint="ior report -help"
+for f in "-name x" "-fields comm" "-count bytes" "-flamegraph-max-stacks 10" "-force"; do
+  # shellcheck disable=SC2086  # the flag and its value are two words
+  expect "flag ${f%% *} needs -flamegraph" report $f x.parquet
+done
+expect "flag -top: only for the tables" report -format csv -top 3 x.parquet
+expect "flag -top: only for the tables" report -flamegraph -top 3 x.parquet
+hint="ior -help"
 "$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }
 "$ior" -version | grep -qE '^ior [0-9]+\.' || { echo "FAIL: -version"; fail=1; }
 [[ $fail -eq 0 ]] && echo "bad flags: all rejected with exit 2"

@@ -77,6 +77,22 @@ TEST(OptionsTest, DurationsPastOneHundredYearsAreRefused) {
             std::string::npos);
 }
 
+// Flags of an output given without it were ignored without a word.
+TEST(OptionsTest, AnOutputsFlagsNeedTheOutput) {
+  EXPECT_EQ(usage_error({"-fields", "comm"}), "flag -fields needs -flamegraph or -live");
+  EXPECT_EQ(usage_error({"-count", "bytes"}), "flag -count needs -flamegraph or -live");
+  EXPECT_EQ(usage_error({"-flamegraph-max-stacks", "5"}), "flag -flamegraph-max-stacks needs -flamegraph");
+  EXPECT_EQ(usage_error({"-live-interval", "2s"}), "flag -live-interval needs -live");
+  EXPECT_EQ(parse({"-live", "-fields", "comm", "-count", "bytes"}).fields, "comm");
+  EXPECT_EQ(parse({"-flamegraph", "-flamegraph-max-stacks", "5"}).flamegraph_max_stacks, 5u);
+}
+
+// The user gave -tid and a command, not -follow (the command implies it).
+TEST(OptionsTest, TidWithACommandNamesWhatWasGiven) {
+  EXPECT_EQ(usage_error({"-tid", "1", "--", "true"}).rfind("flag -tid: not with a command after --", 0), 0u);
+  EXPECT_EQ(usage_error({"-tid", "1", "-pid", "1", "-follow"}).rfind("flag -follow: not with -tid", 0), 0u);
+}
+
 TEST(ReportTimeTest, TimesPastWhatTimestampsHoldAreRefused) {
   auto error = [](const char* flag, const char* text) -> std::string {
     try {

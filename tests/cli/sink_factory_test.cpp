@@ -66,7 +66,7 @@ TEST(SinkPlanTest, BadFlagsAreUsageErrorsWhetherOrNotTheirSinkIsOn) {
                     std::vector<const char*>{"-clickhouse", "-ch-host", "a,,b"},
                     std::vector<const char*>{"-clickhouse", "-ch-cluster-discover"},
                     std::vector<const char*>{"-clickhouse", "-ch-insecure"},
-                    std::vector<const char*>{"-fields", "nope"},
+                    std::vector<const char*>{"-live", "-fields", "nope"},
                     std::vector<const char*>{"-parquet-rotate", "0"}}) {
     EXPECT_THROW(plan_sinks(parse(args), identity(), {}), UsageError) << args.back();
   }
