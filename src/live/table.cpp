@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/csv_field.hpp"
+#include "base/terminal_text.hpp"
 
 namespace ior::live {
 
@@ -13,17 +14,30 @@ std::size_t Table::column(const std::string& name) const {
   return columns.size();
 }
 
+namespace {
+
+// Cells hold raw traced names (any user chose them): escaped as on screen and
+// in the console rows, then quoted as CSV, so the file is one line per row
+// and shows, in a terminal or an editor, what the view showed.
+void append_field(std::string& out, std::string& scratch, std::string_view raw) {
+  scratch.clear();
+  append_terminal_text(scratch, raw);
+  append_csv_field(out, scratch);
+}
+
+}  // namespace
+
 std::string table_csv(const Table& t) {
-  std::string out;
+  std::string out, scratch;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (i) out += ',';
-    append_csv_field(out, t.columns[i].name);
+    append_field(out, scratch, t.columns[i].name);
   }
   out += '\n';
   for (const auto& r : t.rows) {
     for (std::size_t i = 0; i < r.cells.size(); ++i) {
       if (i) out += ',';
-      append_csv_field(out, r.cells[i].csv.empty() ? r.cells[i].text : r.cells[i].csv);
+      append_field(out, scratch, r.cells[i].csv.empty() ? r.cells[i].text : r.cells[i].csv);
     }
     out += '\n';
   }

@@ -40,8 +40,9 @@ struct Table {
   std::size_t column(const std::string& name) const;
 };
 
-/// RFC 4180 CSV: a header line, then one line per row; fields with a comma,
-/// quote, CR or LF quoted, quotes doubled.
+/// RFC 4180 CSV: a header line, then one line per row; every field escaped
+/// as on a terminal (base/terminal_text.hpp: no control byte, line break or
+/// invalid UTF-8 stays raw), then quoted when it holds a comma or a quote.
 std::string table_csv(const Table& t);
 
 /// Sorts rows by column (numbers by value, names by bytes), ties by the

@@ -34,7 +34,17 @@ TEST(Table, SortsNumbersByValueAndNamesByBytes) {
 TEST(Table, CsvQuotesWhatNeedsIt) {
   Table t = sample();
   t.rows[0].cells[1].csv = "2.000";
-  EXPECT_EQ(table_csv(t), "NAME,N\nb,2.000\na,10\n\"c,\"\"x\"\"\n\",2\n");
+  EXPECT_EQ(table_csv(t), "NAME,N\nb,2.000\na,10\n\"c,\"\"x\"\"\\n\",2\n");
+}
+
+// The export is the view as on screen: a name's ESC sequence, line break or
+// invalid UTF-8 is escaped as the view and the console escape it (written
+// raw, it cleared the screen of whoever ran cat on the file, forged rows).
+TEST(Table, CsvEscapesNamesAsTheScreenDoes) {
+  Table t;
+  t.columns = {{"FILE", false, true}, {"CONTAINER", false, false}};
+  t.rows.push_back({{Cell{"/tmp/\x1b[2J\nx,y\xff\u00e9", 0, {}}, Cell{"c", 0, "id\r\x9b"}}, ""});
+  EXPECT_EQ(table_csv(t), "FILE,CONTAINER\n\"/tmp/\\x1b[2J\\nx,y\\xff\u00e9\",id\\r\\x9b\n");
 }
 
 TEST(Format, Numbers) {
