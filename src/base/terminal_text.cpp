@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "base/display_width.hpp"
 #include "base/utf8.hpp"
 
 namespace ior {
@@ -112,13 +113,7 @@ std::string terminal_text(std::string_view text, const TerminalTextOptions& opti
   return out;
 }
 
-std::size_t terminal_width(std::string_view escaped) {
-  std::size_t w = 0;
-  for (char ch : escaped) {
-    if ((static_cast<unsigned char>(ch) & 0xc0) != 0x80) ++w;  // not a continuation byte
-  }
-  return w;
-}
+std::size_t terminal_width(std::string_view escaped) { return display_width(escaped); }
 
 std::string terminal_text_tail(std::string_view text, std::size_t max_width) {
   std::string escaped = terminal_text(text);

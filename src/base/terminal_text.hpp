@@ -46,8 +46,8 @@ void append_terminal_text(std::string& out, std::string_view text,
 /// text escaped as described above.
 std::string terminal_text(std::string_view text, const TerminalTextOptions& options = {});
 
-/// Columns that escaped text takes on a terminal: one per character (wide
-/// East Asian characters are counted as one).
+/// Columns that escaped text takes on a terminal (base/display_width.hpp:
+/// two for a wide East Asian character or an emoji, none for a combining mark).
 std::size_t terminal_width(std::string_view escaped);
 
 /// text escaped, and when wider than max_width, "..." followed by the

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "base/display_width.hpp"
+
 namespace ior {
 namespace {
 
@@ -243,11 +245,28 @@ TEST(TerminalText, RandomBytesComeBackFromTheEscapedText) {
   }
 }
 
-TEST(TerminalText, WidthCountsCharactersNotBytes) {
+TEST(TerminalText, WidthCountsColumnsNotBytes) {
   EXPECT_EQ(terminal_width("abc"), 3u);
   EXPECT_EQ(terminal_width("caf\xc3\xa9"), 4u);
   EXPECT_EQ(terminal_width("\\x1b"), 4u);
-  EXPECT_EQ(terminal_width("\xf0\x9f\x98\x80"), 1u);
+  EXPECT_EQ(terminal_width("\xf0\x9f\x98\x80"), 2u);       // an emoji: wide
+  EXPECT_EQ(terminal_width("\u65e5\u672c\u8a9e"), 6u);      // CJK ideographs: wide
+  EXPECT_EQ(terminal_width("\uff21"), 2u);                  // fullwidth A
+  EXPECT_EQ(terminal_width("\uff76"), 1u);                  // halfwidth katakana
+  EXPECT_EQ(terminal_width("e\u0301"), 1u);                 // a combining accent takes none
+  EXPECT_EQ(terminal_width("\uac00"), 2u);                  // Hangul syllable
+}
+
+TEST(DisplayWidth, PrefixEndsBetweenCharactersWithinTheWidth) {
+  const std::string cjk = "\u65e5\u672c\u8a9e";  // 3 bytes, 2 columns each
+  EXPECT_EQ(display_prefix(cjk, 0), 0u);
+  EXPECT_EQ(display_prefix(cjk, 1), 0u);  // half a wide character is none of it
+  EXPECT_EQ(display_prefix(cjk, 3), 3u);
+  EXPECT_EQ(display_prefix(cjk, 4), 6u);
+  EXPECT_EQ(display_prefix(cjk, 99), 9u);
+  EXPECT_EQ(display_prefix("ae\u0301b", 2), 4u);  // the accent goes with its e
+  EXPECT_EQ(display_prefix("ab\xff", 3), 3u);     // an invalid byte: one column
+  EXPECT_EQ(display_width("ab\xff\xc3"), 4u);
 }
 
 TEST(TerminalText, TailIsCutBetweenCharactersNeverInsideAnEscape) {
@@ -259,6 +278,8 @@ TEST(TerminalText, TailIsCutBetweenCharactersNeverInsideAnEscape) {
   // Multi-byte characters are never split.
   const std::string e = "\xc3\xa9";
   EXPECT_EQ(terminal_text_tail(e + e + e + e + e + e, 5), "..." + e + e);
+  // Wide characters count two columns: 8 leave 5 after "...", room for two.
+  EXPECT_EQ(terminal_text_tail("/tmp/\u65e5\u672c\u8a9e", 8), "...\u672c\u8a9e");
   for (std::size_t w = 0; w < 30; ++w) {
     std::string t = terminal_text_tail("\x1b[2J/tmp/caf\xc3\xa9\\\xc2\x9b/\xff" "end", w);
     EXPECT_LE(terminal_width(t), w) << t;

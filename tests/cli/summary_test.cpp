@@ -98,6 +98,32 @@ TEST(SummaryTest, TopFilesByBytesShowEachClassAndOnlyFilesThatMovedBytes) {
   EXPECT_TRUE(at + 4 == lines.end() || !at[4].starts_with("  /")) << "a file that moved no bytes is not listed";
 }
 
+// A CJK character or an emoji takes two columns, a combining mark none:
+// counted as one column per character, the names pushed the numbers after
+// them out of their columns (the expected lines are spelled out by hand).
+TEST(SummaryTest, WideAndCombiningCharactersKeepTheColumnsAligned) {
+  sink::TopStats stats;
+  auto add = [&](std::string_view file, std::uint64_t bytes) {
+    schema::EventRow r = row("cp", 7, file, 10);
+    r.byte_class = schema::byte_class_name(schema::ByteClass::kRead);
+    r.bytes = bytes;
+    stats.consume(r);
+  };
+  add("/tmp/\u65e5\u672c", 4000);   // two CJK ideographs: 4 columns
+  add("/tmp/\U0001F600", 3000);      // an emoji: 2 columns
+  add("/tmp/e\u0301", 2000);         // e and a combining acute accent: 1 column
+  add("/tmp/ab", 1000);
+  auto lines = lines_of(format_top_tables(stats));
+  auto at = std::find(lines.begin(), lines.end(), "top files by bytes:");
+  ASSERT_NE(at, lines.end());
+  ASSERT_GE(lines.end() - at, 6);
+  EXPECT_EQ(at[1], "  file       bytes  read  written  transferred  calls");
+  EXPECT_EQ(at[2], "  /tmp/\u65e5\u672c   4000  4000        0            0      1");
+  EXPECT_EQ(at[3], "  /tmp/\U0001F600     3000  3000        0            0      1");
+  EXPECT_EQ(at[4], "  /tmp/e\u0301      2000  2000        0            0      1");
+  EXPECT_EQ(at[5], "  /tmp/ab     1000  1000        0            0      1");
+}
+
 TEST(SummaryTest, LongHostileNamesAreShortenedWithoutCuttingAnEscape) {
   sink::TopStats stats;
   std::string name = "/tmp/";

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "base/display_width.hpp"
 #include "base/error.hpp"
 #include "base/output_file.hpp"
 #include "base/terminal_text.hpp"
@@ -36,18 +37,10 @@ int tab_of(View v) {
   return 0;
 }
 
-// Escaped text cut to at most `width` characters (never inside a character:
-// escapes are ASCII, UTF-8 continuation bytes are skipped over).
+// Escaped text cut to at most `width` columns (never inside a character;
+// a wide one that would straddle the edge is left out).
 std::string cut(std::string s, std::size_t width) {
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-    if (chars == width) {
-      s.resize(i);
-      return s;
-    }
-    ++chars;
-  }
+  s.resize(display_prefix(s, width));
   return s;
 }
 
