@@ -104,7 +104,7 @@ void sink_families(std::vector<Family>& out, const MetricsInput& in) {
   Family spooled = gauge("ior_sink_rows_spooled", "rows of this run in the output's spool now, to be sent later");
   Family replayed_earlier = counter("ior_sink_rows_replayed_earlier_total",
                                     "rows of earlier runs stored from the spool by this run");
-  Family maybe_dup = counter("ior_sink_rows_maybe_duplicated_total", "rows that may be stored twice (should stay 0)");
+  Family maybe_dup = counter("ior_sink_rows_maybe_duplicated_total", "rows that may be stored twice (0 unless an INSERT failed midway)");
   Family queue = gauge("ior_sink_queue_bytes", "rows waiting for this output, in bytes");
   Family queue_limit = gauge("ior_sink_queue_limit_bytes", "the bound of ior_sink_queue_bytes (-sink-queue)");
   Family failed = gauge("ior_sink_failed", "1 when this output failed (the run will exit non-zero)");

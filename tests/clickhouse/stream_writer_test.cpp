@@ -11,6 +11,8 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <utility>
 #include <thread>
 
 #include "clickhouse/client/connection.hpp"
@@ -224,6 +226,74 @@ TEST(StreamWriterFaultTest, ABatchThatMayBeStoredIsCheckedAndNotSentTwice) {
   EXPECT_EQ(count(ch.port, "SELECT count() FROM sw_maybe"), 3000u);
   fs::remove_all(spool);
   run(ch.port, "DROP TABLE sw_maybe");
+}
+
+// A Distributed INSERT (rand() sharding) that fails on one shard leaves the
+// other shard's part of every batch stored. The check before a resend must
+// count every row across the shards: batch A was stored whole, split over
+// both shards, and is not sent again; of batch B only shard 1's share is
+// there (it includes B's first, middle and last rows, which three sample
+// rows took for proof of the whole batch: 4 999 rows lost, "lost 0"). B is
+// resent whole and counted as maybe duplicated.
+TEST(StreamWriterFaultTest, ABatchStoredOnOnlyOneShardOfTwoIsSentAgain) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer cluster;
+  const auto& ep = cluster.start(testing::own_clickhouse_dir("writer_split"), {"--shards", "2"});
+  ASSERT_EQ(ep.shard_ports.size(), 2u);
+  for (auto port : ep.shard_ports) {
+    run(port, "CREATE TABLE sw_split_local (" + column_definitions() + ") ENGINE = MergeTree ORDER BY (timestamp_ns, tid)");
+  }
+  const std::uint16_t port = ep.shard_ports[0];
+  run(port, "CREATE TABLE sw_split AS sw_split_local ENGINE = Distributed(ior_cluster, default, sw_split_local, rand())");
+  constexpr std::size_t kBatch = 10'000;
+  bench::SyntheticRows rows(2 * kBatch, 31);
+  EventBlock a, b;
+  for (std::size_t i = 0; i < kBatch; ++i) a.append(rows.rows()[i]);
+  for (std::size_t i = kBatch; i < 2 * kBatch; ++i) b.append(rows.rows()[i]);
+  // Stores the rows i of the batch starting at row `first` for which take(i).
+  auto store_on = [&](std::uint16_t shard, std::size_t first, auto&& take) {
+    EventBlock part;
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      if (take(i)) part.append(rows.rows()[first + i]);
+    }
+    Connection c(client_for(shard));
+    c.begin_insert(insert_sql("sw_split_local"));
+    c.send_block(part.block());
+    c.end_insert();
+    return part.rows();
+  };
+  // A: even rows on shard 1, odd rows on shard 2 (all of it stored).
+  store_on(ep.shard_ports[0], 0, [](std::size_t i) { return i % 2 == 0; });
+  store_on(ep.shard_ports[1], 0, [](std::size_t i) { return i % 2 == 1; });
+  // B: shard 1's share only, with the rows a sample would look at.
+  const std::size_t b_stored =
+      store_on(ep.shard_ports[0], kBatch, [](std::size_t i) { return i % 2 == 0 || i == kBatch - 1; });
+  ASSERT_EQ(count(port, "SELECT count() FROM sw_split"), kBatch + b_stored);
+
+  std::string spool = fresh_dir("split");
+  {
+    Spool s(spool, 1u << 30);
+    ASSERT_TRUE(s.put(a.block(), true));
+    ASSERT_TRUE(s.put(b.block(), true));
+  }
+  WriterOptions o = writer_options(port, "sw_split");
+  o.insert_settings = {{"insert_distributed_sync", "1"}};
+  o.spool_dir = spool;
+  {
+    StreamWriter w(o);
+    w.close(30s);
+    WriterStats st = w.stats();
+    EXPECT_EQ(st.duplicates_avoided, 1u) << "batch A is on the two shards and must not be sent again";
+    EXPECT_EQ(st.rows_maybe_duplicated, kBatch) << "batch B was found in part";
+    EXPECT_EQ(st.rows_replayed_earlier, 2 * kBatch);
+    EXPECT_EQ(st.spool.files, 0u);
+  }
+  std::set<std::pair<std::uint32_t, std::uint64_t>> keys;
+  for (const auto& r : rows.rows()) keys.insert({r.tid, r.timestamp_ns});
+  EXPECT_EQ(count(port, "SELECT uniqExact(tid, timestamp_ns) FROM sw_split"), keys.size()) << "rows lost";
+  EXPECT_EQ(count(port, "SELECT count() FROM sw_split"), 2 * kBatch + b_stored)
+      << "B resent whole (its stored part twice), A not resent";
+  fs::remove_all(spool);
 }
 
 TEST(StreamWriterFaultTest, FiveKillsDuringAMillionRowStreamLoseNothing) {

@@ -8,6 +8,7 @@
 #include "clickhouse/columns/fixed_column.hpp"
 #include "clickhouse/net/cancellation.hpp"
 #include "clickhouse/writer/sender.hpp"
+#include "clickhouse/writer/stored_check.hpp"
 
 namespace ior::clickhouse::writer {
 
@@ -182,27 +183,28 @@ std::optional<bool> StreamWriter::already_stored(Connection& conn, const columns
       columns::column_as<columns::UInt64Column>(*running.blocks[0].at(0).column).at(0) != 0) {
     return std::nullopt;
   }
-  const auto& ts = columns::column_as<columns::UInt64Column>(block.column("timestamp_ns"));
-  const auto& tid = columns::column_as<columns::UInt32Column>(block.column("tid"));
-  const auto& id = columns::column_as<columns::UuidColumn>(block.column("collection_id"));
-  std::size_t n = block.rows();
-  std::string tuples;
-  for (std::size_t i : {std::size_t{0}, n / 2, n - 1}) {
-    if (!tuples.empty()) tuples += ", ";
-    tuples += "(" + std::to_string(tid.at(i)) + ", " + std::to_string(ts.at(i)) + ")";
+  // Every row, by its key: three sample rows found on one shard of a
+  // Distributed table do not prove that the other shards stored theirs
+  // (stored_check.hpp).
+  StoredCheck check(block);
+  for (std::size_t i = 0; i < check.queries(); ++i) {
+    QueryResult r = conn.query(check.query(i, options_.table));
+    for (const auto& b : r.blocks) check.count(i, b);
   }
-  QueryResult r = conn.query("SELECT count() FROM " + options_.table + " WHERE collection_id = toUUID('" +
-                             id.at(0).text() + "') AND (tid, timestamp_ns) IN (" + tuples + ")");
-  const std::uint64_t found = r.blocks.empty() ? 0 : columns::column_as<columns::UInt64Column>(*r.blocks[0].at(0).column).at(0);
-  if (found == 0) return false;
-  // Some sample rows there, some not: the batch was stored in part (a
-  // Distributed insert that failed on one shard); resending duplicates the part.
-  if (found < (n >= 3 ? 3u : n)) {
-    std::lock_guard lock(mu_);
-    stats_.rows_maybe_duplicated += n;
-    return false;
+  switch (check.verdict()) {
+    case StoredRows::kAll:
+      return true;
+    case StoredRows::kNone:
+      return false;
+    case StoredRows::kSome:
+      break;
   }
-  return true;
+  // Stored in part (a Distributed insert that failed on one shard, a block
+  // stored before the server refused the rest): resending the whole batch
+  // duplicates the part that is there, leaving it out would lose the rest.
+  std::lock_guard lock(mu_);
+  stats_.rows_maybe_duplicated += check.rows();
+  return false;
 }
 
 void StreamWriter::keep_encoded(Batch& batch, protocol::EncodedBlock&& sent) {

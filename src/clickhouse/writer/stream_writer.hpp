@@ -17,8 +17,8 @@
 // of at most max_insert_block_size rows is stored entirely or not at all.
 // If a connection fails, the batches of its open INSERT may be stored
 // although unacknowledged; before sending one again the writer asks the
-// server whether its rows are there (by collection_id, tid, timestamp_ns of
-// sample rows), so the retry does not duplicate it.
+// server whether its rows are there (every row, by collection_id, tid,
+// timestamp_ns: stored_check.hpp), so the retry does not duplicate it.
 //
 // Memory: the batches queued and those checked out by senders (open
 // INSERTs included) stay within memory_bytes (EventBlock::bytes(), file
@@ -96,7 +96,7 @@ struct WriterStats {
   std::uint64_t batches_retried = 0;
   std::uint64_t duplicates_avoided = 0;///< batches found stored after a lost acknowledgement
   std::uint64_t inserts_resent = 0;    ///< INSERTs resent whole under their deduplication token
-  std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (should stay 0)
+  std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (an INSERT that failed midway, e.g. on one shard)
   std::uint64_t insert_errors = 0;
   std::string last_error;
   // The state now, for the metrics endpoint:

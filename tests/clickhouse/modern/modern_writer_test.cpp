@@ -131,7 +131,7 @@ std::vector<std::string> insert_tokens(const Transcript& t) {
 
 std::size_t stored_checks(const Transcript& t) {
   return static_cast<std::size_t>(std::count_if(t.queries.begin(), t.queries.end(),
-                                                [](const auto& q) { return q.text.starts_with("SELECT count()"); }));
+                                                [](const auto& q) { return q.text.starts_with("SELECT tid, timestamp_ns, count()"); }));
 }
 
 TEST(ModernWriterTest, AnInsertRefusedMidwayIsSentAgainWholly) {

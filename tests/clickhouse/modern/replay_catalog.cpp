@@ -1,6 +1,7 @@
 #include "replay_catalog.hpp"
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -77,8 +78,8 @@ void Catalog::answer(Exchange& ex) {
     result.columns[0].values.push_back("0");
     result.rows = 1;
     ex.reply_rows(header, {result});
-  } else if (sql.starts_with("SELECT count() FROM")) {
-    count_sample(ex, sql);
+  } else if (sql.starts_with("SELECT tid, timestamp_ns, count() FROM")) {
+    count_keys(ex, sql);
   } else {
     {
       std::lock_guard lock(mu_);
@@ -233,12 +234,19 @@ void Catalog::store(Exchange& ex, const std::string& table, std::vector<Block>& 
   }
 }
 
-void Catalog::count_sample(Exchange& ex, const std::string& sql) {
+void Catalog::count_keys(Exchange& ex, const std::string& sql) {
+  // The key list is matched apart: a regex over thousands of keys recurses
+  // past a thread's stack.
   static const std::regex form(
-      R"(^SELECT count\(\) FROM (\S+) WHERE collection_id = toUUID\('([0-9a-f-]+)'\) AND \(tid, timestamp_ns\) IN \((.*)\)$)");
+      R"(^SELECT tid, timestamp_ns, count\(\) FROM (\S+) WHERE collection_id = toUUID\('([0-9a-f-]+)'\) )"
+      R"(AND timestamp_ns BETWEEN (\d+) AND (\d+)$)");
   static const std::regex pair(R"(\((\d+), (\d+)\))");
+  static const std::string in = " AND (tid, timestamp_ns) IN (";
+  static const std::string tail = ") GROUP BY tid, timestamp_ns";
+  const std::size_t at_in = sql.find(in);
+  const std::string head = sql.substr(0, at_in);
   std::smatch m;
-  if (!std::regex_match(sql, m, form)) {
+  if (at_in == std::string::npos || !sql.ends_with(tail) || !std::regex_match(head, m, form)) {
     {
       std::lock_guard lock(mu_);
       unknown_.push_back(sql);
@@ -247,11 +255,13 @@ void Catalog::count_sample(Exchange& ex, const std::string& sql) {
     return;
   }
   std::set<std::pair<std::string, std::string>> wanted;
-  std::string list = m[3];
+  const std::string list = sql.substr(at_in + in.size(), sql.size() - tail.size() - at_in - in.size());
   for (std::sregex_iterator it(list.begin(), list.end(), pair), end; it != end; ++it) {
     wanted.emplace((*it)[1], (*it)[2]);
   }
-  std::uint64_t found = 0;
+  const std::uint64_t lo = std::stoull(m[3]);
+  const std::uint64_t hi = std::stoull(m[4]);
+  std::map<std::pair<std::string, std::string>, std::uint64_t> found;
   {
     std::lock_guard lock(mu_);
     auto t = tables_.find(unquote_name(m[1]));
@@ -261,15 +271,22 @@ void Catalog::count_sample(Exchange& ex, const std::string& sql) {
         const auto& tid = b.column("tid").values;
         const auto& ts = b.column("timestamp_ns").values;
         for (std::size_t i = 0; i < b.rows; ++i) {
-          if (id[i] == std::string(m[2]) && wanted.count({tid[i], ts[i]})) ++found;
+          const std::uint64_t at = std::stoull(ts[i]);
+          if (id[i] == std::string(m[2]) && at >= lo && at <= hi && wanted.count({tid[i], ts[i]})) {
+            ++found[{tid[i], ts[i]}];
+          }
         }
       }
     }
   }
-  Block header = header_block({{"count()", "UInt64"}});
+  Block header = header_block({{"tid", "UInt32"}, {"timestamp_ns", "UInt64"}, {"count()", "UInt64"}});
   Block result = header;
-  result.columns[0].values.push_back(std::to_string(found));
-  result.rows = 1;
+  for (const auto& [key, n] : found) {
+    result.columns[0].values.push_back(key.first);
+    result.columns[1].values.push_back(key.second);
+    result.columns[2].values.push_back(std::to_string(n));
+    ++result.rows;
+  }
   ex.reply_rows(header, {result});
 }
 

@@ -60,7 +60,7 @@ class Catalog {
   void system_columns(Exchange& ex, const std::string& sql);
   void system_tables(Exchange& ex, const std::string& sql);
   void insert(Exchange& ex, const std::string& sql);
-  void count_sample(Exchange& ex, const std::string& sql);
+  void count_keys(Exchange& ex, const std::string& sql);
   /// Keeps the INSERT's blocks, but those whose deduplication id was seen.
   void store(Exchange& ex, const std::string& table, std::vector<Block>& received);
 
