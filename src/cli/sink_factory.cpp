@@ -95,7 +95,10 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
   w.hosts = split_hosts(o.ch_host);
   w.client.port = static_cast<std::uint16_t>(o.ch_port != 0 ? o.ch_port : (o.ch_secure ? 9440 : 9000));
   w.client.user = o.ch_user;
-  w.client.database = "default";  // the sink's own database may not exist yet
+  // No database in the Hello: ior's own may not exist yet, and `default` is
+  // refused to a user allowed only its own (18.16 then closes the
+  // connection without a reason). Every statement names its database.
+  w.client.database.clear();
   w.client.compression.method = parse_ch_compression(o.ch_compression, &w.client.compression.enabled);
   w.client.tls.enabled = o.ch_secure;
   w.client.tls.ca_file = o.ch_ca_file;

@@ -38,6 +38,7 @@ TEST(SinkPlanTest, TheClickHouseFlagsLandInTheSinksOptions) {
   const auto& c = *plan.clickhouse;
   EXPECT_EQ(c.writer.hosts, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(c.writer.client.port, 9001);
+  EXPECT_EQ(c.writer.client.database, "") << "the Hello names no database: the user's default";
   EXPECT_EQ(c.writer.on_full, clickhouse::writer::OnFull::kDrop);
   EXPECT_EQ(c.writer.client.compression.method, clickhouse::wire::CompressionMethod::kZstd);
   EXPECT_EQ(c.schema.cluster, "c");

@@ -63,6 +63,30 @@ TEST(ClickHouseSinkTest, CreatesTheSchemaStreamsRowsAndReportsThem) {
   testing::clickhouse_client_query(ch, "DROP DATABASE sink_plain");
 }
 
+// users.xml <allow_databases>: the user may use its own database only, not
+// `default`; ior named `default` in its Hello and could not log in.
+TEST(ClickHouseSinkTest, AUserAllowedOnlyItsOwnDatabaseStreamsIntoIt) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  ClickHouseSinkOptions o = sink_options(ch.port, ch.own_db);
+  o.writer.client.user = ch.own_db_user;
+  o.writer.client.password = ch.password;
+  bench::SyntheticRows rows(12'000, 41);
+  {
+    ClickHouseSink sink(o);  // without a spool: a failed login is an error here
+    for (const auto& r : rows.rows()) sink.consume(r);
+    sink.close();
+    auto report = sink.report();
+    EXPECT_EQ(report.rows_written, rows.rows().size());
+    EXPECT_FALSE(report.failed);
+  }
+  testing::ClickHouseClientOptions as_user;
+  as_user.user = ch.own_db_user;
+  as_user.password = ch.password;
+  EXPECT_EQ(std::stoull(testing::clickhouse_client_query(ch, "SELECT count() FROM " + ch.own_db + ".ior_events", as_user)),
+            rows.rows().size());
+  testing::clickhouse_client_query(ch, "DROP DATABASE " + ch.own_db);
+}
+
 TEST(ClickHouseSinkTest, ATableOfAnotherStructureIsAClearErrorAndNothingIsWritten) {
   IOR_REQUIRE_CLICKHOUSE(ch);
   testing::clickhouse_client_query(ch, "DROP DATABASE IF EXISTS sink_wrong");

@@ -21,6 +21,7 @@
 #include "clickhouse/columns/low_cardinality_column.hpp"
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/event_block.hpp"
+#include "clickhouse/net/transport_reader.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
 #include "clickhouse/schema_ddl.hpp"
 #include "clickhouse_server.hpp"
@@ -104,6 +105,35 @@ TEST_F(ClientTest, PasswordsAuthenticateAndAWrongOneFailsWithoutBeingEchoed) {
                 e.code() == protocol::error_code::kAuthenticationFailed)
         << e.what();
     EXPECT_EQ(std::string(e.what()).find("Wr0ng-Secret-Value"), std::string::npos) << e.what();
+  }
+}
+
+// A user allowed only its own database logs in with no database in the
+// Hello (the server's default for it); naming `default` there makes 18.16
+// close the connection without an Exception packet, which ior reports as a
+// closed login, not as a plain broken connection.
+TEST_F(ClientTest, AUserAllowedOnlyItsOwnDatabaseLogsInWithoutNamingOne) {
+  ASSERT_FALSE(endpoint_.own_db_user.empty()) << "ch_server.sh defines the user";
+  ClientOptions o = options_for(endpoint_);
+  o.user = endpoint_.own_db_user;
+  o.password = endpoint_.password;
+  EXPECT_EQ(o.database, "") << "the Hello names no database unless told to";
+  {
+    Connection c(o);
+    c.query("CREATE DATABASE IF NOT EXISTS " + endpoint_.own_db);
+    EXPECT_EQ(scalar(c, "SELECT count() FROM system.databases WHERE name = '" + endpoint_.own_db + "'"), "1");
+  }
+  o.database = "default";
+  try {
+    Connection c(o);
+    FAIL() << "18.16 let " << o.user << " use database default";
+  } catch (const ServerException& e) {
+    FAIL() << "18.16 now says why: " << e.what();
+  } catch (const net::ConnectionClosed& e) {
+    EXPECT_NE(std::string(e.what()).find("closed the connection at login of user " + o.user +
+                                         " without giving a reason (the server's log has it)"),
+              std::string::npos)
+        << e.what();
   }
 }
 

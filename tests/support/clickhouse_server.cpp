@@ -77,6 +77,8 @@ std::optional<ClickHouseEndpoint> read_env(const std::string& dir, pid_t* pid, s
   ep.ca_file = kv["CH_CA_FILE"];
   ep.password_user = kv["CH_USER_PASSWORD_USER"];
   ep.password = kv["CH_USER_PASSWORD"];
+  ep.own_db_user = kv["CH_OWN_DB_USER"];
+  ep.own_db = kv["CH_OWN_DB"];
   if (ep.host.empty() || !parse_port(kv["CH_PORT"], &ep.port) ||
       !parse_port(kv["CH_HTTP_PORT"], &ep.http_port)) {
     return fail(path + " lacks CH_HOST, CH_PORT or CH_HTTP_PORT");

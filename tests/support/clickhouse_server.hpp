@@ -29,6 +29,8 @@ struct ClickHouseEndpoint {
   std::string ca_file;         // CA of secure_port's certificate; empty without --secure
   std::string password_user;   // a user with a password (ior_test)...
   std::string password;        // ...and that password; user `default` has none
+  std::string own_db_user;     // a user with that password allowed only...
+  std::string own_db;          // ...this database (not `default`)
   std::string dir;             // the DIR given to ch_server.sh
   std::vector<uint16_t> shard_ports;  // every shard's TCP port (--shards N); else empty
 };

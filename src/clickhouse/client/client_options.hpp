@@ -27,7 +27,10 @@ struct Deadlines {
 struct ClientOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 9000;
-  std::string database = "default";
+  /// Named in the Hello; empty: the server's default for the user. ior's
+  /// statements name their database, and a user allowed only its own
+  /// database cannot log in with another one named here.
+  std::string database;
   std::string user = "default";
   std::string password;  ///< never part of any message
   std::string quota_key;

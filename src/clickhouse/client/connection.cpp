@@ -91,7 +91,17 @@ void Connection::handshake() {
                             .user = options_.user,
                             .password = options_.password});
   flush();
-  auto kind = static_cast<ServerPacket>(reader_->varint());
+  ServerPacket kind{};
+  try {
+    kind = static_cast<ServerPacket>(reader_->varint());
+  } catch (const net::ConnectionClosed&) {
+    // A refused login usually comes as an Exception packet, but 18.16 ends
+    // the connection without one when the login fails after the password
+    // check (e.g. the user may not use the database named in the Hello):
+    // at least say that it happened at login and where the reason is.
+    throw net::ConnectionClosed("clickhouse: " + transport_->peer() + " closed the connection at login of user " +
+                                options_.user + " without giving a reason (the server's log has it)");
+  }
   if (kind == ServerPacket::kException) {
     auto chain = protocol::read_exception(*reader_, options_.limits.max_exception_depth);
     broken_ = true;  // the server closes the connection after a refused login

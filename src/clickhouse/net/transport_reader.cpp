@@ -1,12 +1,10 @@
 #include "clickhouse/net/transport_reader.hpp"
 
-#include "base/error.hpp"
-
 namespace ior::clickhouse::net {
 
 bool TransportReader::next_chunk() {
   std::size_t n = transport_.read_some(buf_.data(), buf_.size());
-  if (n == 0) throw Error("clickhouse: " + transport_.peer() + " closed the connection");
+  if (n == 0) throw ConnectionClosed("clickhouse: " + transport_.peer() + " closed the connection");
   set_chunk(buf_.data(), buf_.data() + n);
   return true;
 }

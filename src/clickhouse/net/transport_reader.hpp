@@ -4,10 +4,17 @@
 
 #include <array>
 
+#include "base/error.hpp"
 #include "clickhouse/net/transport.hpp"
 #include "clickhouse/wire/wire_format.hpp"
 
 namespace ior::clickhouse::net {
+
+/// The peer closed the connection where a reply was expected.
+class ConnectionClosed : public Error {
+ public:
+  using Error::Error;
+};
 
 class TransportReader final : public wire::ByteReader {
  public:

@@ -10,7 +10,8 @@
 #
 # DIR/env (shell-sourceable) describes what runs: CH_HOST, CH_PORT,
 # CH_HTTP_PORT, CH_PID, CH_USER_PASSWORD_USER, CH_USER_PASSWORD,
-# CH_CLIENT_CONFIG, with --secure also CH_SECURE_PORT and CH_CA_FILE, with
+# CH_CLIENT_CONFIG, CH_OWN_DB_USER and CH_OWN_DB (a user with CH_USER_PASSWORD
+# allowed only that database), with --secure also CH_SECURE_PORT and CH_CA_FILE, with
 # --shards also CH_SHARD_PORTS (the cluster is named ior_cluster).
 set -euo pipefail
 # EPOCHREALTIME (our clock) uses the locale's decimal separator.
@@ -19,6 +20,10 @@ export LC_ALL=C
 readonly HOST=127.0.0.1
 readonly PASSWORD_USER=ior_test
 readonly PASSWORD=ior-test-password
+# A user that may use only its own database (not even `default`): a client
+# must not name another one in its Hello.
+readonly OWN_DB_USER=ior_own_db
+readonly OWN_DB=ior_own_db
 readonly CLUSTER=ior_cluster
 readonly MARKER=.ior_ch_server   # proves DIR is ours before start wipes it
 readonly START_TIMEOUT=30
@@ -132,6 +137,13 @@ write_users() {  # DIR
       <profile>default</profile>
       <quota>default</quota>
     </$PASSWORD_USER>
+    <$OWN_DB_USER>
+      <password>$PASSWORD</password>
+      <networks><ip>::/0</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+      <allow_databases><database>$OWN_DB</database></allow_databases>
+    </$OWN_DB_USER>
   </users>
   <quotas>
     <default></default>
@@ -253,6 +265,8 @@ write_env() {  # DIR SECURE
     echo "CH_PID=$pid"
     echo "CH_USER_PASSWORD_USER=$PASSWORD_USER"
     echo "CH_USER_PASSWORD=$PASSWORD"
+    echo "CH_OWN_DB_USER=$OWN_DB_USER"
+    echo "CH_OWN_DB=$OWN_DB"
     echo "CH_CLIENT_CONFIG=$dir/client.xml"
     [[ ${#ports[@]} -gt 1 ]] && echo "CH_SHARD_PORTS=\"${ports[*]}\""
   } > "$dir/env.tmp"
