@@ -11,6 +11,7 @@
 #include "cli/spool_location.hpp"
 #include "cli/syscall_colors.hpp"
 #include "cli/version.hpp"
+#include "clickhouse/net/ca_file.hpp"
 #include "sink/console_sink.hpp"
 #include "sink/json_sink.hpp"
 
@@ -90,6 +91,15 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
   }
   if (o.ch_insecure && !o.ch_ca_file.empty()) throw UsageError("flags -ch-insecure and -ch-ca-file exclude each other");
   if (o.ch_cluster_discover && o.ch_cluster.empty()) throw UsageError("flag -ch-cluster-discover needs -ch-cluster");
+  if (!o.ch_ca_file.empty()) {
+    // Checked now, before anything is traced: a CA file that cannot be
+    // loaded would fail every connection, and the spool would hide it.
+    try {
+      clickhouse::net::check_ca_file(o.ch_ca_file);
+    } catch (const Error& e) {
+      throw UsageError(std::string("flag -ch-ca-file: ") + e.what());
+    }
+  }
   clickhouse::ClickHouseSinkOptions c;
   auto& w = c.writer;
   w.hosts = split_hosts(o.ch_host);

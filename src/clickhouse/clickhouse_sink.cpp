@@ -4,6 +4,7 @@
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
 #include "clickhouse/insert_deduplication.hpp"
+#include "clickhouse/net/tls_transport.hpp"
 #include "clickhouse/schema_prepare.hpp"
 
 namespace ior::clickhouse {
@@ -120,6 +121,10 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
       conn = std::make_unique<Connection>(o);
     } catch (const protocol::ServerException&) {
       throw;  // wrong password, unknown user: the same on every host
+    } catch (const net::TlsVerifyError&) {
+      // A certificate that fails verification (wrong CA file, wrong name)
+      // fails every retry too: spooling through it would hide it.
+      throw;
     } catch (const Error& e) {
       unreachable += (unreachable.empty() ? "" : "; ") + std::string(e.what());
       continue;

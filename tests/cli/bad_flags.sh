@@ -24,6 +24,7 @@ expect "flag -parquet-rotate" -parquet -parquet-rotate 0
 expect "flag -parquet-rotate" -parquet -parquet-rotate 5x
 expect "flag -parquet-rowgroup" -parquet -parquet-rowgroup 0
 expect "flag -ch-cluster-discover needs -ch-cluster" -clickhouse -ch-cluster-discover
+expect "flag -ch-ca-file: cannot read /nonexistent/ca.pem: No such file or directory" -clickhouse -ch-secure -ch-ca-file /nonexistent/ca.pem
 expect "flag -follow needs -pid or a command after --" -follow
 expect "flag -follow: not with -tid" -follow -pid 1 -tid 1
 expect "flag -pid: not with a command after --" -pid 1 -- /bin/true

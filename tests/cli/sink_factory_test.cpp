@@ -73,6 +73,29 @@ TEST(SinkPlanTest, BadFlagsAreUsageErrorsWhetherOrNotTheirSinkIsOn) {
   }
 }
 
+// A CA file that cannot be loaded is a usage error before anything is
+// traced (was: every connection failed, rows spooled, exit 0).
+TEST(SinkPlanTest, ACaFileThatCannotBeLoadedIsAUsageError) {
+  const std::string dir = "/tmp/ior_sink_plan_ca_" + std::to_string(::getpid());
+  ::mkdir(dir.c_str(), 0700);
+  const std::string text = dir + "/not-a-ca.pem";
+  std::ofstream(text) << "not a certificate\n";
+  auto message = [](const std::string& ca) {
+    try {
+      plan_sinks(parse({"-clickhouse", "-ch-secure", "-ch-ca-file", ca.c_str()}), identity(), {});
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("/nonexistent/ca.pem"), "flag -ch-ca-file: cannot read /nonexistent/ca.pem: No such file or directory");
+  EXPECT_EQ(message(dir), "flag -ch-ca-file: " + dir + " is not a regular file");
+  EXPECT_EQ(message(text).rfind("flag -ch-ca-file: " + text + " holds no PEM certificate to trust (", 0), 0u)
+      << message(text);
+  ::unlink(text.c_str());
+  ::rmdir(dir.c_str());
+}
+
 TEST(SinkPlanTest, ThePasswordFileIsReadOnceAndOnlyItsFirstLine) {
   // A FIFO delivers its contents once: a second read would find nothing
   // (or block) and the plan would hold no password.

@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "clickhouse/clickhouse_sink.hpp"
+#include "clickhouse/net/tls_transport.hpp"
 #include "clickhouse_server.hpp"
 #include "schema/columns.hpp"
 #include "stalling_server.hpp"
@@ -85,6 +86,33 @@ TEST(ClickHouseSinkTest, AUserAllowedOnlyItsOwnDatabaseStreamsIntoIt) {
   EXPECT_EQ(std::stoull(testing::clickhouse_client_query(ch, "SELECT count() FROM " + ch.own_db + ".ior_events", as_user)),
             rows.rows().size());
   testing::clickhouse_client_query(ch, "DROP DATABASE " + ch.own_db);
+}
+
+// A certificate that fails verification is a setup error like a refused
+// login, even with a spool (was: every row spooled, exit 0).
+TEST(ClickHouseSinkTest, ACertificateThatFailsVerificationStopsTheSinkEvenWithASpool) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  ASSERT_NE(ch.secure_port, 0);
+  ClickHouseSinkOptions o = sink_options(ch.secure_port, "ior_tls_refused");
+  o.writer.client.tls.enabled = true;
+  o.writer.client.tls.ca_file = ch.ca_file.substr(0, ch.ca_file.rfind('/')) + "/server.crt";  // not its CA
+  const std::string spool = std::filesystem::temp_directory_path() / ("ior_tls_spool_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(spool);
+  o.writer.spool_dir = spool;
+  try {
+    ClickHouseSink sink(o);
+    FAIL() << "the sink started with a certificate it cannot verify";
+  } catch (const net::TlsVerifyError& e) {
+    EXPECT_NE(std::string(e.what()).find("failed verification against CA file"), std::string::npos) << e.what();
+  }
+  o.writer.client.tls.ca_file = ch.ca_file;  // the right CA: the same options work
+  {
+    ClickHouseSink sink(o);
+    sink.close();
+    EXPECT_FALSE(sink.report().failed);
+  }
+  std::filesystem::remove_all(spool);
+  testing::clickhouse_client_query(ch, "DROP DATABASE ior_tls_refused");
 }
 
 TEST(ClickHouseSinkTest, ATableOfAnotherStructureIsAClearErrorAndNothingIsWritten) {

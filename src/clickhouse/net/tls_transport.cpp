@@ -35,6 +35,7 @@ TlsTransport::TlsTransport(std::unique_ptr<TcpSocket> socket, const std::string&
   ctx_ = SSL_CTX_new(TLS_client_method());
   if (ctx_ == nullptr) throw Error("clickhouse: TLS: " + ssl_error_text("cannot create a context"));
   SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
+  trusted_ = tls.ca_file.empty() ? "the system's CAs" : "CA file " + tls.ca_file;
   if (!tls.insecure) {
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
     int ok = tls.ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx_)
@@ -60,8 +61,8 @@ TlsTransport::TlsTransport(std::unique_ptr<TcpSocket> socket, const std::string&
   }
   drive([this] { return SSL_connect(ssl_); }, "TLS handshake with");
   if (!tls.insecure && SSL_get_verify_result(ssl_) != X509_V_OK) {
-    throw Error("clickhouse: TLS: certificate of " + peer + " not trusted: " +
-                X509_verify_cert_error_string(SSL_get_verify_result(ssl_)));
+    throw TlsVerifyError("clickhouse: TLS: the certificate of " + peer + " failed verification against " + trusted_ +
+                         ": " + X509_verify_cert_error_string(SSL_get_verify_result(ssl_)));
   }
 }
 
@@ -94,7 +95,10 @@ int TlsTransport::drive(Op op, const char* what) {
       default: {
         long verify = SSL_get_verify_result(ssl_);
         std::string detail = ssl_error_text("TLS failure");
-        if (verify != X509_V_OK) detail += " (" + std::string(X509_verify_cert_error_string(verify)) + ")";
+        if (verify != X509_V_OK) {
+          throw TlsVerifyError("clickhouse: TLS: the certificate of " + peer() + " failed verification against " +
+                               trusted_ + ": " + X509_verify_cert_error_string(verify));
+        }
         throw Error(std::string("clickhouse: ") + what + " " + peer() + ": " + detail);
       }
     }

@@ -4,13 +4,22 @@
 // the caller explicitly asks for an insecure connection.
 
 #include <memory>
+#include <string>
 
+#include "base/error.hpp"
 #include "clickhouse/net/tcp_socket.hpp"
 
 typedef struct ssl_ctx_st SSL_CTX;
 typedef struct ssl_st SSL;
 
 namespace ior::clickhouse::net {
+
+/// The server's certificate failed verification (chain or name): a setup
+/// problem the same on every try, like a refused login, not an outage.
+class TlsVerifyError : public Error {
+ public:
+  using Error::Error;
+};
 
 class TlsTransport final : public Transport {
  public:
@@ -33,6 +42,7 @@ class TlsTransport final : public Transport {
   std::unique_ptr<TcpSocket> socket_;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
+  std::string trusted_;  ///< what the certificate is verified against, for messages
 };
 
 }  // namespace ior::clickhouse::net
