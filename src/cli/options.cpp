@@ -66,8 +66,9 @@ void define_flags(FlagParser& p, Options& o) {
   p.add_string("parquet-rotate", &o.parquet_rotate,
                "start a new file every N rows (\"1000000\") or every duration (\"60s\", \"5m\")");
   p.add_bool("clickhouse", &o.clickhouse, "stream every row into ClickHouse (native protocol)");
-  p.add_string("ch-host", &o.ch_host, "ClickHouse hosts, comma-separated (tried in turn); default 127.0.0.1");
-  p.add_uint("ch-port", &o.ch_port, "native port; default 9000, 9440 with -ch-secure", 1, 65535);
+  p.add_string("ch-host", &o.ch_host, "ClickHouse hosts, comma-separated (tried in turn), each HOST, HOST:PORT or [IPV6]:PORT; "
+               "default 127.0.0.1");
+  p.add_uint("ch-port", &o.ch_port, "native port of the -ch-host hosts given without one; default 9000, 9440 with -ch-secure", 1, 65535);
   p.add_string("ch-db", &o.ch_db, "database; default ior (created when missing)");
   p.add_string("ch-table", &o.ch_table, "table; default ior_events (created when missing)");
   p.add_string("ch-user", &o.ch_user, "user; default default");

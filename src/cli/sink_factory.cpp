@@ -6,6 +6,7 @@
 
 #include "base/error.hpp"
 #include "base/uuid_text.hpp"
+#include "cli/ch_hosts.hpp"
 #include "cli/flag_parser.hpp"
 #include "cli/secrets.hpp"
 #include "cli/spool_location.hpp"
@@ -58,20 +59,6 @@ parquet::ParquetSinkOptions parquet_options(const Options& o, const RunIdentity&
 }
 
 
-std::vector<std::string> split_hosts(const std::string& text) {
-  std::vector<std::string> hosts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string h = text.substr(start, comma - start);
-    if (h.empty()) throw UsageError("flag -ch-host: empty host name in \"" + text + "\"");
-    hosts.push_back(h);
-    start = comma + 1;
-  }
-  return hosts;
-}
-
 clickhouse::wire::CompressionMethod parse_ch_compression(const std::string& text, bool* enabled) {
   *enabled = text != "none";
   if (text == "lz4" || text == "none") return clickhouse::wire::CompressionMethod::kLz4;
@@ -102,7 +89,7 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
   }
   clickhouse::ClickHouseSinkOptions c;
   auto& w = c.writer;
-  w.hosts = split_hosts(o.ch_host);
+  w.hosts = parse_ch_hosts(o.ch_host);
   w.client.port = static_cast<std::uint16_t>(o.ch_port != 0 ? o.ch_port : (o.ch_secure ? 9440 : 9000));
   w.client.user = o.ch_user;
   // No database in the Hello: ior's own may not exist yet, and `default` is
@@ -119,7 +106,11 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
   w.flush_interval = std::chrono::milliseconds(o.ch_flush_ms);
   w.connections = o.ch_conns;
   const std::string root = spool_root(o.ch_spool, std::getenv("STATE_DIRECTORY"));
-  if (!root.empty()) w.spool_dir = root + "/" + spool_target_dir({w.hosts, w.client.port, o.ch_db, o.ch_table});
+  if (!root.empty()) {
+    std::vector<std::string> named;
+    for (const auto& h : w.hosts) named.push_back(host_text(h, w.client.port));
+    w.spool_dir = root + "/" + spool_target_dir({named, w.client.port, o.ch_db, o.ch_table});
+  }
   w.spool_max_bytes = o.ch_spool_max;
   w.memory_bytes = o.ch_memory;
   c.drain_timeout = std::chrono::milliseconds(o.ch_drain_ms);

@@ -48,7 +48,7 @@ std::vector<std::pair<std::string, std::uint16_t>> cluster_targets(Connection& c
                                                                    SchemaReport* report) {
   const std::uint16_t port = conn.options().port;
   std::vector<std::pair<std::string, std::uint16_t>> targets;
-  for (const auto& h : cluster_hosts.hosts) targets.emplace_back(h, port);
+  for (const auto& h : cluster_hosts.hosts) targets.emplace_back(h.host, h.port != 0 ? h.port : port);
   if (targets.empty()) targets.emplace_back(conn.options().host, port);
   for (const auto& shard : cluster_shards(conn, schema.cluster)) {
     bool given = false;
@@ -115,7 +115,8 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
   std::string unreachable;
   for (const auto& host : w.hosts) {
     ClientOptions o = w.client;
-    o.host = host;
+    o.host = host.host;
+    if (host.port != 0) o.port = host.port;
     std::unique_ptr<Connection> conn;
     try {
       conn = std::make_unique<Connection>(o);

@@ -41,9 +41,9 @@ struct SchemaReport {
 
 /// Where prepare_schema() creates a cluster's tables (schema.cluster set).
 struct ClusterHosts {
-  /// Hosts to prepare, each on the connection's port; none: the
-  /// connection's own host.
-  std::vector<std::string> hosts;
+  /// Hosts to prepare, each on its own port or else the connection's;
+  /// none: the connection's own host.
+  std::vector<HostPort> hosts;
   /// Also every other shard that system.clusters lists. Off, ior connects
   /// only to the hosts above and notes the shards it left out.
   bool discover = false;

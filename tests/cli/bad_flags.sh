@@ -41,6 +41,7 @@ expect "flag -tid: no thread 2 in process 1" -pid 1 -tid 2
 expect "flag -parquet-file needs -parquet" -parquet-file x.parquet
 expect "flag -parquet-rotate needs -parquet" -parquet-rotate 10s
 expect "flag -ch-host needs -clickhouse" -ch-host db1
+expect "flag -ch-host: \"127.0.0.1:99999\": the port must be a number from 1 to 65535" -clickhouse -ch-host db1,127.0.0.1:99999
 expect "flag -ch-on-full needs -clickhouse" -ch-on-full x
 expect "flag -fields needs -flamegraph or -live" -fields comm
 expect "flag -count needs -flamegraph or -live" -count bytes

@@ -36,7 +36,7 @@ TEST(SinkPlanTest, TheClickHouseFlagsLandInTheSinksOptions) {
   EXPECT_FALSE(plan.flamegraph);
   EXPECT_FALSE(plan.console);
   const auto& c = *plan.clickhouse;
-  EXPECT_EQ(c.writer.hosts, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c.writer.hosts, (std::vector<clickhouse::HostPort>{{"a"}, {"b"}}));
   EXPECT_EQ(c.writer.client.port, 9001);
   EXPECT_EQ(c.writer.client.database, "") << "the Hello names no database: the user's default";
   EXPECT_EQ(c.writer.on_full, clickhouse::writer::OnFull::kDrop);

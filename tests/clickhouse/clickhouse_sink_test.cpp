@@ -207,7 +207,7 @@ TEST(ClickHouseSinkTest, AClusterWithoutDiscoveryTalksOnlyToTheGivenHosts) {
   cluster.kill(2);
   testing::StallingServer impostor(testing::StallingServer::Mode::kSilent, 100ms, unlisted);
   ClickHouseSinkOptions o = sink_options(ep.port, "ior");
-  o.writer.hosts = {"127.0.0.1"};
+  o.writer.hosts = {{"127.0.0.1"}};
   o.writer.client.user = ep.password_user;
   o.writer.client.password = ep.password;
   o.writer.client.deadlines.handshake = 1s;

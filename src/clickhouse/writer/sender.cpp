@@ -241,7 +241,9 @@ void StreamWriter::Sender::ensure_connected() {
   if (conn_ && !conn_->broken()) return;
   disconnect();
   ClientOptions o = w_.options_.client;
-  o.host = w_.options_.hosts[host_];
+  const HostPort& target = w_.options_.hosts[host_];
+  o.host = target.host;
+  if (target.port != 0) o.port = target.port;
   conn_ = std::make_unique<Connection>(o);
   if (w_.options_.on_connect) {
     try {

@@ -41,6 +41,7 @@
 
 #include "clickhouse/client/client_options.hpp"
 #include "clickhouse/client/connection.hpp"
+#include "clickhouse/client/host_port.hpp"
 #include "clickhouse/event_block.hpp"
 #include "clickhouse/writer/spool.hpp"
 
@@ -49,7 +50,7 @@ namespace ior::clickhouse::writer {
 enum class OnFull { kBlock, kDrop };
 
 struct WriterOptions {
-  std::vector<std::string> hosts{"127.0.0.1"};
+  std::vector<HostPort> hosts{{"127.0.0.1"}};  ///< each on its port, or client.port
   ClientOptions client;           ///< port, user, password, database, TLS, compression, timeouts
   std::string insert_sql;         ///< INSERT INTO db.t (columns) VALUES
   std::string table;              ///< db.t, for the "did it land?" check

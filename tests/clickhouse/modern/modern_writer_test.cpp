@@ -31,7 +31,7 @@ clickhouse::SchemaOptions schema_in(const std::string& db) {
 
 clickhouse::writer::WriterOptions writer_options(const ReplayServer& server, const clickhouse::SchemaOptions& schema) {
   clickhouse::writer::WriterOptions w;
-  w.hosts = {"127.0.0.1"};
+  w.hosts = {{"127.0.0.1"}};
   w.client = options_for(server);
   w.insert_sql = clickhouse::insert_sql(schema);
   w.table = clickhouse::insert_target(schema);
