@@ -222,7 +222,8 @@ std::string exited_line(const Options& o, std::uint32_t pid, Command* command) {
 std::optional<std::string> clickhouse_wait_line(const Options& o, const clickhouse::ClickHouseSink* ch) {
   if (ch == nullptr) return std::nullopt;
   const auto stats = ch->live_stats();
-  if (!stats.failing) return std::nullopt;
+  // A refused setup is no outage: nothing is waited for, the summary says why.
+  if (!stats.failing || !stats.refused.empty()) return std::nullopt;
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.0f", static_cast<double>(o.ch_drain_ms) / 1000.0);
   const bool spool = !ch->writer_options().spool_dir.empty();

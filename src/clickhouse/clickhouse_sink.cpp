@@ -6,6 +6,7 @@
 #include "clickhouse/insert_deduplication.hpp"
 #include "clickhouse/net/tls_transport.hpp"
 #include "clickhouse/schema_prepare.hpp"
+#include "clickhouse/setup_refused.hpp"
 
 namespace ior::clickhouse {
 
@@ -34,7 +35,7 @@ std::vector<Shard> cluster_shards(Connection& conn, const std::string& cluster) 
     }
   }
   if (shards.empty()) {
-    throw Error("clickhouse: cluster " + cluster + " is not defined on " + conn.options().host + " (system.clusters)");
+    throw SetupRefused("clickhouse: cluster " + cluster + " is not defined on " + conn.options().host + " (system.clusters)");
   }
   return shards;
 }
@@ -243,6 +244,12 @@ sink::SinkReport ClickHouseSink::report() const {
   r.lines = lines_;
   if (!append_error_.empty()) r.lines.push_back("clickhouse: " + append_error_);
   const std::string& dir = options_.writer.spool_dir;
+  if (!s.refused.empty()) {
+    // Set up only when a server first answered (none did at the start),
+    // and refused then: the run failed as it would have at the start.
+    r.lines.push_back(s.refused + " (found when a server first answered, after the start; this run's rows are kept in " +
+                      dir + ")");
+  }
   if (s.rows_spooled > 0 || s.spool.files > 0) {
     r.lines.push_back("clickhouse: " + std::to_string(s.rows_spooled) + " rows went to the spool, " +
                       std::to_string(s.rows_replayed) + " came back; left in " + dir + ": " +
@@ -269,7 +276,7 @@ sink::SinkReport ClickHouseSink::report() const {
   } else if (!s.last_error.empty() && s.spool.rows_own + s.spool.rows_earlier > 0) {
     r.lines.push_back("clickhouse: last error: " + s.last_error);
   }
-  r.failed = failed_ || s.rows_dropped > 0 || r.rows_lost > 0;
+  r.failed = failed_ || !s.refused.empty() || s.rows_dropped > 0 || r.rows_lost > 0;
   return r;
 }
 

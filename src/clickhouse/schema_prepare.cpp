@@ -7,6 +7,7 @@
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
 #include "clickhouse/schema_upgrade.hpp"
+#include "clickhouse/setup_refused.hpp"
 
 namespace ior::clickhouse {
 namespace {
@@ -89,7 +90,7 @@ void upgrade_row_table(Connection& c, const SchemaOptions& o, RowTable t, Lines&
     auto existing = columns_of(c, o.database, row_table(o, t));
     if (existing.empty()) return;  // not there: the CREATE statements make it
     ColumnsUpgrade plan = plan_columns_upgrade(v, o, t, existing);
-    if (plan.refusal) throw Error("clickhouse: " + *plan.refusal + "; nothing written");
+    if (plan.refusal) throw SetupRefused("clickhouse: " + *plan.refusal + "; nothing written");
     if (plan.added.empty()) return;
     try {
       c.query(plan.statement, ddl_options(v));
@@ -124,7 +125,7 @@ void check_row_table(Connection& c, const SchemaOptions& o, RowTable t) {
     if (!e.has_default) without_default.push_back(e.name);
   }
   if (auto diff = structure_difference(columns, named, without_default)) {
-    throw Error("clickhouse: " + *diff + " on " + host_of(c) + " after the upgrade; nothing written");
+    throw SetupRefused("clickhouse: " + *diff + " on " + host_of(c) + " after the upgrade; nothing written");
   }
 }
 
@@ -185,9 +186,9 @@ TablesReport prepare_tables(const std::vector<Connection*>& servers, const Schem
   report.created = true;
   // 1. Refuse before anything changes anywhere.
   for (Connection* c : servers) {
-    if (auto why = refusal_of(*c, o, RowTable::kStorage)) throw Error("clickhouse: " + *why + "; nothing written");
+    if (auto why = refusal_of(*c, o, RowTable::kStorage)) throw SetupRefused("clickhouse: " + *why + "; nothing written");
     if (cluster) {
-      if (auto why = refusal_of(*c, o, RowTable::kDistributed)) throw Error("clickhouse: " + *why + "; nothing written");
+      if (auto why = refusal_of(*c, o, RowTable::kDistributed)) throw SetupRefused("clickhouse: " + *why + "; nothing written");
     }
     if (auto why = foreign_view_table(*c, o)) throw Error("clickhouse: " + *why + "; nothing written");
     if (engine_of(*c, o.database, row_table(o, RowTable::kStorage))) report.created = false;

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string_view>
+#include <thread>
 
 #include "base/error.hpp"
 #include "clickhouse/clickhouse_sink.hpp"
@@ -163,6 +165,52 @@ TEST(ClickHouseSinkTest, UnreachableAtStartWithASpoolPreparesTheSchemaWhenTheSer
   EXPECT_EQ(report.rows_written, rows.rows().size());
   EXPECT_EQ(report.rows_lost, 0u);
   EXPECT_EQ(number(server.endpoint(), "SELECT count() FROM late.ior_events"), rows.rows().size());
+  std::filesystem::remove_all(spool);
+}
+
+// The same refusal as at the start, found only when the server comes (it was
+// down at the start): the sink fails with the reason and keeps the rows in
+// the spool (was: "ClickHouse is not answering (... column fd is Int64 ...)",
+// retried until the end, exit 0).
+TEST(ClickHouseSinkTest, ATableOfAnotherStructureFoundWhenTheServerComesLaterFailsTheSink) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  const auto& ep = server.start(testing::own_clickhouse_dir("sink_late_wrong"));
+  testing::clickhouse_client_query(ep, "CREATE DATABASE late_wrong");
+  std::string ddl = "CREATE TABLE late_wrong.ior_events (";
+  schema::for_each_column([&](const auto& c) {
+    std::string type = c.name == std::string_view("fd") ? "Int64" : std::string(schema::clickhouse_type_name(c.type));
+    ddl += std::string(c.name) + " " + type + ", ";
+  });
+  ddl.resize(ddl.size() - 2);
+  ddl += ") ENGINE = MergeTree ORDER BY timestamp_ns";
+  testing::ClickHouseClientOptions lc;
+  lc.settings = {{"allow_experimental_low_cardinality_type", "1"}};
+  testing::clickhouse_client_query(ep, ddl, lc);
+  server.kill();
+  auto spool = std::filesystem::temp_directory_path() / ("ior_sink_late_wrong_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(spool);
+  ClickHouseSinkOptions o = sink_options(ep.port, "late_wrong");
+  o.writer.spool_dir = spool.string();
+  o.writer.backoff_max = 300ms;
+  bench::SyntheticRows rows(30'000, 29);
+  ClickHouseSink sink(o);  // no server: not fatal with a spool
+  for (const auto& r : rows.rows()) sink.consume(r);
+  server.restart();
+  for (int i = 0; i < 100 && sink.live_stats().refused.empty(); ++i) std::this_thread::sleep_for(50ms);
+  const auto started = std::chrono::steady_clock::now();
+  sink.close();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "nothing to wait for after a refusal";
+  auto report = sink.report();
+  EXPECT_TRUE(report.failed);
+  std::string lines;
+  for (const auto& l : report.lines) lines += l + "\n";
+  EXPECT_NE(lines.find("column fd is Int64 in late_wrong.ior_events, ior writes Int32"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("found when a server first answered, after the start"), std::string::npos) << lines;
+  EXPECT_EQ(report.rows_written, 0u);
+  EXPECT_EQ(report.rows_spooled, rows.rows().size()) << "every row kept for a run that can write them";
+  EXPECT_EQ(report.rows_lost + report.rows_dropped, 0u);
+  EXPECT_EQ(number(server.endpoint(), "SELECT count() FROM late_wrong.ior_events"), 0u);
   std::filesystem::remove_all(spool);
 }
 

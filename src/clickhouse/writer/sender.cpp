@@ -6,6 +6,7 @@
 #include "base/thread_priority.hpp"
 #include "base/error.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
+#include "clickhouse/setup_refused.hpp"
 
 namespace ior::clickhouse::writer {
 
@@ -48,6 +49,9 @@ void StreamWriter::Sender::run() {
   const AltSignalStack alt_stack;  // a crash handler runs even on a stack overflow
   yield_to_the_ring_reader();
   for (;;) {
+    // A refused setup happens before any INSERT (it runs until the schema
+    // is ready), so nothing is open here: the batches wait for close().
+    if (w_.refused() && open_.empty() && !held_) return;
     if (held_) {
       if (w_.gave_up()) return abandon_open();
       resend_held();
@@ -248,6 +252,10 @@ void StreamWriter::Sender::ensure_connected() {
   if (w_.options_.on_connect) {
     try {
       w_.options_.on_connect(*conn_);
+    } catch (const SetupRefused& e) {
+      disconnect();
+      w_.refuse(e.what());
+      throw;
     } catch (...) {
       disconnect();  // the next attempt reconnects and runs it again
       throw;

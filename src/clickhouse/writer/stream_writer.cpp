@@ -88,6 +88,17 @@ bool StreamWriter::gave_up() const {
   return give_up_;
 }
 
+void StreamWriter::refuse(const std::string& why) {
+  std::lock_guard lock(mu_);
+  if (stats_.refused.empty()) stats_.refused = why;
+  queue_changed_.notify_all();
+}
+
+bool StreamWriter::refused() const {
+  std::lock_guard lock(mu_);
+  return !stats_.refused.empty();
+}
+
 bool StreamWriter::pause(std::chrono::milliseconds d) {
   std::unique_lock lock(mu_);
   return !queue_changed_.wait_for(lock, d, [this] { return give_up_; });
@@ -310,8 +321,9 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
     closing_ = true;
     queue_changed_.notify_all();
     auto drained = [this] { return queue_.empty() && in_flight_ == 0 && (!spool_ || spool_->available() == 0); };
-    // Short waits: a second stop signal (the cancellation) ends the drain at once.
-    while (!drained() && Clock::now() < deadline && !cancelled()) {
+    // Short waits: a second stop signal (the cancellation) ends the drain
+    // at once; after a refused setup no sender is left to drain.
+    while (!drained() && Clock::now() < deadline && !cancelled() && stats_.refused.empty()) {
       queue_changed_.wait_until(lock, std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
     }
     if (!drained()) give_up_ = true;

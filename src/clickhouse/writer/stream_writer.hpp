@@ -79,7 +79,9 @@ struct WriterOptions {
   /// front absorbs drops rows there that the spool could have kept.
   std::function<bool()> caller_may_wait;
   /// Called on each new connection before its first INSERT (schema setup
-  /// deferred while no server was reachable); throwing fails that attempt.
+  /// deferred while no server was reachable); throwing fails that attempt,
+  /// throwing SetupRefused (setup_refused.hpp) ends all sending: what
+  /// is not sent goes to the spool at close(), which does not wait.
   std::function<void(Connection&)> on_connect;
 };
 
@@ -100,6 +102,9 @@ struct WriterStats {
   std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (an INSERT that failed midway, e.g. on one shard)
   std::uint64_t insert_errors = 0;
   std::string last_error;
+  /// on_connect refused the setup (SetupRefused): its message; nothing
+  /// was sent after it.
+  std::string refused;
   // The state now, for the metrics endpoint:
   std::uint64_t connections_open = 0;  ///< senders holding a connection to a server
   /// The latest INSERT exchange failed and none was acknowledged since.
@@ -168,6 +173,9 @@ class StreamWriter {
   bool pause(std::chrono::milliseconds d);
   /// close() ran out of time: senders abandon what they hold.
   bool gave_up() const;
+  /// on_connect refused the setup: no sender sends any more.
+  void refuse(const std::string& why);
+  bool refused() const;
   /// Next batch for a sender: the queue first, then the spool; nullopt after
   /// wait without one, or when the sender should stop (*stop set).
   std::optional<Batch> next_batch(std::chrono::milliseconds wait, bool* stop);
