@@ -190,7 +190,7 @@ TablesReport prepare_tables(const std::vector<Connection*>& servers, const Schem
     if (cluster) {
       if (auto why = refusal_of(*c, o, RowTable::kDistributed)) throw SetupRefused("clickhouse: " + *why + "; nothing written");
     }
-    if (auto why = foreign_view_table(*c, o)) throw Error("clickhouse: " + *why + "; nothing written");
+    if (auto why = foreign_view_table(*c, o)) throw SetupRefused("clickhouse: " + *why + "; nothing written");
     if (engine_of(*c, o.database, row_table(o, RowTable::kStorage))) report.created = false;
   }
   Lines upgraded, notes;
