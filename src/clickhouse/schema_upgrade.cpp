@@ -32,6 +32,18 @@ std::string add_column(SchemaVariant v, RowTable t, const schema::ColumnInfo& c,
   return s + " AFTER " + quote_identifier(after);
 }
 
+// The server's insert time, last, as CREATE TABLE makes it (schema_ddl.cpp).
+std::string add_ingested_at(SchemaVariant v, RowTable t, std::string_view after) {
+  std::string s = "ADD COLUMN ";
+  if (v == SchemaVariant::kModern) {
+    s += "IF NOT EXISTS `ingested_at` DateTime64(3) DEFAULT now64(3)";
+    if (t == RowTable::kStorage) s += " CODEC(DoubleDelta, ZSTD(3))";
+  } else {
+    s += "`ingested_at` DateTime DEFAULT now()";
+  }
+  return s + " AFTER " + quote_identifier(after);
+}
+
 // --- reading back the statements of schema_ddl.cpp
 
 // A backquoted identifier at s[i] (quote_identifier's escapes undone); i is
@@ -108,6 +120,10 @@ ColumnsUpgrade plan_columns_upgrade(SchemaVariant v, const SchemaOptions& o, Row
       clauses.push_back(add_column(v, t, c, previous));
     }
     previous = c.name;
+  }
+  if (find_column(existing, "ingested_at") == nullptr) {
+    out.added.emplace_back("ingested_at");
+    clauses.push_back(add_ingested_at(v, t, previous));
   }
   for (const auto& e : existing) {
     if (in_schema(e.name) || e.has_default) continue;

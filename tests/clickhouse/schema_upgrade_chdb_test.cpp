@@ -155,6 +155,7 @@ TEST_F(SchemaUpgradeChdb, TheClusterFormsParse) {
   old.resize(old.size() - 2);
   std::vector<ExistingColumn> existing;
   for (const auto& [name, type] : old) existing.push_back({name, type, false});
+  existing.push_back({"ingested_at", "DateTime64(3)", true});
   SchemaOptions o;
   o.cluster = "ior_cluster";
   std::string sql;

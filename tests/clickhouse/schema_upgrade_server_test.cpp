@@ -233,6 +233,33 @@ TEST_F(SchemaUpgradeServer, ATableMissingTheLastThreeColumnsIsUpgraded) {
                     first_columns(n));
 }
 
+// A MergeTree made by hand with only ior's first column (and one of its
+// own, with a DEFAULT): every column is added, ingested_at too, so the
+// table equals a new one but for the column of its own.
+TEST_F(SchemaUpgradeServer, ATableWithOnlyTheFirstColumnGetsEveryOtherIngestedAtToo) {
+  Connection c = connect();
+  const std::string db = "ior_up_first";
+  c.query("DROP DATABASE IF EXISTS " + db);
+  c.query("DROP DATABASE IF EXISTS " + db + "_now");
+  c.query("CREATE DATABASE " + db);
+  c.query("CREATE TABLE " + db + ".ior_events (timestamp_ns UInt64, junk String DEFAULT 'a') ENGINE = MergeTree "
+          "ORDER BY timestamp_ns");
+  SchemaOptions now = options_of(db + "_now");
+  now.materialized_views = false;
+  run_all(c, schema_statements(SchemaVariant::kLegacy, now));
+  ClickHouseSinkOptions o = sink_options(endpoint_.port, db);
+  o.schema.materialized_views = false;
+  testing::EveryColumnRows fresh(10, kNewTs);
+  write_with_sink(o, fresh);
+  ColumnList got = columns_of(c, db, "ior_events");
+  std::erase_if(got, [](const auto& col) { return col.first == "junk"; });
+  EXPECT_EQ(got, columns_of(c, db + "_now", "ior_events"));
+  EXPECT_EQ(scalar(c, "SELECT count() FROM " + db + ".ior_events WHERE ingested_at > toDateTime('2026-01-01 00:00:00')"),
+            "10");
+  c.query("DROP DATABASE " + db);
+  c.query("DROP DATABASE " + db + "_now");
+}
+
 TEST_F(SchemaUpgradeServer, ARowThatNamesOnlyTheTimeReadsWhatIorWritesWhenItKnowsNothing) {
   Connection c = connect();
   c.query("DROP DATABASE IF EXISTS ior_up_defaults");

@@ -101,6 +101,24 @@ TEST(SchemaUpgrade, ATableMissingTheLastColumnsGetsThemInOrder) {
   }
 }
 
+// A table made by hand with ior's columns but not the server's insert time:
+// an upgraded table equals a new one, so ingested_at is added last, as
+// CREATE TABLE has it.
+TEST(SchemaUpgrade, ATableWithoutIngestedAtGetsItLast) {
+  const std::string last = testing::current_columns().back().first;
+  const auto all_but = existing(testing::current_columns(), false);
+  ColumnsUpgrade legacy = plan_columns_upgrade(SchemaVariant::kLegacy, SchemaOptions{}, RowTable::kStorage, all_but);
+  EXPECT_EQ(legacy.added, std::vector<std::string>{"ingested_at"});
+  EXPECT_EQ(legacy.statement,
+            "ALTER TABLE `ior`.`ior_events` ADD COLUMN `ingested_at` DateTime DEFAULT now() AFTER `" + last + "`");
+  ColumnsUpgrade modern = plan_columns_upgrade(SchemaVariant::kModern, SchemaOptions{}, RowTable::kStorage,
+                                               existing(without_last(1), false));
+  EXPECT_EQ(modern.added, (std::vector<std::string>{last, "ingested_at"}));
+  EXPECT_TRUE(contains(modern.statement, ", ADD COLUMN IF NOT EXISTS `ingested_at` DateTime64(3) DEFAULT now64(3) "
+                                         "CODEC(DoubleDelta, ZSTD(3)) AFTER `" + last + "`"))
+      << modern.statement;
+}
+
 TEST(SchemaUpgrade, TheVariantsWordTheStatementAsTheirServersAccept) {
   ColumnsUpgrade legacy = plan_columns_upgrade(SchemaVariant::kLegacy, SchemaOptions{}, RowTable::kStorage, existing(without_last(3)));
   ColumnsUpgrade modern = plan_columns_upgrade(SchemaVariant::kModern, SchemaOptions{}, RowTable::kStorage, existing(without_last(3)));
