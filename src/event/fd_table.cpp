@@ -219,11 +219,13 @@ void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t
   if (auto f = proc.fds.find(fd); f != proc.fds.end()) erase(proc, f);
 }
 
-const FdEntry* FdTable::resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
+const FdEntry* FdTable::resolve_at(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
   if (auto p = procs_.find(files_of(pid)); p != procs_.end() && fd >= 0) {
     if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) return &r->entry;
   }
-  return resolve(pid, fd, use);
+  const FdEntry* held = find(pid, fd);
+  if (held != nullptr && held->since_ns > enter_ns) return &unknown_;  // given out while the call ran
+  return held != nullptr ? held : resolve(pid, fd, use);
 }
 
 void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,

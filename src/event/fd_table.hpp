@@ -81,10 +81,10 @@ class FdTable {
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);
   /// newfd becomes a copy of oldfd (dup, dup2, dup3, fcntl F_DUPFD*).
-  /// since_ns as for add(): the exit time where the kernel picked the
-  /// lowest free number (dup, F_DUPFD*), which a close still running in
-  /// another thread may just have freed; 0 for dup2/dup3, which close an
-  /// open newfd themselves.
+  /// since_ns as for add(): the exit time of the syscall (dup and F_DUPFD*
+  /// take the lowest free number, which a close still running in another
+  /// thread may just have freed; dup2 and dup3 replace an open newfd,
+  /// which a syscall of another thread may still be running on).
   void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns = 0);
   /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.
   void set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags);
@@ -97,9 +97,15 @@ class FdTable {
   /// the replaced entry given out last before enter_ns and replaced after
   /// it, and the newer stays.
   void close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns);
-  /// The entry such a close closes (see close_entered_at); as resolve()
+  /// The entry of the file a syscall on fd that entered at enter_ns ran on:
+  /// the kernel holds that file for the whole call, while another thread
+  /// may close the number and have it given out again (more than once)
+  /// before the call returns. The entry given out last before enter_ns
+  /// (held, or released, see close_entered_at); when the number was given
+  /// out again after enter_ns and the older entry is no longer kept, an
+  /// unknown entry (fd-unknown), never the newer file. As resolve()
   /// otherwise.
-  const FdEntry* resolve_for_close(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns);
+  const FdEntry* resolve_at(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns);
   /// close_range(lo, hi, flags): removes, or with CLOSE_RANGE_CLOEXEC marks.
   void close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi, std::uint32_t flags);
   /// A new process starts with a copy of its parent's table and of the

@@ -114,11 +114,13 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
       }
       break;
     case FdEffect::kDup:
-      // dup takes the lowest free number, as an open does; dup2 names its own.
-      if (ret >= 0) fds.dup(pid, fd, newfd, false, e.syscall == IOR_SC_dup ? exit_ns : 0);
+      // The time the number was given out, also for dup2, which names its
+      // own: a syscall of another thread that entered before it ran on the
+      // file the number held then (FdTable::resolve_at).
+      if (ret >= 0) fds.dup(pid, fd, newfd, false, exit_ns);
       break;
     case FdEffect::kDup3:
-      if (ret >= 0) fds.dup(pid, fd, newfd, (e.args[2] & O_CLOEXEC) != 0);
+      if (ret >= 0) fds.dup(pid, fd, newfd, (e.args[2] & O_CLOEXEC) != 0, exit_ns);
       break;
     case FdEffect::kFcntl:
       if (ret < 0) break;
@@ -252,9 +254,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
     case IOR_CLASS_FCNTL:
     case IOR_CLASS_DUP3:
       row.fd = static_cast<std::int32_t>(e.args[0]);
-      row.flags = info.effect == FdEffect::kClose
-                      ? name_closed_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice)
-                      : name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
+      row.flags = name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
       return;
     case IOR_CLASS_FD2:
       fill_two_fds(pid, e, ret, fds, row);

@@ -27,23 +27,18 @@ std::int32_t name_entry(const FdEntry* f, std::string_view& name, std::uint8_t& 
 
 }  // namespace
 
-std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTable& fds, std::string_view& name,
-                     std::uint8_t& notice) {
-  return name_entry(fds.resolve(pid, fd, fd_use_of(ret)), name, notice);
-}
-
-std::int32_t name_closed_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns,
-                            FdTable& fds, std::string_view& name, std::uint8_t& notice) {
-  return name_entry(fds.resolve_for_close(pid, fd, fd_use_of(ret), enter_ns), name, notice);
+std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns, FdTable& fds,
+                     std::string_view& name, std::uint8_t& notice) {
+  return name_entry(fds.resolve_at(pid, fd, fd_use_of(ret), enter_ns), name, notice);
 }
 
 void fill_two_fds(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row) {
   row.fd = static_cast<std::int32_t>(e.args[0]);
-  row.flags = name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
+  row.flags = name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
   // Names are interned apart from the entries: filename stays valid while
   // resolving fd2 adds an entry.
   row.fd2 = static_cast<std::int32_t>(e.args[1]);
-  name_fd(pid, row.fd2, ret, fds, row.filename2, row.notice);
+  name_fd(pid, row.fd2, ret, e.time_ns, fds, row.filename2, row.notice);
 }
 
 namespace {
@@ -84,7 +79,7 @@ void fill_socket(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std
   const bool accepted = syscall_info(e.syscall).effect == FdEffect::kAccept;
   if (accepted) {
     row.fd = static_cast<std::int32_t>(e.args[0]);
-    name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
+    name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
   }
   // socket's type carries the flags, accept4 has them apart, accept stores 0.
   row.flags = socket_flags(e.args[1]);
@@ -220,7 +215,7 @@ void fill_by_handle(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, 
   // The kernel just gave this number out: what the table held for it is
   // stale, and only /proc can name the file behind a handle.
   fds.close(pid, row.fd);
-  name_fd(pid, row.fd, ret, fds, row.filename, row.notice);
+  name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
 }
 
 void fill_getcwd(std::uint32_t pid, std::uint32_t tid, FdTable& fds, schema::EventRow& row) {

@@ -16,15 +16,12 @@
 
 namespace ior::event {
 
-/// The file behind fd into name, and notice bits into notice; the flags it
-/// was opened with (0 when unknown).
-std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, FdTable& fds, std::string_view& name,
-                     std::uint8_t& notice);
-
-/// The same for close, whose fd number another thread may have got again
-/// before the close's record came (FdTable::resolve_for_close).
-std::int32_t name_closed_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns,
-                            FdTable& fds, std::string_view& name, std::uint8_t& notice);
+/// The file behind fd for the syscall that entered at enter_ns into name,
+/// and notice bits into notice; the flags it was opened with (0 when
+/// unknown). Another thread may have closed the number and got it again
+/// while the syscall ran (FdTable::resolve_at): never the newer file.
+std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns, FdTable& fds,
+                     std::string_view& name, std::uint8_t& notice);
 
 /// copy_file_range, sendfile64, splice, tee: fd/filename the source,
 /// fd2/filename2 the destination.

@@ -34,6 +34,19 @@ class FdTableTest : public PipelineTest {
     clock_ += 20;
   }
   void exit_close_on_another_thread() { feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0)); }
+  // A read of fd on thread kTid + 2 that enters now and returns (exit_...)
+  // after whatever the test does on kTid meanwhile: a read blocked on a pipe.
+  void enter_read_on_another_thread(std::int32_t fd) {
+    testing::EnterSpec e = testing::spec(IOR_SC_read, kPid, kTid + 2, clock_);
+    e.args = {static_cast<std::uint64_t>(fd), 0, 10};
+    feed(testing::enter_record(e));
+    clock_ += 20;
+  }
+  const OwnedRow& exit_read_on_another_thread(std::int64_t ret) {
+    feed(testing::exit_record(IOR_SC_read, kPid, kTid + 2, clock_, ret));
+    clock_ += 20;
+    return last();
+  }
 };
 
 // The table remembers its last answer (a busy thread's rows come in runs on
@@ -79,6 +92,37 @@ TEST_F(FdTableTest, ACloseRecordedAfterItsFdWasGivenOutAgainClosesTheOldFile) {
   syscall(IOR_SC_close, 0, {3, 0, 0});  // entered after the open: closes the new one
   EXPECT_EQ(last().filename, "/data/new");
   EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+}
+
+// A read blocked on fd 3 while another thread closes 3 and opens another
+// file, which gets 3: the kernel holds the old file for the whole read, so
+// the read's row names it (kept as released) or, when the table no longer
+// has it, says fd-unknown; never the newer file.
+TEST_F(FdTableTest, ASyscallWhoseFdWasGivenOutAgainWhileItRanIsNotNamedAfterTheNewFile) {
+  open_file("/data/pipe-like", 3);
+  enter_read_on_another_thread(3);
+  syscall(IOR_SC_close, 0, {3, 0, 0});
+  open_file("/data/new", 3);
+  const OwnedRow& row = exit_read_on_another_thread(5);
+  EXPECT_EQ(row.filename, "");
+  EXPECT_EQ(row.row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(3).filename, "/data/new");  // a read that entered later
+}
+
+// dup2 over an fd that another thread's syscall is running on: that
+// syscall's row names the file it ran on, kept as released by the dup2.
+TEST_F(FdTableTest, ASyscallRunningWhileDup2ReplacedItsFdNamesTheFileItRanOn) {
+  for (const bool dup3 : {false, true}) {
+    SCOPED_TRACE(dup3 ? "dup3" : "dup2");
+    open_file("/data/old", 3);
+    open_file("/data/other", 4);
+    enter_read_on_another_thread(3);
+    syscall(dup3 ? IOR_SC_dup3 : IOR_SC_dup2, 3, {4, 3, 0});
+    EXPECT_EQ(exit_read_on_another_thread(5).filename, "/data/old");
+    EXPECT_EQ(read_fd(3).filename, "/data/other");
+    syscall(IOR_SC_close, 0, {3, 0, 0});
+    syscall(IOR_SC_close, 0, {4, 0, 0});
+  }
 }
 
 // dup and fcntl(F_DUPFD*) take the lowest free number as an open does: one

@@ -71,6 +71,7 @@ TEST_F(TmpfileRowsTest, AnOpenWhoseDirectoryWasReadAtItsExitIsNamedDirHashInodeT
   e.str_flags = IOR_STR0_FAULT;
   feed(testing::enter_record(e));
   feed(testing::exit_str_record(IOR_SC_openat, kPid, kTid, clock_ + 10, 4, IOR_STR0_FAULT, "/var/tmp", "", 0, 4242));
+  clock_ += 20;  // the write enters after the open returned
   EXPECT_EQ(last().filename, "/var/tmp/#4242");
   EXPECT_EQ(last().pathname, "/var/tmp");
   EXPECT_EQ(last().row.notice, 0);
