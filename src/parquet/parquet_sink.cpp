@@ -64,13 +64,24 @@ void ParquetSink::open_next() {
   ++file_index_;
   std::string path = rotating() ? rotated_path(options_.path, file_index_) : options_.path;
   WriterOptions w = options_.writer;
-  w.metadata.emplace_back("ior.start_time", utc_timestamp(options_.clock->unix_ns()));
+  // A file opened by its first row after a rotation starts when the one
+  // before it ended: the files cover the run without gaps.
+  w.metadata.emplace_back("ior.start_time",
+                          utc_timestamp(rotated_at_ns_ != 0 ? rotated_at_ns_ : options_.clock->unix_ns()));
   if (rotating()) w.metadata.emplace_back("ior.file_index", std::to_string(file_index_));
   // A later rotated name taken during the run must not stop the trace: that
   // file is kept under its temporary name and reported when it is closed.
   const bool later = file_index_ > 1 && options_.existing == ExistingOutput::kRefuse;
   writer_ = std::make_unique<FileWriter>(path, std::move(w), later ? ExistingOutput::kRefuseAtRename : options_.existing);
   rows_in_file_ = 0;
+  if (rotated_at_ns_ == 0) file_started_ = options_.clock->steady_now();
+  rotated_at_ns_ = 0;
+}
+
+void ParquetSink::rotate() {
+  close_current();
+  between_files_ = true;
+  rotated_at_ns_ = options_.clock->unix_ns();
   file_started_ = options_.clock->steady_now();
 }
 
@@ -108,17 +119,20 @@ void ParquetSink::fail(const std::exception& e) noexcept {
 void ParquetSink::consume(const schema::EventRow& row) noexcept { consume_in_batch(row, schema::RowRepeats{}); }
 
 void ParquetSink::consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept {
-  if (!writer_) {
+  if (!writer_ && !between_files_) {
     rows_lost_.add();
     return;
   }
   try {
-    writer_->append(row, repeats);
-    ++rows_in_file_;
-    if (options_.rotate_rows != 0 && rows_in_file_ >= options_.rotate_rows) {
-      close_current();
+    // The next file is opened by its first row: a run whose rows end at a
+    // rotation leaves no empty file.
+    if (between_files_) {
+      between_files_ = false;
       open_next();
     }
+    writer_->append(row, repeats);
+    ++rows_in_file_;
+    if (options_.rotate_rows != 0 && rows_in_file_ >= options_.rotate_rows) rotate();
   } catch (const std::exception& e) {
     fail(e);
   } catch (...) {
@@ -131,8 +145,7 @@ void ParquetSink::flush() noexcept {
   auto age = options_.clock->steady_now() - file_started_;
   if (age < std::chrono::milliseconds(options_.rotate_ms)) return;
   try {
-    close_current();
-    open_next();
+    rotate();
   } catch (const std::exception& e) {
     fail(e);
   } catch (...) {

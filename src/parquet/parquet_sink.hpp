@@ -54,6 +54,8 @@ class ParquetSink final : public sink::Sink {
 
  private:
   void open_next();
+  /// Closes the current file; the next row opens the next one.
+  void rotate();
   void close_current();
   void refuse_taken_rotated_names() const;
   void fail(const std::exception& e) noexcept;
@@ -61,6 +63,8 @@ class ParquetSink final : public sink::Sink {
 
   ParquetSinkOptions options_;
   std::unique_ptr<FileWriter> writer_;
+  bool between_files_ = false;     // a rotation closed a file; the next row opens the next
+  std::uint64_t rotated_at_ns_ = 0;  // when (unix ns): the next file's start time
   std::uint64_t file_index_ = 0;
   std::uint64_t rows_in_file_ = 0;
   std::chrono::steady_clock::time_point file_started_;

@@ -128,6 +128,20 @@ TEST_F(ParquetSinkTest, RotationByRowsClosesCompleteFiles) {
   EXPECT_EQ(sink.report().rows_written, 9u);
 }
 
+// Rows that end at a rotation leave no empty file after it: the next file
+// is made by its first row.
+TEST_F(ParquetSinkTest, RowsEndingAtARotationLeaveNoEmptyFile) {
+  ParquetSinkOptions o;
+  o.path = path("r.parquet");
+  o.rotate_rows = 4;
+  ParquetSink sink(o);
+  for (std::uint64_t i = 0; i < 8; ++i) sink.consume(row(i));
+  sink.close();
+  EXPECT_EQ(entries(dir_), (std::vector<std::string>{"r.1.parquet", "r.2.parquet"}));
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 4);
+  EXPECT_EQ(sink.report().rows_written, 8u);
+}
+
 // Every rotated name is checked before the run; one taken later (another
 // user creating it in a shared directory) must neither be replaced nor stop
 // the trace: that file stays complete under its temporary name, no row is
@@ -200,10 +214,10 @@ TEST_F(ParquetSinkTest, RotationByTimeHappensOnTheFirstFlushAtTheAgeAndSkipsEmpt
   sink.flush();  // file 1 closed at 1 s, file 2 starts
   EXPECT_TRUE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 1)));
   clock.advance(5s);
-  sink.flush();  // file 2 is empty: kept open, no rotation
+  sink.flush();  // no row since: no file 2 yet, no rotation
   sink.consume(row(2));
   clock.advance(1s);  // file 2 is 6 s old
-  sink.flush();  // file 2 closed at 7 s, file 3 starts
+  sink.flush();  // file 2 (from 1 s) closed at 7 s
   sink.consume(row(3));
   clock.advance(500ms);
   sink.close();  // file 3 closed at 7.5 s
@@ -211,7 +225,8 @@ TEST_F(ParquetSinkTest, RotationByTimeHappensOnTheFirstFlushAtTheAgeAndSkipsEmpt
   EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 1);
   EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 3)), 1);
   EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 4)));
-  // Each file's times are the clock's when it was opened and closed.
+  // Each file starts when the one before it ended (or the run began) and
+  // ends when it was closed.
   const std::uint64_t t0 = ManualClock::kStartUnixNs;
   const std::uint64_t s = 1'000'000'000ull;
   const std::uint64_t want[3][2] = {{t0, t0 + s}, {t0 + s, t0 + 7 * s}, {t0 + 7 * s, t0 + 7 * s + s / 2}};
