@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "base/nearest_rank.hpp"
+
 namespace ior::live {
 
 std::size_t LogHistogram::bucket_of(std::uint64_t ns) {
@@ -28,7 +30,7 @@ std::uint64_t LogHistogram::quantile(double q) const {
   std::uint64_t n = 0;
   for (auto c : counts_) n += c;  // saturated buckets: the counts, not total_, agree with them
   if (n == 0) return 0;
-  const auto rank = static_cast<std::uint64_t>(q * static_cast<double>(n - 1));
+  const std::uint64_t rank = nearest_rank(q, n);
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < kBuckets; ++b) {
     seen += counts_[b];

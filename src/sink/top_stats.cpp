@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "base/nearest_rank.hpp"
+
 namespace ior::sink {
 namespace {
 
@@ -32,7 +34,7 @@ std::uint64_t LatencyHistogram::bucket_low(std::size_t b) {
 
 std::uint64_t LatencyHistogram::quantile(double q) const {
   if (n_ == 0) return 0;
-  auto rank = static_cast<std::uint64_t>(q * static_cast<double>(n_ - 1));
+  const std::uint64_t rank = nearest_rank(q, n_);
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < kBuckets; ++b) {
     seen += counts_[b];

@@ -44,6 +44,14 @@ TEST(LogHistogram, QuantilesWithinTheBucketError) {
   EXPECT_EQ(h.quantile(0), p50);  // the smallest is in the same bucket as the median
 }
 
+TEST(LogHistogram, OverAFewCallsTheP99IsTheSlowest) {
+  LogHistogram h;
+  for (int i = 0; i < 14; ++i) h.add(2'000);
+  h.add(1'000'000);
+  EXPECT_GE(h.quantile(0.99), 700'000u);
+  EXPECT_LE(h.quantile(0.5), 3'000u);
+}
+
 TEST(LogHistogram, MergeAddsAndCountsSaturate) {
   LogHistogram a, b;
   a.add(10, 3);

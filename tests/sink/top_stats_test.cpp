@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "base/nearest_rank.hpp"
 #include "sink/row_chunk.hpp"
 
 namespace ior::sink {
@@ -39,6 +40,30 @@ TEST(LatencyHistogramTest, QuantilesWithinOneSixteenthOfExact) {
     EXPECT_NEAR(static_cast<double>(h.quantile(q)), exact, exact / 16) << q;
   }
   EXPECT_EQ(LatencyHistogram().quantile(0.5), 0u);
+}
+
+// Nearest rank: over fifteen calls the p99 is the slowest one, not the
+// second slowest (a rank of q * (n - 1) rounded down gave 2.1 us for an
+// ioctl whose slow call took 25.6 us).
+TEST(LatencyHistogramTest, OverAFewCallsTheP99IsTheSlowest) {
+  LatencyHistogram h;
+  for (int i = 0; i < 14; ++i) h.add(2'100);
+  h.add(25'600);
+  EXPECT_NEAR(static_cast<double>(h.quantile(0.99)), 25'600.0, 25'600.0 / 16);
+  EXPECT_NEAR(static_cast<double>(h.quantile(0.9)), 2'100.0, 2'100.0 / 16);
+  EXPECT_NEAR(static_cast<double>(h.quantile(0.5)), 2'100.0, 2'100.0 / 16);
+}
+
+TEST(NearestRankTest, TheSmallestRankWithAtLeastQOfTheValuesAtOrBelowIt) {
+  EXPECT_EQ(nearest_rank(0.99, 15), 14u);
+  EXPECT_EQ(nearest_rank(0.99, 100), 98u);
+  EXPECT_EQ(nearest_rank(0.99, 101), 99u);
+  EXPECT_EQ(nearest_rank(0.9, 10), 8u);
+  EXPECT_EQ(nearest_rank(0.5, 10), 4u);
+  EXPECT_EQ(nearest_rank(0.5, 1), 0u);
+  EXPECT_EQ(nearest_rank(0.0, 7), 0u);
+  EXPECT_EQ(nearest_rank(1.0, 7), 6u);
+  EXPECT_EQ(nearest_rank(0.5, 0), 0u);
 }
 
 schema::EventRow row(std::uint16_t id, std::string_view name, std::uint32_t pid, std::string_view file,
