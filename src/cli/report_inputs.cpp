@@ -3,6 +3,9 @@
 #include <glob.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <string>
+
 #include "base/error.hpp"
 #include "parquet/parquet_sink.hpp"
 
@@ -23,6 +26,33 @@ bool name_taken(const std::string& path) {
 
 bool is_pattern(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
+// Digit runs compare as numbers: a rotated set r.1, r.2, ..., r.10 in the
+// order it was written, where glob's own order puts r.10 before r.2.
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t ei = i, ej = j;
+      while (ei < a.size() && digit(a[ei])) ++ei;
+      while (ej < b.size() && digit(b[ej])) ++ej;
+      std::size_t si = i, sj = j;  // leading zeros do not count
+      while (si + 1 < ei && a[si] == '0') ++si;
+      while (sj + 1 < ej && b[sj] == '0') ++sj;
+      if (ei - si != ej - sj) return ei - si < ej - sj;
+      if (const int c = a.compare(si, ei - si, b, sj, ej - sj); c != 0) return c < 0;
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+    ++i;
+    ++j;
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;  // equal but for leading zeros: any fixed order
+}
+
 std::vector<std::string> glob_paths(const std::string& pattern) {
   glob_t g{};
   int rc = ::glob(pattern.c_str(), GLOB_ERR, nullptr, &g);
@@ -31,6 +61,7 @@ std::vector<std::string> glob_paths(const std::string& pattern) {
     for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
   }
   ::globfree(&g);
+  std::sort(out.begin(), out.end(), natural_less);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Which files `ior report` reads: each argument is a file, a glob pattern
-// (expanded by ior, so a quoted pattern works too; sorted, like a shell's),
+// (expanded by ior, so a quoted pattern works too; sorted with numbers in
+// their order, so that NAME.10.parquet comes after NAME.9.parquet),
 // or the base name of a rotated set: NAME.parquet that does not exist while
 // NAME.1.parquet does stands for NAME.1.parquet, NAME.2.parquet, ... in order.
 //
