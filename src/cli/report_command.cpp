@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include "event/row_filter.hpp"
 #include "event/syscall_selector.hpp"
 #include "flamegraph/flamegraph_sink.hpp"
+#include "parquet/parquet_sink.hpp"
 #include "parquet/reader/file_reader.hpp"
 #include "schema/columns.hpp"
 #include "schema/schema_version.hpp"
@@ -269,10 +271,23 @@ int run_report_command(int argc, const char* const* argv) {
   if (csv) out.buf() += csv_header();
 
   std::uint64_t rows_in_files = 0, rows_kept = 0, groups = 0, groups_skipped = 0, rows_read = 0;
-  for (const auto& [path, symlinks] : files) {
+  std::map<std::string, std::string> set_runs;  // rotated set -> the run of its first file
+  std::size_t files_read = 0;
+  for (const auto& [path, symlinks, rotated_set] : files) {
     try {
       parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path, symlinks));
+      if (!rotated_set.empty()) {
+        const std::string& run = r.info().collection_id;
+        auto [first, inserted] = set_runs.try_emplace(rotated_set, run);
+        if (!inserted && !run.empty() && !first->second.empty() && run != first->second) {
+          print_message("ior report: " + path + " is from another run (collection " + run + ") than " +
+                        parquet::ParquetSink::rotated_path(rotated_set, 1) + " (" + first->second +
+                        "): left out");
+          continue;
+        }
+      }
       note_old_version(path, r.info());
+      ++files_read;
       rows_in_files += r.info().num_rows;
       if (empty_window) continue;
       r.read(columns, where, [&](std::span<const schema::EventRow> rows) {
@@ -306,7 +321,7 @@ int run_report_command(int argc, const char* const* argv) {
     }
   }
   out.flush();
-  std::string account = "ior report: " + std::to_string(files.size()) + (files.size() == 1 ? " file, " : " files, ") +
+  std::string account = "ior report: " + std::to_string(files_read) + (files_read == 1 ? " file, " : " files, ") +
                         std::to_string(rows_in_files) + " rows; row groups read " +
                         std::to_string(groups - groups_skipped) + ", skipped by statistics " +
                         std::to_string(groups_skipped) + "; rows read " + std::to_string(rows_read) +

@@ -72,13 +72,13 @@ std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& ar
   std::vector<ReportInput> files;
   for (const auto& a : args) {
     if (exists(a)) {
-      files.push_back({a, parquet::reader::Symlinks::kFollow});
+      files.push_back({a, parquet::reader::Symlinks::kFollow, ""});
       continue;
     }
     if (is_pattern(a)) {
       auto m = glob_paths(a);
       if (m.empty()) throw UsageError("report: no file matches \"" + a + "\"");
-      for (auto& p : m) files.push_back({std::move(p), kFound});
+      for (auto& p : m) files.push_back({std::move(p), kFound, ""});
       continue;
     }
     // A rotated set: NAME.1.parquet, NAME.2.parquet, ... until one is missing.
@@ -86,7 +86,7 @@ std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& ar
     for (std::uint64_t n = 1;; ++n) {
       std::string p = parquet::ParquetSink::rotated_path(a, n);
       if (!name_taken(p)) break;
-      files.push_back({std::move(p), kFound});
+      files.push_back({std::move(p), kFound, a});
     }
     if (files.size() == before) throw UsageError("report: no such file \"" + a + "\" (nor a rotated set " +
                                                  parquet::ParquetSink::rotated_path(a, 1) + ", ...)");

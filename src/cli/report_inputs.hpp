@@ -22,6 +22,10 @@ struct ReportInput {
   std::string path;
   /// kRefuse for names ior found (glob matches, rotated files).
   parquet::reader::Symlinks symlinks = parquet::reader::Symlinks::kFollow;
+  /// The NAME.parquet a rotated set was found from; empty otherwise. Its
+  /// files are one run's: a NAME.<n>.parquet of another run (an earlier,
+  /// longer one, whose higher numbers -force left) is not part of it.
+  std::string rotated_set;
 };
 
 /// Throws UsageError naming an argument that matches nothing.

@@ -271,6 +271,29 @@ TEST_F(ReportE2E, TruncatedOrCorruptFilesAreOneLineAndExitNonZero) {
   EXPECT_EQ(r.status, 2);
 }
 
+// A rotated set whose higher numbers are another run's (an earlier, longer
+// run whose files -force left): the report reads this run's files only and
+// says which it left out.
+TEST_F(ReportE2E, ARotatedSetLeavesOutTheFilesOfAnotherRun) {
+  const std::string set = dir_->path() + "/set.parquet";
+  const std::string bytes = read_all(file_);
+  for (const char* n : {"/set.1.parquet", "/set.2.parquet"}) std::ofstream(dir_->path() + n, std::ios::binary) << bytes;
+  const std::string other = dir_->path() + "/set.3.parquet";
+  Subprocess ior({IOR_BINARY, "-duration", "1", "-quiet", "-comm", "ior-matches-nothing", "-parquet",
+                  "-parquet-file", other});
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  const auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  auto one = ior_report({"-format", "csv", file_});
+  ASSERT_EQ(one.status, 0) << one.err;
+  ASSERT_GT(lines(one.out), 1);
+  auto r = ior_report({"-format", "csv", set});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("ior report: " + other + " is from another run (collection "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("): left out\n"), std::string::npos) << r.err;
+  EXPECT_EQ(lines(r.out), 1 + 2 * (lines(one.out) - 1));  // the header, then both files' rows
+  EXPECT_NE(r.err.find("ior report: 2 files, "), std::string::npos) << r.err;
+}
+
 // The subcommands answer -h as ior does, and a bad flag points to their own help.
 TEST(ReportCommand, HelpAndBadFlagsNameTheSubcommand) {
   auto help = ior_report({"-h"});

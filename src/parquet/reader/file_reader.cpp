@@ -127,6 +127,8 @@ FileReader::FileReader(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {
       }
     } else if (k == "ior.version") {
       info_.ior_version = v;
+    } else if (k == "ior.collection_id") {
+      info_.collection_id = v;
     }
   }
   for (const auto& c : schema::kColumnInfo) {

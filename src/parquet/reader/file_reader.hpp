@@ -45,6 +45,7 @@ struct FileInfo {
   std::size_t row_groups = 0;
   std::optional<std::uint32_t> schema_version;  ///< ior.schema_version, when the file has it
   std::string ior_version;                      ///< ior.version, when the file has it
+  std::string collection_id;                    ///< ior.collection_id: the run that wrote it, when it has it
   std::string created_by;
   std::vector<std::string_view> missing_columns;  ///< ior columns the file lacks (an older ior)
 };
