@@ -181,6 +181,11 @@ Options parse_options(int argc, const char* const* argv) {
     }
     if (name == "live-interval" && !o.live) throw UsageError("flag -" + name + " needs -live");
   }
+  // The live flame tab draws count, duration and bytes; asked for alone,
+  // durationToPrev would be drawn as counts without a word.
+  if (o.live && !o.flamegraph && o.count == "durationToPrev") {
+    throw UsageError("flag -count: durationToPrev is not drawn by -live (count, duration, bytes; or add -flamegraph)");
+  }
   if (!o.cost_stage.empty() && o.cost_stage != "attach" && o.cost_stage != "filter" && o.cost_stage != "copy" &&
       o.cost_stage != "drain") {
     throw UsageError("flag -cost-stage: \"" + o.cost_stage + "\" is none of attach, filter, copy, drain");

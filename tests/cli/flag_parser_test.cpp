@@ -84,6 +84,9 @@ TEST(OptionsTest, AnOutputsFlagsNeedTheOutput) {
   EXPECT_EQ(usage_error({"-flamegraph-max-stacks", "5"}), "flag -flamegraph-max-stacks needs -flamegraph");
   EXPECT_EQ(usage_error({"-live-interval", "2s"}), "flag -live-interval needs -live");
   EXPECT_EQ(parse({"-live", "-fields", "comm", "-count", "bytes"}).fields, "comm");
+  EXPECT_EQ(usage_error({"-live", "-count", "durationToPrev"}),
+            "flag -count: durationToPrev is not drawn by -live (count, duration, bytes; or add -flamegraph)");
+  EXPECT_EQ(parse({"-live", "-flamegraph", "-count", "durationToPrev"}).count, "durationToPrev");
   EXPECT_EQ(parse({"-flamegraph", "-flamegraph-max-stacks", "5"}).flamegraph_max_stacks, 5u);
 }
 
