@@ -23,6 +23,8 @@
 #include "cli/summary.hpp"
 #include "event/row_filter.hpp"
 #include "event/syscall_selector.hpp"
+#include "event/syscall_table.hpp"
+#include "ior_event.h"
 #include "flamegraph/flamegraph_sink.hpp"
 #include "parquet/parquet_sink.hpp"
 #include "parquet/reader/file_reader.hpp"
@@ -217,6 +219,16 @@ int run_report_command(int argc, const char* const* argv) {
   }
   if (p.given("top") && (f.flamegraph || f.format != "table")) {
     throw UsageError("flag -top: only for the tables (not with -flamegraph or -format csv|json)");
+  }
+  if (!f.tps.empty() || !f.tps_exclude.empty()) {
+    // As ior itself refuses them: a selection of no syscall would keep no row.
+    const event::SyscallSelector selector(f.tps, f.tps_exclude);
+    bool any = false;
+    for (std::uint16_t id = 1; id < IOR_SC_COUNT && !any; ++id) any = selector.selects(event::syscall_name(id));
+    if (!any) {
+      throw UsageError("report: no syscall selected: -tps/-tpsExclude exclude every tracepoint (names such as "
+                       "sys_enter_read)");
+    }
   }
   std::optional<ReportTime> since, until;
   if (!f.since.empty()) since = parse_report_time("since", f.since);

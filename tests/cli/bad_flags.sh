@@ -67,6 +67,7 @@ for f in "-name x" "-fields comm" "-count bytes" "-flamegraph-max-stacks 10" "-f
 done
 expect "flag -top: only for the tables" report -format csv -top 3 x.parquet
 expect "flag -top: only for the tables" report -flamegraph -top 3 x.parquet
+expect "report: no syscall selected" report -tps '^read$' x.parquet
 hint="ior -help"
 "$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }
 "$ior" -version | grep -qE '^ior [0-9]+\.' || { echo "FAIL: -version"; fail=1; }
