@@ -1,8 +1,9 @@
 #pragma once
 // Rows formatted as text into one buffer and written out together (the
-// console and JSON lines outputs): a row counts as written only once the
-// write that carried it succeeded, and as lost when it failed. written and
-// lost are read by the -live footer from another thread (Sink::counts()).
+// console and JSON lines outputs), one line each: a row counts as written
+// once the bytes of its whole line are out, and as lost when the write that
+// carried it failed before its line's end. written and lost are read by
+// the -live footer from another thread (Sink::counts()).
 
 #include <cstdint>
 #include <string>
@@ -14,15 +15,27 @@ namespace ior::sink {
 
 struct BufferedRows {
   std::string text;
-  std::uint64_t pending = 0;  ///< rows in text, not written yet
+  std::uint64_t pending = 0;   ///< rows in text, not written yet
+  std::size_t rows_from = 0;   ///< bytes of text before its first row (a header line)
   Counter written;
   Counter lost;
 
-  /// The write of text is over (ok or failed): its rows are counted and
-  /// the buffer is emptied for the next ones.
-  void settle(bool ok) noexcept {
-    (ok ? written : lost).add(pending);
+  /// The rows whose lines end within the first `out` bytes of text.
+  std::uint64_t rows_within(std::size_t out) const noexcept {
+    std::uint64_t n = 0;
+    for (std::size_t i = rows_from; i < out && i < text.size(); ++i) n += text[i] == '\n';
+    return n < pending ? n : pending;
+  }
+
+  /// The write of text is over: all of it went out (ok), or the first
+  /// `out` bytes did. Its rows are counted and the buffer is emptied for
+  /// the next ones.
+  void settle(bool ok, std::size_t out = 0) noexcept {
+    const std::uint64_t done = ok ? pending : rows_within(out);
+    written.add(done);
+    lost.add(pending - done);
     pending = 0;
+    rows_from = 0;
     text.clear();
   }
 

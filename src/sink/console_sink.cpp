@@ -119,6 +119,7 @@ void append_notice(std::string& out, std::uint8_t notice) {
 ConsoleSink::ConsoleSink(int fd, std::size_t buffer_bytes) : fd_(fd), threshold_(buffer_bytes) {
   out_.text.reserve(threshold_ + 8192);
   out_.text.append(kHeader).push_back('\n');
+  out_.rows_from = out_.text.size();
 }
 
 ConsoleSink::~ConsoleSink() { close(); }
@@ -238,14 +239,15 @@ void ConsoleSink::flush() noexcept { write_out(); }
 
 void ConsoleSink::write_out() noexcept {
   comm_field_.valid = file_field_.valid = false;  // the buffer's bytes go
+  std::size_t out = 0;
   if (error_.empty() && !out_.text.empty()) {
-    if (int err = write_all(fd_, out_.text, stopping_); err != 0) {
+    if (int err = write_all(fd_, out_.text, stopping_, &out); err != 0) {
       error_ = err == EINTR ? std::string("console: standard output took no more output at the stop (a paused "
                                           "terminal or a pipe nobody reads)")
                             : std::string("console: write to standard output failed: ") + std::strerror(err);
     }
   }
-  out_.settle(error_.empty());
+  out_.settle(error_.empty(), out);  // a write cut short still delivered its whole lines
 }
 
 void ConsoleSink::close() noexcept {

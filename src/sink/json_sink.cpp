@@ -43,11 +43,19 @@ void JsonSink::fail(std::string message) noexcept {
 }
 
 void JsonSink::write_out() noexcept {
+  std::size_t out = 0;
   if (error_.empty() && !out_.text.empty()) {
-    const int err = file_ ? write_all(fd_, out_.text) : write_all(fd_, out_.text, stopping_);
+    const int err = file_ ? write_all(fd_, out_.text, &out) : write_all(fd_, out_.text, stopping_, &out);
     if (err == 0) {
       bytes_written_ += out_.text.size();
-    } else if (file_) {
+      out_.settle(true);
+      return;
+    }
+    // The whole lines of a write cut short are out: they count as written
+    // (settle), and a file keeps them (close cuts it back to here).
+    const std::size_t nl = out == 0 ? std::string::npos : out_.text.rfind('\n', out - 1);
+    if (nl != std::string::npos) bytes_written_ += nl + 1;
+    if (file_) {
       fail("json: write to " + file_->path() + " failed: " + std::strerror(err));
     } else {
       fail(err == EINTR ? std::string("json: standard output took no more output at the stop (a paused terminal "
@@ -55,7 +63,7 @@ void JsonSink::write_out() noexcept {
                         : std::string("json: write to standard output failed: ") + std::strerror(err));
     }
   }
-  out_.settle(error_.empty());
+  out_.settle(error_.empty(), out);
 }
 
 void JsonSink::close() noexcept {

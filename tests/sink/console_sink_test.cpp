@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -247,6 +248,34 @@ TEST(ConsoleSinkFull, WriteErrorCountsLostRowsAndFails) {
   EXPECT_EQ(sink.counts()->rows_lost, 2u);
   ASSERT_FALSE(rep.lines.empty());
   EXPECT_NE(rep.lines[0].find("No space left"), std::string::npos);
+}
+
+// A write that got part of its buffer out (a pipe that took 4 KiB and no
+// more) delivered whole lines: those rows count as written, the line it
+// cut and the rest as lost. (The header is no row.)
+TEST(ConsoleSinkFull, AWriteCutShortCountsTheWholeLinesItDeliveredAsWritten) {
+  int p[2];
+  ASSERT_EQ(::pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+  ASSERT_GE(::fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
+  const int capacity = ::fcntl(p[1], F_GETPIPE_SZ);
+  SinkReport rep;
+  {
+    ConsoleSink sink(p[1], 1 << 20);  // one write of every row
+    for (int i = 0; i < 500; ++i) sink.consume(sample_row());
+    sink.close();
+    rep = sink.report();
+  }
+  std::string got(static_cast<std::size_t>(capacity) + 1, '\0');
+  const ssize_t n = ::read(p[0], got.data(), got.size());
+  ::close(p[0]);
+  ::close(p[1]);
+  ASSERT_EQ(n, capacity);  // the pipe took what it holds, then EAGAIN
+  got.resize(static_cast<std::size_t>(n));
+  const auto whole_lines = static_cast<std::uint64_t>(std::count(got.begin(), got.end(), '\n'));
+  EXPECT_TRUE(rep.failed);
+  EXPECT_GT(whole_lines, 2u);
+  EXPECT_EQ(rep.rows_written, whole_lines - 1);
+  EXPECT_EQ(rep.rows_written + rep.rows_lost, 500u);
 }
 
 }  // namespace
