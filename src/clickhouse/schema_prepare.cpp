@@ -141,15 +141,25 @@ std::string view_of(const SchemaOptions& o, const std::string& table) {
   return o.database + "." + view_name_of(o, table);
 }
 
+// The view tables this version makes: the generated tables but the row
+// tables and those made AS another (a Distributed table over a view table).
+std::vector<GeneratedTable> view_tables(const Connection& c, const SchemaOptions& o) {
+  std::vector<GeneratedTable> out;
+  for (auto& t : generated_tables(schema_statements(variant_of(c), o))) {
+    if (t.name == row_table(o, RowTable::kStorage) || t.name == row_table(o, RowTable::kDistributed)) continue;
+    if (!t.as.empty()) continue;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 // Why a view table that exists without its view cannot become one: ior
 // would create the view over a table of another definition (someone
 // else's), and every INSERT into the row table would then fail on the
 // server while pushing to the view. An earlier ior's view table comes with
 // its view, and both are left as they are (compare_view_tables).
 std::optional<std::string> foreign_view_table(Connection& c, const SchemaOptions& o) {
-  for (const auto& want : generated_tables(schema_statements(variant_of(c), o))) {
-    if (want.name == row_table(o, RowTable::kStorage) || want.name == row_table(o, RowTable::kDistributed)) continue;
-    if (!want.as.empty()) continue;
+  for (const auto& want : view_tables(c, o)) {
     auto existing = columns_of(c, o.database, want.name);
     if (existing.empty() || engine_of(c, o.database, view_name_of(o, want.name))) continue;
     if (auto diff = view_table_difference(want, existing)) {
@@ -162,9 +172,7 @@ std::optional<std::string> foreign_view_table(Connection& c, const SchemaOptions
 }
 
 void compare_view_tables(Connection& c, const SchemaOptions& o, Lines& notes) {
-  for (const auto& want : generated_tables(schema_statements(variant_of(c), o))) {
-    if (want.name == row_table(o, RowTable::kStorage) || want.name == row_table(o, RowTable::kDistributed)) continue;
-    if (!want.as.empty()) continue;  // a Distributed table over one compared here
+  for (const auto& want : view_tables(c, o)) {
     auto existing = columns_of(c, o.database, want.name);
     if (existing.empty()) continue;
     if (auto diff = view_table_difference(want, existing)) {

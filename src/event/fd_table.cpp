@@ -220,12 +220,15 @@ void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t
 }
 
 const FdEntry* FdTable::resolve_at(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
+  // Every fd row comes here: the entry held since before the call, found
+  // by find()'s remembered answer, is the answer nearly always.
+  const FdEntry* held = find(pid, fd);
+  if (held != nullptr && held->since_ns <= enter_ns) return held;
   if (auto p = procs_.find(files_of(pid)); p != procs_.end() && fd >= 0) {
     if (auto r = released_for(p->second, fd, enter_ns); r != p->second.released.end()) return &r->entry;
   }
-  const FdEntry* held = find(pid, fd);
-  if (held != nullptr && held->since_ns > enter_ns) return &unknown_;  // given out while the call ran
-  return held != nullptr ? held : resolve(pid, fd, use);
+  if (held != nullptr) return &unknown_;  // given out while the call ran, and the older entry is gone
+  return resolve(pid, fd, use);
 }
 
 void FdTable::close_range(std::uint32_t pid, std::uint32_t lo, std::uint32_t hi,
@@ -262,12 +265,6 @@ void FdTable::fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uin
   // before their first relative name is handled: learn the cwd from the
   // parent now.
   cwd(parent, parent_tid);
-  const std::uint32_t owner = files_of(parent);
-  if (auto f = procs_.find(owner); f != procs_.end() && !share_files) {
-    make_room(f->second.fds.size() * kEntryBytes + kProcessBytes);
-  } else {
-    make_room(kProcessBytes + kSharingBytes);
-  }
   CwdSlot slot;  // unread unless known: the child's own /proc entry may say
   if (const ThreadCwd* own = own_cwd(parent, parent_tid)) {
     slot = own->cwd;
@@ -276,25 +273,41 @@ void FdTable::fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uin
   }
   // A parent whose cwd /proc could not give (it is gone): the child's own may.
   if (slot.state == CwdState::kUnknown) slot = CwdSlot{};
-  // Pointers into procs_ survive the insertion below (its nodes never move).
-  auto f = procs_.find(owner);
-  const Process* from = f == procs_.end() ? nullptr : &f->second;
-  Process& to = procs_[child];
-  to.name_bytes = slot.name.view().size();
-  to.cwd = std::move(slot);
+  const std::uint32_t owner = files_of(parent);
+  Process* to = nullptr;
   if (share_files) {
+    make_room(kProcessBytes + kSharingBytes);
+    to = &procs_[child];
     files_owner_[child] = owner;
-  } else if (from != nullptr) {
-    copy_files(*from, to);
+  } else {
+    to = &copy_files_into(owner, child);
   }
+  to->name_bytes += slot.name.view().size();
+  to->cwd = std::move(slot);
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
-void FdTable::copy_files(const Process& from, Process& to) {
+FdTable::Process& FdTable::copy_files_into(std::uint32_t owner, std::uint32_t pid) {
+  auto f = procs_.find(owner);
+  make_room((f == procs_.end() ? 0 : f->second.fds.size() * kEntryBytes) + kProcessBytes);
+  f = procs_.find(owner);  // make_room may have emptied and removed it
+  const Process* from = f == procs_.end() ? nullptr : &f->second;  // survives the insertion below
+  Process& to = procs_[pid];
+  if (from != nullptr) copy_files(*from, to);
+  return to;
+}
+
+void FdTable::clear_files(Process& p) {
   forget_last_found();
-  entries_ -= to.fds.size();
-  released_entries_ -= to.released.size();
-  to.name_bytes = to.cwd.name.view().size();  // its fds' names go with them
+  entries_ -= p.fds.size();
+  released_entries_ -= p.released.size();
+  p.name_bytes = p.cwd.name.view().size();  // its fds' names go with them
+  p.fds.clear();
+  p.released.clear();
+}
+
+void FdTable::copy_files(const Process& from, Process& to) {
+  clear_files(to);
   to.fds = from.fds;  // the names are shared, not copied
   to.released = from.released;
   entries_ += to.fds.size();
@@ -315,21 +328,8 @@ void FdTable::hand_over_files(std::uint32_t owner, bool copy) {
   auto f = procs_.find(owner);
   if (f == procs_.end()) return;  // its table was emptied to make room: nothing to hand over
   Process* from = &f->second;     // survives the insertion below
-  Process& to = procs_[heir];
-  if (copy) {
-    copy_files(*from, to);
-    return;
-  }
-  forget_last_found();
-  entries_ -= to.fds.size();
-  released_entries_ -= to.released.size();
-  const std::size_t fd_bytes = from->name_bytes - from->cwd.name.view().size();
-  to.name_bytes = to.cwd.name.view().size() + fd_bytes;
-  to.fds = std::move(from->fds);
-  to.released = std::move(from->released);
-  from->fds.clear();
-  from->released.clear();
-  from->name_bytes -= fd_bytes;
+  copy_files(*from, procs_[heir]);
+  if (!copy) clear_files(*from);
 }
 
 void FdTable::unshare_files(std::uint32_t pid) {
@@ -341,13 +341,7 @@ void FdTable::unshare_files(std::uint32_t pid) {
   }
   const std::uint32_t owner = it->second;
   files_owner_.erase(it);
-  if (auto f = procs_.find(owner); f != procs_.end()) {
-    make_room(f->second.fds.size() * kEntryBytes + kProcessBytes);
-  }
-  auto f = procs_.find(owner);
-  const Process* from = f == procs_.end() ? nullptr : &f->second;
-  Process& to = procs_[pid];
-  if (from != nullptr) copy_files(*from, to);
+  copy_files_into(owner, pid);
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 

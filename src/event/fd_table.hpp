@@ -238,6 +238,10 @@ class FdTable {
   void hand_over_files(std::uint32_t owner, bool copy);
   /// The fd part of a copy: entries and released ones, their name bytes.
   void copy_files(const Process& from, Process& to);
+  /// Forgets p's fds (its cwd stays).
+  void clear_files(Process& p);
+  /// pid's entry, holding a copy of owner's fd table (room made for it first).
+  Process& copy_files_into(std::uint32_t owner, std::uint32_t pid);
   void fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uint32_t child, bool share_files);
   void keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState state);
 

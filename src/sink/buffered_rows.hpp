@@ -5,6 +5,8 @@
 // carried it failed before its line's end. written and lost are read by
 // the -live footer from another thread (Sink::counts()).
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -22,9 +24,11 @@ struct BufferedRows {
 
   /// The rows whose lines end within the first `out` bytes of text.
   std::uint64_t rows_within(std::size_t out) const noexcept {
-    std::uint64_t n = 0;
-    for (std::size_t i = rows_from; i < out && i < text.size(); ++i) n += text[i] == '\n';
-    return n < pending ? n : pending;
+    const std::size_t end = std::min(out, text.size());
+    if (end <= rows_from) return 0;
+    const auto n = static_cast<std::uint64_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(rows_from),
+                                                         text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+    return std::min(n, pending);
   }
 
   /// The write of text is over: all of it went out (ok), or the first

@@ -40,6 +40,21 @@ std::uint64_t number(const testing::ClickHouseEndpoint& ep, const std::string& s
   return std::stoull(testing::clickhouse_client_query(ep, sql, o));
 }
 
+// db.ior_events with every column of the schema, but fd wider than ior
+// writes it: a table ior must refuse.
+void create_table_with_a_wider_fd(const testing::ClickHouseEndpoint& ep, const std::string& db) {
+  std::string ddl = "CREATE TABLE " + db + ".ior_events (";
+  schema::for_each_column([&](const auto& c) {
+    std::string type = c.name == std::string_view("fd") ? "Int64" : std::string(schema::clickhouse_type_name(c.type));
+    ddl += std::string(c.name) + " " + type + ", ";
+  });
+  ddl.resize(ddl.size() - 2);
+  ddl += ") ENGINE = MergeTree ORDER BY timestamp_ns";
+  testing::ClickHouseClientOptions lc;
+  lc.settings = {{"allow_experimental_low_cardinality_type", "1"}};
+  testing::clickhouse_client_query(ep, ddl, lc);
+}
+
 TEST(ClickHouseSinkTest, CreatesTheSchemaStreamsRowsAndReportsThem) {
   IOR_REQUIRE_CLICKHOUSE(ch);
   testing::clickhouse_client_query(ch, "DROP DATABASE IF EXISTS sink_plain");
@@ -121,17 +136,7 @@ TEST(ClickHouseSinkTest, ATableOfAnotherStructureIsAClearErrorAndNothingIsWritte
   IOR_REQUIRE_CLICKHOUSE(ch);
   testing::clickhouse_client_query(ch, "DROP DATABASE IF EXISTS sink_wrong");
   testing::clickhouse_client_query(ch, "CREATE DATABASE sink_wrong");
-  // Every column of the schema, but fd wider than ior writes it.
-  std::string ddl = "CREATE TABLE sink_wrong.ior_events (";
-  schema::for_each_column([&](const auto& c) {
-    std::string type = c.name == std::string_view("fd") ? "Int64" : std::string(schema::clickhouse_type_name(c.type));
-    ddl += std::string(c.name) + " " + type + ", ";
-  });
-  ddl.resize(ddl.size() - 2);
-  ddl += ") ENGINE = MergeTree ORDER BY timestamp_ns";
-  testing::ClickHouseClientOptions lc;
-  lc.settings = {{"allow_experimental_low_cardinality_type", "1"}};
-  testing::clickhouse_client_query(ch, ddl, lc);
+  create_table_with_a_wider_fd(ch, "sink_wrong");
   try {
     ClickHouseSink sink(sink_options(ch.port, "sink_wrong"));
     FAIL() << "a table of another structure was accepted";
@@ -177,16 +182,7 @@ TEST(ClickHouseSinkTest, ATableOfAnotherStructureFoundWhenTheServerComesLaterFai
   testing::OwnClickHouseServer server;
   const auto& ep = server.start(testing::own_clickhouse_dir("sink_late_wrong"));
   testing::clickhouse_client_query(ep, "CREATE DATABASE late_wrong");
-  std::string ddl = "CREATE TABLE late_wrong.ior_events (";
-  schema::for_each_column([&](const auto& c) {
-    std::string type = c.name == std::string_view("fd") ? "Int64" : std::string(schema::clickhouse_type_name(c.type));
-    ddl += std::string(c.name) + " " + type + ", ";
-  });
-  ddl.resize(ddl.size() - 2);
-  ddl += ") ENGINE = MergeTree ORDER BY timestamp_ns";
-  testing::ClickHouseClientOptions lc;
-  lc.settings = {{"allow_experimental_low_cardinality_type", "1"}};
-  testing::clickhouse_client_query(ep, ddl, lc);
+  create_table_with_a_wider_fd(ep, "late_wrong");
   server.kill();
   auto spool = std::filesystem::temp_directory_path() / ("ior_sink_late_wrong_" + std::to_string(::getpid()));
   std::filesystem::remove_all(spool);

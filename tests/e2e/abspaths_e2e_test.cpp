@@ -79,7 +79,7 @@ Expected expected_of(const ManifestLine& m) {
 
 // The row's column that holds the syscall's (first) name.
 std::string name_column(const std::string& syscall) {
-  if (syscall == "openat" || syscall == "write" || syscall == "close" || syscall == "fchdir" ||
+  if (syscall == "openat" || syscall == "read" || syscall == "write" || syscall == "close" || syscall == "fchdir" ||
       syscall == "lseek" || syscall == "setns") {
     return "f";
   }
@@ -89,6 +89,7 @@ std::string name_column(const std::string& syscall) {
 std::string notice_words(int notice) {
   if (notice == 0) return "";
   if (notice == 4) return "fd-from-proc";
+  if (notice == 8) return "fd-unknown";
   return "?";
 }
 
@@ -126,7 +127,7 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
                           {WORKLOAD_BINARY, "abspaths", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 82u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 85u) << run.workload_out;
   std::vector<Expected> want;
   for (const auto& m : manifest) want.push_back(expected_of(m));
 
@@ -229,7 +230,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   for (const auto& m : manifest) {
     if (m.name == "openat") opens.push_back(expected_of(m));
   }
-  ASSERT_EQ(opens.size(), 13u);
+  ASSERT_EQ(opens.size(), 14u);
   expect_console_rows(run, opens);
   // Only opens (the dynamic loader's too), and those in DIR are the workload's.
   const auto is_in_dir = [&](const std::string& file) {
@@ -242,7 +243,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   }
   std::size_t opens_in_dir = 0;
   for (const auto& e : opens) opens_in_dir += is_in_dir(workload_unhex(e.first.abs_hex));
-  EXPECT_EQ(opens_in_dir, 12u);  // all but /proc/self/ns/mnt
+  EXPECT_EQ(opens_in_dir, 13u);  // all but /proc/self/ns/mnt
   EXPECT_EQ(in_dir, opens_in_dir) << run.out;
 }
 

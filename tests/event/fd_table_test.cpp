@@ -25,28 +25,24 @@ class FdTableTest : public PipelineTest {
     syscall(IOR_SC_openat, fd, {static_cast<std::uint64_t>(flags), 0, static_cast<std::uint64_t>(AT_FDCWD)},
             path, {}, pid, pid + 1);
   }
-  // A close of fd on thread kTid + 1 that enters now and returns (exit_...)
+  // A syscall on fd of thread tid that enters now and returns (exit_on)
   // after whatever the test does on kTid meanwhile.
-  void enter_close_on_another_thread(std::int32_t fd) {
-    testing::EnterSpec e = testing::spec(IOR_SC_close, kPid, kTid + 1, clock_);
-    e.args = {static_cast<std::uint64_t>(fd), 0, 0};
-    feed(testing::enter_record(e));
-    clock_ += 20;
-  }
-  void exit_close_on_another_thread() { feed(testing::exit_record(IOR_SC_close, kPid, kTid + 1, clock_, 0)); }
-  // A read of fd on thread kTid + 2 that enters now and returns (exit_...)
-  // after whatever the test does on kTid meanwhile: a read blocked on a pipe.
-  void enter_read_on_another_thread(std::int32_t fd) {
-    testing::EnterSpec e = testing::spec(IOR_SC_read, kPid, kTid + 2, clock_);
+  void enter_on(std::uint16_t id, std::uint32_t tid, std::int32_t fd) {
+    testing::EnterSpec e = testing::spec(id, kPid, tid, clock_);
     e.args = {static_cast<std::uint64_t>(fd), 0, 10};
     feed(testing::enter_record(e));
     clock_ += 20;
   }
-  const OwnedRow& exit_read_on_another_thread(std::int64_t ret) {
-    feed(testing::exit_record(IOR_SC_read, kPid, kTid + 2, clock_, ret));
+  const OwnedRow& exit_on(std::uint16_t id, std::uint32_t tid, std::int64_t ret) {
+    feed(testing::exit_record(id, kPid, tid, clock_, ret));
     clock_ += 20;
     return last();
   }
+  // A close on thread kTid + 1, and a read (blocked on a pipe) on kTid + 2.
+  void enter_close_on_another_thread(std::int32_t fd) { enter_on(IOR_SC_close, kTid + 1, fd); }
+  void exit_close_on_another_thread() { exit_on(IOR_SC_close, kTid + 1, 0); }
+  void enter_read_on_another_thread(std::int32_t fd) { enter_on(IOR_SC_read, kTid + 2, fd); }
+  const OwnedRow& exit_read_on_another_thread(std::int64_t ret) { return exit_on(IOR_SC_read, kTid + 2, ret); }
 };
 
 // The table remembers its last answer (a busy thread's rows come in runs on

@@ -6,7 +6,8 @@
 // and threads with their own (unshare(CLONE_FS), clone(2) without CLONE_FS,
 // forking and exec'ing from one), setns into a mount namespace, an fd
 // received over SCM_RIGHTS, a process sharing the fd table (clone(2) with
-// CLONE_FILES)). Each syscall is made once
+// CLONE_FILES), a read blocked while its fd number is closed and given out
+// again). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
 // workload knows it acted on, computed here from DIR by string operations
 // that follow the documented rules, independently of ior.
@@ -24,10 +25,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -235,6 +238,40 @@ int sharing_the_fd_table(const std::string& d) {
   return 0;
 }
 
+// True once thread tid of this process sleeps in read(2).
+bool blocked_in_read(long tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  long nr = -1;
+  return in >> nr && nr == SYS_read;
+}
+
+// A read blocked on a pipe while this thread closes the pipe's read end and
+// opens a file, which gets its number: the kernel still reads the pipe, so
+// the read's row must not name the file. The pipe's entry went with the
+// close (seen before the open), so the row says fd-unknown and no name.
+int a_read_across_the_reuse_of_its_fd(const std::string& d) {
+  int p[2];
+  check(pipe2(p, O_CLOEXEC), "pipe2");
+  const int w = static_cast<int>(check(fcntl(p[1], F_DUPFD_CLOEXEC, 0), "fcntl"));
+  std::atomic<long> reader_tid{0};
+  long got = -1;
+  std::thread reader([&] {
+    reader_tid = syscall(SYS_gettid);
+    char buf[16];
+    got = syscall(SYS_read, p[0], buf, sizeof buf);
+  });
+  while (reader_tid == 0 || !blocked_in_read(reader_tid)) usleep(1000);
+  check(syscall(SYS_close, p[0]), "close");
+  if (open_at(AT_FDCWD, "reused", O_CREAT | O_RDWR, d + "/sub/reused") != p[0]) die("the number was not reused");
+  if (syscall(SYS_write, w, "hello", 5) != 5) die("write");
+  reader.join();
+  record_of(reader_tid, "read", check(got, "read"), field("", "", 8));
+  close_fd(p[0], d + "/sub/reused");
+  syscall(SYS_close, w);
+  syscall(SYS_close, p[1]);
+  return 0;
+}
+
 }  // namespace
 
 // The exec'd child: its cwd is the parent's, kept across exec.
@@ -356,5 +393,6 @@ int run_abspaths(const char* self, const std::string& d) {
   one("lseek", syscall(SYS_lseek, got, 0, SEEK_SET), d + "/sub/passed", "", 4);
   // /proc is read when ior handles the lseek: keep the fd open until then.
   usleep(1'000'000);
-  return sharing_the_fd_table(d);
+  if (sharing_the_fd_table(d) != 0) return 1;
+  return a_read_across_the_reuse_of_its_fd(d);
 }
