@@ -219,6 +219,11 @@ void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t
   if (auto f = proc.fds.find(fd); f != proc.fds.end()) erase(proc, f);
 }
 
+std::string_view FdTable::hold_for_row(std::size_t slot, const SharedName& name) {
+  row_names_.at(slot) = name;
+  return row_names_[slot].view();
+}
+
 const FdEntry* FdTable::resolve_at(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {
   // Every fd row comes here: the entry held since before the call, found
   // by find()'s remembered answer, is the answer nearly always.

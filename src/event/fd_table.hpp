@@ -21,6 +21,7 @@
 // processes first; a forgotten fd that is used again is resolved through
 // /proc like an fd opened before tracing.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -168,6 +169,14 @@ class FdTable {
   /// Entry as stored, without /proc (for tests).
   const FdEntry* find(std::uint32_t pid, std::int32_t fd) const;
 
+  /// The rows built from the table can hold two of its names at once.
+  static constexpr std::size_t kRowNameSlots = 2;
+  /// name's text, kept alive until slot is taken again: the row being
+  /// built views it, and building the rest of that row may drop the entry
+  /// it came from (an accept whose new fd got the number of the fd it was
+  /// called on, a /proc lookup for the second fd that makes room).
+  std::string_view hold_for_row(std::size_t slot, const SharedName& name);
+
  private:
   using Fds = std::unordered_map<std::int32_t, FdEntry>;
   /// An entry whose number was given out again before its close was seen.
@@ -253,6 +262,7 @@ class FdTable {
   FdTableLimits limits_;
   Counter& evictions_;
   NameTable names_;  // before procs_: destroyed after every SharedName in it
+  std::array<SharedName, kRowNameSlots> row_names_;
   std::unordered_map<std::uint32_t, Process> procs_;
   std::unordered_map<std::uint32_t, ThreadCwd> thread_cwds_;  // by tid; few (rare in practice)
   // pid -> the pid whose Process holds the fd table it shares (clone with

@@ -12,13 +12,14 @@ namespace ior::event {
 
 namespace {
 
-std::int32_t name_entry(const FdEntry* f, std::string_view& name, std::uint8_t& notice) {
+std::int32_t name_entry(const FdEntry* f, FdTable& fds, std::size_t slot, std::string_view& name,
+                        std::uint8_t& notice) {
   if (f == nullptr) return 0;
   if (f->unknown) {
     notice |= schema::kNoticeFdUnknown;
     return 0;
   }
-  name = f->name;
+  name = fds.hold_for_row(slot, f->name);
   if (f->from_proc) notice |= schema::kNoticeFdFromProc;
   if (f->unresolved) notice |= schema::kNoticePathUnresolved;
   if (f->truncated) notice |= schema::kNoticeTruncated;
@@ -28,17 +29,15 @@ std::int32_t name_entry(const FdEntry* f, std::string_view& name, std::uint8_t& 
 }  // namespace
 
 std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns, FdTable& fds,
-                     std::string_view& name, std::uint8_t& notice) {
-  return name_entry(fds.resolve_at(pid, fd, fd_use_of(ret), enter_ns), name, notice);
+                     std::string_view& name, std::uint8_t& notice, std::size_t slot) {
+  return name_entry(fds.resolve_at(pid, fd, fd_use_of(ret), enter_ns), fds, slot, name, notice);
 }
 
 void fill_two_fds(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, FdTable& fds, schema::EventRow& row) {
   row.fd = static_cast<std::int32_t>(e.args[0]);
   row.flags = name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
-  // Names are interned apart from the entries: filename stays valid while
-  // resolving fd2 adds an entry.
   row.fd2 = static_cast<std::int32_t>(e.args[1]);
-  name_fd(pid, row.fd2, ret, e.time_ns, fds, row.filename2, row.notice);
+  name_fd(pid, row.fd2, ret, e.time_ns, fds, row.filename2, row.notice, 1);
 }
 
 namespace {

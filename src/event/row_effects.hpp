@@ -20,8 +20,10 @@ namespace ior::event {
 /// and notice bits into notice; the flags it was opened with (0 when
 /// unknown). Another thread may have closed the number and got it again
 /// while the syscall ran (FdTable::resolve_at): never the newer file.
+/// The name stays valid until the next name_fd with the same slot
+/// (FdTable::hold_for_row): a row naming two fds uses slots 0 and 1.
 std::int32_t name_fd(std::uint32_t pid, std::int32_t fd, std::int64_t ret, std::uint64_t enter_ns, FdTable& fds,
-                     std::string_view& name, std::uint8_t& notice);
+                     std::string_view& name, std::uint8_t& notice, std::size_t slot = 0);
 
 /// copy_file_range, sendfile64, splice, tee: fd/filename the source,
 /// fd2/filename2 the destination.

@@ -61,6 +61,36 @@ TEST_F(SocketRowsTest, AcceptNamesTheListenerAndTheNewConnection) {
   EXPECT_EQ(last().filename, "socket:[102]");
 }
 
+// Another thread closed the listening socket while accept waited, and the
+// connection got its number: the row names the listener it was called on,
+// although the new fd replaced that entry while the row was being built.
+TEST_F(SocketRowsTest, AnAcceptWhoseConnectionTookTheListenersNumberNamesBoth) {
+  socket_call(3, SOCK_STREAM, 100);
+  fds_call(IOR_SC_accept4, 3, {3, 0, 0}, 3, -1, 101);
+  EXPECT_EQ(last().row.fd, 3);
+  EXPECT_EQ(last().filename, "socket:[100]");
+  EXPECT_EQ(last().row.fd2, 3);
+  EXPECT_EQ(last().filename2, "socket:[101]");
+  syscall(IOR_SC_read, 1, {3, 0, 1});
+  EXPECT_EQ(last().filename, "socket:[101]");
+}
+
+// With the fd table at its bound, adding the connection forgets the
+// listener's entry (the only one) while the accept's row still shows its
+// name: the row holds that name until it has been passed on.
+TEST_F(SocketRowsTest, AnAcceptThatMakesTheTableForgetTheListenerStillNamesIt) {
+  PipelineOptions o;
+  o.fd_limits.max_bytes = 400;
+  make_pipeline(o);
+  socket_call(3, SOCK_STREAM, 100);
+  ASSERT_EQ(pipeline_->memory().fd_entries, 1u);
+  fds_call(IOR_SC_accept4, 4, {3, 0, 0}, 4, -1, 101);
+  ASSERT_EQ(pipeline_->memory().fd_entries, 1u) << "the listener's entry made room for the connection's";
+  EXPECT_EQ(last().filename, "socket:[100]");
+  EXPECT_EQ(last().filename2, "socket:[101]");
+  EXPECT_EQ(pipeline_->memory().fd_names, 2u) << "the row's name was freed while the row showed it";
+}
+
 TEST_F(SocketRowsTest, ASocketPairHasAnInodeForEachSocket) {
   fds_call(IOR_SC_socketpair, 0, {AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0}, 7, 8, 200, 201);
   EXPECT_EQ(last().row.fd, 7);

@@ -96,5 +96,19 @@ int main(int argc, char** argv) {
   close.args = {3, 0, 0};
   append(p, t::paired_record(close, 175, 0));
   write(dir, "paired", p);
+
+  // An accept whose new fd got the number of the socket it was called on
+  // (another thread closed that one while accept waited), in a row timed 0:
+  // the row names the listening socket, whose entry the new fd replaces.
+  std::vector<std::byte> a;
+  auto sock = t::spec(IOR_SC_socket, 10, 11, 0);
+  sock.args = {2, 1, 0};
+  append(a, t::enter_record(sock));
+  append(a, t::exit_fds_record(IOR_SC_socket, 10, 11, 0, 4, 4, -1, 100));
+  auto acc = t::spec(IOR_SC_accept4, 10, 11, 0);
+  acc.args = {4, 0, 0};
+  append(a, t::enter_record(acc));
+  append(a, t::exit_fds_record(IOR_SC_accept4, 10, 11, 0, 4, 4, -1, 101));
+  write(dir, "accept_onto_its_own_fd", a);
   return 0;
 }
