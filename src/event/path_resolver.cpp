@@ -107,6 +107,19 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
   }
   if (name.front() == '/') {
     if (is_clean_absolute(name)) return through_fd_link(pid, tid, name, follows_last_link, ret, fds, buf, notice);
+    // The kernel follows an fd or cwd link before it applies a ".." after
+    // it: cleaning the text first would cancel the link itself
+    // ("/proc/self/fd/3/.." is the directory above fd 3's, not /proc/self/fd).
+    if (auto link = parse_fd_link(name, pid); link && link->rest < name.size()) {
+      std::uint8_t link_notice = 0;
+      const std::string_view followed = through_fd_link(pid, tid, name, true, ret, fds, buf, link_notice);
+      if (followed.data() == buf.data() && followed != name) {
+        notice |= link_notice;
+        return followed;
+      }
+      notice |= schema::kNoticePathUnresolved;
+      return name;
+    }
     if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice);
     notice |= schema::kNoticePathUnresolved;
     return name;

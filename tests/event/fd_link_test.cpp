@@ -119,6 +119,28 @@ TEST_F(FdLinkRowsTest, ThePathThroughTheRootLinkIsThePathFromTheRoot) {
   EXPECT_EQ(last().pathname, "/proc/200/root/x");
 }
 
+// The kernel follows the link, then goes up from where it leads: a ".."
+// right after the link leaves the fd's file or the cwd, not the link.
+TEST_F(FdLinkRowsTest, DotDotRightAfterALinkGoesUpFromWhereTheLinkLeads) {
+  open_as(3, "/data/dir", O_RDONLY | O_DIRECTORY);
+  syscall(IOR_SC_chdir, 0, {}, "/srv/app");
+  open_as(4, "/proc/self/fd/3/..", O_RDONLY | O_DIRECTORY);
+  EXPECT_EQ(last().filename, "/data");
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_newstat, 0, {}, "/dev/fd/3/../dir/./x");
+  EXPECT_EQ(last().pathname, "/data/dir/x");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/self/cwd/../lib/x");
+  EXPECT_EQ(last().pathname, "/srv/lib/x");
+  syscall(IOR_SC_newstat, 0, {}, "/proc/100/root/../etc/hostname");  // the caller is pid 100
+  EXPECT_EQ(last().pathname, "/etc/hostname");
+  syscall(IOR_SC_newlstat, 0, {}, "/proc/self/fd/3/");  // a trailing slash follows the link
+  EXPECT_EQ(last().pathname, "/data/dir");
+  // An fd ior cannot name keeps the text as passed, flagged: no guess.
+  syscall(IOR_SC_newstat, 0, {}, "/proc/self/fd/9/../x");
+  EXPECT_EQ(last().pathname, "/proc/self/fd/9/../x");
+  EXPECT_NE(last().row.notice & schema::kNoticePathUnresolved, 0);
+}
+
 TEST_F(FdLinkRowsTest, TheStandardStreamsAreTheirFds) {
   open_as(1, "/var/log/out.log", O_WRONLY);
   open_as(6, "/dev/stdout", O_WRONLY);

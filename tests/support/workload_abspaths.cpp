@@ -307,6 +307,9 @@ int run_abspaths(const char* self, const std::string& d) {
   one("chmod", syscall(SYS_chmod, self_link.c_str(), 0644), d + "/f1", self_link);
   const std::string dev_link = "/dev/fd/" + std::to_string(dfd) + "/sub";
   one("access", syscall(SYS_access, dev_link.c_str(), F_OK), d + "/sub", dev_link);
+  // A ".." right after the link goes up from the fd's directory.
+  const std::string up_link = "/proc/self/fd/" + std::to_string(dfd) + "/../" + d.substr(d.rfind('/') + 1) + "/f1";
+  stat_at(AT_FDCWD, up_link, 0, d + "/f1");
   close_fd(fd, d + "/f1");
   // And the link to the cwd names the cwd; readlink reads the link itself.
   stat_at(AT_FDCWD, "/proc/self/cwd/f1", 0, d + "/f1");
