@@ -27,6 +27,10 @@ constexpr std::size_t kProcessBytes = 160;
 // Replaced entries a process keeps for their closes: those arrive within
 // microseconds, so a few suffice; past that the oldest-hashed one goes.
 constexpr std::size_t kMaxReleased = 16;
+// Closed entries kept among them for syscalls still running on the file
+// (a thread blocked in read while another closes the fd): a server shutting
+// down closes a few fds at a time.
+constexpr std::size_t kMaxClosed = 4;
 // A thread's own cwd: its node in thread_cwds_. Threads that have one are
 // rare (unshare(CLONE_FS)); past this many, one is forgotten per new one.
 constexpr std::size_t kThreadCwdBytes = 64;
@@ -187,16 +191,15 @@ void FdTable::close(std::uint32_t pid, std::int32_t fd) {
   close_entered_at(pid, fd, std::numeric_limits<std::uint64_t>::max());
 }
 
-// Nearly always empty: a released entry lives from a reopen that raced a
-// close until that close's record, microseconds later (or, its close lost,
-// until kMaxReleased newer ones push it out). A close that entered at
-// enter_ns closes the file its number held then: the table's entry when
-// that was given out no later, else the released one given out last before
-// enter_ns whose number was taken again after it. A long close may see its
-// number given out and closed again, by other threads, more than once.
+// A few at most: a replaced entry lives from a reopen that raced a close
+// until that close's record, microseconds later (or, its close lost, until
+// kMaxReleased newer ones push it out); a closed one until kMaxClosed newer
+// closes of the process push it out. The one a syscall that entered at
+// enter_ns ran on, when the number's entry now held was given out later:
+// the released or closed one given out last before enter_ns whose number
+// was taken again (or closed) after it. A long close may see its number
+// given out and closed again, by other threads, more than once.
 FdTable::ReleasedFds::iterator FdTable::released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns) {
-  if (p.released.empty()) return p.released.end();
-  if (auto f = p.fds.find(fd); f != p.fds.end() && f->second.since_ns <= enter_ns) return p.released.end();
   auto best = p.released.end();
   for (auto r = p.released.begin(); r != p.released.end(); ++r) {
     if (r->fd != fd || r->entry.since_ns > enter_ns || r->replaced_ns <= enter_ns) continue;
@@ -205,18 +208,46 @@ FdTable::ReleasedFds::iterator FdTable::released_for(Process& p, std::int32_t fd
   return best;
 }
 
+void FdTable::keep_closed(Process& p, std::int32_t fd, std::uint64_t close_enter_ns, FdEntry entry) {
+  auto oldest_closed = p.released.end();
+  std::size_t closed = 0;
+  for (auto r = p.released.begin(); r != p.released.end(); ++r) {
+    if (!r->closed) continue;
+    if (closed++ == 0) oldest_closed = r;
+  }
+  if (closed >= kMaxClosed || p.released.size() >= kMaxReleased) {
+    // Replaced entries awaiting their closes come first.
+    if (oldest_closed == p.released.end()) return;
+    p.released.erase(oldest_closed);
+    --released_entries_;
+  }
+  p.released.push_back({fd, close_enter_ns, std::move(entry), true});
+  ++released_entries_;
+}
+
 void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns) {
   auto p = procs_.find(files_of(pid));
   if (p == procs_.end()) return;
   Process& proc = p->second;
-  if (auto r = released_for(proc, fd, enter_ns); r != proc.released.end()) {
-    proc.released.erase(r);
-    --released_entries_;
-    return;
+  // close() (enter_ns unknown) keeps nothing: its entry would match every
+  // syscall that entered before the end of time.
+  const bool keep = enter_ns != std::numeric_limits<std::uint64_t>::max();
+  const auto f = proc.fds.find(fd);
+  if (f == proc.fds.end() || f->second.since_ns > enter_ns) {
+    if (auto r = released_for(proc, fd, enter_ns); r != proc.released.end()) {
+      FdEntry entry = std::move(r->entry);
+      proc.released.erase(r);
+      --released_entries_;
+      if (keep) keep_closed(proc, fd, enter_ns, std::move(entry));
+      return;
+    }
   }
   // The close is of the entry the table holds. Released entries of the
   // number stay: their closes, entered earlier, may still be on the way.
-  if (auto f = proc.fds.find(fd); f != proc.fds.end()) erase(proc, f);
+  if (f != proc.fds.end()) {
+    if (keep) keep_closed(proc, fd, enter_ns, f->second);
+    erase(proc, f);
+  }
 }
 
 std::string_view FdTable::hold_for_row(std::size_t slot, const SharedName& name) {

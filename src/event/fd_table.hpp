@@ -96,14 +96,16 @@ class FdTable {
   /// than once) and those records may come first (they returned first):
   /// when the entry now held was given out after enter_ns, the close is of
   /// the replaced entry given out last before enter_ns and replaced after
-  /// it, and the newer stays.
+  /// it, and the newer stays. The closed entry stays a while (the newest
+  /// few per process) for the syscalls that entered before the close and
+  /// return after it (a read another thread is blocked in).
   void close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns);
   /// The entry of the file a syscall on fd that entered at enter_ns ran on:
   /// the kernel holds that file for the whole call, while another thread
   /// may close the number and have it given out again (more than once)
   /// before the call returns. The entry given out last before enter_ns
-  /// (held, or released, see close_entered_at); when the number was given
-  /// out again after enter_ns and the older entry is no longer kept, an
+  /// (held, or released or closed, see close_entered_at); when the number
+  /// was given out again after enter_ns and the older entry is no longer kept, an
   /// unknown entry (fd-unknown), never the newer file. As resolve()
   /// otherwise.
   const FdEntry* resolve_at(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns);
@@ -179,11 +181,16 @@ class FdTable {
 
  private:
   using Fds = std::unordered_map<std::int32_t, FdEntry>;
-  /// An entry whose number was given out again before its close was seen.
+  /// An entry whose number was given out again before its close was seen,
+  /// or (closed) one closed while a syscall of another thread may still be
+  /// running on it.
   struct Released {
     std::int32_t fd = -1;
-    std::uint64_t replaced_ns = 0;  ///< since_ns of the entry that took the number
+    /// since_ns of the entry that took the number; for a closed one, when
+    /// its close entered.
+    std::uint64_t replaced_ns = 0;
     FdEntry entry;
+    bool closed = false;
   };
   using ReleasedFds = std::vector<Released>;
   enum class CwdState : std::uint8_t { kUnread, kTraced, kFromProc, kUnknown };
@@ -207,7 +214,7 @@ class FdTable {
   };
   struct Process {
     Fds fds;
-    ReleasedFds released;  ///< a few, oldest first: closes still running when their number was reused
+    ReleasedFds released;  ///< a few, oldest first: closes still running when their number was reused, recent closes
     std::size_t name_bytes = 0;  ///< sum of its entries' and cwd's name sizes (shared names counted per use)
     CwdSlot cwd;
     bool dead_at_last_sweep = false;
@@ -224,6 +231,9 @@ class FdTable {
   Fds::iterator erase(Process& p, Fds::iterator it);
   /// The replaced entry a close that entered at enter_ns is about, if any.
   ReleasedFds::iterator released_for(Process& p, std::int32_t fd, std::uint64_t enter_ns);
+  /// Keeps entry, closed by a close that entered at close_enter_ns, for
+  /// resolve_at; the oldest closed one goes past a few.
+  void keep_closed(Process& p, std::int32_t fd, std::uint64_t close_enter_ns, FdEntry entry);
   /// Forgets entries, largest processes first, until `incoming` more bytes fit.
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);

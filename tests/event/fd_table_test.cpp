@@ -92,17 +92,45 @@ TEST_F(FdTableTest, ACloseRecordedAfterItsFdWasGivenOutAgainClosesTheOldFile) {
 
 // A read blocked on fd 3 while another thread closes 3 and opens another
 // file, which gets 3: the kernel holds the old file for the whole read, so
-// the read's row names it (kept as released) or, when the table no longer
-// has it, says fd-unknown; never the newer file.
+// the read's row names it (kept as closed), never the newer file.
 TEST_F(FdTableTest, ASyscallWhoseFdWasGivenOutAgainWhileItRanIsNotNamedAfterTheNewFile) {
   open_file("/data/pipe-like", 3);
   enter_read_on_another_thread(3);
   syscall(IOR_SC_close, 0, {3, 0, 0});
   open_file("/data/new", 3);
   const OwnedRow& row = exit_read_on_another_thread(5);
-  EXPECT_EQ(row.filename, "");
-  EXPECT_EQ(row.row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(row.filename, "/data/pipe-like");
+  EXPECT_EQ(row.row.notice, 0);
   EXPECT_EQ(read_fd(3).filename, "/data/new");  // a read that entered later
+}
+
+// The usual shutdown: one thread closes an fd another is blocked on, and
+// the blocked call returns later; its row names the file it ran on. A call
+// that entered after the close finds no fd (EBADF), and is not named.
+TEST_F(FdTableTest, ASyscallBlockedWhileAnotherThreadClosedItsFdNamesTheFile) {
+  open_file("/data/sock-like", 3);
+  enter_read_on_another_thread(3);
+  syscall(IOR_SC_close, 0, {3, 0, 0});
+  EXPECT_EQ(exit_read_on_another_thread(0).filename, "/data/sock-like");
+  const OwnedRow& late = read_fd(3);
+  EXPECT_EQ(late.filename, "");
+  EXPECT_NE(late.row.notice & schema::kNoticeFdUnknown, 0);
+}
+
+// Closed entries are kept for the few closes before the call returned: a
+// process closing many fds meanwhile leaves the oldest unnamed, never
+// misnamed, and every one of them stays out of the table's count.
+TEST_F(FdTableTest, ClosedEntriesKeptForRunningCallsAreBounded) {
+  for (std::int32_t fd = 3; fd < 13; ++fd) open_file(("/data/f" + std::to_string(fd)).c_str(), fd);
+  enter_read_on_another_thread(3);
+  enter_on(IOR_SC_read, kTid + 3, 12);
+  for (std::int32_t fd = 3; fd < 13; ++fd) syscall(IOR_SC_close, 0, {static_cast<std::uint64_t>(fd), 0, 0});
+  EXPECT_EQ(pipeline_->memory().fd_entries, 0u);
+  EXPECT_EQ(exit_on(IOR_SC_read, kTid + 3, 1).filename, "/data/f12");
+  const OwnedRow& oldest = exit_read_on_another_thread(1);
+  EXPECT_EQ(oldest.filename, "");
+  EXPECT_NE(oldest.row.notice & schema::kNoticeFdUnknown, 0);
+  EXPECT_LE(pipeline_->memory().fd_names, 4u) << "closed names are held by the few kept entries only";
 }
 
 // dup2 over an fd that another thread's syscall is running on: that

@@ -247,11 +247,13 @@ bool blocked_in_read(long tid) {
 
 // A read blocked on a pipe while this thread closes the pipe's read end and
 // opens a file, which gets its number: the kernel still reads the pipe, so
-// the read's row must not name the file. The pipe's entry went with the
-// close (seen before the open), so the row says fd-unknown and no name.
+// the read's row names the pipe, not the file.
 int a_read_across_the_reuse_of_its_fd(const std::string& d) {
   int p[2];
   check(pipe2(p, O_CLOEXEC), "pipe2");
+  struct stat pipe_stat;
+  check(fstat(p[0], &pipe_stat), "fstat");
+  const std::string pipe_name = "pipe:[" + std::to_string(pipe_stat.st_ino) + "]";
   const int w = static_cast<int>(check(fcntl(p[1], F_DUPFD_CLOEXEC, 0), "fcntl"));
   std::atomic<long> reader_tid{0};
   long got = -1;
@@ -265,7 +267,7 @@ int a_read_across_the_reuse_of_its_fd(const std::string& d) {
   if (open_at(AT_FDCWD, "reused", O_CREAT | O_RDWR, d + "/sub/reused") != p[0]) die("the number was not reused");
   if (syscall(SYS_write, w, "hello", 5) != 5) die("write");
   reader.join();
-  record_of(reader_tid, "read", check(got, "read"), field("", "", 8));
+  record_of(reader_tid, "read", check(got, "read"), field(pipe_name, ""));
   close_fd(p[0], d + "/sub/reused");
   syscall(SYS_close, w);
   syscall(SYS_close, p[1]);
