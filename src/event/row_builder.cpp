@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mman.h>
 
 #include <cstddef>
 #include <cstring>
@@ -253,6 +254,9 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
     case IOR_CLASS_FD:
     case IOR_CLASS_FCNTL:
     case IOR_CLASS_DUP3:
+      // An anonymous map ignores its fd argument (glibc passes -1, some
+      // programs 0 or a leftover fd): no file.
+      if (e.syscall == IOR_SC_mmap && (e.args[2] & MAP_ANONYMOUS) != 0) return;
       row.fd = static_cast<std::int32_t>(e.args[0]);
       row.flags = name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
       return;

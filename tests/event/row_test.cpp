@@ -96,9 +96,21 @@ TEST_F(RowTest, FdColumnIsTheArgumentOrTheOpenedFd) {
   EXPECT_EQ(last().filename, "/x");  // the dup row names the source file
   syscall(IOR_SC_mkdir, 0, {}, "/d");
   EXPECT_EQ(last().row.fd, -1);
-  syscall(IOR_SC_mmap, 0x7f00'0000'0000, {static_cast<std::uint64_t>(-1), 4096, PROT_READ});
+  // mmap's args: fd, length, flags (bpf/syscalls.def).
+  syscall(IOR_SC_mmap, 0x7f00'0000'0000, {static_cast<std::uint64_t>(-1), 4096, MAP_PRIVATE | MAP_ANONYMOUS});
   EXPECT_EQ(last().row.fd, -1);  // anonymous mapping
   EXPECT_EQ(last().row.notice, 0);
+  // The kernel ignores the fd of an anonymous map: an open fd there names
+  // no file, and 0 (what some programs pass) is not stdin.
+  syscall(IOR_SC_mmap, 0x7f00'0000'1000, {7, 4096, MAP_PRIVATE | MAP_ANONYMOUS});
+  EXPECT_EQ(last().row.fd, -1);
+  EXPECT_EQ(last().filename, "");
+  syscall(IOR_SC_mmap, 0x7f00'0000'2000, {0, 4096, MAP_SHARED | MAP_ANONYMOUS});
+  EXPECT_EQ(last().row.fd, -1);
+  EXPECT_EQ(last().row.notice, 0);
+  syscall(IOR_SC_mmap, 0x7f00'0000'3000, {7, 4096, MAP_SHARED});
+  EXPECT_EQ(last().row.fd, 7);
+  EXPECT_EQ(last().filename, "/x");
 }
 
 TEST_F(RowTest, ClassesFillTheirNameColumnsOnly) {
