@@ -194,8 +194,8 @@ void parse_strace_file(const std::string& path, const std::string& start, const 
         file = fds[link[1]] + std::string(link[2]);
       }
     } else if (name == "mmap") {
-      std::smatch f;  // the fd is the fifth argument
-      if (std::regex_search(args, f, kAnyFd)) file = f[2];
+      std::smatch f;  // the fd is the fifth argument; the kernel ignores it for an anonymous map
+      if (args.find("MAP_ANONYMOUS") == std::string::npos && std::regex_search(args, f, kAnyFd)) file = f[2];
     } else {
       std::smatch f;
       if (std::regex_search(args, f, kFirstFd)) file = f[2];

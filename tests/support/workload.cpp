@@ -49,6 +49,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -133,6 +134,11 @@ int run_scenario(const std::string& dir) {
   record("read", check(syscall(SYS_read, fd, buf, 10), "read"), data);
   struct iovec iov[2] = {{const_cast<char*>("abc"), 3}, {const_cast<char*>("defg"), 4}};
   record("writev", check(syscall(SYS_writev, fd, iov, 2), "writev"), data);
+  // An anonymous map given an open fd, which the kernel ignores: its flags
+  // reach the row, which names no file.
+  void* anon = mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, static_cast<int>(fd), 0);
+  if (anon == MAP_FAILED) die("mmap");
+  munmap(anon, 4096);
   record("dup2", check(syscall(SYS_dup2, fd, 100), "dup2"), data);
   record("fcntl", check(syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 200), "fcntl"), data);
   struct statx stx {};

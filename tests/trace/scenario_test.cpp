@@ -4,6 +4,7 @@
 // the in-kernel pid filter.
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <map>
@@ -209,6 +210,10 @@ TEST_F(ScenarioTest, ArgumentsAreTheOnesTheWorkloadPassed) {
   EXPECT_EQ(pairs[i].enter.args[1], 100u);   // count
   EXPECT_EQ(pairs[i].enter.args[2], 1000u);  // offset
   EXPECT_EQ(pairs[i].exit.ret, 100);
+  i = find_pair(pairs, i, "mmap", on_fd);
+  ASSERT_LT(i, pairs.size());
+  EXPECT_EQ(pairs[i].enter.args[1], 4096u);                                            // length
+  EXPECT_EQ(pairs[i].enter.args[2], static_cast<std::uint64_t>(MAP_PRIVATE | MAP_ANONYMOUS));  // flags
   i = find_pair(pairs, i, "dup2", on_fd);
   ASSERT_LT(i, pairs.size());
   EXPECT_EQ(pairs[i].enter.args[1], 100u);
