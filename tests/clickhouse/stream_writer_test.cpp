@@ -438,3 +438,42 @@ TEST(StreamWriterFaultTest, AStopRequestReleasesACallerBlockedOnAFullQueue) {
 
 }  // namespace
 }  // namespace ior::clickhouse::writer
+
+namespace ior::clickhouse::writer {
+namespace {
+
+// A server that stops answering mid-INSERT (SIGSTOP: the connection stays
+// up, nothing comes back): close() leaves it at its drain deadline and
+// spools what it had, instead of waiting out the read timeout (30 s).
+TEST(StreamWriterFaultTest, AServerThatStopsAnsweringIsLeftAtTheDrainDeadline) {
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  testing::OwnClickHouseServer server;
+  server.start(testing::own_clickhouse_dir("writer_silent"));
+  std::uint16_t port = server.endpoint().port;
+  run(port, events_ddl("sw_silent"));
+  std::string spool = fresh_dir("silent");
+  bench::SyntheticRows rows(60'000, 19);
+  WriterOptions o = writer_options(port, "sw_silent");
+  o.spool_dir = spool;
+  o.client.timeouts.receive = 30s;
+  o.client.timeouts.send = 30s;
+  StreamWriter w(o);
+  ::kill(server.pid(), SIGSTOP);
+  for (const auto& r : rows.rows()) w.append(r);
+  std::this_thread::sleep_for(300ms);  // the senders are now waiting on the stopped server
+  const auto asked = std::chrono::steady_clock::now();
+  w.close(1s);
+  const auto took = std::chrono::steady_clock::now() - asked;
+  ::kill(server.pid(), SIGCONT);
+  WriterStats s = w.stats();
+  EXPECT_LT(took, 5s) << "close() waited "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_EQ(s.rows_dropped, 0u);
+  EXPECT_EQ(s.rows_inserted + s.spool.rows_own, s.rows_accepted);
+  EXPECT_EQ(s.rows_accepted, rows.rows().size());
+  EXPECT_EQ(count(port, "SELECT count() FROM sw_silent"), s.rows_inserted);
+  fs::remove_all(spool);
+}
+
+}  // namespace
+}  // namespace ior::clickhouse::writer

@@ -43,6 +43,9 @@ struct ClientOptions {
   /// every connection made with them (net::Cancelled); the connection is
   /// then broken. Null: not cancellable.
   std::shared_ptr<const net::Cancellation> cancel;
+  /// The same for the waits of the connections of one owner (set by it
+  /// alone: a writer that stops waiting for its servers). Null: none.
+  std::shared_ptr<const net::Cancellation> abandon;
   /// Called with "host:port" before a non-empty password is sent without
   /// TLS to an address that is not a loopback one (may run on any thread).
   std::function<void(const std::string& peer)> on_cleartext_password;

@@ -46,7 +46,7 @@ std::size_t QueryResult::rows() const {
 }
 
 Connection::Connection(ClientOptions options) : options_(std::move(options)) {
-  transport_ = net::connect_transport(options_.host, options_.port, {options_.timeouts, options_.cancel}, options_.tls,
+  transport_ = net::connect_transport(options_.host, options_.port, {options_.timeouts, options_.cancel, options_.abandon}, options_.tls,
                                       net::Deadline::after(options_.deadlines.handshake, "handshake with"));
   reader_ = std::make_unique<net::TransportReader>(*transport_, kMaxString);
   guarded([this] { handshake(); });

@@ -30,6 +30,10 @@ int poll_ms(milliseconds t) {
   throw Cancelled(std::string("clickhouse: ") + what + " " + peer + " cancelled: ior is stopping");
 }
 
+[[noreturn]] void throw_abandoned(const char* what, const std::string& peer) {
+  throw Cancelled(std::string("clickhouse: ") + what + " " + peer + " abandoned: ior stopped waiting for the server");
+}
+
 [[noreturn]] void throw_past_deadline(const Deadline& d, const std::string& peer) {
   throw SystemError("clickhouse: " + d.what + " " + peer + " exceeded its overall deadline of " +
                         std::to_string(d.budget.count()) + " ms",
@@ -39,6 +43,7 @@ int poll_ms(milliseconds t) {
 void check_limits(const WaitLimits& limits, const std::optional<Deadline>& deadline, const char* what,
                   const std::string& peer) {
   if (limits.cancel && limits.cancel->cancelled()) throw_cancelled(what, peer);
+  if (limits.abandon && limits.abandon->cancelled()) throw_abandoned(what, peer);
   if (deadline && std::chrono::steady_clock::now() >= deadline->at) throw_past_deadline(*deadline, peer);
 }
 
@@ -59,13 +64,16 @@ bool wait_fd(int fd, short events, milliseconds timeout, const WaitLimits& limit
       }
     }
     // An fd of -1 is ignored by poll(): without a cancellation only the socket counts.
-    pollfd p[2] = {{fd, events, 0}, {limits.cancel ? limits.cancel->fd() : -1, POLLIN, 0}};
-    int r = ::poll(p, 2, poll_ms(wait_for));
+    pollfd p[3] = {{fd, events, 0},
+                   {limits.cancel ? limits.cancel->fd() : -1, POLLIN, 0},
+                   {limits.abandon ? limits.abandon->fd() : -1, POLLIN, 0}};
+    int r = ::poll(p, 3, poll_ms(wait_for));
     if (r < 0) {
       if (errno == EINTR) continue;
       throw SystemError(std::string("clickhouse: poll while ") + what + " " + peer, errno);
     }
     if (p[1].revents != 0) throw_cancelled(what, peer);
+    if (p[2].revents != 0) throw_abandoned(what, peer);
     if (r > 0) return true;
     if (deadline_first) throw_past_deadline(*deadline, peer);
     return false;

@@ -40,6 +40,9 @@ struct WaitLimits {
   Timeouts timeouts;
   /// Shared with whoever may stop ior; null: not cancellable.
   std::shared_ptr<const Cancellation> cancel;
+  /// Set by the connection's owner alone when it stops waiting for the
+  /// server (a writer past its drain deadline); null: none.
+  std::shared_ptr<const Cancellation> abandon;
 };
 
 struct TlsOptions {

@@ -23,6 +23,8 @@ StreamWriter::StreamWriter(WriterOptions options) : options_(std::move(options))
   // still running on the server.
   token_prefix_ = "ior-" + random_hex(8) + "-";
   if (!options_.spool_dir.empty()) spool_ = std::make_unique<Spool>(options_.spool_dir, options_.spool_max_bytes);
+  abandon_ = std::make_shared<net::Cancellation>();
+  options_.client.abandon = abandon_;
   for (std::size_t i = 0; i < options_.connections; ++i) {
     senders_.emplace_back([this, i] { Sender(*this, i).run(); });
   }
@@ -326,7 +328,10 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
     while (!drained() && Clock::now() < deadline && !cancelled() && stats_.refused.empty()) {
       queue_changed_.wait_until(lock, std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
     }
-    if (!drained()) give_up_ = true;
+    if (!drained()) {
+      give_up_ = true;
+      abandon_->cancel();
+    }
     queue_changed_.notify_all();
   }
   for (auto& t : senders_) t.join();

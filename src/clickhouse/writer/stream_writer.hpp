@@ -218,6 +218,9 @@ class StreamWriter {
   bool closing_ = false;
   bool stop_requested_ = false;
   bool give_up_ = false;  ///< close() deadline passed: stop retrying
+  /// Set with give_up_: ends the senders' waits on a server that does not
+  /// answer (a read would otherwise wait out its own timeout, 30 s).
+  std::shared_ptr<net::Cancellation> abandon_;
   /// Memory stayed full past one wait: batches go to the spool at once
   /// until one fits again.
   bool spilling_ = false;
