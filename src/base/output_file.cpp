@@ -140,7 +140,14 @@ void OutputFile::commit() {
     throw SystemError(prefix(options_) + "closing " + path_, err);
   }
   if (int err = place(); err != 0) {
-    temp_exists_ = false;  // kept: the rows in it are complete
+    temp_exists_ = false;
+    // Removed during the run (rm -rf of its directory): nothing is kept,
+    // and no message may point at a file that is not there.
+    struct stat st;
+    if (::fstatat(dir_.get(), temp_name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT) {
+      throw SystemError(prefix(options_) + "the file written for " + path_ + " was removed during the run", err);
+    }
+    // Kept: the rows in it are complete.
     std::string why = err == EEXIST ? path_ + " appeared during the run and is not replaced without -force"
                                     : "cannot rename to " + path_ + ": " + std::strerror(err);
     throw OutputNotPlaced(prefix(options_) + why + "; the complete file is kept as " + temp_path_, err, temp_path_);

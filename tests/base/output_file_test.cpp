@@ -176,6 +176,27 @@ TEST_F(OutputFileTest, ANameTakenDuringTheRunIsNotReplacedAndTheOutputIsKept) {
   expect_secret_untouched();
 }
 
+// The directory removed during the run (rm -rf): the file went with it, so
+// the error says so, and names no kept file (OutputNotPlaced would).
+TEST_F(OutputFileTest, AFileRemovedWithItsDirectoryDuringTheRunIsAnErrorNotAKeptFile) {
+  const std::string sub = at("gone");
+  std::filesystem::create_directory(sub);
+  const std::string path = sub + "/out.bin";
+  OutputFile f(path, refuse());
+  f.write("complete");
+  std::filesystem::remove_all(sub);
+  try {
+    f.commit();
+    FAIL() << "placed a file whose directory is gone";
+  } catch (const OutputNotPlaced& e) {
+    FAIL() << "claims a kept file: " << e.what();
+  } catch (const SystemError& e) {
+    EXPECT_EQ(e.code(), ENOENT);
+    EXPECT_EQ(std::string(e.what()),
+              "out: the file written for " + path + " was removed during the run: No such file or directory");
+  }
+}
+
 TEST_F(OutputFileTest, AMissingDirectoryIsOneErrorNamingThePath) {
   try {
     OutputFile f(at("no/such/x"), refuse());
