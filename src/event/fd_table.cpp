@@ -251,8 +251,11 @@ void FdTable::close_entered_at(std::uint32_t pid, std::int32_t fd, std::uint64_t
 }
 
 std::string_view FdTable::hold_for_row(std::size_t slot, const SharedName& name) {
-  row_names_.at(slot) = name;
-  return row_names_[slot].view();
+  // Every fd row comes here, and a thread's rows come in runs on one fd:
+  // the name already held costs no reference count.
+  SharedName& held = row_names_.at(slot);
+  if (!held.same(name)) held = name;
+  return held.view();
 }
 
 const FdEntry* FdTable::resolve_at(std::uint32_t pid, std::int32_t fd, FdUse use, std::uint64_t enter_ns) {

@@ -112,8 +112,9 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
     // ("/proc/self/fd/3/.." is the directory above fd 3's, not /proc/self/fd).
     if (auto link = parse_fd_link(name, pid); link && link->rest < name.size()) {
       std::uint8_t link_notice = 0;
+      // Not followed, it comes back as it was; followed, it is clean.
       const std::string_view followed = through_fd_link(pid, tid, name, true, ret, fds, buf, link_notice);
-      if (followed.data() == buf.data() && followed != name) {
+      if (followed != name) {
         notice |= link_notice;
         return followed;
       }

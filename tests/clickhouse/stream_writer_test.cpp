@@ -75,6 +75,17 @@ std::string fresh_dir(const std::string& name) {
   return d.string();
 }
 
+// A server of the test's own with an empty events table.
+struct ServerWithTable {
+  explicit ServerWithTable(const std::string& table) {
+    server.start(testing::own_clickhouse_dir("writer_" + table));
+    port = server.endpoint().port;
+    run(port, events_ddl(table));
+  }
+  testing::OwnClickHouseServer server;
+  std::uint16_t port = 0;
+};
+
 TEST(StreamWriterTest, EveryRowArrivesInBatches) {
   IOR_REQUIRE_CLICKHOUSE(ch);
   run(ch.port, "DROP TABLE IF EXISTS sw_plain");
@@ -150,11 +161,9 @@ TEST(StreamWriterTest, APartialBatchIsSentOnceItIsFlushIntervalOld) {
 
 TEST(StreamWriterFaultTest, UnreachableAtStartSpoolsThenReplaysAndTheNextRunReplaysTheRest) {
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
-  testing::OwnClickHouseServer server;
-  server.start(testing::own_clickhouse_dir("writer_spool"));
-  std::uint16_t port = server.endpoint().port;
-  run(port, events_ddl("sw_spool"));
-  server.kill();
+  ServerWithTable own("sw_spool");
+  const std::uint16_t port = own.port;
+  own.server.kill();
   std::string spool = fresh_dir("replay");
   bench::SyntheticRows rows(100'000, 13);
   {
@@ -170,7 +179,7 @@ TEST(StreamWriterFaultTest, UnreachableAtStartSpoolsThenReplaysAndTheNextRunRepl
     EXPECT_EQ(s.spool.rows_own, rows.rows().size());
     EXPECT_EQ(s.rows_inserted, 0u);
   }
-  server.restart();
+  own.server.restart();
   {
     // The next run (no new rows) replays the spool.
     WriterOptions o = writer_options(port, "sw_spool");
@@ -298,10 +307,8 @@ TEST(StreamWriterFaultTest, ABatchStoredOnOnlyOneShardOfTwoIsSentAgain) {
 
 TEST(StreamWriterFaultTest, FiveKillsDuringAMillionRowStreamLoseNothing) {
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
-  testing::OwnClickHouseServer server;
-  server.start(testing::own_clickhouse_dir("writer_kills"));
-  std::uint16_t port = server.endpoint().port;
-  run(port, events_ddl("sw_kills"));
+  ServerWithTable own("sw_kills");
+  const std::uint16_t port = own.port;
   constexpr std::size_t kRows = 1'000'000;
   bench::SyntheticRows rows(kRows, 14);
   // Identical (tid, timestamp_ns) pairs in the source would look like duplicates.
@@ -319,9 +326,9 @@ TEST(StreamWriterFaultTest, FiveKillsDuringAMillionRowStreamLoseNothing) {
   std::thread chaos([&] {
     for (int k = 0; k < 5; ++k) {
       std::this_thread::sleep_for(400ms);
-      server.kill();
+      own.server.kill();
       std::this_thread::sleep_for(300ms);
-      server.restart();
+      own.server.restart();
     }
   });
   for (std::size_t i = 0; i < kRows; ++i) {
@@ -358,10 +365,8 @@ long rss_kb() {
 
 TEST(StreamWriterFaultTest, AServerThatStopsReadingDoesNotGrowMemory) {
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
-  testing::OwnClickHouseServer server;
-  server.start(testing::own_clickhouse_dir("writer_stopped"));
-  std::uint16_t port = server.endpoint().port;
-  run(port, events_ddl("sw_stopped"));
+  ServerWithTable own("sw_stopped");
+  const std::uint16_t port = own.port;
   bench::SyntheticRows rows(100'000, 15);
   WriterOptions o = writer_options(port, "sw_stopped");
   o.on_full = OnFull::kDrop;  // no spool: a full queue drops and counts
@@ -369,7 +374,7 @@ TEST(StreamWriterFaultTest, AServerThatStopsReadingDoesNotGrowMemory) {
   for (int i = 0; i < 3; ++i) {
     for (const auto& r : rows.rows()) w.append(r);
   }
-  ::kill(server.pid(), SIGSTOP);
+  ::kill(own.server.pid(), SIGSTOP);
   long before = rss_kb();
   constexpr std::size_t kRounds = 30;  // 3 M rows while the server reads nothing
   for (std::size_t i = 0; i < kRounds; ++i) {
@@ -377,7 +382,7 @@ TEST(StreamWriterFaultTest, AServerThatStopsReadingDoesNotGrowMemory) {
   }
   long after = rss_kb();
   WriterStats s = w.stats();
-  ::kill(server.pid(), SIGCONT);
+  ::kill(own.server.pid(), SIGCONT);
   w.close(20s);
   s = w.stats();
   // Bound: the 6 MB memory budget, the batch being filled and two free
@@ -388,25 +393,17 @@ TEST(StreamWriterFaultTest, AServerThatStopsReadingDoesNotGrowMemory) {
   EXPECT_EQ(count(port, "SELECT count() FROM sw_stopped"), s.rows_inserted);
 }
 
-}  // namespace
-}  // namespace ior::clickhouse::writer
-
-namespace ior::clickhouse::writer {
-namespace {
-
 TEST(StreamWriterFaultTest, AStopRequestReleasesACallerBlockedOnAFullQueue) {
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
-  testing::OwnClickHouseServer server;
-  server.start(testing::own_clickhouse_dir("writer_block"));
-  std::uint16_t port = server.endpoint().port;
-  run(port, events_ddl("sw_block"));
+  ServerWithTable own("sw_block");
+  const std::uint16_t port = own.port;
   bench::SyntheticRows rows(20'000, 17);
   WriterOptions o = writer_options(port, "sw_block");
   o.on_full = OnFull::kBlock;  // and no spool: a full queue stops the caller
   o.client.timeouts.send = 2000ms;
   o.client.timeouts.receive = 2000ms;
   StreamWriter w(o);
-  ::kill(server.pid(), SIGSTOP);
+  ::kill(own.server.pid(), SIGSTOP);
   std::atomic<bool> appending{true};
   std::atomic<bool> stop_asked{false};
   // The caller leaves at the first row after the stop request: what is timed
@@ -428,7 +425,7 @@ TEST(StreamWriterFaultTest, AStopRequestReleasesACallerBlockedOnAFullQueue) {
   w.request_stop();
   caller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s) << "the blocked caller was not released";
-  ::kill(server.pid(), SIGCONT);
+  ::kill(own.server.pid(), SIGCONT);
   w.close(20s);
   WriterStats s = w.stats();
   EXPECT_GT(s.rows_dropped, 0u);
@@ -436,21 +433,13 @@ TEST(StreamWriterFaultTest, AStopRequestReleasesACallerBlockedOnAFullQueue) {
   EXPECT_EQ(count(port, "SELECT count() FROM sw_block"), s.rows_inserted);
 }
 
-}  // namespace
-}  // namespace ior::clickhouse::writer
-
-namespace ior::clickhouse::writer {
-namespace {
-
 // A server that stops answering mid-INSERT (SIGSTOP: the connection stays
 // up, nothing comes back): close() leaves it at its drain deadline and
 // spools what it had, instead of waiting out the read timeout (30 s).
 TEST(StreamWriterFaultTest, AServerThatStopsAnsweringIsLeftAtTheDrainDeadline) {
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
-  testing::OwnClickHouseServer server;
-  server.start(testing::own_clickhouse_dir("writer_silent"));
-  std::uint16_t port = server.endpoint().port;
-  run(port, events_ddl("sw_silent"));
+  ServerWithTable own("sw_silent");
+  const std::uint16_t port = own.port;
   std::string spool = fresh_dir("silent");
   bench::SyntheticRows rows(60'000, 19);
   WriterOptions o = writer_options(port, "sw_silent");
@@ -458,13 +447,13 @@ TEST(StreamWriterFaultTest, AServerThatStopsAnsweringIsLeftAtTheDrainDeadline) {
   o.client.timeouts.receive = 30s;
   o.client.timeouts.send = 30s;
   StreamWriter w(o);
-  ::kill(server.pid(), SIGSTOP);
+  ::kill(own.server.pid(), SIGSTOP);
   for (const auto& r : rows.rows()) w.append(r);
   std::this_thread::sleep_for(300ms);  // the senders are now waiting on the stopped server
   const auto asked = std::chrono::steady_clock::now();
   w.close(1s);
   const auto took = std::chrono::steady_clock::now() - asked;
-  ::kill(server.pid(), SIGCONT);
+  ::kill(own.server.pid(), SIGCONT);
   WriterStats s = w.stats();
   EXPECT_LT(took, 5s) << "close() waited "
                       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
