@@ -159,6 +159,32 @@ TEST(StopE2E, AtShutdownSignalsEscalateUntilIorIsOutWhateverTheServerDoes) {
   EXPECT_TRUE(bpf_progs_gone(held.prog_ids, 5s)) << "BPF programs of ior outlived it";
 }
 
+// One stop signal, a server that stopped answering with INSERTs in flight:
+// ior waits -ch-drain-timeout for it, no longer (a sender blocked in a read
+// had held the stop until the read timeout, 30 s), then spools what it had.
+TEST(StopE2E, AServerThatStopsAnsweringHoldsTheStopForTheDrainTimeoutOnly) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  OwnClickHouseServer server;
+  const auto& ep = server.start(own_clickhouse_dir("stop_silent"));
+  TempDir spool;
+  Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(ep.port), "-ch-db", "stop_silent",
+                  "-ch-flush", "100ms", "-ch-drain-timeout", "1s", "-ch-spool", spool.path(), "-duration", "120"});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  std::this_thread::sleep_for(500ms);  // the host's own I/O gives the writer INSERTs in flight
+  ASSERT_EQ(::kill(server.pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(300ms);
+  const auto asked = Clock::now();
+  ior.signal(SIGINT);
+  const int status = ior.wait(60s);
+  const auto took = Clock::now() - asked;
+  ::kill(server.pid(), SIGCONT);
+  EXPECT_LT(took, 6s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n"
+                      << ior.err();
+  EXPECT_EQ(status, 0) << ior.err();
+  EXPECT_EQ(ior.err().find("not every syscall was stored"), std::string::npos) << ior.err();
+}
+
 // Setup order: the sinks (output files, ClickHouse) come after the BPF
 // load, so a run whose BPF side fails creates no file. Not being root fails
 // the load's preflight, the way a refused load fails the load itself.
