@@ -34,6 +34,13 @@ ClickHouseSinkOptions sink_options(std::uint16_t port, const std::string& db) {
   return o;
 }
 
+// An empty spool directory of this test process's own (not yet created).
+std::string fresh_spool(const std::string& name) {
+  const auto d = std::filesystem::temp_directory_path() / ("ior_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  return d.string();
+}
+
 std::uint64_t number(const testing::ClickHouseEndpoint& ep, const std::string& sql, std::uint16_t port = 0) {
   testing::ClickHouseClientOptions o;
   o.port = port;
@@ -113,8 +120,7 @@ TEST(ClickHouseSinkTest, ACertificateThatFailsVerificationStopsTheSinkEvenWithAS
   ClickHouseSinkOptions o = sink_options(ch.secure_port, "ior_tls_refused");
   o.writer.client.tls.enabled = true;
   o.writer.client.tls.ca_file = ch.ca_file.substr(0, ch.ca_file.rfind('/')) + "/server.crt";  // not its CA
-  const std::string spool = std::filesystem::temp_directory_path() / ("ior_tls_spool_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(spool);
+  const std::string spool = fresh_spool("tls_spool");
   o.writer.spool_dir = spool;
   try {
     ClickHouseSink sink(o);
@@ -153,10 +159,9 @@ TEST(ClickHouseSinkTest, UnreachableAtStartWithASpoolPreparesTheSchemaWhenTheSer
   testing::OwnClickHouseServer server;
   const auto& ep = server.start(testing::own_clickhouse_dir("sink_late"));
   server.kill();
-  auto spool = std::filesystem::temp_directory_path() / ("ior_sink_late_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(spool);
+  const std::string spool = fresh_spool("sink_late");
   ClickHouseSinkOptions o = sink_options(ep.port, "late");
-  o.writer.spool_dir = spool.string();
+  o.writer.spool_dir = spool;
   o.writer.backoff_max = 300ms;
   bench::SyntheticRows rows(30'000, 23);
   ClickHouseSink sink(o);  // no server: not fatal with a spool
@@ -184,10 +189,9 @@ TEST(ClickHouseSinkTest, ATableOfAnotherStructureFoundWhenTheServerComesLaterFai
   testing::clickhouse_client_query(ep, "CREATE DATABASE late_wrong");
   create_table_with_a_wider_fd(ep, "late_wrong");
   server.kill();
-  auto spool = std::filesystem::temp_directory_path() / ("ior_sink_late_wrong_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(spool);
+  const std::string spool = fresh_spool("sink_late_wrong");
   ClickHouseSinkOptions o = sink_options(ep.port, "late_wrong");
-  o.writer.spool_dir = spool.string();
+  o.writer.spool_dir = spool;
   o.writer.backoff_max = 300ms;
   bench::SyntheticRows rows(30'000, 29);
   ClickHouseSink sink(o);  // no server: not fatal with a spool
