@@ -41,6 +41,15 @@ std::string fresh_spool(const std::string& name) {
   return d.string();
 }
 
+// A sink started while its server is down: the spool keeps the rows, and
+// the retries come often enough for a test to see the server come back.
+ClickHouseSinkOptions late_sink_options(std::uint16_t port, const std::string& db, const std::string& spool) {
+  ClickHouseSinkOptions o = sink_options(port, db);
+  o.writer.spool_dir = spool;
+  o.writer.backoff_max = 300ms;
+  return o;
+}
+
 std::uint64_t number(const testing::ClickHouseEndpoint& ep, const std::string& sql, std::uint16_t port = 0) {
   testing::ClickHouseClientOptions o;
   o.port = port;
@@ -160,9 +169,7 @@ TEST(ClickHouseSinkTest, UnreachableAtStartWithASpoolPreparesTheSchemaWhenTheSer
   const auto& ep = server.start(testing::own_clickhouse_dir("sink_late"));
   server.kill();
   const std::string spool = fresh_spool("sink_late");
-  ClickHouseSinkOptions o = sink_options(ep.port, "late");
-  o.writer.spool_dir = spool;
-  o.writer.backoff_max = 300ms;
+  ClickHouseSinkOptions o = late_sink_options(ep.port, "late", spool);
   bench::SyntheticRows rows(30'000, 23);
   ClickHouseSink sink(o);  // no server: not fatal with a spool
   auto report = sink.report();
@@ -190,9 +197,7 @@ TEST(ClickHouseSinkTest, ATableOfAnotherStructureFoundWhenTheServerComesLaterFai
   create_table_with_a_wider_fd(ep, "late_wrong");
   server.kill();
   const std::string spool = fresh_spool("sink_late_wrong");
-  ClickHouseSinkOptions o = sink_options(ep.port, "late_wrong");
-  o.writer.spool_dir = spool;
-  o.writer.backoff_max = 300ms;
+  ClickHouseSinkOptions o = late_sink_options(ep.port, "late_wrong", spool);
   bench::SyntheticRows rows(30'000, 29);
   ClickHouseSink sink(o);  // no server: not fatal with a spool
   for (const auto& r : rows.rows()) sink.consume(r);
