@@ -151,7 +151,7 @@ void FileWriter::close(const std::vector<std::pair<std::string, std::string>>& e
   }
 }
 
-bool FileWriter::salvage() noexcept {
+bool FileWriter::salvage(const std::vector<std::pair<std::string, std::string>>& extra_metadata) noexcept {
   if (!file_.open()) return false;
   clear_columns();
   const int fd = file_.fd();
@@ -162,7 +162,9 @@ bool FileWriter::salvage() noexcept {
       if (::ftruncate(fd, committed_offset_) != 0) break;
       if (::lseek(fd, committed_offset_, SEEK_SET) < 0) break;
       offset_ = committed_offset_;
-      write_footer({{"ior.incomplete", "a write error ended this file early"}});
+      auto extra = extra_metadata;
+      extra.emplace_back("ior.incomplete", "a write error ended this file early");
+      write_footer(extra);
       file_.commit();
       return true;
     } catch (const OutputNotPlaced& e) {

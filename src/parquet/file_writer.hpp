@@ -61,10 +61,11 @@ class FileWriter {
   /// under location() (the name was taken meanwhile).
   void close(const std::vector<std::pair<std::string, std::string>>& extra_metadata = {});
   /// After a failed append/close: truncate to the last complete row group (or
-  /// an earlier one, for room), write a footer and rename the file to path.
+  /// an earlier one, for room), write a footer (with extra key-value
+  /// metadata and ior.incomplete) and rename the file to path.
   /// False when even that fails (nothing is left); the reason of a file kept
   /// under its temporary name is in not_placed().
-  bool salvage() noexcept;
+  bool salvage(const std::vector<std::pair<std::string, std::string>>& extra_metadata = {}) noexcept;
 
   const std::string& path() const { return path_; }
   /// Where the file's bytes are: path(), or the temporary name when the

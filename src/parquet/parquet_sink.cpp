@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -30,6 +31,8 @@ std::string ParquetSink::rotated_path(const std::string& base, std::uint64_t n) 
 }
 
 ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(options)) {
+  run_start_ns_ = options_.clock->unix_ns();
+  file_start_ns_ = run_start_ns_;
   open_next();
   if (rotating() && options_.existing == ExistingOutput::kRefuse) refuse_taken_rotated_names();
 }
@@ -64,32 +67,42 @@ void ParquetSink::open_next() {
   ++file_index_;
   std::string path = rotating() ? rotated_path(options_.path, file_index_) : options_.path;
   WriterOptions w = options_.writer;
-  // A file opened by its first row after a rotation starts when the one
-  // before it ended: the files cover the run without gaps.
-  w.metadata.emplace_back("ior.start_time",
-                          utc_timestamp(rotated_at_ns_ != 0 ? rotated_at_ns_ : options_.clock->unix_ns()));
   if (rotating()) w.metadata.emplace_back("ior.file_index", std::to_string(file_index_));
   // A later rotated name taken during the run must not stop the trace: that
   // file is kept under its temporary name and reported when it is closed.
   const bool later = file_index_ > 1 && options_.existing == ExistingOutput::kRefuse;
   writer_ = std::make_unique<FileWriter>(path, std::move(w), later ? ExistingOutput::kRefuseAtRename : options_.existing);
   rows_in_file_ = 0;
-  if (rotated_at_ns_ == 0) file_started_ = options_.clock->steady_now();
-  rotated_at_ns_ = 0;
+  first_row_ns_ = UINT64_MAX;
+  last_row_ns_ = 0;
 }
 
-void ParquetSink::rotate() {
-  close_current();
+std::uint64_t ParquetSink::period_end_after(std::uint64_t t) const {
+  const std::uint64_t period = options_.rotate_ms * 1'000'000ull;
+  t = std::max(t, file_start_ns_);
+  if (t < run_start_ns_) return run_start_ns_ + period;
+  const std::uint64_t periods = (t - run_start_ns_) / period + 1;
+  if (periods > (UINT64_MAX - run_start_ns_) / period) return UINT64_MAX;  // a row from the far future
+  return run_start_ns_ + periods * period;
+}
+
+std::vector<std::pair<std::string, std::string>> ParquetSink::file_times(std::uint64_t end_ns) const {
+  return {{"ior.start_time", utc_timestamp(std::min(file_start_ns_, first_row_ns_))},
+          {"ior.end_time", utc_timestamp(std::max(end_ns, last_row_ns_))}};
+}
+
+void ParquetSink::rotate(std::uint64_t end_ns) {
+  close_current(end_ns);
   between_files_ = true;
-  rotated_at_ns_ = options_.clock->unix_ns();
-  file_started_ = options_.clock->steady_now();
+  rows_in_file_ = 0;
+  file_start_ns_ = end_ns;  // the files cover the run without gaps
 }
 
-void ParquetSink::close_current() {
+void ParquetSink::close_current(std::uint64_t end_ns) {
   if (!writer_) return;
   std::uint64_t rows = writer_->rows_committed() + writer_->rows_buffered();
   try {
-    writer_->close({{"ior.end_time", utc_timestamp(options_.clock->unix_ns())}});
+    writer_->close(file_times(end_ns));
   } catch (const OutputNotPlaced& e) {
     // Complete, only not under its name: the rows are written, the run failed.
     if (error_.empty()) error_ = e.what();
@@ -104,7 +117,7 @@ void ParquetSink::fail(const std::exception& e) noexcept {
   if (error_.empty()) error_ = e.what();
   if (writer_) {
     const std::uint64_t appended = writer_->rows_committed() + writer_->rows_buffered();
-    bool ok = writer_->salvage();
+    bool ok = writer_->salvage(file_times(options_.clock->unix_ns()));
     std::string path = ok ? writer_->location() : writer_->path();
     if (!writer_->not_placed().empty()) error_ += "; " + writer_->not_placed();
     const std::uint64_t kept = ok ? writer_->rows_committed() : 0;
@@ -123,16 +136,22 @@ void ParquetSink::consume_in_batch(const schema::EventRow& row, const schema::Ro
     rows_lost_.add();
     return;
   }
+  const std::uint64_t row_end =
+      row.duration_ns > UINT64_MAX - row.timestamp_ns ? UINT64_MAX : row.timestamp_ns + row.duration_ns;
   try {
+    if (options_.rotate_ms != 0 && rows_in_file_ != 0 && row_end >= period_end_ns_) rotate(period_end_ns_);
     // The next file is opened by its first row: a run whose rows end at a
     // rotation leaves no empty file.
     if (between_files_) {
       between_files_ = false;
       open_next();
     }
+    if (options_.rotate_ms != 0 && rows_in_file_ == 0) period_end_ns_ = period_end_after(row_end);
     writer_->append(row, repeats);
     ++rows_in_file_;
-    if (options_.rotate_rows != 0 && rows_in_file_ >= options_.rotate_rows) rotate();
+    first_row_ns_ = std::min(first_row_ns_, row.timestamp_ns);
+    last_row_ns_ = std::max(last_row_ns_, row_end);
+    if (options_.rotate_rows != 0 && rows_in_file_ >= options_.rotate_rows) rotate(options_.clock->unix_ns());
   } catch (const std::exception& e) {
     fail(e);
   } catch (...) {
@@ -142,10 +161,10 @@ void ParquetSink::consume_in_batch(const schema::EventRow& row, const schema::Ro
 
 void ParquetSink::flush() noexcept {
   if (!writer_ || options_.rotate_ms == 0 || rows_in_file_ == 0) return;
-  auto age = options_.clock->steady_now() - file_started_;
-  if (age < std::chrono::milliseconds(options_.rotate_ms)) return;
+  const std::uint64_t now = options_.clock->unix_ns();
+  if (now < period_end_ns_ || now - period_end_ns_ < kQuietCloseDelayNs) return;
   try {
-    rotate();
+    rotate(period_end_ns_);
   } catch (const std::exception& e) {
     fail(e);
   } catch (...) {
@@ -157,7 +176,7 @@ void ParquetSink::close() noexcept {
   if (closed_) return;
   closed_ = true;
   try {
-    close_current();
+    close_current(options_.clock->unix_ns());
   } catch (const std::exception& e) {
     fail(e);
   } catch (...) {

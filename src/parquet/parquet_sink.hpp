@@ -2,6 +2,17 @@
 // The -parquet sink: rows into Parquet files, optionally rotated by rows or
 // by time (each closed file is complete and readable while the trace goes on).
 //
+// Rotation by time follows the rows' own time, not the moment they reach
+// the sink: periods of rotate_ms from the start of the run, and a row whose
+// syscall ended (timestamp_ns + duration_ns) in a later period than the
+// file's rows closes the file, so a busy host's files change exactly at the
+// period's end. The rows reach the sink in the order their syscalls ended
+// (trace/ring_merge.hpp). A quiet host's file is closed by the clock a
+// second after its period is over. Each file's ior.start_time and
+// ior.end_time bound every row in it: the period (the first file from the
+// start of the run, the last to its close), widened for a syscall that
+// started before the period (timestamp_ns) or a row that came late.
+//
 // Each file is written under a hidden temporary name next to its final name
 // and renamed once complete (base/output_file.hpp): a file under a final name
 // always has its footer. The first file is created by the constructor, so a
@@ -11,7 +22,6 @@
 // group, footer written), counts the rows of the failed row group and every
 // later row as lost, and reports failed: the run exits non-zero.
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,10 +39,10 @@ namespace ior::parquet {
 struct ParquetSinkOptions {
   std::string path;                 ///< the file, or the base name when rotating
   std::uint64_t rotate_rows = 0;    ///< start a new file after this many rows (0: never)
-  std::uint64_t rotate_ms = 0;      ///< start a new file after this long (0: never)
+  std::uint64_t rotate_ms = 0;      ///< a new file for every period this long of row time (0: never)
   ExistingOutput existing = ExistingOutput::kRefuse;  ///< kReplace: -force
   WriterOptions writer;             ///< writer.metadata goes into every file
-  /// Time for rotate_ms and the files' start/end times; must outlive the sink.
+  /// The files' start/end times and the close of a quiet period's file; must outlive the sink.
   const SinkClock* clock = &system_sink_clock();
 };
 
@@ -43,7 +53,7 @@ class ParquetSink final : public sink::Sink {
 
   void consume(const schema::EventRow& row) noexcept override;
   void consume_in_batch(const schema::EventRow& row, const schema::RowRepeats& repeats) noexcept override;
-  void flush() noexcept override;  ///< time-based rotation
+  void flush() noexcept override;  ///< closes a time-rotated file whose period is over
   void close() noexcept override;
   void abandon() noexcept override;  ///< the temporary file is removed, the name untouched
   sink::SinkReport report() const override;
@@ -53,10 +63,18 @@ class ParquetSink final : public sink::Sink {
   static std::string rotated_path(const std::string& base, std::uint64_t n);
 
  private:
+  /// A quiet period's file is closed this long after the period's end: rows
+  /// of syscalls that ended in it may still be on their way to the sink.
+  static constexpr std::uint64_t kQuietCloseDelayNs = 1'000'000'000;
+
   void open_next();
-  /// Closes the current file; the next row opens the next one.
-  void rotate();
-  void close_current();
+  /// Closes the current file as ending at end_ns; the next row opens the next one.
+  void rotate(std::uint64_t end_ns);
+  void close_current(std::uint64_t end_ns);
+  /// The start and end times of the current file ending at end_ns.
+  std::vector<std::pair<std::string, std::string>> file_times(std::uint64_t end_ns) const;
+  /// The end of the rotate_ms period that holds time t (not before file_start_ns_'s).
+  std::uint64_t period_end_after(std::uint64_t t) const;
   void refuse_taken_rotated_names() const;
   void fail(const std::exception& e) noexcept;
   bool rotating() const { return options_.rotate_rows != 0 || options_.rotate_ms != 0; }
@@ -64,10 +82,13 @@ class ParquetSink final : public sink::Sink {
   ParquetSinkOptions options_;
   std::unique_ptr<FileWriter> writer_;
   bool between_files_ = false;     // a rotation closed a file; the next row opens the next
-  std::uint64_t rotated_at_ns_ = 0;  // when (unix ns): the next file's start time
+  std::uint64_t run_start_ns_ = 0;   // unix ns; the periods of rotate_ms count from it
+  std::uint64_t file_start_ns_ = 0;  // the current (or next) file's start: the run's, or the last file's end
+  std::uint64_t period_end_ns_ = 0;  // rotate_ms: the end of the current file's period
+  std::uint64_t first_row_ns_ = UINT64_MAX;  // the earliest timestamp_ns in the current file
+  std::uint64_t last_row_ns_ = 0;            // the latest row end in it (timestamp_ns + duration_ns)
   std::uint64_t file_index_ = 0;
   std::uint64_t rows_in_file_ = 0;
-  std::chrono::steady_clock::time_point file_started_;
   Counter rows_written_;  // the sink's thread writes, the -live footer reads
   Counter rows_lost_;
   std::vector<std::string> files_;  // "path (rows, bytes)" of every closed file

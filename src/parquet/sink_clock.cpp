@@ -7,7 +7,6 @@ namespace {
 
 class SystemSinkClock final : public SinkClock {
  public:
-  std::chrono::steady_clock::time_point steady_now() const override { return std::chrono::steady_clock::now(); }
   std::uint64_t unix_ns() const override {
     struct timespec ts {};
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <map>
 
 #include "reader_runner.hpp"
 #include "summary_account.hpp"
@@ -87,6 +90,81 @@ TEST(ParquetE2E, SigtermMidTraceLeavesAValidFile) {
   for (const std::string engine : {"chdb", "duckdb"}) {
     EXPECT_GE(count(engine, file, "syscall_name = 'openat'"), 2000u) << engine;
   }
+}
+
+// "2026-11-25T04:22:01.123456789Z" back to Unix nanoseconds.
+std::uint64_t utc_ns(const std::string& text) {
+  struct tm tm {};
+  unsigned long long frac = 0;
+  EXPECT_EQ(std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%9lluZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                        &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &frac),
+            7)
+      << text;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::uint64_t>(timegm(&tm)) * 1'000'000'000ull + frac;
+}
+
+// Rows reach the sink a little after their syscalls: files rotated by time
+// change at the whole periods of the rows' own time, and each file's
+// ior.start_time/ior.end_time bound every row in it (enter to exit), with
+// no gap between one file and the next.
+TEST(ParquetE2E, TimeRotatedFilesFollowTheRowsTimeAndBoundEveryRow) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_READERS();
+  TempDir dir;
+  const std::string base = dir.path() + "/rot.parquet";
+  const std::string loop = "i=0; while [ $i -lt 14 ]; do " + std::string(WORKLOAD_BINARY) + " opens " + dir.path() +
+                           " 300 >/dev/null; sleep 0.25; i=$((i+1)); done";
+  Subprocess ior({IOR_BINARY, "-duration", "120", "-parquet", "-parquet-file", base, "-parquet-rotate", "1s", "--",
+                  "/bin/sh", "-c", loop});
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  const std::string glob = dir.path() + "/rot.*.parquet";
+  struct File {
+    std::uint64_t start = 0, end = 0, lo = 0, hi = 0, rows = 0;
+  };
+  std::map<std::uint64_t, File> files;  // by ior.file_index
+  std::map<std::string, std::uint64_t> index_of;
+  auto kv = reader_query("duckdb", "SELECT file_name AS f, decode(key) AS k, decode(value) AS v FROM "
+                                   "parquet_kv_metadata('" + glob + "')");
+  for (const auto& l : kv) {
+    if (json_field(l, "k") == "ior.file_index") index_of[json_field(l, "f")] = std::stoull(json_field(l, "v"));
+  }
+  for (const auto& l : kv) {
+    File& f = files[index_of.at(json_field(l, "f"))];
+    if (json_field(l, "k") == "ior.start_time") f.start = utc_ns(json_field(l, "v"));
+    if (json_field(l, "k") == "ior.end_time") f.end = utc_ns(json_field(l, "v"));
+  }
+  for (const auto& l : reader_query("duckdb", "SELECT source_file AS f, min(timestamp_ns) AS lo, "
+                                              "max(timestamp_ns + duration_ns) AS hi, count(*) AS n FROM "
+                                              "read_parquet('" + glob + "', filename = 'source_file') GROUP BY source_file")) {
+    File& f = files[index_of.at(json_field(l, "f"))];
+    f.lo = std::stoull(json_field(l, "lo"));
+    f.hi = std::stoull(json_field(l, "hi"));
+    f.rows = std::stoull(json_field(l, "n"));
+  }
+  ASSERT_GE(files.size(), 3u) << ior.err();
+  const std::uint64_t run_start = files.begin()->second.start;
+  std::uint64_t rows = 0, index = 0;
+  for (const auto& [n, f] : files) {
+    SCOPED_TRACE("file " + std::to_string(n));
+    EXPECT_EQ(n, ++index);
+    EXPECT_GT(f.rows, 0u);
+    rows += f.rows;
+    EXPECT_LE(f.start, f.lo);
+    EXPECT_LE(f.hi, f.end);
+    if (n > 1) {
+      EXPECT_EQ(f.start, std::min(files[n - 1].end, f.lo));
+    }
+    // Every file but the last ends at a whole period of the run.
+    if (n < files.size()) {
+      EXPECT_EQ((f.end - run_start) % 1'000'000'000ull, 0u) << f.end - run_start;
+    }
+  }
+  EXPECT_GE(rows, 14u * 300u);
+  const auto account = parse_account(ior.err());
+  EXPECT_EQ(rows, account_term(account, "sink parquet", "written")) << ior.err();
+  EXPECT_EQ(account_term(account, "sink parquet", "lost"), 0u);
 }
 
 // The console writes into a pipe nobody reads (as a terminal paused with

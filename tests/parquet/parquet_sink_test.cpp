@@ -182,14 +182,10 @@ TEST_F(ParquetSinkTest, ARotatedNameTakenDuringTheRunKeepsTheFileAside) {
       << text;
 }
 
-// Time that moves only when the test says so.
+// Wall time that moves only when the test says so.
 class ManualClock final : public SinkClock {
  public:
   static constexpr std::uint64_t kStartUnixNs = 1'700'000'000'000'000'000ull;
-  std::chrono::steady_clock::time_point steady_now() const override {
-    return std::chrono::steady_clock::time_point{} +
-           std::chrono::duration_cast<std::chrono::steady_clock::duration>(elapsed_);
-  }
   std::uint64_t unix_ns() const override { return kStartUnixNs + static_cast<std::uint64_t>(elapsed_.count()); }
   void advance(std::chrono::nanoseconds d) { elapsed_ += d; }
 
@@ -197,40 +193,57 @@ class ManualClock final : public SinkClock {
   std::chrono::nanoseconds elapsed_{0};
 };
 
-TEST_F(ParquetSinkTest, RotationByTimeHappensOnTheFirstFlushAtTheAgeAndSkipsEmptyFiles) {
+// A row of a syscall that started at t ns after the run's start and took d ns.
+schema::EventRow row_at(std::uint64_t t, std::uint64_t d = 0) {
+  schema::EventRow r = row(t);
+  r.timestamp_ns = ManualClock::kStartUnixNs + t;
+  r.duration_ns = d;
+  return r;
+}
+
+// Rows reach the sink up to seconds after their syscalls (ring polls, the
+// sink's queue): the files follow the rows' time, and the clock only closes
+// the file of a period no row has ended since.
+TEST_F(ParquetSinkTest, RotationByTimeFollowsTheRowsTimeAndBoundsEveryRowInItsFile) {
   using namespace std::chrono_literals;
+  constexpr std::uint64_t ms = 1'000'000, s = 1'000 * ms;
   ManualClock clock;
   ParquetSinkOptions o;
   o.path = path("t.parquet");
   o.rotate_ms = 1000;
   o.clock = &clock;
-  ParquetSink sink(o);  // file 1 starts at 0
-  sink.consume(row(0));
-  sink.consume(row(1));
-  clock.advance(999ms + 999'999ns);
-  sink.flush();  // 1 ns short of the age: no rotation
-  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 1)));
-  clock.advance(1ns);
-  sink.flush();  // file 1 closed at 1 s, file 2 starts
-  EXPECT_TRUE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 1)));
-  clock.advance(5s);
-  sink.flush();  // no row since: no file 2 yet, no rotation
-  sink.consume(row(2));
-  clock.advance(1s);  // file 2 is 6 s old
-  sink.flush();  // file 2 (from 1 s) closed at 7 s
-  sink.consume(row(3));
-  clock.advance(500ms);
-  sink.close();  // file 3 closed at 7.5 s
+  ParquetSink sink(o);  // periods of 1 s from 0
+  sink.consume(row_at(100 * ms));
+  sink.consume(row_at(500 * ms, 200 * ms));
+  // Ends at 1.1 s, in the next period, while the sink's clock still reads 0.
+  sink.consume(row_at(900 * ms, 200 * ms));
   EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 1)), 2);
+  clock.advance(2999ms);
+  sink.flush();  // file 2's period ended at 2 s: its rows may still be coming
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 2)));
+  clock.advance(1ms);
+  sink.flush();  // a second later the clock closes it
   EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 2)), 1);
-  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 3)), 1);
-  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 4)));
-  // Each file starts when the one before it ended (or the run began) and
-  // ends when it was closed.
+  clock.advance(10s);
+  sink.flush();  // no row since: no file 3 yet
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 3)));
+  sink.consume(row_at(5'500 * ms));  // after a quiet gap
+  sink.consume(row_at(1'500 * ms));  // a late row of file 2's period
+  sink.consume(row_at(6 * s));       // the next period begins at its first nanosecond
+  sink.consume(row_at(6 * s, 800 * ms));
+  clock.advance(6'500ms - 13s);  // the wall clock stepped back
+  sink.close();
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 3)), 2);
+  EXPECT_EQ(rows_in(ParquetSink::rotated_path(o.path, 4)), 2);
+  EXPECT_FALSE(std::filesystem::exists(ParquetSink::rotated_path(o.path, 5)));
+  // Each file starts where the one before it ended (the first at the run's
+  // start) and ends at its period's end (the last when it was closed), each
+  // widened to bound its rows: file 2 for the syscall that started at
+  // 0.9 s, file 3 for the late row, file 4 for the row ending at 6.8 s.
   const std::uint64_t t0 = ManualClock::kStartUnixNs;
-  const std::uint64_t s = 1'000'000'000ull;
-  const std::uint64_t want[3][2] = {{t0, t0 + s}, {t0 + s, t0 + 7 * s}, {t0 + 7 * s, t0 + 7 * s + s / 2}};
-  for (std::uint64_t n = 1; n <= 3; ++n) {
+  const std::uint64_t want[4][2] = {
+      {t0, t0 + s}, {t0 + 900 * ms, t0 + 2 * s}, {t0 + 1'500 * ms, t0 + 6 * s}, {t0 + 6 * s, t0 + 6'800 * ms}};
+  for (std::uint64_t n = 1; n <= 4; ++n) {
     auto kv = testkit::read_parquet(ParquetSink::rotated_path(o.path, n)).key_values();
     EXPECT_EQ(kv["ior.start_time"], utc_timestamp(want[n - 1][0])) << n;
     EXPECT_EQ(kv["ior.end_time"], utc_timestamp(want[n - 1][1])) << n;
@@ -265,6 +278,8 @@ TEST_F(ParquetSinkTest, WriteErrorKeepsCompleteRowGroupsAndCountsEveryLostRow) {
   EXPECT_EQ(static_cast<std::uint64_t>(f.meta[3].i), r.rows_written);
   EXPECT_EQ(f.meta[4].elems.size(), r.rows_written / 1000);
   EXPECT_EQ(f.key_values().count("ior.incomplete"), 1u);
+  EXPECT_EQ(f.key_values()["ior.start_time"], utc_timestamp(5'000));  // row 0's time: before the run
+  EXPECT_EQ(f.key_values().count("ior.end_time"), 1u);
 }
 
 // The disk fills up exactly at the end of a row group: cutting the failed
