@@ -80,6 +80,29 @@ void reset_row(schema::EventRow& row) {
 
 }  // namespace
 
+namespace {
+
+// chroot leaves the cwd where it was, but the process now names it from its
+// new root, as getcwd does: /srv/jail/sub is /sub in a chroot to /srv/jail.
+// A cwd outside the new root has no name there (getcwd says
+// "(unreachable)"): it is read from /proc at its next use, with
+// cwd-from-proc on the rows that use it.
+void chroot_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view root, FdTable& fds) {
+  if (root == "/") return;
+  const auto cwd = fds.cwd(pid, tid);
+  if (!cwd) return;
+  const std::string_view dir = cwd->path;
+  if (dir == root) {
+    fds.set_cwd(pid, tid, "/", cwd->from_proc);
+  } else if (dir.size() > root.size() && dir.starts_with(root) && dir[root.size()] == '/') {
+    fds.set_cwd(pid, tid, std::string(dir.substr(root.size())), cwd->from_proc);
+  } else {
+    fds.forget_cwd(pid, tid);
+  }
+}
+
+}  // namespace
+
 void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
                       const schema::EventRow* row, FdTable& fds) {
   auto fd = static_cast<std::int32_t>(e.args[0]);
@@ -162,6 +185,18 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
         fds.forget_cwd(pid, tid);
       }
       break;
+    case FdEffect::kChroot:
+      if (ret == 0 && row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->pathname)) {
+        chroot_cwd(pid, tid, row->pathname, fds);
+      }
+      break;
+    case FdEffect::kIoctl: {
+      // Python's os.set_inheritable uses these rather than fcntl.
+      constexpr std::uint32_t kFioclex = 0x5451, kFionclex = 0x5450;  // <asm-generic/ioctls.h>
+      const auto request = static_cast<std::uint32_t>(e.args[1]);
+      if (ret == 0 && (request == kFioclex || request == kFionclex)) fds.set_cloexec(pid, fd, request == kFioclex);
+      break;
+    }
     case FdEffect::kNone:
     case FdEffect::kOpen:  // these are applied by build_row: the row names the file
     case FdEffect::kByHandle:

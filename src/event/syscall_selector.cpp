@@ -49,8 +49,10 @@ bool SyscallSelector::traces(std::string_view syscall) const {
   if (selects(syscall)) return true;
   const auto id = syscall_id(syscall);
   if (!id) return false;
+  // ioctl is frequent (terminals, devices) and changes an fd only by its
+  // rare FIOCLEX/FIONCLEX: those are followed only while ioctl is traced.
   const FdEffect effect = syscall_info(*id).effect;
-  return effect != FdEffect::kNone && effect != FdEffect::kGetcwd;
+  return effect != FdEffect::kNone && effect != FdEffect::kGetcwd && effect != FdEffect::kIoctl;
 }
 
 }  // namespace ior::event

@@ -35,6 +35,8 @@ constexpr FdEffect SOCKETPAIR = FdEffect::kSocketPair;
 constexpr FdEffect ANON_FD = FdEffect::kAnonFd;
 constexpr FdEffect UNSHARE = FdEffect::kUnshare;
 constexpr FdEffect SETNS = FdEffect::kSetns;
+constexpr FdEffect CHROOT = FdEffect::kChroot;
+constexpr FdEffect IOCTL = FdEffect::kIoctl;
 }  // namespace fd_effect
 
 // A new line with a smaller id than the one before would reuse or hide an

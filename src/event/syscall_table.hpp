@@ -45,6 +45,8 @@ enum class FdEffect : std::uint8_t {
   kAnonFd,      ///< the returned fd is an "anon_inode:..." fd (epoll, eventfd, timerfd, ...)
   kUnshare,     ///< unshare: with CLONE_FS or CLONE_NEWNS in args[0], the thread's cwd becomes its own
   kSetns,       ///< setns: into a mount namespace (args[1]), the cwd becomes its root
+  kChroot,      ///< chroot: the cwd is named from the new root (the row's pathname)
+  kIoctl,       ///< ioctl: FIOCLEX, FIONCLEX (args[1]) set and clear args[0]'s close-on-exec
 };
 
 struct SyscallInfo {

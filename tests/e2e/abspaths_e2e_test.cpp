@@ -2,7 +2,8 @@
 // `ior_workload abspaths` (cwd after chdir and fchdir, dirfds, "..", a
 // symlinked directory, AT_EMPTY_PATH, a path over 1 KiB, hostile bytes, a
 // forked and an exec'd child, threads sharing the cwd and threads with their
-// own, setns into a mount namespace, an fd passed over SCM_RIGHTS). Every syscall of
+// own, setns into a mount namespace, chroot, close-on-exec by ioctl, an fd
+// passed over SCM_RIGHTS). Every syscall of
 // its manifest must be a row with exactly the absolute path the workload
 // computed, on the console and in the Parquet file (read back by chDB), and
 // the Parquet row must keep the name exactly as passed.
@@ -80,10 +81,10 @@ Expected expected_of(const ManifestLine& m) {
 // The row's column that holds the syscall's (first) name.
 std::string name_column(const std::string& syscall) {
   if (syscall == "openat" || syscall == "read" || syscall == "write" || syscall == "close" || syscall == "fchdir" ||
-      syscall == "lseek" || syscall == "setns") {
+      syscall == "lseek" || syscall == "setns" || syscall == "ioctl" || syscall == "dup") {
     return "f";
   }
-  return "p";  // chdir, mkdir, newfstatat
+  return "p";  // chdir, chroot, mkdir, newfstatat
 }
 
 std::string notice_words(int notice) {
@@ -127,18 +128,19 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
                           {WORKLOAD_BINARY, "abspaths", dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 86u) << run.workload_out;
+  ASSERT_EQ(manifest.size(), 102u) << run.workload_out;
   std::vector<Expected> want;
   for (const auto& m : manifest) want.push_back(expected_of(m));
 
   expect_console_rows(run, want);
   // Processes: the workload, its forked child, the exec'd child, the child
   // forked by a thread with its own cwd, the child exec'd from such a
-  // thread, the child that joins a mount namespace, the SCM_RIGHTS sender,
-  // the child sharing the fd table.
+  // thread, the child that joins a mount namespace, the two chrooted
+  // children, the program exec'd with fds marked by ioctl, the SCM_RIGHTS
+  // sender, the child sharing the fd table.
   std::map<std::uint32_t, int> pids;
   for (const auto& m : manifest) ++pids[m.pid];
-  EXPECT_EQ(pids.size(), 8u);
+  EXPECT_EQ(pids.size(), 11u);
 
   // Parquet: the same rows with the name exactly as passed beside the path.
   const std::string sql =
@@ -230,7 +232,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   for (const auto& m : manifest) {
     if (m.name == "openat") opens.push_back(expected_of(m));
   }
-  ASSERT_EQ(opens.size(), 14u);
+  ASSERT_EQ(opens.size(), 15u);
   expect_console_rows(run, opens);
   // Only opens (the dynamic loader's too), and those in DIR are the workload's.
   const auto is_in_dir = [&](const std::string& file) {
@@ -243,7 +245,7 @@ TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {
   }
   std::size_t opens_in_dir = 0;
   for (const auto& e : opens) opens_in_dir += is_in_dir(workload_unhex(e.first.abs_hex));
-  EXPECT_EQ(opens_in_dir, 13u);  // all but /proc/self/ns/mnt
+  EXPECT_EQ(opens_in_dir, 14u);  // all but /proc/self/ns/mnt
   EXPECT_EQ(in_dir, opens_in_dir) << run.out;
 }
 

@@ -306,6 +306,23 @@ TEST_F(FdTableTest, FcntlSetfdTogglesCloseOnExec) {
   EXPECT_EQ(read_fd(3).row.flags, O_RDONLY);
 }
 
+// Python's os.set_inheritable(fd, False/True) uses ioctl FIOCLEX/FIONCLEX.
+TEST_F(FdTableTest, IoctlFioclexAndFionclexToggleCloseOnExec) {
+  constexpr std::uint64_t kFioclex = 0x5451, kFionclex = 0x5450, kTcgets = 0x5401;
+  open_file("/data/a", 3);
+  open_file("/data/b", 4, O_RDONLY | O_CLOEXEC);
+  syscall(IOR_SC_ioctl, 0, {3, kFioclex, 0});
+  EXPECT_EQ(read_fd(3).row.flags, O_RDONLY | O_CLOEXEC);
+  syscall(IOR_SC_ioctl, 0, {4, kFionclex, 0});
+  EXPECT_EQ(read_fd(4).row.flags, O_RDONLY);
+  syscall(IOR_SC_ioctl, -25, {4, kFioclex, 0});  // failed: no change
+  syscall(IOR_SC_ioctl, 0, {4, kTcgets, 0});     // another request: no change
+  EXPECT_EQ(read_fd(4).row.flags, O_RDONLY);
+  feed(testing::exec_record(kPid, kPid, clock_++));  // exec closes 3 and keeps 4
+  EXPECT_EQ(read_fd(3).row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(read_fd(4).filename, "/data/b");
+}
+
 TEST_F(FdTableTest, CloseRangeRemovesOrMarksCloexec) {
   for (int fd = 3; fd <= 7; ++fd) open_file("/data/f", fd);
   syscall(IOR_SC_close_range, 0, {4, 5, 0});

@@ -69,6 +69,30 @@ TEST_F(ThreadCwdTest, AThreadThatUnsharedItsCwdMovesAloneAndTheOthersShareTheirs
   EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 0u);
 }
 
+// chroot keeps the cwd but names it from the new root, as getcwd does.
+TEST_F(ThreadCwdTest, ChrootNamesTheCwdFromTheNewRoot) {
+  chdir_on(101, "/srv/jail/sub");
+  syscall(IOR_SC_chroot, 0, {}, "/srv/jail", {}, kPid, 101);
+  EXPECT_EQ(last().pathname, "/srv/jail");
+  EXPECT_EQ(stat_on(102, "f"), "/sub/f");
+  syscall(IOR_SC_getcwd, 5, {}, {}, {}, kPid, 101);
+  EXPECT_EQ(last().pathname, "/sub");
+  syscall(IOR_SC_chroot, 0, {}, "..", {}, kPid, 101);  // chroot("..") from /sub: the root is now /
+  EXPECT_EQ(stat_on(101, "f"), "/sub/f");
+  // The common chdir(dir); chroot(".") leaves the cwd at the new root.
+  chdir_on(101, "/srv/jail2");
+  syscall(IOR_SC_chroot, 0, {}, ".", {}, kPid, 101);
+  EXPECT_EQ(stat_on(101, "f"), "/f");
+  // A failed chroot changes nothing.
+  chdir_on(101, "/a/b");
+  syscall(IOR_SC_chroot, -1, {}, "/a", {}, kPid, 101);
+  EXPECT_EQ(stat_on(101, "f"), "/a/b/f");
+  // A cwd outside the new root has no name in it: /proc says where it is.
+  syscall(IOR_SC_chroot, 0, {}, "/elsewhere", {}, kPid, 101);
+  EXPECT_EQ(stat_on(101, "f"), "f");
+  EXPECT_NE(last().row.notice & schema::kNoticePathUnresolved, 0);
+}
+
 TEST_F(ThreadCwdTest, AThreadCreatedWithoutCloneFsStartsAtItsCreatorsCwd) {
   chdir_on(101, "/top");
   unshare_on(103, CLONE_FS);

@@ -7,7 +7,7 @@
 // forking and exec'ing from one), setns into a mount namespace, an fd
 // received over SCM_RIGHTS, a process sharing the fd table (clone(2) with
 // CLONE_FILES), a read blocked while its fd number is closed and given out
-// again). Each syscall is made once
+// again, chroot, close-on-exec set and cleared by ioctl). Each syscall is made once
 // through syscall(2) and written to the manifest with the absolute path the
 // workload knows it acted on, computed here from DIR by string operations
 // that follow the documented rules, independently of ior.
@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -219,6 +220,53 @@ int joining_a_mount_namespace(const std::string& d) {
   return wait_ok(child);
 }
 
+// chroot keeps the cwd but the process names it from its new root, as
+// getcwd does. In children: a chroot is not undone.
+int inside_a_chroot(const std::string& d) {
+  one("mkdir", syscall(SYS_mkdir, (d + "/jail").c_str(), 0755), d + "/jail", d + "/jail");
+  one("mkdir", syscall(SYS_mkdir, (d + "/jail/inner").c_str(), 0755), d + "/jail/inner", d + "/jail/inner");
+  for (const bool dot : {false, true}) {
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+      if (!dot) {
+        chdir_to(d + "/jail/inner", d + "/jail/inner");
+        one("chroot", syscall(SYS_chroot, (d + "/jail").c_str()), d + "/jail", d + "/jail");
+        stat_at(AT_FDCWD, "../inner", 0, "/inner");
+      } else {  // the common chdir(dir); chroot(".")
+        chdir_to(d + "/jail", d + "/jail");
+        one("chroot", syscall(SYS_chroot, "."), d + "/jail", ".");
+        stat_at(AT_FDCWD, "inner", 0, "/inner");
+      }
+      _exit(0);
+    }
+    if (wait_ok(child) != 0) return 1;
+  }
+  return 0;
+}
+
+// Python's os.set_inheritable uses ioctl FIOCLEX and FIONCLEX, not fcntl:
+// the fd FIOCLEX marked is gone in the exec'd program, the one FIONCLEX
+// cleared is still there. Runs in d/sub.
+int close_on_exec_by_ioctl(const char* self, const std::string& d) {
+  const std::string name = d + "/sub/by-ioctl";
+  const long kept = open_at(AT_FDCWD, "by-ioctl", O_CREAT | O_RDWR, name);  // O_CLOEXEC
+  one("ioctl", syscall(SYS_ioctl, kept, FIONCLEX), name, "");
+  const long closed = one("dup", syscall(SYS_dup, kept), name, "");  // no O_CLOEXEC
+  one("ioctl", syscall(SYS_ioctl, closed, FIOCLEX), name, "");
+  pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) {
+    execl(self, self, "abspaths-inherited", std::to_string(kept).c_str(), std::to_string(closed).c_str(),
+          name.c_str(), static_cast<char*>(nullptr));
+    die("execl");
+  }
+  if (wait_ok(child) != 0) return 1;
+  close_fd(closed, name);
+  close_fd(kept, name);
+  return 0;
+}
+
 // A process that clone(2) makes with CLONE_FILES (and no CLONE_THREAD)
 // shares this one's fd table: it closes the fd this one opened and opens
 // another file, which gets the same number; this process's next syscall on
@@ -275,6 +323,16 @@ int a_read_across_the_reuse_of_its_fd(const std::string& d) {
 }
 
 }  // namespace
+
+// The program close_on_exec_by_ioctl execs: fd kept is open, closed is not.
+int run_abspaths_inherited(int kept, int closed, const std::string& name) {
+  char c;
+  const long bad = syscall(SYS_read, closed, &c, 1);
+  if (bad != -1 || errno != EBADF) die("read of the fd FIOCLEX marked");
+  record("read", -EBADF, field("", "", 8));  // and ior has no name for it
+  one("read", syscall(SYS_read, kept, &c, 1), name, "");                 // 0: the file is empty
+  return 0;
+}
 
 // The exec'd child: its cwd is the parent's, kept across exec.
 int run_abspaths_exec(const std::string& cwd) {
@@ -380,7 +438,9 @@ int run_abspaths(const char* self, const std::string& d) {
   chdir_to(d, d);
   if (threads_and_their_cwds(self, d) != 0) return 1;
   if (joining_a_mount_namespace(d) != 0) return 1;
+  if (inside_a_chroot(d) != 0) return 1;
   chdir_to("sub", d + "/sub");
+  if (close_on_exec_by_ioctl(self, d) != 0) return 1;
 
   // An fd passed over SCM_RIGHTS: opened by a child, used by this process.
   int sv[2];
