@@ -58,7 +58,10 @@ class RecordsToPipeline final : public trace::RecordHandler {
  public:
   RecordsToPipeline(event::Pipeline& p, sink::FanOut& sinks) : pipeline_(p), sinks_(sinks) {}
   void on_record(std::span<const std::byte> record) noexcept override { pipeline_.feed(record); }
-  void on_batch_end() noexcept override { sinks_.publish(); }
+  void on_batch_end(std::uint64_t handled_to) noexcept override {
+    pipeline_.handled_up_to(handled_to);
+    sinks_.publish();
+  }
 
  private:
   event::Pipeline& pipeline_;

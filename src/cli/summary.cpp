@@ -100,7 +100,8 @@ std::string format_summary(const SummaryInput& in) {
            num(s.decode_unknown_kind.get()) + ", bad syscall id " +
            num(s.decode_bad_syscall.get()) + ")");
   line(out, "fd names", "from /proc " + num(s.fd_from_proc.get()) + ", unknown " +
-                            num(s.fd_unknown.get()) + ", forgotten (table full) " +
+                            num(s.fd_unknown.get()) + ", dropped (reused before /proc was read) " +
+                            num(s.fd_proc_stale.get()) + ", forgotten (table full) " +
                             num(s.fd_evicted.get()));
   line(out, "paths", "unresolved " + num(s.path_unresolved.get()) + ", cwd from /proc " +
                          num(s.cwd_from_proc.get()) + ", read at the exit " + num(s.strings_at_exit.get()));

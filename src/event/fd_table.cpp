@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "event/clock.hpp"
 #include "event/lexical_path.hpp"
 #include "schema/event_row.hpp"
 
@@ -157,12 +158,15 @@ const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
   if (const FdEntry* known = find(pid, fd)) return known;
   if (use == FdUse::kBadFd) return &unknown_;
   auto found = proc_.lookup(pid, fd);
+  // After the lookup: whatever it saw was done before this time.
+  const std::uint64_t read_ns = monotonic_now_ns();
   if (!found && use == FdUse::kFailed) return &unknown_;
   FdEntry e;
   if (found) {
     e.name = names_.intern(found->name);
     e.flags = found->flags;
     e.from_proc = true;
+    e.proc_read_ns = read_ns;
   } else {
     e.unknown = true;  // the fd exists (the syscall succeeded) but /proc no longer shows it
   }

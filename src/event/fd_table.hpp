@@ -44,6 +44,8 @@ struct FdEntry {
   /// The exit time (kernel clock) of the syscall that gave this fd number
   /// out; 0 when not seen (learned through /proc, inherited).
   std::uint64_t since_ns = 0;
+  /// from_proc: when /proc was read (CLOCK_MONOTONIC ns, the kernel's clock).
+  std::uint64_t proc_read_ns = 0;
 };
 
 /// A process's current directory, when known.

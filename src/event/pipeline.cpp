@@ -9,6 +9,7 @@
 
 #include "event/fd_table.hpp"
 #include "event/proc_fd_lookup.hpp"
+#include "event/proc_name_check.hpp"
 #include "event/record_decoder.hpp"
 #include "event/row_builder.hpp"
 #include "event/row_effects.hpp"
@@ -24,7 +25,8 @@ struct Pipeline::Impl {
         proc(options.proc_root),
         fds(proc, options.fd_limits, stats.fd_evicted),
         filter(options.filters),
-        cgroups(options.cgroups) {
+        cgroups(options.cgroups),
+        proc_names(c, stats.fd_proc_stale) {
     ctx.wall_offset_ns = options.wall_offset_ns;
     ctx.hostname = options.hostname;
     ctx.collection_id = options.collection_id;
@@ -48,6 +50,7 @@ struct Pipeline::Impl {
   void on_task();
   void emit(ThreadState& t);
   void count_and_pass(std::uint16_t syscall);
+  void watch_proc_names(std::uint32_t pid);
   void forget_thread(std::uint32_t tid);
   void reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid);
 
@@ -59,6 +62,7 @@ struct Pipeline::Impl {
   RowFilter filter;
   PathResolver paths;
   CgroupNames cgroups;
+  ProcNameCheck proc_names;
   RowContext ctx;
   std::unordered_map<std::uint32_t, ThreadState> threads;
   std::size_t string_bytes = 0;  ///< heap capacity of the threads' pending strings
@@ -296,12 +300,25 @@ void Pipeline::Impl::emit(ThreadState& t) {
     return;
   }
   stats.rows.add();
-  if (row.notice & schema::kNoticeFdFromProc) stats.fd_from_proc.add();
+  if (row.notice & schema::kNoticeFdFromProc) {
+    stats.fd_from_proc.add();
+    watch_proc_names(h.pid);
+  }
   if (row.notice & schema::kNoticeFdUnknown) stats.fd_unknown.add();
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
   apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds);
+  if (proc_names.watching()) proc_names.after_effects(h.pid, t.pending.time_ns, fds);
+}
+
+// The row's fds named from /proc are checked against the records that may
+// still come from before the /proc read (event/proc_name_check.hpp).
+void Pipeline::Impl::watch_proc_names(std::uint32_t pid) {
+  for (const std::int32_t fd : {row.fd, row.fd2}) {
+    if (fd < 0) continue;
+    if (const FdEntry* e = fds.find(pid, fd)) proc_names.watch(pid, fd, *e);
+  }
 }
 
 // Hands the row to the consumer or counts why not (each row once, under
@@ -313,7 +330,7 @@ void Pipeline::Impl::count_and_pass(std::uint16_t syscall) {
   }
   switch (filter.judge(row)) {
     case FilterVerdict::kKeep:
-      consumer.on_row(row);
+      proc_names.pass(row);
       stats.rows_emitted.add();
       return;
     case FilterVerdict::kSucceeded:
@@ -471,7 +488,20 @@ void Pipeline::learn_process(std::uint32_t pid) {
   }
 }
 
+void Pipeline::handled_up_to(std::uint64_t t) noexcept {
+  try {
+    impl_->proc_names.handled_up_to(t);
+  } catch (...) {
+    impl_->stats.internal_errors.add();
+  }
+}
+
 void Pipeline::finish() {
+  try {
+    impl_->proc_names.release();
+  } catch (...) {
+    impl_->stats.internal_errors.add();
+  }
   for (auto& [tid, t] : impl_->threads) {
     if (t.pending_valid) {
       impl_->stats.enter_unfinished.add();

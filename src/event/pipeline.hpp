@@ -77,7 +77,12 @@ class Pipeline {
   /// it cannot exit, rather than at its first relative name or inherited fd,
   /// when a short command is already gone. Before the first feed().
   void learn_process(std::uint32_t pid);
-  /// End of run: pending enters are counted as unfinished.
+  /// Every record keyed up to t (CLOCK_MONOTONIC ns) has been fed: rows
+  /// waiting for the check of a /proc name may go on
+  /// (event/proc_name_check.hpp).
+  void handled_up_to(std::uint64_t t) noexcept;
+  /// End of run: pending enters are counted as unfinished; rows still
+  /// waiting go on.
   void finish();
   const PipelineStats& stats() const;
   /// Sizes of the fd table and the per-thread states; feeding thread only.

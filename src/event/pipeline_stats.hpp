@@ -33,6 +33,7 @@ struct PipelineStats {
   Counter rows_emitted;         ///< rows passed to the consumer
   Counter fd_from_proc;         ///< fd names resolved through /proc
   Counter fd_unknown;           ///< fd names that could not be resolved
+  Counter fd_proc_stale;        ///< names /proc gave after the fd was closed or reused: dropped (fd-unknown)
   Counter path_unresolved;      ///< rows with a relative name whose directory was unknown
   Counter cwd_from_proc;        ///< rows whose current directory was read from /proc
   Counter strings_at_exit;      ///< string arguments unreadable at the enter, read at the exit

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <string>
 
 #include "base/error.hpp"
@@ -105,9 +106,16 @@ std::size_t CpuRings::poll(int timeout_ms, const RingMerge::Sink& sink) {
     handed = merge_->round(t0, sink);
     total += handed;
   } while (merge_->more() && handed > 0);
+  // Records held back by a ring's busy bit or max_per_ring wait for a
+  // later round: only a complete round hands on everything up to t0.
+  if (merge_->complete()) handled_to_ = std::max(handled_to_, t0);
   return total;
 }
 
-std::size_t CpuRings::drain(const RingMerge::Sink& sink) { return merge_->drain(sink); }
+std::size_t CpuRings::drain(const RingMerge::Sink& sink) {
+  const std::size_t n = merge_->drain(sink);
+  handled_to_ = std::numeric_limits<std::uint64_t>::max();
+  return n;
+}
 
 }  // namespace ior::trace

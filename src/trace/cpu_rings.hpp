@@ -35,6 +35,8 @@ class CpuRings {
   std::size_t poll(int timeout_ms, const RingMerge::Sink& sink);
   /// Hands on everything: only once no program runs any more.
   std::size_t drain(const RingMerge::Sink& sink);
+  /// Every record keyed up to this time has been handed on.
+  std::uint64_t handled_to() const { return handled_to_; }
   /// What each ring's CPU wrote and how full the fullest ring is (two loads
   /// per ring); out's vector is reused.
   void levels(RingLevels& out) const;
@@ -54,6 +56,7 @@ class CpuRings {
   std::vector<Mapping> maps_;
   UniqueFd epoll_;
   std::unique_ptr<RingMerge> merge_;
+  std::uint64_t handled_to_ = 0;
 };
 
 }  // namespace ior::trace

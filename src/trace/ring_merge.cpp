@@ -139,6 +139,10 @@ void RingMerge::publish() {
   }
 }
 
+bool RingMerge::complete() const {
+  return std::none_of(rings_.begin(), rings_.end(), [](const RingState& r) { return r.held; });
+}
+
 std::size_t RingMerge::drain(const Sink& sink) {
   std::size_t total = 0;
   do {

@@ -65,6 +65,9 @@ class RingMerge {
 
   /// The last round left records in a ring because of max_per_ring.
   bool more() const { return more_; }
+  /// The last round handed on every record keyed up to its t0: no ring
+  /// stopped at a record being written or at max_per_ring.
+  bool complete() const;
 
  private:
   struct Pending {

@@ -28,7 +28,7 @@ void RingReader::loop() noexcept {
     auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (!stop_.load(std::memory_order_relaxed)) {
       tracer_.poll(handler_, poll_ms_);
-      handler_.on_batch_end();
+      handler_.on_batch_end(tracer_.handled_to());
       if (after_poll_) after_poll_();
       auto now = std::chrono::steady_clock::now();
       if (now >= next_tick) {
@@ -48,7 +48,7 @@ void RingReader::stop() {
   if (thread_.joinable()) thread_.join();
   tracer_.detach();
   tracer_.drain(handler_);
-  handler_.on_batch_end();
+  handler_.on_batch_end(tracer_.handled_to());
   if (on_tick_) on_tick_();
   if (!error_.empty()) throw Error(error_);
 }

@@ -278,6 +278,8 @@ std::size_t Tracer::drain(RecordHandler& handler) {
   return impl_->rings->drain([&handler](std::span<const std::byte> r) { handler.on_record(r); });
 }
 
+std::uint64_t Tracer::handled_to() const { return impl_->rings->handled_to(); }
+
 void Tracer::attach() {
   if (impl_->attached_links) return;
   impl_->attached_links = true;

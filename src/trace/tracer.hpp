@@ -67,8 +67,9 @@ class RecordHandler {
   virtual ~RecordHandler() = default;
   virtual void on_record(std::span<const std::byte> record) noexcept = 0;
   /// The RingReader read what the ring held (after every poll and drain):
-  /// a place to hand the records' results on in one batch.
-  virtual void on_batch_end() noexcept {}
+  /// a place to hand the records' results on in one batch. Every record
+  /// keyed up to handled_to (CLOCK_MONOTONIC ns) has been handed on.
+  virtual void on_batch_end(std::uint64_t handled_to) noexcept { (void)handled_to; }
 };
 
 class Tracer {
@@ -93,6 +94,9 @@ class Tracer {
   std::size_t poll(RecordHandler& handler, int timeout_ms);
   /// Consumes every record currently in the rings without waiting.
   std::size_t drain(RecordHandler& handler);
+  /// Every record keyed (trace/ring_merge.hpp) up to this time has been
+  /// handed on by poll() or drain(); UINT64_MAX after a drain.
+  std::uint64_t handled_to() const;
   /// Attaches the loaded programs: records flow from now on. Runs once.
   void attach();
   /// Detaches all programs, then sends the enters of the syscalls still

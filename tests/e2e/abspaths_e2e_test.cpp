@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,60 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
                        (e.two ? e.second.passed_hex : ""));
   }
   EXPECT_EQ(got, expected);
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
+// An fd passed over SCM_RIGHTS is named from /proc when ior handles its
+// first row, after the syscall. Here the process has closed it and opened
+// another file on its number long before: the rows of the passed fd must
+// never carry the later file's name. They say fd-unknown, or (should ior
+// have read /proc in time) the passed file.
+TEST(AbsolutePathsE2E, APassedFdClosedAndReusedBeforeProcIsReadIsNotNamedAfterTheNextFile) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr int kRounds = 20;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload"},
+                          {WORKLOAD_BINARY, "passedreuse", dir.path(), std::to_string(kRounds)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.workload_out);
+  std::uint32_t pid = 0;
+  int fd = -1, round = -1, dropped = 0, rounds = 0;
+  std::size_t at = 0;
+  while (lines >> pid >> fd >> round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    ++rounds;
+    const std::string passed = dir.path() + "/passed-" + std::to_string(round);
+    const std::string reused = dir.path() + "/reused-" + std::to_string(round);
+    // The workload's rows on the fd in order: lseek, close (the passed
+    // file), then after the open that reused the number, lseek and close.
+    std::vector<const ConsoleRow*> on_fd;
+    for (; at < run.rows.size() && on_fd.size() < 5; ++at) {
+      const ConsoleRow& r = run.rows[at];
+      if (r.pid != pid) continue;
+      if ((r.name == "lseek" || r.name == "close") && r.file != reused && r.file != passed && !r.file.empty()) continue;
+      if (r.name == "lseek" || r.name == "close" || (r.name == "openat" && r.file == reused)) on_fd.push_back(&r);
+    }
+    ASSERT_EQ(on_fd.size(), 5u) << run.out;
+    for (std::size_t i = 0; i < 2; ++i) {
+      EXPECT_NE(on_fd[i]->file, reused) << on_fd[i]->name;
+      if (on_fd[i]->file.empty()) {
+        EXPECT_EQ(on_fd[i]->notice, "fd-unknown");
+        ++dropped;
+      } else {
+        EXPECT_EQ(on_fd[i]->file, passed);
+        EXPECT_EQ(on_fd[i]->notice, "fd-from-proc");
+      }
+    }
+    EXPECT_EQ(on_fd[2]->name, "openat");
+    for (std::size_t i = 3; i < 5; ++i) {
+      EXPECT_EQ(on_fd[i]->file, reused) << on_fd[i]->name;
+      EXPECT_EQ(on_fd[i]->notice, "");
+    }
+  }
+  EXPECT_EQ(rounds, kRounds) << run.workload_out;
+  // ior handles a row milliseconds after the syscall, the workload reuses
+  // the number within microseconds: most rounds are caught.
+  EXPECT_GT(dropped, kRounds);
   EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
 }
 

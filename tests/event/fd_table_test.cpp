@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "event/clock.hpp"
+#include "event/proc_name_check.hpp"
 #include "pipeline_fixture.hpp"
 
 namespace ior::event {
@@ -554,6 +556,93 @@ TEST_F(ProcFallbackTest, CloseWithEbadfForgetsTheFdSoALaterOneIsLookedUp) {
   std::filesystem::create_symlink("socket:[77]", root_ / "100" / "fd" / "22");
   syscall(IOR_SC_write, -EAGAIN, {22, 1, 0});  // even a failing call looks it up afresh
   EXPECT_EQ(last().filename, "socket:[77]");
+}
+
+// ior reads /proc for an fd it did not see opened when it handles the row,
+// after the syscall: the process may have closed the fd and opened another
+// file on its number by then. Records up to the /proc read are handled
+// before such a row goes on; a close or reuse that entered before the read
+// shows /proc named the later file, and the rows lose that name.
+class ProcNameCheckTest : public ProcFallbackTest {
+ protected:
+  void SetUp() override {
+    ProcFallbackTest::SetUp();
+    rounds_end_ = false;  // the reader has not got past the /proc reads yet
+  }
+  // Kernel times before and after the /proc reads the test makes now.
+  std::uint64_t before_ = monotonic_now_ns();
+  void syscall_at(std::uint64_t t, std::uint16_t id, std::int64_t ret, std::array<std::uint64_t, 3> args,
+                  std::string_view s0 = {}) {
+    clock_ = t;
+    syscall(id, ret, args, s0);
+  }
+};
+
+TEST_F(ProcNameCheckTest, ANameProcGaveAfterTheFdWasReusedIsDropped) {
+  // The fd passed over a socket was /var/log/passed.log; by the time ior
+  // reads /proc the process has closed it and opened /etc/hostname on 7.
+  std::filesystem::remove(root_ / "100" / "fd" / "7");
+  proc_.link("100/fd/7", "/etc/hostname");
+  syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});  // named from /proc now
+  syscall_at(before_ + 100, IOR_SC_lseek, 0, {7, 0, 0});
+  EXPECT_TRUE(consumer_.rows.empty());  // waiting: records from before the read may still come
+  syscall_at(before_ + 200, IOR_SC_close, 0, {7, 0, 0});
+  syscall_at(before_ + 300, IOR_SC_openat, 7, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/etc/hostname");
+  // The close entered before the /proc read: every row it named is dropped,
+  // in order, and the open's own name stands.
+  ASSERT_EQ(consumer_.rows.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(consumer_.rows[i].filename, "") << i;
+    EXPECT_EQ(consumer_.rows[i].row.notice, schema::kNoticeFdUnknown) << i;
+  }
+  EXPECT_EQ(consumer_.rows[0].syscall_name, "read");
+  EXPECT_EQ(consumer_.rows[2].syscall_name, "close");
+  EXPECT_EQ(consumer_.rows[3].filename, "/etc/hostname");
+  EXPECT_EQ(consumer_.rows[3].row.notice, 0);
+  EXPECT_EQ(stats().fd_proc_stale.get(), 3u);
+}
+
+TEST_F(ProcNameCheckTest, ANameProcGaveStandsOnceTheRecordsBeforeTheReadAreHandled) {
+  syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
+  const std::uint64_t read_done = monotonic_now_ns();
+  syscall_at(before_ + 100, IOR_SC_read, 5, {3, 0, 0});  // another fd's row waits behind it
+  pipeline_->handled_up_to(before_);                      // not yet up to the read
+  EXPECT_TRUE(consumer_.rows.empty());
+  pipeline_->handled_up_to(read_done);
+  ASSERT_EQ(consumer_.rows.size(), 2u);
+  EXPECT_EQ(consumer_.rows[0].filename, "/var/log/old.log");
+  EXPECT_EQ(consumer_.rows[0].row.notice, schema::kNoticeFdFromProc);
+  EXPECT_EQ(consumer_.rows[1].row.fd, 3);
+  // Rows go straight on again, and a close after the read keeps the name.
+  syscall_at(read_done + 1'000'000, IOR_SC_close, 0, {7, 0, 0});
+  ASSERT_EQ(consumer_.rows.size(), 3u);
+  EXPECT_EQ(consumer_.rows[2].filename, "/var/log/old.log");
+  EXPECT_EQ(stats().fd_proc_stale.get(), 0u);
+}
+
+TEST_F(ProcNameCheckTest, AChangeAfterTheReadOrOfAnotherFdKeepsTheName) {
+  syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
+  const std::uint64_t after = monotonic_now_ns() + 1'000'000;
+  syscall_at(before_ + 100, IOR_SC_close, 0, {3, 0, 0});  // another fd
+  syscall_at(after, IOR_SC_close, 0, {7, 0, 0});          // entered after the read: /proc was right
+  ASSERT_EQ(consumer_.rows.size(), 3u);
+  EXPECT_EQ(consumer_.rows[0].filename, "/var/log/old.log");
+  EXPECT_EQ(consumer_.rows[2].filename, "/var/log/old.log");
+  EXPECT_EQ(stats().fd_proc_stale.get(), 0u);
+}
+
+TEST_F(ProcNameCheckTest, WaitingRowsGoOnAtTheEndOfTheRunAndPastTheirBound) {
+  syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
+  EXPECT_TRUE(consumer_.rows.empty());
+  pipeline_->finish();
+  ASSERT_EQ(consumer_.rows.size(), 1u);
+  EXPECT_EQ(consumer_.rows[0].filename, "/var/log/old.log");
+  // A reader that never gets past the read: past the bound the rows go on.
+  make_pipeline_over(proc_);
+  consumer_.rows.clear();
+  syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
+  for (std::size_t i = 0; i < ProcNameCheck::kMaxRows; ++i) syscall_at(before_ + 100 + i, IOR_SC_read, 1, {3, 0, 0});
+  EXPECT_EQ(consumer_.rows.size(), ProcNameCheck::kMaxRows + 1);
 }
 
 TEST_F(FdTableTest, CloseRemovesTheEntryWhateverItReturns) {

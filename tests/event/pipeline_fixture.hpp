@@ -81,7 +81,12 @@ class PipelineTest : public ::testing::Test {
     make_pipeline(o);
   }
 
-  void feed(const testing::Record& r) { pipeline_->feed(r); }
+  /// As the ring reader: each record is followed by the end of its round
+  /// (every record up to now handled), unless a test holds the rounds back.
+  void feed(const testing::Record& r) {
+    pipeline_->feed(r);
+    if (rounds_end_) pipeline_->handled_up_to(UINT64_MAX);
+  }
 
   /// One whole syscall (enter at t, exit at t + 10) on kPid/kTid unless given.
   void syscall(std::uint16_t id, std::int64_t ret, std::array<std::uint64_t, 3> args = {},
@@ -104,6 +109,7 @@ class PipelineTest : public ::testing::Test {
   const PipelineStats& stats() const { return pipeline_->stats(); }
 
   std::string empty_proc_ = "/nonexistent-proc-root";
+  bool rounds_end_ = true;
   CollectingConsumer consumer_;
   std::unique_ptr<Pipeline> pipeline_;
   std::uint64_t clock_ = 1'000'000;

@@ -334,6 +334,39 @@ int run_abspaths_inherited(int kept, int closed, const std::string& name) {
   return 0;
 }
 
+// `passedreuse DIR N`: N times, an fd passed over SCM_RIGHTS (DIR/passed-I,
+// opened by a child) is used, closed, and its number given to DIR/reused-I
+// at once, long before ior reads /proc for it. Prints "PID FD I" for each.
+int run_passed_reuse(const std::string& d, long n) {
+  for (long i = 0; i < n; ++i) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) die("socketpair");
+    const std::string passed = d + "/passed-" + std::to_string(i);
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+      send_fd(sv[1], static_cast<int>(check(open(passed.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644), "open")));
+      _exit(0);
+    }
+    const long got = receive_fd(sv[0]);
+    if (wait_ok(child) != 0) return 1;
+    check(syscall(SYS_lseek, got, 0, SEEK_SET), "lseek");
+    check(syscall(SYS_close, got), "close");
+    const std::string reused = d + "/reused-" + std::to_string(i);
+    if (check(open(reused.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644), "open") != got) die("the number was not reused");
+    check(syscall(SYS_lseek, got, 0, SEEK_SET), "lseek");
+    // Alive, with reused-I open on the number, while ior reads /proc for
+    // the rows (with the process gone it would say fd-unknown whatever it did).
+    usleep(50'000);
+    check(syscall(SYS_close, got), "close");
+    close(sv[0]);
+    close(sv[1]);
+    std::printf("%d %ld %ld\n", getpid(), got, i);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
 // The exec'd child: its cwd is the parent's, kept across exec.
 int run_abspaths_exec(const std::string& cwd) {
   stat_at(AT_FDCWD, "g", 0, cwd + "/g");
