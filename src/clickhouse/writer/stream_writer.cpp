@@ -283,9 +283,21 @@ std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::millise
     }
     // From the spool only what memory allows: a replay must not grow ior.
     if (spool_ && spool_->available() > 0 && memory_bytes_ < options_.memory_bytes) {
+      // In flight already while it moves from the spool to this sender:
+      // close() must not see the spool empty and nothing in flight then,
+      // and take it for drained (a stop during setup hung on that).
+      ++in_flight_;
       lock.unlock();
-      auto spooled = spool_->take_oldest();
+      std::optional<SpooledBatch> spooled;
+      try {
+        spooled = spool_->take_oldest();
+      } catch (...) {
+        lock.lock();
+        --in_flight_;
+        throw;
+      }
       lock.lock();
+      --in_flight_;
       if (spooled) {
         Batch b;
         b.bytes = spooled->bytes;
@@ -328,7 +340,9 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
     while (!drained() && Clock::now() < deadline && !cancelled() && stats_.refused.empty()) {
       queue_changed_.wait_until(lock, std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
     }
-    if (!drained()) {
+    // Cancelled: no connection can succeed any more, and a sender that
+    // retried a batch would never stop.
+    if (!drained() || cancelled()) {
       give_up_ = true;
       abandon_->cancel();
     }
