@@ -4,6 +4,7 @@
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
 #include "clickhouse/insert_deduplication.hpp"
+#include "clickhouse/net/tcp_socket.hpp"
 #include "clickhouse/net/tls_transport.hpp"
 #include "clickhouse/schema_prepare.hpp"
 #include "clickhouse/setup_refused.hpp"
@@ -114,6 +115,7 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
   // Prepare the schema on the first host that answers; a login or structure
   // problem is fatal now, an unreachable server only with no spool.
   std::string unreachable;
+  std::string wrong_servers;
   for (const auto& host : w.hosts) {
     ClientOptions o = w.client;
     o.host = host.host;
@@ -127,6 +129,15 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
       // A certificate that fails verification (wrong CA file, wrong name)
       // fails every retry too: spooling through it would hide it.
       throw;
+    } catch (const ProtocolError& e) {
+      // Not a ClickHouse native port (its HTTP port, another service) or a
+      // host name that does not exist: every retry would fail the same way,
+      // and the rows would wait in the spool for good.
+      wrong_servers += (wrong_servers.empty() ? "" : "; ") + std::string(e.what());
+      continue;
+    } catch (const net::UnknownHost& e) {
+      wrong_servers += (wrong_servers.empty() ? "" : "; ") + std::string(e.what());
+      continue;
     } catch (const Error& e) {
       unreachable += (unreachable.empty() ? "" : "; ") + std::string(e.what());
       continue;
@@ -156,6 +167,7 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
     break;
   }
   if (!schema_ready_->load()) {
+    if (!wrong_servers.empty()) throw Error(wrong_servers);
     if (w.spool_dir.empty()) throw Error(unreachable);
     lines_.push_back("clickhouse: no server reachable at start (" + unreachable + "); rows wait in " + w.spool_dir);
     // The first connection that succeeds prepares the schema.

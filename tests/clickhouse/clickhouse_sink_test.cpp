@@ -147,6 +147,41 @@ TEST(ClickHouseSinkTest, ACertificateThatFailsVerificationStopsTheSinkEvenWithAS
   testing::clickhouse_client_query(ch, "DROP DATABASE ior_tls_refused");
 }
 
+// A port that is not ClickHouse's native one (its HTTP port, a common
+// mistake) and a host name that does not exist fail every retry the same
+// way: setup errors even with a spool (was: every row spooled for good,
+// exit 0).
+TEST(ClickHouseSinkTest, NotANativePortOrAnUnknownHostStopsTheSinkEvenWithASpool) {
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  testing::StallingServer http(testing::StallingServer::Mode::kHttp);
+  const std::string spool = fresh_spool("wrong_port_spool");
+  ClickHouseSinkOptions o = sink_options(http.port(), "ior_wrong_port");
+  o.writer.spool_dir = spool;
+  try {
+    ClickHouseSink sink(o);
+    FAIL() << "the sink started on an HTTP port";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(http.port())), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("is this a ClickHouse native port?"), std::string::npos) << e.what();
+  }
+  o.writer.hosts = {{"ior-no-such-host.invalid", ch.port}};
+  try {
+    ClickHouseSink sink(o);
+    FAIL() << "the sink started on a host name that does not exist";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot resolve ior-no-such-host.invalid"), std::string::npos) << e.what();
+  }
+  // A wrong host beside a right one: the right one takes the rows.
+  o.writer.hosts = {{"127.0.0.1", http.port()}, {"127.0.0.1", ch.port}};
+  {
+    ClickHouseSink sink(o);
+    sink.close();
+    EXPECT_FALSE(sink.report().failed);
+  }
+  std::filesystem::remove_all(spool);
+  testing::clickhouse_client_query(ch, "DROP DATABASE ior_wrong_port");
+}
+
 TEST(ClickHouseSinkTest, ATableOfAnotherStructureIsAClearErrorAndNothingIsWritten) {
   IOR_REQUIRE_CLICKHOUSE(ch);
   testing::clickhouse_client_query(ch, "DROP DATABASE IF EXISTS sink_wrong");

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "clickhouse_server.hpp"
+#include "stalling_server.hpp"
 #include "hostile_user.hpp"
 #include "subprocess.hpp"
 #include "summary_account.hpp"
@@ -305,6 +306,18 @@ TEST_F(ClickHouseOutageTest, ASpoolDirectoryAnotherUserOwnsIsRefusedBeforeTracin
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::recursive_directory_iterator(spool)) ++entries;
   EXPECT_EQ(entries, 0u);
+}
+
+// ClickHouse's HTTP port given as the native one (a common mistake) is a
+// clear error at start, spool or not: retries would fail the same way and
+// every row would wait in the spool for good.
+TEST_F(ClickHouseOutageTest, AnHttpPortGivenAsTheNativeOneStopsIorAtStart) {
+  StallingServer http(StallingServer::Mode::kHttp);
+  Subprocess ior(ior_argv({"-ch-port", std::to_string(http.port()), "-quiet"}));
+  EXPECT_EQ(ior.wait(60s), 1) << ior.err();
+  EXPECT_NE(ior.err().find("is this a ClickHouse native port?"), std::string::npos) << ior.err();
+  EXPECT_EQ(ior.err().find("ior: tracing"), std::string::npos) << ior.err();
+  EXPECT_FALSE(std::filesystem::exists(state_.path() + "/spool")) << "no spool was made";
 }
 
 // Without a spool, a server that is not there is a clear error at start.

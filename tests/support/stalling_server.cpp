@@ -128,8 +128,8 @@ void StallingServer::run() {
       int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (fd >= 0) {
         Client c{fd, 0, 0};
-        if (mode_ == Mode::kHelloThenProgress) {
-          std::string h = hello();
+        if (mode_ == Mode::kHelloThenProgress || mode_ == Mode::kHttp) {
+          std::string h = mode_ == Mode::kHttp ? "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" : hello();
           ssize_t ignored = ::send(fd, h.data(), h.size(), MSG_NOSIGNAL);
           (void)ignored;
         }

@@ -8,7 +8,10 @@
 //                       claims 1 MiB);
 //   kHelloThenProgress  completes a Hello as 18.16 does (revision 54412),
 //                       then answers whatever comes with one Progress packet
-//                       per interval, never ending the query.
+//                       per interval, never ending the query;
+//   kHttp               answers at once as an HTTP server does to bytes it
+//                       cannot parse (400 Bad Request): a ClickHouse HTTP
+//                       port given as its native one.
 // Everything clients send is kept, so a test can look for a password in it.
 
 #include <chrono>
@@ -22,7 +25,7 @@ namespace ior::testing {
 
 class StallingServer {
  public:
-  enum class Mode { kSilent, kTrickleHello, kHelloThenProgress };
+  enum class Mode { kSilent, kTrickleHello, kHelloThenProgress, kHttp };
 
   /// Listens on 127.0.0.1:port (0: a free port).
   explicit StallingServer(Mode mode, std::chrono::milliseconds interval = std::chrono::milliseconds(100),

@@ -49,7 +49,16 @@ Connection::Connection(ClientOptions options) : options_(std::move(options)) {
   transport_ = net::connect_transport(options_.host, options_.port, {options_.timeouts, options_.cancel, options_.abandon}, options_.tls,
                                       net::Deadline::after(options_.deadlines.handshake, "handshake with"));
   reader_ = std::make_unique<net::TransportReader>(*transport_, kMaxString);
-  guarded([this] { handshake(); });
+  try {
+    guarded([this] { handshake(); });
+  } catch (const ProtocolError& e) {
+    // Malformed sizes or strings in a Hello: say who sent them (a port of
+    // another service, usually).
+    const std::string peer = transport_->peer();
+    if (std::string_view(e.what()).find(peer) != std::string_view::npos) throw;
+    throw ProtocolError("clickhouse: " + peer + " answered Hello with what is not a ClickHouse Hello (" +
+                        e.what() + "; is this a ClickHouse native port?)");
+  }
   transport_->set_deadline(std::nullopt);
 }
 

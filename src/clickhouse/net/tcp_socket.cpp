@@ -140,9 +140,8 @@ TcpSocket::TcpSocket(const std::string& host, std::uint16_t port, const WaitLimi
     hints.ai_flags = 0;  // loopback-only hosts: AI_ADDRCONFIG hides ::1 and 127.0.0.1
     rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
   }
-  if (rc != 0) {
-    throw Error("clickhouse: cannot resolve " + peer_ + ": " + ::gai_strerror(rc));
-  }
+  if (rc == EAI_NONAME) throw UnknownHost("clickhouse: cannot resolve " + peer_ + ": " + ::gai_strerror(rc));
+  if (rc != 0) throw Error("clickhouse: cannot resolve " + peer_ + ": " + ::gai_strerror(rc));
   int last_err = ECONNREFUSED;
   try {
     for (const addrinfo* ai = list; ai != nullptr && fd_ < 0; ai = ai->ai_next) {

@@ -10,6 +10,13 @@
 
 namespace ior::clickhouse::net {
 
+/// The host name does not exist (getaddrinfo: EAI_NONAME): a wrong name,
+/// not an outage.
+class UnknownHost : public Error {
+ public:
+  using Error::Error;
+};
+
 class TcpSocket final : public Transport {
  public:
   TcpSocket(const std::string& host, std::uint16_t port, const WaitLimits& limits,
