@@ -43,6 +43,7 @@ void FlamegraphSink::close() noexcept {
   } catch (const std::exception& e) {
     error_ = e.what();
     if (error_.rfind("flamegraph: ", 0) != 0) error_ = "flamegraph: " + error_;
+    files_failed_.store(true, std::memory_order_release);
   }
 }
 
@@ -52,9 +53,8 @@ sink::SinkReport FlamegraphSink::report() const {
   sink::SinkReport r;
   r.name = "flamegraph";
   const sink::SinkCounts c = *counts();
-  const bool written = error_.empty() || kept_;
-  r.rows_written = written ? c.rows_written : 0;
-  r.rows_lost = (written ? 0 : c.rows_written) + c.rows_lost;
+  r.rows_written = c.rows_written;
+  r.rows_lost = c.rows_lost;
   r.lines = lines_;
   if (!error_.empty()) {
     r.failed = true;

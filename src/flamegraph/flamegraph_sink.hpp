@@ -5,6 +5,7 @@
 // checked by the constructor, so a taken one (without -force) is an error
 // before tracing begins, not after a long run.
 
+#include <atomic>
 #include <string>
 
 #include "base/counter.hpp"
@@ -39,8 +40,12 @@ class FlamegraphSink final : public sink::Sink {
   void close() noexcept override;
   void abandon() noexcept override;  ///< the temporary file is removed, the name untouched
   sink::SinkReport report() const override;
-  /// Written: the rows in the graph so far (the files are written at close).
+  /// Written: the rows in the graph so far (the files are written at
+  /// close); lost, all of them, once the files could not be written.
   std::optional<sink::SinkCounts> counts() const noexcept override {
+    if (files_failed_.load(std::memory_order_acquire)) {
+      return sink::SinkCounts{.rows_written = 0, .rows_lost = rows_.get() + rows_lost_.get()};
+    }
     return sink::SinkCounts{.rows_written = rows_.get(), .rows_lost = rows_lost_.get()};
   }
 
@@ -52,6 +57,7 @@ class FlamegraphSink final : public sink::Sink {
   std::vector<std::string> lines_;
   std::string error_;
   bool kept_ = false;  // the outputs exist, one under its temporary name
+  std::atomic<bool> files_failed_{false};  // neither file is there: counts() reads it from other threads
   bool closed_ = false;
 };
 

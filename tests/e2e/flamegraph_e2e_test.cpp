@@ -1,13 +1,16 @@
 // -flamegraph end to end: the folded output of a traced workload holds exactly
 // the expected frames and counts, and its SVG works in a real browser.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "reader_runner.hpp"
+#include "summary_account.hpp"
 #include "trace_fixture.hpp"
 
 namespace ior::testing {
@@ -93,6 +96,30 @@ TEST(FlamegraphE2E, AFoldedLineOf300000FramesRendersWithATruncatedFrame) {
   } else if (in_ci()) {
     FAIL() << "xmllint missing (libxml2-utils; scripts/setup.sh --test)";
   }
+}
+
+// A flame graph whose files cannot be written (a full disk) has stored no
+// row: the account counts every row lost, not written, and says so.
+TEST(FlamegraphE2E, FilesThatCannotBeWrittenCountEveryRowLost) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string mnt = dir.path() + "/small";
+  std::filesystem::create_directories(mnt);
+  ASSERT_EQ(mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k"), 0);
+  {
+    std::ofstream fill(mnt + "/filler");
+    fill << std::string(64 * 1024, 'x');  // the rest of the room
+  }
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-flamegraph", "-name", mnt + "/fg"},
+                          {WORKLOAD_BINARY, "opens", dir.path(), "200"});
+  umount2(mnt.c_str(), MNT_DETACH);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("No space left on device"), std::string::npos) << run.err;
+  const auto account = parse_account(run.err);
+  EXPECT_EQ(account_imbalance(account), "") << run.err;
+  EXPECT_EQ(account_term(account, "sink flamegraph", "written"), 0u) << run.err;
+  EXPECT_GE(account_term(account, "sink flamegraph", "lost"), 400u) << run.err;  // the opens and closes at least
+  EXPECT_NE(run.err.find("ior: not every syscall was stored"), std::string::npos) << run.err;
 }
 
 }  // namespace

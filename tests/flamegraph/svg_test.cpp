@@ -149,6 +149,9 @@ TEST(SvgTest, SinkReportsANameThatBecameUnwritable) {
   sink.close();
   EXPECT_TRUE(sink.report().failed);
   EXPECT_EQ(sink.report().rows_lost, 1u);
+  // The counts the end-of-run account reads too (sink/sink_runner.cpp).
+  EXPECT_EQ(sink.counts()->rows_written, 0u);
+  EXPECT_EQ(sink.counts()->rows_lost, 1u);
 }
 
 }  // namespace
