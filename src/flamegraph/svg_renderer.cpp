@@ -20,6 +20,34 @@ std::string fmt(int decimals, double v) {
   return buf;
 }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A frame of ior's folded format back to the name's bytes: \\ is a
+// backslash, \xNN a byte (the separator ';' is \x3b); a backslash that
+// starts neither (a name from folded text of another tool) stays.
+std::string folded_frame_bytes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '\\') {
+      out.push_back('\\');
+      ++i;
+    } else if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex_digit(s[i + 2]) >= 0 &&
+               hex_digit(s[i + 3]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit(s[i + 2]) * 16 + hex_digit(s[i + 3])));
+      i += 3;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 // Text for a label or tooltip: valid UTF-8 kept readable; controls, invalid
 // UTF-8 and the two code points XML forbids (U+FFFE, U+FFFF) as \xNN.
 std::string display_text(std::string_view s) {
@@ -81,7 +109,9 @@ struct Emitter {
     const std::string& raw = *n.name;
     double y = height - kBottom - static_cast<double>(n.depth + 1) * o.frame_height;
     std::string color = o.color ? o.color(raw, n.depth) : warm_color(raw);
-    const std::string text = display_text(raw);
+    // The name as it is, not in the folded file's escaping (a ';' shown as
+    // \x3b would not match a search for it).
+    const std::string text = display_text(folded_frame_bytes(raw));
     const std::string name = entities(text);
     double pct = 100.0 * static_cast<double>(n.value) / total;
     out += "<g class=\"f\" data-n=\"" + name + "\" data-x=\"" + fmt(4, x) + "\" data-w=\"" +

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -87,6 +88,18 @@ TEST(SvgTest, ValidUtf8NamesStayReadable) {
   o.width = 100;
   auto svg = render_svg(*build_tree(parse_folded("ééééééééééééééééééééééééé 1\n")), o);
   EXPECT_NE(svg.find(">éééééééé..</text>"), std::string::npos) << svg;
+}
+
+// The folded file escapes a ';' in a name as \x3b and doubles a backslash
+// (docs/FLAMEGRAPH.md): the SVG shows the names as they are, so that its
+// search finds "semi;colon"; only what is not printable stays \xNN.
+TEST(SvgTest, FramesShowTheNamesNotTheFoldedEscapes) {
+  auto frames = frames_of(render("/tmp/semi\\x3bcolon;read 1\n/tmp/back\\\\slash;read 1\n/tmp/bell\\x07;read 1\n"));
+  std::vector<std::string> names;
+  for (const auto& f : frames) names.push_back(f.name);
+  EXPECT_NE(std::find(names.begin(), names.end(), "/tmp/semi;colon"), names.end()) << ::testing::PrintToString(names);
+  EXPECT_NE(std::find(names.begin(), names.end(), "/tmp/back\\slash"), names.end()) << ::testing::PrintToString(names);
+  EXPECT_NE(std::find(names.begin(), names.end(), "/tmp/bell\\x07"), names.end()) << ::testing::PrintToString(names);
 }
 
 // A folded line of 300 000 frames (a segfault by recursion before): drawn
