@@ -31,6 +31,26 @@ std::int32_t fdinfo_flags(const std::string& path) {
   return ec == std::errc() ? static_cast<std::int32_t>(flags) : 0;
 }
 
+// The kernel keeps O_LARGEFILE in every file's flags on 64-bit hosts
+// (force_o_largefile), though no process passed it; fdinfo shows it. Its
+// value differs by architecture, and the C library's O_LARGEFILE is 0 there.
+#if defined(__x86_64__)
+constexpr std::int32_t kKernelLargefile = 0100000;
+#elif defined(__aarch64__)
+constexpr std::int32_t kKernelLargefile = 0400000;
+#else
+constexpr std::int32_t kKernelLargefile = 0;
+#endif
+
+// /proc names a memfd "/memfd:NAME (deleted)": the name ior gives it when
+// it sees memfd_create is "memfd:NAME", so that one query finds both.
+void name_memfd_as_traced(std::string& name) {
+  constexpr std::string_view kPrefix = "/memfd:", kSuffix = " (deleted)";
+  if (name.size() > kPrefix.size() + kSuffix.size() && name.starts_with(kPrefix) && name.ends_with(kSuffix)) {
+    name = name.substr(1, name.size() - 1 - kSuffix.size());
+  }
+}
+
 std::optional<std::string> directory_link(const std::string& link) {
   char target[4096];
   ssize_t len = ::readlink(link.c_str(), target, sizeof target);
@@ -50,7 +70,8 @@ std::optional<ProcFd> ProcFdLookup::lookup(std::uint32_t pid, std::int32_t fd) c
   if (len <= 0) return std::nullopt;
   ProcFd out;
   out.name.assign(target, static_cast<std::size_t>(len));
-  out.flags = fdinfo_flags(base + "/fdinfo/" + n);
+  name_memfd_as_traced(out.name);
+  out.flags = fdinfo_flags(base + "/fdinfo/" + n) & ~kKernelLargefile;
   return out;
 }
 

@@ -481,7 +481,10 @@ class ProcFallbackTest : public FdTableTest {
 TEST_F(ProcFallbackTest, FdOpenedBeforeTracingIsResolvedThroughProc) {
   const auto& r = read_fd(7);
   EXPECT_EQ(r.filename, "/var/log/old.log");
-  EXPECT_EQ(r.row.flags, 02102001);  // O_WRONLY|O_APPEND|O_CLOEXEC|O_LARGEFILE, octal as in fdinfo
+  // fdinfo's 02102001, octal: O_WRONLY|O_APPEND|O_CLOEXEC and O_LARGEFILE,
+  // which the kernel sets on every file of a 64-bit host and a traced open
+  // does not show.
+  EXPECT_EQ(r.row.flags, O_WRONLY | O_APPEND | O_CLOEXEC);
   EXPECT_EQ(r.row.notice, schema::kNoticeFdFromProc);
   EXPECT_EQ(stats().fd_from_proc.get(), 1u);
 }
@@ -491,9 +494,21 @@ TEST_F(ProcFallbackTest, FdinfoFlagsAreOctal) {
   std::ofstream(root_ / "100" / "fdinfo" / "8") << "pos:\t4096\nflags:\t0102002\nmnt_id:\t30\n";
   const auto& r = read_fd(8);
   EXPECT_EQ(r.filename, "/srv/db");
-  EXPECT_EQ(r.row.flags, 0102002);  // O_LARGEFILE|O_APPEND|O_RDWR
+  EXPECT_EQ(r.row.flags, 02002);  // O_APPEND|O_RDWR (and O_LARGEFILE, left out)
   EXPECT_EQ(r.row.flags & O_ACCMODE, O_RDWR);
   EXPECT_NE(r.row.flags & O_APPEND, 0);
+}
+
+// /proc names a memfd "/memfd:NAME (deleted)"; a traced memfd_create gives
+// "memfd:NAME": one name for both.
+TEST_F(ProcFallbackTest, AMemfdIsNamedAsWhenItsCreationIsSeen) {
+  std::filesystem::create_symlink("/memfd:jit-cache (deleted)", root_ / "100" / "fd" / "13");
+  EXPECT_EQ(read_fd(13).filename, "memfd:jit-cache");
+  syscall(IOR_SC_memfd_create, 14, {0, 0, 0}, "jit-cache");
+  EXPECT_EQ(read_fd(14).filename, "memfd:jit-cache");
+  // A file named so, not deleted, is a file.
+  std::filesystem::create_symlink("/memfd:x", root_ / "100" / "fd" / "15");
+  EXPECT_EQ(read_fd(15).filename, "/memfd:x");
 }
 
 TEST_F(ProcFallbackTest, MissingOrMalformedFdinfoStillGivesTheName) {
