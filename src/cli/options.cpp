@@ -153,6 +153,7 @@ Options parse_options(int argc, const char* const* argv) {
     o.ch_memory = std::min<std::uint64_t>(o.ch_memory * o.ch_batch / kDefaultChBatch, 1ull << 30);
   }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
+  if (p.given("parquet-file") && o.parquet_file.empty()) throw UsageError("flag -parquet-file: empty file name");
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");
   if (!o.metrics.empty()) (void)metrics::parse_listen_address(o.metrics);  // a usage error now
   if (o.follow && o.tid != 0) {

@@ -1,8 +1,10 @@
 #include "cli/secrets.hpp"
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -10,6 +12,7 @@
 #include <set>
 
 #include "base/error.hpp"
+#include "base/terminal_text.hpp"
 
 namespace ior::cli {
 namespace {
@@ -35,11 +38,21 @@ std::string first_line_of(const std::string& path) {
 
 }  // namespace
 
-std::string load_clickhouse_password(const Options& o) {
+std::string load_clickhouse_password(const Options& o, const std::function<void(const std::string&)>& warn) {
   if (!o.ch_password.empty()) return o.ch_password;
   if (const char* env = std::getenv("IOR_CH_PASSWORD"); env != nullptr) return env;
   if (o.ch_password_file.empty()) return "";
-  return first_line_of(o.ch_password_file);
+  std::string password = first_line_of(o.ch_password_file);
+  // As ssh does for keys: a file every local user can read is no secret.
+  // (A pipe, -ch-password-file <(...), has no such mode.)
+  struct stat st {};
+  if (warn && ::stat(o.ch_password_file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0044) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    warn("ior: warning: -ch-password-file " + terminal_text(o.ch_password_file) + " can be read by other users (mode " +
+         mode + "; chmod 600 it)");
+  }
+  return password;
 }
 
 void protect_secrets_in_memory() {

@@ -22,8 +22,10 @@
 namespace ior::cli {
 
 /// The password from -ch-password, else IOR_CH_PASSWORD, else the first
-/// line of -ch-password-file; "" for none. Throws UsageError.
-std::string load_clickhouse_password(const Options& o);
+/// line of -ch-password-file; "" for none. Throws UsageError. warn (when
+/// set) gets one line when the password file can be read by other users.
+std::string load_clickhouse_password(const Options& o,
+                                     const std::function<void(const std::string&)>& warn = nullptr);
 
 /// Makes the process not dumpable (prctl PR_SET_DUMPABLE 0). Throws SystemError.
 void protect_secrets_in_memory();

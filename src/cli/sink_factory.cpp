@@ -122,7 +122,7 @@ clickhouse::ClickHouseSinkOptions clickhouse_options(const Options& o, const Cli
   c.discover_cluster = o.ch_cluster_discover;
   c.async_insert = o.ch_async;
   // Last, after every usage error: nothing is read when the flags are wrong.
-  w.client.password = load_clickhouse_password(o);
+  w.client.password = load_clickhouse_password(o, hooks.warn);
   if (!w.client.password.empty()) protect_secrets_in_memory();
   return c;
 }

@@ -57,6 +57,7 @@ expect "flag -uid: empty item" -uid 1,,2
 expect "flag -cgroup: \"system.slice\" is not an absolute path" -cgroup system.slice
 expect "flag -json: not with -console" -json -console
 expect "flag -json-file: empty file name" -json-file ""
+expect "flag -parquet-file: empty file name" -parquet -parquet-file ""
 expect "flag -cost-stage: \"bogus\" is none of attach, filter, copy, drain" -cost-stage bogus
 expect "flag -cgroup: \"/no/such/cgroup\" is not a directory of the cgroup v2 hierarchy" -cgroup /no/such/cgroup
 # ior report: the flame graph's flags without -flamegraph, -top without the tables.

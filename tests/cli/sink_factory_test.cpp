@@ -110,6 +110,24 @@ TEST(SinkPlanTest, ThePasswordFileIsReadOnceAndOnlyItsFirstLine) {
   EXPECT_EQ(plan.clickhouse->writer.client.password, "first-line");
 }
 
+TEST(SinkPlanTest, APasswordFileOthersCanReadIsWarnedAbout) {
+  const std::string file = "/tmp/ior_sink_plan_pw_" + std::to_string(::getpid());
+  std::ofstream(file) << "secret\n";
+  std::vector<std::string> warnings;
+  ClickHouseHooks hooks;
+  hooks.warn = [&](const std::string& line) { warnings.push_back(line); };
+  ::chmod(file.c_str(), 0644);
+  auto plan = plan_sinks(parse({"-clickhouse", "-ch-password-file", file.c_str()}), identity(), hooks);
+  EXPECT_EQ(plan.clickhouse->writer.client.password, "secret");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "ior: warning: -ch-password-file " + file + " can be read by other users (mode 0644; chmod 600 it)");
+  warnings.clear();
+  ::chmod(file.c_str(), 0600);
+  plan_sinks(parse({"-clickhouse", "-ch-password-file", file.c_str()}), identity(), hooks);
+  EXPECT_TRUE(warnings.empty());
+  ::unlink(file.c_str());
+}
+
 TEST(SinkPlanDeathTest, APasswordMakesTheProcessNotDumpable) {
   EXPECT_EXIT(
       {
