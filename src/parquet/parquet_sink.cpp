@@ -104,8 +104,9 @@ void ParquetSink::close_current(std::uint64_t end_ns) {
   try {
     writer_->close(file_times(end_ns));
   } catch (const OutputNotPlaced& e) {
-    // Complete, only not under its name: the rows are written, the run failed.
-    if (error_.empty()) error_ = e.what();
+    // Complete, only not under its name: the rows are written, the run
+    // failed. Each such file is explained (rotation can leave several).
+    not_placed_.push_back(e.what());
   }
   rows_written_.add(rows);
   files_.push_back(writer_->location() + " (" + std::to_string(rows) + " rows, " +
@@ -204,6 +205,10 @@ sink::SinkReport ParquetSink::report() const {
   r.rows_written = c.rows_written;
   r.rows_lost = c.rows_lost;
   for (const auto& f : files_) r.lines.push_back("wrote " + f);
+  for (const auto& why : not_placed_) {
+    r.failed = true;
+    r.lines.push_back(why);
+  }
   if (!error_.empty()) {
     r.failed = true;
     r.lines.push_back(error_);

@@ -92,6 +92,7 @@ class ParquetSink final : public sink::Sink {
   Counter rows_written_;  // the sink's thread writes, the -live footer reads
   Counter rows_lost_;
   std::vector<std::string> files_;  // "path (rows, bytes)" of every closed file
+  std::vector<std::string> not_placed_;  // why each complete file is under its temporary name
   std::string error_;
   bool closed_ = false;
 };

@@ -180,6 +180,11 @@ TEST_F(ParquetSinkTest, ARotatedNameTakenDuringTheRunKeepsTheFileAside) {
                       "the complete file is kept as " + path(".r.2.parquet.")),
             std::string::npos)
       << text;
+  // Each file kept aside is explained, not only the first.
+  EXPECT_NE(text.find(path("r.3.parquet") + " appeared during the run and is not replaced without -force; "
+                      "the complete file is kept as " + path(".r.3.parquet.")),
+            std::string::npos)
+      << text;
 }
 
 // Wall time that moves only when the test says so.
