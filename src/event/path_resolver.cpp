@@ -96,6 +96,17 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
   if (name.empty()) {
     // Without AT_EMPTY_PATH an empty name is no file (ENOENT): nothing to name.
     if (!empty_names_dirfd) return {};
+    if (dirfd != AT_FDCWD) {
+      // The fd's own file, named as in its fd rows: a name cut at -strMax
+      // or kept relative says so (nothing is joined to it here).
+      const FdEntry* f = fds.resolve(pid, dirfd, fd_use_of(ret));
+      if (f != nullptr && !f->unknown && (f->truncated || f->unresolved)) {
+        notice |= f->truncated ? schema::kNoticeTruncated : schema::kNoticePathUnresolved;
+        if (f->from_proc) notice |= schema::kNoticeFdFromProc;
+        buf.assign(f->name.view());
+        return buf;
+      }
+    }
     auto dir = dir_of(pid, tid, dirfd, ret, fds, notice);
     if (!dir) {
       notice |= schema::kNoticePathUnresolved;

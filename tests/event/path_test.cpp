@@ -111,6 +111,10 @@ TEST_F(PathTest, AFdOpenedUnderACutNameKeepsTheTruncatedNotice) {
   EXPECT_EQ(last().row.notice, schema::kNoticeTruncated);
   syscall(IOR_SC_dup2, 7, {3, 7, 0});
   EXPECT_EQ(read_fd(7).row.notice, schema::kNoticeTruncated);  // a copy keeps it
+  // fstat() of it (AT_EMPTY_PATH) names the fd's own file: cut, and said so.
+  syscall(IOR_SC_newfstatat, 0, {3, AT_EMPTY_PATH, 0}, "");
+  EXPECT_EQ(last().pathname, "/data/very-long-direc");
+  EXPECT_EQ(last().row.notice, schema::kNoticeTruncated);
   openat(3, "f", 4);
   EXPECT_EQ(last().filename, "f");
   EXPECT_EQ(last().row.notice, schema::kNoticePathUnresolved);
