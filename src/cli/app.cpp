@@ -226,11 +226,19 @@ std::optional<std::string> clickhouse_wait_line(const Options& o, const clickhou
   if (ch == nullptr) return std::nullopt;
   const auto stats = ch->live_stats();
   // A refused setup is no outage: nothing is waited for, the summary says why.
-  if (!stats.failing || !stats.refused.empty()) return std::nullopt;
+  if (!stats.refused.empty()) return std::nullopt;
+  // A server that stopped answering fails nothing until a timeout: INSERTs
+  // out this long without a reply are as telling.
+  constexpr std::uint64_t kSilentMs = 2000;
+  std::string why = stats.last_error;
+  if (!stats.failing) {
+    if (stats.unanswered_ms < kSilentMs) return std::nullopt;
+    why = "no reply to INSERTs for " + std::to_string(stats.unanswered_ms / 1000) + " s";
+  }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.0f", static_cast<double>(o.ch_drain_ms) / 1000.0);
   const bool spool = !ch->writer_options().spool_dir.empty();
-  return std::string("ior: ClickHouse is not answering (") + stats.last_error + "); waiting up to " + seconds +
+  return std::string("ior: ClickHouse is not answering (") + why + "); waiting up to " + seconds +
          " s for it before what it has not taken " + (spool ? "goes to the spool" : "is dropped") +
          " (Ctrl-C: at once)";
 }

@@ -267,6 +267,11 @@ void StreamWriter::put_back(Batch&& batch) {
   queue_changed_.notify_all();
 }
 
+void StreamWriter::hand_out_locked() {
+  if (in_flight_ == 0) busy_since_ = Clock::now();
+  ++in_flight_;
+}
+
 std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::milliseconds wait, bool* stop) {
   auto until = Clock::now() + wait;
   std::unique_lock lock(mu_);
@@ -278,7 +283,7 @@ std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::millise
     if (!queue_.empty()) {
       Batch b = std::move(queue_.front());
       queue_.pop_front();
-      ++in_flight_;
+      hand_out_locked();
       return b;
     }
     // From the spool only what memory allows: a replay must not grow ior.
@@ -286,7 +291,7 @@ std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::millise
       // In flight already while it moves from the spool to this sender:
       // close() must not see the spool empty and nothing in flight then,
       // and take it for drained (a stop during setup hung on that).
-      ++in_flight_;
+      hand_out_locked();
       lock.unlock();
       std::optional<SpooledBatch> spooled;
       try {
@@ -306,7 +311,7 @@ std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::millise
         b.maybe_stored = spooled->maybe_stored;
         b.earlier = spooled->earlier;
         memory_bytes_ += b.bytes;
-        ++in_flight_;
+        hand_out_locked();
         return b;
       }
       continue;
@@ -366,6 +371,11 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
 WriterStats StreamWriter::stats() const {
   std::lock_guard lock(mu_);
   WriterStats s = stats_;
+  if (in_flight_ > 0) {
+    const auto answered = std::max({busy_since_, last_ack_, last_failure_});
+    s.unanswered_ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - answered).count());
+  }
   s.memory_bytes = memory_bytes_;
   s.queued_batches = queue_.size();
   if (spool_) s.spool = spool_->counts();

@@ -109,6 +109,10 @@ struct WriterStats {
   std::uint64_t connections_open = 0;  ///< senders holding a connection to a server
   /// The latest INSERT exchange failed and none was acknowledged since.
   bool failing = false;
+  /// How long batches have been with the servers with neither an
+  /// acknowledgement nor a failure (a server that stopped answering fails
+  /// nothing until a timeout); 0 when none is in flight.
+  std::uint64_t unanswered_ms = 0;
   std::uint64_t memory_bytes = 0;      ///< batches queued and in flight (bounded by memory_bytes)
   std::uint64_t queued_batches = 0;    ///< batches waiting for a sender
 };
@@ -179,6 +183,8 @@ class StreamWriter {
   /// Next batch for a sender: the queue first, then the spool; nullopt after
   /// wait without one, or when the sender should stop (*stop set).
   std::optional<Batch> next_batch(std::chrono::milliseconds wait, bool* stop);
+  /// A batch goes to a sender (mu_ held).
+  void hand_out_locked();
   /// The batch went out in an INSERT: from now on it is kept as the bytes
   /// sent, and memory_bytes_ charged their size instead of its columns'.
   /// An INSERT of 100 000 rows then fits the memory a 20 000-row one took.
@@ -214,6 +220,7 @@ class StreamWriter {
   std::size_t in_flight_ = 0;
   std::size_t memory_bytes_ = 0;  ///< queue_ + checked out
   std::chrono::steady_clock::time_point last_ack_{};
+  std::chrono::steady_clock::time_point busy_since_{};  // a batch went out while none was in flight
   std::chrono::steady_clock::time_point last_failure_{};
   bool closing_ = false;
   bool stop_requested_ = false;
