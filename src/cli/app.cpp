@@ -337,6 +337,10 @@ int run_trace(const Options& o) {
   // attached; from here on it is what -pid names.
   std::optional<Command> command;
   if (!o.command.empty()) command.emplace(o.command, o.live);
+  if (command && o.json) {
+    warn("ior: warning: the command writes to the standard output that -json writes rows to: its output can land "
+         "inside JSON lines (redirect it, e.g. -- sh -c 'CMD >FILE', or use -json-file)");
+  }
   const auto target = command ? static_cast<std::uint32_t>(command->pid()) : static_cast<std::uint32_t>(o.pid);
   std::optional<TargetWatch> watch;
   if (target != 0) watch.emplace(target, o.follow);

@@ -123,5 +123,22 @@ TEST(JsonE2E, BothJsonOutputsParseAndEqualTheParquetRowsOfTheSameRun) {
   EXPECT_NE(ior.err().find("json-file"), std::string::npos) << ior.err();
 }
 
+// A command after -- shares ior's standard output: with -json its output
+// can land inside the JSON lines, and ior says so before it starts.
+TEST(JsonE2E, ACommandSharingStandardOutputWithJsonIsWarnedAbout) {
+  IOR_REQUIRE_ROOT();
+  Subprocess ior({IOR_BINARY, "-json", "-duration", "60", "--", "/bin/echo", "not json"});
+  ASSERT_EQ(ior.wait(std::chrono::seconds(60)), 0) << ior.err();
+  EXPECT_NE(ior.err().find("ior: warning: the command writes to the standard output that -json writes rows to"),
+            std::string::npos)
+      << ior.err();
+  EXPECT_NE(ior.out().find("not json\n"), std::string::npos);
+  // Without a command, or with -json-file, nothing to warn about.
+  TempDir out;
+  Subprocess file({IOR_BINARY, "-json-file", out.path() + "/rows.json", "-duration", "60", "--", "/bin/true"});
+  ASSERT_EQ(file.wait(std::chrono::seconds(60)), 0) << file.err();
+  EXPECT_EQ(file.err().find("ior: warning"), std::string::npos) << file.err();
+}
+
 }  // namespace
 }  // namespace ior::testing
