@@ -140,6 +140,10 @@ void clickhouse_families(std::vector<Family>& out, const ClickHouseState& c) {
       d(c.senders));
   add(out, gauge("ior_clickhouse_failing", "1 when the latest INSERT failed and none was acknowledged since"),
       s.failing ? 1 : 0);
+  add(out,
+      gauge("ior_clickhouse_unanswered_seconds",
+            "how long INSERTs have been out with neither a reply nor a failure (a stopped server); 0 when none is out"),
+      static_cast<double>(s.unanswered_ms) / 1000.0);
   add(out, counter("ior_clickhouse_insert_errors_total", "failed INSERT exchanges (each retried)"),
       d(s.insert_errors));
   add(out, counter("ior_clickhouse_batches_retried_total", "batches sent again after a failure"),

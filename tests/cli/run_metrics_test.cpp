@@ -71,6 +71,7 @@ struct Fixture {
     ClickHouseState ch;
     ch.stats.connections_open = 3;
     ch.stats.failing = true;
+    ch.stats.unanswered_ms = 2500;
     ch.stats.insert_errors = 2;
     ch.stats.spool.bytes = 123456;
     ch.stats.spool.rows_own = 90;
@@ -123,6 +124,7 @@ TEST(RunMetricsTest, EachStageOfTheAccountIsAMetric) {
            "ior_sink_failed{sink=\"parquet\"} 0",
            "ior_clickhouse_connections_open 3",
            "ior_clickhouse_failing 1",
+           "ior_clickhouse_unanswered_seconds 2.5",
            "ior_clickhouse_spool_bytes 123456",
            "ior_clickhouse_spool_limit_bytes 1073741824",
            "ior_clickhouse_spool_rows{run=\"earlier\"} 11",
