@@ -14,6 +14,7 @@
 #include "event/row_builder.hpp"
 #include "event/row_effects.hpp"
 #include "event/row_filter.hpp"
+#include "event/syscall_table.hpp"
 #include "event/thread_state.hpp"
 
 namespace ior::event {
@@ -309,7 +310,14 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
   apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds);
-  if (proc_names.watching()) proc_names.after_effects(h.pid, t.pending.time_ns, fds);
+  if (proc_names.watching()) {
+    // The fds the syscall may have closed or given out: its fd arguments
+    // and the fd it returned; close_range any of them.
+    const SyscallInfo& info = syscall_info(h.syscall);
+    const std::int32_t returned = info.ret == RetKind::kFd ? static_cast<std::int32_t>(rec.exit.ret) : -1;
+    const std::int32_t touched[] = {row.fd, row.fd2, returned};
+    proc_names.after_effects(h.pid, t.pending.time_ns, touched, info.effect == FdEffect::kCloseRange, fds);
+  }
 }
 
 // The row's fds named from /proc are checked against the records that may

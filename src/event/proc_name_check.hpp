@@ -13,14 +13,18 @@
 // before the read and closed or replaced N shows the name was not the row's
 // file: the waiting rows of that fd lose it and say fd-unknown instead.
 //
-// Bounded: past kMaxRows waiting rows or kMaxBytes of their text, the rows
-// go on unchecked (as before there was a check).
+// Cheap per row while rows wait (their text goes to one arena, the rows of
+// each watched fd are indexed), and bounded: past kMaxRows waiting rows or
+// kMaxBytes of their text, the rows go on unchecked; past kMaxWatches fds
+// being checked, further names go unchecked.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <memory>
-#include <vector>
+#include <span>
+#include <string>
+#include <unordered_map>
 
 #include "base/counter.hpp"
 #include "event/fd_table.hpp"
@@ -34,7 +38,7 @@ class ProcNameCheck {
  public:
   static constexpr std::size_t kMaxRows = 1u << 16;
   static constexpr std::size_t kMaxBytes = std::size_t{32} << 20;
-  static constexpr std::size_t kMaxWatches = 1024;
+  static constexpr std::size_t kMaxWatches = 1u << 16;
 
   /// stale counts the rows whose /proc name was dropped.
   ProcNameCheck(RowConsumer& consumer, Counter& stale) : consumer_(consumer), stale_(stale) {}
@@ -44,9 +48,12 @@ class ProcNameCheck {
   /// The row being built named fd of pid from /proc (entry e): it is checked
   /// while records up to the /proc read may still come.
   void watch(std::uint32_t pid, std::int32_t fd, const FdEntry& e);
-  /// A syscall of pid that entered at enter_ns was applied to the fd table:
-  /// a watched fd it closed or replaced had been named from /proc after it.
-  void after_effects(std::uint32_t pid, std::uint64_t enter_ns, FdTable& fds);
+  /// A syscall of pid that entered at enter_ns was applied to the fd table;
+  /// touched are the fds it may have closed or given out (all of pid's with
+  /// every_fd: close_range). A watched one it closed or replaced had been
+  /// named from /proc after it, when the read came later.
+  void after_effects(std::uint32_t pid, std::uint64_t enter_ns, std::span<const std::int32_t> touched,
+                     bool every_fd, FdTable& fds);
   /// Every record keyed up to t (CLOCK_MONOTONIC ns) has been handled.
   void handled_up_to(std::uint64_t t);
   /// Hands every waiting row on (end of the run).
@@ -54,25 +61,26 @@ class ProcNameCheck {
   bool watching() const { return !watches_.empty(); }
 
  private:
-  struct Watch {
-    std::uint32_t pid;
-    std::int32_t fd;
-    std::uint64_t read_ns;  // when /proc was read
-  };
+  static constexpr std::size_t kStrings = 13;
   struct HeldRow {
-    schema::EventRow row;  // its strings point into text
-    std::unique_ptr<char[]> text;
-    std::size_t bytes = 0;
+    schema::EventRow row;  // its strings are in spans, not in the views
+    std::array<std::pair<std::uint32_t, std::uint32_t>, kStrings> spans{};  // offset and size in arena_
   };
+  static std::uint64_t key(std::uint32_t pid, std::int32_t fd) {
+    return (std::uint64_t{pid} << 32) | static_cast<std::uint32_t>(fd);
+  }
 
   void hold(const schema::EventRow& row);
-  void drop_name(const Watch& w);
+  void drop_name(std::uint32_t pid, std::int32_t fd);
+  bool check_one(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns, FdTable& fds);
 
   RowConsumer& consumer_;
   Counter& stale_;
-  std::vector<Watch> watches_;
+  std::unordered_map<std::uint64_t, std::uint64_t> watches_;  // (pid, fd) -> when /proc was read
   std::deque<HeldRow> held_;
-  std::size_t held_bytes_ = 0;
+  std::uint64_t first_seq_ = 0;  // the number of held_.front()
+  std::unordered_multimap<std::uint64_t, std::uint64_t> held_by_fd_;  // (pid, fd) -> number of a row named from /proc
+  std::string arena_;
   std::uint64_t handled_to_ = 0;
 };
 

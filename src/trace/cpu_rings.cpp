@@ -95,6 +95,8 @@ void CpuRings::unmap_all() noexcept {
 }
 
 std::size_t CpuRings::poll(int timeout_ms, const RingMerge::Sink& sink) {
+  // Records the last poll left (its rounds capped): no waiting for more.
+  if (merge_->more()) timeout_ms = 0;
   epoll_event events[8];
   const int n = epoll_wait(epoll_.get(), events, 8, timeout_ms);
   if (n < 0 && errno != EINTR) throw SystemError("polling the ring buffers", errno);
@@ -102,10 +104,14 @@ std::size_t CpuRings::poll(int timeout_ms, const RingMerge::Sink& sink) {
   const std::uint64_t t0 = now > kClockSlackNs ? now - kClockSlackNs : 0;
   std::size_t total = 0;
   std::size_t handed = 0;
+  // Rounds for a bounded time: the reader's loop must come back to see a
+  // stop and run its tick while the rings are fuller than it can empty
+  // (a stop once waited for the workload to end).
+  const std::uint64_t until = now + kMaxPollNs;
   do {
     handed = merge_->round(t0, sink);
     total += handed;
-  } while (merge_->more() && handed > 0);
+  } while (merge_->more() && handed > 0 && monotonic_ns() < until);
   // Records held back by a ring's busy bit or max_per_ring wait for a
   // later round: only a complete round hands on everything up to t0.
   if (merge_->complete()) handled_to_ = std::max(handled_to_, t0);

@@ -55,6 +55,8 @@ class CpuRings {
   std::vector<UniqueFd> fds_;
   std::vector<Mapping> maps_;
   UniqueFd epoll_;
+  static constexpr std::uint64_t kMaxPollNs = 50'000'000;  // rounds of one poll()
+
   std::unique_ptr<RingMerge> merge_;
   std::uint64_t handled_to_ = 0;
 };
