@@ -7,7 +7,8 @@
 // syscall ended (timestamp_ns + duration_ns) in a later period than the
 // file's rows closes the file, so a busy host's files change exactly at the
 // period's end. The rows reach the sink in the order their syscalls ended
-// (trace/ring_merge.hpp). A quiet host's file is closed by the clock a
+// (trace/ring_merge.hpp), or nearly: a late one goes to the next file,
+// whose start time is widened for it. A quiet host's file is closed by the clock a
 // second after its period is over. Each file's ior.start_time and
 // ior.end_time bound every row in it: the period (the first file from the
 // start of the run, the last to its close), widened for a syscall that
