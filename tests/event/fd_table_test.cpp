@@ -646,6 +646,25 @@ TEST_F(ProcNameCheckTest, AChangeAfterTheReadOrOfAnotherFdKeepsTheName) {
   EXPECT_EQ(stats().fd_proc_stale.get(), 0u);
 }
 
+TEST_F(ProcNameCheckTest, CloseRangeAndDupOntoTheFdDropTheNamesOfTheFdsTheyTouched) {
+  proc_.link("100/fd/8", "/var/log/eight.log");
+  proc_.link("100/fd/9", "/var/log/nine.log");
+  syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
+  syscall_at(before_ + 100, IOR_SC_read, 5, {8, 0, 0});
+  syscall_at(before_ + 200, IOR_SC_read, 5, {9, 0, 0});
+  syscall_at(before_ + 300, IOR_SC_close_range, 0, {8, 9, 0});  // 8 and 9, before the reads
+  syscall_at(before_ + 400, IOR_SC_dup2, 7, {3, 7, 0});         // 3 onto 7, before the read
+  ASSERT_EQ(consumer_.rows.size(), 5u);  // no fd is checked any more: all go on
+  EXPECT_EQ(consumer_.rows[0].filename, "");
+  EXPECT_EQ(consumer_.rows[1].filename, "");
+  EXPECT_EQ(consumer_.rows[2].filename, "");
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(consumer_.rows[i].row.notice, schema::kNoticeFdUnknown) << i;
+  // close_range's own row named fd 8 from /proc too.
+  EXPECT_EQ(consumer_.rows[3].syscall_name, "close_range");
+  EXPECT_EQ(consumer_.rows[3].filename, "");
+  EXPECT_EQ(stats().fd_proc_stale.get(), 4u);
+}
+
 TEST_F(ProcNameCheckTest, WaitingRowsGoOnAtTheEndOfTheRunAndPastTheirBound) {
   syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
   EXPECT_TRUE(consumer_.rows.empty());
