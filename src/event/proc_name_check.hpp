@@ -36,8 +36,8 @@ class RowConsumer;
 
 class ProcNameCheck {
  public:
-  static constexpr std::size_t kMaxRows = 1u << 16;
-  static constexpr std::size_t kMaxBytes = std::size_t{32} << 20;
+  static constexpr std::size_t kMaxRows = 8192;
+  static constexpr std::size_t kMaxBytes = std::size_t{4} << 20;
   static constexpr std::size_t kMaxWatches = 1u << 16;
 
   /// stale counts the rows whose /proc name was dropped.
