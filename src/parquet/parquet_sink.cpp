@@ -1,5 +1,7 @@
 #include "parquet/parquet_sink.hpp"
 
+#include "base/saturating.hpp"
+
 #include <time.h>
 
 #include <algorithm>
@@ -137,8 +139,7 @@ void ParquetSink::consume_in_batch(const schema::EventRow& row, const schema::Ro
     rows_lost_.add();
     return;
   }
-  const std::uint64_t row_end =
-      row.duration_ns > UINT64_MAX - row.timestamp_ns ? UINT64_MAX : row.timestamp_ns + row.duration_ns;
+  const std::uint64_t row_end = saturating_add(row.timestamp_ns, row.duration_ns);
   try {
     if (options_.rotate_ms != 0 && rows_in_file_ != 0 && row_end >= period_end_ns_) rotate(period_end_ns_);
     // The next file is opened by its first row: a run whose rows end at a
