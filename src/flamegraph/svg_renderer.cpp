@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/terminal_text.hpp"
+#include "base/utf8_escape.hpp"
 #include "flamegraph/svg_script.hpp"
 
 namespace ior::flamegraph {
@@ -20,32 +21,12 @@ std::string fmt(int decimals, double v) {
   return buf;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A frame of ior's folded format back to the name's bytes: \\ is a
-// backslash, \xNN a byte (the separator ';' is \x3b); a backslash that
-// starts neither (a name from folded text of another tool) stays.
+// A frame of ior's folded format back to the name's bytes: the folded
+// escape is the text escape (\\ a backslash, \xNN a byte; ';' is \x3b). A
+// frame that is not in it (folded text of another tool) is shown as it is.
 std::string folded_frame_bytes(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '\\') {
-      out.push_back('\\');
-      ++i;
-    } else if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex_digit(s[i + 2]) >= 0 &&
-               hex_digit(s[i + 3]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(s[i + 2]) * 16 + hex_digit(s[i + 3])));
-      i += 3;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  return utf8_unescape(s, out) ? out : std::string(s);
 }
 
 // Text for a label or tooltip: valid UTF-8 kept readable; controls, invalid
