@@ -302,19 +302,18 @@ std::optional<StreamWriter::Batch> StreamWriter::next_batch(std::chrono::millise
         throw;
       }
       lock.lock();
-      --in_flight_;
-      if (spooled) {
-        Batch b;
-        b.bytes = spooled->bytes;
-        b.replayed = std::move(spooled->block);
-        b.spool_name = std::move(spooled->name);
-        b.maybe_stored = spooled->maybe_stored;
-        b.earlier = spooled->earlier;
-        memory_bytes_ += b.bytes;
-        hand_out_locked();
-        return b;
+      if (!spooled) {
+        --in_flight_;
+        continue;
       }
-      continue;
+      Batch b;
+      b.bytes = spooled->bytes;
+      b.replayed = std::move(spooled->block);
+      b.spool_name = std::move(spooled->name);
+      b.maybe_stored = spooled->maybe_stored;
+      b.earlier = spooled->earlier;
+      memory_bytes_ += b.bytes;
+      return b;
     }
     if (closing_ && (!spool_ || spool_->available() == 0)) {
       *stop = true;
