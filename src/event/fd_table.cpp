@@ -130,9 +130,10 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
 }
 
 void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-                  std::uint64_t since_ns, std::uint8_t name_notice) {
+                  std::uint64_t since_ns, std::uint8_t name_notice, NameSource source) {
   FdEntry e;
   e.since_ns = since_ns;
+  e.source = source.made_from();
   e.name = names_.intern(name);
   e.flags = flags;
   e.unresolved = (name_notice & schema::kNoticePathUnresolved) != 0;
@@ -166,7 +167,8 @@ const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
     e.name = names_.intern(found->name);
     e.flags = found->flags;
     e.from_proc = true;
-    e.proc_read_ns = read_ns;
+    e.source = NameSource{pid, fd, read_ns, false};
+    last_proc_read_ns_ = std::max(last_proc_read_ns_, read_ns);
   } else {
     e.unknown = true;  // the fd exists (the syscall succeeded) but /proc no longer shows it
   }
@@ -179,6 +181,7 @@ void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, boo
   if (src == nullptr) return;
   FdEntry copy = *src;  // shares the name
   copy.since_ns = since_ns;
+  copy.source = copy.source.made_from();
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);
   put(files_of(pid), newfd, std::move(copy));
 }
@@ -491,8 +494,13 @@ std::optional<Cwd> FdTable::process_cwd(std::uint32_t pid) {
   auto p = procs_.find(pid);
   if (p == procs_.end() || p->second.cwd.state == CwdState::kUnread) {
     auto found = proc_.cwd(pid);
-    put_cwd(pid, usable_cwd(found) ? CwdSlot{names_.intern(*found), CwdState::kFromProc}
-                                   : CwdSlot{SharedName(), CwdState::kUnknown});
+    const std::uint64_t read_ns = monotonic_now_ns();
+    if (usable_cwd(found)) {
+      last_proc_read_ns_ = std::max(last_proc_read_ns_, read_ns);
+      put_cwd(pid, CwdSlot{names_.intern(*found), CwdState::kFromProc, NameSource{pid, NameSource::kCwd, read_ns, false}});
+    } else {
+      put_cwd(pid, CwdSlot{SharedName(), CwdState::kUnknown, NameSource{}});
+    }
     p = procs_.find(pid);
   }
   return p->second.cwd.known();
@@ -507,13 +515,36 @@ void FdTable::put_cwd(std::uint32_t pid, CwdSlot cwd) {
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
-void FdTable::set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc) {
+void FdTable::set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc,
+                      NameSource source) {
   const CwdState state = via_proc ? CwdState::kFromProc : CwdState::kTraced;
   if (ThreadCwd* own = own_cwd(pid, tid)) {
     keep_thread_cwd(*own, path, state);
+    own->cwd.source = source.made_from();
     return;
   }
-  put_cwd(pid, {names_.intern(path), state});
+  put_cwd(pid, {names_.intern(path), state, source.made_from()});
+}
+
+NameSource FdTable::cwd_source(std::uint32_t pid) const {
+  auto p = procs_.find(pid);
+  if (p == procs_.end() || p->second.cwd.state != CwdState::kFromProc) return {};
+  return p->second.cwd.source;
+}
+
+// Rare (a name /proc gave that a syscall from before the read had already
+// changed): a pass over the whole table.
+void FdTable::forget_from(const NameSource& read) {
+  forget_last_found();
+  for (auto& [pid, p] : procs_) {
+    for (auto it = p.fds.begin(); it != p.fds.end();) {
+      it = it->second.source.same_read(read) ? erase(p, it) : std::next(it);
+    }
+    if (p.cwd.source.same_read(read)) p.name_bytes -= p.cwd.forget();
+  }
+  for (auto& [tid, t] : thread_cwds_) {
+    if (t.cwd.source.same_read(read)) t.cwd.forget();
+  }
 }
 
 // Within the table's byte budget, after making room as any entry does; past
@@ -527,7 +558,7 @@ void FdTable::keep_thread_cwd(ThreadCwd& own, std::string_view path, CwdState st
     evictions_.add();
     return;
   }
-  own.cwd = {names_.intern(path), state};
+  own.cwd = {names_.intern(path), state, NameSource{}};
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 

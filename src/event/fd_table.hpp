@@ -34,6 +34,25 @@
 
 namespace ior::event {
 
+/// The /proc read a name depends on: read there (the fd's own link, or the
+/// process's cwd), or made from such a name (a dup, a name joined to such a
+/// directory, a fork's copy). Such a name may be wrong when the process
+/// changed that fd or cwd before the read (event/proc_name_check.hpp).
+struct NameSource {
+  static constexpr std::int32_t kCwd = -2;  ///< fd of a process's cwd
+  std::uint32_t pid = 0;
+  std::int32_t fd = 0;         ///< or kCwd
+  std::uint64_t read_ns = 0;   ///< CLOCK_MONOTONIC ns after the read; 0: no /proc read behind the name
+  bool derived = false;        ///< made from the name read, not the read itself
+  bool any() const { return read_ns != 0; }
+  bool same_read(const NameSource& o) const { return read_ns == o.read_ns && pid == o.pid && fd == o.fd; }
+  NameSource made_from() const {
+    NameSource s = *this;
+    s.derived = true;
+    return s;
+  }
+};
+
 struct FdEntry {
   SharedName name;
   std::int32_t flags = 0;
@@ -44,14 +63,14 @@ struct FdEntry {
   /// The exit time (kernel clock) of the syscall that gave this fd number
   /// out; 0 when not seen (learned through /proc, inherited).
   std::uint64_t since_ns = 0;
-  /// from_proc: when /proc was read (CLOCK_MONOTONIC ns, the kernel's clock).
-  std::uint64_t proc_read_ns = 0;
+  NameSource source;
 };
 
 /// A process's current directory, when known.
 struct Cwd {
   std::string_view path;   ///< clean absolute path
   bool from_proc = false;  ///< read from /proc/PID/cwd, not seen set
+  NameSource source;
 };
 
 struct FdTableLimits {
@@ -78,8 +97,10 @@ class FdTable {
   /// it replaces is kept apart (released()) for the close still to come.
   /// name_notice: the row's notice bits about the name; path-unresolved and
   /// truncated stay with the entry for every row that uses it.
+  /// source: the /proc read the name was made from (a directory named
+  /// through /proc), if any.
   void add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
-           std::uint64_t since_ns = 0, std::uint8_t name_notice = 0);
+           std::uint64_t since_ns = 0, std::uint8_t name_notice = 0, NameSource source = {});
   /// The entry, asking /proc when the fd was never seen; nullptr for fd < 0.
   /// The pointer stays valid until the table next changes.
   const FdEntry* resolve(std::uint32_t pid, std::int32_t fd, FdUse use);
@@ -134,8 +155,19 @@ class FdTable {
   /// /proc (cwd() would not read /proc now).
   bool cwd_read(std::uint32_t pid, std::uint32_t tid) const;
   /// chdir/fchdir to a known directory (clean absolute path); via_proc: the
-  /// path was made from a name learned through /proc (it keeps the notice).
-  void set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc = false);
+  /// path was made from a name learned through /proc (it keeps the notice),
+  /// source: the read it was made from.
+  void set_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool via_proc = false,
+               NameSource source = {});
+  /// The source of the process's cwd as the table holds it (no /proc read);
+  /// none when unread, unknown or not from /proc.
+  NameSource cwd_source(std::uint32_t pid) const;
+  /// The read `read` proved wrong: every fd entry named from it is
+  /// forgotten (asked of /proc again at its next use), every cwd made from
+  /// it too.
+  void forget_from(const NameSource& read);
+  /// When /proc was last read for a name (0: never): no name is younger.
+  std::uint64_t last_proc_read_ns() const { return last_proc_read_ns_; }
   /// The directory changed to one ior cannot name: the next use asks /proc
   /// (unless /proc already failed for it: then it stays unknown until a
   /// chdir ior can resolve).
@@ -201,8 +233,9 @@ class FdTable {
     SharedName name;
     CwdState state = CwdState::kUnread;
     bool named() const { return state == CwdState::kTraced || state == CwdState::kFromProc; }
+    NameSource source;
     std::optional<Cwd> known() const {
-      return named() ? std::optional<Cwd>(Cwd{name.view(), state == CwdState::kFromProc}) : std::nullopt;
+      return named() ? std::optional<Cwd>(Cwd{name.view(), state == CwdState::kFromProc, source}) : std::nullopt;
     }
     /// To be read again at its next use, unless /proc already failed for it
     /// (then it stays unknown until a chdir ior can resolve). The bytes of
@@ -283,7 +316,8 @@ class FdTable {
   std::size_t entries_ = 0;
   std::size_t released_entries_ = 0;
   std::size_t peak_bytes_ = 0;
-  FdEntry unknown_;  // a failing syscall's fd that is not in the table (unknown = true)
+  FdEntry unknown_;
+  std::uint64_t last_proc_read_ns_ = 0;  // a failing syscall's fd that is not in the table (unknown = true)
   // The last entry find() returned: a busy process's syscalls come in runs
   // on one fd, and two map lookups (two divisions) per row were a
   // measurable part of it.

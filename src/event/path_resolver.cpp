@@ -28,17 +28,19 @@ bool names_dirfd_when_empty(const PendingEnter& e, const PathArgs& a) {
 // An fd's name is whatever the table holds (for an fd from /proc it may be
 // "pipe:[12]"): callers that join a name to it check it is absolute.
 std::optional<std::string_view> dir_of(std::uint32_t pid, std::uint32_t tid, std::int32_t dirfd, std::int64_t ret, FdTable& fds,
-                                       std::uint8_t& notice) {
+                                       std::uint8_t& notice, NameSource& source) {
   if (dirfd == AT_FDCWD) {
     auto cwd = fds.cwd(pid, tid);
     if (!cwd) return std::nullopt;
     if (cwd->from_proc) notice |= schema::kNoticeCwdFromProc;
+    source = cwd->source;
     return cwd->path;
   }
   const FdEntry* f = fds.resolve(pid, dirfd, fd_use_of(ret));
   // A name cut at -strMax is a prefix of the real path: nothing to join to.
   if (f == nullptr || f->unknown || f->unresolved || f->truncated) return std::nullopt;
   if (f->from_proc) notice |= schema::kNoticeFdFromProc;
+  source = f->source;
   return f->name.view();
 }
 
@@ -92,7 +94,7 @@ bool follows_last_link(const PendingEnter& e, const PathArgs& a) {
 
 std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std::int32_t dirfd, std::string_view name,
                                        bool empty_names_dirfd, bool follows_last_link, std::int64_t ret,
-                                       FdTable& fds, std::string& buf, std::uint8_t& notice) {
+                                       FdTable& fds, std::string& buf, std::uint8_t& notice, NameSource& source) {
   if (name.empty()) {
     // Without AT_EMPTY_PATH an empty name is no file (ENOENT): nothing to name.
     if (!empty_names_dirfd) return {};
@@ -103,11 +105,12 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
       if (f != nullptr && !f->unknown && (f->truncated || f->unresolved)) {
         notice |= f->truncated ? schema::kNoticeTruncated : schema::kNoticePathUnresolved;
         if (f->from_proc) notice |= schema::kNoticeFdFromProc;
+        source = f->source;
         buf.assign(f->name.view());
         return buf;
       }
     }
-    auto dir = dir_of(pid, tid, dirfd, ret, fds, notice);
+    auto dir = dir_of(pid, tid, dirfd, ret, fds, notice, source);
     if (!dir) {
       notice |= schema::kNoticePathUnresolved;
       return {};
@@ -117,14 +120,14 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
     return buf;
   }
   if (name.front() == '/') {
-    if (is_clean_absolute(name)) return through_fd_link(pid, tid, name, follows_last_link, ret, fds, buf, notice);
+    if (is_clean_absolute(name)) return through_fd_link(pid, tid, name, follows_last_link, ret, fds, buf, notice, source);
     // The kernel follows an fd or cwd link before it applies a ".." after
     // it: cleaning the text first would cancel the link itself
     // ("/proc/self/fd/3/.." is the directory above fd 3's, not /proc/self/fd).
     if (auto link = parse_fd_link(name, pid); link && link->rest < name.size()) {
       std::uint8_t link_notice = 0;
       // Not followed, it comes back as it was; followed, it is clean.
-      const std::string_view followed = through_fd_link(pid, tid, name, true, ret, fds, buf, link_notice);
+      const std::string_view followed = through_fd_link(pid, tid, name, true, ret, fds, buf, link_notice, source);
       if (followed != name) {
         notice |= link_notice;
         return followed;
@@ -132,16 +135,19 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
       notice |= schema::kNoticePathUnresolved;
       return name;
     }
-    if (join_clean(buf, "/", name, kMaxPath)) return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice);
+    if (join_clean(buf, "/", name, kMaxPath)) {
+      return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice, source);
+    }
     notice |= schema::kNoticePathUnresolved;
     return name;
   }
-  auto dir = dir_of(pid, tid, dirfd, ret, fds, notice);
+  auto dir = dir_of(pid, tid, dirfd, ret, fds, notice, source);
   if (!dir || dir->empty() || dir->front() != '/' || !join_clean(buf, *dir, name, kMaxPath)) {
     notice |= schema::kNoticePathUnresolved;
+    source = {};
     return name;
   }
-  return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice);
+  return through_fd_link(pid, tid, buf, follows_last_link, ret, fds, buf, notice, source);
 }
 
 // A path through one of the caller's fd links (/proc/self/fd/N, /dev/fd/N,
@@ -154,11 +160,12 @@ std::string_view PathResolver::resolve(std::uint32_t pid, std::uint32_t tid, std
 // (a "pipe:[12]" has no files below it).
 std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool follows_last_link,
                                                std::int64_t ret, FdTable& fds, std::string& buf,
-                                               std::uint8_t& notice) {
+                                               std::uint8_t& notice, NameSource& source) {
   const auto link = parse_fd_link(path, pid);
   if (!link || (link->rest == path.size() && !follows_last_link)) return path;
   std::string_view file;
   std::uint8_t via_proc = 0;
+  NameSource link_source;
   if (link->fd == kRootLink) {
     file = "/";
   } else if (link->fd == kCwdLink || link->fd == kThreadCwdLink) {
@@ -166,6 +173,7 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::uint32_t 
     if (!cwd) return path;
     file = cwd->path;
     if (cwd->from_proc) via_proc = schema::kNoticeCwdFromProc;
+    link_source = cwd->source;
   } else {
     // ENOENT through such a link: no fd N; nothing to ask /proc about.
     const FdUse use = ret == -ENOENT ? FdUse::kBadFd : fd_use_of(ret);
@@ -173,6 +181,7 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::uint32_t 
     if (f == nullptr || f->unknown || f->unresolved || f->truncated) return path;
     file = f->name.view();
     if (f->from_proc) via_proc = schema::kNoticeFdFromProc;
+    link_source = f->source;
   }
   const std::string whole(path);  // path may be buf itself
   const std::string_view rest = std::string_view(whole).substr(link->rest);
@@ -183,6 +192,9 @@ std::string_view PathResolver::through_fd_link(std::uint32_t pid, std::uint32_t 
     return buf;
   }
   notice |= via_proc;
+  // What the link named replaces everything before it: a directory the
+  // name was joined to first no longer counts.
+  source = link_source;
   return buf;
 }
 
@@ -193,6 +205,8 @@ void PathResolver::fill(std::uint32_t pid, std::uint32_t tid, const PendingEnter
   const bool str0_ok = (e.str_flags & IOR_STR0_FAULT) == 0;
   const bool str1_ok = (e.str_flags & IOR_STR1_FAULT) == 0;
   row.passed_name = e.str0;
+  source0_ = {};
+  source1_ = {};
   // An unreadable name arrives empty, which must not read as AT_EMPTY_PATH:
   // it is left as it came.
   std::string_view name0 = e.str0;
@@ -204,13 +218,14 @@ void PathResolver::fill(std::uint32_t pid, std::uint32_t tid, const PendingEnter
     if (auto now = fds.cwd(pid, tid); now && is_clean_absolute(now->path)) {
       buf0_.assign(now->path);
       row.notice |= schema::kNoticeCwdFromProc;
+      source0_ = now->source;
       row.pathname = buf0_;
       return;
     }
   }
   if (str0_ok && !a.str0_is_link_target) {
     name0 = resolve(pid, tid, dirfd_in(e, a.dirfd0), e.str0, empty_is_dirfd, follows_last_link(e, a), ret, fds, buf0_,
-                    row.notice);
+                    row.notice, source0_);
   }
   switch (syscall_info(e.syscall).cls) {
     case IOR_CLASS_OPEN:
@@ -228,7 +243,9 @@ void PathResolver::fill(std::uint32_t pid, std::uint32_t tid, const PendingEnter
   std::uint8_t new_notice = 0;
   row.newname = e.str1;
   // A new name (rename's, link's, symlink's) is never followed.
-  if (str1_ok) row.newname = resolve(pid, tid, dirfd_in(e, a.dirfd1), e.str1, false, false, ret, fds, buf1_, new_notice);
+  if (str1_ok) {
+    row.newname = resolve(pid, tid, dirfd_in(e, a.dirfd1), e.str1, false, false, ret, fds, buf1_, new_notice, source1_);
+  }
   row.notice |= new_notice;
   if (!a.str0_is_link_target) {
     row.oldname = name0;

@@ -29,15 +29,22 @@ class PathResolver {
   /// resolver, and stay valid until the fd table changes or the next fill().
   void fill(std::uint32_t pid, std::uint32_t tid, const PendingEnter& enter, std::int64_t ret, FdTable& fds,
             schema::EventRow& row);
+  /// The /proc reads the last fill()'s first and second names were made
+  /// from (none when neither came through a name /proc gave).
+  const NameSource& source0() const { return source0_; }
+  const NameSource& source1() const { return source1_; }
 
  private:
   std::string_view resolve(std::uint32_t pid, std::uint32_t tid, std::int32_t dirfd, std::string_view name,
                            bool empty_names_dirfd, bool follows_last_link, std::int64_t ret, FdTable& fds,
-                           std::string& buf, std::uint8_t& notice);
+                           std::string& buf, std::uint8_t& notice, NameSource& source);
   std::string_view through_fd_link(std::uint32_t pid, std::uint32_t tid, std::string_view path, bool follows_last_link,
-                                   std::int64_t ret, FdTable& fds, std::string& buf, std::uint8_t& notice);
+                                   std::int64_t ret, FdTable& fds, std::string& buf, std::uint8_t& notice,
+                                   NameSource& source);
   std::string buf0_;
   std::string buf1_;
+  NameSource source0_;
+  NameSource source1_;
 };
 
 }  // namespace ior::event

@@ -3,11 +3,14 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
 
 #include "event/fd_table.hpp"
+#include "event/path_args.hpp"
 #include "event/proc_fd_lookup.hpp"
 #include "event/proc_name_check.hpp"
 #include "event/record_decoder.hpp"
@@ -51,7 +54,7 @@ struct Pipeline::Impl {
   void on_task();
   void emit(ThreadState& t);
   void count_and_pass(std::uint16_t syscall);
-  void watch_proc_names(std::uint32_t pid);
+  void find_name_uses(std::uint32_t pid, std::uint16_t syscall);
   void forget_thread(std::uint32_t tid);
   void reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid);
 
@@ -62,6 +65,8 @@ struct Pipeline::Impl {
   FdTable fds;
   RowFilter filter;
   PathResolver paths;
+  std::array<NameUse, ProcNameCheck::kMaxUses> name_uses{};  // of the row being built
+  std::size_t name_use_count = 0;
   CgroupNames cgroups;
   ProcNameCheck proc_names;
   RowContext ctx;
@@ -301,31 +306,58 @@ void Pipeline::Impl::emit(ThreadState& t) {
     return;
   }
   stats.rows.add();
-  if (row.notice & schema::kNoticeFdFromProc) {
-    stats.fd_from_proc.add();
-    watch_proc_names(h.pid);
-  }
+  if (row.notice & schema::kNoticeFdFromProc) stats.fd_from_proc.add();
+  name_use_count = 0;
+  if (fds.last_proc_read_ns() > proc_names.handled_to()) find_name_uses(h.pid, h.syscall);
   if (row.notice & schema::kNoticeFdUnknown) stats.fd_unknown.add();
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
-  apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds);
+  const SyscallInfo& info = syscall_info(h.syscall);
+  const bool named_paths = info.cls == IOR_CLASS_OPEN || info.cls == IOR_CLASS_PATH || info.cls == IOR_CLASS_NAME;
+  apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds,
+                   named_paths ? paths.source0() : NameSource{});
   if (proc_names.watching()) {
     // The fds the syscall may have closed or given out: its fd arguments
-    // and the fd it returned; close_range any of them.
-    const SyscallInfo& info = syscall_info(h.syscall);
+    // and the fd it returned; close_range any of them. And the cwd.
     const std::int32_t returned = info.ret == RetKind::kFd ? static_cast<std::int32_t>(rec.exit.ret) : -1;
     const std::int32_t touched[] = {row.fd, row.fd2, returned};
-    proc_names.after_effects(h.pid, t.pending.time_ns, touched, info.effect == FdEffect::kCloseRange, fds);
+    const bool cwd = info.effect == FdEffect::kChdir || info.effect == FdEffect::kFchdir ||
+                     info.effect == FdEffect::kChroot || info.effect == FdEffect::kSetns;
+    proc_names.after_effects(h.pid, t.pending.time_ns, touched, info.effect == FdEffect::kCloseRange, cwd, fds);
   }
 }
 
-// The row's fds named from /proc are checked against the records that may
-// still come from before the /proc read (event/proc_name_check.hpp).
-void Pipeline::Impl::watch_proc_names(std::uint32_t pid) {
-  for (const std::int32_t fd : {row.fd, row.fd2}) {
+// The row's names made from /proc reads are checked against the records
+// that may still come from before the read (event/proc_name_check.hpp):
+// the paths its names were made into, or the names of its fds.
+void Pipeline::Impl::find_name_uses(std::uint32_t pid, std::uint16_t syscall) {
+  const auto use = [&](const NameSource& s, NameUse::Column column, NameUse::Undo undo) {
+    if (s.any() && name_use_count < name_uses.size()) name_uses[name_use_count++] = NameUse{s, column, undo};
+  };
+  const SyscallInfo& info = syscall_info(syscall);
+  switch (info.cls) {
+    case IOR_CLASS_OPEN:
+      use(paths.source0(), NameUse::Column::kFilename, NameUse::Undo::kPassed);
+      return;
+    case IOR_CLASS_PATH:
+      use(paths.source0(), NameUse::Column::kPathname, NameUse::Undo::kPassed);
+      return;
+    case IOR_CLASS_NAME:
+      if (!path_args(syscall).str0_is_link_target) {
+        use(paths.source0(), NameUse::Column::kOldname, NameUse::Undo::kPassed);
+      }
+      use(paths.source1(), NameUse::Column::kNewname, NameUse::Undo::kPassedNew);
+      return;
+    default:
+      break;
+  }
+  if (info.effect == FdEffect::kGetcwd) return;
+  const std::pair<std::int32_t, NameUse::Column> fd_columns[] = {{row.fd, NameUse::Column::kFilename},
+                                                                 {row.fd2, NameUse::Column::kFilename2}};
+  for (const auto& [fd, column] : fd_columns) {
     if (fd < 0) continue;
-    if (const FdEntry* e = fds.find(pid, fd)) proc_names.watch(pid, fd, *e);
+    if (const FdEntry* e = fds.find(pid, fd)) use(e->source, column, NameUse::Undo::kFd);
   }
 }
 
@@ -338,7 +370,7 @@ void Pipeline::Impl::count_and_pass(std::uint16_t syscall) {
   }
   switch (filter.judge(row)) {
     case FilterVerdict::kKeep:
-      proc_names.pass(row);
+      proc_names.pass(row, std::span<const NameUse>(name_uses.data(), name_use_count));
       stats.rows_emitted.add();
       return;
     case FilterVerdict::kSucceeded:

@@ -16,25 +16,59 @@ constexpr std::array<View, 13> kViews = {
     &schema::EventRow::filename2,    &schema::EventRow::pathname,     &schema::EventRow::oldname,
     &schema::EventRow::newname,      &schema::EventRow::passed_name,  &schema::EventRow::passed_newname,
     &schema::EventRow::hostname};
-constexpr std::size_t kFilename = 5;
-constexpr std::size_t kFilename2 = 6;
-static_assert(kViews[kFilename] == &schema::EventRow::filename && kViews[kFilename2] == &schema::EventRow::filename2);
+constexpr std::size_t kPassedName = 10;
+constexpr std::size_t kPassedNewname = 11;
+static_assert(kViews[kPassedName] == &schema::EventRow::passed_name &&
+              kViews[kPassedNewname] == &schema::EventRow::passed_newname);
+
+constexpr std::size_t view_of(NameUse::Column c) {
+  switch (c) {
+    case NameUse::Column::kFilename:
+      return 5;
+    case NameUse::Column::kFilename2:
+      return 6;
+    case NameUse::Column::kPathname:
+      return 7;
+    case NameUse::Column::kOldname:
+      return 8;
+    case NameUse::Column::kNewname:
+      return 9;
+  }
+  return 5;
+}
+static_assert(kViews[view_of(NameUse::Column::kFilename)] == &schema::EventRow::filename &&
+              kViews[view_of(NameUse::Column::kFilename2)] == &schema::EventRow::filename2 &&
+              kViews[view_of(NameUse::Column::kPathname)] == &schema::EventRow::pathname &&
+              kViews[view_of(NameUse::Column::kOldname)] == &schema::EventRow::oldname &&
+              kViews[view_of(NameUse::Column::kNewname)] == &schema::EventRow::newname);
 
 }  // namespace
 
-void ProcNameCheck::pass(const schema::EventRow& row) {
+void ProcNameCheck::pass(const schema::EventRow& row, std::span<const NameUse> uses) {
+  bool checked = false;
+  for (const NameUse& u : uses) checked |= watch(u.source);
   if (held_.empty() && watches_.empty()) {
     consumer_.on_row(row);
     return;
   }
-  hold(row);
+  hold(row, checked ? uses : std::span<const NameUse>{});
   if (held_.size() > kMaxRows || arena_.size() > kMaxBytes) {
     watches_.clear();
     release();
   }
 }
 
-void ProcNameCheck::hold(const schema::EventRow& row) {
+// True when rows made from the read are to be checked.
+bool ProcNameCheck::watch(const NameSource& s) {
+  if (s.read_ns <= handled_to_) return false;
+  const std::uint64_t k = key(s.pid, s.fd);
+  if (auto it = watches_.find(k); it != watches_.end()) return it->second == s.read_ns;
+  if (watches_.size() >= kMaxWatches) return false;  // that read's rows go unchecked
+  watches_.emplace(k, s.read_ns);
+  return true;
+}
+
+void ProcNameCheck::hold(const schema::EventRow& row, std::span<const NameUse> uses) {
   HeldRow& h = held_.emplace_back();
   h.row = row;
   for (std::size_t i = 0; i < kStrings; ++i) {
@@ -42,37 +76,48 @@ void ProcNameCheck::hold(const schema::EventRow& row) {
     h.spans[i] = {static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(s.size())};
     arena_.append(s);
   }
-  if ((row.notice & schema::kNoticeFdFromProc) == 0) return;
   const std::uint64_t seq = first_seq_ + held_.size() - 1;
-  if (row.fd >= 0) held_by_fd_.emplace(key(row.pid, row.fd), seq);
-  if (row.fd2 >= 0 && row.fd2 != row.fd) held_by_fd_.emplace(key(row.pid, row.fd2), seq);
+  for (const NameUse& u : uses.first(std::min(uses.size(), kMaxUses))) {
+    const auto w = watches_.find(key(u.source.pid, u.source.fd));
+    if (w == watches_.end() || w->second != u.source.read_ns) continue;
+    h.uses[h.use_count] = u;
+    held_by_read_.emplace(w->first, std::pair{seq, h.use_count});
+    ++h.use_count;
+  }
 }
 
-void ProcNameCheck::watch(std::uint32_t pid, std::int32_t fd, const FdEntry& e) {
-  if (!e.from_proc || e.proc_read_ns <= handled_to_) return;
-  if (watches_.size() >= kMaxWatches && !watches_.contains(key(pid, fd))) return;  // that fd's rows go unchecked
-  watches_.insert_or_assign(key(pid, fd), e.proc_read_ns);
+// Whether the table still holds what that read gave (not a name made from
+// it, not a newer one).
+bool ProcNameCheck::still_read(const NameSource& read, const FdTable& fds) const {
+  if (read.fd == NameSource::kCwd) {
+    const NameSource now = fds.cwd_source(read.pid);
+    return !now.derived && now.same_read(read);
+  }
+  const FdEntry* e = fds.find(read.pid, read.fd);
+  return e != nullptr && e->from_proc && !e->source.derived && e->source.same_read(read);
 }
 
-// The entry /proc gave is gone (closed, or its number given to another
-// file): when that happened before the read, /proc already showed what
-// came after. True when the watch is over.
-bool ProcNameCheck::check_one(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns, FdTable& fds) {
+// The fd (or cwd) /proc named is gone: closed, given to another file,
+// moved. When that happened before the read, /proc already showed what came
+// after.
+void ProcNameCheck::check_one(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns, FdTable& fds) {
   const auto it = watches_.find(key(pid, fd));
-  if (it == watches_.end()) return false;
-  const FdEntry* e = fds.find(pid, fd);
-  if (e != nullptr && e->from_proc && e->proc_read_ns == it->second) return false;
-  if (enter_ns < it->second) drop_name(pid, fd);
+  if (it == watches_.end()) return;
+  const NameSource read{pid, fd, it->second, false};
+  if (still_read(read, fds)) return;
   watches_.erase(it);
-  return true;
+  if (enter_ns >= read.read_ns) return;
+  drop_names(read);
+  fds.forget_from(read);
 }
 
 void ProcNameCheck::after_effects(std::uint32_t pid, std::uint64_t enter_ns, std::span<const std::int32_t> touched,
-                                  bool every_fd, FdTable& fds) {
+                                  bool every_fd, bool cwd, FdTable& fds) {
   if (every_fd) {
     std::vector<std::int32_t> of_pid;
     for (const auto& [k, read_ns] : watches_) {
-      if (static_cast<std::uint32_t>(k >> 32) == pid) of_pid.push_back(static_cast<std::int32_t>(k & 0xffffffffu));
+      const auto fd = static_cast<std::int32_t>(k & 0xffffffffu);
+      if (static_cast<std::uint32_t>(k >> 32) == pid && fd >= 0) of_pid.push_back(fd);
     }
     for (std::int32_t fd : of_pid) check_one(pid, fd, enter_ns, fds);
   } else {
@@ -80,28 +125,50 @@ void ProcNameCheck::after_effects(std::uint32_t pid, std::uint64_t enter_ns, std
       if (fd >= 0) check_one(pid, fd, enter_ns, fds);
     }
   }
+  if (cwd) check_one(pid, NameSource::kCwd, enter_ns, fds);
   if (watches_.empty()) release();
 }
 
-void ProcNameCheck::drop_name(std::uint32_t pid, std::int32_t fd) {
-  const auto [from, to] = held_by_fd_.equal_range(key(pid, fd));
+void ProcNameCheck::drop_names(const NameSource& read) {
+  const auto [from, to] = held_by_read_.equal_range(key(read.pid, read.fd));
   for (auto it = from; it != to; ++it) {
-    HeldRow& h = held_[it->second - first_seq_];
-    schema::EventRow& r = h.row;
-    bool dropped = false;
-    for (const std::size_t i : {kFilename, kFilename2}) {
-      if ((i == kFilename ? r.fd : r.fd2) == fd && h.spans[i].second != 0) {
-        h.spans[i].second = 0;
-        dropped = true;
-      }
-    }
-    if (!dropped) continue;
-    r.notice |= schema::kNoticeFdUnknown;
-    if (h.spans[kFilename].second == 0 && h.spans[kFilename2].second == 0) {
-      r.notice &= static_cast<std::uint8_t>(~schema::kNoticeFdFromProc);
-    }
-    stale_.add();
+    HeldRow& h = held_[it->second.first - first_seq_];
+    if (h.uses[it->second.second].source.same_read(read)) drop_use(h, it->second.second);
   }
+}
+
+void ProcNameCheck::drop_use(HeldRow& h, std::size_t use) {
+  const auto bit = static_cast<std::uint8_t>(1u << use);
+  if (h.dropped & bit) return;
+  if (h.dropped == 0) stale_.add();
+  h.dropped |= bit;
+  const NameUse& u = h.uses[use];
+  schema::EventRow& r = h.row;
+  auto& span = h.spans[view_of(u.column)];
+  switch (u.undo) {
+    case NameUse::Undo::kFd:
+      span.second = 0;
+      r.notice |= schema::kNoticeFdUnknown;
+      break;
+    case NameUse::Undo::kPassed:
+      span = h.spans[kPassedName];
+      r.notice |= schema::kNoticePathUnresolved;
+      break;
+    case NameUse::Undo::kPassedNew:
+      span = h.spans[kPassedNewname];
+      r.notice |= schema::kNoticePathUnresolved;
+      break;
+  }
+  // The notice that a name came through /proc goes with the last such name.
+  bool fd_left = false, cwd_left = false, fd_any = false, cwd_any = false;
+  for (std::size_t i = 0; i < h.use_count; ++i) {
+    const bool is_cwd = h.uses[i].source.fd == NameSource::kCwd;
+    const bool left = (h.dropped & (1u << i)) == 0;
+    (is_cwd ? cwd_any : fd_any) = true;
+    if (left) (is_cwd ? cwd_left : fd_left) = true;
+  }
+  if (fd_any && !fd_left) r.notice &= static_cast<std::uint8_t>(~schema::kNoticeFdFromProc);
+  if (cwd_any && !cwd_left) r.notice &= static_cast<std::uint8_t>(~schema::kNoticeCwdFromProc);
 }
 
 void ProcNameCheck::handled_up_to(std::uint64_t t) {
@@ -119,7 +186,7 @@ void ProcNameCheck::release() {
   }
   first_seq_ += held_.size();
   held_.clear();
-  held_by_fd_.clear();
+  held_by_read_.clear();
   arena_.clear();
 }
 

@@ -93,9 +93,9 @@ void chroot_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view root, FdT
   if (!cwd) return;
   const std::string_view dir = cwd->path;
   if (dir == root) {
-    fds.set_cwd(pid, tid, "/", cwd->from_proc);
+    fds.set_cwd(pid, tid, "/", cwd->from_proc, cwd->source);
   } else if (dir.size() > root.size() && dir.starts_with(root) && dir[root.size()] == '/') {
-    fds.set_cwd(pid, tid, std::string(dir.substr(root.size())), cwd->from_proc);
+    fds.set_cwd(pid, tid, std::string(dir.substr(root.size())), cwd->from_proc, cwd->source);
   } else {
     fds.forget_cwd(pid, tid);
   }
@@ -104,7 +104,7 @@ void chroot_cwd(std::uint32_t pid, std::uint32_t tid, std::string_view root, FdT
 }  // namespace
 
 void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns,
-                      const schema::EventRow* row, FdTable& fds) {
+                      const schema::EventRow* row, FdTable& fds, const NameSource& name_source) {
   auto fd = static_cast<std::int32_t>(e.args[0]);
   auto newfd = static_cast<std::int32_t>(ret);
   constexpr std::uint8_t kNotExact = schema::kNoticeTruncated | schema::kNoticeUnreadable |
@@ -120,7 +120,12 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
       }
       if (is_clean_absolute(dir)) {
         constexpr std::uint8_t kViaProc = schema::kNoticeFdFromProc | schema::kNoticeCwdFromProc;
-        fds.set_cwd(pid, tid, dir, (row->notice & kViaProc) != 0);
+        NameSource source = name_source;
+        if (effect == FdEffect::kFchdir) {
+          const FdEntry* f = fds.find(pid, fd);
+          source = f != nullptr ? f->source : NameSource{};
+        }
+        fds.set_cwd(pid, tid, dir, (row->notice & kViaProc) != 0, source);
       } else {
         fds.forget_cwd(pid, tid);
       }
@@ -278,7 +283,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
         if ((row.flags & O_TMPFILE) == O_TMPFILE) {
           fill_tmpfile(pid, e, exit_ns, fds, row);
         } else {
-          fds.add(pid, row.fd, row.filename, row.flags, exit_ns, row.notice);
+          fds.add(pid, row.fd, row.filename, row.flags, exit_ns, row.notice, paths.source0());
         }
       }
       return;

@@ -32,7 +32,9 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
 /// current directory of chdir/fchdir, and unshare(CLONE_FS). row: the syscall's row as build_row
 /// left it, or nullptr when it could not be built (a successful chdir then
 /// makes the directory unknown).
+/// name_source: the /proc read the row's first name was made from
+/// (PathResolver::source0), which a chdir's new cwd is made from too.
 void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& enter, std::int64_t ret, std::uint64_t exit_ns,
-                      const schema::EventRow* row, FdTable& fds);
+                      const schema::EventRow* row, FdTable& fds, const NameSource& name_source = {});
 
 }  // namespace ior::event

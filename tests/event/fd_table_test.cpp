@@ -665,6 +665,94 @@ TEST_F(ProcNameCheckTest, CloseRangeAndDupOntoTheFdDropTheNamesOfTheFdsTheyTouch
   EXPECT_EQ(stats().fd_proc_stale.get(), 4u);
 }
 
+// A copy of an fd named from /proc (dup2 onto a watched fd) is named with
+// the fd it copies and stands or falls with that fd's read: closing the
+// copy says nothing about it. (A shell started before ior redirecting its
+// output: the write after the dup2 named no file.)
+TEST_F(ProcNameCheckTest, ACopyOfAnFdFromProcStandsOrFallsWithTheFdItCopies) {
+  proc_.link("100/fd/8", "/var/log/eight.log");
+  syscall_at(before_, IOR_SC_fsync, 0, {7, 0, 0});         // 7 named from /proc
+  syscall_at(before_ + 100, IOR_SC_dup2, 7, {8, 7, 0});    // 8 onto 7, before 7's read: 7's name is wrong
+  syscall_at(before_ + 200, IOR_SC_write, 4, {7, 0, 0});   // on 8's file
+  syscall_at(before_ + 300, IOR_SC_close, 0, {7, 0, 0});   // the copy closed: 8's name stands
+  pipeline_->handled_up_to(UINT64_MAX);
+  ASSERT_EQ(consumer_.rows.size(), 4u);
+  EXPECT_EQ(consumer_.rows[0].filename, "");
+  EXPECT_EQ(consumer_.rows[0].row.notice, schema::kNoticeFdUnknown);
+  for (std::size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(consumer_.rows[i].filename, "/var/log/eight.log") << i;
+    EXPECT_EQ(consumer_.rows[i].row.notice, schema::kNoticeFdFromProc) << i;
+  }
+  EXPECT_EQ(stats().fd_proc_stale.get(), 1u);
+}
+
+// Every name made from a read that proves wrong goes with it: a copy of
+// the fd, fstat of that copy (AT_EMPTY_PATH), a path joined to the fd as a
+// directory, and the fd that path opened; the table forgets them, so their
+// next use asks /proc again.
+TEST_F(ProcNameCheckTest, NamesMadeFromAContradictedReadLoseThemToo) {
+  proc_.link("100/fd/8", "/var/data");
+  syscall_at(before_, IOR_SC_dup, 9, {8, 0, 0});                                      // 9: a copy of 8
+  syscall_at(before_ + 100, IOR_SC_newfstatat, 0, {9, AT_EMPTY_PATH, 0}, "");         // fstat(9)
+  syscall_at(before_ + 200, IOR_SC_openat, 10, {O_RDONLY, 0, 8}, "sub/f");            // relative to 8
+  syscall_at(before_ + 300, IOR_SC_read, 1, {10, 0, 0});
+  syscall_at(before_ + 400, IOR_SC_close, 0, {8, 0, 0});  // closed before the read: /proc named a later file
+  ASSERT_EQ(consumer_.rows.size(), 5u);
+  EXPECT_EQ(consumer_.rows[0].filename, "");  // dup's row names fd 8
+  EXPECT_EQ(consumer_.rows[0].row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(consumer_.rows[1].pathname, "");
+  EXPECT_EQ(consumer_.rows[1].row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(consumer_.rows[2].filename, "sub/f");
+  EXPECT_EQ(consumer_.rows[2].row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(consumer_.rows[3].filename, "");
+  EXPECT_EQ(consumer_.rows[3].row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(consumer_.rows[4].filename, "");
+  EXPECT_EQ(stats().fd_proc_stale.get(), 5u);
+  rounds_end_ = true;
+  proc_.link("100/fd/9", "/var/other");
+  EXPECT_EQ(read_fd(9).filename, "/var/other");  // asked again
+  EXPECT_EQ(read_fd(10).row.notice, schema::kNoticeFdUnknown);  // /proc has no fd 10: not named
+}
+
+// The same for a cwd read from /proc: a chdir that entered before the read
+// shows /proc gave the directory the process went to afterwards. Names
+// joined to it, by the process and by a child forked with a copy of it,
+// go back to the names as passed, unresolved.
+TEST_F(ProcNameCheckTest, NamesJoinedToACwdThatAChdirBeforeTheReadHadLeftAreUnresolved) {
+  proc_.link("100/cwd", "/srv/other");  // where the process went after the open below
+  syscall_at(before_, IOR_SC_openat, 3, {O_WRONLY | O_CREAT, 0644, static_cast<std::uint64_t>(AT_FDCWD)}, "rel");
+  feed(testing::fork_record(400, 400, before_ + 50, kPid));
+  clock_ = before_ + 60;
+  syscall(IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0}, "c", {}, 400, 400);
+  syscall_at(before_ + 100, IOR_SC_write, 1, {3, 0, 0});
+  syscall_at(before_ + 200, IOR_SC_chdir, 0, {}, "/srv/other");  // entered before the read
+  ASSERT_EQ(consumer_.rows.size(), 4u);
+  EXPECT_EQ(consumer_.rows[0].filename, "rel");
+  EXPECT_EQ(consumer_.rows[0].row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(consumer_.rows[1].pathname, "c");
+  EXPECT_EQ(consumer_.rows[1].row.notice, schema::kNoticePathUnresolved);
+  EXPECT_EQ(consumer_.rows[2].filename, "");  // the fd that open made
+  EXPECT_EQ(consumer_.rows[2].row.notice, schema::kNoticeFdUnknown);
+  EXPECT_EQ(consumer_.rows[3].pathname, "/srv/other");
+  EXPECT_EQ(consumer_.rows[3].row.notice, 0);
+  EXPECT_EQ(stats().fd_proc_stale.get(), 3u);
+  rounds_end_ = true;
+  syscall(IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0}, "x");
+  EXPECT_EQ(last().pathname, "/srv/other/x");
+}
+
+TEST_F(ProcNameCheckTest, NamesJoinedToACwdFromProcStandWhenTheChdirCameAfterTheRead) {
+  proc_.link("100/cwd", "/srv/start");
+  syscall_at(before_, IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0}, "a");
+  const std::uint64_t after = monotonic_now_ns() + 1'000'000;
+  syscall_at(after, IOR_SC_chdir, 0, {}, "sub");
+  ASSERT_EQ(consumer_.rows.size(), 2u);
+  EXPECT_EQ(consumer_.rows[0].pathname, "/srv/start/a");
+  EXPECT_EQ(consumer_.rows[0].row.notice, schema::kNoticeCwdFromProc);
+  EXPECT_EQ(consumer_.rows[1].pathname, "/srv/start/sub");
+  EXPECT_EQ(stats().fd_proc_stale.get(), 0u);
+}
+
 TEST_F(ProcNameCheckTest, WaitingRowsGoOnAtTheEndOfTheRunAndPastTheirBound) {
   syscall_at(before_, IOR_SC_read, 5, {7, 0, 0});
   EXPECT_TRUE(consumer_.rows.empty());
