@@ -15,6 +15,7 @@
 #include "base/thread_affinity.hpp"
 #include "cli/cgroup_filter.hpp"
 #include "cli/command.hpp"
+#include "cli/delayed_line.hpp"
 #include "cli/live_run.hpp"
 #include "cli/messages.hpp"
 #include "cli/run_counters.hpp"
@@ -444,8 +445,15 @@ int run_trace(const Options& o) {
   pipeline.finish();
   const double traced_s = clock.seconds();
   if (cause.targets_exited && !o.quiet) print_message(exited_line(o, target, command ? &*command : nullptr));
-  if (auto wait = clickhouse_wait_line(o, added.clickhouse); wait && !o.quiet) print_message(*wait);
-  sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
+  {
+    // Said only when the outputs are still closing after a second: a server
+    // that failed once while another host took the rows costs no wait.
+    std::optional<DelayedLine> wait_line;
+    if (added.clickhouse != nullptr && !o.quiet) {
+      wait_line.emplace(std::chrono::seconds(1), [&o, &added] { return clickhouse_wait_line(o, added.clickhouse); });
+    }
+    sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
+  }
   if (!o.cost_stage.empty()) {
     print_message("ior: -cost-stage " + o.cost_stage + ": " + std::to_string(discard.records) +
                   " records read and discarded, no rows built");

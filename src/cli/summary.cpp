@@ -179,6 +179,7 @@ std::optional<std::string> rows_lost_line(const SummaryInput& in) {
     };
     reason(r.rows_dropped_queue, "queue full");
     reason(r.rows_dropped, "dropped");
+    if (r.rows_maybe_stored != 0) why += " (" + num(r.rows_maybe_stored) + " of them perhaps stored: never answered)";
     reason(r.rows_lost, "lost");
     parts.push_back(num(lost) + " rows not stored by " + terminal_text(r.name) + " (" + why + ")");
   }

@@ -253,6 +253,7 @@ sink::SinkReport ClickHouseSink::report() const {
   r.rows_lost = c.rows_lost;
   r.rows_replayed_earlier = s.rows_replayed_earlier;
   r.rows_maybe_duplicated = s.rows_maybe_duplicated;
+  r.rows_maybe_stored = s.rows_dropped_unanswered;
   r.lines = lines_;
   if (!append_error_.empty()) r.lines.push_back("clickhouse: " + append_error_);
   const std::string& dir = options_.writer.spool_dir;
@@ -282,10 +283,23 @@ sink::SinkReport ClickHouseSink::report() const {
                       std::to_string(s.duplicates_avoided) + " batches found stored after a lost acknowledgement, " +
                       std::to_string(s.inserts_resent) + " INSERTs resent under their deduplication token");
   }
-  if (s.rows_dropped > 0) {
-    r.lines.push_back("clickhouse: " + std::to_string(s.rows_dropped) + " rows dropped (memory" +
+  const std::uint64_t dropped_full = s.rows_dropped - s.rows_dropped_at_stop;
+  if (dropped_full > 0) {
+    r.lines.push_back("clickhouse: " + std::to_string(dropped_full) + " rows dropped (memory" +
                       (dir.empty() ? "" : " and spool") + " full); last error: " + s.last_error);
-  } else if (!s.last_error.empty() && s.spool.rows_own + s.spool.rows_earlier > 0) {
+  }
+  if (s.rows_dropped_at_stop > 0) {
+    std::string line = "clickhouse: " + std::to_string(s.rows_dropped_at_stop) +
+                       " rows dropped at the stop: not taken within -ch-drain-timeout, and " +
+                       (dir.empty() ? "no spool to keep them (-ch-spool none)" : "the spool was full");
+    if (s.rows_dropped_unanswered > 0) {
+      line += "; " + std::to_string(s.rows_dropped_unanswered) +
+              " of them were sent in INSERTs ClickHouse never answered and may be stored: look for them "
+              "before loading them again";
+    }
+    r.lines.push_back(line + "; last error: " + s.last_error);
+  }
+  if (s.rows_dropped == 0 && !s.last_error.empty() && s.spool.rows_own + s.spool.rows_earlier > 0) {
     r.lines.push_back("clickhouse: last error: " + s.last_error);
   }
   r.failed = failed_ || !s.refused.empty() || s.rows_dropped > 0 || r.rows_lost > 0;

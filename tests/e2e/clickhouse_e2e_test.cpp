@@ -47,6 +47,23 @@ Exit run_ior(const std::vector<std::string>& argv) {
   return {code, p.err()};
 }
 
+// A first host that refuses connections while the next takes every row
+// is no outage: nothing is waited for at the stop, so nothing is said
+// (each run had said "ClickHouse is not answering (... Connection refused)").
+TEST(ClickHouseE2E, AHostDownBeforeOneThatTakesTheRowsIsNotCalledAnOutage) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  clickhouse_client_query(ch, "DROP DATABASE IF EXISTS ior_e2e_hosts");
+  TempDir dir;
+  for (int i = 0; i < 3; ++i) {
+    auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-console", "-clickhouse", "-ch-host",
+                             "127.0.0.1:1,127.0.0.1:" + std::to_string(ch.port), "-ch-db", "ior_e2e_hosts"},
+                            {WORKLOAD_BINARY, "scenario", dir.path()});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(run.err.find("is not answering"), std::string::npos) << run.err;
+  }
+}
+
 TEST(ClickHouseE2E, RowsInClickHouseEqualTheConsoleRowsOfTheSameRun) {
   IOR_REQUIRE_ROOT();
   IOR_REQUIRE_CLICKHOUSE(ch);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -190,6 +191,46 @@ TEST(StopE2E, AServerThatStopsAnsweringHoldsTheStopForTheDrainTimeoutOnly) {
   // It fails nothing, yet the wait is explained before it starts.
   EXPECT_NE(ior.err().find("ior: ClickHouse is not answering (no reply to INSERTs for "), std::string::npos)
       << ior.err();
+}
+
+// The same without a spool: what the server has not taken is dropped at
+// the stop, and rows of the INSERTs it never answered are said to be
+// perhaps stored (18.16 stores the blocks it has read whether or not the
+// INSERT ends), not "dropped (memory full)".
+TEST(StopE2E, WithoutASpoolRowsOfUnansweredInsertsAreSaidToBePerhapsStored) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_CLICKHOUSE_INSTALLED();
+  OwnClickHouseServer server;
+  const auto& ep = server.start(own_clickhouse_dir("stop_nospool"));
+  Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(ep.port), "-ch-db", "stop_nospool",
+                  "-ch-batch", "100", "-ch-flush", "100ms", "-ch-drain-timeout", "1s", "-ch-spool", "none",
+                  "-duration", "120"});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  // Rows all along, so that an INSERT is open, its first blocks sent, when
+  // the server stops.
+  TempDir work;
+  std::atomic<bool> busy{true};
+  std::thread load([&] {
+    for (int i = 0; busy.load(); ++i) std::ofstream(work.path() + "/io") << i;
+  });
+  std::this_thread::sleep_for(1500ms);
+  ASSERT_EQ(::kill(server.pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(2500ms);
+  busy = false;
+  load.join();
+  ior.signal(SIGINT);
+  const int status = ior.wait(60s);
+  ::kill(server.pid(), SIGCONT);
+  EXPECT_EQ(status, 1) << ior.err();
+  EXPECT_NE(ior.err().find(" rows dropped at the stop: not taken within -ch-drain-timeout, and no spool to keep "
+                           "them (-ch-spool none); "),
+            std::string::npos)
+      << ior.err();
+  EXPECT_NE(ior.err().find(" of them were sent in INSERTs ClickHouse never answered and may be stored"),
+            std::string::npos)
+      << ior.err();
+  EXPECT_NE(ior.err().find(" of them perhaps stored: never answered)"), std::string::npos) << ior.err();
+  EXPECT_EQ(ior.err().find("memory full"), std::string::npos) << ior.err();
 }
 
 // Setup order: the sinks (output files, ClickHouse) come after the BPF

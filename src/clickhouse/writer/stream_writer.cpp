@@ -363,7 +363,10 @@ void StreamWriter::close(std::chrono::milliseconds drain_timeout) {
     bool spooled = try_spool(b);
     std::lock_guard lock(mu_);
     memory_bytes_ -= b.bytes;
-    if (!spooled) stats_.rows_dropped += b.size();
+    if (spooled) continue;
+    stats_.rows_dropped += b.size();
+    stats_.rows_dropped_at_stop += b.size();
+    if (b.maybe_stored) stats_.rows_dropped_unanswered += b.size();
   }
 }
 

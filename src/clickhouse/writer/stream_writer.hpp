@@ -95,6 +95,12 @@ struct WriterStats {
   std::uint64_t rows_replayed = 0;     ///< this run's rows inserted from the spool
   std::uint64_t rows_replayed_earlier = 0;  ///< earlier runs' rows inserted from the spool
   std::uint64_t rows_dropped = 0;      ///< on-full drop, or lost at shutdown without a spool
+  /// Of rows_dropped: left at the end of the drain with no spool (or a
+  /// full one) to keep them.
+  std::uint64_t rows_dropped_at_stop = 0;
+  /// Of rows_dropped_at_stop: sent in INSERTs the server never answered,
+  /// so it may have stored them.
+  std::uint64_t rows_dropped_unanswered = 0;
   SpoolCounts spool;                   ///< the spool at the last stats() (none: zeros)
   std::uint64_t batches_retried = 0;
   std::uint64_t duplicates_avoided = 0;///< batches found stored after a lost acknowledgement
