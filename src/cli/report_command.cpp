@@ -233,7 +233,9 @@ int run_report_command(int argc, const char* const* argv) {
   std::optional<ReportTime> since, until;
   if (!f.since.empty()) since = parse_report_time("since", f.since);
   if (!f.until.empty()) until = parse_report_time("until", f.until);
-  const auto files = expand_report_inputs(args);
+  std::vector<std::string> input_notes;
+  const auto files = expand_report_inputs(args, &input_notes);
+  for (const auto& note : input_notes) print_message(note);
 
   std::optional<flamegraph::FlamegraphSinkOptions> fg_options;
   if (f.flamegraph) {

@@ -17,13 +17,6 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// lstat: a link planted among the rotated files, dangling or not, is listed
-// (and then refused when opened) instead of ending the set unseen.
-bool name_taken(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0;
-}
-
 bool is_pattern(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
 // Digit runs compare as numbers: a rotated set r.1, r.2, ..., r.10 in the
@@ -67,7 +60,7 @@ std::vector<std::string> glob_paths(const std::string& pattern) {
 
 }  // namespace
 
-std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& args) {
+std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& args, std::vector<std::string>* notes) {
   constexpr auto kFound = parquet::reader::Symlinks::kRefuse;
   std::vector<ReportInput> files;
   for (const auto& a : args) {
@@ -81,15 +74,34 @@ std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& ar
       for (auto& p : m) files.push_back({std::move(p), kFound, ""});
       continue;
     }
-    // A rotated set: NAME.1.parquet, NAME.2.parquet, ... until one is missing.
-    std::size_t before = files.size();
-    for (std::uint64_t n = 1;; ++n) {
-      std::string p = parquet::ParquetSink::rotated_path(a, n);
-      if (!name_taken(p)) break;
-      files.push_back({std::move(p), kFound, a});
+    // A rotated set: every NAME.<n>.parquet, in order. A number missing
+    // below the highest is named (its rows are not in the report), and the
+    // files after it are read all the same.
+    const auto numbers = parquet::ParquetSink::rotated_numbers_taken(a);
+    if (numbers.empty()) {
+      throw UsageError("report: no such file \"" + a + "\" (nor a rotated set " +
+                       parquet::ParquetSink::rotated_path(a, 1) + ", ...)");
     }
-    if (files.size() == before) throw UsageError("report: no such file \"" + a + "\" (nor a rotated set " +
-                                                 parquet::ParquetSink::rotated_path(a, 1) + ", ...)");
+    std::vector<std::uint64_t> missing;
+    std::uint64_t missing_count = 0;
+    std::uint64_t expected = 1;
+    for (const std::uint64_t n : numbers) {
+      for (; expected < n; ++expected) {
+        ++missing_count;
+        if (missing.size() < 10) missing.push_back(expected);
+      }
+      expected = n + 1;
+      files.push_back({parquet::ParquetSink::rotated_path(a, n), kFound, a});
+    }
+    if (missing_count > 0 && notes != nullptr) {
+      std::string line = "ior report: the rotated set " + a + " lacks " + std::to_string(missing_count) + " of " +
+                         std::to_string(numbers.back()) + " files (";
+      for (std::size_t i = 0; i < missing.size(); ++i) {
+        line += (i == 0 ? "" : ", ") + parquet::ParquetSink::rotated_path(a, missing[i]);
+      }
+      line += missing_count > missing.size() ? ", ...)" : ")";
+      notes->push_back(line + ": their rows are not in this report");
+    }
   }
   return files;
 }

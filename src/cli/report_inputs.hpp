@@ -3,7 +3,8 @@
 // (expanded by ior, so a quoted pattern works too; sorted with numbers in
 // their order, so that NAME.10.parquet comes after NAME.9.parquet),
 // or the base name of a rotated set: NAME.parquet that does not exist while
-// NAME.1.parquet does stands for NAME.1.parquet, NAME.2.parquet, ... in order.
+// some NAME.<n>.parquet do stands for all of them, in order (a missing
+// number is said, and the files after it are read).
 //
 // Rotated files often sit in a directory other users may write to (/tmp):
 // a name ior found there itself (a glob match, a rotated file) may be a
@@ -28,7 +29,9 @@ struct ReportInput {
   std::string rotated_set;
 };
 
-/// Throws UsageError naming an argument that matches nothing.
-std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& args);
+/// Throws UsageError naming an argument that matches nothing. notes: a
+/// line for each rotated set with numbers missing below its highest.
+std::vector<ReportInput> expand_report_inputs(const std::vector<std::string>& args,
+                                              std::vector<std::string>* notes = nullptr);
 
 }  // namespace ior::cli

@@ -39,15 +39,14 @@ ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(option
   if (rotating() && options_.existing == ExistingOutput::kRefuse) refuse_taken_rotated_names();
 }
 
-// Names of later files are known only when they are reached; refusing one
-// then would stop the run half way, so every NAME.<n>.parquet counts as taken.
-void ParquetSink::refuse_taken_rotated_names() const {
-  const std::filesystem::path first = rotated_path(options_.path, 1);
+std::vector<std::uint64_t> ParquetSink::rotated_numbers_taken(const std::string& base) {
+  const std::filesystem::path first = rotated_path(base, 1);
   const std::string name = first.filename().string();
   const std::string stem = name.substr(0, name.size() - std::string("1.parquet").size());
   const std::string ext = ".parquet";
   std::error_code ec;
   const auto dir = first.has_parent_path() ? first.parent_path() : std::filesystem::path(".");
+  std::vector<std::uint64_t> out;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const std::string n = e.path().filename().string();
     if (n.size() <= stem.size() + ext.size() || n.compare(0, stem.size(), stem) != 0 ||
@@ -55,12 +54,23 @@ void ParquetSink::refuse_taken_rotated_names() const {
       continue;
     }
     const std::string number = n.substr(stem.size(), n.size() - stem.size() - ext.size());
-    bool digits = true;
+    bool digits = number.size() <= 19 && number.front() != '0';  // as rotated_path writes them
     for (char c : number) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-    if (digits) throw Error("parquet: " + (dir / n).string() + " exists; -force replaces it");
+    if (digits) out.push_back(std::stoull(number));
   }
-  // An unreadable directory cannot be listed: each rename still refuses to
-  // replace a taken name (the file is then kept under its temporary name).
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Names of later files are known only when they are reached; refusing one
+// then would stop the run half way, so every NAME.<n>.parquet counts as taken.
+// An unreadable directory cannot be listed: each rename still refuses to
+// replace a taken name (the file is then kept under its temporary name).
+void ParquetSink::refuse_taken_rotated_names() const {
+  const auto taken = rotated_numbers_taken(options_.path);
+  if (!taken.empty()) {
+    throw Error("parquet: " + rotated_path(options_.path, taken.front()) + " exists; -force replaces it");
+  }
 }
 
 ParquetSink::~ParquetSink() { close(); }

@@ -62,6 +62,10 @@ class ParquetSink final : public sink::Sink {
 
   /// The path of file number n (1-based) when rotating: a.parquet -> a.3.parquet.
   static std::string rotated_path(const std::string& base, std::uint64_t n);
+  /// The numbers n of the names rotated_path(base, n) taken in base's
+  /// directory (any kind of file, links included), in order; empty when
+  /// the directory cannot be listed.
+  static std::vector<std::uint64_t> rotated_numbers_taken(const std::string& base);
 
  private:
   /// A quiet period's file is closed this long after the period's end: rows

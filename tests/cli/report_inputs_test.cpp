@@ -38,8 +38,42 @@ TEST_F(ReportInputsTest, AGlobReadsNumberedFilesInTheirNumbersOrder) {
   EXPECT_EQ(names({dir_ + "/r.*.parquet"}),
             (std::vector<std::string>{"r.1.parquet", "r.2.parquet", "r.02b.parquet", "r.9.parquet", "r.10.parquet",
                                       "r.11.parquet"}));
-  // The rotated set's own expansion: in order, until the first gap.
-  EXPECT_EQ(names({dir_ + "/r.parquet"}), (std::vector<std::string>{"r.1.parquet", "r.2.parquet"}));
+}
+
+// The rotated set's own expansion: every file of it in order, past a gap,
+// which is named (it had stopped at the first gap without a word, so a
+// set missing its fifth file read four files of 26).
+TEST_F(ReportInputsTest, ARotatedSetIsReadPastAMissingFileWhichIsNamed) {
+  for (const char* n : {"r.10.parquet", "r.2.parquet", "r.1.parquet", "r.11.parquet", "r.9.parquet", "r.02b.parquet",
+                        "r.03.parquet", "rx.3.parquet"}) {
+    touch(n);
+  }
+  std::vector<std::string> notes;
+  std::vector<std::string> got;
+  for (const auto& in : expand_report_inputs({dir_ + "/r.parquet"}, &notes)) {
+    got.push_back(std::filesystem::path(in.path).filename());
+    EXPECT_EQ(in.rotated_set, dir_ + "/r.parquet");
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"r.1.parquet", "r.2.parquet", "r.9.parquet", "r.10.parquet",
+                                           "r.11.parquet"}));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "ior report: the rotated set " + dir_ + "/r.parquet lacks 6 of 11 files (" + dir_ +
+                          "/r.3.parquet, " + dir_ + "/r.4.parquet, " + dir_ + "/r.5.parquet, " + dir_ +
+                          "/r.6.parquet, " + dir_ + "/r.7.parquet, " + dir_ + "/r.8.parquet): their rows are not in "
+                          "this report");
+  // Without its first file the set is still found.
+  std::filesystem::remove(dir_ + "/r.1.parquet");
+  notes.clear();
+  EXPECT_EQ(expand_report_inputs({dir_ + "/r.parquet"}, &notes).size(), 4u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("lacks 7 of 11 files (" + dir_ + "/r.1.parquet, "), std::string::npos) << notes[0];
+  // A set complete but for nothing says nothing.
+  notes.clear();
+  touch("s.1.parquet");
+  touch("s.2.parquet");
+  EXPECT_EQ(expand_report_inputs({dir_ + "/s.parquet"}, &notes).size(), 2u);
+  EXPECT_TRUE(notes.empty());
+  EXPECT_THROW(expand_report_inputs({dir_ + "/t.parquet"}, &notes), std::exception);
 }
 
 }  // namespace
