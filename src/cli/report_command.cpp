@@ -285,18 +285,18 @@ int run_report_command(int argc, const char* const* argv) {
   if (csv) out.buf() += csv_header();
 
   std::uint64_t rows_in_files = 0, rows_kept = 0, groups = 0, groups_skipped = 0, rows_read = 0;
-  std::map<std::string, std::string> set_runs;  // rotated set -> the run of its first file
+  std::map<std::string, std::pair<std::string, std::string>> set_runs;  // rotated set -> its first file and run
   std::size_t files_read = 0;
   for (const auto& [path, symlinks, rotated_set] : files) {
     try {
       parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path, symlinks));
       if (!rotated_set.empty()) {
         const std::string& run = r.info().collection_id;
-        auto [first, inserted] = set_runs.try_emplace(rotated_set, run);
-        if (!inserted && !run.empty() && !first->second.empty() && run != first->second) {
-          print_message("ior report: " + path + " is from another run (collection " + run + ") than " +
-                        parquet::ParquetSink::rotated_path(rotated_set, 1) + " (" + first->second +
-                        "): left out");
+        auto [first, inserted] = set_runs.try_emplace(rotated_set, path, run);
+        const auto& [first_path, first_run] = first->second;
+        if (!inserted && !run.empty() && !first_run.empty() && run != first_run) {
+          print_message("ior report: " + path + " is from another run (collection " + run + ") than " + first_path +
+                        " (" + first_run + "): left out");
           continue;
         }
       }
