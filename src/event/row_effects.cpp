@@ -141,9 +141,13 @@ std::string_view anon_fd_name(std::uint16_t syscall) {
 // The open flags of that fd: EPOLL_CLOEXEC, EFD_*, TFD_*, SFD_*, IN_* and
 // UFFD's are O_CLOEXEC and O_NONBLOCK themselves; fanotify_init has its own
 // bits (FAN_CLOEXEC 1, FAN_NONBLOCK 2, <linux/fanotify.h>); pidfds and
-// io_uring fds are always close-on-exec.
+// io_uring fds are always close-on-exec. inotify and userfaultfd fds are
+// made O_RDONLY (fs/notify/inotify/inotify_user.c, fs/userfaultfd.c: as
+// their fdinfo says), the others O_RDWR.
 std::int32_t anon_fd_flags(std::uint16_t syscall, std::uint64_t flags) {
-  std::int32_t f = O_RDWR;
+  const bool read_only = syscall == IOR_SC_inotify_init || syscall == IOR_SC_inotify_init1 ||
+                         syscall == IOR_SC_userfaultfd;
+  std::int32_t f = read_only ? O_RDONLY : O_RDWR;
   if (syscall == IOR_SC_fanotify_init) {
     constexpr std::uint64_t kFanCloexec = 0x1, kFanNonblock = 0x2;
     if (flags & kFanCloexec) f |= O_CLOEXEC;

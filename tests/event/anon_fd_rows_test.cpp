@@ -54,6 +54,11 @@ TEST_F(AnonFdRowsTest, TheirFlagsSayCloseOnExecAndNonBlocking) {
   EXPECT_EQ(last().row.flags, O_RDWR | O_CLOEXEC);
   syscall(IOR_SC_timerfd_create, 7, {0, 0, 0});
   EXPECT_EQ(last().row.flags, O_RDWR);
+  // inotify and userfaultfd fds are read-only, as their fdinfo says.
+  syscall(IOR_SC_inotify_init1, 10, {O_NONBLOCK, 0, 0});  // IN_NONBLOCK
+  EXPECT_EQ(last().row.flags, O_RDONLY | O_NONBLOCK);
+  syscall(IOR_SC_userfaultfd, 11, {0, 0, 0});
+  EXPECT_EQ(last().row.flags, O_RDONLY);
 
   // exec closes the close-on-exec ones and keeps the timer.
   feed(testing::exec_record(kPid, kTid, clock_));
