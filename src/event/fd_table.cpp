@@ -330,6 +330,10 @@ void FdTable::fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uin
   }
   to->name_bytes += slot.name.view().size();
   to->cwd = std::move(slot);
+  if (auto p = procs_.find(parent); p != procs_.end()) {  // the child starts in its parent's root
+    to->root_read = p->second.root_read;
+    to->root = p->second.root;
+  }
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
 
@@ -407,7 +411,25 @@ void FdTable::exec(std::uint32_t pid, std::uint32_t old_tid) {
   }
 }
 
-void FdTable::rename(std::string_view from, std::string_view to, bool exchange) {
+std::optional<RootId> FdTable::root_of(std::uint32_t pid) {
+  auto p = procs_.find(pid);
+  if (p != procs_.end() && p->second.root_read) return p->second.root;
+  std::optional<RootId> root = proc_.root_id(pid);
+  if (p != procs_.end()) {
+    p->second.root = root;
+    p->second.root_read = true;
+  }
+  return root;
+}
+
+void FdTable::root_changed(std::uint32_t pid) {
+  if (auto p = procs_.find(pid); p != procs_.end()) {
+    p->second.root_read = false;
+    p->second.root.reset();
+  }
+}
+
+void FdTable::rename(std::uint32_t pid, std::string_view from, std::string_view to, bool exchange) {
   // Held until the pass ends: the last entry renamed must not free the
   // name the others are compared with.
   const SharedName old_from = names_.find(from);
@@ -418,8 +440,9 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
   const SharedName new_from = old_to.empty() ? SharedName() : names_.intern(from);
   const SharedName new_to = old_from.empty() ? SharedName() : names_.intern(to);
   std::string moved;
-  const auto renamed = [&](SharedName& name, std::size_t& name_bytes) {
+  const auto renamed = [&](SharedName& name, std::size_t& name_bytes, const auto& affects) {
     if (const SharedName* now = name.same(old_from) ? &new_to : name.same(old_to) ? &new_from : nullptr) {
+      if (!affects()) return;
       name_bytes = name_bytes - name.view().size() + now->view().size();
       name = *now;
       return;
@@ -431,6 +454,7 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
     };
     const bool under_from = under(from);
     if (!under_from && !(exchange && under(to))) return;
+    if (!affects()) return;
     const std::string_view rest = v.substr((under_from ? from : to).size());
     moved.assign(under_from ? to : from);
     if (moved.size() + rest.size() > kMaxMadePath) return;  // kept as it was rather than cut
@@ -439,13 +463,29 @@ void FdTable::rename(std::string_view from, std::string_view to, bool exchange) 
     name_bytes = name_bytes - v.size() + now.view().size();
     name = std::move(now);
   };
-  for (auto& [pid, p] : procs_) {
-    for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes);
-    if (p.cwd.named()) renamed(p.cwd.name, p.name_bytes);
+  // Another process's root is asked only when one of its names would
+  // change, once per rename at most.
+  const std::optional<RootId> renamer_root = root_of(pid);
+  std::unordered_map<std::uint32_t, bool> same_root;
+  const auto shares_root = [&](std::uint32_t other) {
+    if (other == pid || !renamer_root) return true;
+    auto [it, fresh] = same_root.try_emplace(other, true);
+    if (fresh) {
+      const std::optional<RootId> root = root_of(other);
+      it->second = !root || *root == *renamer_root;  // unknown: as before, renamed
+    }
+    return it->second;
+  };
+  for (auto& [owner, p] : procs_) {
+    const std::uint32_t of = owner;
+    const auto affects = [&] { return shares_root(of); };
+    for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes, affects);
+    if (p.cwd.named()) renamed(p.cwd.name, p.name_bytes, affects);
   }
   std::size_t not_counted = 0;  // a thread's cwd is no process's name_bytes
   for (auto& [tid, t] : thread_cwds_) {
-    if (t.cwd.named()) renamed(t.cwd.name, not_counted);
+    const std::uint32_t of = t.pid;
+    if (t.cwd.named()) renamed(t.cwd.name, not_counted, [&] { return shares_root(of); });
   }
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }

@@ -185,7 +185,13 @@ class FdTable {
   /// hash lookup when no one holds either name; a pass over the table when
   /// an open file or a cwd is renamed. Names under a renamed directory keep
   /// the old directory (docs/ARCHITECTURE.md).
-  void rename(std::string_view from, std::string_view to, bool exchange);
+  /// Only in processes that share the renaming process's root (pid's:
+  /// /proc/PID/root, the same directory): a process in another chroot or
+  /// container names other files by the same text.
+  void rename(std::uint32_t pid, std::string_view from, std::string_view to, bool exchange);
+  /// chroot, setns into a mount namespace: the process's root is asked
+  /// again when a rename needs it.
+  void root_changed(std::uint32_t pid);
   /// The process ended.
   void drop_process(std::uint32_t pid);
   /// Drops the tables of processes (and the cwds of threads) that /proc did
@@ -253,6 +259,8 @@ class FdTable {
     std::size_t name_bytes = 0;  ///< sum of its entries' and cwd's name sizes (shared names counted per use)
     CwdSlot cwd;
     bool dead_at_last_sweep = false;
+    bool root_read = false;       ///< root was asked of /proc (a rename needed it)
+    std::optional<RootId> root;   ///< nullopt: unknown (then it takes every rename)
   };
   /// The cwd of a thread that has its own.
   struct ThreadCwd {
@@ -273,6 +281,8 @@ class FdTable {
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);
   void put_cwd(std::uint32_t pid, CwdSlot cwd);
+  /// The process's root as /proc gives it, asked once (nullopt: unknown).
+  std::optional<RootId> root_of(std::uint32_t pid);
   /// The process's cwd, read from /proc first when unread.
   std::optional<Cwd> process_cwd(std::uint32_t pid);
   /// tid's own cwd, or nullptr when it shares the process's.

@@ -1,5 +1,7 @@
 #include "event/proc_fd_lookup.hpp"
 
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -105,6 +107,13 @@ bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {
 
 bool ProcFdLookup::process_exists(std::uint32_t pid) const {
   return ::access((root_ + "/" + std::to_string(pid)).c_str(), F_OK) == 0;
+}
+
+std::optional<RootId> ProcFdLookup::root_id(std::uint32_t pid) const {
+  struct stat st {};
+  const std::string path = root_ + "/" + std::to_string(pid) + "/root";
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return RootId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
 }  // namespace ior::event

@@ -16,6 +16,13 @@ struct ProcFd {
   std::int32_t flags = 0;  ///< O_* flags from fdinfo (0 when unreadable)
 };
 
+/// A root directory: the device and inode /proc/PID/root leads to.
+struct RootId {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  bool operator==(const RootId&) const = default;
+};
+
 class ProcFdLookup {
  public:
   explicit ProcFdLookup(std::string proc_root) : root_(std::move(proc_root)) {}
@@ -33,6 +40,10 @@ class ProcFdLookup {
   bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
   /// True when /proc/PID exists.
   bool process_exists(std::uint32_t pid) const;
+  /// The device and inode of the process's root directory (/proc/PID/root
+  /// followed): processes in other chroots or containers have other ones.
+  /// nullopt when the process is gone or its root cannot be looked at.
+  std::optional<RootId> root_id(std::uint32_t pid) const;
 
  private:
   std::string root_;

@@ -149,6 +149,51 @@ TEST_F(PathTest, AnOpenFileRenamedByAnyProcessIsNamedByItsNewName) {
   EXPECT_EQ(stat("f").pathname, "/srv/b/f");
 }
 
+// A rename in another root (a chroot, a container) names other files by
+// the same text: only processes that share the renamer's root (the same
+// directory at /proc/PID/root) have their names moved. (logrotate in a
+// container had renamed every host process's /var/log/app.log.)
+class RootsTest : public PathTest {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(jail_);
+    proc_.link("100/root", "/");
+    proc_.link("200/root", "/");
+    proc_.link("300/root", jail_.string());
+    proc_.link("400/root", jail_.string());
+    make_pipeline_over(proc_);
+  }
+  FakeProc proc_{"roots"};
+  std::filesystem::path jail_ = proc_.root / "jail";
+};
+
+TEST_F(RootsTest, ARenameMovesTheNamesOfProcessesInTheSameRootOnly) {
+  openat(AT_FDCWD, "/var/log/app.log", 3);        // on the host
+  openat(AT_FDCWD, "/var/log/app.log", 4, 200);   // on the host
+  openat(AT_FDCWD, "/var/log/app.log", 5, 400);   // in the container
+  chdir("/var/log/app.d", 0, 400);
+  syscall(IOR_SC_rename, 0, {}, "/var/log/app.log", "/var/log/app.log.1", 300);  // in the container
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log");
+  EXPECT_EQ(read_fd(4, 200).filename, "/var/log/app.log");
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log/app.log.1");
+  syscall(IOR_SC_rename, 0, {}, "/var/log/app.log", "/var/log/app.log.2", 200);  // on the host
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.2");
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log/app.log.1");
+  syscall(IOR_SC_rename, 0, {}, "/var/log", "/var/log.old", 300);  // a directory, in the container
+  EXPECT_EQ(stat("f", 400).pathname, "/var/log.old/app.d/f");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.2");
+  // A child starts in its parent's root; a chroot moves a process to another.
+  feed(testing::fork_record(500, 500, clock_, 400));
+  clock_ += 100;
+  syscall(IOR_SC_rename, 0, {}, "/var/log.old/app.log.1", "/var/log.old/app.log.3", 500);
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log.old/app.log.3");
+  syscall(IOR_SC_chroot, 0, {}, jail_.string(), {}, 200);
+  std::filesystem::remove(proc_.root / "200" / "root");
+  proc_.link("200/root", jail_.string());
+  syscall(IOR_SC_rename, 0, {}, "/var/log.old/app.log.3", "/var/log.old/app.log.4", 200);
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log.old/app.log.4");
+}
+
 // A renamed directory (`mv /srv/app /srv/app.old` while the app runs): the
 // fds of files below it, at any depth, and cwds below it take the new
 // directory, as /proc shows them. A name that only starts with the same
