@@ -274,6 +274,53 @@ TEST(AbsolutePathsE2E, APassedFdClosedAndReusedBeforeProcIsReadIsNotNamedAfterTh
   EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
 }
 
+// A shell started before ior redirecting its output: fd b (named from
+// /proc) dup2'ed onto fd a (named from /proc too), then written through
+// a. The write names b's file; it had lost its name whenever a's /proc
+// read was found stale (the check dropped every waiting row of the number).
+TEST(AbsolutePathsE2E, AWriteThroughADupOfAnFdFromProcNamesItsFile) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  constexpr int kRounds = 10;
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload"},
+                          {WORKLOAD_BINARY, "passeddup", dir.path(), std::to_string(kRounds)});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.workload_out);
+  std::uint32_t pid = 0;
+  int fa = -1, fb = -1, round = -1, rounds = 0;
+  std::size_t at = 0;
+  while (lines >> pid >> fa >> fb >> round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    ++rounds;
+    const std::string a = dir.path() + "/a-" + std::to_string(round);
+    const std::string b = dir.path() + "/b-" + std::to_string(round);
+    // This round's rows of the parent, in order, from its fsync on.
+    std::vector<const ConsoleRow*> rows;
+    for (; at < run.rows.size() && rows.size() < 5; ++at) {
+      const ConsoleRow& r = run.rows[at];
+      if (r.pid != pid) continue;
+      if (r.name == "fsync" || r.name == "dup2" || r.name == "write" || (r.name == "close" && !rows.empty())) {
+        rows.push_back(&r);
+      }
+    }
+    ASSERT_EQ(rows.size(), 5u) << run.out;
+    EXPECT_EQ(rows[0]->name, "fsync");
+    if (rows[0]->file.empty()) {
+      EXPECT_EQ(rows[0]->notice, "fd-unknown");
+    } else {
+      EXPECT_EQ(rows[0]->file, a);
+    }
+    EXPECT_EQ(rows[1]->name, "dup2");
+    EXPECT_EQ(rows[2]->name, "write");
+    EXPECT_EQ(rows[2]->ret, 4);
+    EXPECT_EQ(rows[3]->name, "close");
+    EXPECT_EQ(rows[4]->name, "close");
+    for (std::size_t i = 1; i < 5; ++i) EXPECT_EQ(rows[i]->file, b) << rows[i]->name;
+  }
+  EXPECT_EQ(rounds, kRounds) << run.workload_out;
+  EXPECT_EQ(summary_value(run.err, "ring-buffer drops"), 0u);
+}
+
 // With -tps selecting only openat, chdir and fchdir are still recorded (the
 // cwd needs them) but print no row: every open is still absolute.
 TEST(AbsolutePathsE2E, ACwdChangeIsSeenWhenTpsDoesNotSelectIt) {

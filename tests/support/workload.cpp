@@ -438,6 +438,7 @@ int run_abspaths(const char* self, const std::string& dir);
 int run_abspaths_exec(const std::string& cwd);
 int run_abspaths_inherited(int kept, int closed, const std::string& name);
 int run_passed_reuse(const std::string& d, long n);
+int run_passed_dup(const std::string& d, long n);
 int run_slowfail(const std::string& dir);
 int run_forktree(const char* self, const std::string& dir, bool wait_for_go, bool orphan);
 int run_forktree_leaf(const std::string& dir);
@@ -477,6 +478,7 @@ int main(int argc, char** argv) {
     return run_abspaths_inherited(std::atoi(argv[2]), std::atoi(argv[3]), argv[4]);
   }
   if (mode == "passedreuse" && argc == 4) return run_passed_reuse(argv[2], std::atol(argv[3]));
+  if (mode == "passeddup" && argc == 4) return run_passed_dup(argv[2], std::atol(argv[3]));
   if (mode == "slowfail" && argc == 3) return run_slowfail(argv[2]);
   if (mode == "forktree" && argc == 5) {
     return run_forktree(argv[0], argv[2], std::string(argv[3]) == "wait", std::string(argv[4]) == "orphan");

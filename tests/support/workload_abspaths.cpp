@@ -367,6 +367,40 @@ int run_passed_reuse(const std::string& d, long n) {
   return 0;
 }
 
+// `passeddup DIR N`: N times, two fds passed over SCM_RIGHTS (DIR/a-I and
+// DIR/b-I, opened by a child): a is used, then b is dup2'ed onto a's
+// number, written through it and closed, as a shell started before ior
+// redirects its output. Prints "PID A B I" for each.
+int run_passed_dup(const std::string& d, long n) {
+  for (long i = 0; i < n; ++i) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) die("socketpair");
+    const std::string a = d + "/a-" + std::to_string(i);
+    const std::string b = d + "/b-" + std::to_string(i);
+    pid_t child = fork();
+    if (child < 0) die("fork");
+    if (child == 0) {
+      send_fd(sv[1], static_cast<int>(check(open(a.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644), "open")));
+      send_fd(sv[1], static_cast<int>(check(open(b.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644), "open")));
+      _exit(0);
+    }
+    const long fa = receive_fd(sv[0]);
+    const long fb = receive_fd(sv[0]);
+    if (wait_ok(child) != 0) return 1;
+    check(syscall(SYS_fsync, fa), "fsync");
+    check(syscall(SYS_dup2, fb, fa), "dup2");
+    if (syscall(SYS_write, fa, "to-b", 4) != 4) die("write");
+    check(syscall(SYS_close, fa), "close");  // at once, long before ior reads /proc
+    usleep(50'000);  // b still open while ior reads /proc for it
+    check(syscall(SYS_close, fb), "close");
+    close(sv[0]);
+    close(sv[1]);
+    std::printf("%d %ld %ld %ld\n", getpid(), fa, fb, i);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
 // The exec'd child: its cwd is the parent's, kept across exec.
 int run_abspaths_exec(const std::string& cwd) {
   stat_at(AT_FDCWD, "g", 0, cwd + "/g");
