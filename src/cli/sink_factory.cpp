@@ -8,6 +8,7 @@
 #include "base/uuid_text.hpp"
 #include "cli/ch_hosts.hpp"
 #include "cli/flag_parser.hpp"
+#include "cli/output_names.hpp"
 #include "cli/secrets.hpp"
 #include "cli/spool_location.hpp"
 #include "cli/syscall_colors.hpp"
@@ -164,6 +165,17 @@ SinkPlan plan_sinks(const Options& o, const RunIdentity& identity, const ClickHo
   // -fields is an error whether or not -flamegraph is on.
   auto parquet = parquet_options(o, identity);
   auto flamegraph = flamegraph_options(o, identity);
+  std::vector<OutputName> names;
+  if (o.parquet) {
+    names.push_back({parquet.path, o.parquet_file.empty() ? "-parquet" : "-parquet-file",
+                     parquet.rotate_rows != 0 || parquet.rotate_ms != 0});
+  }
+  if (o.flamegraph) {
+    names.push_back({flamegraph.name + ".collapsed", "-flamegraph", false});
+    names.push_back({flamegraph.name + ".svg", "-flamegraph", false});
+  }
+  if (!o.json_file.empty()) names.push_back({o.json_file, "-json-file", false});
+  refuse_shared_output_names(names);
   if (o.parquet) plan.parquet = std::move(parquet);
   if (o.flamegraph) plan.flamegraph = std::move(flamegraph);
   if (o.clickhouse) plan.clickhouse = clickhouse_options(o, hooks);
