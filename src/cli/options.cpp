@@ -152,6 +152,19 @@ Options parse_options(int argc, const char* const* argv) {
     // whose fsync of each large file then holds up the sink's thread.
     o.ch_memory = std::min<std::uint64_t>(o.ch_memory * o.ch_batch / kDefaultChBatch, 1ull << 30);
   }
+  // An empty filter would quietly filter nothing: `-uid "$USERS"` with the
+  // variable unset must not record every user's activity.
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"uid", &o.uid},
+                                    {"cgroup", &o.cgroup},
+                                    {"comm", &o.comm},
+                                    {"path", &o.path},
+                                    {"container", &o.container},
+                                    {"tps", &o.tps},
+                                    {"tpsExclude", &o.tps_exclude},
+                                    {"metrics", &o.metrics},
+                                    {"name", &o.name}}) {
+    if (p.given(flag) && value->empty()) throw UsageError(std::string("flag -") + flag + ": empty value");
+  }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
   if (p.given("parquet-file") && o.parquet_file.empty()) throw UsageError("flag -parquet-file: empty file name");
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");

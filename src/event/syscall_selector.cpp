@@ -6,31 +6,52 @@
 namespace ior::event {
 namespace {
 
+bool matches(const std::regex& re, std::string_view syscall) {
+  const std::string enter = "sys_enter_" + std::string(syscall);
+  const std::string exit = "sys_exit_" + std::string(syscall);
+  return std::regex_search(enter, re) || std::regex_search(exit, re);
+}
+
+// An item that matches no tracepoint of any syscall ior knows is a typo
+// ("read, write": " write" matches nothing), which would quietly trace
+// less (-tps) or more (-tpsExclude) than asked for; so is an empty item.
+bool matches_some_syscall(const std::regex& re) {
+  for (std::uint16_t id = 0; id < IOR_SC_COUNT; ++id) {
+    if (valid_syscall_id(id) && matches(re, syscall_name(id))) return true;
+  }
+  return false;
+}
+
 std::vector<std::regex> compile(const std::string& list, const char* flag) {
   std::vector<std::regex> out;
+  std::vector<std::string> items;
+  if (list.empty()) return out;
   std::size_t start = 0;
-  while (start <= list.size() && !list.empty()) {
-    std::size_t comma = list.find(',', start);
-    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) {
-      try {
-        out.emplace_back(item, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error& e) {
-        throw UsageError(std::string("flag -") + flag + ": invalid regular expression \"" + item +
-                         "\": " + e.what());
-      }
+  for (;;) {
+    const std::size_t comma = list.find(',', start);
+    const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) throw UsageError(std::string("flag -") + flag + ": empty item in \"" + list + "\"");
+    try {
+      out.emplace_back(item, std::regex::ECMAScript | std::regex::optimize);
+    } catch (const std::regex_error& e) {
+      throw UsageError(std::string("flag -") + flag + ": invalid regular expression \"" + item + "\": " + e.what());
     }
+    items.push_back(item);
     if (comma == std::string::npos) break;
     start = comma + 1;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {  // after every item compiled: a bad regex is said first
+    if (!matches_some_syscall(out[i])) {
+      throw UsageError(std::string("flag -") + flag + ": \"" + items[i] +
+                       "\" matches no syscall tracepoint (names such as sys_enter_read, sys_exit_openat)");
+    }
   }
   return out;
 }
 
 bool any_matches(const std::vector<std::regex>& res, std::string_view syscall) {
-  std::string enter = "sys_enter_" + std::string(syscall);
-  std::string exit = "sys_exit_" + std::string(syscall);
   for (const auto& re : res) {
-    if (std::regex_search(enter, re) || std::regex_search(exit, re)) return true;
+    if (matches(re, syscall)) return true;
   }
   return false;
 }

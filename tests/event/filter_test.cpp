@@ -222,5 +222,27 @@ TEST(SyscallSelectorTest, InvalidRegexIsAUsageErrorNamingIt) {
   EXPECT_THROW(SyscallSelector("", "["), UsageError);
 }
 
+// An item that selects nothing is a typo that would trace less (or, to
+// exclude, more) than asked for: "read, write" traced no write.
+TEST(SyscallSelectorTest, AnItemThatMatchesNoTracepointOrIsEmptyIsAUsageError) {
+  for (const auto& [tps, exclude, want] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"read, write", "", "flag -tps: \" write\" matches no syscall tracepoint"},
+           {"read,nosuch", "", "flag -tps: \"nosuch\" matches no syscall tracepoint"},
+           {"", "^sys_enter_nosuch$", "flag -tpsExclude: \"^sys_enter_nosuch$\" matches no syscall tracepoint"},
+           {"read,", "", "flag -tps: empty item in \"read,\""},
+           {"", ",write", "flag -tpsExclude: empty item"}}) {
+    try {
+      SyscallSelector s(tps, exclude);
+      ADD_FAILURE() << tps << " / " << exclude << ": no error";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+  }
+  SyscallSelector ok("^sys_enter_read$,write", "_exit_openat$");
+  EXPECT_TRUE(ok.selects("read"));
+  EXPECT_TRUE(ok.selects("pwrite64"));
+}
+
 }  // namespace
 }  // namespace ior::event
