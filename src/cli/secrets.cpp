@@ -1,37 +1,82 @@
 #include "cli/secrets.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <set>
 
 #include "base/error.hpp"
 #include "base/terminal_text.hpp"
+#include "base/unique_fd.hpp"
 
 namespace ior::cli {
 namespace {
 
 // A password file is small; reading a bounded prefix, and only up to the
-// first newline, keeps a wrong path (a device, a huge log) or a pipe whose
-// writer stays open (-ch-password-file <(...)) from stalling or filling memory.
-constexpr std::streamsize kMaxPasswordBytes = 4096;
+// first newline, keeps a wrong path (a device, a huge log) from filling
+// memory. It is opened without blocking and a pipe is waited for at most
+// kPipeWait: a FIFO another user planted at the name, with no writer,
+// would otherwise hold ior's setup forever; -ch-password-file <(...) has a
+// writer that answers at once.
+constexpr std::size_t kMaxPasswordBytes = 4096;
+constexpr int kPipeWaitMs = 10'000;
 
 std::string first_line_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("flag -ch-password-file: cannot read " + path);
-  std::string line(static_cast<std::size_t>(kMaxPasswordBytes) + 1, '\0');
-  in.getline(line.data(), kMaxPasswordBytes + 1);
-  if (in.fail() && !in.eof()) {
-    throw UsageError("flag -ch-password-file: the first line of " + path + " is longer than " +
-                     std::to_string(kMaxPasswordBytes) + " bytes");
+  const std::string flag = "flag -ch-password-file: ";
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) throw UsageError(flag + "cannot read " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw UsageError(flag + "cannot read " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw UsageError(flag + path + " is a directory");
+  const bool pipe = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kPipeWaitMs);
+  // Waits for a writer to come (a FIFO read without one says end of file
+  // at once) or to write; false when kPipeWait is over.
+  const auto wait_for_writer = [&] {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{fd.get(), POLLIN, 0};
+    int r = -1;
+    while (left.count() > 0 && (r = ::poll(&p, 1, static_cast<int>(left.count()))) < 0 && errno == EINTR) {
+    }
+    return r > 0;
+  };
+  std::string text;
+  char buf[512];
+  bool writer_seen = false;
+  while (text.find('\n') == std::string::npos && text.size() <= kMaxPasswordBytes) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n > 0) {
+      text.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno != EAGAIN || !pipe)) {
+      throw UsageError(flag + "cannot read " + path + ": " + std::strerror(errno));
+    }
+    if (n == 0 && (!pipe || writer_seen || !text.empty())) break;  // end of file
+    writer_seen = true;  // EAGAIN: a writer that has not written yet; 0: none so far
+    if (!wait_for_writer()) {
+      throw UsageError(flag + "nothing came through the pipe " + path + " in " + std::to_string(kPipeWaitMs / 1000) +
+                       " s");
+    }
   }
-  line.resize(std::char_traits<char>::length(line.c_str()));
+  const std::size_t end = text.find('\n');
+  if ((end == std::string::npos ? text.size() : end) > kMaxPasswordBytes) {
+    throw UsageError(flag + "the first line of " + path + " is longer than " + std::to_string(kMaxPasswordBytes) +
+                     " bytes");
+  }
+  std::string line = text.substr(0, end);
+  if (const auto nul = line.find('\0'); nul != std::string::npos) line.resize(nul);
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }

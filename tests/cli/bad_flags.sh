@@ -58,6 +58,24 @@ expect "flag -cgroup: \"system.slice\" is not an absolute path" -cgroup system.s
 expect "flag -json: not with -console" -json -console
 expect "flag -json-file: empty file name" -json-file ""
 expect "flag -parquet-file: empty file name" -parquet -parquet-file ""
+# An empty filter would filter nothing (-uid "$UNSET" tracing every user).
+for f in uid cgroup comm path container tps tpsExclude metrics name; do
+  expect "flag -$f: empty value" "-$f" ""
+done
+expect "flag -tps: \" write\" matches no syscall tracepoint" -tps "read, write"
+expect "flag -tps: empty item" -tps "read,"
+expect "flag -tpsExclude: \"nosuch\" matches no syscall tracepoint" -tpsExclude nosuch
+# A password file that is a directory, or a FIFO no one writes to (another
+# user may plant one): one line, no hang (the FIFO is waited for 10 s).
+expect "flag -ch-password-file: / is a directory" -clickhouse -ch-password-file /
+fifo_dir=$(mktemp -d)
+mkfifo "$fifo_dir/pw"
+expect "flag -ch-password-file: nothing came through the pipe $fifo_dir/pw in 10 s" -clickhouse -ch-password-file "$fifo_dir/pw"
+rm -rf "$fifo_dir"
+# Two outputs on one file: one would replace the other's rows.
+expect "-parquet-file and -json-file both write same.out: give each output a file of its own" -parquet -parquet-file same.out -json-file same.out -force
+expect "-flamegraph and -json-file both write ./fgx.svg" -flamegraph -name fgx -json-file ./fgx.svg
+expect "-parquet-file and -json-file both write rr.2.parquet (a file of the rotated set)" -parquet -parquet-file rr.parquet -parquet-rotate 1s -json-file rr.2.parquet
 expect "flag -cost-stage: \"bogus\" is none of attach, filter, copy, drain" -cost-stage bogus
 expect "flag -cgroup: \"/no/such/cgroup\" is not a directory of the cgroup v2 hierarchy" -cgroup /no/such/cgroup
 # ior report: the flame graph's flags without -flamegraph, -top without the tables.
@@ -68,7 +86,7 @@ for f in "-name x" "-fields comm" "-count bytes" "-flamegraph-max-stacks 10" "-f
 done
 expect "flag -top: only for the tables" report -format csv -top 3 x.parquet
 expect "flag -top: only for the tables" report -flamegraph -top 3 x.parquet
-expect "report: no syscall selected" report -tps '^read$' x.parquet
+expect 'flag -tps: "^read$" matches no syscall tracepoint' report -tps '^read$' x.parquet
 hint="ior -help"
 "$ior" -help | grep -q -- "-tpsExclude" || { echo "FAIL: -help lacks flags"; fail=1; }
 "$ior" -version | grep -qE '^ior [0-9]+\.' || { echo "FAIL: -version"; fail=1; }
