@@ -518,7 +518,11 @@ bool FdTable::cwd_read(std::uint32_t pid, std::uint32_t tid) const {
 
 std::optional<Cwd> FdTable::cwd(std::uint32_t pid, std::uint32_t tid) {
   ThreadCwd* own = own_cwd(pid, tid);
-  if (own == nullptr) return process_cwd(pid);
+  if (own == nullptr) {
+    auto process = process_cwd(pid);
+    // Reading the process's from /proc may have found the thread's own.
+    if (tid == pid || (own = own_cwd(pid, tid)) == nullptr) return process;
+  }
   if (own->cwd.state == CwdState::kUnread) {
     auto found = proc_.thread_cwd(pid, tid);
     if (usable_cwd(found)) {
@@ -538,12 +542,37 @@ std::optional<Cwd> FdTable::process_cwd(std::uint32_t pid) {
     if (usable_cwd(found)) {
       last_proc_read_ns_ = std::max(last_proc_read_ns_, read_ns);
       put_cwd(pid, CwdSlot{names_.intern(*found), CwdState::kFromProc, NameSource{pid, NameSource::kCwd, read_ns, false}});
+      learn_thread_cwds(pid, *found);
     } else {
       put_cwd(pid, CwdSlot{SharedName(), CwdState::kUnknown, NameSource{}});
     }
     p = procs_.find(pid);
   }
   return p->second.cwd.known();
+}
+
+// A process ior meets running may have threads with a cwd of their own
+// (unshare(CLONE_FS) before tracing: Samba's workers): /proc/PID/cwd is
+// only the main thread's. Each thread's is read once with it, and one
+// that differs is kept as its own. The main thread's is read again after
+// them: had it moved meanwhile, a thread that shares it would look like
+// one with its own, so then none is taken. At most kMaxThreadsAsked
+// threads per process.
+void FdTable::learn_thread_cwds(std::uint32_t pid, const std::string& main_cwd) {
+  constexpr std::size_t kMaxThreadsAsked = 4096;
+  const auto tids = proc_.thread_ids(pid, kMaxThreadsAsked);
+  if (tids.size() < 2) return;
+  std::vector<std::pair<std::uint32_t, std::string>> own;
+  for (const std::uint32_t tid : tids) {
+    if (tid == pid || own_cwd(pid, tid) != nullptr) continue;
+    auto found = proc_.thread_cwd(pid, tid);
+    if (usable_cwd(found) && *found != main_cwd) own.emplace_back(tid, std::move(*found));
+  }
+  if (own.empty() || proc_.cwd(pid) != main_cwd) return;
+  for (auto& [tid, path] : own) {
+    put_thread_cwd(pid, tid, CwdSlot{});
+    if (ThreadCwd* t = own_cwd(pid, tid)) keep_thread_cwd(*t, path, CwdState::kFromProc);
+  }
 }
 
 void FdTable::put_cwd(std::uint32_t pid, CwdSlot cwd) {

@@ -281,6 +281,9 @@ class FdTable {
   void make_room(std::size_t incoming);
   void evict_some(Process& p, std::size_t n);
   void put_cwd(std::uint32_t pid, CwdSlot cwd);
+  /// The threads of a process whose cwd was just read from /proc that have
+  /// a cwd of their own (main_cwd: the main thread's, as read).
+  void learn_thread_cwds(std::uint32_t pid, const std::string& main_cwd);
   /// The process's root as /proc gives it, asked once (nullopt: unknown).
   std::optional<RootId> root_of(std::uint32_t pid);
   /// The process's cwd, read from /proc first when unread.

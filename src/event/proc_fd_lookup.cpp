@@ -100,6 +100,21 @@ std::vector<std::int32_t> ProcFdLookup::open_fds(std::uint32_t pid, std::size_t 
   return out;
 }
 
+std::vector<std::uint32_t> ProcFdLookup::thread_ids(std::uint32_t pid, std::size_t max) const {
+  std::vector<std::uint32_t> out;
+  DIR* d = ::opendir((root_ + "/" + std::to_string(pid) + "/task").c_str());
+  if (d == nullptr) return out;
+  while (const dirent* e = ::readdir(d)) {
+    if (out.size() >= max) break;
+    std::string_view n = e->d_name;
+    std::uint32_t tid = 0;
+    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), tid);
+    if (ec == std::errc() && end == n.data() + n.size() && tid != 0) out.push_back(tid);
+  }
+  ::closedir(d);
+  return out;
+}
+
 bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {
   std::string path = root_ + "/" + std::to_string(pid) + "/task/" + std::to_string(tid);
   return ::access(path.c_str(), F_OK) == 0;

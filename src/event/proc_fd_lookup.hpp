@@ -36,6 +36,9 @@ class ProcFdLookup {
   /// The fd numbers the process has open now, at most max of them; empty
   /// when it is gone.
   std::vector<std::int32_t> open_fds(std::uint32_t pid, std::size_t max) const;
+  /// The thread ids of the process (/proc/PID/task), at most max; empty
+  /// when it is gone.
+  std::vector<std::uint32_t> thread_ids(std::uint32_t pid, std::size_t max) const;
   /// True when /proc/PID/task/TID exists (the thread is alive).
   bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
   /// True when /proc/PID exists.

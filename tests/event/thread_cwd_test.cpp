@@ -225,6 +225,22 @@ TEST_F(ProcThreadCwdTest, AnOwnCwdNeverSeenSetIsReadFromTheThreadsProcEntry) {
   EXPECT_EQ(stat_on(101, "f"), "/home/process/f");
 }
 
+// A process met running whose thread has had a cwd of its own since before
+// tracing (no unshare record): /proc/PID/cwd is the main thread's, so each
+// thread's is read with it, and one that differs is the thread's own (a
+// Samba worker's relative names had been joined to the main thread's cwd).
+TEST_F(ProcThreadCwdTest, AThreadsOwnCwdFromBeforeTracingIsLearnedWithTheProcesss) {
+  proc_.link("100/task/100/cwd", "/home/process");
+  proc_.link("100/task/101/cwd", "/home/process");
+  EXPECT_EQ(stat_on(103, "f"), "/home/thread/f");
+  EXPECT_EQ(last().row.notice, schema::kNoticeCwdFromProc);
+  EXPECT_EQ(stat_on(101, "f"), "/home/process/f");
+  EXPECT_EQ(pipeline_->memory().fd_thread_cwds, 1u);
+  chdir_on(101, "/moved");  // shared with the main thread, not with 103
+  EXPECT_EQ(stat_on(100, "f"), "/moved/f");
+  EXPECT_EQ(stat_on(103, "f"), "/home/thread/f");
+}
+
 TEST_F(ProcThreadCwdTest, TheOwnCwdOfAThreadThatProcDoesNotShowIsSweptAfterTwoLooks) {
   unshare_on(103, CLONE_FS);
   unshare_on(104, CLONE_FS);  // its exit record was lost: /proc has no task/104
