@@ -75,15 +75,37 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp
   return n;
 }
 
+/// Characters that are valid UTF-8 but print as nothing at all, so that a
+/// name holding one looks like another ("/etc/pass" U+200B "wd" shows as
+/// /etc/passwd): zero-width spaces and joiners, the word joiner and
+/// invisible operators, the BOM, the soft hyphen, fillers, musical and
+/// language tag formats. (Variation selectors are left: emoji need them.)
+constexpr bool invisible_text(char32_t cp) noexcept {
+  return cp == 0x00ad                           // soft hyphen
+         || cp == 0x034f                        // combining grapheme joiner
+         || cp == 0x115f || cp == 0x1160        // Hangul choseong/jungseong fillers
+         || cp == 0x17b4 || cp == 0x17b5        // Khmer inherent vowels
+         || (cp >= 0x180b && cp <= 0x180f)      // Mongolian free variation selectors, vowel separator
+         || (cp >= 0x200b && cp <= 0x200d)      // zero-width space, non-joiner, joiner
+         || (cp >= 0x2060 && cp <= 0x2064)      // word joiner, invisible operators
+         || (cp >= 0x206a && cp <= 0x206f)      // deprecated format controls
+         || cp == 0x3164 || cp == 0xffa0        // Hangul fillers
+         || cp == 0xfeff                        // zero-width no-break space (BOM)
+         || (cp >= 0xfff9 && cp <= 0xfffb)      // interlinear annotation
+         || (cp >= 0x1d173 && cp <= 0x1d17a)    // musical formatting
+         || (cp >= 0xe0000 && cp <= 0xe007f);   // language tags
+}
+
 /// Characters that are valid UTF-8 but act on a terminal or on the layout of
-/// the rest of the line, which every text output meant for one escapes
-/// (base/terminal_text, the JSON lines output).
+/// the rest of the line, or print as nothing, which every text output meant
+/// for one escapes (base/terminal_text, the JSON lines output).
 constexpr bool moves_terminal_text(char32_t cp) noexcept {
   return (cp >= 0x80 && cp <= 0x9f)         // C1 controls (0x9b is CSI)
          || cp == 0x061c                    // Arabic letter mark
          || cp == 0x200e || cp == 0x200f    // left-to-right / right-to-left marks
          || (cp >= 0x2028 && cp <= 0x202e)  // line and paragraph separators, embeddings, overrides
-         || (cp >= 0x2066 && cp <= 0x2069); // isolates
+         || (cp >= 0x2066 && cp <= 0x2069)  // isolates
+         || invisible_text(cp);
 }
 
 }  // namespace ior

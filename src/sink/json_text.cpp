@@ -25,10 +25,21 @@ constexpr std::array<char, 128> kEscape = [] {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-void append_u(std::string& out, char32_t cp) {
-  const char u[6] = {'\\', 'u', kHex[(cp >> 12) & 0xf], kHex[(cp >> 8) & 0xf], kHex[(cp >> 4) & 0xf],
-                     kHex[cp & 0xf]};
+void append_u16(std::string& out, char32_t unit) {
+  const char u[6] = {'\\', 'u', kHex[(unit >> 12) & 0xf], kHex[(unit >> 8) & 0xf], kHex[(unit >> 4) & 0xf],
+                     kHex[unit & 0xf]};
   out.append(u, sizeof u);
+}
+
+// Above the Basic Multilingual Plane (the language tags), a surrogate pair.
+void append_u(std::string& out, char32_t cp) {
+  if (cp < 0x10000) {
+    append_u16(out, cp);
+    return;
+  }
+  cp -= 0x10000;
+  append_u16(out, 0xd800 + (cp >> 10));
+  append_u16(out, 0xdc00 + (cp & 0x3ff));
 }
 
 }  // namespace
@@ -63,8 +74,8 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     out.append(text.substr(run, i - run));
     // Not UTF-8 (a caller that skipped sink::TextRow): U+FFFD keeps the
-    // line valid JSON. Otherwise a character that acts on a terminal, as
-    // \uXXXX (all of them lie in the Basic Multilingual Plane).
+    // line valid JSON. Otherwise a character that acts on a terminal or
+    // prints as nothing, as \uXXXX.
     append_u(out, n == 0 ? char32_t{0xfffd} : cp);
     i += n == 0 ? 1 : n;
     run = i;

@@ -63,7 +63,12 @@ std::optional<std::u32string> decode_utf8(std::string_view s) {
 
 bool is_escaped_code_point(char32_t cp) {
   return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
-         cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+         cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+         // printed as nothing (Unicode's default-ignorable format characters, but the variation selectors)
+         cp == 0xad || cp == 0x34f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 || cp == 0x17b5 ||
+         (cp >= 0x180b && cp <= 0x180f) || (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) ||
+         (cp >= 0x206a && cp <= 0x206f) || cp == 0x3164 || cp == 0xffa0 || cp == 0xfeff ||
+         (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 // What every escaped text must be: UTF-8 without a control or layout character.
@@ -132,6 +137,23 @@ TEST(TerminalText, LineSeparatorsAndBidiControls) {
   EXPECT_EQ(terminal_text("\xe2\x80\x8f"), "\\xe2\\x80\\x8f");                     // U+200F
   EXPECT_EQ(terminal_text("\xd8\x9c"), "\\xd8\\x9c");                              // U+061C
   EXPECT_EQ(terminal_text("\xe2\x80\x94"), "\xe2\x80\x94");                        // U+2014 dash kept
+}
+
+// A character that prints as nothing would let one name pass for another:
+// "/etc/pass" U+200B "wd" showed as /etc/passwd.
+TEST(TerminalText, InvisibleCharactersAreEscapedSoNoNameLooksLikeAnother) {
+  EXPECT_EQ(terminal_text("/etc/pass\xe2\x80\x8bwd"), "/etc/pass\\xe2\\x80\\x8bwd");  // U+200B
+  EXPECT_EQ(terminal_text("\xef\xbb\xbfx"), "\\xef\\xbb\\xbfx");                      // U+FEFF
+  EXPECT_EQ(terminal_text("a\xe2\x81\xa0" "b"), "a\\xe2\\x81\\xa0b");                    // U+2060
+  EXPECT_EQ(terminal_text("a\xe2\x80\x8d" "b"), "a\\xe2\\x80\\x8db");                    // U+200D
+  EXPECT_EQ(terminal_text("shy\xc2\xad"), "shy\\xc2\\xad");                              // U+00AD
+  EXPECT_EQ(terminal_text("\xf3\xa0\x81\x81"), "\\xf3\\xa0\\x81\\x81");            // U+E0041, a tag
+  EXPECT_EQ(terminal_text("\xe3\x85\xa4"), "\\xe3\\x85\\xa4");                        // U+3164
+  const std::string heart = "\xe2\x9d\xa4\xef\xb8\x8f";  // U+2764 U+FE0F: the emoji keeps its selector
+  EXPECT_EQ(terminal_text(heart), heart);
+  for (const char* s : {"/etc/pass\xe2\x80\x8bwd", "\xef\xbb\xbf", "\xe2\x81\xa4", "\xf0\x9d\x85\xb3"}) {
+    expect_clean(terminal_text(s), s);
+  }
 }
 
 TEST(TerminalText, InvalidUtf8EveryByteEscaped) {

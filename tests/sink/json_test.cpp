@@ -53,6 +53,9 @@ TEST(JsonText, EscapesQuotesBackslashesAndEveryControlCharacter) {
   // as it is.
   EXPECT_EQ(json("\x7f caf\xc3\xa9 \xc2\x9b \xe2\x80\xa8 \xe2\x80\xae \xd8\x9c \xe2\x81\xa6 \xf0\x9f\x98\x80"),
             "\"\\u007f caf\xc3\xa9 \\u009b \\u2028 \\u202e \\u061c \\u2066 \xf0\x9f\x98\x80\"");
+  // Characters that print as nothing, too; one above U+FFFF (a language
+  // tag) as its surrogate pair, which JSON parsers join again.
+  EXPECT_EQ(json("pass\xe2\x80\x8bwd \xef\xbb\xbf \xf3\xa0\x81\x81"), "\"pass\\u200bwd \\ufeff \\udb40\\udc41\"");
   // A byte that is not UTF-8 (only when sink::TextRow was skipped): U+FFFD,
   // the line stays valid JSON.
   EXPECT_EQ(json("a\xff" "b\xc3"), "\"a\\ufffdb\\ufffd\"");
