@@ -21,9 +21,12 @@ namespace {
 constexpr std::int32_t kSetflMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
 
 // Heap cost estimates (libstdc++ node + bucket pointer + malloc header),
-// what max_bytes is compared with. An entry: a 32-byte map node; a process:
-// its node in procs_ plus an empty fd map.
-constexpr std::size_t kEntryBytes = 64;
+// what max_bytes is compared with. An entry: a 64-byte map node (the key,
+// the 48-byte FdEntry, the next pointer); a process: its node in procs_
+// plus an empty fd map.
+constexpr std::size_t kEntryBytes = 88;
+static_assert(sizeof(std::pair<const std::int32_t, FdEntry>) + sizeof(void*) + 2 * sizeof(void*) + 8 <= kEntryBytes,
+              "the estimate of an fd entry's heap bytes is below its size");
 constexpr std::size_t kProcessBytes = 160;
 // Replaced entries a process keeps for their closes: those arrive within
 // microseconds, so a few suffice; past that the oldest-hashed one goes.
@@ -34,7 +37,7 @@ constexpr std::size_t kMaxReleased = 16;
 constexpr std::size_t kMaxClosed = 4;
 // A thread's own cwd: its node in thread_cwds_. Threads that have one are
 // rare (unshare(CLONE_FS)); past this many, one is forgotten per new one.
-constexpr std::size_t kThreadCwdBytes = 64;
+constexpr std::size_t kThreadCwdBytes = 96;
 constexpr std::size_t kMaxThreadCwds = std::size_t{1} << 16;
 // A process sharing another's fd table: its node in files_owner_.
 constexpr std::size_t kSharingBytes = 64;
