@@ -313,13 +313,13 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
-  const SyscallInfo& info = syscall_info(h.syscall);
-  const bool named_paths = info.cls == IOR_CLASS_OPEN || info.cls == IOR_CLASS_PATH || info.cls == IOR_CLASS_NAME;
-  apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds,
-                   named_paths ? paths.source0() : NameSource{});
+  // The source of the row's first name, for a chdir (a path syscall: this
+  // row's fill() set it).
+  apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds, paths.source0());
   if (proc_names.watching()) {
     // The fds the syscall may have closed or given out: its fd arguments
     // and the fd it returned; close_range any of them. And the cwd.
+    const SyscallInfo& info = syscall_info(h.syscall);
     const std::int32_t returned = info.ret == RetKind::kFd ? static_cast<std::int32_t>(rec.exit.ret) : -1;
     const std::int32_t touched[] = {row.fd, row.fd2, returned};
     const bool cwd = info.effect == FdEffect::kChdir || info.effect == FdEffect::kFchdir ||

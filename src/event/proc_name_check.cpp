@@ -44,7 +44,7 @@ static_assert(kViews[view_of(NameUse::Column::kFilename)] == &schema::EventRow::
 
 }  // namespace
 
-void ProcNameCheck::pass(const schema::EventRow& row, std::span<const NameUse> uses) {
+void ProcNameCheck::pass_checked(const schema::EventRow& row, std::span<const NameUse> uses) {
   bool checked = false;
   for (const NameUse& u : uses) checked |= watch(u.source);
   if (held_.empty() && watches_.empty()) {

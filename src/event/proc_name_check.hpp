@@ -32,11 +32,10 @@
 
 #include "base/counter.hpp"
 #include "event/fd_table.hpp"
+#include "event/pipeline.hpp"
 #include "schema/event_row.hpp"
 
 namespace ior::event {
-
-class RowConsumer;
 
 /// One column of a row whose name was made from a /proc read, and what the
 /// column says instead when that read proves wrong.
@@ -65,7 +64,13 @@ class ProcNameCheck {
   /// The consumer gets the row now, or once the names before it are
   /// checked. uses: its columns made from /proc reads (at most kMaxUses);
   /// those whose read may still be contradicted are checked.
-  void pass(const schema::EventRow& row, std::span<const NameUse> uses = {});
+  void pass(const schema::EventRow& row, std::span<const NameUse> uses = {}) {
+    if (uses.empty() && held_.empty() && watches_.empty()) {  // nearly every row
+      consumer_.on_row(row);
+      return;
+    }
+    pass_checked(row, uses);
+  }
   /// A syscall of pid that entered at enter_ns was applied to the fd table;
   /// touched are the fds it may have closed or given out (all of pid's with
   /// every_fd: close_range), cwd whether it may have moved the process's
@@ -95,6 +100,7 @@ class ProcNameCheck {
     return (std::uint64_t{pid} << 32) | static_cast<std::uint32_t>(fd);
   }
 
+  void pass_checked(const schema::EventRow& row, std::span<const NameUse> uses);
   bool watch(const NameSource& s);
   void hold(const schema::EventRow& row, std::span<const NameUse> uses);
   void drop_names(const NameSource& read);
