@@ -99,7 +99,7 @@ void sink_families(std::vector<Family>& out, const MetricsInput& in) {
                            "rows count when the file is complete");
   Family dropped = counter("ior_sink_rows_dropped_total",
                            "rows this output dropped: queue_full (it fell behind by -sink-queue), "
-                           "output_full (memory and spool full)");
+                           "output_full (memory and spool full, or left at the stop with no spool)");
   Family lost = counter("ior_sink_rows_lost_total", "rows this output accepted but could not store (write errors)");
   Family spooled = gauge("ior_sink_rows_spooled", "rows of this run in the output's spool now, to be sent later");
   Family replayed_earlier = counter("ior_sink_rows_replayed_earlier_total",

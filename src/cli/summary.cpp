@@ -150,8 +150,9 @@ std::string format_account(const SummaryInput& in) {
              num(r.rows_dropped_queue) + " + written " + num(r.rows_written) + " + spooled " +
              num(r.rows_spooled) + " + dropped " + num(r.rows_dropped) + " + lost " + num(r.rows_lost) +
              (r.failed ? "  FAILED" : ""));
-    if (r.rows_replayed_earlier != 0 || r.rows_maybe_duplicated != 0) {
+    if (r.rows_replayed_earlier != 0 || r.rows_found_stored_earlier != 0 || r.rows_maybe_duplicated != 0) {
       line(out, "", "also: replayed from earlier runs " + num(r.rows_replayed_earlier) +
+                        ", found already stored from earlier runs " + num(r.rows_found_stored_earlier) +
                         ", possibly stored twice " + num(r.rows_maybe_duplicated));
     }
   }

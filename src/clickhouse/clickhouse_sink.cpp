@@ -252,6 +252,7 @@ sink::SinkReport ClickHouseSink::report() const {
   r.rows_dropped = c.rows_dropped;
   r.rows_lost = c.rows_lost;
   r.rows_replayed_earlier = s.rows_replayed_earlier;
+  r.rows_found_stored_earlier = s.rows_found_stored_earlier;
   r.rows_maybe_duplicated = s.rows_maybe_duplicated;
   r.rows_maybe_stored = s.rows_dropped_unanswered;
   r.lines = lines_;

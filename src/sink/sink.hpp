@@ -40,6 +40,7 @@ struct SinkReport {
   std::uint64_t rows_dropped = 0;        ///< dropped by the sink (e.g. spool full)
   std::uint64_t rows_lost = 0;           ///< accepted but not written (I/O errors, full disk, ...)
   std::uint64_t rows_replayed_earlier = 0;  ///< stored from earlier runs' spool files
+  std::uint64_t rows_found_stored_earlier = 0;  ///< earlier runs' spooled rows found already stored
   std::uint64_t rows_maybe_duplicated = 0;  ///< may be stored twice (0 unless an INSERT failed midway)
   std::uint64_t rows_maybe_stored = 0;  ///< of rows_dropped: sent, never answered, so perhaps stored
   std::vector<std::string> lines;        ///< extra lines for the summary (file names, errors)

@@ -75,7 +75,7 @@ void StreamWriter::Sender::run() {
         continue;
       }
       if (stored) {
-        w_.acknowledge(*batch);
+        w_.acknowledge(*batch, true);
         continue;
       }
     }

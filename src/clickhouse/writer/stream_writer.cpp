@@ -234,12 +234,12 @@ void StreamWriter::keep_encoded(Batch& batch, protocol::EncodedBlock&& sent) {
   recycle(std::move(rows));
 }
 
-void StreamWriter::acknowledge(Batch& batch) {
+void StreamWriter::acknowledge(Batch& batch, bool found_stored) {
   if (!batch.spool_name.empty()) spool_->remove(batch.spool_name);
   {
     std::lock_guard lock(mu_);
     if (batch.earlier) {
-      stats_.rows_replayed_earlier += batch.size();
+      (found_stored ? stats_.rows_found_stored_earlier : stats_.rows_replayed_earlier) += batch.size();
     } else {
       stats_.rows_inserted += batch.size();
       if (!batch.spool_name.empty()) stats_.rows_replayed += batch.size();

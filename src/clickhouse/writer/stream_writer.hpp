@@ -94,6 +94,9 @@ struct WriterStats {
   std::uint64_t rows_spooled = 0;      ///< written to the spool (some later replayed)
   std::uint64_t rows_replayed = 0;     ///< this run's rows inserted from the spool
   std::uint64_t rows_replayed_earlier = 0;  ///< earlier runs' rows inserted from the spool
+  /// Earlier runs' rows from the spool found already stored (their INSERT
+  /// had landed): not sent again.
+  std::uint64_t rows_found_stored_earlier = 0;
   std::uint64_t rows_dropped = 0;      ///< on-full drop, or lost at shutdown without a spool
   /// Of rows_dropped: left at the end of the drain with no spool (or a
   /// full one) to keep them.
@@ -195,7 +198,8 @@ class StreamWriter {
   /// sent, and memory_bytes_ charged their size instead of its columns'.
   /// An INSERT of 100 000 rows then fits the memory a 20 000-row one took.
   void keep_encoded(Batch& batch, protocol::EncodedBlock&& sent);
-  void acknowledge(Batch& batch);
+  /// found_stored: the lookup of a maybe-stored batch found it in the table.
+  void acknowledge(Batch& batch, bool found_stored = false);
   /// A batch that is not stored (yet): back to the queue's front, or, from
   /// the spool, released there; counted as a retry.
   void put_back(Batch&& batch);
