@@ -55,6 +55,7 @@ struct Pipeline::Impl {
   void emit(ThreadState& t);
   void count_and_pass(std::uint16_t syscall);
   void find_name_uses(std::uint32_t pid, std::uint16_t syscall);
+  std::size_t sources_before_change(std::uint32_t pid, std::uint16_t syscall, std::array<NameSource, 4>& out);
   void forget_thread(std::uint32_t tid);
   void reset_threads_after_exec(std::uint32_t pid, std::uint32_t keep_tid);
 
@@ -313,9 +314,14 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticePathUnresolved) stats.path_unresolved.add();
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
+  // While a /proc read is fresh, what the syscall may replace, before it does.
+  std::array<NameSource, 4> before{};
+  std::size_t befores = 0;
+  if (fds.last_proc_read_ns() > proc_names.handled_to()) befores = sources_before_change(h.pid, h.syscall, before);
   // The source of the row's first name, for a chdir (a path syscall: this
   // row's fill() set it).
   apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds, paths.source0());
+  if (befores != 0) proc_names.after_change(t.pending.time_ns, std::span(before.data(), befores), fds);
   if (proc_names.watching()) {
     // The fds the syscall may have closed or given out: its fd arguments
     // and the fd it returned; close_range any of them. And the cwd.
@@ -326,6 +332,26 @@ void Pipeline::Impl::emit(ThreadState& t) {
                      info.effect == FdEffect::kChroot || info.effect == FdEffect::kSetns;
     proc_names.after_effects(h.pid, t.pending.time_ns, touched, info.effect == FdEffect::kCloseRange, cwd, fds);
   }
+}
+
+// The direct /proc reads behind the fds and the cwd the syscall may change
+// (its fd arguments, the fd it returns, the cwd), that may still be wrong.
+std::size_t Pipeline::Impl::sources_before_change(std::uint32_t pid, std::uint16_t syscall,
+                                                  std::array<NameSource, 4>& out) {
+  const SyscallInfo& info = syscall_info(syscall);
+  if (info.effect == FdEffect::kNone) return 0;
+  std::size_t n = 0;
+  const std::int32_t returned = info.ret == RetKind::kFd ? static_cast<std::int32_t>(rec.exit.ret) : -1;
+  for (const std::int32_t fd : {row.fd, row.fd2, returned}) {
+    if (fd < 0) continue;
+    const FdEntry* e = fds.find(pid, fd);
+    if (e != nullptr && e->from_proc && proc_names.fresh(e->source)) out[n++] = e->source;
+  }
+  if (info.effect == FdEffect::kChdir || info.effect == FdEffect::kFchdir || info.effect == FdEffect::kChroot ||
+      info.effect == FdEffect::kSetns) {
+    if (const NameSource s = fds.cwd_source(pid); proc_names.fresh(s)) out[n++] = s;
+  }
+  return n;
 }
 
 // The row's names made from /proc reads are checked against the records

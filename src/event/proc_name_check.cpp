@@ -129,6 +129,18 @@ void ProcNameCheck::after_effects(std::uint32_t pid, std::uint64_t enter_ns, std
   if (watches_.empty()) release();
 }
 
+void ProcNameCheck::after_change(std::uint64_t enter_ns, std::span<const NameSource> before, FdTable& fds) {
+  for (const NameSource& read : before) {
+    if (still_read(read, fds) || enter_ns >= read.read_ns) continue;
+    if (auto it = watches_.find(key(read.pid, read.fd)); it != watches_.end() && it->second == read.read_ns) {
+      watches_.erase(it);
+      drop_names(read);
+    }
+    fds.forget_from(read);
+  }
+  if (watches_.empty()) release();
+}
+
 void ProcNameCheck::drop_names(const NameSource& read) {
   const auto [from, to] = held_by_read_.equal_range(key(read.pid, read.fd));
   for (auto it = from; it != to; ++it) {

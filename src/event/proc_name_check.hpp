@@ -79,6 +79,15 @@ class ProcNameCheck {
   /// lose those names, and so does the table (FdTable::forget_from).
   void after_effects(std::uint32_t pid, std::uint64_t enter_ns, std::span<const std::int32_t> touched,
                      bool every_fd, bool cwd, FdTable& fds);
+  /// The same for reads no waiting row uses yet: before, the sources of
+  /// the fds and cwd the syscall was about to change, as the table held
+  /// them (direct /proc reads the reader may not have got past). One the
+  /// change replaced, when the syscall entered before the read, is wrong:
+  /// its names go from the table (FdTable::forget_from), so no later row
+  /// takes them (a child forked with a copy of a cwd its parent left).
+  void after_change(std::uint64_t enter_ns, std::span<const NameSource> before, FdTable& fds);
+  /// Whether a direct read of this source may still be contradicted.
+  bool fresh(const NameSource& s) const { return s.any() && !s.derived && s.read_ns > handled_to_; }
   /// Every record keyed up to t (CLOCK_MONOTONIC ns) has been handled.
   void handled_up_to(std::uint64_t t);
   /// Reads at or before this time can no longer be contradicted.

@@ -741,6 +741,48 @@ TEST_F(ProcNameCheckTest, NamesJoinedToACwdThatAChdirBeforeTheReadHadLeftAreUnre
   EXPECT_EQ(last().pathname, "/srv/other/x");
 }
 
+// A fork, then at once the parent's chdir: ior reads the parent's cwd
+// (for the child's copy) when it handles the fork, after that chdir. The
+// chdir is handled before any row of the child uses the copy, so no row
+// waits on that read yet: the change itself shows the read wrong, and the
+// child's copy is forgotten (its own /proc entry is asked instead).
+TEST_F(ProcNameCheckTest, AChildsCopyOfACwdItsParentLeftBeforeTheReadIsNotUsed) {
+  proc_.link("100/cwd", "/srv/two");  // where the parent went right after the fork
+  proc_.link("400/cwd", "/srv/one");  // the child's, where it was forked
+  feed(testing::fork_record(400, 400, before_ + 50, kPid));
+  syscall_at(before_ + 60, IOR_SC_chdir, 0, {}, "/srv/two");  // entered before the read
+  clock_ = before_ + 100;
+  syscall(IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0}, "relc", {}, 400, 400);
+  pipeline_->handled_up_to(UINT64_MAX);
+  ASSERT_EQ(consumer_.rows.size(), 2u);
+  EXPECT_EQ(consumer_.rows[1].pathname, "/srv/one/relc");
+  EXPECT_EQ(consumer_.rows[1].row.notice, schema::kNoticeCwdFromProc);
+}
+
+// The names made from a read that proved wrong are forgotten, not marked
+// unknown: a dup of it is asked of /proc again at its next use, and then
+// named (it had stayed fd-unknown for good).
+TEST_F(ProcNameCheckTest, ADupOfAReadThatProvedWrongIsNamedAgainAtItsNextUse) {
+  std::filesystem::remove(root_ / "100" / "fd" / "7");
+  proc_.link("100/fd/7", "/b");  // 7 was /a; reused for /b by the time ior reads /proc
+  proc_.link("100/fd/5", "/a");
+  syscall_at(before_, IOR_SC_dup2, 5, {7, 5, 0});                     // 5: a copy of 7 (/a)
+  syscall_at(before_ + 100, IOR_SC_write, 1, {5, 0, 1});
+  syscall_at(before_ + 200, IOR_SC_close, 0, {7, 0, 0});              // before the read: /b was wrong
+  syscall_at(before_ + 300, IOR_SC_openat, 7, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/b");
+  pipeline_->handled_up_to(UINT64_MAX);
+  ASSERT_EQ(consumer_.rows.size(), 4u);
+  EXPECT_EQ(consumer_.rows[1].filename, "");
+  EXPECT_EQ(consumer_.rows[1].row.notice, schema::kNoticeFdUnknown);
+  rounds_end_ = true;
+  clock_ = monotonic_now_ns() + 1'000'000;
+  syscall(IOR_SC_write, 1, {5, 0, 1});
+  EXPECT_EQ(last().filename, "/a");
+  EXPECT_EQ(last().row.notice, schema::kNoticeFdFromProc);
+  syscall(IOR_SC_write, 1, {7, 0, 1});
+  EXPECT_EQ(last().filename, "/b");
+}
+
 TEST_F(ProcNameCheckTest, NamesJoinedToACwdFromProcStandWhenTheChdirCameAfterTheRead) {
   proc_.link("100/cwd", "/srv/start");
   syscall_at(before_, IOR_SC_newfstatat, 0, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0}, "a");
