@@ -432,7 +432,17 @@ void FdTable::root_changed(std::uint32_t pid) {
   }
 }
 
-void FdTable::rename(std::uint32_t pid, std::string_view from, std::string_view to, bool exchange) {
+void FdTable::chrooted(std::uint32_t pid, std::string_view dir) {
+  if (dir == "/") return;  // the root it had, as it names it
+  std::optional<RootId> id = proc_.dir_id(std::string(dir));
+  if (!id) id = RootId{UINT64_MAX, ++roots_made_up_};
+  make_room(kProcessBytes);
+  Process& p = procs_[pid];
+  p.root_read = true;
+  p.root = id;
+}
+
+void FdTable::rename(std::uint32_t pid, std::uint32_t ppid, std::string_view from, std::string_view to, bool exchange) {
   // Held until the pass ends: the last entry renamed must not free the
   // name the others are compared with.
   const SharedName old_from = names_.find(from);
@@ -468,7 +478,8 @@ void FdTable::rename(std::uint32_t pid, std::string_view from, std::string_view 
   };
   // Another process's root is asked only when one of its names would
   // change, once per rename at most.
-  const std::optional<RootId> renamer_root = root_of(pid);
+  std::optional<RootId> renamer_root = root_of(pid);
+  if (!renamer_root && ppid != 0 && ppid != pid) renamer_root = root_of(ppid);
   std::unordered_map<std::uint32_t, bool> same_root;
   const auto shares_root = [&](std::uint32_t other) {
     if (other == pid || !renamer_root) return true;

@@ -188,10 +188,17 @@ class FdTable {
   /// Only in processes that share the renaming process's root (pid's:
   /// /proc/PID/root, the same directory): a process in another chroot or
   /// container names other files by the same text.
-  void rename(std::uint32_t pid, std::string_view from, std::string_view to, bool exchange);
-  /// chroot, setns into a mount namespace: the process's root is asked
-  /// again when a rename needs it.
+  /// A renamer gone before its rename is handled (a short-lived mv) is
+  /// taken to share its parent's root (ppid).
+  void rename(std::uint32_t pid, std::uint32_t ppid, std::string_view from, std::string_view to, bool exchange);
+  /// setns into a mount namespace: the process's root is asked again when a
+  /// rename needs it.
   void root_changed(std::uint32_t pid);
+  /// chroot to dir (as the process named it): its root is that directory
+  /// as ior finds it, or, when ior cannot look at it, one shared with no
+  /// process it did not fork (a chroot's mv may be gone before its rename
+  /// is handled, and /proc then has nothing to say).
+  void chrooted(std::uint32_t pid, std::string_view dir);
   /// The process ended.
   void drop_process(std::uint32_t pid);
   /// Drops the tables of processes (and the cwds of threads) that /proc did
@@ -330,7 +337,8 @@ class FdTable {
   std::size_t released_entries_ = 0;
   std::size_t peak_bytes_ = 0;
   FdEntry unknown_;
-  std::uint64_t last_proc_read_ns_ = 0;  // a failing syscall's fd that is not in the table (unknown = true)
+  std::uint64_t last_proc_read_ns_ = 0;
+  std::uint64_t roots_made_up_ = 0;  // chroots ior could not look at  // a failing syscall's fd that is not in the table (unknown = true)
   // The last entry find() returned: a busy process's syscalls come in runs
   // on one fd, and two map lookups (two divisions) per row were a
   // measurable part of it.

@@ -124,6 +124,12 @@ bool ProcFdLookup::process_exists(std::uint32_t pid) const {
   return ::access((root_ + "/" + std::to_string(pid)).c_str(), F_OK) == 0;
 }
 
+std::optional<RootId> ProcFdLookup::dir_id(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+  return RootId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+}
+
 std::optional<RootId> ProcFdLookup::root_id(std::uint32_t pid) const {
   struct stat st {};
   const std::string path = root_ + "/" + std::to_string(pid) + "/root";

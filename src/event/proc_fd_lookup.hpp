@@ -47,6 +47,9 @@ class ProcFdLookup {
   /// followed): processes in other chroots or containers have other ones.
   /// nullopt when the process is gone or its root cannot be looked at.
   std::optional<RootId> root_id(std::uint32_t pid) const;
+  /// The device and inode of a directory of ior's own view (not under the
+  /// /proc root): a chroot's new root. nullopt when it cannot be looked at.
+  static std::optional<RootId> dir_id(const std::string& path);
 
  private:
   std::string root_;

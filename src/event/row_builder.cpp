@@ -168,7 +168,7 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
           is_clean_absolute(row->newname)) {
         constexpr std::uint64_t kRenameExchange = 1u << 1;  // RENAME_EXCHANGE, <linux/fs.h>
         const bool exchange = e.syscall == IOR_SC_renameat2 && (e.args[2] & kRenameExchange) != 0;
-        fds.rename(pid, row->oldname, row->newname, exchange);
+        fds.rename(pid, row->ppid, row->oldname, row->newname, exchange);
       }
       break;
     case FdEffect::kUnshare:
@@ -192,7 +192,13 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
       }
       break;
     case FdEffect::kChroot:
-      if (ret == 0) fds.root_changed(pid);
+      if (ret == 0) {
+        if (row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->pathname)) {
+          fds.chrooted(pid, row->pathname);
+        } else {
+          fds.root_changed(pid);
+        }
+      }
       if (ret == 0 && row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->pathname)) {
         chroot_cwd(pid, tid, row->pathname, fds);
       }

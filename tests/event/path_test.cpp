@@ -194,6 +194,39 @@ TEST_F(RootsTest, ARenameMovesTheNamesOfProcessesInTheSameRootOnly) {
   EXPECT_EQ(read_fd(5, 400).filename, "/var/log.old/app.log.4");
 }
 
+// A renamer gone before its rename is handled (`mv` in a container, or
+// `chroot DIR mv`): /proc has no root for it. A traced chroot gave it one;
+// otherwise its parent's is taken.
+TEST_F(RootsTest, AShortLivedRenamerIsPlacedByItsChrootOrItsParent) {
+  openat(AT_FDCWD, "/var/log/app.log", 3);       // on the host
+  openat(AT_FDCWD, "/var/log/app.log", 5, 400);  // in the container
+  const auto rename_by = [&](std::uint32_t pid, std::uint32_t ppid, const char* from, const char* to) {
+    testing::EnterSpec e;
+    e.syscall = IOR_SC_rename;
+    e.pid = e.tid = pid;
+    e.ppid = ppid;
+    e.time_ns = clock_;
+    e.str0 = from;
+    e.str1 = to;
+    feed(testing::enter_record(e));
+    feed(testing::exit_record(IOR_SC_rename, pid, pid, clock_ + 10, 0));
+    clock_ += 100;
+  };
+  // chroot(1) then mv, gone: a root ior cannot look at is no one else's.
+  syscall(IOR_SC_chroot, 0, {}, "/no/such/jail", {}, 600, 600);
+  rename_by(600, 100, "/var/log/app.log", "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log");
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log/app.log");
+  // An mv in the container (its parent, 300, is there), gone.
+  rename_by(700, 300, "/var/log/app.log", "/var/log/app.log.2");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log");
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log/app.log.2");
+  // An mv on the host, gone.
+  rename_by(800, 200, "/var/log/app.log", "/var/log/app.log.3");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.3");
+  EXPECT_EQ(read_fd(5, 400).filename, "/var/log/app.log.2");
+}
+
 // A renamed directory (`mv /srv/app /srv/app.old` while the app runs): the
 // fds of files below it, at any depth, and cwds below it take the new
 // directory, as /proc shows them. A name that only starts with the same
