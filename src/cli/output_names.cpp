@@ -42,6 +42,7 @@ bool in_rotated_set(const Place& set, const Place& file) {
   const std::string ext = ".parquet";
   const std::string& n = file.name;
   if (n.size() <= stem.size() + ext.size() || !n.starts_with(stem) || !n.ends_with(ext)) return false;
+  if (n[stem.size()] == '0') return false;  // rotated_path writes no leading zero
   for (std::size_t i = stem.size(); i < n.size() - ext.size(); ++i) {
     if (!std::isdigit(static_cast<unsigned char>(n[i]))) return false;
   }

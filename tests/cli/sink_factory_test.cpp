@@ -1,4 +1,5 @@
 // plan_sinks(): every sink flag parsed once into the sinks' option structs.
+#include "cli/output_names.hpp"
 #include "cli/sink_factory.hpp"
 
 #include <gtest/gtest.h>
@@ -24,6 +25,31 @@ RunIdentity identity() {
   RunIdentity id;
   id.hostname = "host";
   return id;
+}
+
+// Two outputs on one file: refused by name, by directory (the same one by
+// another path), and for the names a rotation writes; names no output
+// shares, and names the rotation never writes, are not.
+TEST(OutputNamesTest, OnlyAFileTwoOutputsWouldBothWriteIsRefused) {
+  const auto refused = [](std::vector<OutputName> names) {
+    try {
+      refuse_shared_output_names(names);
+      return std::string();
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(refused({{"same.out", "-parquet-file", false}, {"same.out", "-json-file", false}}),
+            "-parquet-file and -json-file both write same.out: give each output a file of its own");
+  EXPECT_NE(refused({{"/tmp/x.json", "-parquet-file", false}, {"/tmp/../tmp/x.json", "-json-file", false}}), "");
+  EXPECT_NE(refused({{"r.parquet", "-parquet-file", true}, {"r.12.parquet", "-json-file", false}}), "");
+  EXPECT_NE(refused({{"r", "-parquet-file", true}, {"r.3.parquet", "-json-file", false}}), "");
+  EXPECT_EQ(refused({{"r.parquet", "-parquet-file", true}, {"r.01.parquet", "-json-file", false}}), "");
+  EXPECT_EQ(refused({{"r.parquet", "-parquet-file", true}, {"r.parquet", "-json-file", false}}), "");
+  EXPECT_EQ(refused({{"r.parquet", "-parquet-file", true}, {"r.x.parquet", "-json-file", false}}), "");
+  EXPECT_EQ(refused({{"a.parquet", "-parquet-file", false}, {"fg.svg", "-flamegraph", false},
+                     {"fg.collapsed", "-flamegraph", false}, {"a.json", "-json-file", false}}),
+            "");
 }
 
 TEST(SinkPlanTest, TheClickHouseFlagsLandInTheSinksOptions) {
