@@ -49,7 +49,12 @@ std::string unescape_octal(const std::string& s) {
 std::uint32_t uid_of(std::string_view item) {
   std::uint32_t v = 0;
   auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-  if (ec == std::errc() && p == item.data() + item.size()) return v;
+  if (ec == std::errc() && p == item.data() + item.size()) {
+    // (uid_t)-1 is no one's: setuid(-1) means "unchanged" and the kernel
+    // gives it to no task, so it would match nothing.
+    if (v == UINT32_MAX) throw UsageError("flag -uid: 4294967295 is no user id ((uid_t)-1)");
+    return v;
+  }
   std::string name(item);
   struct passwd pw {};
   struct passwd* found = nullptr;

@@ -46,6 +46,16 @@ parquet::ParquetSinkOptions parquet_options(const Options& o, const RunIdentity&
     p.rotate_rows = r.rows;
     p.rotate_ms = r.ms;
   }
+  if (p.rotate_rows != 0 || p.rotate_ms != 0) {
+    // Found at the tenth or the thousandth file the run would keep it
+    // under its temporary name: said now instead.
+    constexpr std::size_t kNameMax = 255;
+    const std::string far = parquet::ParquetSink::rotated_path(p.path, 9'999'999);
+    if (far.size() - (far.rfind('/') == std::string::npos ? 0 : far.rfind('/') + 1) > kNameMax) {
+      throw UsageError("flag -parquet-file: the rotated file names (" + parquet::ParquetSink::rotated_path(p.path, 1) +
+                       ", ...) would be longer than " + std::to_string(kNameMax) + " bytes");
+    }
+  }
   p.writer.row_group_rows = o.parquet_rowgroup;
   p.writer.compression = parquet::parse_compression(o.parquet_compression);
   p.writer.zstd_level = static_cast<int>(o.parquet_zstd_level);

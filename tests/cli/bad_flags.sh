@@ -54,6 +54,9 @@ expect "flag -pid: no process $gone" -pid "$gone"
 expect "flag -pid: no process $gone" -pid "$gone" -follow
 expect "flag -uid: \"no-such-user-here\" is neither a user id nor a user name" -uid 0,no-such-user-here
 expect "flag -uid: empty item" -uid 1,,2
+expect "flag -uid: 4294967295 is no user id" -uid 4294967295
+long=$(printf 'n%.0s' $(seq 1 240))
+expect "flag -parquet-file: the rotated file names (" -parquet -parquet-file "$long.parquet" -parquet-rotate 1000
 expect "flag -cgroup: \"system.slice\" is not an absolute path" -cgroup system.slice
 expect "flag -json: not with -console" -json -console
 expect "flag -json-file: empty file name" -json-file ""
