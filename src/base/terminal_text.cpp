@@ -145,4 +145,20 @@ std::string terminal_text_tail(std::string_view text, std::size_t max_width) {
   return std::string(kEllipsis) + escaped.substr(cut);
 }
 
+std::size_t terminal_text_prefix(std::string_view escaped, std::size_t max_width) {
+  const std::size_t cut = display_prefix(escaped, max_width);
+  // Walk the escapes up to the cut: one that straddles it goes whole.
+  std::size_t i = 0;
+  while (i < cut) {
+    if (escaped[i] != '\\') {
+      ++i;
+      continue;
+    }
+    const std::size_t len = i + 1 < escaped.size() && escaped[i + 1] == 'x' ? 4 : 2;
+    if (i + len > cut) return i;
+    i += len;
+  }
+  return cut;
+}
+
 }  // namespace ior

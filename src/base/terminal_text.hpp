@@ -55,4 +55,9 @@ std::size_t terminal_width(std::string_view escaped);
 /// for table cells where the end of a path says most.
 std::string terminal_text_tail(std::string_view text, std::size_t max_width);
 
+/// Length of the longest start of escaped text that takes at most
+/// max_width columns, cut between characters and never inside an escape
+/// ("\xe2\x80\xae" cut to "\xe2\x80\" would read as other bytes).
+std::size_t terminal_text_prefix(std::string_view escaped, std::size_t max_width);
+
 }  // namespace ior

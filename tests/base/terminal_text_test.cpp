@@ -4,6 +4,9 @@
 #include "base/terminal_text.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
 #include <iconv.h>
 
 #include <cstdint>
@@ -154,6 +157,22 @@ TEST(TerminalText, InvisibleCharactersAreEscapedSoNoNameLooksLikeAnother) {
   for (const char* s : {"/etc/pass\xe2\x80\x8bwd", "\xef\xbb\xbf", "\xe2\x81\xa4", "\xf0\x9d\x85\xb3"}) {
     expect_clean(terminal_text(s), s);
   }
+}
+
+// A cell cut to the screen never ends inside an escape: "\xe2\x80\" would
+// read as other bytes than the name's.
+TEST(TerminalText, APrefixThatFitsNeverEndsInsideAnEscape) {
+  const std::string e = terminal_text("ab\xe2\x80\xae" "cd\\e");  // ab\xe2\x80\xaecd\\e
+  ASSERT_EQ(e, "ab\\xe2\\x80\\xaecd\\\\e");
+  for (std::size_t w = 0; w <= e.size(); ++w) {
+    const std::string_view p(e.data(), terminal_text_prefix(e, w));
+    EXPECT_LE(p.size(), w);
+    // Whatever the width, the prefix ends on an escape's boundary.
+    const std::vector<std::size_t> ends = {0, 1, 2, 6, 10, 14, 15, 16, 18, 19};
+    EXPECT_NE(std::find(ends.begin(), ends.end(), p.size()), ends.end()) << w << ": " << p;
+  }
+  EXPECT_EQ(terminal_text_prefix(e, 9), 6u);    // not "ab\xe2\x8"
+  EXPECT_EQ(terminal_text_prefix(e, 17), 16u);  // not "...cd\"
 }
 
 TEST(TerminalText, InvalidUtf8EveryByteEscaped) {

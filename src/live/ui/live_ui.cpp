@@ -37,10 +37,10 @@ int tab_of(View v) {
   return 0;
 }
 
-// Escaped text cut to at most `width` columns (never inside a character;
-// a wide one that would straddle the edge is left out).
+// Escaped text cut to at most `width` columns (never inside a character or
+// an escape; a wide one that would straddle the edge is left out).
 std::string cut(std::string s, std::size_t width) {
-  s.resize(display_prefix(s, width));
+  s.resize(terminal_text_prefix(s, width));
   return s;
 }
 
