@@ -14,6 +14,24 @@
 namespace ior::event {
 namespace {
 
+// The entries of a /proc directory named by numbers (fds, thread ids), at
+// most max of them; empty when the directory is gone.
+template <class Number>
+std::vector<Number> numbered_entries(const std::string& dir, std::size_t max) {
+  std::vector<Number> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (const dirent* e = ::readdir(d)) {
+    if (out.size() >= max) break;
+    std::string_view n = e->d_name;
+    Number v{};
+    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), v);
+    if (ec == std::errc() && end == n.data() + n.size()) out.push_back(v);  // /proc names them without a sign
+  }
+  ::closedir(d);
+  return out;
+}
+
 // The "flags:" line of /proc/PID/fdinfo/N: the file's O_* flags in octal.
 // Anything unreadable or malformed gives 0 (flags unknown), never an error.
 std::int32_t fdinfo_flags(const std::string& path) {
@@ -86,33 +104,11 @@ std::optional<std::string> ProcFdLookup::thread_cwd(std::uint32_t pid, std::uint
 }
 
 std::vector<std::int32_t> ProcFdLookup::open_fds(std::uint32_t pid, std::size_t max) const {
-  std::vector<std::int32_t> out;
-  DIR* d = ::opendir((root_ + "/" + std::to_string(pid) + "/fd").c_str());
-  if (d == nullptr) return out;
-  while (const dirent* e = ::readdir(d)) {
-    if (out.size() >= max) break;
-    std::string_view n = e->d_name;
-    std::int32_t fd = -1;
-    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), fd);
-    if (ec == std::errc() && end == n.data() + n.size() && fd >= 0) out.push_back(fd);
-  }
-  ::closedir(d);
-  return out;
+  return numbered_entries<std::int32_t>(root_ + "/" + std::to_string(pid) + "/fd", max);
 }
 
 std::vector<std::uint32_t> ProcFdLookup::thread_ids(std::uint32_t pid, std::size_t max) const {
-  std::vector<std::uint32_t> out;
-  DIR* d = ::opendir((root_ + "/" + std::to_string(pid) + "/task").c_str());
-  if (d == nullptr) return out;
-  while (const dirent* e = ::readdir(d)) {
-    if (out.size() >= max) break;
-    std::string_view n = e->d_name;
-    std::uint32_t tid = 0;
-    auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), tid);
-    if (ec == std::errc() && end == n.data() + n.size() && tid != 0) out.push_back(tid);
-  }
-  ::closedir(d);
-  return out;
+  return numbered_entries<std::uint32_t>(root_ + "/" + std::to_string(pid) + "/task", max);
 }
 
 bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {

@@ -201,16 +201,11 @@ TEST_F(RootsTest, AShortLivedRenamerIsPlacedByItsChrootOrItsParent) {
   openat(AT_FDCWD, "/var/log/app.log", 3);       // on the host
   openat(AT_FDCWD, "/var/log/app.log", 5, 400);  // in the container
   const auto rename_by = [&](std::uint32_t pid, std::uint32_t ppid, const char* from, const char* to) {
-    testing::EnterSpec e;
-    e.syscall = IOR_SC_rename;
-    e.pid = e.tid = pid;
+    testing::EnterSpec e = testing::spec(IOR_SC_rename, pid, pid, clock_);
     e.ppid = ppid;
-    e.time_ns = clock_;
     e.str0 = from;
     e.str1 = to;
-    feed(testing::enter_record(e));
-    feed(testing::exit_record(IOR_SC_rename, pid, pid, clock_ + 10, 0));
-    clock_ += 100;
+    syscall_of(e, 0);
   };
   // chroot(1) then mv, gone: a root ior cannot look at is no one else's.
   syscall(IOR_SC_chroot, 0, {}, "/no/such/jail", {}, 600, 600);

@@ -105,6 +105,14 @@ class PipelineTest : public ::testing::Test {
     clock_ += 100;
   }
 
+  /// A whole syscall as the enter e describes it (its time: now), exit ret.
+  void syscall_of(testing::EnterSpec e, std::int64_t ret) {
+    e.time_ns = clock_;
+    feed(testing::enter_record(e));
+    feed(testing::exit_record(e.syscall, e.pid, e.tid, clock_ + 10, ret));
+    clock_ += 100;
+  }
+
   const OwnedRow& last() const { return consumer_.rows.back(); }
   const PipelineStats& stats() const { return pipeline_->stats(); }
 

@@ -23,9 +23,7 @@ class WhoTest : public PipelineTest {
     e.gid = gid;
     e.ppid = ppid;
     e.cgroup_id = cgroup_id;
-    feed(testing::enter_record(e));
-    feed(testing::exit_record(IOR_SC_fsync, kPid, kTid, clock_ + 10, 0));
-    clock_ += 100;
+    syscall_of(e, 0);
   }
 };
 
