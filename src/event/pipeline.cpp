@@ -322,15 +322,8 @@ void Pipeline::Impl::emit(ThreadState& t) {
   // row's fill() set it).
   apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds, paths.source0());
   if (befores != 0) proc_names.after_change(t.pending.time_ns, std::span(before.data(), befores), fds);
-  if (proc_names.watching()) {
-    // The fds the syscall may have closed or given out: its fd arguments
-    // and the fd it returned; close_range any of them. And the cwd.
-    const SyscallInfo& info = syscall_info(h.syscall);
-    const std::int32_t returned = info.ret == RetKind::kFd ? static_cast<std::int32_t>(rec.exit.ret) : -1;
-    const std::int32_t touched[] = {row.fd, row.fd2, returned};
-    const bool cwd = info.effect == FdEffect::kChdir || info.effect == FdEffect::kFchdir ||
-                     info.effect == FdEffect::kChroot || info.effect == FdEffect::kSetns;
-    proc_names.after_effects(h.pid, t.pending.time_ns, touched, info.effect == FdEffect::kCloseRange, cwd, fds);
+  if (proc_names.watching() && syscall_info(h.syscall).effect == FdEffect::kCloseRange) {
+    proc_names.after_close_range(h.pid, t.pending.time_ns, fds);
   }
 }
 
@@ -347,6 +340,7 @@ std::size_t Pipeline::Impl::sources_before_change(std::uint32_t pid, std::uint16
     const FdEntry* e = fds.find(pid, fd);
     if (e != nullptr && e->from_proc && proc_names.fresh(e->source)) out[n++] = e->source;
   }
+  // The syscalls that may move the process's cwd (row_builder's apply_fd_effects).
   if (info.effect == FdEffect::kChdir || info.effect == FdEffect::kFchdir || info.effect == FdEffect::kChroot ||
       info.effect == FdEffect::kSetns) {
     if (const NameSource s = fds.cwd_source(pid); proc_names.fresh(s)) out[n++] = s;

@@ -45,27 +45,23 @@ static_assert(kViews[view_of(NameUse::Column::kFilename)] == &schema::EventRow::
 }  // namespace
 
 void ProcNameCheck::pass_checked(const schema::EventRow& row, std::span<const NameUse> uses) {
-  bool checked = false;
-  for (const NameUse& u : uses) checked |= watch(u.source);
+  for (const NameUse& u : uses) watch(u.source);
   if (held_.empty() && watches_.empty()) {
     consumer_.on_row(row);
     return;
   }
-  hold(row, checked ? uses : std::span<const NameUse>{});
+  hold(row, uses);  // indexes the uses whose read is watched
   if (held_.size() > kMaxRows || arena_.size() > kMaxBytes) {
     watches_.clear();
     release();
   }
 }
 
-// True when rows made from the read are to be checked.
-bool ProcNameCheck::watch(const NameSource& s) {
-  if (s.read_ns <= handled_to_) return false;
-  const std::uint64_t k = key(s.pid, s.fd);
-  if (auto it = watches_.find(k); it != watches_.end()) return it->second == s.read_ns;
-  if (watches_.size() >= kMaxWatches) return false;  // that read's rows go unchecked
-  watches_.emplace(k, s.read_ns);
-  return true;
+// Rows made from a read the reader may not have got past are checked.
+void ProcNameCheck::watch(const NameSource& s) {
+  if (s.read_ns <= handled_to_ || watches_.contains(key(s.pid, s.fd))) return;
+  if (watches_.size() >= kMaxWatches) return;  // that read's rows go unchecked
+  watches_.emplace(key(s.pid, s.fd), s.read_ns);
 }
 
 void ProcNameCheck::hold(const schema::EventRow& row, std::span<const NameUse> uses) {
@@ -97,45 +93,24 @@ bool ProcNameCheck::still_read(const NameSource& read, const FdTable& fds) const
   return e != nullptr && e->from_proc && !e->source.derived && e->source.same_read(read);
 }
 
-// The fd (or cwd) /proc named is gone: closed, given to another file,
-// moved. When that happened before the read, /proc already showed what came
-// after.
-void ProcNameCheck::check_one(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns, FdTable& fds) {
-  const auto it = watches_.find(key(pid, fd));
-  if (it == watches_.end()) return;
-  const NameSource read{pid, fd, it->second, false};
-  if (still_read(read, fds)) return;
-  watches_.erase(it);
-  if (enter_ns >= read.read_ns) return;
-  drop_names(read);
-  fds.forget_from(read);
-}
-
-void ProcNameCheck::after_effects(std::uint32_t pid, std::uint64_t enter_ns, std::span<const std::int32_t> touched,
-                                  bool every_fd, bool cwd, FdTable& fds) {
-  if (every_fd) {
-    std::vector<std::int32_t> of_pid;
-    for (const auto& [k, read_ns] : watches_) {
-      const auto fd = static_cast<std::int32_t>(k & 0xffffffffu);
-      if (static_cast<std::uint32_t>(k >> 32) == pid && fd >= 0) of_pid.push_back(fd);
-    }
-    for (std::int32_t fd : of_pid) check_one(pid, fd, enter_ns, fds);
-  } else {
-    for (std::int32_t fd : touched) {
-      if (fd >= 0) check_one(pid, fd, enter_ns, fds);
-    }
+void ProcNameCheck::after_close_range(std::uint32_t pid, std::uint64_t enter_ns, FdTable& fds) {
+  std::vector<NameSource> of_pid;
+  for (const auto& [k, read_ns] : watches_) {
+    const auto fd = static_cast<std::int32_t>(k & 0xffffffffu);
+    if (static_cast<std::uint32_t>(k >> 32) == pid && fd >= 0) of_pid.push_back(NameSource{pid, fd, read_ns, false});
   }
-  if (cwd) check_one(pid, NameSource::kCwd, enter_ns, fds);
-  if (watches_.empty()) release();
+  after_change(enter_ns, of_pid, fds);
 }
 
 void ProcNameCheck::after_change(std::uint64_t enter_ns, std::span<const NameSource> before, FdTable& fds) {
   for (const NameSource& read : before) {
-    if (still_read(read, fds) || enter_ns >= read.read_ns) continue;
-    if (auto it = watches_.find(key(read.pid, read.fd)); it != watches_.end() && it->second == read.read_ns) {
-      watches_.erase(it);
-      drop_names(read);
-    }
+    if (still_read(read, fds)) continue;
+    // Replaced: its rows need no more checking either way.
+    const auto it = watches_.find(key(read.pid, read.fd));
+    const bool watched = it != watches_.end() && it->second == read.read_ns;
+    if (watched) watches_.erase(it);
+    if (enter_ns >= read.read_ns) continue;
+    if (watched) drop_names(read);
     fds.forget_from(read);
   }
   if (watches_.empty()) release();

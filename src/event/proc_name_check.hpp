@@ -71,21 +71,18 @@ class ProcNameCheck {
     }
     pass_checked(row, uses);
   }
-  /// A syscall of pid that entered at enter_ns was applied to the fd table;
-  /// touched are the fds it may have closed or given out (all of pid's with
-  /// every_fd: close_range), cwd whether it may have moved the process's
-  /// current directory. A watched fd or cwd it changed had been read from
-  /// /proc after it when the read came later: the rows made from that read
-  /// lose those names, and so does the table (FdTable::forget_from).
-  void after_effects(std::uint32_t pid, std::uint64_t enter_ns, std::span<const std::int32_t> touched,
-                     bool every_fd, bool cwd, FdTable& fds);
-  /// The same for reads no waiting row uses yet: before, the sources of
-  /// the fds and cwd the syscall was about to change, as the table held
-  /// them (direct /proc reads the reader may not have got past). One the
-  /// change replaced, when the syscall entered before the read, is wrong:
-  /// its names go from the table (FdTable::forget_from), so no later row
-  /// takes them (a child forked with a copy of a cwd its parent left).
+  /// A syscall that entered at enter_ns was applied to the fd table;
+  /// before: the sources of the fds and cwd it was about to change, as the
+  /// table held them (direct /proc reads the reader may not have got past).
+  /// One the change replaced, when the syscall entered before the read, was
+  /// wrong (/proc already showed what came after): the waiting rows made
+  /// from it lose those names, and so does the table (FdTable::forget_from),
+  /// so no later row takes them (a child forked with a copy of a cwd its
+  /// parent left). Whether or not a waiting row uses the read yet.
   void after_change(std::uint64_t enter_ns, std::span<const NameSource> before, FdTable& fds);
+  /// The same for close_range of pid, which may change any of its fds:
+  /// every read of them that waiting rows use is checked.
+  void after_close_range(std::uint32_t pid, std::uint64_t enter_ns, FdTable& fds);
   /// Whether a direct read of this source may still be contradicted.
   bool fresh(const NameSource& s) const { return s.any() && !s.derived && s.read_ns > handled_to_; }
   /// Every record keyed up to t (CLOCK_MONOTONIC ns) has been handled.
@@ -110,12 +107,11 @@ class ProcNameCheck {
   }
 
   void pass_checked(const schema::EventRow& row, std::span<const NameUse> uses);
-  bool watch(const NameSource& s);
+  void watch(const NameSource& s);
   void hold(const schema::EventRow& row, std::span<const NameUse> uses);
   void drop_names(const NameSource& read);
   void drop_use(HeldRow& h, std::size_t use);
   bool still_read(const NameSource& read, const FdTable& fds) const;
-  void check_one(std::uint32_t pid, std::int32_t fd, std::uint64_t enter_ns, FdTable& fds);
 
   RowConsumer& consumer_;
   Counter& stale_;
