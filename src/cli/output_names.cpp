@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <cctype>
 #include <filesystem>
 #include <optional>
 
@@ -36,17 +35,7 @@ Place place_of(const std::string& path) {
 
 // NAME.<n>.parquet of a rotated set, as ParquetSink::rotated_path makes them.
 bool in_rotated_set(const Place& set, const Place& file) {
-  if (set.dir != file.dir) return false;
-  const std::string first = parquet::ParquetSink::rotated_path(set.name, 1);
-  const std::string stem = first.substr(0, first.size() - std::string("1.parquet").size());
-  const std::string ext = ".parquet";
-  const std::string& n = file.name;
-  if (n.size() <= stem.size() + ext.size() || !n.starts_with(stem) || !n.ends_with(ext)) return false;
-  if (n[stem.size()] == '0') return false;  // rotated_path writes no leading zero
-  for (std::size_t i = stem.size(); i < n.size() - ext.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(n[i]))) return false;
-  }
-  return true;
+  return set.dir == file.dir && parquet::ParquetSink::rotated_number(set.name, file.name) != 0;
 }
 
 bool share(const OutputName& a, const Place& pa, const OutputName& b, const Place& pb) {

@@ -39,24 +39,28 @@ ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(option
   if (rotating() && options_.existing == ExistingOutput::kRefuse) refuse_taken_rotated_names();
 }
 
+std::uint64_t ParquetSink::rotated_number(const std::string& base, std::string_view n) {
+  const std::string name = std::filesystem::path(rotated_path(base, 1)).filename().string();
+  const std::string_view stem = std::string_view(name).substr(0, name.size() - std::string_view("1.parquet").size());
+  constexpr std::string_view ext = ".parquet";
+  if (n.size() <= stem.size() + ext.size() || !n.starts_with(stem) || !n.ends_with(ext)) return 0;
+  const std::string_view number = n.substr(stem.size(), n.size() - stem.size() - ext.size());
+  if (number.size() > 19 || number.front() == '0') return 0;
+  std::uint64_t v = 0;
+  for (char c : number) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return 0;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return v;
+}
+
 std::vector<std::uint64_t> ParquetSink::rotated_numbers_taken(const std::string& base) {
   const std::filesystem::path first = rotated_path(base, 1);
-  const std::string name = first.filename().string();
-  const std::string stem = name.substr(0, name.size() - std::string("1.parquet").size());
-  const std::string ext = ".parquet";
   std::error_code ec;
   const auto dir = first.has_parent_path() ? first.parent_path() : std::filesystem::path(".");
   std::vector<std::uint64_t> out;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string n = e.path().filename().string();
-    if (n.size() <= stem.size() + ext.size() || n.compare(0, stem.size(), stem) != 0 ||
-        n.compare(n.size() - ext.size(), ext.size(), ext) != 0) {
-      continue;
-    }
-    const std::string number = n.substr(stem.size(), n.size() - stem.size() - ext.size());
-    bool digits = number.size() <= 19 && number.front() != '0';  // as rotated_path writes them
-    for (char c : number) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-    if (digits) out.push_back(std::stoull(number));
+    if (const std::uint64_t n = rotated_number(base, e.path().filename().string()); n != 0) out.push_back(n);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -66,6 +66,9 @@ class ParquetSink final : public sink::Sink {
   /// directory (any kind of file, links included), in order; empty when
   /// the directory cannot be listed.
   static std::vector<std::uint64_t> rotated_numbers_taken(const std::string& base);
+  /// n when file_name (no directory) is rotated_path(base, n)'s last
+  /// component, as rotated_path writes it (no leading zero); 0 otherwise.
+  static std::uint64_t rotated_number(const std::string& base, std::string_view file_name);
 
  private:
   /// A quiet period's file is closed this long after the period's end: rows
