@@ -22,10 +22,11 @@ constexpr std::int32_t kSetflMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | 
 
 // Heap cost estimates (libstdc++ node + bucket pointer + malloc header),
 // what max_bytes is compared with. An entry: a 64-byte map node (the key,
-// the 48-byte FdEntry, the next pointer); a process: its node in procs_
-// plus an empty fd map.
+// the 48-byte FdEntry, the next pointer), its bucket and malloc's header;
+// a process: its node in procs_ plus an empty fd map.
 constexpr std::size_t kEntryBytes = 88;
-static_assert(sizeof(std::pair<const std::int32_t, FdEntry>) + sizeof(void*) + 2 * sizeof(void*) + 8 <= kEntryBytes,
+static_assert(sizeof(std::pair<const std::int32_t, FdEntry>) + sizeof(void*) /* next */ + sizeof(void*) /* bucket */ +
+                      16 /* malloc header */ <= kEntryBytes,
               "the estimate of an fd entry's heap bytes is below its size");
 constexpr std::size_t kProcessBytes = 160;
 // Replaced entries a process keeps for their closes: those arrive within

@@ -192,15 +192,12 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
       }
       break;
     case FdEffect::kChroot:
-      if (ret == 0) {
-        if (row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->pathname)) {
-          fds.chrooted(pid, row->pathname);
-        } else {
-          fds.root_changed(pid);
-        }
-      }
-      if (ret == 0 && row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->pathname)) {
+      if (ret != 0) break;
+      if (row != nullptr && (row->notice & kNotExact) == 0 && is_clean_absolute(row->pathname)) {
+        fds.chrooted(pid, row->pathname);
         chroot_cwd(pid, tid, row->pathname, fds);
+      } else {
+        fds.root_changed(pid);
       }
       break;
     case FdEffect::kIoctl: {
