@@ -68,6 +68,7 @@ struct Pipeline::Impl {
   PathResolver paths;
   std::array<NameUse, ProcNameCheck::kMaxUses> name_uses{};  // of the row being built
   std::size_t name_use_count = 0;
+  std::array<NameSource, 4> replaced_sources{};  // what the row's syscall may replace (a member: not cleared per row)
   CgroupNames cgroups;
   ProcNameCheck proc_names;
   RowContext ctx;
@@ -315,13 +316,12 @@ void Pipeline::Impl::emit(ThreadState& t) {
   if (row.notice & schema::kNoticeCwdFromProc) stats.cwd_from_proc.add();
   count_and_pass(h.syscall);
   // While a /proc read is fresh, what the syscall may replace, before it does.
-  std::array<NameSource, 4> before{};
   std::size_t befores = 0;
-  if (fds.last_proc_read_ns() > proc_names.handled_to()) befores = sources_before_change(h.pid, h.syscall, before);
+  if (fds.last_proc_read_ns() > proc_names.handled_to()) befores = sources_before_change(h.pid, h.syscall, replaced_sources);
   // The source of the row's first name, for a chdir (a path syscall: this
   // row's fill() set it).
   apply_fd_effects(h.pid, h.tid, t.pending, rec.exit.ret, h.time_ns, &row, fds, paths.source0());
-  if (befores != 0) proc_names.after_change(t.pending.time_ns, std::span(before.data(), befores), fds);
+  if (befores != 0) proc_names.after_change(t.pending.time_ns, std::span(replaced_sources.data(), befores), fds);
   if (proc_names.watching() && syscall_info(h.syscall).effect == FdEffect::kCloseRange) {
     proc_names.after_close_range(h.pid, t.pending.time_ns, fds);
   }
