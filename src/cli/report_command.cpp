@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -95,6 +96,22 @@ class SyscallMatch {
   std::unordered_map<std::string, bool, Hash, std::equal_to<>> memo_;
 };
 
+// An output write that failed (a full disk, a closed pipe) while a file was
+// being read: it ends the report, where a failure of the file only leaves
+// that file out. Not an ior::Error, so the file's handler lets it pass.
+struct OutputFailed {
+  std::exception_ptr error;
+};
+
+// Out's writes while a file is read, marked as the output's failures.
+void flush_output(Out& out) {
+  try {
+    out.maybe_flush();
+  } catch (...) {
+    throw OutputFailed{std::current_exception()};
+  }
+}
+
 void add_unique(std::vector<std::string_view>& v, std::string_view c) {
   if (std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
 }
@@ -147,20 +164,28 @@ std::vector<std::string_view> columns_for(const ReportFlags& f, const flamegraph
 
 // The recording's first timestamp: from the statistics, or by reading the
 // column where a file has none.
+// A file that cannot be read is left out here as in the report itself,
+// which names it.
 std::uint64_t first_timestamp(const std::vector<ReportInput>& files) {
   std::optional<std::uint64_t> first;
   for (const auto& in : files) {
-    parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(in.path, in.symlinks));
-    auto m = r.min_from_statistics("timestamp_ns");
-    if (!m) {
-      r.read({"timestamp_ns"}, {}, [&](std::span<const schema::EventRow> rows) {
-        for (const auto& row : rows) m = m ? std::min(*m, row.timestamp_ns) : row.timestamp_ns;
-      });
+    std::optional<std::uint64_t> m;
+    try {
+      parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(in.path, in.symlinks));
+      m = r.min_from_statistics("timestamp_ns");
+      if (!m) {
+        r.read({"timestamp_ns"}, {}, [&](std::span<const schema::EventRow> rows) {
+          for (const auto& row : rows) m = m ? std::min(*m, row.timestamp_ns) : row.timestamp_ns;
+        });
+      }
+    } catch (const Error&) {
+      // m keeps what was read before the failure
     }
     if (m) first = first ? std::min(*first, *m) : *m;
   }
   return first.value_or(0);
 }
+
 
 void note_old_version(const std::string& path, const parquet::reader::FileInfo& info) {
   if (info.missing_columns.empty()) return;
@@ -287,7 +312,14 @@ int run_report_command(int argc, const char* const* argv) {
   std::uint64_t rows_in_files = 0, rows_kept = 0, groups = 0, groups_skipped = 0, rows_read = 0;
   std::map<std::string, std::pair<std::string, std::string>> set_runs;  // rotated set -> its first file and run
   std::size_t files_read = 0;
+  // Files that could not be read, or not to their end: each is named and
+  // the report goes on with the others (and exits 1), as one bad file of a
+  // long rotated set must not hide the rest of the recording.
+  std::vector<std::string> left_out;
+  std::string first_failure;
   for (const auto& [path, symlinks, rotated_set] : files) {
+    std::uint64_t file_rows = 0, file_rows_delivered = 0;
+    bool opened = false;
     try {
       parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path, symlinks));
       if (!rotated_set.empty()) {
@@ -301,10 +333,13 @@ int run_report_command(int argc, const char* const* argv) {
         }
       }
       note_old_version(path, r.info());
+      opened = true;
       ++files_read;
-      rows_in_files += r.info().num_rows;
+      file_rows = r.info().num_rows;
+      rows_in_files += file_rows;
       if (empty_window) continue;
       r.read(columns, where, [&](std::span<const schema::EventRow> rows) {
+        file_rows_delivered += rows.size();
         for (const auto& row : rows) {
           if (f.pid != 0 && row.pid != f.pid) continue;
           if (f.tid != 0 && row.tid != f.tid) continue;
@@ -314,10 +349,10 @@ int run_report_command(int argc, const char* const* argv) {
           ++rows_kept;
           if (csv) {
             append_csv_row(out.buf(), as_text.apply(row), tty);
-            out.maybe_flush();
+            flush_output(out);
           } else if (json) {
             sink::append_json_row(out.buf(), as_text.apply(row));
-            out.maybe_flush();
+            flush_output(out);
           } else if (fg) {
             fg->consume(row);
           } else {
@@ -328,32 +363,53 @@ int run_report_command(int argc, const char* const* argv) {
       groups += r.stats().row_groups;
       groups_skipped += r.stats().row_groups_skipped;
       rows_read += r.stats().rows_read;
-    } catch (const FormatError& e) {
-      throw FormatError(path + ": " + e.what());
-    } catch (const CompressionError& e) {
-      throw FormatError(path + ": " + e.what());
+    } catch (const OutputFailed& failed) {
+      std::rethrow_exception(failed.error);
+    } catch (const Error& e) {
+      // The account counts the files read to their end; what a file cut
+      // short gave before its failure stays in the report.
+      std::string what = e.what();
+      if (what.rfind(path + ": ", 0) != 0) what = path + ": " + what;
+      if (first_failure.empty()) first_failure = what;
+      if (!opened) {
+        left_out.push_back(what + ": left out");
+      } else {
+        left_out.push_back(what + ": the rest of this file is not in this report (" +
+                           std::to_string(file_rows_delivered) + " of its " + std::to_string(file_rows) +
+                           " rows were read)");
+        --files_read;
+        rows_in_files -= file_rows;
+      }
     }
   }
   out.flush();
+  // One file alone that cannot be read is the error it always was.
+  if (files.size() == 1 && left_out.size() == 1 && rows_kept == 0) throw FormatError(first_failure);
+  for (const auto& l : left_out) print_message("ior report: " + l);
+  const int status = left_out.empty() ? 0 : 1;
   std::string account = "ior report: " + std::to_string(files_read) + (files_read == 1 ? " file, " : " files, ") +
                         std::to_string(rows_in_files) + " rows; row groups read " +
                         std::to_string(groups - groups_skipped) + ", skipped by statistics " +
                         std::to_string(groups_skipped) + "; rows read " + std::to_string(rows_read) +
                         ", kept by the filters " + std::to_string(rows_kept);
+  if (!left_out.empty()) {
+    account += "; " + std::to_string(left_out.size()) + (left_out.size() == 1 ? " file" : " files") +
+               " not read, or not to the end (named above)";
+  }
   if (fg) {
     fg->close();
     auto rep = fg->report();
     print_message(account);
     for (const auto& l : rep.lines) print_message("ior report: " + l);
-    return rep.failed ? 1 : 0;
+    return rep.failed ? 1 : status;
   }
   if (csv || json) {
     print_message(account);
-    return 0;
+    return status;
   }
   std::string text = message_line(account) + format_top_tables(top, f.top);
   write_stdout(text);
-  return 0;
+  return status;
 }
 
 }  // namespace ior::cli

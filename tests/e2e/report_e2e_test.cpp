@@ -271,6 +271,56 @@ TEST_F(ReportE2E, TruncatedOrCorruptFilesAreOneLineAndExitNonZero) {
   EXPECT_EQ(r.status, 2);
 }
 
+// Among several files, one that cannot be read at all and one whose last
+// row group is corrupt are each named; the report holds every other row
+// (the corrupt file's rows before its bad row group too) and exits 1. One
+// bad file of a long rotated set had ended the report with no row at all.
+TEST_F(ReportE2E, FilesThatCannotBeReadAreNamedAndTheOthersAreReported) {
+  IOR_REQUIRE_READERS();
+  const std::string bytes = read_all(file_);
+  const std::string good = dir_->path() + "/good.parquet", cut = dir_->path() + "/cut2.parquet",
+                    tail = dir_->path() + "/badtail.parquet";
+  std::ofstream(good, std::ios::binary) << bytes;
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  // The last row group's syscall_name chunk (read for the tables and the
+  // CSV) starts with a page header:
+  // bytes that are no Thrift header make that row group unreadable.
+  const auto last = duck("SELECT row_group_id::VARCHAR AS g, row_group_num_rows::VARCHAR AS n, "
+                         "coalesce(dictionary_page_offset, data_page_offset)::VARCHAR AS at FROM parquet_metadata('" +
+                         file_ + "') WHERE path_in_schema = 'syscall_name' ORDER BY row_group_id DESC LIMIT 1");
+  const std::size_t at = std::stoull(json_field(last, "at"));
+  const std::uint64_t last_rows = std::stoull(json_field(last, "n"));
+  ASSERT_GT(std::stoull(json_field(last, "g")), 0u);
+  std::string broken = bytes;
+  ASSERT_LT(at + 16, broken.size());
+  for (std::size_t i = 0; i < 16; ++i) broken[at + i] = '\xff';
+  std::ofstream(tail, std::ios::binary) << broken;
+  const auto lines = [](const std::string& s) { return static_cast<std::uint64_t>(std::count(s.begin(), s.end(), '\n')); };
+  auto one = ior_report({"-format", "csv", file_});
+  ASSERT_EQ(one.status, 0) << one.err;
+  const std::uint64_t rows = lines(one.out) - 1;
+  ASSERT_GT(rows, last_rows);
+
+  auto r = ior_report({"-format", "csv", good, cut, tail});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(lines(r.out), 1 + rows + (rows - last_rows)) << r.err;
+  EXPECT_NE(r.err.find("ior report: " + cut + ": not a Parquet file, or truncated"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": left out\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ior report: " + tail + ": column syscall_name"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": the rest of this file is not in this report (" + std::to_string(rows - last_rows) +
+                       " of its " + std::to_string(rows) + " rows were read)\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("ior report: 1 file, " + std::to_string(rows) + " rows;"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("; 2 files not read, or not to the end (named above)\n"), std::string::npos) << r.err;
+
+  // The tables: every row of the good file and the readable rows of the other.
+  auto t = ior_report({good, tail});
+  EXPECT_EQ(t.status, 1) << t.err;
+  EXPECT_EQ(number_after(t.out, "kept by the filters "), rows + (rows - last_rows)) << t.out;
+  EXPECT_NE(t.out.find("top syscalls by count:"), std::string::npos) << t.out;
+}
+
 // A rotated set whose higher numbers are another run's (an earlier, longer
 // run whose files -force left): the report reads this run's files only and
 // says which it left out.
