@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -197,18 +198,39 @@ TEST(StopE2E, AServerThatStopsAnsweringHoldsTheStopForTheDrainTimeoutOnly) {
 // the stop, and rows of the INSERTs it never answered are said to be
 // perhaps stored (18.16 stores the blocks it has read whether or not the
 // INSERT ends), not "dropped (memory full)".
+// The "written" count of a sink's account line ("sink NAME  N = ... +
+// written W + ..."), or UINT64_MAX.
+std::uint64_t written_of(const std::string& err, const std::string& account) {
+  const auto line = err.find(account);
+  if (line == std::string::npos) return UINT64_MAX;
+  const auto at = err.find("+ written ", line);
+  if (at == std::string::npos || at > err.find('\n', line)) return UINT64_MAX;
+  return std::stoull(err.substr(at + 10));
+}
+
+// The number just before `words`, or UINT64_MAX.
+std::uint64_t number_before(const std::string& err, const std::string& words) {
+  auto end = err.find(words);
+  if (end == std::string::npos) return UINT64_MAX;
+  auto begin = end;
+  while (begin > 0 && std::isdigit(static_cast<unsigned char>(err[begin - 1]))) --begin;
+  return begin == end ? UINT64_MAX : std::stoull(err.substr(begin, end - begin));
+}
+
 TEST(StopE2E, WithoutASpoolRowsOfUnansweredInsertsAreSaidToBePerhapsStored) {
   IOR_REQUIRE_ROOT();
   IOR_REQUIRE_CLICKHOUSE_INSTALLED();
   OwnClickHouseServer server;
   const auto& ep = server.start(own_clickhouse_dir("stop_nospool"));
+  // Only the load's rows (-path): the table's count is then this run's
+  // account, whatever else the machine does.
+  TempDir work;
   Subprocess ior({IOR_BINARY, "-clickhouse", "-ch-port", std::to_string(ep.port), "-ch-db", "stop_nospool",
                   "-ch-batch", "100", "-ch-flush", "100ms", "-ch-drain-timeout", "1s", "-ch-spool", "none",
-                  "-duration", "120"});
+                  "-path", work.path(), "-duration", "120"});
   ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
   // Rows all along, so that an INSERT is open, its first blocks sent, when
   // the server stops.
-  TempDir work;
   std::atomic<bool> busy{true};
   std::thread load([&] {
     for (int i = 0; busy.load(); ++i) std::ofstream(work.path() + "/io") << i;
@@ -221,16 +243,34 @@ TEST(StopE2E, WithoutASpoolRowsOfUnansweredInsertsAreSaidToBePerhapsStored) {
   ior.signal(SIGINT);
   const int status = ior.wait(60s);
   ::kill(server.pid(), SIGCONT);
-  EXPECT_EQ(status, 1) << ior.err();
-  EXPECT_NE(ior.err().find(" rows dropped at the stop: not taken within -ch-drain-timeout, and no spool to keep "
-                           "them (-ch-spool none); "),
+  const std::string& err = ior.err();
+  EXPECT_EQ(status, 1) << err;
+  EXPECT_NE(err.find(" rows dropped at the stop: not taken within -ch-drain-timeout, and no spool to keep "
+                     "them (-ch-spool none); "),
             std::string::npos)
-      << ior.err();
-  EXPECT_NE(ior.err().find(" of them were sent in INSERTs ClickHouse never answered and may be stored"),
-            std::string::npos)
-      << ior.err();
-  EXPECT_NE(ior.err().find(" of them perhaps stored: never answered)"), std::string::npos) << ior.err();
-  EXPECT_EQ(ior.err().find("memory full"), std::string::npos) << ior.err();
+      << err;
+  EXPECT_NE(err.find(" of them were sent in INSERTs ClickHouse never answered and may be stored"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find(" of them perhaps stored: never answered)"), std::string::npos) << err;
+  EXPECT_EQ(err.find("memory full"), std::string::npos) << err;
+
+  // What the server holds once it runs again lies between the rows said
+  // written and those plus the ones said perhaps stored.
+  const std::uint64_t written = written_of(err, "sink clickhouse"), perhaps = number_before(err, " of them were sent");
+  ASSERT_NE(written, UINT64_MAX) << err;
+  ASSERT_NE(perhaps, UINT64_MAX) << err;
+  std::uint64_t stored = 0;
+  for (int i = 0; i < 40; ++i) {  // until the count stays put for 1 s
+    std::this_thread::sleep_for(500ms);
+    const std::uint64_t now =
+        std::stoull(clickhouse_client_query(ep, "SELECT count() FROM stop_nospool.ior_events"));
+    if (now == stored && i >= 2) break;
+    stored = now;
+  }
+  EXPECT_GE(stored, written) << err;
+  EXPECT_LE(stored, written + perhaps) << err;
+  EXPECT_EQ(clickhouse_client_query(ep, "SELECT count() - uniqExact(tid, timestamp_ns) FROM stop_nospool.ior_events"),
+            "0\n");
 }
 
 // Setup order: the sinks (output files, ClickHouse) come after the BPF
