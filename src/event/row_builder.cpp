@@ -51,8 +51,14 @@ std::uint8_t string_notice(std::uint8_t str_flags) {
 }
 
 // creat(path, mode) is open(path, O_CREAT|O_WRONLY|O_TRUNC, mode).
+// open_tree's flags are its own (OPEN_TREE_CLONE, AT_*): the fd it makes
+// is O_PATH, close-on-exec with OPEN_TREE_CLOEXEC, which is O_CLOEXEC
+// (fs/namespace.c).
 std::int32_t open_flags(const PendingEnter& e) {
   if (e.syscall == IOR_SC_creat) return O_CREAT | O_WRONLY | O_TRUNC;
+  if (e.syscall == IOR_SC_open_tree || e.syscall == IOR_SC_open_tree_attr) {
+    return O_PATH | static_cast<std::int32_t>(e.args[0] & O_CLOEXEC);
+  }
   return static_cast<std::int32_t>(e.args[0]);
 }
 

@@ -163,6 +163,13 @@ std::int32_t anon_fd_flags(std::uint16_t syscall, std::uint64_t flags) {
 
 void fill_anon_fd(std::uint32_t pid, const PendingEnter& e, std::int64_t ret, std::uint64_t exit_ns, FdTable& fds,
                   schema::EventRow& row) {
+  // signalfd given a signalfd (not -1) sets that fd's mask and returns it:
+  // the kernel ignores the flags then (fs/signalfd.c), the fd stays as it was.
+  if ((e.syscall == IOR_SC_signalfd || e.syscall == IOR_SC_signalfd4) && static_cast<std::int32_t>(e.args[1]) != -1) {
+    row.fd = static_cast<std::int32_t>(e.args[1]);
+    row.flags = name_fd(pid, row.fd, ret, e.time_ns, fds, row.filename, row.notice);
+    return;
+  }
   row.flags = anon_fd_flags(e.syscall, e.args[0]);
   if (ret < 0) return;
   row.fd = static_cast<std::int32_t>(ret);

@@ -17,6 +17,8 @@ namespace {
 
 using AnonFdRowsTest = PipelineTest;
 
+constexpr std::uint64_t kNoFd = static_cast<std::uint32_t>(-1);  // an int -1 in its register, as glibc passes it
+
 TEST_F(AnonFdRowsTest, EachKindIsNamedAsProcNamesItUpToItsClose) {
   // The names are the ones /proc/self/fd shows on Linux 6.x for each kind.
   const std::vector<std::pair<std::uint16_t, std::string>> kinds = {
@@ -30,7 +32,7 @@ TEST_F(AnonFdRowsTest, EachKindIsNamedAsProcNamesItUpToItsClose) {
   };
   for (const auto& [id, name] : kinds) {
     SCOPED_TRACE(name);
-    syscall(id, 9);
+    syscall(id, 9, {0, kNoFd, 0});  // signalfd's fd argument (args[1]): -1, a new one
     EXPECT_EQ(last().row.fd, 9);
     EXPECT_EQ(last().filename, name);
     EXPECT_EQ(last().row.ret_type, static_cast<std::uint8_t>(schema::RetType::kFd));
@@ -68,6 +70,28 @@ TEST_F(AnonFdRowsTest, TheirFlagsSayCloseOnExecAndNonBlocking) {
   for (std::uint64_t gone : {3u, 4u, 5u, 6u}) {
     syscall(IOR_SC_read, 8, {gone, 0, 8});
     EXPECT_EQ(last().filename, "") << gone;
+  }
+}
+
+// signalfd given an existing signalfd only sets its mask: the kernel
+// ignores the flags then, and the fd keeps its own (a new O_CLOEXEC had
+// made the fd vanish from the table at the next exec, and a later row on
+// it said fd-unknown).
+TEST_F(AnonFdRowsTest, ASignalfdGivenAgainKeepsItsFlags) {
+  for (std::uint16_t id : {IOR_SC_signalfd4, IOR_SC_signalfd}) {
+    syscall(IOR_SC_signalfd4, 3, {0, kNoFd, 0});
+    EXPECT_EQ(last().row.flags, O_RDWR);
+    syscall(id, 3, {O_CLOEXEC | O_NONBLOCK, 3, 0});  // SFD_CLOEXEC | SFD_NONBLOCK, ignored
+    EXPECT_EQ(last().row.fd, 3);
+    EXPECT_EQ(last().filename, "anon_inode:[signalfd]");
+    EXPECT_EQ(last().row.flags, O_RDWR);
+    EXPECT_EQ(last().row.notice, 0);
+    feed(testing::exec_record(kPid, kTid, clock_));
+    clock_ += 100;
+    syscall(IOR_SC_read, 128, {3, 0, 128});
+    EXPECT_EQ(last().filename, "anon_inode:[signalfd]");
+    EXPECT_EQ(last().row.flags, O_RDWR);
+    syscall(IOR_SC_close, 0, {3, 0, 0});
   }
 }
 

@@ -255,6 +255,19 @@ TEST_F(FdTableTest, OpenVariantsAndCreatAdd) {
   EXPECT_EQ(read_fd(6).row.flags, O_CREAT | O_WRONLY | O_TRUNC);
 }
 
+// open_tree's own flags (OPEN_TREE_CLONE 1, AT_RECURSIVE 0x8000,
+// AT_SYMLINK_NOFOLLOW 0x100, AT_EMPTY_PATH 0x1000) are no O_* bits: the fd it
+// makes is O_PATH, plus O_CLOEXEC for OPEN_TREE_CLOEXEC. They had read as
+// O_WRONLY|O_NOCTTY|O_LARGEFILE, and AT_EMPTY_PATH as O_DSYNC.
+TEST_F(FdTableTest, OpenTreeFdsAreOPath) {
+  constexpr std::uint64_t kClone = 1, kRecursive = 0x8000, kNoFollow = 0x100;
+  syscall(IOR_SC_open_tree, 7, {kClone | kRecursive | kNoFollow, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/mnt");
+  EXPECT_EQ(last().row.flags, O_PATH);
+  EXPECT_EQ(read_fd(7).row.flags, O_PATH);
+  syscall(IOR_SC_open_tree, 8, {kClone | O_CLOEXEC, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/mnt");
+  EXPECT_EQ(last().row.flags, O_PATH | O_CLOEXEC);
+}
+
 TEST_F(FdTableTest, CloseNamesTheFileThenRemovesIt) {
   open_file("/data/a", 3);
   syscall(IOR_SC_close, 0, {3, 0, 0});
