@@ -2,7 +2,8 @@
 # ior report in a directory other users can write to: a FIFO planted among
 # the rotated files is refused at once (never waited on), a symbolic link
 # planted there is not followed (its target's size stays unsaid), while a
-# file named on the command line may be a link, as for cat.
+# file named on the command line may be a link, as for cat. Among several
+# files, the one refused is named and left out, the others are reported.
 set -u
 ior=$(realpath "$1")  # the test works in a directory of its own
 rec=$(realpath "$2")  # a small recording (tests/data/ior-0.1.0/trace.parquet)
@@ -26,19 +27,24 @@ cp "$rec" "$dir/q.2.parquet"
 expect 0 "2 files, 6 rows" q.parquet
 
 mkfifo "$dir/q.3.parquet"
-expect 1 "ior: q.3.parquet: not a regular file" q.parquet
-expect 1 "ior: q.3.parquet: not a regular file" 'q.*.parquet'
+expect 1 "ior report: q.3.parquet: not a regular file: left out" q.parquet
+expect 1 "2 files, 6 rows" q.parquet
+expect 1 "ior report: q.3.parquet: not a regular file: left out" 'q.*.parquet'
 expect 1 "ior: q.3.parquet: not a regular file" q.3.parquet
 
 rm "$dir/q.3.parquet"
 head -c 54321 /dev/zero >"$dir/secret"
 ln -s "$dir/secret" "$dir/q.3.parquet"
-expect 1 "ior: q.3.parquet: a symbolic link, not read" q.parquet
-expect 1 "ior: q.3.parquet: a symbolic link, not read" 'q.*.parquet'
+expect 1 "ior report: q.3.parquet: a symbolic link, not read" q.parquet
+expect 1 "ior report: q.3.parquet: a symbolic link, not read" 'q.*.parquet'
+expect 1 "2 files, 6 rows" 'q.*.parquet'
 rm "$dir/q.3.parquet"
 ln -s "$dir/nowhere" "$dir/q.3.parquet"  # dangling: still listed, then refused
-expect 1 "ior: q.3.parquet: a symbolic link, not read" q.parquet
+expect 1 "ior report: q.3.parquet: a symbolic link, not read" q.parquet
 
+rm "$dir/q.3.parquet"
+ln -s "$dir/secret" "$dir/q.3.parquet"
+expect 1 "ior: q.3.parquet: not a Parquet file" q.3.parquet  # named: followed, then refused alone
 ln -s q.1.parquet "$dir/mine.parquet"  # named by the user: read through the link
 expect 0 "1 file, 3 rows" mine.parquet
 
