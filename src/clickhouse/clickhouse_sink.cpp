@@ -1,5 +1,8 @@
 #include "clickhouse/clickhouse_sink.hpp"
 
+#include <mutex>
+#include <set>
+
 #include "base/error.hpp"
 #include "clickhouse/columns/string_column.hpp"
 #include "clickhouse/protocol/server_exception.hpp"
@@ -11,7 +14,30 @@
 
 namespace ior::clickhouse {
 
+// The hosts whose schema is prepared ("HOST:PORT"). A connection that moves
+// on to a host not prepared yet prepares it first: a failover server may
+// lack the database or the table, which it would refuse every INSERT for.
+struct PreparedHosts {
+  bool has(const std::string& host) {
+    std::lock_guard lock(mu);
+    return hosts.contains(host);
+  }
+  bool any() {
+    std::lock_guard lock(mu);
+    return !hosts.empty();
+  }
+  void add(const std::string& host) {
+    std::lock_guard lock(mu);
+    hosts.insert(host);
+  }
+
+  std::mutex mu;
+  std::set<std::string> hosts;
+};
+
 namespace {
+
+std::string host_key(const std::string& host, std::uint16_t port) { return host + ":" + std::to_string(port); }
 
 ServerVersion version_of(const Connection& conn) {
   return {conn.server().major, conn.server().minor, conn.server().patch};
@@ -110,13 +136,24 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
   w.insert_sql = insert_sql(options_.schema);
   w.table = insert_target(options_.schema);
   if (!options_.schema.cluster.empty()) w.insert_settings.push_back({"insert_distributed_sync", "1", true});
-  schema_ready_ = std::make_shared<std::atomic<bool>>(false);
+  prepared_ = std::make_shared<PreparedHosts>();
   const ClusterHosts cluster_hosts{.hosts = w.hosts, .discover = options_.discover_cluster};
+  // A cluster's hosts are prepared together, and any of them takes INSERTs
+  // into the Distributed table: the connections start spread over them.
+  const bool cluster = !options_.schema.cluster.empty();
+  w.spread_hosts = cluster;
+  std::vector<std::string> host_keys;
+  for (const auto& host : w.hosts) host_keys.push_back(host_key(host.host, host.port != 0 ? host.port : w.client.port));
+  const auto mark_prepared = [prepared = prepared_, cluster, host_keys](const std::string& host) {
+    if (!cluster) return prepared->add(host);
+    for (const auto& k : host_keys) prepared->add(k);
+  };
   // Prepare the schema on the first host that answers; a login or structure
   // problem is fatal now, an unreachable server only with no spool.
   std::string unreachable;
   std::string wrong_servers;
-  for (const auto& host : w.hosts) {
+  for (std::size_t index = 0; index < w.hosts.size(); ++index) {
+    const HostPort& host = w.hosts[index];
     ClientOptions o = w.client;
     o.host = host.host;
     if (host.port != 0) o.port = host.port;
@@ -163,20 +200,31 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
         lines_.push_back("clickhouse: -ch-async ignored: the server has no async inserts (21.11+)");
       }
     }
-    schema_ready_->store(true);
+    mark_prepared(host_key(o.host, o.port));
+    w.first_host = index;
     break;
   }
-  if (!schema_ready_->load()) {
+  if (!prepared_->any()) {
     if (!wrong_servers.empty()) throw Error(wrong_servers);
     if (w.spool_dir.empty()) throw Error(unreachable);
     lines_.push_back("clickhouse: no server reachable at start (" + unreachable + "); rows wait in " + w.spool_dir);
-    // The first connection that succeeds prepares the schema.
-    auto ready = schema_ready_;
-    auto schema = options_.schema;
-    w.on_connect = [ready, schema, cluster_hosts](Connection& conn) {
-      if (ready->load()) return;
-      prepare_schema(conn, schema, cluster_hosts);
-      ready->store(true);
+  }
+  if (!prepared_->any() || w.hosts.size() > 1) {
+    // The first connection to each host not prepared yet prepares it.
+    w.on_connect = [prepared = prepared_, mark_prepared, schema = options_.schema, cluster_hosts](Connection& conn) {
+      const std::string host = host_key(conn.options().host, conn.options().port);
+      if (prepared->has(host)) return;
+      const bool first = !prepared->any();
+      try {
+        prepare_schema(conn, schema, cluster_hosts);
+      } catch (const SetupRefused& e) {
+        // What one host refuses (a table of another structure) ends the
+        // run only when no other host was prepared: else that host is
+        // passed over, and this attempt fails as an outage would.
+        if (first) throw;
+        throw Error(std::string(e.what()) + " (" + host + " passed over: another -ch-host takes the rows)");
+      }
+      mark_prepared(host);
     };
   }
   w.caller_may_wait = [this] { return backlog_.has_room(); };

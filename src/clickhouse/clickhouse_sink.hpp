@@ -54,6 +54,8 @@ struct ClusterHosts {
 /// naming a difference that no upgrade fixes, before changing anything.
 SchemaReport prepare_schema(Connection& conn, const SchemaOptions& schema, const ClusterHosts& cluster_hosts = {});
 
+struct PreparedHosts;  // clickhouse_sink.cpp
+
 class ClickHouseSink final : public sink::Sink {
  public:
   explicit ClickHouseSink(ClickHouseSinkOptions options);
@@ -80,7 +82,7 @@ class ClickHouseSink final : public sink::Sink {
   ClickHouseSinkOptions options_;
   std::vector<std::string> lines_;
   std::unique_ptr<writer::StreamWriter> writer_;
-  std::shared_ptr<std::atomic<bool>> schema_ready_;
+  std::shared_ptr<PreparedHosts> prepared_;  // shared with the writer's connections (on_connect)
   sink::Backlog backlog_;  // the runner's queue in front; read by the writer on this sink's thread
   Counter rows_lost_;  // the writer threw on append (out of memory)
   std::string append_error_;

@@ -293,6 +293,43 @@ TEST_F(ClickHouseOutageTest, AParquetSinkOnAFullDiskFailsAloneAndClickHouseGetsE
   expect_exactly_the_workload(w);
 }
 
+// Two -ch-host servers that are no replicas of each other: every
+// connection writes to the first, the host the setup prepared, and only
+// when it fails to the second, which the first connection there prepares
+// (creates the database and table) before it sends a row. Connections had
+// started spread over both; the second, which lacked the database, refused
+// every INSERT, was never left, and its rows never reached the first host.
+TEST_F(ClickHouseOutageTest, RowsGoToTheFirstHostThenToTheNextPreparedFirstWhenTheFirstFails) {
+  OwnClickHouseServer second;
+  const ClickHouseEndpoint b = second.start(own_clickhouse_dir("TwoHostsSecond"));
+  Subprocess ior(ior_argv({"-ch-host", "127.0.0.1:" + std::to_string(ep_.port) + ",127.0.0.1:" + std::to_string(b.port),
+                           "-ch-batch", "1000", "-ch-flush", "100ms"}));
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  const Workload first = parse_workload(run_and_capture(preads(2, 100), 300s));
+  ASSERT_TRUE(wait_for_rows(first, 60s)) << ior.err();
+  expect_exactly_the_workload(first);
+  EXPECT_EQ(clickhouse_client_query(b, "SELECT count() FROM system.databases WHERE name = 'ior_outage'"), "0\n");
+
+  server_.kill();
+  const Workload next = parse_workload(run_and_capture(preads(2, 100), 300s));
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      if (query_number(b, "SELECT count()" + where(next)) >= next.preads) break;
+    } catch (const std::exception&) {  // no table yet
+    }
+    std::this_thread::sleep_for(500ms);
+  }
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+  EXPECT_EQ(query_number(b, "SELECT count()" + where(next)), next.preads) << ior.err();
+  EXPECT_EQ(query_number(b, "SELECT uniqExact(tid, timestamp_ns)" + where(next)), next.preads) << "duplicates";
+  EXPECT_EQ(query_number(b, "SELECT count() FROM ior_outage.ior_events WHERE pid = " + std::to_string(first.pid)), 0u);
+  expect_account(ior.err());
+  auto account = parse_account(ior.err());
+  EXPECT_EQ(account_term(account, "sink clickhouse", "spooled"), 0u) << ior.err();
+}
+
 // A spool directory another user controls is refused before anything is
 // traced, with one line; ior writes nothing into it.
 TEST_F(ClickHouseOutageTest, ASpoolDirectoryAnotherUserOwnsIsRefusedBeforeTracing) {

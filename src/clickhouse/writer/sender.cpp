@@ -12,7 +12,7 @@ namespace ior::clickhouse::writer {
 
 StreamWriter::Sender::Sender(StreamWriter& writer, std::size_t index)
     : w_(writer),
-      host_(index % writer.options_.hosts.size()),
+      host_((writer.options_.first_host + (writer.options_.spread_hosts ? index : 0)) % writer.options_.hosts.size()),
       per_insert_(std::max<std::size_t>(1, writer.options_.insert_rows / writer.options_.batch_rows)),
       // Each connection's open INSERT holds at most its share of the memory
       // budget, one share left for the queue: the INSERTs never hold all of
@@ -233,7 +233,10 @@ void StreamWriter::Sender::fail(const std::string& what, bool refused) {
   } else {
     put_back_open(true);
   }
-  if (!refused || (conn_ && conn_->broken())) {
+  // A refusal on a connection that still works keeps it, when there is no
+  // other host; with several, the next one may take what this one refuses
+  // (its database or table missing, too many parts), so it is tried next.
+  if (!refused || (conn_ && conn_->broken()) || w_.options_.hosts.size() > 1) {
     disconnect();
     host_ = (host_ + 1) % w_.options_.hosts.size();
   }

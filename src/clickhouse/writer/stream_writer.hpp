@@ -51,6 +51,12 @@ enum class OnFull { kBlock, kDrop };
 
 struct WriterOptions {
   std::vector<HostPort> hosts{{"127.0.0.1"}};  ///< each on its port, or client.port
+  /// The host every connection starts on (the one whose schema the setup
+  /// prepared); a failed attempt moves that connection on to the next host.
+  std::size_t first_host = 0;
+  /// Start connection i on host first_host + i instead (a cluster: every
+  /// -ch-host is prepared and inserts through its Distributed table).
+  bool spread_hosts = false;
   ClientOptions client;           ///< port, user, password, database, TLS, compression, timeouts
   std::string insert_sql;         ///< INSERT INTO db.t (columns) VALUES
   std::string table;              ///< db.t, for the "did it land?" check
