@@ -109,7 +109,10 @@ std::optional<SpooledBatch> Spool::take_oldest() {
     try {
       // Never more than the size it had when written or adopted.
       std::string bytes = dir_.read_file(name, entry.bytes);
-      return SpooledBatch{decode_spool_file(bytes), name, entry.maybe_stored, entry.earlier, entry.bytes};
+      SpooledBatch batch{decode_spool_file(bytes), name, entry.maybe_stored, entry.earlier, entry.bytes};
+      std::lock_guard lock(mu_);
+      batch.name = mark_locked(name, true);
+      return batch;
     } catch (const Error&) {
       std::lock_guard lock(mu_);
       set_aside_locked(name);
@@ -131,16 +134,25 @@ void Spool::release(const std::string& name, bool maybe_stored) {
   std::lock_guard lock(mu_);
   taken_.erase(name);
   auto it = files_.find(name);
-  if (!maybe_stored || it == files_.end() || it->second.maybe_stored) return;
+  if (it == files_.end()) return;
+  if (maybe_stored) it->second.maybe_stored = true;
+  // A failed rename keeps the mark on disk: one needless check at most.
+  if (!it->second.maybe_stored) mark_locked(name, false);
+}
+
+std::string Spool::mark_locked(const std::string& name, bool maybe_stored) {
   auto parsed = parse_spool_name(name);
-  if (!parsed) return;
-  parsed->maybe_stored = true;
-  std::string marked = format_spool_name(*parsed);
-  it->second.maybe_stored = true;
-  if (!dir_.rename(name, marked)) return;  // the mark lives on in memory for this run
-  Entry e = it->second;
-  files_.erase(it);
-  files_[marked] = e;
+  if (!parsed || parsed->maybe_stored == maybe_stored) return name;
+  parsed->maybe_stored = maybe_stored;
+  std::string renamed = format_spool_name(*parsed);
+  if (!dir_.rename(name, renamed)) return name;
+  if (auto it = files_.find(name); it != files_.end()) {
+    Entry e = it->second;
+    files_.erase(it);
+    files_[renamed] = e;
+  }
+  if (taken_.erase(name) != 0) taken_.insert(renamed);
+  return renamed;
 }
 
 std::uint64_t Spool::available() const {

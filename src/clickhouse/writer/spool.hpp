@@ -58,12 +58,17 @@ class Spool {
   /// Checks out the oldest batch not checked out yet, read back and
   /// verified; nullopt when none. The file stays until remove() (stored) or
   /// release() (not stored: available again). A file that fails its check
-  /// is renamed *.bad and skipped.
+  /// is renamed *.bad and skipped. While checked out, the file is named
+  /// .maybe.native (the batch's name says which): a run that ends without
+  /// remove() or release() (killed, the power gone) between its INSERT and
+  /// the file's removal leaves it to be checked against the table by the
+  /// next run, not sent again blind.
   std::optional<SpooledBatch> take_oldest();
   void remove(const std::string& name);
   /// Not stored: available again. maybe_stored: its INSERT failed
-  /// unacknowledged, so the file is renamed .maybe.native and checked
-  /// against the table before it is sent again (also by the next run).
+  /// unacknowledged, so the file keeps the .maybe.native name and is checked
+  /// against the table before it is sent again (also by the next run);
+  /// else it takes back its plain name, unless it had the mark before.
   void release(const std::string& name, bool maybe_stored);
   /// Files not checked out.
   std::uint64_t available() const;
@@ -71,6 +76,10 @@ class Spool {
   const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:
+  /// Renames a file to its name with or without the .maybe mark, with its
+  /// entries; the name it has now (the old one when the rename failed).
+  std::string mark_locked(const std::string& name, bool maybe_stored);
+
   struct Entry {
     std::uint64_t bytes = 0;
     std::uint64_t rows = 0;
