@@ -63,6 +63,23 @@ void check_name(int dir, const std::string& name, const std::string& path, const
   if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
     throw Error(prefix(o) + path + (S_ISDIR(st.st_mode) ? " is a directory" : " is not a regular file"));
   }
+  // Nor is a link that stands for a stream or a device: replacing
+  // /dev/stdout (a link to /proc/self/fd/1) with a regular file broke it
+  // for every process on the host. Such a link is what a user names to mean
+  // a stream, which ior's outputs are not.
+  if (S_ISLNK(st.st_mode)) {
+    char target[4096];
+    const ssize_t n = ::readlinkat(dir, name.c_str(), target, sizeof target - 1);
+    const std::string_view text(target, n > 0 ? static_cast<std::size_t>(n) : 0);
+    struct stat to {};
+    const bool stream = text.starts_with("/proc/") || text.starts_with("/dev/") ||
+                        (::fstatat(dir, name.c_str(), &to, 0) == 0 && !S_ISREG(to.st_mode));
+    if (stream) {
+      throw Error(prefix(o) + path + " is a symbolic link to " + std::string(text) +
+                  ", not to a file: ior writes its outputs to files of their own and never replaces such a link" +
+                  (o.label == "json" ? " (-json prints the rows on standard output)" : ""));
+    }
+  }
   if (o.existing == ExistingOutput::kRefuse) {
     throw Error(prefix(o) + path + (S_ISLNK(st.st_mode) ? " exists (a symbolic link)" : " exists") +
                 "; -force replaces it");

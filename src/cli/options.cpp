@@ -50,7 +50,7 @@ void define_flags(FlagParser& p, Options& o) {
              1u << 20, 1ull << 40);
   p.add_string("name", &o.name, "name of this run (used in output file names)");
   p.add_bool("force", &o.force, "replace existing output files (Parquet, JSON, flame graph); without it a taken "
-             "name is an error before tracing. A symbolic link there is replaced, never followed");
+             "name is an error before tracing. A symbolic link there is replaced, never followed; one to a device, a pipe or /proc (/dev/stdout) is refused");
   p.add_bool("json", &o.json, "print every row as one JSON object per line on standard output, instead of "
              "the console rows (docs/JSON.md)");
   p.add_string("json-file", &o.json_file, "write every row as JSON lines into this file (mode 0600; -force "

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -134,6 +135,39 @@ TEST_F(OutputFileTest, DirectoriesAndDevicesAreNeverReplaced) {
       EXPECT_STREQ(e.what(), "out: /dev/null is not a regular file");
     }
     EXPECT_THROW(OutputFile(at(""), o), Error);  // no file name
+  }
+}
+
+// A link that stands for a stream or a device is never replaced, -force or
+// not: /dev/stdout (a link to /proc/self/fd/1) replaced by a regular file
+// had broken it for every process on the host, also when standard output
+// was a file (the link's target then a regular file).
+TEST_F(OutputFileTest, LinksThatStandForAStreamOrADeviceAreNeverReplaced) {
+  ASSERT_EQ(::mkfifo(at("fifo").c_str(), 0600), 0);
+  const std::vector<std::pair<std::string, std::string>> links = {
+      {"/proc/self/fd/1", at("to-fd")}, {"/dev/null", at("to-dev")}, {at("fifo"), at("to-fifo")}};
+  for (const auto& [target, link] : links) dir_->plant_link(target, link);
+  for (const auto& o : {refuse(), replace()}) {
+    for (const auto& [target, link] : links) {
+      try {
+        write_output_file(link, "x", o);
+        ADD_FAILURE() << link << " was replaced";
+      } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), "out: " + link + " is a symbolic link to " + target +
+                                              ", not to a file: ior writes its outputs to files of their own "
+                                              "and never replaces such a link");
+      }
+      EXPECT_TRUE(std::filesystem::is_symlink(link)) << link;
+    }
+    EXPECT_THROW(check_output_path("/dev/stdout", o), Error);
+  }
+  EXPECT_TRUE(std::filesystem::is_symlink("/dev/stdout"));
+  const OutputOptions json{.label = "json", .existing = ExistingOutput::kReplace};
+  try {
+    check_output_path("/dev/stderr", json);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_TRUE(std::string(e.what()).ends_with(" (-json prints the rows on standard output)")) << e.what();
   }
 }
 
