@@ -45,7 +45,7 @@ ActivityKey decode_key(std::string_view bytes) {
     *p = bytes.substr(0, nul);
     bytes.remove_prefix(nul + 1);
   }
-  k.file = bytes;
+  k.file = bytes == kFoldedFile ? kOther : bytes;
   return k;
 }
 

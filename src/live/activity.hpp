@@ -61,5 +61,9 @@ struct Tally {
 
 /// The "[other]" key's name, where keys beyond a bound are tallied.
 inline constexpr std::string_view kOther = "[other]";
+/// The file bytes of a coarser key (tally_table.hpp): a NUL, which no traced
+/// name holds, so that a file really called "[other]" keeps a key of its
+/// own; decode_key gives it as kOther.
+inline constexpr std::string_view kFoldedFile{"\0[other]", 8};
 
 }  // namespace ior::live

@@ -1,6 +1,7 @@
 #include "live/tally_table.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "base/keyed_hash.hpp"
 
@@ -117,19 +118,42 @@ TallyEntry& TallyTable::other() {
   return other_->entry;
 }
 
+bool TallyTable::coarser_key(std::string_view encoded_key, std::string& out) {
+  ActivityKey k = decode_key(encoded_key);
+  if (!encoded_key.ends_with(kFoldedFile)) {
+    k.file = kFoldedFile;
+  } else if (k.pid != 0 || k.comm != kOther || k.container != kOther) {
+    k.pid = 0;
+    k.comm = kOther;
+    k.container = kOther;
+    k.file = kFoldedFile;
+  } else {
+    return false;
+  }
+  encode_key(out, k);  // k views encoded_key: out must be another string
+  return true;
+}
+
+// A second-step key: pid 0 and the folded file (no traced process is pid 0).
+bool TallyTable::key_is_second_step(std::string_view encoded_key) {
+  return encoded_key.ends_with(kFoldedFile) && decode_key(encoded_key).pid == 0;
+}
+
+TallyEntry& TallyTable::past_bound(std::string_view encoded_key) {
+  ++keys_to_other_;
+  // coarse_home's scratch strings are the other two: encoded_key may view
+  // neither of them.
+  if (!coarser_key(encoded_key, coarser_[2])) return other();
+  return coarse_home(coarser_[2]);
+}
+
 TallyEntry& TallyTable::entry(std::string_view encoded_key) {
   const std::uint64_t hash = keyed_hash(encoded_key);
   if (Node* n = find(hash, encoded_key)) return n->entry;
   if (full(encoded_key.size())) {
-    if (overflow_ == Overflow::kOverflowToOther) {
-      ++keys_to_other_;
-      return other();
-    }
+    if (overflow_ == Overflow::kOverflowToOther) return past_bound(encoded_key);
     fold_coldest();
-    if (full(encoded_key.size())) {
-      ++keys_to_other_;
-      return other();
-    }
+    if (full(encoded_key.size())) return past_bound(encoded_key);
   }
   return insert(hash, encoded_key);
 }
@@ -139,22 +163,30 @@ void TallyTable::fold_coldest() {
   std::vector<std::pair<std::uint64_t, std::size_t>> order;  // calls, node
   order.reserve(used_);
   for (std::size_t i = 0; i < used_; ++i) {
-    if (&node(i) != other_) order.emplace_back(node(i).entry.tally.calls, i);
+    // "[other]" and the second-step keys (bounded by the reserve) stay:
+    // folding them would lose the syscall and errno they keep.
+    if (&node(i) != other_ && !key_is_second_step(node(i).key)) order.emplace_back(node(i).entry.tally.calls, i);
   }
   if (order.empty()) return;
   const std::size_t half = std::min(order.size() / 2 + 1, order.size());
   std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(half - 1), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<bool> gone(used_, false);
-  Tally folded;
+  // Each folded key's tally goes to its coarser key, placed once the
+  // survivors have moved down.
+  std::vector<std::pair<std::string, Tally>> folded;
+  std::unordered_map<std::string, std::size_t> folded_at;
+  std::string coarse;
   for (std::size_t k = 0; k < half; ++k) {
     Node& n = node(order[k].second);
-    folded.merge(n.entry.tally);
+    if (!coarser_key(n.key, coarse)) coarse = other_->key;
+    auto [at, added] = folded_at.try_emplace(coarse, folded.size());
+    if (added) folded.emplace_back(coarse, Tally{});
+    folded[at->second].second.merge(n.entry.tally);
     bytes_ -= entry_bytes(n.key.size());
     gone[order[k].second] = true;
     ++keys_to_other_;
   }
-  other_->entry.tally.merge(folded);
   // The survivors move down in their order; their key views follow their
   // bytes (a short key lives inside the string object).
   std::size_t kept = 0;
@@ -178,6 +210,22 @@ void TallyTable::fold_coldest() {
   used_ = kept;
   slots_.assign(slots_.size(), Slot{});
   for (std::size_t i = 0; i < used_; ++i) place(&node(i));
+  for (const auto& [key, tally] : folded) coarse_home(key).tally.merge(tally);
+}
+
+TallyEntry& TallyTable::coarse_home(std::string_view coarse) {
+  std::string_view key = coarse;
+  for (int step = 0;; ++step) {
+    const std::uint64_t hash = keyed_hash(key);
+    if (Node* n = find(hash, key)) return n->entry;
+    if (!reserve_full(key.size(), !key_is_second_step(key))) {
+      TallyEntry& e = insert(hash, key);
+      e.coarser = true;
+      return e;
+    }
+    if (!coarser_key(key, coarser_[step % 2])) return other();
+    key = coarser_[step % 2];
+  }
 }
 
 void TallyTable::clear() {

@@ -1,11 +1,17 @@
 #pragma once
 // Tallies by encoded ActivityKey, bounded in keys and bytes: traced users
 // choose the file names and thread names, and so how many keys there are.
-// Past a bound the table either sends new keys to the one "[other]" key
+// Past a bound the table either sends new keys to coarser keys
 // (kOverflowToOther: the per-refresh table on the sink's thread, where the
 // cost of a row must stay constant) or folds the half of its keys with the
-// fewest calls into "[other]" (kFoldColdest: the table since start, so a
-// file that becomes hot late still gets a row of its own).
+// fewest calls into coarser keys (kFoldColdest: the table since start, so a
+// file that becomes hot late still gets a row of its own). A coarser key
+// first loses its file (the file "[other]"), then its process, thread name
+// and container too (pid 0, "[other]"): its syscall, errno and latency stay,
+// so the syscalls and errors views keep counting what was folded (a flood
+// of failing calls on distinct names had vanished from the errors view),
+// and so does the processes view, for the first step. Coarser keys have a
+// reserve of an eighth of the bounds; past it, the one "[other]" key.
 //
 // The sink's thread looks up one key per traced syscall (100 000 a second),
 // in a table that the rest of the machine evicts from the cache between two
@@ -37,6 +43,7 @@ struct TallyEntry {
   std::uint64_t last_bytes = 0;     ///< bytes in that refresh
   std::uint64_t match_gen = 0;      ///< filter generation `matches` was computed for
   bool matches = false;
+  bool coarser = false;             ///< a coarser key, made for keys past the bound
 };
 
 class TallyTable {
@@ -55,8 +62,13 @@ class TallyTable {
   TallyEntry& entry(std::string_view encoded_key);
   /// The "[other]" entry (created on first use).
   TallyEntry& other();
-  /// Whether e is the "[other]" entry (a traced name may read "[other]" too).
-  bool is_other(const TallyEntry& e) const { return other_ != nullptr && &e == &other_->entry; }
+  /// Whether e is the "[other]" entry or a coarser key made past the bound
+  /// (a traced name may read "[other]" too).
+  bool is_other(const TallyEntry& e) const { return e.coarser || (other_ != nullptr && &e == &other_->entry); }
+  /// The next coarser key of encoded_key into out (its file folded, then its
+  /// process, thread name and container); false when only "[other]" is left.
+  /// out is cleared first and must not be the string encoded_key views.
+  static bool coarser_key(std::string_view encoded_key, std::string& out);
 
   /// f(encoded key, entry) for every entry, in the order they came.
   template <class F>
@@ -100,12 +112,27 @@ class TallyTable {
   bool full(std::size_t key_size) const {
     return used_ + 1 >= max_keys_ || bytes_ + entry_bytes(key_size) > max_bytes_;
   }
+  /// The reserve of coarser keys: the first step may take half of it, so
+  /// that the second (fewer keys, for more) still finds room.
+  bool reserve_full(std::size_t key_size, bool first_step) const {
+    const std::size_t keys = first_step ? max_keys_ / 16 : max_keys_ / 8;
+    const std::size_t bytes = first_step ? max_bytes_ / 16 : max_bytes_ / 8;
+    return used_ + 1 >= max_keys_ + keys || bytes_ + entry_bytes(key_size) > max_bytes_ + bytes;
+  }
+  /// The entry a key past the bound is tallied under (a coarser key, else
+  /// "[other]"); counts the key as folded.
+  TallyEntry& past_bound(std::string_view encoded_key);
+  static bool key_is_second_step(std::string_view encoded_key);
+  /// The entry of a coarser key, or of a coarser one still where the
+  /// reserve has no room for it, or "[other]".
+  TallyEntry& coarse_home(std::string_view coarse);
   void fold_coldest();
   void forget() noexcept;
 
   std::size_t max_keys_;
   std::size_t max_bytes_;
   Overflow overflow_;
+  std::string coarser_[3];   // scratch for coarser keys (no allocation per row)
   std::vector<Slot> slots_;  // a power of two, at most half used
   std::vector<std::unique_ptr<Node[]>> chunks_;
   std::size_t used_ = 0;     // nodes [0, used_) are the entries
