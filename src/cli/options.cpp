@@ -153,7 +153,9 @@ Options parse_options(int argc, const char* const* argv) {
     o.ch_memory = std::min<std::uint64_t>(o.ch_memory * o.ch_batch / kDefaultChBatch, 1ull << 30);
   }
   // An empty filter would quietly filter nothing: `-uid "$USERS"` with the
-  // variable unset must not record every user's activity.
+  // variable unset must not record every user's activity. Likewise an empty
+  // ClickHouse setting meant something and was quietly the default (the
+  // spool's default root, no CA file, no cluster, user "").
   for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"uid", &o.uid},
                                     {"cgroup", &o.cgroup},
                                     {"comm", &o.comm},
@@ -162,7 +164,12 @@ Options parse_options(int argc, const char* const* argv) {
                                     {"tps", &o.tps},
                                     {"tpsExclude", &o.tps_exclude},
                                     {"metrics", &o.metrics},
-                                    {"name", &o.name}}) {
+                                    {"name", &o.name},
+                                    {"ch-user", &o.ch_user},
+                                    {"ch-password-file", &o.ch_password_file},
+                                    {"ch-ca-file", &o.ch_ca_file},
+                                    {"ch-cluster", &o.ch_cluster},
+                                    {"ch-spool", &o.ch_spool}}) {
     if (p.given(flag) && value->empty()) throw UsageError(std::string("flag -") + flag + ": empty value");
   }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");

@@ -65,6 +65,10 @@ expect "flag -parquet-file: empty file name" -parquet -parquet-file ""
 for f in uid cgroup comm path container tps tpsExclude metrics name; do
   expect "flag -$f: empty value" "-$f" ""
 done
+# ... and an empty ClickHouse setting was quietly the default (-ch-spool "": the default root).
+for f in ch-user ch-password-file ch-ca-file ch-cluster ch-spool; do
+  expect "flag -$f: empty value" -clickhouse "-$f" ""
+done
 expect "flag -tps: \" write\" matches no syscall tracepoint" -tps "read, write"
 expect "flag -tps: empty item" -tps "read,"
 expect "flag -tpsExclude: \"nosuch\" matches no syscall tracepoint" -tpsExclude nosuch
