@@ -5,6 +5,8 @@
 // within the per-read timeout.
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -98,20 +100,25 @@ void expect_ended_by(CancelWhen& c, Clock::time_point ended) {
 }
 
 // Sockets of this network namespace in SYN_SENT towards 127.0.0.1:port.
-int syn_sent_to(std::uint16_t port) {
+// Whether a socket other than `known` (local ports) sits in SYN_SENT to
+// 127.0.0.1:port. By port, not by count: under load a filler's handshake
+// can still be in flight when they are counted, and its leaving SYN_SENT
+// later hid the client's connect from a count (the wait then timed out).
+bool other_syn_sent_to(std::uint16_t port, const std::vector<std::uint16_t>& known) {
   std::ifstream tcp("/proc/net/tcp");
   char want[16];
   std::snprintf(want, sizeof want, "0100007F:%04X", port);
-  int n = 0;
   std::string line;
   std::getline(tcp, line);  // header
   while (std::getline(tcp, line)) {
     std::istringstream f(line);
     std::string slot, local, remote, state;
     f >> slot >> local >> remote >> state;
-    if (remote == want && state == "02") ++n;
+    if (remote != want || state != "02" || local.size() < 5) continue;
+    const auto local_port = static_cast<std::uint16_t>(std::stoul(local.substr(local.size() - 4), nullptr, 16));
+    if (std::find(known.begin(), known.end(), local_port) == known.end()) return true;
   }
-  return n;
+  return false;
 }
 
 // Runs f, expecting net::Cancelled; returns its message and how long f took.
@@ -170,8 +177,14 @@ TEST(ClientCancelTest, CancelEndsAPendingConnect) {
     fillers.push_back(fd);
   }
   ClientOptions o = slow_options(ntohs(a.sin_port));
-  const int fillers_pending = syn_sent_to(ntohs(a.sin_port));
-  CancelWhen when_syn_sent(o.cancel, [&] { return syn_sent_to(ntohs(a.sin_port)) > fillers_pending; });
+  std::vector<std::uint16_t> filler_ports;
+  for (int fd : fillers) {
+    sockaddr_in own{};
+    socklen_t own_len = sizeof own;
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&own), &own_len), 0);
+    filler_ports.push_back(ntohs(own.sin_port));
+  }
+  CancelWhen when_syn_sent(o.cancel, [&] { return other_syn_sent_to(ntohs(a.sin_port), filler_ports); });
   auto what = expect_cancelled([&] { Connection c(o); }).first;
   expect_ended_by(when_syn_sent, Clock::now());
   EXPECT_NE(what.find("connecting to 127.0.0.1"), std::string::npos) << what;
