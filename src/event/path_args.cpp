@@ -32,7 +32,7 @@ constexpr std::array<PathArgs, IOR_SC_COUNT> make_table() {
     at(id, 0);
   }
   for (std::uint16_t id : {IOR_SC_faccessat2, IOR_SC_fchmodat2, IOR_SC_fchownat, IOR_SC_newfstatat,
-                           IOR_SC_name_to_handle_at}) {
+                           IOR_SC_name_to_handle_at, IOR_SC_file_getattr, IOR_SC_file_setattr}) {
     empty_path(at(id, 0), 1);
   }
   for (std::uint16_t id : {IOR_SC_getxattrat, IOR_SC_listxattrat, IOR_SC_removexattrat, IOR_SC_setxattrat,

@@ -31,7 +31,8 @@ const std::map<std::string, Positions>& kernel_positions() {
       {"removexattrat", {0, -1, 2}},  {"setxattrat", {0, -1, 2}},    {"statx", {0, -1, 2}},
       {"unlinkat", {0, -1, -1}},      {"utimensat", {0, -1, 3}},     {"linkat", {0, 2, 4}},
       {"renameat", {0, 2, -1}},       {"renameat2", {0, 2, -1}},     {"symlinkat", {-1, 1, -1}},
-      {"mknodat", {0, -1, -1}},       {"name_to_handle_at", {0, -1, 4}},
+      {"mknodat", {0, -1, -1}},       {"name_to_handle_at", {0, -1, 4}}, {"file_getattr", {0, -1, 4}},
+      {"file_setattr", {0, -1, 4}},
   };
   return m;
 }

@@ -51,6 +51,7 @@ constexpr Given kGiven[] = {
     {135, "epoll_create1"}, {136, "eventfd"}, {137, "eventfd2"}, {138, "timerfd_create"}, {139, "signalfd"},
     {140, "signalfd4"}, {141, "inotify_init"}, {142, "inotify_init1"}, {143, "fanotify_init"},
     {144, "pidfd_open"}, {145, "userfaultfd"}, {146, "unshare"}, {147, "setns"},
+    {148, "file_getattr"}, {149, "file_setattr"},
 };
 
 TEST(SyscallIds, EveryIdOnceGivenStillNamesItsSyscall) {

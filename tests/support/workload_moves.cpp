@@ -2,7 +2,8 @@
 // (copy_file_range, sendfile, splice, tee), create fds without a path
 // (pipe, pipe2, memfd_create, open_by_handle_at, opens with O_TMPFILE), act
 // on mappings (msync, mremap, munmap) or on names (mknod, mknodat, utime,
-// utimes, name_to_handle_at, getcwd, mount, umount2, inotify_add_watch), and
+// utimes, name_to_handle_at, file_getattr, file_setattr, getcwd, mount,
+// umount2, inotify_add_watch), and
 // the fds of sockets (socket, accept4, socketpair) and of epoll sets,
 // eventfds, timers, signalfds, inotify groups and pidfds, used and closed at
 // once, as a short connection is. Each is
@@ -33,6 +34,7 @@
 #include <cerrno>
 #include <csignal>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -86,6 +88,25 @@ std::string inode_name(const char* kind, long fd) {
   return std::string(kind) + ":[" + std::to_string(fd_inode(fd)) + "]";
 }
 std::string pipe_name(int fd) { return inode_name("pipe", fd); }
+
+// file_getattr and file_setattr (Linux 6.17), by name and through the
+// dirfd with AT_EMPTY_PATH. A kernel without them (ENOSYS) has no
+// tracepoint for them either: nothing to record.
+void file_attrs(int dirfd, const std::string& file) {
+  constexpr long kFileGetattr = 468, kFileSetattr = 469;  // one number on every architecture
+  struct {
+    std::uint64_t xflags;
+    std::uint32_t extsize, nextents, projid, cowextsize;
+  } attr{};  // struct file_attr, FILE_ATTR_SIZE_VER0
+  static_assert(sizeof attr == 24);
+  const long got = syscall(kFileGetattr, AT_FDCWD, file.c_str(), &attr, sizeof attr, 0);
+  if (got < 0 && errno == ENOSYS) return;
+  record("file_getattr", got, path(file));
+  record("file_setattr", syscall(kFileSetattr, AT_FDCWD, file.c_str(), &attr, sizeof attr, 0), path(file));
+  const std::size_t slash = file.rfind('/');
+  record("file_getattr", syscall(kFileGetattr, dirfd, "", &attr, sizeof attr, AT_EMPTY_PATH),
+         path(file.substr(0, slash)));
+}
 
 // Files without a name in dir (O_TMPFILE), opened by openat and by openat2
 // (whose flags are in user memory): /proc names such an fd DIR/#INODE, and
@@ -248,6 +269,7 @@ int run_moves(const std::string& dir) {
   int mount_id = 0;
   record("name_to_handle_at", syscall(SYS_name_to_handle_at, AT_FDCWD, src.c_str(), handle, &mount_id, 0),
          path(src));
+  file_attrs(dirfd, src);
   // Nothing in its arguments names the file: ior asks /proc while the fd is
   // still open (it reads records every 10 ms; the fd stays open 1 s).
   long h = check(syscall(SYS_open_by_handle_at, dirfd, handle, O_RDONLY | O_CLOEXEC), "open_by_handle_at");
