@@ -152,6 +152,8 @@ void OutputFile::commit() {
     discard();
     throw SystemError(prefix(options_) + "fsync " + path_, err);
   }
+  struct stat written {};
+  const bool known = ::fstat(fd_.get(), &written) == 0;
   if (int err = fd_.close(); err != 0) {
     discard();
     throw SystemError(prefix(options_) + "closing " + path_, err);
@@ -170,6 +172,17 @@ void OutputFile::commit() {
     throw OutputNotPlaced(prefix(options_) + why + "; the complete file is kept as " + temp_path_, err, temp_path_);
   }
   temp_exists_ = false;
+  // Where others may write the directory, they may have moved the file
+  // away and put something else (a link to a root file) under the
+  // temporary name, which the rename then placed: ior must not say
+  // "wrote" of it, nor leave it under the output's name.
+  struct stat placed {};
+  if (known && (::fstatat(dir_.get(), name_.c_str(), &placed, AT_SYMLINK_NOFOLLOW) != 0 ||
+                placed.st_dev != written.st_dev || placed.st_ino != written.st_ino)) {
+    ::unlinkat(dir_.get(), name_.c_str(), 0);
+    throw Error(prefix(options_) + path_ + ": the file ior wrote was moved away during the run by someone who may "
+                "write its directory, and something else put in its place (removed); its rows are not under that name");
+  }
   // Makes the new name durable; a directory opened without read access (or a
   // file system that cannot) is left to the kernel's writeback.
   if (options_.durable) ::fsync(dir_.get());

@@ -189,6 +189,27 @@ TEST_F(OutputFileTest, ALinkAtTheTemporaryNameIsNeverOpened) {
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir_->nowhere())));
 }
 
+// The directory's owner (another user) moves the file away during the run
+// and puts a link to a root file under the temporary name: the rename
+// places that link, and ior said "wrote". Now the commit fails and the link
+// is gone from the output's name.
+TEST_F(OutputFileTest, AFileSwappedDuringTheRunIsAnErrorAndWhatReplacedItIsRemoved) {
+  const std::string path = at("out.bin");
+  OutputFile f(path, refuse());
+  f.write("rows");
+  testing::run_as_nobody({"/bin/sh", "-c", "mv '" + f.temp_path() + "' '" + at("stolen") + "' && ln -s '" +
+                                               dir_->secret() + "' '" + f.temp_path() + "'"});
+  try {
+    f.commit();
+    FAIL() << "a swapped file was placed without a word";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the file ior wrote was moved away during the run"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(path)));
+  expect_secret_untouched();
+}
+
 // Taken between the check at start and the rename at the end: without
 // kReplace the rename refuses too; the complete file is kept and named.
 TEST_F(OutputFileTest, ANameTakenDuringTheRunIsNotReplacedAndTheOutputIsKept) {
