@@ -21,10 +21,10 @@ namespace {
 constexpr std::int32_t kSetflMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
 
 // Heap cost estimates (libstdc++ node + bucket pointer + malloc header),
-// what max_bytes is compared with. An entry: a 64-byte map node (the key,
-// the 48-byte FdEntry, the next pointer), its bucket and malloc's header;
+// what max_bytes is compared with. An entry: a 72-byte map node (the key,
+// the 56-byte FdEntry, the next pointer), its bucket and malloc's header;
 // a process: its node in procs_ plus an empty fd map.
-constexpr std::size_t kEntryBytes = 88;
+constexpr std::size_t kEntryBytes = 96;
 static_assert(sizeof(std::pair<const std::int32_t, FdEntry>) + sizeof(void*) /* next */ + sizeof(void*) /* bucket */ +
                       16 /* malloc header */ <= kEntryBytes,
               "the estimate of an fd entry's heap bytes is below its size");
@@ -136,6 +136,7 @@ FdEntry& FdTable::put(std::uint32_t pid, std::int32_t fd, FdEntry entry) {
 void FdTable::add(std::uint32_t pid, std::int32_t fd, std::string_view name, std::int32_t flags,
                   std::uint64_t since_ns, std::uint8_t name_notice, NameSource source) {
   FdEntry e;
+  e.description = ++next_description_;
   e.since_ns = since_ns;
   e.source = source.made_from();
   e.name = names_.intern(name);
@@ -167,6 +168,7 @@ const FdEntry* FdTable::resolve(std::uint32_t pid, std::int32_t fd, FdUse use) {
   const std::uint64_t read_ns = monotonic_now_ns();
   if (!found && use == FdUse::kFailed) return &unknown_;
   FdEntry e;
+  e.description = ++next_description_;
   if (found) {
     e.name = names_.intern(found->name);
     e.flags = found->flags;
@@ -183,7 +185,8 @@ void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, boo
   if (oldfd == newfd) return;
   const FdEntry* src = resolve(pid, oldfd, FdUse::kSucceeded);
   if (src == nullptr) return;
-  FdEntry copy = *src;  // shares the name
+  const_cast<FdEntry*>(src)->dup_shared = true;
+  FdEntry copy = *src;  // shares the name and the description
   copy.since_ns = since_ns;
   copy.source = copy.source.made_from();
   copy.flags = cloexec ? (copy.flags | O_CLOEXEC) : (copy.flags & ~O_CLOEXEC);
@@ -191,7 +194,18 @@ void FdTable::dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, boo
 }
 
 void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags) {
-  if (auto* e = const_cast<FdEntry*>(find(pid, fd))) e->flags = (e->flags & ~kSetflMask) | (flags & kSetflMask);
+  auto* e = const_cast<FdEntry*>(find(pid, fd));
+  if (e == nullptr) return;
+  const auto set = [flags](FdEntry& entry) { entry.flags = (entry.flags & ~kSetflMask) | (flags & kSetflMask); };
+  set(*e);
+  // Only an fd that was dup'ed looks for the others: an accepted socket
+  // made non-blocking costs no walk over a server's thousands of fds.
+  if (!e->dup_shared) return;
+  auto p = procs_.find(files_of(pid));
+  if (p == procs_.end()) return;
+  for (auto& [other_fd, other] : p->second.fds) {
+    if (other.description == e->description) set(other);
+  }
 }
 
 void FdTable::set_cloexec(std::uint32_t pid, std::int32_t fd, bool on) {

@@ -60,6 +60,10 @@ struct FdEntry {
   bool unknown = false;    ///< negative cache: /proc could not resolve it
   bool unresolved = false; ///< name is the relative name as opened: its directory was unknown
   bool truncated = false;  ///< name was cut at -strMax when opened: every row that uses it says so
+  bool dup_shared = false; ///< a dup of this fd was made in this process (or it is one)
+  /// The open file description: dups and fork copies share it, and with
+  /// it the status flags F_SETFL sets. Unique per open (wraps after 2^32).
+  std::uint32_t description = 0;
   /// The exit time (kernel clock) of the syscall that gave this fd number
   /// out; 0 when not seen (learned through /proc, inherited).
   std::uint64_t since_ns = 0;
@@ -111,6 +115,9 @@ class FdTable {
   /// which a syscall of another thread may still be running on).
   void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns = 0);
   /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.
+  /// F_SETFL: the status flags of the fd's open file description, and so
+  /// of the process's dups of it too. (Not of copies in other processes:
+  /// a description shared across fork keeps, there, the flags it had.)
   void set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags);
   void set_cloexec(std::uint32_t pid, std::int32_t fd, bool on);
   void close(std::uint32_t pid, std::int32_t fd);
@@ -338,6 +345,7 @@ class FdTable {
   std::size_t peak_bytes_ = 0;
   FdEntry unknown_;
   std::uint64_t last_proc_read_ns_ = 0;
+  std::uint32_t next_description_ = 0;
   std::uint64_t roots_made_up_ = 0;  // chroots ior could not look at  // a failing syscall's fd that is not in the table (unknown = true)
   // The last entry find() returned: a busy process's syscalls come in runs
   // on one fd, and two map lookups (two divisions) per row were a

@@ -313,6 +313,26 @@ TEST_F(FdTableTest, FcntlSetflChangesOnlyTheChangeableFlags) {
   EXPECT_EQ(read_fd(3).row.flags, O_WRONLY | O_NONBLOCK | O_NOATIME);
 }
 
+// F_SETFL sets the flags of the open file description, which the
+// process's dups share (fs/fcntl.c): a write through a dup shows them too.
+// The dup had kept the flags of the moment it was made. Another open of the
+// same file is another description and keeps its own.
+TEST_F(FdTableTest, FcntlSetflReachesTheDupsOfTheFd) {
+  open_file("/data/a", 3, O_RDWR);
+  open_file("/data/a", 4, O_RDWR);
+  syscall(IOR_SC_dup, 5, {3, 0, 0});
+  syscall(IOR_SC_dup2, 9, {5, 9, 0});
+  syscall(IOR_SC_fcntl, 0, {3, F_SETFL, O_APPEND | O_NONBLOCK});
+  for (std::int32_t fd : {3, 5, 9}) EXPECT_EQ(read_fd(fd).row.flags, O_RDWR | O_APPEND | O_NONBLOCK) << fd;
+  EXPECT_EQ(read_fd(4).row.flags, O_RDWR);
+  syscall(IOR_SC_fcntl, 0, {9, F_SETFL, 0});
+  for (std::int32_t fd : {3, 5, 9}) EXPECT_EQ(read_fd(fd).row.flags, O_RDWR) << fd;
+  // close-on-exec is the fd's own, not the description's
+  syscall(IOR_SC_fcntl, 0, {5, F_SETFD, FD_CLOEXEC});
+  EXPECT_EQ(read_fd(3).row.flags, O_RDWR);
+  EXPECT_EQ(read_fd(5).row.flags, O_RDWR | O_CLOEXEC);
+}
+
 TEST_F(FdTableTest, FcntlSetfdTogglesCloseOnExec) {
   open_file("/data/a", 3);
   syscall(IOR_SC_fcntl, 0, {3, F_SETFD, FD_CLOEXEC});
