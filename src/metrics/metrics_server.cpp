@@ -21,34 +21,16 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kPlain = "text/plain; charset=utf-8";
 
-// Waits for events on fd or the stop eventfd until deadline: true when fd
-// is ready, false on stop, timeout or error.
-bool wait_ready(int fd, short events, int stop_fd, Clock::time_point deadline) {
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
-    const int n = ::poll(p, 2, static_cast<int>(left));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || p[1].revents != 0) return false;
-    return (p[0].revents & (events | POLLERR | POLLHUP)) != 0;
-  }
-}
-
-void send_all(int fd, std::string_view bytes, int stop_fd, Clock::time_point deadline) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!wait_ready(fd, POLLOUT, stop_fd, deadline)) return;
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      return;  // the client went away
-    }
-  }
-}
+// Connections served at once. Past it the oldest one still reading its
+// request is closed for the newest: local users holding idle connections
+// cannot keep a scrape waiting (one connection at a time, ten silent ones
+// had delayed it by 20 s).
+constexpr std::size_t kMaxConnections = 32;
+// After the answer: how long, and how much, is read and discarded while the
+// client closes (closing with unread bytes sends an RST that can destroy
+// the answer before the client has read it).
+constexpr std::chrono::milliseconds kDrainTime{200};
+constexpr std::size_t kDrainBytes = 64u << 10;
 
 }  // namespace
 
@@ -65,7 +47,7 @@ MetricsServer::MetricsServer(const ListenAddress& address, ServerOptions options
   if (::bind(listen_.get(), reinterpret_cast<const sockaddr*>(&address.addr), address.len) != 0) {
     throw SystemError("metrics: cannot listen on " + where, errno);
   }
-  if (::listen(listen_.get(), 16) != 0) throw SystemError("metrics: listen on " + where, errno);
+  if (::listen(listen_.get(), 64) != 0) throw SystemError("metrics: listen on " + where, errno);
   sockaddr_storage actual{};
   socklen_t len = sizeof actual;
   if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&actual), &len) != 0) {
@@ -95,86 +77,160 @@ void MetricsServer::stop() noexcept {
   listen_.reset();  // the port is free again, new clients are refused
 }
 
+struct MetricsServer::Connection {
+  enum class Phase { kRead, kWrite, kDrain, kDone };
+  UniqueFd fd;
+  Phase phase = Phase::kRead;
+  std::string bytes;   // the request head while reading, then the answer
+  std::size_t sent = 0;
+  std::size_t drained = 0;
+  Clock::time_point deadline;
+};
+
 void MetricsServer::loop() noexcept {
+  std::vector<Connection> conns;
+  std::vector<pollfd> polled;
   for (;;) {
-    pollfd p[2] = {{listen_.get(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
-    const int n = ::poll(p, 2, -1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 || p[1].revents != 0) return;
-    UniqueFd conn(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-    if (!conn) {
-      // EMFILE and the like: back off rather than spin on a ready socket.
-      if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
-        pollfd s = {stop_.get(), POLLIN, 0};
-        if (::poll(&s, 1, 100) > 0) return;
-      }
-      continue;
+    polled.clear();
+    polled.push_back({stop_.get(), POLLIN, 0});
+    polled.push_back({listen_.get(), POLLIN, 0});
+    auto wake = Clock::time_point::max();
+    for (const auto& c : conns) {
+      polled.push_back({c.fd.get(), static_cast<short>(c.phase == Connection::Phase::kWrite ? POLLOUT : POLLIN), 0});
+      wake = std::min(wake, c.deadline);
     }
-    serve(conn.get());
+    int timeout = -1;
+    if (wake != Clock::time_point::max()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()).count() + 1;
+      timeout = static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+    }
+    const int n = ::poll(polled.data(), polled.size(), timeout);
+    if (n < 0 && errno != EINTR) return;
+    if (polled[0].revents != 0) return;  // stop(): connections in progress are dropped
+    const auto now = Clock::now();
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+      if (n > 0 && polled[i + 2].revents != 0) step(conns[i]);
+      if (conns[i].phase != Connection::Phase::kDone && now >= conns[i].deadline) {
+        conns[i].phase = Connection::Phase::kDone;  // silent: nothing, too slow, or not reading
+      }
+    }
+    std::erase_if(conns, [](const Connection& c) { return c.phase == Connection::Phase::kDone; });
+    if (n > 0 && polled[1].revents != 0) accept_new(conns);
   }
 }
 
-void MetricsServer::serve(int fd) noexcept {
-  std::string received;
-  Route route = Route::kIncomplete;
-  int status = 0;
-  auto deadline = Clock::now() + options_.io_timeout;
-  char buf[2048];
-  while (route == Route::kIncomplete) {
-    if (received.size() >= options_.max_request_bytes) {
-      status = 431;
-      break;
+void MetricsServer::accept_new(std::vector<Connection>& conns) noexcept {
+  for (int i = 0; i < 64; ++i) {
+    UniqueFd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!fd) {
+      // EMFILE and the like: back off rather than spin on a ready socket.
+      if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+        pollfd s = {stop_.get(), POLLIN, 0};
+        (void)::poll(&s, 1, 100);
+      }
+      return;
     }
-    if (!wait_ready(fd, POLLIN, stop_.get(), deadline)) return;  // silent: nothing or too slow
-    const std::size_t room = std::min(sizeof buf, options_.max_request_bytes - received.size());
-    const ssize_t n = ::recv(fd, buf, room, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n <= 0) return;  // closed before a whole request
+    if (conns.size() >= kMaxConnections) {
+      // The oldest still reading its request makes room (conns are in the
+      // order they came); one being answered is left to finish.
+      auto oldest = std::find_if(conns.begin(), conns.end(),
+                                 [](const Connection& c) { return c.phase == Connection::Phase::kRead; });
+      if (oldest == conns.end()) return;  // fd closes: every slot is answering
+      conns.erase(oldest);
+    }
     try {
-      received.append(buf, static_cast<std::size_t>(n));
+      conns.push_back(Connection{std::move(fd), Connection::Phase::kRead, {}, 0, 0, Clock::now() + options_.io_timeout});
     } catch (...) {
       return;
     }
-    route = route_request(received);
   }
-  std::string response;
-  try {
-    switch (route) {
-      case Route::kMetrics:
-      case Route::kMetricsHead: {
-        std::string body;
-        try {
-          body = body_();
-          status = 200;
-        } catch (...) {
-          status = 500;
-        }
-        response = status == 200 ? http_response(200, kContentType, body, route == Route::kMetricsHead)
-                                 : http_response(500, kPlain, "metrics: internal error\n");
+}
+
+void MetricsServer::step(Connection& c) noexcept {
+  using Phase = Connection::Phase;
+  char buf[2048];
+  if (c.phase == Phase::kRead) {
+    Route route = Route::kIncomplete;
+    int status = 0;
+    while (route == Route::kIncomplete) {
+      if (c.bytes.size() >= options_.max_request_bytes) {
+        status = 431;
         break;
       }
-      case Route::kNotFound: response = http_response(404, kPlain, "not found: only GET /metrics\n"); break;
-      case Route::kMethodNotAllowed: response = http_response(405, kPlain, "only GET /metrics\n"); break;
-      case Route::kBadRequest: response = http_response(400, kPlain, "bad request\n"); break;
-      case Route::kIncomplete: response = http_response(status, kPlain, "request head too large\n"); break;
+      const std::size_t room = std::min(sizeof buf, options_.max_request_bytes - c.bytes.size());
+      const ssize_t n = ::recv(c.fd.get(), buf, room, MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // more later
+      if (n <= 0) {
+        c.phase = Phase::kDone;  // closed before a whole request
+        return;
+      }
+      try {
+        c.bytes.append(buf, static_cast<std::size_t>(n));
+      } catch (...) {
+        c.phase = Phase::kDone;
+        return;
+      }
+      route = route_request(c.bytes);
     }
-  } catch (...) {
-    return;  // out of memory: the client sees the connection close
+    try {
+      c.bytes = answer(route, status);
+    } catch (...) {
+      c.phase = Phase::kDone;  // out of memory: the client sees the connection close
+      return;
+    }
+    c.phase = Phase::kWrite;
+    c.deadline = Clock::now() + options_.io_timeout;
   }
-  deadline = Clock::now() + options_.io_timeout;
-  send_all(fd, response, stop_.get(), deadline);
-  // Closing with unread bytes (a head past the bound, a body) would send an
-  // RST that can destroy the answer before the client reads it: end the
-  // sending side, then read and discard a little until the client closes.
-  (void)::shutdown(fd, SHUT_WR);
-  deadline = std::min(Clock::now() + std::chrono::milliseconds(200), deadline);
-  for (std::size_t drained = 0; drained < (64u << 10);) {
-    if (!wait_ready(fd, POLLIN, stop_.get(), deadline)) return;
-    const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n <= 0) return;
-    drained += static_cast<std::size_t>(n);
+  if (c.phase == Phase::kWrite) {
+    while (c.sent < c.bytes.size()) {
+      const ssize_t n = ::send(c.fd.get(), c.bytes.data() + c.sent, c.bytes.size() - c.sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        c.sent += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return;
+      } else {
+        c.phase = Phase::kDone;  // the client went away
+        return;
+      }
+    }
+    (void)::shutdown(c.fd.get(), SHUT_WR);
+    std::string().swap(c.bytes);
+    c.phase = Phase::kDrain;
+    c.deadline = std::min(Clock::now() + kDrainTime, c.deadline);
   }
+  if (c.phase == Phase::kDrain) {
+    while (c.drained < kDrainBytes) {
+      const ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      if (n <= 0) break;
+      c.drained += static_cast<std::size_t>(n);
+    }
+    c.phase = Phase::kDone;
+  }
+}
+
+std::string MetricsServer::answer(Route route, int status) {
+  switch (route) {
+    case Route::kMetrics:
+    case Route::kMetricsHead: {
+      std::string body;
+      try {
+        body = body_();
+      } catch (...) {
+        return http_response(500, kPlain, "metrics: internal error\n");
+      }
+      return http_response(200, kContentType, body, route == Route::kMetricsHead);
+    }
+    case Route::kNotFound: return http_response(404, kPlain, "not found: only GET /metrics\n");
+    case Route::kMethodNotAllowed: return http_response(405, kPlain, "only GET /metrics\n");
+    case Route::kBadRequest: return http_response(400, kPlain, "bad request\n");
+    case Route::kIncomplete: break;
+  }
+  return http_response(status, kPlain, "request head too large\n");
 }
 
 }  // namespace ior::metrics

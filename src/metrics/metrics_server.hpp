@@ -1,20 +1,24 @@
 #pragma once
-// The -metrics endpoint: one small thread that accepts one connection at a
-// time, reads one request head (bounded in bytes and time), answers GET
-// /metrics with body() and anything else with an error status, and closes.
+// The -metrics endpoint: one small thread that serves up to 32 connections
+// at once with poll(2): each reads one request head (bounded in bytes and
+// time), answers GET /metrics with body() and anything else with an error
+// status, and closes.
 //
 // It never touches the ring-buffer reader: body() reads counters that their
 // writers publish for any thread (relaxed atomics, the sink runners'
 // snapshots under their own short locks). A client that sends nothing, or
-// reads nothing, holds the thread at most io_timeout per phase; meanwhile
-// other scrapes wait in the listen backlog.
+// reads nothing, is closed after io_timeout per phase; while 32 are open,
+// a new one closes the oldest still reading its request, so idle clients
+// never keep a scrape waiting.
 
 #include <chrono>
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/unique_fd.hpp"
+#include "metrics/http_request.hpp"
 #include "metrics/listen_address.hpp"
 
 namespace ior::metrics {
@@ -44,8 +48,11 @@ class MetricsServer {
   void stop() noexcept;
 
  private:
+  struct Connection;
   void loop() noexcept;
-  void serve(int fd) noexcept;
+  void accept_new(std::vector<Connection>& conns) noexcept;
+  void step(Connection& c) noexcept;
+  std::string answer(Route route, int status);
 
   ServerOptions options_;
   UniqueFd listen_;
