@@ -113,6 +113,14 @@ static __always_inline void enter__fill(struct ior_enter_event *e, const struct 
 		e->args[0] = how.flags;
 		e->args[1] = how.mode;
 	}
+	if (spec->n[2] == IOR_ARG_IOCTL_INT) {
+		__s32 on = 0;
+		__u32 request = (__u32)e->args[1];
+
+		if (request == IOR_FIONBIO || request == IOR_FIOASYNC)
+			bpf_probe_read_user(&on, sizeof(on), (void *)regs__arg(regs, 2));
+		e->args[2] = (__u32)on;
+	}
 	/* task->comm is NUL-padded (the kernel sets it with strscpy_pad): two
 	 * guarded loads instead of the helper's strscpy_pad call, the same
 	 * bytes, 10-15 ns less per enter (docs/PERFORMANCE.md). */

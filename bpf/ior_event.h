@@ -49,6 +49,11 @@ enum ior_syscall_class {
 /* Argument-index sentinels used in syscalls.def. */
 #define IOR_ARG_NONE (-1)
 #define IOR_ARG_OPEN_HOW (-2)
+/* ioctl's args[2]: the int its third argument points at, for FIONBIO and
+ * FIOASYNC (they set O_NONBLOCK and O_ASYNC from it); 0 for the others. */
+#define IOR_ARG_IOCTL_INT (-3)
+#define IOR_FIONBIO 0x5421  /* <asm-generic/ioctls.h>, as on x86_64 and arm64 */
+#define IOR_FIOASYNC 0x5452
 
 /* Syscall ids (the row's trace_id): the stable ids of syscalls.def. Its lines
  * are in ascending id order, so IOR_SC_COUNT is the largest id + 1. */
@@ -156,7 +161,7 @@ struct ior_syscall_spec {
 	__u8 cls;  /* enum ior_syscall_class */
 	__s8 s0;   /* argument index of string 0, or IOR_ARG_NONE */
 	__s8 s1;   /* argument index of string 1 */
-	__s8 n[3]; /* argument indices of args[0..2] (IOR_ARG_OPEN_HOW: openat2) */
+	__s8 n[3]; /* argument indices of args[0..2] (IOR_ARG_OPEN_HOW: openat2, IOR_ARG_IOCTL_INT: ioctl) */
 };
 
 /* -follow: processes followed at once at most (map "followed"); -uid:

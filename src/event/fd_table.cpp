@@ -208,6 +208,12 @@ void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t 
   }
 }
 
+void FdTable::set_status_flag(std::uint32_t pid, std::int32_t fd, std::int32_t flag, bool on) {
+  const FdEntry* e = find(pid, fd);
+  if (e == nullptr) return;
+  set_status_flags(pid, fd, on ? (e->flags | flag) : (e->flags & ~flag));
+}
+
 void FdTable::set_cloexec(std::uint32_t pid, std::int32_t fd, bool on) {
   if (auto* e = const_cast<FdEntry*>(find(pid, fd))) e->flags = on ? (e->flags | O_CLOEXEC) : (e->flags & ~O_CLOEXEC);
 }

@@ -119,6 +119,8 @@ class FdTable {
   /// of the process's dups of it too. (Not of copies in other processes:
   /// a description shared across fork keeps, there, the flags it had.)
   void set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags);
+  /// One status flag on or off (ioctl FIONBIO, FIOASYNC), as set_status_flags.
+  void set_status_flag(std::uint32_t pid, std::int32_t fd, std::int32_t flag, bool on);
   void set_cloexec(std::uint32_t pid, std::int32_t fd, bool on);
   void close(std::uint32_t pid, std::int32_t fd);
   /// A close whose syscall entered at enter_ns. Linux frees the number

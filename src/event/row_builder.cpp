@@ -211,6 +211,11 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
       constexpr std::uint32_t kFioclex = 0x5451, kFionclex = 0x5450;  // <asm-generic/ioctls.h>
       const auto request = static_cast<std::uint32_t>(e.args[1]);
       if (ret == 0 && (request == kFioclex || request == kFionclex)) fds.set_cloexec(pid, fd, request == kFioclex);
+      // ... and Python's socket.setblocking these: the int args[2] holds
+      // (read in the kernel) turns the status flag on or off.
+      if (ret == 0 && (request == IOR_FIONBIO || request == IOR_FIOASYNC)) {
+        fds.set_status_flag(pid, fd, request == IOR_FIONBIO ? O_NONBLOCK : O_ASYNC, e.args[2] != 0);
+      }
       break;
     }
     case FdEffect::kNone:

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <csignal>
 
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -207,6 +208,40 @@ TEST(MovesE2E, AConnectionAcceptedByAWaitWhichBeganBeforeIorIsNamed) {
   // The accept itself: its enter came before ior, so no row.
   for (const auto& r : rows) EXPECT_NE(r.name, "accept4") << ior.out();
   EXPECT_EQ(summary_value(ior.err(), "ring-buffer drops"), 0u);
+}
+
+// The status flags of an open file description, end to end: F_SETFL through
+// one fd shows in the rows of its dup, and ioctl FIONBIO and FIOASYNC (read
+// in the kernel: their int is in user memory) set and clear O_NONBLOCK and
+// O_ASYNC as F_SETFL does. The manifest's flags are what F_GETFL said right
+// after each call. (The dup's row had kept the flags of the moment it was
+// made, and FIONBIO was not followed at all.)
+TEST(MovesE2E, StatusFlagsFollowFSetflThroughDupsAndFionbioAndFioasync) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  TempDir out;
+  const std::string json = out.path() + "/rows.json";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json},
+                          {WORKLOAD_BINARY, "statusflags", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 6u) << run.workload_out;
+  std::vector<std::string> rows;
+  {
+    std::ifstream in(json);
+    for (std::string l; std::getline(in, l);) rows.push_back(l);
+  }
+  std::size_t i = 0;
+  for (const auto& m : manifest) {
+    while (i < rows.size() && !(json_field(rows[i], "tid") == std::to_string(m.tid) &&
+                                json_field(rows[i], "syscall_name") == m.name &&
+                                json_field(rows[i], "ret_value") == std::to_string(m.ret))) {
+      ++i;
+    }
+    ASSERT_LT(i, rows.size()) << "no row for " << m.name << " = " << m.ret;
+    EXPECT_EQ(json_field(rows[i], "flags"), m.file) << m.name << " = " << m.ret << ": " << rows[i];
+    ++i;
+  }
 }
 
 }  // namespace

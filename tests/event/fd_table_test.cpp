@@ -333,6 +333,23 @@ TEST_F(FdTableTest, FcntlSetflReachesTheDupsOfTheFd) {
   EXPECT_EQ(read_fd(5).row.flags, O_RDWR | O_CLOEXEC);
 }
 
+// ioctl FIONBIO and FIOASYNC set O_NONBLOCK and O_ASYNC from the int their
+// argument points at (the kernel side reads it into args[2]), for the dups
+// too, as F_SETFL; a failed one changes nothing.
+TEST_F(FdTableTest, IoctlFionbioAndFioasyncSetTheirStatusFlags) {
+  open_file("/data/a", 3, O_RDWR);
+  syscall(IOR_SC_dup, 4, {3, 0, 0});
+  syscall(IOR_SC_ioctl, 0, {3, IOR_FIONBIO, 1});
+  EXPECT_EQ(read_fd(4).row.flags, O_RDWR | O_NONBLOCK);
+  syscall(IOR_SC_ioctl, 0, {4, IOR_FIOASYNC, 1});
+  EXPECT_EQ(read_fd(3).row.flags, O_RDWR | O_NONBLOCK | O_ASYNC);
+  syscall(IOR_SC_ioctl, -14, {3, IOR_FIONBIO, 0});  // EFAULT: nothing changed
+  EXPECT_EQ(read_fd(3).row.flags, O_RDWR | O_NONBLOCK | O_ASYNC);
+  syscall(IOR_SC_ioctl, 0, {3, IOR_FIONBIO, 0});
+  syscall(IOR_SC_ioctl, 0, {3, IOR_FIOASYNC, 0});
+  EXPECT_EQ(read_fd(4).row.flags, O_RDWR);
+}
+
 TEST_F(FdTableTest, FcntlSetfdTogglesCloseOnExec) {
   open_file("/data/a", 3);
   syscall(IOR_SC_fcntl, 0, {3, F_SETFD, FD_CLOEXEC});

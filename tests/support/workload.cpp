@@ -447,6 +447,7 @@ int run_fdchurn(const std::string& dir, long threads, long n);
 int run_acceptwait();
 int run_handoff(const std::string& dir, long n);
 int run_lazypaths(const std::string& dir);
+int run_statusflags(const std::string& dir);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -489,11 +490,12 @@ int main(int argc, char** argv) {
   if (mode == "acceptwait" && argc == 2) return run_acceptwait();
   if (mode == "handoff" && argc == 4) return run_handoff(argv[2], std::atol(argv[3]));
   if (mode == "lazypaths" && argc == 3) return run_lazypaths(argv[2]);
+  if (mode == "statusflags" && argc == 3) return run_statusflags(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | owncwds N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | acceptwait | handoff DIR N | "
-               "lazypaths DIR | fdchurn DIR THREADS N\n");
+               "lazypaths DIR | fdchurn DIR THREADS N | statusflags DIR\n");
   return 2;
 }
