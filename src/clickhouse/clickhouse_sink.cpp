@@ -332,15 +332,19 @@ sink::SinkReport ClickHouseSink::report() const {
                       std::to_string(s.duplicates_avoided) + " batches found stored after a lost acknowledgement, " +
                       std::to_string(s.inserts_resent) + " INSERTs resent under their deduplication token");
   }
+  // What the spool said when it did not take a batch: its limit, or its
+  // disk (ENOSPC is ior's host, not the server).
+  const std::string spool_failed =
+      s.spool_error.empty() ? "the spool was full" : "the spool did not take them (" + s.spool_error + ")";
   const std::uint64_t dropped_full = s.rows_dropped - s.rows_dropped_at_stop;
   if (dropped_full > 0) {
-    r.lines.push_back("clickhouse: " + std::to_string(dropped_full) + " rows dropped (memory" +
-                      (dir.empty() ? "" : " and spool") + " full); last error: " + s.last_error);
+    r.lines.push_back("clickhouse: " + std::to_string(dropped_full) + " rows dropped (memory full" +
+                      (dir.empty() ? "" : ", and " + spool_failed) + "); last error: " + s.last_error);
   }
   if (s.rows_dropped_at_stop > 0) {
     std::string line = "clickhouse: " + std::to_string(s.rows_dropped_at_stop) +
                        " rows dropped at the stop: not taken within -ch-drain-timeout, and " +
-                       (dir.empty() ? "no spool to keep them (-ch-spool none)" : "the spool was full");
+                       (dir.empty() ? "no spool to keep them (-ch-spool none)" : spool_failed);
     if (s.rows_dropped_unanswered > 0) {
       line += "; " + std::to_string(s.rows_dropped_unanswered) +
               " of them were sent in INSERTs ClickHouse never answered and may be stored: look for them "

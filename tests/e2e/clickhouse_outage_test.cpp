@@ -319,6 +319,37 @@ TEST_F(ClickHouseOutageTest, AFullSpoolDropsRowsInTheSinkCountedAndTheRingLosesN
             0u)
       << ior.err();
   EXPECT_GE(account_line(account, "sink clickhouse").total, w.preads);
+  EXPECT_NE(ior.err().find("the spool did not take them (clickhouse: spool "), std::string::npos) << ior.err();
+  EXPECT_NE(ior.err().find(" is full (-ch-spool-max))"), std::string::npos) << ior.err();
+}
+
+// A spool on a disk that fills (ENOSPC) is ior's host failing, not the
+// server: the summary says the spool did not take the rows and why, and the
+// wait at the stop names the server's own error. (Both had said "ClickHouse
+// is not answering (clickhouse spool ...: No space left on device)".)
+TEST_F(ClickHouseOutageTest, ASpoolOnAFullDiskIsSaidApartFromTheServer) {
+  const std::string mnt = work_.path() + "/tiny";
+  std::filesystem::create_directories(mnt);
+  ASSERT_EQ(mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=512k,mode=0700"), 0);
+  server_.kill();
+  Subprocess ior(ior_argv({"-ch-spool", mnt + "/spool"}));
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  run_and_capture(preads(3, 100), 300s);
+  ior.signal(SIGINT);
+  const int status = ior.wait(120s);
+  umount2(mnt.c_str(), MNT_DETACH);
+  EXPECT_EQ(status, 1) << ior.err();
+  const std::string& err = ior.err();
+  EXPECT_NE(err.find("the spool did not take them (clickhouse spool " + mnt + "/spool"), std::string::npos) << err;
+  EXPECT_NE(err.find("No space left on device)"), std::string::npos) << err;
+  const auto waiting = err.find("ior: ClickHouse is not answering (");
+  ASSERT_NE(waiting, std::string::npos) << err;
+  const std::string wait_line = err.substr(waiting, err.find('\n', waiting) - waiting);
+  EXPECT_EQ(wait_line.find("spool"), wait_line.rfind("spool")) << "only its \"goes to the spool\": " << wait_line;
+  EXPECT_NE(wait_line.find("Connection refused"), std::string::npos) << wait_line;
+  auto account = parse_account(err);
+  EXPECT_EQ(account_imbalance(account), "") << err;
+  EXPECT_EQ(account_term(account, "kernel records", "lost in the ring buffer"), 0u) << err;
 }
 
 TEST_F(ClickHouseOutageTest, AParquetSinkOnAFullDiskFailsAloneAndClickHouseGetsEveryRow) {

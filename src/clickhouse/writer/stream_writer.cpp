@@ -168,16 +168,16 @@ bool StreamWriter::try_spool(Batch& batch) {
       recycle(std::move(batch.rows));
       return true;
     }
-    note_error("clickhouse: spool " + spool_->dir().string() + " is full");
+    note_spool_error("clickhouse: spool " + spool_->dir().string() + " is full (-ch-spool-max)");
   } catch (const Error& e) {
-    note_error(e.what());
+    note_spool_error(e.what());
   }
   return false;
 }
 
-void StreamWriter::note_error(const std::string& what) {
+void StreamWriter::note_spool_error(const std::string& what) {
   std::lock_guard lock(mu_);
-  stats_.last_error = what;
+  stats_.spool_error = what;
 }
 
 std::optional<bool> StreamWriter::already_stored(Connection& conn, const columns::Block& block) {

@@ -116,7 +116,10 @@ struct WriterStats {
   std::uint64_t inserts_resent = 0;    ///< INSERTs resent whole under their deduplication token
   std::uint64_t rows_maybe_duplicated = 0;  ///< resent although partly found (an INSERT that failed midway, e.g. on one shard)
   std::uint64_t insert_errors = 0;
-  std::string last_error;
+  std::string last_error;   ///< the servers' (a failed connection, query or INSERT)
+  /// Why the spool last failed to take a batch (its limit, a full disk);
+  /// apart from last_error, which is about the servers.
+  std::string spool_error;
   /// on_connect refused the setup (SetupRefused): its message; nothing
   /// was sent after it.
   std::string refused;
@@ -218,7 +221,7 @@ class StreamWriter {
   /// Writes a batch to the spool (true; a replayed batch is still there);
   /// false without a spool, or when it is full or refuses the write.
   bool try_spool(Batch& batch);
-  void note_error(const std::string& what);
+  void note_spool_error(const std::string& what);
 
   WriterOptions options_;
   /// Unique to this writer, so that no two INSERTs of any run share a
