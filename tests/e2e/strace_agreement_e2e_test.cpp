@@ -125,7 +125,8 @@ std::string call_key(const std::string& syscall, long long ret, const std::strin
 // them, to make its relative names and its /proc/self/fd/N links absolute
 // as ior does.
 void parse_strace_file(const std::string& path, const std::string& start, const std::set<std::string>& path_syscalls,
-                       const std::map<std::string, int>& errnos, Calls& calls, std::string& unparsed) {
+                       const std::map<std::string, int>& errnos, Calls& calls, std::string& unparsed,
+                       std::set<std::string>& undecoded) {
   static const std::regex kLine(R"(^([a-z0-9_]+)\((.*)\)\s+= (0x[0-9a-f]+|-?\d+)(?:<([^>]*)>)?(?: ([A-Z0-9]+) \(.*\))?.*$)");
   static const std::regex kFirstFd(R"(^(-?\d+)<([^>]*)>)");
   static const std::regex kAnyFd(R"((?:^|, |\[)(\d+)<([^>]*)>)");
@@ -149,12 +150,24 @@ void parse_strace_file(const std::string& path, const std::string& start, const 
       if (line.find("+++") == std::string::npos) unparsed += line + "\n";
       continue;
     }
-    const std::string name = m[1];
+    std::string name = m[1];
     const std::string args = m[2];
     const std::string ret_text = m[3];
     long long ret = ret_text.starts_with("0x") ? static_cast<long long>(std::stoull(ret_text, nullptr, 16))
                                                : std::stoll(ret_text);
     if (ret == -1 && m[5].matched) ret = -errnos.at(m[5]);
+    // A syscall newer than this strace (6.1: file_getattr, 6.17) is
+    // printed as syscall_0xNR with its arguments as numbers: compared by
+    // name and result only.
+    if (name.starts_with("syscall_0x")) {
+      const int nr = std::stoi(name.substr(10), nullptr, 16);
+      for (std::uint16_t id = 1; id < IOR_SC_COUNT; ++id) {
+        if (event::syscall_info(id).unified_nr == nr) name = ior_syscall_name(std::string(event::syscall_info(id).name));
+      }
+      undecoded.insert(name);
+      ++calls[name + " " + std::to_string(ret) + " "];
+      continue;
+    }
     for (auto it = std::sregex_iterator(args.begin(), args.end(), kAnyFd); it != std::sregex_iterator(); ++it) {
       fds[(*it)[1]] = (*it)[2];
     }
@@ -260,6 +273,7 @@ struct BothTraces {
   std::size_t processes = 0;
   int strace_calls = 0;
   std::string unparsed;
+  std::set<std::string> undecoded;  ///< syscalls strace printed by number only
 };
 
 BothTraces trace_both(const std::vector<std::string>& command, const std::string& reset, const std::string& cwd,
@@ -284,9 +298,17 @@ BothTraces trace_both(const std::vector<std::string>& command, const std::string
   for (const auto& entry : std::filesystem::directory_iterator(out)) {
     if (entry.path().filename().string().rfind("strace.", 0) != 0) continue;
     ++both.processes;
-    parse_strace_file(entry.path(), cwd, path_syscalls, errnos, both.by_strace, both.unparsed);
+    parse_strace_file(entry.path(), cwd, path_syscalls, errnos, both.by_strace, both.unparsed, both.undecoded);
   }
   both.by_ior = parse_ior_json(json, link, target);
+  // ior's rows of the syscalls strace could not decode: by name and result.
+  Calls by_ior;
+  for (const auto& [key, n] : both.by_ior) {
+    const auto name_end = key.find(' ');
+    const auto ret_end = key.find(' ', name_end + 1);
+    by_ior[both.undecoded.contains(key.substr(0, name_end)) ? key.substr(0, ret_end + 1) : key] += n;
+  }
+  both.by_ior = std::move(by_ior);
   for (const auto& [key, n] : both.by_strace) both.strace_calls += n;
   return both;
 }
