@@ -200,11 +200,23 @@ void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t 
   set(*e);
   // Only an fd that was dup'ed looks for the others: an accepted socket
   // made non-blocking costs no walk over a server's thousands of fds.
-  if (!e->dup_shared) return;
-  auto p = procs_.find(files_of(pid));
-  if (p == procs_.end()) return;
-  for (auto& [other_fd, other] : p->second.fds) {
-    if (other.description == e->description) set(other);
+  const std::uint32_t description = e->description;
+  const std::uint32_t owner = files_of(pid);
+  if (e->dup_shared) {
+    if (auto p = procs_.find(owner); p != procs_.end()) {
+      for (auto& [other_fd, other] : p->second.fds) {
+        if (other.description == description) set(other);
+      }
+    }
+  }
+  // A description a fork shares: the same fd number in the other processes
+  // (where fork put it; a copy they dup'ed elsewhere is not looked for),
+  // one lookup per process.
+  if (e->fork_shared) {
+    for (auto& [other_pid, p] : procs_) {
+      if (other_pid == owner) continue;
+      if (auto f = p.fds.find(fd); f != p.fds.end() && f->second.description == description) set(f->second);
+    }
   }
 }
 
@@ -351,6 +363,12 @@ void FdTable::fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uin
     files_owner_[child] = owner;
   } else {
     to = &copy_files_into(owner, child);
+    // The copies share their open file descriptions with the parent's fds:
+    // F_SETFL through either reaches the other (set_status_flags).
+    for (auto& [fd, entry] : to->fds) entry.fork_shared = true;
+    if (auto p = procs_.find(owner); p != procs_.end()) {
+      for (auto& [fd, entry] : p->second.fds) entry.fork_shared = true;
+    }
   }
   to->name_bytes += slot.name.view().size();
   to->cwd = std::move(slot);

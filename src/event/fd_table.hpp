@@ -61,6 +61,7 @@ struct FdEntry {
   bool unresolved = false; ///< name is the relative name as opened: its directory was unknown
   bool truncated = false;  ///< name was cut at -strMax when opened: every row that uses it says so
   bool dup_shared = false; ///< a dup of this fd was made in this process (or it is one)
+  bool fork_shared = false;///< a fork copied it (this entry, or the one it was copied from)
   /// The open file description: dups and fork copies share it, and with
   /// it the status flags F_SETFL sets. Unique per open (wraps after 2^32).
   std::uint32_t description = 0;
@@ -116,8 +117,9 @@ class FdTable {
   void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns = 0);
   /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.
   /// F_SETFL: the status flags of the fd's open file description, and so
-  /// of the process's dups of it too. (Not of copies in other processes:
-  /// a description shared across fork keeps, there, the flags it had.)
+  /// of the process's dups of it and of the fork copies at the same fd
+  /// number in other processes. (Not of a copy another process moved to
+  /// another number: it keeps the flags it had.)
   void set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t flags);
   /// One status flag on or off (ioctl FIONBIO, FIOASYNC), as set_status_flags.
   void set_status_flag(std::uint32_t pid, std::int32_t fd, std::int32_t flag, bool on);

@@ -333,6 +333,24 @@ TEST_F(FdTableTest, FcntlSetflReachesTheDupsOfTheFd) {
   EXPECT_EQ(read_fd(5).row.flags, O_RDWR | O_CLOEXEC);
 }
 
+// A fork's copies share their descriptions with the parent's fds: F_SETFL
+// in the child reaches the parent's fd of the same number and back; an fd
+// opened after the fork is the parent's own.
+TEST_F(FdTableTest, FcntlSetflReachesTheForkCopiesOfTheFd) {
+  open_file("/data/a", 3, O_RDWR);
+  feed(testing::fork_record(400, 400, clock_, kPid));
+  clock_ += 100;
+  open_file("/data/b", 5, O_RDWR);
+  syscall(IOR_SC_fcntl, 0, {3, F_SETFL, O_NONBLOCK}, "", {}, 400, 400);
+  EXPECT_EQ(read_fd(3).row.flags, O_RDWR | O_NONBLOCK);  // the parent's
+  syscall(IOR_SC_fcntl, 0, {3, F_SETFL, 0});
+  syscall(IOR_SC_read, 1, {3, 0, 1}, "", {}, 400, 400);
+  EXPECT_EQ(last().row.flags, O_RDWR);  // the child's
+  syscall(IOR_SC_fcntl, 0, {5, F_SETFL, O_APPEND});
+  syscall(IOR_SC_fcntl, 0, {5, F_SETFL, O_NONBLOCK}, "", {}, 400, 400);  // EBADF in truth: no entry of the child's
+  EXPECT_EQ(read_fd(5).row.flags, O_RDWR | O_APPEND);
+}
+
 // ioctl FIONBIO and FIOASYNC set O_NONBLOCK and O_ASYNC from the int their
 // argument points at (the kernel side reads it into args[2]), for the dups
 // too, as F_SETFL; a failed one changes nothing.
