@@ -319,9 +319,10 @@ int run_report_command(int argc, const char* const* argv) {
   std::string first_failure;
   for (const auto& [path, symlinks, rotated_set] : files) {
     std::uint64_t file_rows = 0, file_rows_delivered = 0;
-    bool opened = false;
+    std::unique_ptr<parquet::reader::FileReader> reader;  // kept past a failure: its counts are in the account
     try {
-      parquet::reader::FileReader r(std::make_unique<parquet::reader::FileSource>(path, symlinks));
+      reader = std::make_unique<parquet::reader::FileReader>(std::make_unique<parquet::reader::FileSource>(path, symlinks));
+      auto& r = *reader;
       if (!rotated_set.empty()) {
         const std::string& run = r.info().collection_id;
         auto [first, inserted] = set_runs.try_emplace(rotated_set, path, run);
@@ -333,7 +334,6 @@ int run_report_command(int argc, const char* const* argv) {
         }
       }
       note_old_version(path, r.info());
-      opened = true;
       ++files_read;
       file_rows = r.info().num_rows;
       rows_in_files += file_rows;
@@ -360,26 +360,26 @@ int run_report_command(int argc, const char* const* argv) {
           }
         }
       });
-      groups += r.stats().row_groups;
-      groups_skipped += r.stats().row_groups_skipped;
-      rows_read += r.stats().rows_read;
     } catch (const OutputFailed& failed) {
       std::rethrow_exception(failed.error);
     } catch (const Error& e) {
-      // The account counts the files read to their end; what a file cut
-      // short gave before its failure stays in the report.
+      // A file cut short counts in the account with what it gave before
+      // its failure, which stays in the report.
       std::string what = e.what();
       if (what.rfind(path + ": ", 0) != 0) what = path + ": " + what;
       if (first_failure.empty()) first_failure = what;
-      if (!opened) {
+      if (!reader) {
         left_out.push_back(what + ": left out");
       } else {
         left_out.push_back(what + ": the rest of this file is not in this report (" +
                            std::to_string(file_rows_delivered) + " of its " + std::to_string(file_rows) +
                            " rows were read)");
-        --files_read;
-        rows_in_files -= file_rows;
       }
+    }
+    if (reader) {
+      groups += reader->stats().row_groups;
+      groups_skipped += reader->stats().row_groups_skipped;
+      rows_read += reader->stats().rows_read;
     }
   }
   out.flush();
