@@ -357,7 +357,11 @@ Table LiveModel::errors_table() {
   std::string key;
   tallies_.for_each([&](std::string_view, TallyEntry& e) {
     if (e.key.err == 0 || !passes(e)) return;
+    // By syscall too: the SYSCALL column names each row's own, also where
+    // names folded to [other] put different calls under one file.
     key = std::to_string(e.key.err) + '\0' + std::to_string(e.key.pid) + '\0';
+    key.append(e.key.syscall);
+    key += '\0';
     key.append(e.key.file);
     auto& g = groups[key];
     g.name_from(e);

@@ -176,26 +176,35 @@ TEST_F(ModelTest, SyscallsHaveLatencyQuantilesAndDecades) {
   EXPECT_EQ(cell(t, r, "<1us..>=1s"), "[ #  _   ]");
 }
 
-TEST_F(ModelTest, ErrorsByErrnoProcessAndFile) {
+// By errno, process, syscall and file: a stat and an open failing on one
+// name are two rows, each with its own syscall (one row named after one of
+// them had held both, which showed when names folded into [other]).
+TEST_F(ModelTest, ErrorsByErrnoProcessSyscallAndFile) {
   RowSpec e;
   e.syscall = "openat";
   e.file = "/nope";
   e.error = true;
   e.ret = -2;
   add(e, 4);
+  e.syscall = "newfstatat";
+  add(e, 3);
+  e.syscall = "openat";
   e.ret = -13;
   e.file = "/secret";
   add(e, 1);
   add(read_of("/ok", 1));
   refresh();
   Table t = model_.table(View::kErrors);
-  ASSERT_EQ(t.rows.size(), 2u);
+  ASSERT_EQ(t.rows.size(), 3u);
   EXPECT_EQ(cell(t, t.rows[0], "ERRNO"), "ENOENT");
   EXPECT_EQ(cell(t, t.rows[0], "COUNT"), "4");
   EXPECT_EQ(cell(t, t.rows[0], "FILE"), "/nope");
   EXPECT_EQ(cell(t, t.rows[0], "SYSCALL"), "openat");
   EXPECT_EQ(cell(t, t.rows[0], "PID"), "100");
-  EXPECT_EQ(cell(t, t.rows[1], "ERRNO"), "EACCES");
+  EXPECT_EQ(cell(t, t.rows[1], "ERRNO"), "ENOENT");
+  EXPECT_EQ(cell(t, t.rows[1], "COUNT"), "3");
+  EXPECT_EQ(cell(t, t.rows[1], "SYSCALL"), "newfstatat");
+  EXPECT_EQ(cell(t, t.rows[2], "ERRNO"), "EACCES");
 }
 
 TEST_F(ModelTest, StreamNewestFirstFilteredAndBounded) {
