@@ -179,9 +179,14 @@ void OutputFile::commit() {
   struct stat placed {};
   if (known && (::fstatat(dir_.get(), name_.c_str(), &placed, AT_SYMLINK_NOFOLLOW) != 0 ||
                 placed.st_dev != written.st_dev || placed.st_ino != written.st_ino)) {
-    ::unlinkat(dir_.get(), name_.c_str(), 0);
+    // An empty directory goes too; one with entries stays, and is named.
+    const bool removed = ::unlinkat(dir_.get(), name_.c_str(), 0) == 0 ||
+                         (errno == EISDIR && ::unlinkat(dir_.get(), name_.c_str(), AT_REMOVEDIR) == 0) ||
+                         errno == ENOENT;
     throw Error(prefix(options_) + path_ + ": the file ior wrote was moved away during the run by someone who may "
-                "write its directory, and something else put in its place (removed); its rows are not under that name");
+                "write its directory, and something else put in its place (" +
+                (removed ? std::string("removed") : "left there: " + std::string(std::strerror(errno))) +
+                "); its rows are not under that name");
   }
   // Makes the new name durable; a directory opened without read access (or a
   // file system that cannot) is left to the kernel's writeback.

@@ -105,7 +105,7 @@ SinkReport JsonSink::report() const {
   r.rows_written = out_.written.get();
   r.rows_lost = out_.lost.get();
   if (file_ && closed_ && !abandoned_) {
-    r.lines.push_back(location_.empty() ? "wrote nothing: " + file_->path() + " was removed"
+    r.lines.push_back(location_.empty() ? "wrote no file under " + file_->path()
                                         : "wrote " + location_ + " (" + std::to_string(out_.written.get()) + " rows, " +
                                               std::to_string(bytes_written_) + " bytes)");
   }

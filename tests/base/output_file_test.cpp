@@ -208,6 +208,23 @@ TEST_F(OutputFileTest, AFileSwappedDuringTheRunIsAnErrorAndWhatReplacedItIsRemov
   }
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(path)));
   expect_secret_untouched();
+
+  // A directory in its place: removed when empty, else named as left there.
+  for (const bool full : {false, true}) {
+    OutputFile g(path, refuse());
+    g.write("rows");
+    const std::string plant = "mv '" + g.temp_path() + "' '" + at(full ? "stolen-3" : "stolen-2") + "' && mkdir '" +
+                              g.temp_path() + "'" + (full ? " && touch '" + g.temp_path() + "/x'" : "");
+    testing::run_as_nobody({"/bin/sh", "-c", plant});
+    try {
+      g.commit();
+      ADD_FAILURE() << "a directory put in its place was not noticed";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(full ? "(left there: Directory not empty)" : "(removed)"), std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(std::filesystem::exists(path), full);
+  }
 }
 
 // Taken between the check at start and the rename at the end: without
