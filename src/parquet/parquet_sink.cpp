@@ -1,5 +1,6 @@
 #include "parquet/parquet_sink.hpp"
 
+#include "base/output_file.hpp"
 #include "base/saturating.hpp"
 
 #include <time.h>
@@ -37,6 +38,14 @@ ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(option
   file_start_ns_ = run_start_ns_;
   open_next();
   if (rotating() && options_.existing == ExistingOutput::kRefuse) refuse_taken_rotated_names();
+  if (rotating() && options_.existing == ExistingOutput::kReplace) {
+    // -force replaces the later names when they are reached, but what it
+    // never replaces (a directory, a device, a link to /dev/null or /proc)
+    // is refused now, not after the rows before it were traced.
+    for (const std::uint64_t n : rotated_numbers_taken(options_.path)) {
+      if (n > 1) check_output_path(rotated_path(options_.path, n), OutputOptions{.label = "parquet", .existing = ExistingOutput::kReplace});
+    }
+  }
 }
 
 std::uint64_t ParquetSink::rotated_number(const std::string& base, std::string_view n) {

@@ -108,6 +108,29 @@ TEST_F(ParquetSinkTest, AnAbandonedSinkLeavesTheNameAsItWas) {
   EXPECT_TRUE(sink.report().lines.empty());
 }
 
+// -force replaces later rotated names as they are reached, but one it never
+// replaces (a link to a device, a directory) is refused at the start, with
+// nothing left behind: it had been refused only when rotation reached it,
+// and the rows of that file were lost.
+TEST_F(ParquetSinkTest, WithForceALaterNameItNeverReplacesIsRefusedAtTheStart) {
+  ParquetSinkOptions o;
+  o.path = path("q.parquet");
+  o.rotate_rows = 4;
+  o.existing = ExistingOutput::kReplace;
+  std::ofstream(path("q.2.parquet")) << "an earlier recording: replaced when reached";
+  std::filesystem::create_symlink("/dev/null", path("q.3.parquet"));
+  try {
+    ParquetSink sink(o);
+    FAIL() << "a link to /dev/null among the rotated names was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("q.3.parquet is a symbolic link to /dev/null"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(entries(dir_), (std::vector<std::string>{"q.2.parquet", "q.3.parquet"}));
+  std::filesystem::remove(path("q.3.parquet"));
+  std::filesystem::create_directory(path("q.4.parquet"));
+  EXPECT_THROW(ParquetSink{o}, Error);
+}
+
 TEST_F(ParquetSinkTest, RotationByRowsClosesCompleteFiles) {
   ParquetSinkOptions o;
   o.path = path("r.parquet");
