@@ -281,6 +281,11 @@ std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n) {
                     std::to_string(procs[i].calls), ms(procs[i].total_ns)});
   }
   out += table("top processes by total time:", {"comm", "pid", "calls", "total ms"}, rows);
+  if (const std::uint64_t apart = stats.processes_named_apart(); apart != 0) {
+    out += "  (" + std::to_string(apart) + (apart == 1 ? " pid's rows carried" : " pids' rows carried") +
+           " several names: an exec, threads named apart, or a pid the kernel gave to a later process, whose "
+           "calls count here too; each is named by its busiest name)\n";
+  }
   if (stats.process_rows_in_other() != 0) {
     out += "  (approximate: " + std::to_string(stats.process_rows_in_other()) + " rows of processes beyond the first " +
            std::to_string(stats.limits().max_processes) + " are tallied under [other])\n";

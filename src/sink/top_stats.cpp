@@ -58,6 +58,36 @@ TopStats::PerSyscall& TopStats::syscall_of(const schema::EventRow& row) {
 }
 
 // pid's tally; nullptr when max_processes are tallied and pid is not one.
+void TopStats::PerProcess::name_row(std::string_view comm) {
+  if (used != 0 && names[current].comm == comm) {
+    ++names[current].calls;
+    return;
+  }
+  std::size_t slot = used;
+  for (std::size_t i = 0; i < used; ++i) {
+    if (names[i].comm == comm) slot = i;
+  }
+  if (slot == kNames) {  // full: the least busy name makes room
+    slot = 0;
+    for (std::size_t i = 1; i < kNames; ++i) {
+      if (names[i].calls < names[slot].calls) slot = i;
+    }
+    names[slot] = Name{};
+  }
+  if (slot == used && used < kNames) ++used;
+  if (names[slot].calls == 0) names[slot].comm.assign(comm);
+  ++names[slot].calls;
+  current = slot;
+}
+
+const std::string& TopStats::PerProcess::busiest() const {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < used; ++i) {
+    if (names[i].calls > names[best].calls) best = i;
+  }
+  return names[best].comm;
+}
+
 TopStats::PerProcess* TopStats::process_of(std::uint32_t pid) {
   RecentProcess& recent = recent_processes_[pid % kRecentSlots];
   if (recent.tally != nullptr && recent.pid == pid) return recent.tally;
@@ -133,7 +163,8 @@ void TopStats::tally(const schema::EventRow& row, bool same_file, bool same_comm
 
   PerProcess* p = nullptr;
   if (same_comm && last_process_ != nullptr && last_pid_ == row.pid) {
-    p = last_process_;  // its own tally, whose comm is already this row's
+    p = last_process_;  // its own tally, whose current name is already this row's
+    ++p->names[p->current].calls;
   } else {
     p = process_of(row.pid);
     const bool own = p != nullptr || row.pid == 0;  // "[other]" keeps no one process's name
@@ -144,7 +175,7 @@ void TopStats::tally(const schema::EventRow& row, bool same_file, bool same_comm
       ++process_rows_in_other_;
       p = &processes_[0];
     }
-    if (own && p->comm != row.comm) p->comm.assign(row.comm);
+    if (own) p->name_row(row.comm);
   }
   ++p->calls;
   p->total_ns += row.duration_ns;
@@ -277,12 +308,18 @@ std::vector<FileTally> TopStats::files(std::size_t n, FileOrder order) const {
   return out;
 }
 
+std::uint64_t TopStats::processes_named_apart() const {
+  std::uint64_t n = 0;
+  for (const auto& [pid, p] : processes_) n += pid != 0 && p.used > 1;
+  return n;
+}
+
 std::vector<ProcessTally> TopStats::processes(std::size_t n) const {
   std::vector<ProcessTally> out;
   for (const auto& [pid, p] : processes_) {
     ProcessTally t;
     t.pid = pid;
-    t.name = p.comm;
+    t.name = p.busiest();
     t.calls = p.calls;
     t.total_ns = p.total_ns;
     out.push_back(t);

@@ -96,6 +96,30 @@ TEST(TopStatsTest, TalliesPerSyscallFileAndProcess) {
   EXPECT_EQ(procs[0].name, "two");
 }
 
+// A pid's rows under several names (a process that held the pid long, then
+// a short one the kernel gave it to) are named by the busiest name, not the
+// last; more names than are kept still count every call. (The hinted path
+// agrees: RowsFromChunksTallyExactlyAsRowsOneByOne.)
+TEST(TopStatsTest, APidIsNamedByItsBusiestNameAndTheNamesAreCounted) {
+  TopStats s;
+  auto named = [](std::string_view comm) {
+    schema::EventRow r = row(1, "read", 7, "/a", 10);
+    r.comm = comm;
+    return r;
+  };
+  for (int i = 0; i < 50; ++i) s.consume(named("python3"));
+  for (int i = 0; i < 3; ++i) s.consume(named("ls"));
+  for (const char* c : {"a", "b", "c", "d", "e"}) s.consume(named(c));
+  s.consume(named("python3"));
+  s.consume(row(1, "read", 1, "/a", 10));
+  auto procs = s.processes();
+  ASSERT_EQ(procs.size(), 2u);
+  EXPECT_EQ(procs[0].pid, 7u);
+  EXPECT_EQ(procs[0].name, "python3");
+  EXPECT_EQ(procs[0].calls, 59u);
+  EXPECT_EQ(s.processes_named_apart(), 1u);
+}
+
 TEST(TopStatsTest, ProcessesBeyondTheLimitGoToOther) {
   TopStats s({.max_processes = 2});
   s.consume(row(1, "read", 1, "/a", 1));
