@@ -303,7 +303,7 @@ int report_run(const Options& o, const RunIdentity& identity, int sig, const tra
   if (!o.quiet) {
     if (sig != 0) std::fprintf(stderr, "ior: stopped by signal %d\n", sig);
     std::fputs(format_summary(in).c_str(), stderr);
-    if (top) std::fputs(format_top_tables(*top).c_str(), stderr);
+    if (top) std::fputs((format_top_tables(*top) + top_tables_shortfall(in.sinks)).c_str(), stderr);
   }
   bool failed = false;
   for (const auto& r : in.sinks) {

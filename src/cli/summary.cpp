@@ -239,6 +239,17 @@ std::string table(const std::string& title, const std::vector<std::string>& head
 
 }  // namespace
 
+std::string top_tables_shortfall(const std::vector<sink::SinkReport>& sinks) {
+  for (const auto& r : sinks) {
+    const std::uint64_t missed = r.rows_dropped_queue + r.rows_dropped + r.rows_lost;
+    if (r.name == "summary" && missed != 0) {
+      return "  (these tables lack " + std::to_string(missed) + " of the run's " + std::to_string(r.rows_received) +
+             " rows: their queue was full; each output's own count is in the account above)\n";
+    }
+  }
+  return "";
+}
+
 std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n) {
   auto sys = stats.syscalls();
   if (sys.empty()) return "";

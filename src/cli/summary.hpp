@@ -51,5 +51,9 @@ std::optional<std::string> rows_lost_line(const SummaryInput& in);
 /// The "top" tables: syscalls by count and by total time (with p50/p90/p99),
 /// files and processes by total time; top_n rows each, aligned.
 std::string format_top_tables(const sink::TopStats& stats, std::size_t top_n = 10);
+/// A note under the tables when the rows they count fell short of the run's
+/// (the "summary" sink's queue dropped under a load ior could not keep up
+/// with); "" otherwise.
+std::string top_tables_shortfall(const std::vector<sink::SinkReport>& sinks);
 
 }  // namespace ior::cli
