@@ -151,8 +151,26 @@ class ClickHouseOutageTest : public ::testing::Test {
     expect_account(ior.err());
   }
 
+  // The table made by a first run, then the server taken away for a
+  // second run whose workload (spooled_) goes to the spool; *err: that
+  // run's stderr.
+  void spool_with_the_server_away(std::string* err) {
+    {
+      Subprocess first(ior_argv({"-duration", "1"}));
+      ASSERT_EQ(first.wait(60s), 0) << first.err();
+    }
+    server_.kill();
+    Subprocess ior(ior_argv());
+    ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+    spooled_ = parse_workload(run_and_capture(preads(10, 100), 300s));
+    ior.signal(SIGINT);
+    ASSERT_EQ(ior.wait(120s), 0) << ior.err();
+    *err = ior.err();
+  }
+
   OwnClickHouseServer server_;
   ClickHouseEndpoint ep_;
+  Workload spooled_;
   TempDir state_;
   TempDir work_;
 };
@@ -212,35 +230,23 @@ TEST_F(ClickHouseOutageTest, AServerStoppedForThirtySecondsLosesNothing) {
 }
 
 TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun) {
-  // Create the table first, then take the server away for the whole run.
-  {
-    Subprocess first(ior_argv({"-duration", "1"}));
-    ASSERT_EQ(first.wait(60s), 0) << first.err();
-  }
-  server_.kill();
-  Workload w;
-  {
-    Subprocess ior(ior_argv());
-    ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
-    w = parse_workload(run_and_capture(preads(10, 100), 300s));
-    ior.signal(SIGINT);
-    ASSERT_EQ(ior.wait(120s), 0) << ior.err();
-    EXPECT_GT(peak_rss_mib(ior.err()), 0u) << ior.err();
-    EXPECT_LE(peak_rss_mib(ior.err()), kMaxRssMib) << ior.err();
-    expect_account(ior.err());
-    // The wait for the server at the stop is said before it begins, and its
-    // time apart from the time traced.
-    const auto waiting = ior.err().find("ior: ClickHouse is not answering (");
-    const auto summary = ior.err().find("; the outputs finished ");
-    EXPECT_NE(waiting, std::string::npos) << ior.err();
-    EXPECT_NE(ior.err().find("waiting up to 10 s for it before what it has not taken goes to the spool"),
-              std::string::npos)
-        << ior.err();
-    EXPECT_LT(waiting, summary) << ior.err();
-    auto account = parse_account(ior.err());
-    EXPECT_EQ(account_term(account, "sink clickhouse", "written"), 0u);
-    EXPECT_GE(account_term(account, "sink clickhouse", "spooled"), w.preads) << ior.err();
-  }
+  std::string err;
+  ASSERT_NO_FATAL_FAILURE(spool_with_the_server_away(&err));
+  const Workload w = spooled_;
+  EXPECT_GT(peak_rss_mib(err), 0u) << err;
+  EXPECT_LE(peak_rss_mib(err), kMaxRssMib) << err;
+  expect_account(err);
+  // The wait for the server at the stop is said before it begins, and its
+  // time apart from the time traced.
+  const auto waiting = err.find("ior: ClickHouse is not answering (");
+  const auto summary = err.find("; the outputs finished ");
+  EXPECT_NE(waiting, std::string::npos) << err;
+  EXPECT_NE(err.find("waiting up to 10 s for it before what it has not taken goes to the spool"), std::string::npos)
+      << err;
+  EXPECT_LT(waiting, summary) << err;
+  auto account = parse_account(err);
+  EXPECT_EQ(account_term(account, "sink clickhouse", "written"), 0u);
+  EXPECT_GE(account_term(account, "sink clickhouse", "spooled"), w.preads) << err;
   server_.restart();
   {
     Subprocess next(ior_argv({"-duration", "10"}));
@@ -261,19 +267,9 @@ TEST_F(ClickHouseOutageTest, AServerAwayForTheWholeRunGetsEveryRowFromTheNextRun
 // names, were sent again blind, and the tester saw 100 022 rows twice with
 // a summary that said "possibly stored twice 0".)
 TEST_F(ClickHouseOutageTest, ARunKilledDuringItsReplayLeavesTheNextNothingToStoreTwice) {
-  {
-    Subprocess first(ior_argv({"-duration", "1"}));
-    ASSERT_EQ(first.wait(60s), 0) << first.err();
-  }
-  server_.kill();
-  Workload w;
-  {
-    Subprocess ior(ior_argv());
-    ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
-    w = parse_workload(run_and_capture(preads(10, 100), 300s));
-    ior.signal(SIGINT);
-    ASSERT_EQ(ior.wait(120s), 0) << ior.err();
-  }
+  std::string err;
+  ASSERT_NO_FATAL_FAILURE(spool_with_the_server_away(&err));
+  const Workload w = spooled_;
   server_.restart();
   {
     // The replay under way, then the server stopped so that the INSERTs
