@@ -320,6 +320,7 @@ int run_report_command(int argc, const char* const* argv) {
   for (const auto& [path, symlinks, rotated_set] : files) {
     std::uint64_t file_rows = 0, file_rows_delivered = 0;
     std::unique_ptr<parquet::reader::FileReader> reader;  // kept past a failure: its counts are in the account
+    bool reader_failed = false;
     try {
       reader = std::make_unique<parquet::reader::FileReader>(std::make_unique<parquet::reader::FileSource>(path, symlinks));
       auto& r = *reader;
@@ -371,13 +372,16 @@ int run_report_command(int argc, const char* const* argv) {
       if (!reader) {
         left_out.push_back(what + ": left out");
       } else {
+        reader_failed = true;
         left_out.push_back(what + ": the rest of this file is not in this report (" +
                            std::to_string(file_rows_delivered) + " of its " + std::to_string(file_rows) +
                            " rows were read)");
       }
     }
     if (reader) {
-      groups += reader->stats().row_groups;
+      // A file cut short: the row group that failed was not read.
+      const std::uint64_t failed = reader_failed ? 1 : 0;
+      groups += reader->stats().row_groups - std::min(failed, reader->stats().row_groups);
       groups_skipped += reader->stats().row_groups_skipped;
       rows_read += reader->stats().rows_read;
     }

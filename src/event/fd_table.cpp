@@ -210,12 +210,20 @@ void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t 
     }
   }
   // A description a fork shares: the same fd number in the other processes
-  // (where fork put it; a copy they dup'ed elsewhere is not looked for),
-  // one lookup per process.
+  // (where fork put it), one lookup per process, and the dups there of the
+  // fd found (a copy kept only at another number is not looked for).
   if (e->fork_shared) {
     for (auto& [other_pid, p] : procs_) {
       if (other_pid == owner) continue;
-      if (auto f = p.fds.find(fd); f != p.fds.end() && f->second.description == description) set(f->second);
+      auto f = p.fds.find(fd);
+      if (f == p.fds.end() || f->second.description != description) continue;
+      if (!f->second.dup_shared) {
+        set(f->second);
+        continue;
+      }
+      for (auto& [other_fd, other] : p.fds) {
+        if (other.description == description) set(other);
+      }
     }
   }
 }

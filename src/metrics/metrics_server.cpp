@@ -131,11 +131,18 @@ void MetricsServer::accept_new(std::vector<Connection>& conns) noexcept {
       return;
     }
     if (conns.size() >= kMaxConnections) {
-      // The oldest still reading its request makes room (conns are in the
-      // order they came); one being answered is left to finish.
-      auto oldest = std::find_if(conns.begin(), conns.end(),
-                                 [](const Connection& c) { return c.phase == Connection::Phase::kRead; });
-      if (oldest == conns.end()) return;  // fd closes: every slot is answering
+      // The oldest (conns are in the order they came) makes room: first one
+      // already answered and waiting for its client to close, then one
+      // still reading its request, then one whose client does not read the
+      // answer. Every client then gets its turn, however many others hold
+      // connections open (an endpoint that closed the newest instead had
+      // refused every scrape while 32 answered clients did not close).
+      const auto oldest_in = [&](Connection::Phase phase) {
+        return std::find_if(conns.begin(), conns.end(), [phase](const Connection& c) { return c.phase == phase; });
+      };
+      auto oldest = oldest_in(Connection::Phase::kDrain);
+      if (oldest == conns.end()) oldest = oldest_in(Connection::Phase::kRead);
+      if (oldest == conns.end()) oldest = conns.begin();
       conns.erase(oldest);
     }
     try {

@@ -8,8 +8,8 @@
 // writers publish for any thread (relaxed atomics, the sink runners'
 // snapshots under their own short locks). A client that sends nothing, or
 // reads nothing, is closed after io_timeout per phase; while 32 are open,
-// a new one closes the oldest still reading its request, so idle clients
-// never keep a scrape waiting.
+// a new one closes the oldest (answered first, then still reading, then
+// not reading its answer), so clients held open never keep a scrape waiting.
 
 #include <chrono>
 #include <functional>

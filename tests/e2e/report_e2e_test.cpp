@@ -315,6 +315,9 @@ TEST_F(ReportE2E, FilesThatCannotBeReadAreNamedAndTheOthersAreReported) {
   // fewer than the rows kept.
   EXPECT_NE(r.err.find("ior report: 2 files, " + std::to_string(2 * rows) + " rows;"), std::string::npos) << r.err;
   EXPECT_EQ(number_after(r.err, "; rows read "), rows + (rows - last_rows)) << r.err;
+  const std::uint64_t groups = std::stoull(json_field(
+      duck("SELECT count(DISTINCT row_group_id)::VARCHAR AS n FROM parquet_metadata('" + file_ + "')"), "n"));
+  EXPECT_EQ(number_after(r.err, "row groups read "), 2 * groups - 1) << "the corrupt one was not read: " << r.err;
   EXPECT_EQ(number_after(r.err, "kept by the filters "), rows + (rows - last_rows)) << r.err;
   EXPECT_NE(r.err.find("; 2 files not read, or not to the end (named above)\n"), std::string::npos) << r.err;
 

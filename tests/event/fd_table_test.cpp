@@ -338,11 +338,18 @@ TEST_F(FdTableTest, FcntlSetflReachesTheDupsOfTheFd) {
 // opened after the fork is the parent's own.
 TEST_F(FdTableTest, FcntlSetflReachesTheForkCopiesOfTheFd) {
   open_file("/data/a", 3, O_RDWR);
+  syscall(IOR_SC_dup3, 51, {3, 51, O_CLOEXEC});
   feed(testing::fork_record(400, 400, clock_, kPid));
   clock_ += 100;
   open_file("/data/b", 5, O_RDWR);
   syscall(IOR_SC_fcntl, 0, {3, F_SETFL, O_NONBLOCK}, "", {}, 400, 400);
   EXPECT_EQ(read_fd(3).row.flags, O_RDWR | O_NONBLOCK);  // the parent's
+  EXPECT_EQ(read_fd(51).row.flags, O_RDWR | O_NONBLOCK | O_CLOEXEC);  // and its dup
+  syscall(IOR_SC_fcntl, 0, {51, F_SETFL, O_APPEND});
+  syscall(IOR_SC_read, 1, {51, 0, 1}, "", {}, 400, 400);
+  EXPECT_EQ(last().row.flags, O_RDWR | O_APPEND | O_CLOEXEC);  // the child's copy of the dup, through fd 51 itself
+  syscall(IOR_SC_read, 1, {3, 0, 1}, "", {}, 400, 400);
+  EXPECT_EQ(last().row.flags, O_RDWR | O_APPEND);
   syscall(IOR_SC_fcntl, 0, {3, F_SETFL, 0});
   syscall(IOR_SC_read, 1, {3, 0, 1}, "", {}, 400, 400);
   EXPECT_EQ(last().row.flags, O_RDWR);  // the child's

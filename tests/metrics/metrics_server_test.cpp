@@ -119,6 +119,17 @@ TEST(MetricsServerTest, IdleConnectionsDoNotDelayAScrape) {
     std::string r = ask(port, "GET /metrics HTTP/1.1\r\n\r\n");
     EXPECT_TRUE(r.starts_with("HTTP/1.1 200 OK")) << idle << ": " << r;
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << idle << " idle connections";
+    // Nor do clients that were answered and neither read nor close.
+    std::vector<UniqueFd> answered;
+    const std::string ask_once = "GET /metrics HTTP/1.1\r\n\r\n";
+    for (int i = 0; i < 40; ++i) {
+      answered.push_back(connect_to(port));
+      ASSERT_EQ(::send(answered.back().get(), ask_once.data(), ask_once.size(), MSG_NOSIGNAL),
+                static_cast<ssize_t>(ask_once.size()));
+    }
+    std::this_thread::sleep_for(50ms);
+    r = ask(port, ask_once);
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 200 OK")) << idle << " idle, 40 answered: " << r;
     // A slow reader of its answer does not hold the others either.
     UniqueFd reader = connect_to(port);
     const std::string request = "GET /metrics HTTP/1.1\r\n\r\n";
