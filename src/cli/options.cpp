@@ -172,6 +172,19 @@ Options parse_options(int argc, const char* const* argv) {
                                     {"ch-spool", &o.ch_spool}}) {
     if (p.given(flag) && value->empty()) throw UsageError(std::string("flag -") + flag + ": empty value");
   }
+  // A ClickHouse setting of blanks only is an unset variable with quotes
+  // around a space, never a name: -ch-spool " " had made a directory " ".
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"ch-user", &o.ch_user},
+                                    {"ch-password-file", &o.ch_password_file},
+                                    {"ch-ca-file", &o.ch_ca_file},
+                                    {"ch-cluster", &o.ch_cluster},
+                                    {"ch-spool", &o.ch_spool},
+                                    {"ch-db", &o.ch_db},
+                                    {"ch-table", &o.ch_table}}) {
+    if (p.given(flag) && !value->empty() && value->find_first_not_of(" \t\n") == std::string::npos) {
+      throw UsageError(std::string("flag -") + flag + ": only blanks");
+    }
+  }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");
   if (p.given("parquet-file") && o.parquet_file.empty()) throw UsageError("flag -parquet-file: empty file name");
   if (o.json && o.console) throw UsageError("flag -json: not with -console (both print rows on standard output)");

@@ -1,5 +1,6 @@
 #include "clickhouse/clickhouse_sink.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -326,6 +327,21 @@ sink::SinkReport ClickHouseSink::report() const {
                       " files set aside as *.bad (failed their check; " + std::to_string(s.spool.rows_set_aside) +
                       " rows of this run) and " + std::to_string(s.spool.foreign_files) +
                       " files that are not ior's; they count against -ch-spool-max");
+  }
+  // After a failover the rows are on more than one server: say where, so
+  // that a query of one of them is known to see only its part.
+  // (A cluster spreads its INSERTs over its hosts on purpose: not said.)
+  if (options_.schema.cluster.empty() &&
+      std::count_if(s.rows_by_host.begin(), s.rows_by_host.end(), [](std::uint64_t n) { return n != 0; }) > 1) {
+    std::string line = "clickhouse: rows stored on more than one -ch-host:";
+    const auto& hosts = options_.writer.hosts;
+    for (std::size_t i = 0; i < s.rows_by_host.size() && i < hosts.size(); ++i) {
+      if (s.rows_by_host[i] == 0) continue;
+      line += " " + host_key(hosts[i].host, hosts[i].port != 0 ? hosts[i].port : options_.writer.client.port) + " " +
+              std::to_string(s.rows_by_host[i]) + ",";
+    }
+    line.pop_back();
+    r.lines.push_back(line + " (a failover: unless they are replicas of one table, each holds its own part)");
   }
   if (s.batches_retried > 0) {
     r.lines.push_back("clickhouse: " + std::to_string(s.batches_retried) + " retries, " +

@@ -69,6 +69,9 @@ done
 for f in ch-user ch-password-file ch-ca-file ch-cluster ch-spool; do
   expect "flag -$f: empty value" -clickhouse "-$f" ""
 done
+for f in ch-user ch-password-file ch-ca-file ch-cluster ch-spool ch-db ch-table; do
+  expect "flag -$f: only blanks" -clickhouse "-$f" "  "
+done
 expect "flag -tps: \" write\" matches no syscall tracepoint" -tps "read, write"
 expect "flag -tps: empty item" -tps "read,"
 expect "flag -tpsExclude: \"nosuch\" matches no syscall tracepoint" -tpsExclude nosuch

@@ -403,6 +403,15 @@ TEST_F(ClickHouseOutageTest, RowsGoToTheFirstHostThenToTheNextPreparedFirstWhenT
   expect_account(ior.err());
   auto account = parse_account(ior.err());
   EXPECT_EQ(account_term(account, "sink clickhouse", "spooled"), 0u) << ior.err();
+  // The summary says where the rows are, each host's own part: the second
+  // host's count is its table's.
+  const std::string stored_on = "clickhouse: rows stored on more than one -ch-host: 127.0.0.1:" +
+                                std::to_string(ep_.port) + " ";
+  const auto at = ior.err().find(stored_on);
+  ASSERT_NE(at, std::string::npos) << ior.err();
+  const std::string on_b = ", 127.0.0.1:" + std::to_string(b.port) + " " +
+                           std::to_string(query_number(b, "SELECT count() FROM ior_outage.ior_events")) + " (a failover";
+  EXPECT_NE(ior.err().find(on_b, at), std::string::npos) << on_b << "\n" << ior.err();
 }
 
 // A spool directory another user controls is refused before anything is

@@ -75,7 +75,7 @@ void StreamWriter::Sender::run() {
         continue;
       }
       if (stored) {
-        w_.acknowledge(*batch, true);
+        w_.acknowledge(*batch, host_, true);
         continue;
       }
     }
@@ -190,7 +190,7 @@ void StreamWriter::Sender::forget_open_insert() {
 
 void StreamWriter::Sender::acknowledge_open() {
   forget_open_insert();
-  for (auto& b : open_) w_.acknowledge(b);
+  for (auto& b : open_) w_.acknowledge(b, host_);
   open_.clear();
   backoff_ = w_.options_.backoff_min;
 }

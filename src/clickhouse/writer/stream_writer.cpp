@@ -22,6 +22,7 @@ StreamWriter::StreamWriter(WriterOptions options) : options_(std::move(options))
   // server keeps them) so that one whose outcome is unknown can be found
   // still running on the server.
   token_prefix_ = "ior-" + random_hex(8) + "-";
+  stats_.rows_by_host.assign(options_.hosts.size(), 0);
   if (!options_.spool_dir.empty()) spool_ = std::make_unique<Spool>(options_.spool_dir, options_.spool_max_bytes);
   abandon_ = std::make_shared<net::Cancellation>();
   options_.client.abandon = abandon_;
@@ -234,10 +235,11 @@ void StreamWriter::keep_encoded(Batch& batch, protocol::EncodedBlock&& sent) {
   recycle(std::move(rows));
 }
 
-void StreamWriter::acknowledge(Batch& batch, bool found_stored) {
+void StreamWriter::acknowledge(Batch& batch, std::size_t host, bool found_stored) {
   if (!batch.spool_name.empty()) spool_->remove(batch.spool_name);
   {
     std::lock_guard lock(mu_);
+    if (!found_stored && host < stats_.rows_by_host.size()) stats_.rows_by_host[host] += batch.size();
     if (batch.earlier) {
       (found_stored ? stats_.rows_found_stored_earlier : stats_.rows_replayed_earlier) += batch.size();
     } else {

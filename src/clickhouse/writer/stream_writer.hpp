@@ -97,6 +97,9 @@ struct WriterOptions {
 struct WriterStats {
   std::uint64_t rows_accepted = 0;     ///< in batches handed on (not the one being filled)
   std::uint64_t rows_inserted = 0;     ///< this run's rows acknowledged by a server
+  /// Of rows_inserted and rows_replayed_earlier: by the index of the
+  /// -ch-host host that acknowledged them (failover spreads them).
+  std::vector<std::uint64_t> rows_by_host;
   std::uint64_t rows_spooled = 0;      ///< written to the spool (some later replayed)
   std::uint64_t rows_replayed = 0;     ///< this run's rows inserted from the spool
   std::uint64_t rows_replayed_earlier = 0;  ///< earlier runs' rows inserted from the spool
@@ -208,7 +211,8 @@ class StreamWriter {
   /// An INSERT of 100 000 rows then fits the memory a 20 000-row one took.
   void keep_encoded(Batch& batch, protocol::EncodedBlock&& sent);
   /// found_stored: the lookup of a maybe-stored batch found it in the table.
-  void acknowledge(Batch& batch, bool found_stored = false);
+  /// host: the index of the host that stored it (or found it stored).
+  void acknowledge(Batch& batch, std::size_t host, bool found_stored = false);
   /// A batch that is not stored (yet): back to the queue's front, or, from
   /// the spool, released there; counted as a retry.
   void put_back(Batch&& batch);
