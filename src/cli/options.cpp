@@ -155,34 +155,28 @@ Options parse_options(int argc, const char* const* argv) {
   // An empty filter would quietly filter nothing: `-uid "$USERS"` with the
   // variable unset must not record every user's activity. Likewise an empty
   // ClickHouse setting meant something and was quietly the default (the
-  // spool's default root, no CA file, no cluster, user "").
-  for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"uid", &o.uid},
-                                    {"cgroup", &o.cgroup},
-                                    {"comm", &o.comm},
-                                    {"path", &o.path},
-                                    {"container", &o.container},
-                                    {"tps", &o.tps},
-                                    {"tpsExclude", &o.tps_exclude},
-                                    {"metrics", &o.metrics},
-                                    {"name", &o.name},
-                                    {"ch-user", &o.ch_user},
-                                    {"ch-password-file", &o.ch_password_file},
-                                    {"ch-ca-file", &o.ch_ca_file},
-                                    {"ch-cluster", &o.ch_cluster},
-                                    {"ch-spool", &o.ch_spool}}) {
-    if (p.given(flag) && value->empty()) throw UsageError(std::string("flag -") + flag + ": empty value");
-  }
-  // A ClickHouse setting of blanks only is an unset variable with quotes
-  // around a space, never a name: -ch-spool " " had made a directory " ".
-  for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"ch-user", &o.ch_user},
-                                    {"ch-password-file", &o.ch_password_file},
-                                    {"ch-ca-file", &o.ch_ca_file},
-                                    {"ch-cluster", &o.ch_cluster},
-                                    {"ch-spool", &o.ch_spool},
-                                    {"ch-db", &o.ch_db},
-                                    {"ch-table", &o.ch_table}}) {
-    if (p.given(flag) && !value->empty() && value->find_first_not_of(" \t\n") == std::string::npos) {
-      throw UsageError(std::string("flag -") + flag + ": only blanks");
+  // spool's default root, no CA file, no cluster, user ""); and one of
+  // blanks only is an unset variable quoted around a space, never a name
+  // (-ch-spool " " had made a directory " ").
+  struct Given {
+    const char* flag;
+    const std::string* value;
+    bool empty_refused;
+    bool blanks_refused;
+  };
+  for (const auto& g : {Given{"uid", &o.uid, true, false}, Given{"cgroup", &o.cgroup, true, false},
+                        Given{"comm", &o.comm, true, false}, Given{"path", &o.path, true, false},
+                        Given{"container", &o.container, true, false}, Given{"tps", &o.tps, true, false},
+                        Given{"tpsExclude", &o.tps_exclude, true, false}, Given{"metrics", &o.metrics, true, false},
+                        Given{"name", &o.name, true, false}, Given{"ch-user", &o.ch_user, true, true},
+                        Given{"ch-password-file", &o.ch_password_file, true, true},
+                        Given{"ch-ca-file", &o.ch_ca_file, true, true}, Given{"ch-cluster", &o.ch_cluster, true, true},
+                        Given{"ch-spool", &o.ch_spool, true, true}, Given{"ch-db", &o.ch_db, false, true},
+                        Given{"ch-table", &o.ch_table, false, true}}) {
+    if (!p.given(g.flag)) continue;
+    if (g.empty_refused && g.value->empty()) throw UsageError(std::string("flag -") + g.flag + ": empty value");
+    if (g.blanks_refused && !g.value->empty() && g.value->find_first_not_of(" \t\n") == std::string::npos) {
+      throw UsageError(std::string("flag -") + g.flag + ": only blanks");
     }
   }
   if (p.given("json-file") && o.json_file.empty()) throw UsageError("flag -json-file: empty file name");

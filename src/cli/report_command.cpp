@@ -163,9 +163,8 @@ std::vector<std::string_view> columns_for(const ReportFlags& f, const flamegraph
 }
 
 // The recording's first timestamp: from the statistics, or by reading the
-// column where a file has none.
-// A file that cannot be read is left out here as in the report itself,
-// which names it.
+// column where a file has none. A file that cannot be read is left out
+// here as in the report itself, which names it.
 std::uint64_t first_timestamp(const std::vector<ReportInput>& files) {
   std::optional<std::uint64_t> first;
   for (const auto& in : files) {
@@ -185,7 +184,6 @@ std::uint64_t first_timestamp(const std::vector<ReportInput>& files) {
   }
   return first.value_or(0);
 }
-
 
 void note_old_version(const std::string& path, const parquet::reader::FileInfo& info) {
   if (info.missing_columns.empty()) return;

@@ -39,6 +39,10 @@ struct PreparedHosts {
 namespace {
 
 std::string host_key(const std::string& host, std::uint16_t port) { return host + ":" + std::to_string(port); }
+// A -ch-host host as its connection names it: its own port, else the default.
+std::string host_key(const HostPort& host, std::uint16_t default_port) {
+  return host_key(host.host, host.port != 0 ? host.port : default_port);
+}
 
 ServerVersion version_of(const Connection& conn) {
   return {conn.server().major, conn.server().minor, conn.server().patch};
@@ -144,7 +148,7 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options) : options_(std::mo
   const bool cluster = !options_.schema.cluster.empty();
   w.spread_hosts = cluster;
   std::vector<std::string> host_keys;
-  for (const auto& host : w.hosts) host_keys.push_back(host_key(host.host, host.port != 0 ? host.port : w.client.port));
+  for (const auto& host : w.hosts) host_keys.push_back(host_key(host, w.client.port));
   const auto mark_prepared = [prepared = prepared_, cluster, host_keys](const std::string& host) {
     if (!cluster) return prepared->add(host);
     for (const auto& k : host_keys) prepared->add(k);
@@ -337,8 +341,7 @@ sink::SinkReport ClickHouseSink::report() const {
     const auto& hosts = options_.writer.hosts;
     for (std::size_t i = 0; i < s.rows_by_host.size() && i < hosts.size(); ++i) {
       if (s.rows_by_host[i] == 0) continue;
-      line += " " + host_key(hosts[i].host, hosts[i].port != 0 ? hosts[i].port : options_.writer.client.port) + " " +
-              std::to_string(s.rows_by_host[i]) + ",";
+      line += " " + host_key(hosts[i], options_.writer.client.port) + " " + std::to_string(s.rows_by_host[i]) + ",";
     }
     line.pop_back();
     r.lines.push_back(line + " (a failover: unless they are replicas of one table, each holds its own part)");

@@ -202,12 +202,13 @@ void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t 
   // made non-blocking costs no walk over a server's thousands of fds.
   const std::uint32_t description = e->description;
   const std::uint32_t owner = files_of(pid);
-  if (e->dup_shared) {
-    if (auto p = procs_.find(owner); p != procs_.end()) {
-      for (auto& [other_fd, other] : p->second.fds) {
-        if (other.description == description) set(other);
-      }
+  const auto set_every_copy = [&](Fds& fds) {
+    for (auto& [other_fd, other] : fds) {
+      if (other.description == description) set(other);
     }
+  };
+  if (e->dup_shared) {
+    if (auto p = procs_.find(owner); p != procs_.end()) set_every_copy(p->second.fds);
   }
   // A description a fork shares: the same fd number in the other processes
   // (where fork put it), one lookup per process, and the dups there of the
@@ -217,12 +218,10 @@ void FdTable::set_status_flags(std::uint32_t pid, std::int32_t fd, std::int32_t 
       if (other_pid == owner) continue;
       auto f = p.fds.find(fd);
       if (f == p.fds.end() || f->second.description != description) continue;
-      if (!f->second.dup_shared) {
+      if (f->second.dup_shared) {
+        set_every_copy(p.fds);
+      } else {
         set(f->second);
-        continue;
-      }
-      for (auto& [other_fd, other] : p.fds) {
-        if (other.description == description) set(other);
       }
     }
   }

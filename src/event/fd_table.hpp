@@ -115,8 +115,7 @@ class FdTable {
   /// thread may just have freed; dup2 and dup3 replace an open newfd,
   /// which a syscall of another thread may still be running on).
   void dup(std::uint32_t pid, std::int32_t oldfd, std::int32_t newfd, bool cloexec, std::uint64_t since_ns = 0);
-  /// fcntl(F_SETFL): only the flags Linux lets F_SETFL change.
-  /// F_SETFL: the status flags of the fd's open file description, and so
+  /// fcntl(F_SETFL), only the flags Linux lets it change: the status flags of the fd's open file description, and so
   /// of the process's dups of it and of the fork copies at the same fd
   /// number in other processes. (Not of a copy another process moved to
   /// another number: it keeps the flags it had.)

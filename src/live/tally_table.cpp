@@ -1,7 +1,7 @@
 #include "live/tally_table.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <map>
 
 #include "base/keyed_hash.hpp"
 
@@ -174,15 +174,12 @@ void TallyTable::fold_coldest() {
   std::vector<bool> gone(used_, false);
   // Each folded key's tally goes to its coarser key, placed once the
   // survivors have moved down.
-  std::vector<std::pair<std::string, Tally>> folded;
-  std::unordered_map<std::string, std::size_t> folded_at;
+  std::map<std::string, Tally> folded;
   std::string coarse;
   for (std::size_t k = 0; k < half; ++k) {
     Node& n = node(order[k].second);
     if (!coarser_key(n.key, coarse)) coarse = other_->key;
-    auto [at, added] = folded_at.try_emplace(coarse, folded.size());
-    if (added) folded.emplace_back(coarse, Tally{});
-    folded[at->second].second.merge(n.entry.tally);
+    folded[coarse].merge(n.entry.tally);
     bytes_ -= entry_bytes(n.key.size());
     gone[order[k].second] = true;
     ++keys_to_other_;

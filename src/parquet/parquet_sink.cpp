@@ -37,15 +37,7 @@ ParquetSink::ParquetSink(ParquetSinkOptions options) : options_(std::move(option
   run_start_ns_ = options_.clock->unix_ns();
   file_start_ns_ = run_start_ns_;
   open_next();
-  if (rotating() && options_.existing == ExistingOutput::kRefuse) refuse_taken_rotated_names();
-  if (rotating() && options_.existing == ExistingOutput::kReplace) {
-    // -force replaces the later names when they are reached, but what it
-    // never replaces (a directory, a device, a link to /dev/null or /proc)
-    // is refused now, not after the rows before it were traced.
-    for (const std::uint64_t n : rotated_numbers_taken(options_.path)) {
-      if (n > 1) check_output_path(rotated_path(options_.path, n), OutputOptions{.label = "parquet", .existing = ExistingOutput::kReplace});
-    }
-  }
+  if (rotating()) check_taken_rotated_names();
 }
 
 std::uint64_t ParquetSink::rotated_number(const std::string& base, std::string_view n) {
@@ -76,13 +68,16 @@ std::vector<std::uint64_t> ParquetSink::rotated_numbers_taken(const std::string&
 }
 
 // Names of later files are known only when they are reached; refusing one
-// then would stop the run half way, so every NAME.<n>.parquet counts as taken.
+// then would stop the run half way, so every NAME.<n>.parquet taken is
+// checked now: without -force any is refused; with it, one that -force
+// never replaces (a directory, a device, a link to /dev/null or /proc).
 // An unreadable directory cannot be listed: each rename still refuses to
 // replace a taken name (the file is then kept under its temporary name).
-void ParquetSink::refuse_taken_rotated_names() const {
-  const auto taken = rotated_numbers_taken(options_.path);
-  if (!taken.empty()) {
-    throw Error("parquet: " + rotated_path(options_.path, taken.front()) + " exists; -force replaces it");
+void ParquetSink::check_taken_rotated_names() const {
+  for (const std::uint64_t n : rotated_numbers_taken(options_.path)) {
+    const std::string path = rotated_path(options_.path, n);
+    if (options_.existing == ExistingOutput::kRefuse) throw Error("parquet: " + path + " exists; -force replaces it");
+    if (n > 1) check_output_path(path, OutputOptions{.label = "parquet", .existing = options_.existing});
   }
 }
 

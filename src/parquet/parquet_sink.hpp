@@ -83,7 +83,7 @@ class ParquetSink final : public sink::Sink {
   std::vector<std::pair<std::string, std::string>> file_times(std::uint64_t end_ns) const;
   /// The end of the rotate_ms period that holds time t (not before file_start_ns_'s).
   std::uint64_t period_end_after(std::uint64_t t) const;
-  void refuse_taken_rotated_names() const;
+  void check_taken_rotated_names() const;
   void fail(const std::exception& e) noexcept;
   bool rotating() const { return options_.rotate_rows != 0 || options_.rotate_ms != 0; }
 

@@ -57,7 +57,6 @@ TopStats::PerSyscall& TopStats::syscall_of(const schema::EventRow& row) {
   return *s;
 }
 
-// pid's tally; nullptr when max_processes are tallied and pid is not one.
 void TopStats::PerProcess::name_row(std::string_view comm) {
   if (used != 0 && names[current].comm == comm) {
     ++names[current].calls;
@@ -88,6 +87,7 @@ const std::string& TopStats::PerProcess::busiest() const {
   return names[best].comm;
 }
 
+// pid's tally; nullptr when max_processes are tallied and pid is not one.
 TopStats::PerProcess* TopStats::process_of(std::uint32_t pid) {
   RecentProcess& recent = recent_processes_[pid % kRecentSlots];
   if (recent.tally != nullptr && recent.pid == pid) return recent.tally;
