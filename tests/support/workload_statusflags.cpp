@@ -1,6 +1,7 @@
 // `ior_workload statusflags DIR`: the status flags of an open file
 // description, as F_SETFL and ioctl FIONBIO and FIOASYNC change them: a
-// change made through one fd shows through its dup, and FIONBIO and
+// change made through one fd shows through its dup and in the parent after
+// a forked child made it through its copy, and FIONBIO and
 // FIOASYNC set and clear O_NONBLOCK and O_ASYNC as F_SETFL does. Every read
 // and write is written to the manifest with the flags its row must hold:
 // the open flags as passed (ior's flags column), with the status flags
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,6 +63,14 @@ int run_statusflags(const std::string& dir) {
   record("write", syscall(SYS_write, copy, "x", 1), copy, kOpened);
   check(syscall(SYS_fcntl, copy, F_SETFL, 0), "F_SETFL");
   record("write", syscall(SYS_write, fd, "y", 1), fd, kOpened);
+  // A fork's copy shares the description: the child's F_SETFL shows in
+  // the parent's rows.
+  const pid_t child = fork();
+  if (child < 0) die("fork");
+  if (child == 0) _exit(syscall(SYS_fcntl, fd, F_SETFL, O_NONBLOCK) == 0 ? 0 : 1);
+  int status = 0;
+  if (waitpid(child, &status, 0) != child || status != 0) die("child's F_SETFL");
+  record("write", syscall(SYS_write, fd, "v", 1), fd, kOpened);
 
   int p[2];
   check(syscall(SYS_pipe2, p, O_CLOEXEC), "pipe2");
