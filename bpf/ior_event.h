@@ -91,7 +91,7 @@ struct ior_enter_event {
 	__u32 gid;
 	__u64 cgroup_id;        /* cgroup v2 id (bpf_get_current_cgroup_id): its directory's inode */
 	__u32 ppid;             /* the parent process (real_parent->tgid) */
-	__u32 pad2;
+	__u32 mnt_ns;           /* syscalls with a string: the thread's mount namespace (its /proc/PID/ns/mnt inode), whose names the strings are; else 0 */
 	/* followed by str_len[0] bytes of string 0, then str_len[1] bytes of string 1 */
 };
 
@@ -148,7 +148,7 @@ struct ior_task_event {
 	__u32 flags;                 /* IOR_TASK_* bits */
 	char comm[IOR_COMM_LEN];     /* the task's name after the event */
 	__u32 parent_tid;            /* FORK: the thread that forked; EXEC: the thread's tid before the exec; else 0 */
-	__u32 pad;
+	__u32 mnt_ns;                /* FORK: the child's mount namespace (clone(CLONE_NEWNS) gives it a new one); else 0 */
 };
 
 /* Syscall number -> what to record (map "syscall_specs", filled by userspace
@@ -217,7 +217,7 @@ IOR_ABI_AT(ior_enter_event, uid, 72);
 IOR_ABI_AT(ior_enter_event, gid, 76);
 IOR_ABI_AT(ior_enter_event, cgroup_id, 80);
 IOR_ABI_AT(ior_enter_event, ppid, 88);
-IOR_ABI_AT(ior_enter_event, pad2, 92);
+IOR_ABI_AT(ior_enter_event, mnt_ns, 92);
 
 IOR_ABI_ASSERT(sizeof(struct ior_exit_event) == 32);
 IOR_ABI_AT(ior_exit_event, hdr, 0);
@@ -246,6 +246,7 @@ IOR_ABI_AT(ior_task_event, parent_pid, 24);
 IOR_ABI_AT(ior_task_event, flags, 28);
 IOR_ABI_AT(ior_task_event, comm, 32);
 IOR_ABI_AT(ior_task_event, parent_tid, 48);
+IOR_ABI_AT(ior_task_event, mnt_ns, 52);
 
 /* The value of map syscall_specs, written by userspace, read by the programs. */
 IOR_ABI_ASSERT(sizeof(struct ior_syscall_spec) == 8);

@@ -382,6 +382,7 @@ void FdTable::fork_with(std::uint32_t parent, std::uint32_t parent_tid, std::uin
   if (auto p = procs_.find(parent); p != procs_.end()) {  // the child starts in its parent's root
     to->root_read = p->second.root_read;
     to->root = p->second.root;
+    to->mnt_ns = p->second.mnt_ns;  // unless its fork record says another (clone with CLONE_NEWNS)
   }
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }
@@ -471,11 +472,25 @@ std::optional<RootId> FdTable::root_of(std::uint32_t pid) {
   return root;
 }
 
+std::uint32_t FdTable::mnt_ns_of(std::uint32_t pid) {
+  auto p = procs_.find(pid);
+  if (p != procs_.end() && p->second.mnt_ns != 0) return p->second.mnt_ns;
+  const std::uint32_t ns = proc_.mnt_ns(pid).value_or(0);
+  if (p != procs_.end()) p->second.mnt_ns = ns;
+  return ns;
+}
+
 void FdTable::root_changed(std::uint32_t pid) {
   if (auto p = procs_.find(pid); p != procs_.end()) {
     p->second.root_read = false;
     p->second.root.reset();
+    p->second.mnt_ns = 0;
   }
+}
+
+void FdTable::set_mnt_ns(std::uint32_t pid, std::uint32_t mnt_ns) {
+  if (mnt_ns == 0) return;
+  if (auto p = procs_.find(pid); p != procs_.end()) p->second.mnt_ns = mnt_ns;
 }
 
 void FdTable::chrooted(std::uint32_t pid, std::string_view dir) {
@@ -488,7 +503,8 @@ void FdTable::chrooted(std::uint32_t pid, std::string_view dir) {
   p.root = id;
 }
 
-void FdTable::rename(std::uint32_t pid, std::uint32_t ppid, std::string_view from, std::string_view to, bool exchange) {
+void FdTable::rename(std::uint32_t pid, std::uint32_t ppid, std::uint32_t mnt_ns, std::string_view from,
+                     std::string_view to, bool exchange) {
   // Held until the pass ends: the last entry renamed must not free the
   // name the others are compared with.
   const SharedName old_from = names_.find(from);
@@ -499,9 +515,10 @@ void FdTable::rename(std::uint32_t pid, std::uint32_t ppid, std::string_view fro
   const SharedName new_from = old_to.empty() ? SharedName() : names_.intern(from);
   const SharedName new_to = old_from.empty() ? SharedName() : names_.intern(to);
   std::string moved;
-  const auto renamed = [&](SharedName& name, std::size_t& name_bytes, const auto& affects) {
+  // reaches(new name): whether this entry's file is the one renamed.
+  const auto renamed = [&](SharedName& name, std::size_t& name_bytes, const auto& reaches) {
     if (const SharedName* now = name.same(old_from) ? &new_to : name.same(old_to) ? &new_from : nullptr) {
-      if (!affects()) return;
+      if (!reaches(now->view())) return;
       name_bytes = name_bytes - name.view().size() + now->view().size();
       name = *now;
       return;
@@ -513,39 +530,64 @@ void FdTable::rename(std::uint32_t pid, std::uint32_t ppid, std::string_view fro
     };
     const bool under_from = under(from);
     if (!under_from && !(exchange && under(to))) return;
-    if (!affects()) return;
     const std::string_view rest = v.substr((under_from ? from : to).size());
     moved.assign(under_from ? to : from);
     if (moved.size() + rest.size() > kMaxMadePath) return;  // kept as it was rather than cut
     moved += rest;
+    if (!reaches(moved)) return;
     SharedName now = names_.intern(moved);
     name_bytes = name_bytes - v.size() + now.view().size();
     name = std::move(now);
   };
-  // Another process's root is asked only when one of its names would
-  // change, once per rename at most.
+  // Another process's root and namespace are asked only when one of its
+  // names would change, once per rename at most.
   std::optional<RootId> renamer_root = root_of(pid);
   if (!renamer_root && ppid != 0 && ppid != pid) renamer_root = root_of(ppid);
-  std::unordered_map<std::uint32_t, bool> same_root;
-  const auto shares_root = [&](std::uint32_t other) {
-    if (other == pid || !renamer_root) return true;
-    auto [it, fresh] = same_root.try_emplace(other, true);
-    if (fresh) {
+  if (mnt_ns != 0) set_mnt_ns(pid, mnt_ns);
+  const std::uint32_t renamer_ns = mnt_ns != 0 ? mnt_ns : mnt_ns_of(pid);
+  enum class Reach : std::uint8_t { kRenamed, kNot, kIfSameFile };
+  std::unordered_map<std::uint32_t, Reach> reach_of;
+  const auto reach = [&](std::uint32_t other) {
+    if (other == pid) return Reach::kRenamed;
+    auto [it, fresh] = reach_of.try_emplace(other, Reach::kRenamed);
+    if (!fresh) return it->second;
+    if (renamer_root) {
       const std::optional<RootId> root = root_of(other);
-      it->second = !root || *root == *renamer_root;  // unknown: as before, renamed
+      if (root && *root != *renamer_root) return it->second = Reach::kNot;
     }
+    // Same root, another namespace: the same text names the same file
+    // only where the mounts on its way are the same. Unknown (gone): as
+    // before, renamed.
+    const std::uint32_t ns = renamer_ns == 0 ? 0 : mnt_ns_of(other);
+    if (ns != 0 && ns != renamer_ns) it->second = Reach::kIfSameFile;
     return it->second;
+  };
+  const auto reaches = [&](std::uint32_t other, std::string_view now, const auto& held) {
+    const Reach r = reach(other);
+    return r == Reach::kRenamed || (r == Reach::kIfSameFile && proc_.same_file(other, now, held()));
   };
   for (auto& [owner, p] : procs_) {
     const std::uint32_t of = owner;
-    const auto affects = [&] { return shares_root(of); };
-    for (auto& [fd, e] : p.fds) renamed(e.name, p.name_bytes, affects);
-    if (p.cwd.named()) renamed(p.cwd.name, p.name_bytes, affects);
+    for (auto& [fd, e] : p.fds) {
+      const std::int32_t number = fd;
+      renamed(e.name, p.name_bytes,
+              [&](std::string_view now) { return reaches(of, now, [&] { return "fd/" + std::to_string(number); }); });
+    }
+    if (p.cwd.named()) {
+      renamed(p.cwd.name, p.name_bytes, [&](std::string_view now) {
+        return reaches(of, now, [] { return std::string("cwd"); });
+      });
+    }
   }
   std::size_t not_counted = 0;  // a thread's cwd is no process's name_bytes
   for (auto& [tid, t] : thread_cwds_) {
     const std::uint32_t of = t.pid;
-    if (t.cwd.named()) renamed(t.cwd.name, not_counted, [&] { return shares_root(of); });
+    const std::uint32_t thread = tid;
+    if (t.cwd.named()) {
+      renamed(t.cwd.name, not_counted, [&](std::string_view now) {
+        return reaches(of, now, [&] { return "task/" + std::to_string(thread) + "/cwd"; });
+      });
+    }
   }
   peak_bytes_ = std::max(peak_bytes_, bytes());
 }

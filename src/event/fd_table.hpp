@@ -200,10 +200,18 @@ class FdTable {
   /// container names other files by the same text.
   /// A renamer gone before its rename is handled (a short-lived mv) is
   /// taken to share its parent's root (ppid).
-  void rename(std::uint32_t pid, std::uint32_t ppid, std::string_view from, std::string_view to, bool exchange);
-  /// setns into a mount namespace: the process's root is asked again when a
-  /// rename needs it.
+  /// In a process of another mount namespace than the renamer's (mnt_ns,
+  /// from the rename's record; 0: ask /proc) the same text may be another
+  /// file (unshare -m and a tmpfs over the directory): there a name moves
+  /// only when /proc shows the new name leads to the file it holds.
+  void rename(std::uint32_t pid, std::uint32_t ppid, std::uint32_t mnt_ns, std::string_view from,
+              std::string_view to, bool exchange);
+  /// setns, unshare(CLONE_NEWNS): the process's root and mount namespace
+  /// are asked again when a rename needs them.
   void root_changed(std::uint32_t pid);
+  /// The mount namespace a new process started in (its fork record's); 0
+  /// changes nothing.
+  void set_mnt_ns(std::uint32_t pid, std::uint32_t mnt_ns);
   /// chroot to dir (as the process named it): its root is that directory
   /// as ior finds it, or, when ior cannot look at it, one shared with no
   /// process it did not fork (a chroot's mv may be gone before its rename
@@ -278,6 +286,7 @@ class FdTable {
     bool dead_at_last_sweep = false;
     bool root_read = false;       ///< root was asked of /proc (a rename needed it)
     std::optional<RootId> root;   ///< nullopt: unknown (then it takes every rename)
+    std::uint32_t mnt_ns = 0;     ///< its mount namespace; 0: unknown (asked of /proc when a rename needs it)
   };
   /// The cwd of a thread that has its own.
   struct ThreadCwd {
@@ -303,6 +312,8 @@ class FdTable {
   void learn_thread_cwds(std::uint32_t pid, const std::string& main_cwd);
   /// The process's root as /proc gives it, asked once (nullopt: unknown).
   std::optional<RootId> root_of(std::uint32_t pid);
+  /// The process's mount namespace, asked of /proc when unknown (0: gone).
+  std::uint32_t mnt_ns_of(std::uint32_t pid);
   /// The process's cwd, read from /proc first when unread.
   std::optional<Cwd> process_cwd(std::uint32_t pid);
   /// tid's own cwd, or nullptr when it shares the process's.

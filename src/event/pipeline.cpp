@@ -124,6 +124,7 @@ ThreadState& Pipeline::Impl::keep_enter() {
   p.uid = rec.enter.uid;
   p.gid = rec.enter.gid;
   p.ppid = rec.enter.ppid;
+  p.mnt_ns = rec.enter.mnt_ns;
   p.cgroup_id = rec.enter.cgroup_id;
   const std::size_t before = string_capacity(t);
   try {
@@ -437,13 +438,16 @@ void Pipeline::Impl::on_task() {
     case IOR_EVENT_FORK:
       // The child's tid is new: a stale state under a recycled tid must go.
       forget_thread(h.tid);
-      if (h.pid != rec.task.parent_pid && (rec.task.flags & IOR_TASK_SHARED_FILES)) {
-        fds.fork_sharing_files(rec.task.parent_pid, rec.task.parent_tid, h.pid);
-      } else if (h.pid != rec.task.parent_pid) {
-        fds.fork(rec.task.parent_pid, rec.task.parent_tid, h.pid);
-      } else if (rec.task.flags & IOR_TASK_OWN_FS) {
-        fds.new_thread_cwd(h.pid, rec.task.parent_tid, h.tid);
+      if (h.pid == rec.task.parent_pid) {
+        if (rec.task.flags & IOR_TASK_OWN_FS) fds.new_thread_cwd(h.pid, rec.task.parent_tid, h.tid);
+        break;
       }
+      if (rec.task.flags & IOR_TASK_SHARED_FILES) {
+        fds.fork_sharing_files(rec.task.parent_pid, rec.task.parent_tid, h.pid);
+      } else {
+        fds.fork(rec.task.parent_pid, rec.task.parent_tid, h.pid);
+      }
+      fds.set_mnt_ns(h.pid, rec.task.mnt_ns);
       break;
     case IOR_EVENT_TASK_EXIT:
       forget_thread(h.tid);

@@ -126,6 +126,24 @@ std::optional<RootId> ProcFdLookup::dir_id(const std::string& path) {
   return RootId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
+std::optional<std::uint32_t> ProcFdLookup::mnt_ns(std::uint32_t pid) const {
+  struct stat st {};
+  const std::string path = root_ + "/" + std::to_string(pid) + "/ns/mnt";
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<std::uint32_t>(st.st_ino);  // the namespace's inum
+}
+
+bool ProcFdLookup::same_file(std::uint32_t pid, std::string_view name, std::string_view held) const {
+  const std::string dir = root_ + "/" + std::to_string(pid) + "/";
+  std::string named = dir + "root";
+  named += name;
+  std::string holder = dir;
+  holder += held;
+  struct stat by_name {}, by_holder {};
+  if (::stat(named.c_str(), &by_name) != 0 || ::stat(holder.c_str(), &by_holder) != 0) return false;
+  return by_name.st_dev == by_holder.st_dev && by_name.st_ino == by_holder.st_ino;
+}
+
 std::optional<RootId> ProcFdLookup::root_id(std::uint32_t pid) const {
   struct stat st {};
   const std::string path = root_ + "/" + std::to_string(pid) + "/root";

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ior::event {
@@ -50,6 +51,14 @@ class ProcFdLookup {
   /// The device and inode of a directory of ior's own view (not under the
   /// /proc root): a chroot's new root. nullopt when it cannot be looked at.
   static std::optional<RootId> dir_id(const std::string& path);
+  /// The process's mount namespace (the inode of /proc/PID/ns/mnt);
+  /// nullopt when the process is gone.
+  std::optional<std::uint32_t> mnt_ns(std::uint32_t pid) const;
+  /// Whether `name` (a clean absolute path, as the process sees it: under
+  /// /proc/PID/root) leads to the file `held` leads to, `held` being
+  /// relative to /proc/PID ("fd/3", "cwd", "task/TID/cwd"). False when
+  /// either cannot be looked at.
+  bool same_file(std::uint32_t pid, std::string_view name, std::string_view held) const;
 
  private:
   std::string root_;

@@ -174,12 +174,15 @@ void apply_fd_effects(std::uint32_t pid, std::uint32_t tid, const PendingEnter& 
           is_clean_absolute(row->newname)) {
         constexpr std::uint64_t kRenameExchange = 1u << 1;  // RENAME_EXCHANGE, <linux/fs.h>
         const bool exchange = e.syscall == IOR_SC_renameat2 && (e.args[2] & kRenameExchange) != 0;
-        fds.rename(pid, row->ppid, row->oldname, row->newname, exchange);
+        fds.rename(pid, row->ppid, e.mnt_ns, row->oldname, row->newname, exchange);
       }
       break;
     case FdEffect::kUnshare:
       // unshare(CLONE_NEWNS) unshares the fs_struct too (kernel/fork.c).
       if (ret == 0 && (e.args[0] & (CLONE_FS | CLONE_NEWNS)) != 0) fds.unshare_cwd(pid, tid);
+      // A namespace of its own: a rename there may not reach the names
+      // of processes left in the old one (FdTable::rename).
+      if (ret == 0 && (e.args[0] & CLONE_NEWNS) != 0) fds.root_changed(pid);
       // A process sharing its fd table with another gets a copy. (A thread
       // unsharing it in a process of several is not followed: one table
       // per process.)

@@ -26,6 +26,7 @@ struct PendingEnter {
   std::int32_t out_fds[2] = {-1, -1};
   std::uint64_t out_ino[2] = {0, 0};
   std::uint32_t uid = 0, gid = 0, ppid = 0;
+  std::uint32_t mnt_ns = 0;  ///< syscalls with a string: the thread's mount namespace (0: not sent)
   std::uint64_t cgroup_id = 0;
   std::string str0;
   std::string str1;

@@ -245,5 +245,45 @@ TEST(MovesE2E, StatusFlagsFollowFSetflThroughDupsAndFionbioAndFioasync) {
   }
 }
 
+// Renames made in mount namespaces of their own, end to end: one over a
+// tmpfs that namespace mounted on the directory names nothing of the
+// host's (its cwd and log keep their names), one on the file system both
+// see moves the host's fd to the new name. (A user in a user and mount
+// namespace of its own had renamed a root daemon's log and cwd in ior's
+// rows: the text alone decided, and a namespace made with unshare -m has
+// the host's root.)
+TEST(MovesE2E, RenamesInAnotherMountNamespaceMoveOnlyTheFilesTheyRename) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  TempDir out;
+  const std::string json = out.path() + "/rows.json";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json},
+                          {WORKLOAD_BINARY, "nsrename", dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 3u) << run.workload_out;
+  std::vector<std::string> rows;
+  {
+    std::ifstream in(json);
+    for (std::string l; std::getline(in, l);) rows.push_back(l);
+  }
+  bool hijack_seen = false;
+  for (const auto& r : rows) {
+    if (json_field(r, "syscall_name").starts_with("rename")) hijack_seen |= r.find("HIJACKED") != std::string::npos;
+  }
+  EXPECT_TRUE(hijack_seen) << "the other namespace's rename is a row too";
+  std::size_t i = 0;
+  for (const auto& m : manifest) {
+    while (i < rows.size() && !(json_field(rows[i], "tid") == std::to_string(m.tid) &&
+                                json_field(rows[i], "syscall_name") == m.name &&
+                                json_field(rows[i], "ret_value") == std::to_string(m.ret))) {
+      ++i;
+    }
+    ASSERT_LT(i, rows.size()) << "no row for " << m.name << " = " << m.ret;
+    EXPECT_EQ(json_field(rows[i], "filename"), m.file) << m.name << " = " << m.ret << ": " << rows[i];
+    ++i;
+  }
+}
+
 }  // namespace
 }  // namespace ior::testing

@@ -2,6 +2,7 @@
 // absolute (cwd, chdir/fchdir, dirfds, AT_EMPTY_PATH, fork/exec, /proc),
 // driven through the pipeline with synthetic records.
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 
 #include <filesystem>
@@ -220,6 +221,83 @@ TEST_F(RootsTest, AShortLivedRenamerIsPlacedByItsChrootOrItsParent) {
   rename_by(800, 200, "/var/log/app.log", "/var/log/app.log.3");
   EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.3");
   EXPECT_EQ(read_fd(5, 400).filename, "/var/log/app.log.2");
+}
+
+// A rename in another mount namespace with the same root (unshare -m, a
+// PrivateTmp service): its text may name another file there (a tmpfs
+// mounted over the directory) or the same one (a file system both see).
+// A name of a process in another namespace moves only when /proc shows
+// the new name leads to the file it holds. (A user in a user and mount
+// namespace of its own renamed a root daemon's log and cwd this way.)
+class MountNamespacesTest : public PathTest {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(host_ / "var" / "log");
+    std::ofstream(host_ / "var" / "log" / "app.log") << "x";
+    std::filesystem::create_directories(proc_.root / "ns");
+    std::ofstream(proc_.root / "ns" / "host") << "";
+    std::ofstream(proc_.root / "ns" / "private") << "";
+    for (const char* pid : {"100", "200", "300"}) proc_.link(std::string(pid) + "/root", host_.string());
+    proc_.link("100/ns/mnt", (proc_.root / "ns" / "host").string());
+    proc_.link("200/ns/mnt", (proc_.root / "ns" / "host").string());
+    proc_.link("300/ns/mnt", (proc_.root / "ns" / "private").string());
+    proc_.link("100/fd/3", (host_ / "var" / "log" / "app.log").string());
+    make_pipeline_over(proc_);
+  }
+  static std::uint32_t ns_of(const std::filesystem::path& file) {
+    struct stat st {};
+    EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
+    return static_cast<std::uint32_t>(st.st_ino);
+  }
+  void rename_in(std::uint32_t pid, std::uint32_t ns, const char* from, const char* to, std::uint32_t ppid = 0) {
+    testing::EnterSpec e = testing::spec(IOR_SC_rename, pid, pid, clock_);
+    e.str0 = from;
+    e.str1 = to;
+    e.ppid = ppid;
+    e.mnt_ns = ns;
+    syscall_of(e, 0);
+  }
+  FakeProc proc_{"mntns"};
+  std::filesystem::path host_ = proc_.root / "host";
+};
+
+TEST_F(MountNamespacesTest, ARenameInAnotherNamespaceMovesOnlyNamesThatLeadToTheRenamedFile) {
+  const std::uint32_t host = ns_of(proc_.root / "ns" / "host");
+  const std::uint32_t other = ns_of(proc_.root / "ns" / "private");
+  openat(AT_FDCWD, "/var/log/app.log", 3);  // pid 100, on the host
+  // In its own namespace over a tmpfs of its own: /var/log/evil is
+  // nothing on the host, the host's file keeps its name.
+  rename_in(300, other, "/var/log/app.log", "/var/log/evil");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log");
+  // The record's namespace counts, not /proc's: a renamer already gone.
+  rename_in(400, other, "/var/log/app.log", "/var/log/evil2", 300);
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log");
+  // The same file system seen from both: the file really moved, and the
+  // host's fd leads to it under the new name.
+  std::filesystem::rename(host_ / "var" / "log" / "app.log", host_ / "var" / "log" / "app.log.1");
+  std::filesystem::remove(proc_.root / "100" / "fd" / "3");
+  proc_.link("100/fd/3", (host_ / "var" / "log" / "app.log.1").string());
+  rename_in(300, other, "/var/log/app.log", "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.1");
+  // In the same namespace and root, the text alone decides, as before.
+  rename_in(200, host, "/var/log/app.log.1", "/var/log/app.log.2");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.2");
+}
+
+// A process clone(CLONE_NEWNS) made is in a namespace of its own from its
+// fork record on, not in its parent's.
+TEST_F(MountNamespacesTest, AChildInANamespaceOfItsOwnIsPlacedByItsForkRecord) {
+  const std::uint32_t host = ns_of(proc_.root / "ns" / "host");
+  const std::uint32_t other = ns_of(proc_.root / "ns" / "private");
+  openat(AT_FDCWD, "/var/log/app.log", 3);
+  rename_in(300, other, "/var/log/app.log", "/var/log/nothing");  // the parent's namespace is asked once
+  feed(testing::fork_record(500, 500, clock_, 100, other));
+  feed(testing::fork_record(600, 600, clock_, 100, host));
+  clock_ += 100;
+  rename_in(200, host, "/var/log/app.log", "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(3).filename, "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(3, 600).filename, "/var/log/app.log.1");
+  EXPECT_EQ(read_fd(3, 500).filename, "/var/log/app.log");  // /proc shows nothing of 500's there
 }
 
 // A renamed directory (`mv /srv/app /srv/app.old` while the app runs): the

@@ -54,6 +54,7 @@ struct EnterSpec {
   std::uint8_t str_flags = 0;
   std::uint32_t uid = 0, gid = 0, ppid = 0;
   std::uint64_t cgroup_id = 0;
+  std::uint32_t mnt_ns = 0;  ///< sent with syscalls that carry a string
 };
 
 inline EnterSpec spec(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
@@ -78,6 +79,7 @@ inline Record enter_record(const EnterSpec& s) {
   e.gid = s.gid;
   e.ppid = s.ppid;
   e.cgroup_id = s.cgroup_id;
+  e.mnt_ns = s.mnt_ns;
   return bytes_of(e, s.str0, s.str1);
 }
 
@@ -137,8 +139,10 @@ inline Record exit_str_record(std::uint16_t syscall, std::uint32_t pid, std::uin
 /// the parent's main thread and the exec'ing thread's own tid.
 inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t tid,
                           std::uint64_t time_ns, std::uint32_t parent_pid = 0,
-                          std::uint32_t flags = 0, std::optional<std::uint32_t> parent_tid = std::nullopt) {
+                          std::uint32_t flags = 0, std::optional<std::uint32_t> parent_tid = std::nullopt,
+                          std::uint32_t mnt_ns = 0) {
   ior_task_event e{};
+  e.mnt_ns = mnt_ns;
   e.hdr = header(kind, 0, pid, tid, time_ns);
   e.parent_pid = parent_pid;
   e.flags = flags;
@@ -147,9 +151,10 @@ inline Record task_record(std::uint16_t kind, std::uint32_t pid, std::uint32_t t
   return bytes_of(e);
 }
 
+/// mnt_ns: the child's mount namespace as the kernel sends it (0: none sent).
 inline Record fork_record(std::uint32_t child_pid, std::uint32_t child_tid, std::uint64_t time_ns,
-                          std::uint32_t parent_pid) {
-  return task_record(IOR_EVENT_FORK, child_pid, child_tid, time_ns, parent_pid);
+                          std::uint32_t parent_pid, std::uint32_t mnt_ns = 0) {
+  return task_record(IOR_EVENT_FORK, child_pid, child_tid, time_ns, parent_pid, 0, std::nullopt, mnt_ns);
 }
 
 /// A thread created by parent_tid without CLONE_FS: its cwd is its own.
