@@ -1,6 +1,7 @@
 // ior: traces every file-I/O syscall with eBPF; see README.md.
 #include <malloc.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -24,6 +25,9 @@ int main(int argc, char** argv) {
   // to 203 MiB at the defaults, against 128 MiB with two arenas and the same
   // rows. MALLOC_ARENA_MAX in the environment still decides.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+  // A closed pipe on standard output (`ior report x | head`) is a write
+  // error every command reports (one line, exit 1), not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::string_view sub = argc > 1 ? std::string_view(argv[1]) : std::string_view();
   // A usage error points to the help of the command that was run.
   const char* command = sub == "flamegraph" ? "ior flamegraph" : sub == "report" ? "ior report" : "ior";

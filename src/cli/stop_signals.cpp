@@ -39,9 +39,15 @@ bool readable(int fd, int timeout_ms) {
 
 StopSignals::StopSignals(std::function<void()> on_cancel) : on_cancel_(std::move(on_cancel)) {
   sigemptyset(&set_);
-  sigaddset(&set_, SIGINT);
   sigaddset(&set_, SIGTERM);
-  sigaddset(&set_, SIGHUP);
+  // One ignored when ior started stays ignored: nohup's SIGHUP, a shell's
+  // SIGINT and SIGQUIT for a background job (a trace under nohup had
+  // stopped when the terminal went away).
+  for (const int sig : {SIGINT, SIGHUP, SIGQUIT}) {
+    struct sigaction now {};
+    if (sigaction(sig, nullptr, &now) == 0 && now.sa_handler == SIG_IGN) continue;
+    sigaddset(&set_, sig);
+  }
   if (int err = pthread_sigmask(SIG_BLOCK, &set_, &old_mask_); err != 0) {
     throw SystemError("pthread_sigmask", err);
   }

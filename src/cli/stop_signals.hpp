@@ -1,5 +1,6 @@
 #pragma once
-// SIGINT, SIGTERM and SIGHUP stop ior at any time: during setup (connecting,
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT stop ior at any time (but one that was
+// ignored when ior started: nohup, a shell's background job): during setup (connecting,
 // preparing a schema), while tracing and during shutdown. They are blocked
 // in every thread (construct this before starting any thread, so threads
 // inherit the mask) and received by one thread of this class through a
@@ -13,7 +14,8 @@
 //     trickling server cannot hold it);
 //   - one more after that ends the process at once with status 128+signal
 //     (the last resort: rows not yet written are lost).
-// SIGPIPE is ignored: a closed stdout is an error the console sink reports.
+// SIGPIPE is ignored (main() ignores it for every command): a closed stdout
+// is an error the console sink reports.
 
 #include <signal.h>
 

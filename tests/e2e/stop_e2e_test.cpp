@@ -305,5 +305,42 @@ TEST(SetupE2E, AnOutputThatCannotBeCreatedLeavesTheEarlierOnesAsTheyWere) {
   earlier.expect_untouched();
 }
 
+// Signals ignored when ior started stay ignored: `nohup ior ... &` must
+// outlive the terminal (SIGHUP), a shell's background job ignores SIGINT
+// and SIGQUIT. (ior took them back: a trace under nohup stopped, exit 0,
+// when its terminal went away.) SIGTERM still stops it in order.
+TEST(StopE2E, SignalsIgnoredAtStartStayIgnoredAndSigtermStillStops) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string parquet = dir.path() + "/nohup.parquet";
+  Subprocess ior({"/bin/sh", "-c", "trap '' HUP INT QUIT; exec \"$0\" \"$@\"", IOR_BINARY, "-duration", "60",
+                  "-comm", "no-such-comm", "-parquet", "-parquet-file", parquet});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT}) ior.signal(sig);
+  EXPECT_FALSE(ior.wait_for_stderr("stopped by signal", 1500ms)) << ior.err();
+  ior.signal(SIGTERM);
+  EXPECT_EQ(ior.wait(30s), 0) << ior.err();
+  EXPECT_NE(ior.err().find("stopped by signal 15"), std::string::npos) << ior.err();
+  EXPECT_TRUE(std::filesystem::exists(parquet));
+}
+
+// SIGQUIT (Ctrl-\ on a terminal) stops in order as SIGINT does: the outputs
+// complete, the summary printed. (It killed ior at once: no summary, every
+// row in memory lost, hidden temporary files left.)
+TEST(StopE2E, SigquitStopsInOrder) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  const std::string parquet = dir.path() + "/quit.parquet";
+  Subprocess ior({IOR_BINARY, "-duration", "60", "-comm", "no-such-comm", "-parquet", "-parquet-file", parquet});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  ior.signal(SIGQUIT);
+  EXPECT_EQ(ior.wait(30s), 0) << ior.err();
+  EXPECT_NE(ior.err().find("stopped by signal 3"), std::string::npos) << ior.err();
+  EXPECT_TRUE(std::filesystem::exists(parquet));
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  }
+}
+
 }  // namespace
 }  // namespace ior::testing
