@@ -419,6 +419,7 @@ int run_trace(const Options& o) {
     running.push_back(target);
     for (std::uint32_t pid : running) pipeline.learn_process(pid);
   }
+  if (target == 0) pipeline.learn_own_thread_cwds_of_running();
   signals.tracing_started();
   reader.start();
   if (!o.quiet && !o.live) {

@@ -677,6 +677,21 @@ void FdTable::learn_thread_cwds(std::uint32_t pid, const std::string& main_cwd) 
   }
 }
 
+void FdTable::learn_own_thread_cwds(std::uint32_t pid) {
+  constexpr std::size_t kMaxThreadsAsked = 4096;
+  if (cwd_read(pid, pid)) return;
+  const auto tids = proc_.thread_ids(pid, kMaxThreadsAsked);
+  if (tids.size() < 2) return;
+  const auto main = proc_.cwd(pid);
+  if (!usable_cwd(main)) return;
+  const bool any_own = std::any_of(tids.begin(), tids.end(), [&](std::uint32_t tid) {
+    if (tid == pid) return false;
+    const auto found = proc_.thread_cwd(pid, tid);
+    return usable_cwd(found) && *found != *main;
+  });
+  if (any_own) (void)process_cwd(pid);  // reads them again, as a first use would (learn_thread_cwds)
+}
+
 void FdTable::put_cwd(std::uint32_t pid, CwdSlot cwd) {
   make_room(kProcessBytes);
   Process& p = procs_[pid];

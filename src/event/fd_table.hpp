@@ -185,6 +185,11 @@ class FdTable {
   /// unshare(CLONE_FS): the thread's cwd is its own from now on, starting
   /// where it is.
   void unshare_cwd(std::uint32_t pid, std::uint32_t tid);
+  /// For a process met running: when one of its threads has a cwd of its
+  /// own (unshare(CLONE_FS) before tracing), its cwd and its threads' are
+  /// read now, as cwd() does; otherwise nothing is kept. A thread that
+  /// ends before ior handles its first row could not be asked later.
+  void learn_own_thread_cwds(std::uint32_t pid);
   /// A thread created without CLONE_FS by parent_tid: its cwd is its own,
   /// starting at its creator's.
   void new_thread_cwd(std::uint32_t pid, std::uint32_t parent_tid, std::uint32_t tid);

@@ -552,6 +552,12 @@ void Pipeline::learn_process(std::uint32_t pid) {
   }
 }
 
+void Pipeline::learn_own_thread_cwds_of_running() {
+  constexpr std::size_t kMaxProcessesAsked = 1u << 16;
+  Impl& m = *impl_;
+  for (const std::uint32_t pid : m.proc.process_ids(kMaxProcessesAsked)) m.fds.learn_own_thread_cwds(pid);
+}
+
 void Pipeline::handled_up_to(std::uint64_t t) noexcept {
   try {
     impl_->proc_names.handled_up_to(t);

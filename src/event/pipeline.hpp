@@ -77,6 +77,13 @@ class Pipeline {
   /// it cannot exit, rather than at its first relative name or inherited fd,
   /// when a short command is already gone. Before the first feed().
   void learn_process(std::uint32_t pid);
+  /// Without a target, at the start: every running process with a thread
+  /// whose cwd is its own (unshare(CLONE_FS) before tracing) has its cwds
+  /// read now. Read lazily at the thread's first row, a thread already
+  /// gone by then had its relative names joined to the process's cwd.
+  /// One readlink per thread of each process with several. Before the
+  /// first feed().
+  void learn_own_thread_cwds_of_running();
   /// Every record keyed up to t (CLOCK_MONOTONIC ns) has been fed: rows
   /// waiting for the check of a /proc name may go on
   /// (event/proc_name_check.hpp).

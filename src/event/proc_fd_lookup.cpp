@@ -111,6 +111,10 @@ std::vector<std::uint32_t> ProcFdLookup::thread_ids(std::uint32_t pid, std::size
   return numbered_entries<std::uint32_t>(root_ + "/" + std::to_string(pid) + "/task", max);
 }
 
+std::vector<std::uint32_t> ProcFdLookup::process_ids(std::size_t max) const {
+  return numbered_entries<std::uint32_t>(root_, max);
+}
+
 bool ProcFdLookup::thread_exists(std::uint32_t pid, std::uint32_t tid) const {
   std::string path = root_ + "/" + std::to_string(pid) + "/task/" + std::to_string(tid);
   return ::access(path.c_str(), F_OK) == 0;

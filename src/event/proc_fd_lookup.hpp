@@ -40,6 +40,8 @@ class ProcFdLookup {
   /// The thread ids of the process (/proc/PID/task), at most max; empty
   /// when it is gone.
   std::vector<std::uint32_t> thread_ids(std::uint32_t pid, std::size_t max) const;
+  /// The process ids /proc lists, at most max.
+  std::vector<std::uint32_t> process_ids(std::size_t max) const;
   /// True when /proc/PID/task/TID exists (the thread is alive).
   bool thread_exists(std::uint32_t pid, std::uint32_t tid) const;
   /// True when /proc/PID exists.

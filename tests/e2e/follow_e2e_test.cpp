@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "trace_fixture.hpp"
@@ -287,6 +288,28 @@ TEST(FollowE2E, ASetupErrorAfterTheCommandIsForkedIsOneErrorAndLeavesNoProcess) 
   }
   EXPECT_TRUE(left.empty()) << "left running: pid " << (left.empty() ? "" : left.front());
   for (const auto& pid : left) ::kill(std::stoi(pid), SIGKILL);
+}
+
+// Without a target, a process met running whose thread has a cwd of its
+// own (unshare(CLONE_FS) before tracing began): that thread's relative
+// names are under its own cwd even when it ends before ior handles its
+// first row (ior reads such cwds at the start; read at the row, the thread
+// was gone and the process's cwd named its file).
+TEST(MetRunningE2E, AThreadWithACwdOfItsOwnSetBeforeTracingNamesItsFilesFromIt) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  Subprocess target({WORKLOAD_BINARY, "metcwds", dir.path()});
+  ASSERT_TRUE(target.wait_for_stderr("ready", 30s)) << target.err();
+  Subprocess ior({IOR_BINARY, "-duration", "60", "-path", dir.path()});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 30s)) << ior.err();
+  ::kill(target.pid(), SIGUSR1);
+  ASSERT_EQ(target.wait(30s), 0) << target.err();
+  std::this_thread::sleep_for(500ms);  // the ring read (every 10 ms) and the rows handled
+  ior.signal(SIGINT);
+  ASSERT_EQ(ior.wait(30s), 0) << ior.err();
+  const auto manifest = parse_manifest(target.out());
+  ASSERT_EQ(manifest.size(), 2u) << target.out();
+  expect_manifest_in_rows(manifest, parse_console(ior.out()));
 }
 
 }  // namespace

@@ -449,6 +449,7 @@ int run_handoff(const std::string& dir, long n);
 int run_lazypaths(const std::string& dir);
 int run_statusflags(const std::string& dir);
 int run_nsrename(const std::string& dir);
+int run_metcwds(const std::string& dir);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -493,11 +494,12 @@ int main(int argc, char** argv) {
   if (mode == "lazypaths" && argc == 3) return run_lazypaths(argv[2]);
   if (mode == "statusflags" && argc == 3) return run_statusflags(argv[2]);
   if (mode == "nsrename" && argc == 3) return run_nsrename(argv[2]);
+  if (mode == "metcwds" && argc == 3) return run_metcwds(argv[2]);
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | owncwds N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | acceptwait | handoff DIR N | "
-               "lazypaths DIR | fdchurn DIR THREADS N | statusflags DIR | nsrename DIR\n");
+               "lazypaths DIR | fdchurn DIR THREADS N | statusflags DIR | nsrename DIR | metcwds DIR\n");
   return 2;
 }
