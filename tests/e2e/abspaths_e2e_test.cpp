@@ -195,8 +195,10 @@ TEST(AbsolutePathsE2E, EveryRowNamesTheAbsolutePathAndKeepsTheNameAsPassed) {
   // DuckDB reads the same file as text, and the reversal docs/PARQUET.md
   // gives turns the escaped names back into the bytes the workload used.
   auto original = [](const std::string& col) {
-    return "lower(hex(CASE WHEN (notice & 64) != 0 THEN replace(" + col + ", '\\\\', '\\x5c')::BLOB ELSE " + col +
-           "::BLOB END)) AS " + col;
+    return "lower(hex(CASE WHEN (notice & 64) = 0 THEN encode(" + col + ") ELSE list_reduce(list_transform("
+           "regexp_extract_all(" + col + ", '\\\\\\\\|\\\\x[0-9a-f]{2}|[^\\\\]+'), t -> CASE WHEN t = '\\\\' THEN "
+           "encode('\\') WHEN t[1:2] = '\\x' THEN unhex(t[3:]) ELSE encode(t) END), (a, b) -> a || b, ''::BLOB) "
+           "END)) AS " + col;
   };
   auto duck = reader_query("duckdb", "SELECT syscall_name AS s, tid, " + original("filename") + ", " +
                                          original("oldname") + ", " + original("newname") + ", " +
