@@ -31,6 +31,8 @@ constexpr schema::ColumnInfo kComm = column("comm");
 constexpr schema::ColumnInfo kSyscall = column("syscall_name");
 constexpr schema::ColumnInfo kDuration = column("duration_ns");
 constexpr schema::ColumnInfo kFilename = column("filename");
+constexpr schema::ColumnInfo kHostname = column("hostname");
+constexpr schema::ColumnInfo kCollectionId = column("collection_id");
 static_assert(kTime.type == ColumnType::kUInt64, "the time expressions take UInt64 nanoseconds");
 static_assert(kDuration.type == ColumnType::kUInt64, "the quantile states are declared over UInt64");
 static_assert(kFilename.type == ColumnType::kString, "tokenbf_v1 indexes a String");
@@ -147,6 +149,16 @@ std::string ttl_clause(SchemaVariant v, const SchemaOptions& o, const std::strin
   return "TTL " + time_column + " + INTERVAL " + std::to_string(o.ttl_days) + " DAY DELETE\n";
 }
 
+// The host and run of a view's rows: the table may hold several hosts'
+// rows (a central server) and overlapping runs of one host (two SREs'
+// traces), whose pids and syscalls would otherwise add up in one row.
+std::string run_columns_ddl() {
+  return "  " + quote_identifier(std::string(kHostname.name)) + " " + type_of(kHostname) + ",\n" + "  " +
+         quote_identifier(std::string(kCollectionId.name)) + " " + type_of(kCollectionId) + ",\n";
+}
+
+std::string run_columns() { return std::string(kHostname.name) + ", " + std::string(kCollectionId.name); }
+
 // (1) Per thread and hour: counts and summed durations. comm is part of the
 // key: a SummingMergeTree keeps one arbitrary value of a non-key column when
 // it merges rows, so a thread that renamed itself would lose a name.
@@ -155,7 +167,7 @@ void thread_stats(SchemaVariant v, const SchemaOptions& o, const Names& n, std::
   const std::string time = event_time(v);
   std::string pid(kPid.name), tid(kTid.name), comm(kComm.name), sc(kSyscall.name), dur(kDuration.name);
   out.push_back("CREATE TABLE IF NOT EXISTS " + qualified(n, target + n.local_suffix) + n.on_cluster + " (\n" +
-                "  `day` Date,\n  `hour` DateTime,\n" +
+                "  `day` Date,\n  `hour` DateTime,\n" + run_columns_ddl() +
                 "  " + quote_identifier(pid) + " " + type_of(kPid) + ",\n" +
                 "  " + quote_identifier(tid) + " " + type_of(kTid) + ",\n" +
                 "  " + quote_identifier(comm) + " " + type_of(kComm) + ",\n" +
@@ -163,16 +175,16 @@ void thread_stats(SchemaVariant v, const SchemaOptions& o, const Names& n, std::
                 "  `event_count` UInt64,\n  `total_duration_ns` UInt64\n" +
                 ") ENGINE = SummingMergeTree((event_count, total_duration_ns))\n" +
                 "PARTITION BY toYYYYMM(day)\n" +
-                "ORDER BY (day, hour, " + pid + ", " + tid + ", " + comm + ", " + sc + ")\n" +
+                "ORDER BY (day, hour, " + run_columns() + ", " + pid + ", " + tid + ", " + comm + ", " + sc + ")\n" +
                 ttl_clause(v, o, "hour") + "SETTINGS index_granularity = 8192");
   if (n.cluster) out.push_back(distributed_over(n, target, ""));
   out.push_back("CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(n, target + "_mv") + n.on_cluster + " TO " +
                 qualified(n, target + n.local_suffix) + " AS SELECT\n" +
                 "  toDate(" + time + ") AS day,\n  toStartOfHour(" + time + ") AS hour,\n" +
-                "  " + pid + ", " + tid + ", " + comm + ", " + sc + ",\n" +
+                "  " + run_columns() + ", " + pid + ", " + tid + ", " + comm + ", " + sc + ",\n" +
                 "  count() AS event_count,\n  sum(" + dur + ") AS total_duration_ns\n" +
                 "FROM " + qualified(n, n.table + n.local_suffix) + "\n" +
-                "GROUP BY day, hour, " + pid + ", " + tid + ", " + comm + ", " + sc);
+                "GROUP BY day, hour, " + run_columns() + ", " + pid + ", " + tid + ", " + comm + ", " + sc);
 }
 
 // (2) Per minute and syscall: latency quantiles as mergeable states. Summing
@@ -181,23 +193,23 @@ void latency(SchemaVariant v, const SchemaOptions& o, const Names& n, std::vecto
   const std::string target = n.table + "_latency_minute";
   std::string sc(kSyscall.name), dur(kDuration.name);
   out.push_back("CREATE TABLE IF NOT EXISTS " + qualified(n, target + n.local_suffix) + n.on_cluster + " (\n" +
-                "  `minute` DateTime,\n" +
+                "  `minute` DateTime,\n" + run_columns_ddl() +
                 "  " + quote_identifier(sc) + " " + type_of(kSyscall) + ",\n" +
                 "  `event_count` AggregateFunction(count),\n" +
                 "  `duration_quantiles` AggregateFunction(quantiles(0.5, 0.9, 0.99), " + type_of(kDuration) + ")\n" +
                 ") ENGINE = AggregatingMergeTree\n" +
                 "PARTITION BY toYYYYMM(minute)\n" +
-                "ORDER BY (minute, " + sc + ")\n" +
+                "ORDER BY (minute, " + run_columns() + ", " + sc + ")\n" +
                 ttl_clause(v, o, "minute") + "SETTINGS index_granularity = 8192");
   if (n.cluster) out.push_back(distributed_over(n, target, ""));
   out.push_back("CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(n, target + "_mv") + n.on_cluster + " TO " +
                 qualified(n, target + n.local_suffix) + " AS SELECT\n" +
                 "  toStartOfMinute(" + event_time(v) + ") AS minute,\n" +
-                "  " + sc + ",\n" +
+                "  " + run_columns() + ", " + sc + ",\n" +
                 "  countState() AS event_count,\n" +
                 "  quantilesState(0.5, 0.9, 0.99)(" + dur + ") AS duration_quantiles\n" +
                 "FROM " + qualified(n, n.table + n.local_suffix) + "\n" +
-                "GROUP BY minute, " + sc);
+                "GROUP BY minute, " + run_columns() + ", " + sc);
 }
 
 }  // namespace

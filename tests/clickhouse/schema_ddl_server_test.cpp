@@ -132,6 +132,21 @@ TEST_F(SchemaDdlServer, LegacyStatementsRunTwiceAndARowGetsIngestedAtAndReachesT
   EXPECT_EQ(rows_of(c, "SELECT syscall_name, countMerge(event_count), quantilesMerge(0.5, 0.9, 0.99)(duration_quantiles) "
                        "FROM ior_ddl_legacy.ior_events_latency_minute GROUP BY syscall_name"),
             (Rows{{"openat", "1", "[1500,1500,1500]"}}));
+  // Another host's row and another run's, same pid, tid, name and syscall:
+  // rows of their own in both views (they had been summed into one).
+  schema::EventRow other_host = row_at(now_ns, 70001, "worker", 1000);
+  other_host.hostname = "h2";
+  schema::EventRow other_run = row_at(now_ns, 70001, "worker", 1000);
+  other_run.collection_id[15] = 2;
+  insert_rows(c, o, {other_host, other_run});
+  EXPECT_EQ(rows_of(c, "SELECT hostname, sum(event_count) AS n, sum(total_duration_ns) AS d FROM "
+                       "ior_ddl_legacy.ior_events_thread_stats GROUP BY hostname, collection_id "
+                       "ORDER BY hostname, d DESC"),
+            (Rows{{"h1", "1", "1500"}, {"h1", "1", "1000"}, {"h2", "1", "1000"}}));
+  EXPECT_EQ(rows_of(c, "SELECT hostname, countMerge(event_count) AS n FROM "
+                       "ior_ddl_legacy.ior_events_latency_minute GROUP BY hostname, collection_id "
+                       "ORDER BY hostname"),
+            (Rows{{"h1", "1"}, {"h1", "1"}, {"h2", "1"}}));
   // The day partition is the event's.
   EXPECT_EQ(scalar(c, "SELECT any(partition) = toString(toYYYYMMDD(now())) FROM system.parts "
                       "WHERE database = 'ior_ddl_legacy' AND table = 'ior_events' AND active"),

@@ -185,7 +185,8 @@ TEST(SchemaDdl, TheViewsKeepCommInTheKeyAndMergeQuantileStates) {
     const std::string& lat_mv = stmts[5];
     EXPECT_TRUE(stats.starts_with("CREATE TABLE IF NOT EXISTS `ior`.`ior_events_thread_stats` (")) << stats;
     EXPECT_TRUE(contains(stats, "SummingMergeTree((event_count, total_duration_ns))")) << stats;
-    EXPECT_TRUE(contains(stats, "ORDER BY (day, hour, pid, tid, comm, syscall_name)")) << stats;
+    // Host and run in the key: a central server's hosts, overlapping runs.
+    EXPECT_TRUE(contains(stats, "ORDER BY (day, hour, hostname, collection_id, pid, tid, comm, syscall_name)")) << stats;
     // The key columns have exactly the schema's types (a UInt16 tid would wrap).
     auto cols = defined_columns(stats);
     for (const auto& [name, type] : cols) {
@@ -195,11 +196,11 @@ TEST(SchemaDdl, TheViewsKeepCommInTheKeyAndMergeQuantileStates) {
         }
       }
     }
-    EXPECT_EQ(cols.size(), 8u);
+    EXPECT_EQ(cols.size(), 10u);
     EXPECT_TRUE(stats_mv.starts_with("CREATE MATERIALIZED VIEW IF NOT EXISTS `ior`.`ior_events_thread_stats_mv` TO "
                                      "`ior`.`ior_events_thread_stats` AS SELECT"))
         << stats_mv;
-    EXPECT_TRUE(contains(stats_mv, "FROM `ior`.`ior_events`\nGROUP BY day, hour, pid, tid, comm, syscall_name")) << stats_mv;
+    EXPECT_TRUE(contains(stats_mv, "FROM `ior`.`ior_events`\nGROUP BY day, hour, hostname, collection_id, pid, tid, comm, syscall_name")) << stats_mv;
 
     EXPECT_TRUE(contains(lat, "ENGINE = AggregatingMergeTree")) << lat;
     EXPECT_FALSE(contains(lat, "Summing")) << lat;
@@ -207,6 +208,8 @@ TEST(SchemaDdl, TheViewsKeepCommInTheKeyAndMergeQuantileStates) {
     EXPECT_TRUE(contains(lat, "`event_count` AggregateFunction(count)")) << lat;
     EXPECT_TRUE(contains(lat_mv, "quantilesState(0.5, 0.9, 0.99)(duration_ns) AS duration_quantiles")) << lat_mv;
     EXPECT_TRUE(contains(lat_mv, "countState() AS event_count")) << lat_mv;
+    EXPECT_TRUE(contains(lat, "ORDER BY (minute, hostname, collection_id, syscall_name)")) << lat;
+    EXPECT_TRUE(contains(lat_mv, "GROUP BY minute, hostname, collection_id, syscall_name")) << lat_mv;
   }
   SchemaOptions none;
   none.materialized_views = false;
