@@ -103,6 +103,18 @@ inline std::vector<std::string> last_columns(std::size_t n) {
   return out;
 }
 
+/// This version's columns but last_columns(n): an older ior's table.
+inline ColumnList columns_without_last(std::size_t n) {
+  const auto cut = last_columns(n);
+  ColumnList out;
+  for (auto& c : current_columns()) {
+    bool lacked = false;
+    for (const auto& name : cut) lacked = lacked || name == c.first;
+    if (!lacked) out.push_back(std::move(c));
+  }
+  return out;
+}
+
 /// True when name occurs in s as a whole word.
 inline bool mentions(const std::string& s, const std::string& name) {
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };

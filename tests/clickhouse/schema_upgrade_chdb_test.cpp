@@ -119,8 +119,7 @@ TEST_F(SchemaUpgradeChdb, AnIor010ModernTableIsUpgraded) {
 }
 
 TEST_F(SchemaUpgradeChdb, AModernTableMissingTheLastThreeColumnsIsUpgraded) {
-  ColumnList old = testing::current_columns();
-  old.resize(old.size() - 3);
+  ColumnList old = testing::columns_without_last(3);
   upgrade_and_check(testing::without_last_columns(schema_statements(SchemaVariant::kModern, SchemaOptions{}), 3), old);
 }
 
@@ -151,8 +150,7 @@ TEST_F(SchemaUpgradeChdb, EveryGeneratedTableIsReadBackWithTheColumnsChdbReports
 }
 
 TEST_F(SchemaUpgradeChdb, TheClusterFormsParse) {
-  ColumnList old = testing::current_columns();
-  old.resize(old.size() - 2);
+  ColumnList old = testing::columns_without_last(2);
   std::vector<ExistingColumn> existing;
   for (const auto& [name, type] : old) existing.push_back({name, type, false});
   existing.push_back({"ingested_at", "DateTime64(3)", true});

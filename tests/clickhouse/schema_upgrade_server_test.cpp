@@ -87,12 +87,6 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-ColumnList first_columns(std::size_t n) {
-  ColumnList c = testing::current_columns();
-  c.resize(n);
-  return c;
-}
-
 SchemaOptions options_of(const std::string& db) {
   SchemaOptions o;
   o.database = db;
@@ -220,17 +214,15 @@ TEST_F(SchemaUpgradeServer, ATableOfThePreviousSchemaVersionIsUpgraded) {
 }
 
 TEST_F(SchemaUpgradeServer, ATableMissingTheLastColumnIsUpgraded) {
-  const std::size_t n = schema::kColumnCount - 1;
   upgrade_and_check("ior_up_last1",
                     testing::without_last_columns(schema_statements(SchemaVariant::kLegacy, options_of("ior_up_last1")), 1),
-                    first_columns(n));
+                    testing::columns_without_last(1));
 }
 
 TEST_F(SchemaUpgradeServer, ATableMissingTheLastThreeColumnsIsUpgraded) {
-  const std::size_t n = schema::kColumnCount - 3;
   upgrade_and_check("ior_up_last3",
                     testing::without_last_columns(schema_statements(SchemaVariant::kLegacy, options_of("ior_up_last3")), 3),
-                    first_columns(n));
+                    testing::columns_without_last(3));
 }
 
 // A MergeTree made by hand with only ior's first column (and one of its
@@ -291,7 +283,7 @@ TEST_F(SchemaUpgradeServer, AColumnOfAnotherTypeIsRefusedBeforeAnythingChanges) 
   auto statements = testing::without_last_columns(schema_statements(SchemaVariant::kLegacy, options_of(db)), 2);
   testing::replace_all(statements[1], "`fd` Int32 DEFAULT -1,", "`fd` Int64 DEFAULT -1,");
   run_all(c, statements);
-  ColumnList old = first_columns(schema::kColumnCount - 2);
+  ColumnList old = testing::columns_without_last(2);
   for (auto& col : old) {
     if (col.first == "fd") col.second = "Int64";
   }
@@ -356,7 +348,7 @@ TEST(SchemaUpgradeCluster, TwoShardsAreUpgradedEachAsItNeedsAndRefusalsComeFirst
   for (std::size_t s = 0; s < 2; ++s) {
     Connection c(options_for(ep.host, ep.shard_ports[s]));
     run_all(c, testing::without_last_columns(schema_statements(SchemaVariant::kLegacy, o), lacks[s]));
-    c.query(testing::old_rows_insert("ior", "ior_events_local", first_columns(schema::kColumnCount - lacks[s]),
+    c.query(testing::old_rows_insert("ior", "ior_events_local", testing::columns_without_last(lacks[s]),
                                      kOldTs + s * 1000, 40));
     hosts.push_back(ep.host + ":" + std::to_string(ep.shard_ports[s]));
   }
@@ -382,7 +374,7 @@ TEST(SchemaUpgradeCluster, TwoShardsAreUpgradedEachAsItNeedsAndRefusalsComeFirst
   {
     Connection c(options_for(ep.host, ep.shard_ports[0]));
     EXPECT_EQ(columns_of(c, "ior_bad", "ior_events_local"), bad_before);
-    EXPECT_EQ(without_ingested_at(columns_of(c, "ior_bad", "ior_events")), first_columns(schema::kColumnCount - 2));
+    EXPECT_EQ(without_ingested_at(columns_of(c, "ior_bad", "ior_events")), testing::columns_without_last(2));
   }
 
   // Now the cluster that can be upgraded.
@@ -413,8 +405,8 @@ TEST(SchemaUpgradeCluster, TwoShardsAreUpgradedEachAsItNeedsAndRefusalsComeFirst
     ASSERT_EQ(got.size(), 80u + fresh.rows().size());
     // Old rows: shard 1's at kOldTs.., shard 2's at kOldTs + 1000..
     for (std::size_t n = 0; n < 40; ++n) {
-      EXPECT_EQ(got[n], testing::expected_old_row(first_columns(schema::kColumnCount - 2), kOldTs, n));
-      EXPECT_EQ(got[40 + n], testing::expected_old_row(first_columns(schema::kColumnCount - 3), kOldTs + 1000, n));
+      EXPECT_EQ(got[n], testing::expected_old_row(testing::columns_without_last(2), kOldTs, n));
+      EXPECT_EQ(got[40 + n], testing::expected_old_row(testing::columns_without_last(3), kOldTs + 1000, n));
     }
     for (std::size_t i = 0; i < fresh.rows().size(); ++i) EXPECT_EQ(got[80 + i], fresh.text(i)) << "new row " << i;
   }

@@ -29,15 +29,7 @@ std::vector<ExistingColumn> existing(const ColumnList& cols, bool with_ingested_
   return out;
 }
 
-// The schema's columns but testing::last_columns(n).
-ColumnList without_last(std::size_t n) {
-  const auto cut = testing::last_columns(n);
-  ColumnList c;
-  for (auto& col : testing::current_columns()) {
-    if (std::find(cut.begin(), cut.end(), col.first) == cut.end()) c.push_back(std::move(col));
-  }
-  return c;
-}
+ColumnList without_last(std::size_t n) { return testing::columns_without_last(n); }
 
 std::string previous_column(const std::string& name) {
   ColumnList all = testing::current_columns();
