@@ -106,6 +106,33 @@ void append_terminal_text(std::string& out, std::string_view text, const Termina
   }
 }
 
+bool terminal_text_unescape(std::string_view escaped, std::string& out) {
+  const auto hex = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  };
+  out.reserve(out.size() + escaped.size());
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] != '\\') {
+      out.push_back(escaped[i]);
+      continue;
+    }
+    if (i + 1 == escaped.size()) return false;
+    const char e = escaped[++i];
+    if (e == 'x') {
+      if (i + 2 >= escaped.size() || hex(escaped[i + 1]) < 0 || hex(escaped[i + 2]) < 0) return false;
+      out.push_back(static_cast<char>(hex(escaped[i + 1]) * 16 + hex(escaped[i + 2])));
+      i += 2;
+    } else if (e == 'n' || e == 't' || e == 'r') {
+      out.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : '\r');
+    } else if (static_cast<unsigned char>(e) >= 0x20 && static_cast<unsigned char>(e) < 0x7f) {
+      out.push_back(e);  // a doubled backslash, or one of also_escape
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string terminal_text(std::string_view text, const TerminalTextOptions& options) {
   std::string out;
   out.reserve(text.size());

@@ -46,6 +46,12 @@ void append_terminal_text(std::string& out, std::string_view text,
 /// text escaped as described above.
 std::string terminal_text(std::string_view text, const TerminalTextOptions& options = {});
 
+/// The bytes append_terminal_text escaped into `escaped` (backslashes
+/// doubled: not keep_backslashes), appended to out: \\, \xNN, \n, \t, \r
+/// and '\' before one of also_escape. False, out partly written, when
+/// `escaped` holds a backslash it never writes.
+bool terminal_text_unescape(std::string_view escaped, std::string& out);
+
 /// Columns that escaped text takes on a terminal (base/display_width.hpp:
 /// two for a wide East Asian character or an emoji, none for a combining mark).
 std::size_t terminal_width(std::string_view escaped);

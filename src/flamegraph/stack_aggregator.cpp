@@ -6,6 +6,7 @@
 #include "base/error.hpp"
 #include "base/saturating.hpp"
 #include "base/terminal_text.hpp"
+#include "flamegraph/folded_frame.hpp"
 
 namespace ior::flamegraph {
 namespace {
@@ -22,17 +23,6 @@ constexpr std::pair<std::string_view, ValueKind> kValues[] = {
     {"duration", ValueKind::kDuration},
     {"durationToPrev", ValueKind::kDurationToPrev},
     {"bytes", ValueKind::kBytes}};
-
-// A frame of the folded format: escaped as for the terminal (no control
-// byte, no newline, invalid UTF-8 as \xNN, backslash doubled, so the name
-// can be recovered), and the frame separator ';' as \x3b.
-void append_clean(std::string& out, std::string_view s) {
-  const std::size_t start = out.size();
-  append_terminal_text(out, s);
-  for (std::size_t i = out.find(';', start); i != std::string::npos; i = out.find(';', i)) {
-    out.replace(i, 1, "\\x3b");
-  }
-}
 
 template <class T>
 void append_number(std::string& out, T v) {
@@ -95,11 +85,15 @@ void StackAggregator::append_frame(Field f, const schema::EventRow& row) {
       std::string_view p = !row.filename.empty() ? row.filename
                            : !row.pathname.empty() ? row.pathname
                                                    : row.oldname;
-      append_clean(key_, p.empty() ? std::string_view("[no file]") : p);
+      if (p.empty()) {
+        key_ += "[no file]";  // ior's own frame: not escaped as a name would be
+      } else {
+        append_folded_frame(key_, p);
+      }
       break;
     }
-    case Field::kComm: append_clean(key_, row.comm); break;
-    case Field::kTracepoint: append_clean(key_, row.syscall_name); break;
+    case Field::kComm: append_folded_frame(key_, row.comm); break;
+    case Field::kTracepoint: append_folded_frame(key_, row.syscall_name); break;
     case Field::kPid: append_number(key_, row.pid); break;
     case Field::kTid: append_number(key_, row.tid); break;
     case Field::kFlags:

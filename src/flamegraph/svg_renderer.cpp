@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "base/terminal_text.hpp"
-#include "base/utf8_escape.hpp"
+#include "flamegraph/folded_frame.hpp"
 #include "flamegraph/svg_script.hpp"
 
 namespace ior::flamegraph {
@@ -19,14 +19,6 @@ std::string fmt(int decimals, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
-}
-
-// A frame of ior's folded format back to the name's bytes: the folded
-// escape is the text escape (\\ a backslash, \xNN a byte; ';' is \x3b). A
-// frame that is not in it (folded text of another tool) is shown as it is.
-std::string folded_frame_bytes(std::string_view s) {
-  std::string out;
-  return utf8_unescape(s, out) ? out : std::string(s);
 }
 
 // Text for a label or tooltip: valid UTF-8 kept readable; controls, invalid

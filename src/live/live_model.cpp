@@ -7,6 +7,7 @@
 
 #include "base/keyed_hash.hpp"
 #include "base/terminal_text.hpp"
+#include "flamegraph/folded_frame.hpp"
 #include "live/format.hpp"
 
 namespace ior::live {
@@ -80,16 +81,6 @@ std::string time_of_day(std::uint64_t ns) {
   std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03u", tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<unsigned>(ns / 1000000 % 1000));
   return buf;
-}
-
-// A frame name for the flame tree: escaped as in folded files (no control
-// bytes; ';', the frame separator, as \x3b).
-void append_frame(std::string& out, std::string_view s) {
-  const std::size_t start = out.size();
-  append_terminal_text(out, s);
-  for (std::size_t i = out.find(';', start); i != std::string::npos; i = out.find(';', i)) {
-    out.replace(i, 1, "\\x3b");
-  }
 }
 
 }  // namespace
@@ -422,9 +413,9 @@ std::vector<flamegraph::Stack> LiveModel::flame_stacks() {
       if (i) frames += ';';
       switch (flame_spec_.fields[i]) {
         case Field::kPid: frames += std::to_string(e.key.pid); break;
-        case Field::kComm: append_frame(frames, e.key.comm); break;
-        case Field::kTracepoint: append_frame(frames, e.key.syscall); break;
-        case Field::kPath: append_frame(frames, e.key.file.empty() ? "(no file)" : e.key.file); break;
+        case Field::kComm: flamegraph::append_folded_frame(frames, e.key.comm); break;
+        case Field::kTracepoint: flamegraph::append_folded_frame(frames, e.key.syscall); break;
+        case Field::kPath: flamegraph::append_folded_frame(frames, e.key.file.empty() ? "(no file)" : e.key.file); break;
         case Field::kTid:
         case Field::kFlags: frames += "?"; break;
       }
@@ -473,7 +464,7 @@ Table LiveModel::flame_table() {
   for (const auto& [name, index] : z->children) {
     const auto& c = tree->node(index);
     TableRow r;
-    r.cells.push_back(text_cell(name));
+    r.cells.push_back(text_cell(flamegraph::folded_frame_bytes(name)));  // escaped once, as every view's
     r.cells.push_back(count_cell(c.value));
     const double share = z->value ? 100.0 * static_cast<double>(c.value) / static_cast<double>(z->value) : 0;
     char buf[32];
@@ -499,7 +490,7 @@ std::vector<FlameBar> LiveModel::flame_bars(std::size_t rows, double min_width) 
   while (!todo.empty()) {
     Item it = todo.back();
     todo.pop_back();
-    std::string name = it.node == &tree->root() ? "all" : *it.node->name;
+    std::string name = it.node == &tree->root() ? "all" : terminal_text(flamegraph::folded_frame_bytes(*it.node->name));
     bars.push_back({it.depth, it.x, it.w, std::move(name), it.node->value});
     if (it.depth + 1 >= rows) continue;
     double x = it.x;

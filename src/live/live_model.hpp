@@ -47,7 +47,7 @@ struct FlameBar {
   std::size_t depth = 0;
   double x = 0;
   double width = 0;
-  std::string name;  ///< escaped for the terminal already (as in folded files)
+  std::string name;  ///< escaped for the terminal already (as every view's names, not as in folded files)
   std::uint64_t value = 0;
 };
 

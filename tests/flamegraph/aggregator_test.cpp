@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "flamegraph/flame_tree.hpp"
+#include "flamegraph/folded_frame.hpp"
 
 namespace ior::flamegraph {
 namespace {
@@ -83,6 +84,24 @@ TEST(StackAggregatorTest, MemoryIsBoundedByDistinctStacksAndTheRestIsCounted) {
   EXPECT_EQ(a.rows_in_other(), 7u);
   EXPECT_EQ(a.folded(), "0 1\n1 2\n2 1\n[other] 7\n");
   EXPECT_EQ(a.total(), 11u);
+}
+
+// A thread named as one of ior's own frames ("[other]") is a frame of its
+// own: its rows never merge into the stacks past the bound. (They did: 77
+// rows of a thread "[other]" were counted with the 632 folded ones.)
+TEST(StackAggregatorTest, ANameLikeAnOwnFrameStaysApartFromIt) {
+  StackAggregator a(parse_fields("comm"), ValueKind::kCount, 1);
+  schema::EventRow first = row(1, "/f", "read");
+  a.add(first);
+  schema::EventRow named = row(2, "/f", "read");
+  named.comm = "[other]";
+  a.add(named);  // past the bound: into ior's [other]
+  a.add(named);
+  EXPECT_EQ(a.folded(), "[other] 2\napp 1\n");
+  StackAggregator b(parse_fields("comm"), ValueKind::kCount, 4);
+  b.add(named);
+  EXPECT_EQ(b.folded(), "\\x5bother] 1\n");
+  EXPECT_EQ(folded_frame_bytes("\\x5bother]"), "[other]");
 }
 
 TEST(StackAggregatorTest, BadFieldsAndValuesAreUsageErrors) {

@@ -102,6 +102,18 @@ TEST(SvgTest, FramesShowTheNamesNotTheFoldedEscapes) {
   EXPECT_NE(std::find(names.begin(), names.end(), "/tmp/bell\\x07"), names.end()) << ::testing::PrintToString(names);
 }
 
+// A frame that also holds a tab, a newline or a carriage return (escaped
+// \t, \n, \r in the folded file): its ';' and '\' are undone all the same.
+// (Such frames were shown in their folded escaping: "tab\tx\x3by".)
+TEST(SvgTest, FramesWithControlEscapesShowTheirNamesToo) {
+  auto frames = frames_of(render("tab\\tx\\x3by;read 1\nnl\\nx\\\\y;read 1\ncr\\r\\x3b;read 1\n"));
+  std::vector<std::string> names;
+  for (const auto& f : frames) names.push_back(f.name);
+  for (const char* want : {"tab\\tx;y", "nl\\nx\\y", "cr\\r;"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want << " " << ::testing::PrintToString(names);
+  }
+}
+
 // A folded line of 300 000 frames (a segfault by recursion before): drawn
 // down to the limit, the rest in one [truncated] frame.
 TEST(SvgTest, AVeryDeepStackRendersWithATruncatedFrame) {

@@ -15,6 +15,7 @@
 #include "base/error.hpp"
 #include "base/output_file.hpp"
 #include "base/terminal_text.hpp"
+#include "flamegraph/folded_frame.hpp"
 #include "flamegraph/svg_renderer.hpp"
 #include "live/format.hpp"
 #include "live/ui/crash_restore.hpp"
@@ -457,7 +458,7 @@ void LiveUi::draw_message(int w) {
   for (const auto& d : model_.drill_steps()) line += "> " + terminal_text(d.label()) + " ";
   if (view_ == View::kFlame) {
     line += "flame: all";
-    for (const auto& p : model_.flame_path()) line += " > " + p;  // flame names are escaped already
+    for (const auto& p : model_.flame_path()) line += " > " + terminal_text(flamegraph::folded_frame_bytes(p));
   }
   std::string off;
   for (std::size_t i = 0; i < switch_on_.size(); ++i) {
