@@ -284,6 +284,26 @@ static __always_inline void exit__emit_fds(const struct ior_syscall_spec *spec, 
 	event__submit(e, ring);
 }
 
+/* The exit of an eligible syscall whose enter was unseen: its enter fields
+ * from the registers, as the enter program would have made them. */
+static __always_inline void exit__emit_args(const struct ior_syscall_spec *spec, struct pt_regs *regs,
+					    struct task_struct *task, long ret, __u32 pid, __u32 tid)
+{
+	struct ior_paired_event *e;
+	void *ring;
+
+	e = event__reserve(sizeof(*e), &ring);
+	if (!e) {
+		counter__add(IOR_CNT_DROP_EXIT);
+		return;
+	}
+	enter__fill(&e->enter, spec, regs, task, pid, tid, pair__slot(task, 0));
+	e->enter.hdr.kind = IOR_EVENT_EXIT_ARGS;
+	e->exit_time_ns = e->enter.hdr.time_ns;
+	e->ret = ret;
+	event__submit(e, ring);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -316,8 +336,21 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		exit__emit_fds(spec, regs, ret, pid, tid);
 		return 0;
 	}
-	if (pair__eligible(spec) && pair__exit(task, spec->id, ret))
-		return 0;
+	if (pair__eligible(spec)) {
+		if (pair__exit(task, spec->id, ret))
+			return 0;
+		/* The task has a slot, so this syscall's enter would be waiting
+		 * in it: the enter tracepoint never ran for it. Seccomp refuses a
+		 * syscall before that tracepoint (an EPERM from a filter), and a
+		 * syscall that began before ior attached has none either. Its
+		 * arguments are still in the saved registers: one record, a row
+		 * like any other, timed at the exit. (Without a slot its enter may
+		 * be in the ring: a plain exit record pairs with it.) */
+		if (pair__slot(task, 0)) {
+			exit__emit_args(spec, regs, task, ret, pid, tid);
+			return 0;
+		}
+	}
 	tmpfile = spec->cls == IOR_CLASS_OPEN && ret >= 0 && open__made_tmpfile(spec, regs);
 	if ((spec->s0 >= 0 || spec->s1 >= 0) && (late = late__pending(task, spec->id))) {
 		late__exit(late, spec->id, ret, pid, tid, tmpfile ? fd__inode((int)ret) : 0);

@@ -30,6 +30,7 @@ enum ior_event_kind {
 	IOR_EVENT_EXIT_FDS = 6,  /* struct ior_exit_fds_event: exit of a PIPE- or SOCKET-class syscall */
 	IOR_EVENT_PAIRED = 7,    /* struct ior_paired_event: enter and exit of a syscall without strings */
 	IOR_EVENT_EXIT_STR = 8,  /* struct ior_exit_str_event (+ strings): exit, with strings unreadable at the enter */
+	IOR_EVENT_EXIT_ARGS = 9, /* struct ior_paired_event: exit of a syscall whose enter was unseen, its arguments from the registers */
 };
 
 /* Which arguments an enter event carries (the Go tool's event classes). */

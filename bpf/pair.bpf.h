@@ -11,8 +11,12 @@
  * count of the summary's account) sees what it saw before:
  * - an enter whose slot still holds an older enter (its exit never came: a
  *   syscall switched off by -live in flight) sends the older one first;
- * - an exit with an empty slot (the syscall began before ior attached) or
- *   with another syscall's enter in it sends the enter, then the exit;
+ * - an exit with another syscall's enter in its slot sends that enter as a
+ *   lone one;
+ * - an exit with an empty slot (or the other syscall's) is one whose enter
+ *   tracepoint never ran (seccomp refused it, or it began before ior
+ *   attached): the exit program sends it with the arguments from the
+ *   registers, IOR_EVENT_EXIT_ARGS (ior.bpf.c);
  * - a thread that dies, and ior stopping (flush_pending), send the enter of
  *   a syscall still running as a lone enter record.
  * Strings stay in the two-record path: copying up to two 4 KiB strings into

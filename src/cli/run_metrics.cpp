@@ -77,6 +77,10 @@ void pipeline_families(std::vector<Family>& out, const SummaryInput& s) {
           {"forgotten", p.enter_forgotten.get()},
           {"wrong_exit", p.exit_mismatch.get()},
           {"not_kept", p.enter_failed.get()}});
+  add(out, counter("ior_exit_records_enter_unseen_total",
+                   "exit records whose enter tracepoint never ran (seccomp refused the syscall, or it began before "
+                   "tracing), paired with the registers they carry: in ior_syscalls_paired_total"),
+      d(p.exit_enter_unseen.get()));
   add_by(out, counter("ior_exit_records_unpaired_total", "exit records without their enter record, by reason"),
          "reason", {{"no_enter", p.exit_without_enter.get()}, {"wrong_exit", p.exit_mismatch.get()}});
   add(out, counter("ior_rows_not_built_total", "paired syscalls whose row could not be built (out of memory)"),

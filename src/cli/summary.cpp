@@ -120,6 +120,9 @@ std::string format_account(const SummaryInput& in) {
   const auto& s = *in.stats;
   const std::uint64_t decode_errors = s.decode_short.get() + s.decode_unknown_kind.get() + s.decode_bad_syscall.get();
   const std::uint64_t paired = s.rows.get() + s.rows_failed.get();
+  // Exits whose enter tracepoint never ran, paired with their registers.
+  const std::uint64_t unseen = s.exit_enter_unseen.get();
+  const std::uint64_t with_enter = paired - unseen;
   const std::uint64_t to_sinks = s.rows_emitted.get();
   std::string out = "  account of every row (each line adds up; details in parentheses):\n";
   line(out, "kernel records",
@@ -131,14 +134,15 @@ std::string format_account(const SummaryInput& in) {
            num(s.task_events.get()) + " + undecodable " + num(decode_errors) + " (failed after decoding " +
            num(s.internal_errors.get()) + ")");
   line(out, "enter records",
-       num(s.enters.get()) + " = paired " + num(paired) + " + no exit " + num(s.enters_unpaired()) +
+       num(s.enters.get()) + " = paired " + num(with_enter) + " + no exit " + num(s.enters_unpaired()) +
            " (thread exited " + num(s.enter_thread_gone.get()) + ", running at the end " +
            num(s.enter_unfinished.get()) + ", next enter first " + num(s.enter_replaced.get()) +
            ", forgotten (thread bounds) " + num(s.enter_forgotten.get()) +
            ") + wrong exit " + num(s.exit_mismatch.get()) + " + not kept " + num(s.enter_failed.get()));
   line(out, "exit records",
-       num(s.exits.get()) + " = paired " + num(paired) + " + no enter " + num(s.exit_without_enter.get()) +
-           " + wrong exit " + num(s.exit_mismatch.get()));
+       num(s.exits.get()) + " = paired " + num(with_enter) + " + enter unseen " + num(unseen) +
+           " (seccomp refused it, or it began before tracing: a row from its registers) + no enter " +
+           num(s.exit_without_enter.get()) + " + wrong exit " + num(s.exit_mismatch.get()));
   line(out, "syscalls paired",
        num(paired) + " = not built " + num(s.rows_failed.get()) + " + filtered out " +
            num(s.rows_filtered_out()) + " (-errors " + num(s.rows_not_failed.get()) + ", -min-duration " +

@@ -51,6 +51,7 @@ struct Pipeline::Impl {
   void pair_exit(ThreadState& t);
   void take_strings_read_at_exit(ThreadState& t);
   void on_paired();
+  void on_exit_args();
   void on_task();
   void emit(ThreadState& t);
   void count_and_pass(std::uint16_t syscall);
@@ -125,6 +126,7 @@ ThreadState& Pipeline::Impl::keep_enter() {
   p.gid = rec.enter.gid;
   p.ppid = rec.enter.ppid;
   p.mnt_ns = rec.enter.mnt_ns;
+  p.enter_unseen = h.kind == IOR_EVENT_EXIT_ARGS;
   p.cgroup_id = rec.enter.cgroup_id;
   const std::size_t before = string_capacity(t);
   try {
@@ -229,6 +231,26 @@ void Pipeline::Impl::on_paired() {
   }
   // The enter just made t's pending one: its exit needs no second lookup.
   count_exit();
+  pair_exit(*t);
+}
+
+// The exit of a syscall whose enter tracepoint never ran (seccomp refused
+// it, or it began before ior attached), with the arguments its registers
+// held: a row like any other, timed at the exit, flagged enter-unseen. One
+// exit record; no enter is counted.
+void Pipeline::Impl::on_exit_args() {
+  ThreadState* t = nullptr;
+  try {
+    t = &keep_enter();
+  } catch (...) {
+  }
+  rec.hdr = rec.exit.hdr;
+  count_exit();
+  stats.exit_enter_unseen.add();
+  if (t == nullptr) {
+    stats.rows_failed.add();  // out of memory: counted as a row not built
+    return;
+  }
   pair_exit(*t);
 }
 
@@ -499,6 +521,9 @@ void Pipeline::feed(std::span<const std::byte> record) noexcept {
         break;
       case IOR_EVENT_PAIRED:
         m.on_paired();
+        break;
+      case IOR_EVENT_EXIT_ARGS:
+        m.on_exit_args();
         break;
       default:
         m.on_task();

@@ -18,6 +18,7 @@ struct PipelineStats {
   Counter exits;                ///< exit records decoded
   Counter task_events;          ///< fork / exit / exec records
   Counter exit_without_enter;   ///< exit with no pending enter on its thread (mismatch)
+  Counter exit_enter_unseen;    ///< exit whose enter tracepoint never ran, its arguments from the registers (a row)
   Counter exit_mismatch;        ///< exit whose syscall differs from the pending enter (mismatch)
   Counter enter_replaced;       ///< an enter whose exit never came before the next enter (mismatch)
   Counter enter_thread_gone;    ///< pending enter discarded: its thread exited

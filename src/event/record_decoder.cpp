@@ -37,7 +37,8 @@ DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out
                  ? DecodeStatus::kOk
                  : DecodeStatus::kShort;
     }
-    case IOR_EVENT_PAIRED: {
+    case IOR_EVENT_PAIRED:
+    case IOR_EVENT_EXIT_ARGS: {
       ior_paired_event p;
       if (!copy_fixed(record, p)) return DecodeStatus::kShort;
       if (!valid_syscall_id(out.hdr.syscall)) return DecodeStatus::kBadSyscall;

@@ -28,7 +28,8 @@ struct DecodedRecord {
 /// Fills out for a well-formed record; any other status leaves it partial.
 /// IOR_EVENT_PAIRED fills `enter` (hdr: the enter's header, kind PAIRED) and
 /// `exit` (its hdr: kind EXIT, the exit's time): the two records the kernel
-/// paired, each as it would have been decoded alone.
+/// paired, each as it would have been decoded alone. IOR_EVENT_EXIT_ARGS
+/// (an exit whose enter was unseen) fills them the same way, kind kept.
 DecodeStatus decode_record(std::span<const std::byte> record, DecodedRecord& out);
 
 }  // namespace ior::event

@@ -260,7 +260,7 @@ void build_row(const RowContext& ctx, std::uint32_t pid, std::uint32_t tid,
   const schema::ByteClass bytes_class = byte_class_of(info);
   row.byte_class = schema::byte_class_name(bytes_class);
   row.bytes = bytes_moved(bytes_class, ret);
-  row.notice = string_notice(e.str_flags);
+  row.notice = static_cast<std::uint8_t>(string_notice(e.str_flags) | (e.enter_unseen ? schema::kNoticeEnterUnseen : 0));
   row.duration_ns = exit_ns >= e.time_ns ? exit_ns - e.time_ns : 0;
   row.duration_to_prev_ns =
       thread.last_exit_ns != 0 && e.time_ns >= thread.last_exit_ns ? e.time_ns - thread.last_exit_ns : 0;

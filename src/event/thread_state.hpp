@@ -27,6 +27,7 @@ struct PendingEnter {
   std::uint64_t out_ino[2] = {0, 0};
   std::uint32_t uid = 0, gid = 0, ppid = 0;
   std::uint32_t mnt_ns = 0;  ///< syscalls with a string: the thread's mount namespace (0: not sent)
+  bool enter_unseen = false; ///< built at the exit from the registers (IOR_EVENT_EXIT_ARGS)
   std::uint64_t cgroup_id = 0;
   std::string str0;
   std::string str1;

@@ -25,6 +25,10 @@ enum Notice : std::uint8_t {
   /// pipeline: a string of the row was not valid UTF-8, so every string of
   /// the row is written escaped (base/utf8_escape.hpp, sink/text_row.hpp).
   kNoticeEscaped = 0x40,
+  /// The syscall's enter was not seen (seccomp refused the syscall before
+  /// it began, or it began before tracing): its arguments are those its
+  /// registers held at the exit, its timestamp is the exit's, duration 0.
+  kNoticeEnterUnseen = 0x80,
 };
 
 /// What ret_value means (ret_type column).

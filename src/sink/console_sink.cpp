@@ -106,7 +106,8 @@ void append_notice(std::string& out, std::uint8_t notice) {
                 {schema::kNoticeFdFromProc, "fd-from-proc"},
                 {schema::kNoticeFdUnknown, "fd-unknown"},
                 {schema::kNoticePathUnresolved, "path-unresolved"},
-                {schema::kNoticeCwdFromProc, "cwd-from-proc"}};
+                {schema::kNoticeCwdFromProc, "cwd-from-proc"},
+                {schema::kNoticeEnterUnseen, "enter-unseen"}};
   bool first = true;
   for (const auto& w : kWords) {
     if ((notice & w.bit) == 0) continue;

@@ -285,5 +285,48 @@ TEST(MovesE2E, RenamesInAnotherMountNamespaceMoveOnlyTheFilesTheyRename) {
   }
 }
 
+// Syscalls a seccomp filter refuses, end to end: the kernel never runs
+// their enter tracepoint, yet each one is a row (its arguments from the
+// registers at its exit), naming its file and its EPERM, flagged
+// enter-unseen with duration 0; the summary counts them as such. (They
+// had no row at all, counted only as exits without an enter, and ior
+// exited 0.)
+TEST(MovesE2E, SyscallsASeccompFilterRefusesAreRowsToo) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  TempDir out;
+  const std::string json = out.path() + "/rows.json";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json},
+                          {WORKLOAD_BINARY, "seccomp", dir.path(), "200"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto manifest = parse_manifest(run.workload_out);
+  ASSERT_EQ(manifest.size(), 201u) << run.workload_out;
+  std::vector<std::string> rows;
+  {
+    std::ifstream in(json);
+    for (std::string l; std::getline(in, l);) {
+      if (json_field(l, "syscall_name") == "pread64" || json_field(l, "syscall_name") == "read") rows.push_back(l);
+    }
+  }
+  std::size_t i = 0;
+  for (const auto& m : manifest) {
+    while (i < rows.size() && !(json_field(rows[i], "tid") == std::to_string(m.tid) &&
+                                json_field(rows[i], "syscall_name") == m.name &&
+                                json_field(rows[i], "ret_value") == std::to_string(m.ret))) {
+      ++i;
+    }
+    ASSERT_LT(i, rows.size()) << "no row for " << m.name << " = " << m.ret;
+    EXPECT_EQ(json_field(rows[i], "filename"), m.file) << rows[i];
+    const bool refused = m.name == "pread64";
+    EXPECT_EQ(m.ret, refused ? -EPERM : 0) << m.name;
+    EXPECT_EQ(json_field(rows[i], "notice"), refused ? "128" : "0") << rows[i];
+    if (refused) {
+      EXPECT_EQ(json_field(rows[i], "duration_ns"), "0") << rows[i];
+    }
+    ++i;
+  }
+  EXPECT_NE(run.err.find("+ enter unseen "), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace ior::testing

@@ -102,6 +102,38 @@ TEST_F(PipelineTest, APairedRecordAfterAnEnterWithoutExitReplacesIt) {
   EXPECT_EQ(last().row.duration_ns, 10u);
 }
 
+// An exit whose enter tracepoint never ran (a seccomp filter refused the
+// syscall) comes with the registers' arguments: a row naming the fd's file,
+// timed at the exit, flagged enter-unseen; one exit record, no enter, and
+// the account's lines still add up (paired with an enter + enter unseen).
+TEST_F(PipelineTest, AnExitWithArgumentsIsARowWhoseEnterWasUnseen) {
+  syscall(IOR_SC_openat, 3, {O_RDONLY, 0, static_cast<std::uint64_t>(AT_FDCWD)}, "/data/a");
+  testing::EnterSpec e = testing::spec(IOR_SC_pread64, kPid, kTid, clock_);
+  e.args = {3, 8, 0};
+  feed(testing::exit_args_record(e, -1));
+  ASSERT_EQ(consumer_.rows.size(), 2u);
+  EXPECT_EQ(last().syscall_name, "pread64");
+  EXPECT_EQ(last().filename, "/data/a");
+  EXPECT_EQ(last().row.ret_value, -1);
+  EXPECT_EQ(last().row.notice, schema::kNoticeEnterUnseen);
+  EXPECT_EQ(last().row.duration_ns, 0u);
+  EXPECT_EQ(stats().exit_enter_unseen.get(), 1u);
+  EXPECT_EQ(stats().exits.get(), 2u);
+  EXPECT_EQ(stats().enters.get(), 1u);
+  EXPECT_EQ(stats().records.get(), 3u);
+  EXPECT_EQ(stats().per_syscall[IOR_SC_pread64][0].get(), 0u);
+  EXPECT_EQ(stats().per_syscall[IOR_SC_pread64][1].get(), 1u);
+  EXPECT_EQ(stats().rows.get(), 2u);
+  // A close whose enter was unseen still closes.
+  testing::EnterSpec c = testing::spec(IOR_SC_close, kPid, kTid, clock_ + 50);
+  c.args = {3, 0, 0};
+  feed(testing::exit_args_record(c, 0));
+  EXPECT_EQ(last().filename, "/data/a");
+  clock_ += 100;
+  syscall(IOR_SC_read, -9, {3, 1, 0});  // after the close, EBADF: the fd is gone from the table
+  EXPECT_EQ(last().filename, "");
+}
+
 TEST_F(PipelineTest, APairedRecordLeavesNoPendingEnter) {
   feed(testing::paired_record(testing::spec(IOR_SC_write, kPid, kTid, 20), 30, 1));
   feed(testing::exit_record(IOR_SC_write, kPid, kTid, 40, 1));  // a second exit: nothing to pair with

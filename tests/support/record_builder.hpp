@@ -96,6 +96,15 @@ inline Record paired_record(const EnterSpec& s, std::uint64_t exit_time_ns, std:
   return bytes_of(p);
 }
 
+// The exit of a syscall whose enter tracepoint never ran (seccomp refused
+// it): its enter fields from the registers, timed at the exit.
+inline Record exit_args_record(EnterSpec s, std::int64_t ret) {
+  Record r = paired_record(s, s.time_ns, ret);
+  const std::uint16_t kind = IOR_EVENT_EXIT_ARGS;
+  std::memcpy(r.data(), &kind, sizeof kind);
+  return r;
+}
+
 inline Record exit_record(std::uint16_t syscall, std::uint32_t pid, std::uint32_t tid,
                           std::uint64_t time_ns, std::int64_t ret) {
   ior_exit_event e{};

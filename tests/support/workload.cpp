@@ -450,6 +450,7 @@ int run_lazypaths(const std::string& dir);
 int run_statusflags(const std::string& dir);
 int run_nsrename(const std::string& dir);
 int run_metcwds(const std::string& dir);
+int run_seccomp(const std::string& dir, long n);
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
@@ -495,11 +496,12 @@ int main(int argc, char** argv) {
   if (mode == "statusflags" && argc == 3) return run_statusflags(argv[2]);
   if (mode == "nsrename" && argc == 3) return run_nsrename(argv[2]);
   if (mode == "metcwds" && argc == 3) return run_metcwds(argv[2]);
+  if (mode == "seccomp" && argc == 4) return run_seccomp(argv[2], std::atol(argv[3]));
   std::fprintf(stderr,
                "usage: ior_workload scenario DIR | bench openreadclose|pread|writenull SECS [THREADS] | "
                "opens DIR N | preads DIR BURSTS N PAUSE_MS | paced RATE SECS THREADS [BYTES] | pause | "
                "names DIR COMM OLD NEW NAME... | badfds N | dupfork DUPS KIDS | paths N | threads N | owncwds N | "
                "abspaths DIR | slowfail DIR | forktree DIR wait|nowait orphan|join | moves DIR | acceptwait | handoff DIR N | "
-               "lazypaths DIR | fdchurn DIR THREADS N | statusflags DIR | nsrename DIR | metcwds DIR\n");
+               "lazypaths DIR | fdchurn DIR THREADS N | statusflags DIR | nsrename DIR | metcwds DIR | seccomp DIR N\n");
   return 2;
 }
