@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "base/random_bytes.hpp"
+#include "base/unfinished_files.hpp"
 #include "base/write_all.hpp"
 
 namespace ior {
@@ -116,6 +117,17 @@ OutputFile::OutputFile(std::string path, OutputOptions options, SuffixSource suf
   if (!fd_) throw SystemError(prefix(options_) + "cannot create " + path_ + " (no free temporary name)", EEXIST);
   temp_exists_ = true;
   temp_path_ = (s.dir == "/" ? "" : s.dir) + "/" + temp_name_;
+  try {
+    unfinished_files::add(dir_.get(), temp_name_);
+  } catch (...) {
+    discard();
+    throw;
+  }
+}
+
+void OutputFile::temp_gone() noexcept {
+  if (temp_exists_) unfinished_files::remove(dir_.get(), temp_name_);
+  temp_exists_ = false;
 }
 
 OutputFile::~OutputFile() { discard(); }
@@ -129,7 +141,7 @@ void OutputFile::write(std::string_view bytes) {
 void OutputFile::discard() noexcept {
   fd_.reset();
   if (temp_exists_) ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
-  temp_exists_ = false;
+  temp_gone();
 }
 
 int OutputFile::place() noexcept {
@@ -159,7 +171,7 @@ void OutputFile::commit() {
     throw SystemError(prefix(options_) + "closing " + path_, err);
   }
   if (int err = place(); err != 0) {
-    temp_exists_ = false;
+    temp_gone();
     // Removed during the run (rm -rf of its directory): nothing is kept,
     // and no message may point at a file that is not there.
     struct stat st;
@@ -171,7 +183,7 @@ void OutputFile::commit() {
                                     : "cannot rename to " + path_ + ": " + std::strerror(err);
     throw OutputNotPlaced(prefix(options_) + why + "; the complete file is kept as " + temp_path_, err, temp_path_);
   }
-  temp_exists_ = false;
+  temp_gone();
   // Where others may write the directory, they may have moved the file
   // away and put something else (a link to a root file) under the
   // temporary name, which the rename then placed: ior must not say

@@ -94,6 +94,9 @@ class OutputFile {
 
  private:
   int place() noexcept;  // the rename; errno or 0
+  /// The temporary name is no longer the output's to remove (gone, placed
+  /// or kept): off the list of unfinished files (base/unfinished_files.hpp).
+  void temp_gone() noexcept;
 
   std::string path_;
   OutputOptions options_;

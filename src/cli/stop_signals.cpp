@@ -13,6 +13,7 @@
 
 #include "base/alt_signal_stack.hpp"
 #include "base/error.hpp"
+#include "base/unfinished_files.hpp"
 
 namespace ior::cli {
 namespace {
@@ -111,9 +112,12 @@ void StopSignals::on_signal(int sig) {
     if (on_cancel_) on_cancel_();
     return;
   }
-  // Stopping in order did not end the process and the user insists.
+  // Stopping in order did not end the process and the user insists. The
+  // outputs' hidden temporary files would outlive it, unnamed: removed.
+  const std::size_t removed = unfinished_files::remove_all();
   std::string msg = "ior: another stop signal (" + std::string(strsignal(sig)) +
-                    "): exiting at once; rows not yet written are lost\n";
+                    "): exiting at once; rows not yet written are lost" +
+                    (removed != 0 ? " (" + std::to_string(removed) + " unfinished output files removed)" : "") + "\n";
   ssize_t ignored = ::write(STDERR_FILENO, msg.data(), msg.size());
   (void)ignored;
   _exit(128 + sig);

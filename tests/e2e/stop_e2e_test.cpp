@@ -342,5 +342,25 @@ TEST(StopE2E, SigquitStopsInOrder) {
   }
 }
 
+// The last-resort stop (three stop signals: stopping in order, cancelling,
+// exiting at once) leaves no hidden temporary file behind, and says it
+// removed them. (A 700 MB `.x.json.<hex>.tmp` and a Parquet file without a
+// footer were left, unnamed.)
+TEST(StopE2E, ExitingAtOnceRemovesTheUnfinishedOutputFiles) {
+  IOR_REQUIRE_ROOT();
+  TempDir dir;
+  Subprocess ior({IOR_BINARY, "-duration", "60", "-comm", "no-such-comm", "-parquet", "-parquet-file",
+                  dir.path() + "/x.parquet", "-json-file", dir.path() + "/x.json"});
+  ASSERT_TRUE(ior.wait_for_stderr("ior: tracing", 60s)) << ior.err();
+  // Three different signals, so none merges with another while pending.
+  for (int sig : {SIGINT, SIGHUP, SIGTERM}) ior.signal(sig);
+  const int status = ior.wait(30s);
+  ASSERT_NE(ior.err().find("exiting at once"), std::string::npos)
+      << "ior finished stopping in order before the third signal was read: " << ior.err();
+  EXPECT_EQ(status, 128 + SIGTERM) << ior.err();
+  EXPECT_NE(ior.err().find("(2 unfinished output files removed)"), std::string::npos) << ior.err();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "files left in " << dir.path();
+}
+
 }  // namespace
 }  // namespace ior::testing
