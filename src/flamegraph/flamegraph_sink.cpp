@@ -23,10 +23,12 @@ FlamegraphSink::FlamegraphSink(FlamegraphSinkOptions options)
 void FlamegraphSink::close() noexcept {
   if (closed_) return;
   closed_ = true;
+  const std::string collapsed = options_.name + ".collapsed";
+  bool collapsed_written = false;
   try {
-    std::string collapsed = options_.name + ".collapsed";
     std::string svg = options_.name + ".svg";
     write_output_file(collapsed, aggregator_.folded(), output_options(options_));
+    collapsed_written = true;
     auto tree = build_tree(aggregator_.stacks());
     write_output_file(svg, render_svg(*tree, options_.svg), output_options(options_));
     lines_.push_back("wrote " + collapsed + " (" + std::to_string(aggregator_.distinct_stacks()) +
@@ -43,7 +45,14 @@ void FlamegraphSink::close() noexcept {
   } catch (const std::exception& e) {
     error_ = e.what();
     if (error_.rfind("flamegraph: ", 0) != 0) error_ = "flamegraph: " + error_;
-    files_failed_.store(true, std::memory_order_release);
+    if (collapsed_written) {
+      // Every row is in the complete .collapsed file; only its drawing is
+      // missing, and the file makes it again.
+      lines_.push_back("wrote " + collapsed + " (" + std::to_string(aggregator_.distinct_stacks()) +
+                       " stacks); no SVG: ior flamegraph < " + collapsed + " draws it");
+    } else {
+      files_failed_.store(true, std::memory_order_release);
+    }
   }
 }
 

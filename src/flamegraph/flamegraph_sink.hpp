@@ -57,7 +57,7 @@ class FlamegraphSink final : public sink::Sink {
   std::vector<std::string> lines_;
   std::string error_;
   bool kept_ = false;  // the outputs exist, one under its temporary name
-  std::atomic<bool> files_failed_{false};  // neither file is there: counts() reads it from other threads
+  std::atomic<bool> files_failed_{false};  // no .collapsed file is there: counts() reads it from other threads
   bool closed_ = false;
 };
 

@@ -129,7 +129,7 @@ void ParquetSink::close_current(std::uint64_t end_ns) {
     not_placed_.push_back(e.what());
   }
   rows_written_.add(rows);
-  files_.push_back(writer_->location() + " (" + std::to_string(rows) + " rows, " +
+  files_.push_back("wrote " + writer_->location() + " (" + std::to_string(rows) + " rows, " +
                    std::to_string(writer_->bytes_written()) + " bytes)");
   writer_.reset();
 }
@@ -144,8 +144,10 @@ void ParquetSink::fail(const std::exception& e) noexcept {
     const std::uint64_t kept = ok ? writer_->rows_committed() : 0;
     rows_written_.add(kept);
     rows_lost_.add(appended - kept);
-    files_.push_back(path + (ok ? " (cut back to its last complete row group: " + std::to_string(kept) + " rows)"
-                                : " (not written: not even a footer could be written, nothing is left)"));
+    // Each line says what is there: "wrote" only of a file that is.
+    files_.push_back(ok ? "wrote " + path + " (cut back to its last complete row group: " + std::to_string(kept) +
+                              " rows)"
+                        : "nothing is left of " + path + " (it could not be completed, see the error)");
     writer_.reset();
   }
 }
@@ -223,7 +225,7 @@ sink::SinkReport ParquetSink::report() const {
   const sink::SinkCounts c = *counts();
   r.rows_written = c.rows_written;
   r.rows_lost = c.rows_lost;
-  for (const auto& f : files_) r.lines.push_back("wrote " + f);
+  for (const auto& f : files_) r.lines.push_back(f);
   for (const auto& why : not_placed_) {
     r.failed = true;
     r.lines.push_back(why);

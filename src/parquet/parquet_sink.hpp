@@ -99,7 +99,7 @@ class ParquetSink final : public sink::Sink {
   std::uint64_t rows_in_file_ = 0;
   Counter rows_written_;  // the sink's thread writes, the -live footer reads
   Counter rows_lost_;
-  std::vector<std::string> files_;  // "path (rows, bytes)" of every closed file
+  std::vector<std::string> files_;  // "wrote path (rows, bytes)" of every closed file, or what is left of it
   std::vector<std::string> not_placed_;  // why each complete file is under its temporary name
   std::string error_;
   bool closed_ = false;

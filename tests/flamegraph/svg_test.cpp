@@ -13,6 +13,7 @@
 #include "flamegraph/flame_tree.hpp"
 #include "flamegraph/flamegraph_sink.hpp"
 #include "flamegraph/svg_renderer.hpp"
+#include "file_size_limit.hpp"
 #include "subprocess.hpp"
 
 namespace ior::flamegraph {
@@ -148,6 +149,42 @@ TEST(SvgTest, SinkWritesCollapsedAndSvg) {
   EXPECT_EQ(sink.report().rows_written, 2u);
   std::remove((base + ".collapsed").c_str());
   std::remove((base + ".svg").c_str());
+}
+
+// The .collapsed file written, the SVG not (a full disk: here a file-size
+// limit between the two): every row is in the .collapsed file, so the rows
+// count as written, the run fails, and the report says how to draw the
+// SVG from it. (The rows were counted lost while the complete .collapsed
+// file stayed.)
+TEST(SvgTest, ASvgThatCannotBeWrittenLeavesTheRowsInTheCollapsedFile) {
+  std::string base = "/tmp/ior_fg_nosvg_" + std::to_string(getpid());
+  FlamegraphSinkOptions o;
+  o.name = base;
+  o.fields = parse_fields("tracepoint");
+  sink::SinkReport r;
+  {
+    FlamegraphSink sink(o);
+    schema::EventRow row;
+    row.syscall_name = "read";
+    for (int i = 0; i < 3; ++i) sink.consume(row);
+    parquet::testkit::FileSizeLimit limit(1024);  // "read 3\n" fits, the SVG's script does not
+    sink.close();
+    r = sink.report();
+  }
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(r.rows_written, 3u);
+  EXPECT_EQ(r.rows_lost, 0u);
+  std::string text;
+  for (const auto& l : r.lines) text += l + "\n";
+  EXPECT_NE(text.find("wrote " + base + ".collapsed (1 stacks); no SVG: ior flamegraph < " + base + ".collapsed"),
+            std::string::npos)
+      << text;
+  std::ifstream collapsed(base + ".collapsed");
+  std::string line;
+  std::getline(collapsed, line);
+  EXPECT_EQ(line, "read 3");
+  EXPECT_FALSE(std::filesystem::exists(base + ".svg"));
+  std::remove((base + ".collapsed").c_str());
 }
 
 TEST(SvgTest, AnUncreatableNameIsAnErrorBeforeAnyRow) {

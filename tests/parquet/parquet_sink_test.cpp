@@ -310,6 +310,31 @@ TEST_F(ParquetSinkTest, WriteErrorKeepsCompleteRowGroupsAndCountsEveryLostRow) {
   EXPECT_EQ(f.key_values().count("ior.end_time"), 1u);
 }
 
+// The output's directory removed during the run (rm -rf): nothing is left,
+// and the report says so, never "wrote" of it. (It said "wrote DIR/x.parquet
+// (not written: not even a footer could be written, ...)".)
+TEST_F(ParquetSinkTest, AFileRemovedWithItsDirectoryIsNotSaidWritten) {
+  std::filesystem::create_directories(dir_ / "sub");
+  ParquetSinkOptions o;
+  o.path = path("sub/x.parquet");
+  sink::SinkReport r;
+  {
+    ParquetSink sink(o);
+    for (std::uint64_t i = 0; i < 100; ++i) sink.consume(row(i));
+    std::filesystem::remove_all(dir_ / "sub");
+    sink.close();
+    r = sink.report();
+  }
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(r.rows_written, 0u);
+  EXPECT_EQ(r.rows_lost, 100u);
+  std::string text;
+  for (const auto& l : r.lines) text += l + "\n";
+  EXPECT_EQ(text.find("wrote " + o.path), std::string::npos) << text;
+  EXPECT_NE(text.find("nothing is left of " + o.path), std::string::npos) << text;
+  EXPECT_NE(text.find("removed during the run"), std::string::npos) << text;
+}
+
 // The disk fills up exactly at the end of a row group: cutting the failed
 // row group frees no room for the footer, so the writer drops the last
 // complete row group to make room, and counts its rows as lost.
