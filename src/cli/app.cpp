@@ -448,10 +448,14 @@ int run_trace(const Options& o) {
   if (cause.targets_exited && !o.quiet) print_message(exited_line(o, target, command ? &*command : nullptr));
   {
     // Said only when the outputs are still closing after a second: a server
-    // that failed once while another host took the rows costs no wait.
+    // that failed once while another host took the rows costs no wait. With
+    // a shorter -ch-drain-timeout, halfway through it: said at its end, the
+    // line would race the drain's own give-up and name that as the error.
     std::optional<DelayedLine> wait_line;
     if (added.clickhouse != nullptr && !o.quiet) {
-      wait_line.emplace(std::chrono::seconds(1), [&o, &added] { return clickhouse_wait_line(o, added.clickhouse); });
+      const auto delay = std::min<std::chrono::milliseconds>(std::chrono::seconds(1),
+                                                             std::chrono::milliseconds(static_cast<std::int64_t>(o.ch_drain_ms / 2)));
+      wait_line.emplace(delay, [&o, &added] { return clickhouse_wait_line(o, added.clickhouse); });
     }
     sinks.close();  // every row queued so far is consumed; a sink that cannot finish is told to stop
   }

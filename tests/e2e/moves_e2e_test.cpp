@@ -210,6 +210,44 @@ TEST(MovesE2E, AConnectionAcceptedByAWaitWhichBeganBeforeIorIsNamed) {
   EXPECT_EQ(summary_value(ior.err(), "ring-buffer drops"), 0u);
 }
 
+// A workload's JSON rows (the -json-file) and its manifest: for each
+// manifest line in order, the next row of its thread, syscall and result.
+// Empty (with a test failure) when one has no row.
+struct JsonRun {
+  std::vector<std::string> rows;  ///< every row of the file
+  std::vector<ManifestLine> manifest;
+  std::vector<std::string> matched;  ///< the row of each manifest line
+  std::string err;                   ///< ior's standard error (the summary)
+};
+
+JsonRun trace_to_json(const std::vector<std::string>& workload, std::size_t manifest_lines) {
+  TempDir out;
+  const std::string json = out.path() + "/rows.json";
+  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json}, workload);
+  JsonRun r;
+  r.err = run.err;
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  r.manifest = parse_manifest(run.workload_out);
+  EXPECT_EQ(r.manifest.size(), manifest_lines) << run.workload_out;
+  std::ifstream in(json);
+  for (std::string l; std::getline(in, l);) r.rows.push_back(l);
+  std::size_t i = 0;
+  for (const auto& m : r.manifest) {
+    while (i < r.rows.size() && !(json_field(r.rows[i], "tid") == std::to_string(m.tid) &&
+                                  json_field(r.rows[i], "syscall_name") == m.name &&
+                                  json_field(r.rows[i], "ret_value") == std::to_string(m.ret))) {
+      ++i;
+    }
+    if (i == r.rows.size()) {
+      ADD_FAILURE() << "no row for " << m.name << " = " << m.ret;
+      r.matched.clear();
+      return r;
+    }
+    r.matched.push_back(r.rows[i++]);
+  }
+  return r;
+}
+
 // The status flags of an open file description, end to end: F_SETFL through
 // one fd shows in the rows of its dup and, made by a forked child, in the
 // parent's rows, and ioctl FIONBIO and FIOASYNC (read
@@ -220,28 +258,10 @@ TEST(MovesE2E, AConnectionAcceptedByAWaitWhichBeganBeforeIorIsNamed) {
 TEST(MovesE2E, StatusFlagsFollowFSetflThroughDupsAndFionbioAndFioasync) {
   IOR_REQUIRE_ROOT();
   TempDir dir;
-  TempDir out;
-  const std::string json = out.path() + "/rows.json";
-  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json},
-                          {WORKLOAD_BINARY, "statusflags", dir.path()});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  const auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 7u) << run.workload_out;
-  std::vector<std::string> rows;
-  {
-    std::ifstream in(json);
-    for (std::string l; std::getline(in, l);) rows.push_back(l);
-  }
-  std::size_t i = 0;
-  for (const auto& m : manifest) {
-    while (i < rows.size() && !(json_field(rows[i], "tid") == std::to_string(m.tid) &&
-                                json_field(rows[i], "syscall_name") == m.name &&
-                                json_field(rows[i], "ret_value") == std::to_string(m.ret))) {
-      ++i;
-    }
-    ASSERT_LT(i, rows.size()) << "no row for " << m.name << " = " << m.ret;
-    EXPECT_EQ(json_field(rows[i], "flags"), m.file) << m.name << " = " << m.ret << ": " << rows[i];
-    ++i;
+  const JsonRun run = trace_to_json({WORKLOAD_BINARY, "statusflags", dir.path()}, 7);
+  for (std::size_t k = 0; k < run.matched.size(); ++k) {
+    const auto& m = run.manifest[k];
+    EXPECT_EQ(json_field(run.matched[k], "flags"), m.file) << m.name << " = " << m.ret << ": " << run.matched[k];
   }
 }
 
@@ -255,33 +275,15 @@ TEST(MovesE2E, StatusFlagsFollowFSetflThroughDupsAndFionbioAndFioasync) {
 TEST(MovesE2E, RenamesInAnotherMountNamespaceMoveOnlyTheFilesTheyRename) {
   IOR_REQUIRE_ROOT();
   TempDir dir;
-  TempDir out;
-  const std::string json = out.path() + "/rows.json";
-  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json},
-                          {WORKLOAD_BINARY, "nsrename", dir.path()});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  const auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 3u) << run.workload_out;
-  std::vector<std::string> rows;
-  {
-    std::ifstream in(json);
-    for (std::string l; std::getline(in, l);) rows.push_back(l);
-  }
+  const JsonRun run = trace_to_json({WORKLOAD_BINARY, "nsrename", dir.path()}, 3);
   bool hijack_seen = false;
-  for (const auto& r : rows) {
+  for (const auto& r : run.rows) {
     if (json_field(r, "syscall_name").starts_with("rename")) hijack_seen |= r.find("HIJACKED") != std::string::npos;
   }
   EXPECT_TRUE(hijack_seen) << "the other namespace's rename is a row too";
-  std::size_t i = 0;
-  for (const auto& m : manifest) {
-    while (i < rows.size() && !(json_field(rows[i], "tid") == std::to_string(m.tid) &&
-                                json_field(rows[i], "syscall_name") == m.name &&
-                                json_field(rows[i], "ret_value") == std::to_string(m.ret))) {
-      ++i;
-    }
-    ASSERT_LT(i, rows.size()) << "no row for " << m.name << " = " << m.ret;
-    EXPECT_EQ(json_field(rows[i], "filename"), m.file) << m.name << " = " << m.ret << ": " << rows[i];
-    ++i;
+  for (std::size_t k = 0; k < run.matched.size(); ++k) {
+    const auto& m = run.manifest[k];
+    EXPECT_EQ(json_field(run.matched[k], "filename"), m.file) << m.name << " = " << m.ret << ": " << run.matched[k];
   }
 }
 
@@ -294,36 +296,18 @@ TEST(MovesE2E, RenamesInAnotherMountNamespaceMoveOnlyTheFilesTheyRename) {
 TEST(MovesE2E, SyscallsASeccompFilterRefusesAreRowsToo) {
   IOR_REQUIRE_ROOT();
   TempDir dir;
-  TempDir out;
-  const std::string json = out.path() + "/rows.json";
-  auto run = trace_around({"-duration", "120", "-comm", "ior_workload", "-json-file", json},
-                          {WORKLOAD_BINARY, "seccomp", dir.path(), "200"});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  const auto manifest = parse_manifest(run.workload_out);
-  ASSERT_EQ(manifest.size(), 201u) << run.workload_out;
-  std::vector<std::string> rows;
-  {
-    std::ifstream in(json);
-    for (std::string l; std::getline(in, l);) {
-      if (json_field(l, "syscall_name") == "pread64" || json_field(l, "syscall_name") == "read") rows.push_back(l);
-    }
-  }
-  std::size_t i = 0;
-  for (const auto& m : manifest) {
-    while (i < rows.size() && !(json_field(rows[i], "tid") == std::to_string(m.tid) &&
-                                json_field(rows[i], "syscall_name") == m.name &&
-                                json_field(rows[i], "ret_value") == std::to_string(m.ret))) {
-      ++i;
-    }
-    ASSERT_LT(i, rows.size()) << "no row for " << m.name << " = " << m.ret;
-    EXPECT_EQ(json_field(rows[i], "filename"), m.file) << rows[i];
+  const JsonRun run = trace_to_json({WORKLOAD_BINARY, "seccomp", dir.path(), "200"}, 201);
+  ASSERT_EQ(run.matched.size(), 201u);
+  for (std::size_t k = 0; k < run.matched.size(); ++k) {
+    const auto& m = run.manifest[k];
+    const std::string& row = run.matched[k];
+    EXPECT_EQ(json_field(row, "filename"), m.file) << row;
     const bool refused = m.name == "pread64";
     EXPECT_EQ(m.ret, refused ? -EPERM : 0) << m.name;
-    EXPECT_EQ(json_field(rows[i], "notice"), refused ? "128" : "0") << rows[i];
+    EXPECT_EQ(json_field(row, "notice"), refused ? "128" : "0") << row;
     if (refused) {
-      EXPECT_EQ(json_field(rows[i], "duration_ns"), "0") << rows[i];
+      EXPECT_EQ(json_field(row, "duration_ns"), "0") << row;
     }
-    ++i;
   }
   EXPECT_NE(run.err.find("+ enter unseen "), std::string::npos) << run.err;
 }

@@ -483,7 +483,8 @@ void expect_crash_restores(const std::string& signal_name, int exit_status) {
   EXPECT_EQ(pane.format("#{alternate_on}"), "0");
   EXPECT_EQ(pane.format("#{cursor_flag}"), "1");
   EXPECT_EQ(pane.screen().find("1 Files"), std::string::npos) << pane.screen();
-  ASSERT_TRUE(pane.wait_for([&](const std::string&) { return std::filesystem::exists(dir.path() + "/after"); }, 10s));
+  // The shell makes the file before stty has written its line into it.
+  ASSERT_TRUE(pane.wait_for([&](const std::string&) { return read_file(dir.path() + "/after").ends_with('\n'); }, 10s));
   EXPECT_EQ(read_file(dir.path() + "/after"), read_file(dir.path() + "/before"));  // echo, line editing back
 }
 
