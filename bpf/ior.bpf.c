@@ -287,7 +287,8 @@ static __always_inline void exit__emit_fds(const struct ior_syscall_spec *spec, 
 /* The exit of an eligible syscall whose enter was unseen: its enter fields
  * from the registers, as the enter program would have made them. */
 static __always_inline void exit__emit_args(const struct ior_syscall_spec *spec, struct pt_regs *regs,
-					    struct task_struct *task, long ret, __u32 pid, __u32 tid)
+					    struct task_struct *task, struct ior_task_slot *slot, long ret,
+					    __u32 pid, __u32 tid)
 {
 	struct ior_paired_event *e;
 	void *ring;
@@ -297,7 +298,7 @@ static __always_inline void exit__emit_args(const struct ior_syscall_spec *spec,
 		counter__add(IOR_CNT_DROP_EXIT);
 		return;
 	}
-	enter__fill(&e->enter, spec, regs, task, pid, tid, pair__slot(task, 0));
+	enter__fill(&e->enter, spec, regs, task, pid, tid, slot);
 	e->enter.hdr.kind = IOR_EVENT_EXIT_ARGS;
 	e->exit_time_ns = e->enter.hdr.time_ns;
 	e->ret = ret;
@@ -308,7 +309,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	const struct ior_syscall_spec *spec;
-	struct ior_task_slot *late;
+	struct ior_task_slot *late, *slot;
 	struct task_struct *task;
 	struct ior_exit_event *e;
 	__u32 pid, tid;
@@ -346,8 +347,9 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		 * arguments are still in the saved registers: one record, a row
 		 * like any other, timed at the exit. (Without a slot its enter may
 		 * be in the ring: a plain exit record pairs with it.) */
-		if (pair__slot(task, 0)) {
-			exit__emit_args(spec, regs, task, ret, pid, tid);
+		slot = pair__slot(task, 0);
+		if (slot) {
+			exit__emit_args(spec, regs, task, slot, ret, pid, tid);
 			return 0;
 		}
 	}

@@ -20,6 +20,9 @@ namespace {
 // F_SETFL may change only these (fs/fcntl.c SETFL_MASK).
 constexpr std::int32_t kSetflMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
 
+// A process's threads asked for a cwd of their own, at most.
+constexpr std::size_t kMaxThreadsAsked = 4096;
+
 // Heap cost estimates (libstdc++ node + bucket pointer + malloc header),
 // what max_bytes is compared with. An entry: a 72-byte map node (the key,
 // the 56-byte FdEntry, the next pointer), its bucket and malloc's header;
@@ -661,7 +664,6 @@ std::optional<Cwd> FdTable::process_cwd(std::uint32_t pid) {
 // one with its own, so then none is taken. At most kMaxThreadsAsked
 // threads per process.
 void FdTable::learn_thread_cwds(std::uint32_t pid, const std::string& main_cwd) {
-  constexpr std::size_t kMaxThreadsAsked = 4096;
   const auto tids = proc_.thread_ids(pid, kMaxThreadsAsked);
   if (tids.size() < 2) return;
   std::vector<std::pair<std::uint32_t, std::string>> own;
@@ -678,7 +680,6 @@ void FdTable::learn_thread_cwds(std::uint32_t pid, const std::string& main_cwd) 
 }
 
 void FdTable::learn_own_thread_cwds(std::uint32_t pid) {
-  constexpr std::size_t kMaxThreadsAsked = 4096;
   if (cwd_read(pid, pid)) return;
   const auto tids = proc_.thread_ids(pid, kMaxThreadsAsked);
   if (tids.size() < 2) return;

@@ -23,16 +23,17 @@ FlamegraphSink::FlamegraphSink(FlamegraphSinkOptions options)
 void FlamegraphSink::close() noexcept {
   if (closed_) return;
   closed_ = true;
-  const std::string collapsed = options_.name + ".collapsed";
+  std::string collapsed, wrote;  // made inside the try: close() may not throw
   bool collapsed_written = false;
   try {
+    collapsed = options_.name + ".collapsed";
+    wrote = "wrote " + collapsed + " (" + std::to_string(aggregator_.distinct_stacks()) + " stacks)";
     std::string svg = options_.name + ".svg";
     write_output_file(collapsed, aggregator_.folded(), output_options(options_));
     collapsed_written = true;
     auto tree = build_tree(aggregator_.stacks());
     write_output_file(svg, render_svg(*tree, options_.svg), output_options(options_));
-    lines_.push_back("wrote " + collapsed + " (" + std::to_string(aggregator_.distinct_stacks()) +
-                     " stacks) and " + svg);
+    lines_.push_back(wrote + " and " + svg);
     if (aggregator_.rows_in_other() != 0) {
       lines_.push_back(std::to_string(aggregator_.rows_in_other()) + " rows past " +
                        std::to_string(options_.max_stacks) + " distinct stacks or " +
@@ -48,8 +49,7 @@ void FlamegraphSink::close() noexcept {
     if (collapsed_written) {
       // Every row is in the complete .collapsed file; only its drawing is
       // missing, and the file makes it again.
-      lines_.push_back("wrote " + collapsed + " (" + std::to_string(aggregator_.distinct_stacks()) +
-                       " stacks); no SVG: ior flamegraph < " + collapsed + " draws it");
+      lines_.push_back(wrote + "; no SVG: ior flamegraph < " + collapsed + " draws it");
     } else {
       files_failed_.store(true, std::memory_order_release);
     }

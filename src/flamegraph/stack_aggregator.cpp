@@ -5,7 +5,6 @@
 
 #include "base/error.hpp"
 #include "base/saturating.hpp"
-#include "base/terminal_text.hpp"
 #include "flamegraph/folded_frame.hpp"
 
 namespace ior::flamegraph {
