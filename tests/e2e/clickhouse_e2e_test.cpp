@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -97,6 +98,45 @@ TEST(ClickHouseE2E, RowsInClickHouseEqualTheConsoleRowsOfTheSameRun) {
   EXPECT_EQ(clickhouse_client_query(ch, "SELECT uniqExact(collection_id), uniqExact(hostname) FROM ior_e2e.ior_events"),
             "1\t1\n");
   clickhouse_client_query(ch, "DROP DATABASE ior_e2e");
+}
+
+// Two runs of the real tool that overlap, into one table (two people
+// tracing one host): each run's rows are apart in both views, and every
+// view row adds up to its run's rows in the table. (The views had no run
+// or host: the syscalls both runs saw were summed into one row per pid.)
+TEST(ClickHouseE2E, TheViewsKeepOverlappingRunsApart) {
+  IOR_REQUIRE_ROOT();
+  IOR_REQUIRE_CLICKHOUSE(ch);
+  clickhouse_client_query(ch, "DROP DATABASE IF EXISTS ior_e2e_runs");
+  TempDir dir;
+  const std::vector<std::string> flags = {"-duration", "120", "-comm", "ior_workload", "-clickhouse",
+                                          "-ch-port", std::to_string(ch.port), "-ch-db", "ior_e2e_runs"};
+  std::vector<std::string> first_argv = {IOR_BINARY};
+  first_argv.insert(first_argv.end(), flags.begin(), flags.end());
+  Subprocess first(first_argv);
+  ASSERT_TRUE(first.wait_for_stderr("ior: tracing", std::chrono::seconds(60))) << first.err();
+  auto second = trace_around(flags, {WORKLOAD_BINARY, "scenario", dir.path()});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  first.signal(SIGINT);
+  ASSERT_EQ(first.wait(std::chrono::seconds(60)), 0) << first.err();
+  const std::string per_run =
+      clickhouse_client_query(ch, "SELECT collection_id, count() FROM ior_e2e_runs.ior_events "
+                                  "GROUP BY collection_id ORDER BY collection_id");
+  ASSERT_EQ(lines_of(per_run).size(), 2u) << per_run;
+  EXPECT_EQ(clickhouse_client_query(ch, "SELECT collection_id, sum(event_count) FROM ior_e2e_runs.ior_events_thread_stats "
+                                        "GROUP BY collection_id ORDER BY collection_id"),
+            per_run);
+  EXPECT_EQ(clickhouse_client_query(ch, "SELECT collection_id, countMerge(event_count) FROM "
+                                        "ior_e2e_runs.ior_events_latency_minute GROUP BY collection_id "
+                                        "ORDER BY collection_id"),
+            per_run);
+  // Per thread and run, as the views are read: the same sums as the table.
+  EXPECT_EQ(clickhouse_client_query(ch, "SELECT collection_id, pid, tid, sum(event_count) FROM "
+                                        "ior_e2e_runs.ior_events_thread_stats GROUP BY collection_id, pid, tid "
+                                        "ORDER BY collection_id, pid, tid"),
+            clickhouse_client_query(ch, "SELECT collection_id, pid, tid, count() FROM ior_e2e_runs.ior_events "
+                                        "GROUP BY collection_id, pid, tid ORDER BY collection_id, pid, tid"));
+  clickhouse_client_query(ch, "DROP DATABASE ior_e2e_runs");
 }
 
 TEST(ClickHouseE2E, AWrongPasswordIsOneClearErrorWithoutThePassword) {
