@@ -290,8 +290,8 @@ class FdTable {
     CwdSlot cwd;
     bool dead_at_last_sweep = false;
     bool root_read = false;       ///< root was asked of /proc (a rename needed it)
+    std::uint32_t mnt_ns = 0;     ///< its mount namespace; 0: unknown (asked of /proc when a rename needs it); in the bools' padding
     std::optional<RootId> root;   ///< nullopt: unknown (then it takes every rename)
-    std::uint32_t mnt_ns = 0;     ///< its mount namespace; 0: unknown (asked of /proc when a rename needs it)
   };
   /// The cwd of a thread that has its own.
   struct ThreadCwd {

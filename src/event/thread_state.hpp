@@ -20,6 +20,7 @@ struct PendingEnter {
   char comm[IOR_COMM_LEN] = {};
   std::uint8_t comm_len = 0;
   std::uint8_t str_flags = 0;
+  bool enter_unseen = false; ///< built at the exit from the registers (IOR_EVENT_EXIT_ARGS)
   /// pipe, pipe2, socketpair, socket, accept, accept4: the new fds and their
   /// inodes (from the exit record: struct ior_exit_fds_event); -1 and 0 for
   /// other syscalls.
@@ -27,7 +28,6 @@ struct PendingEnter {
   std::uint64_t out_ino[2] = {0, 0};
   std::uint32_t uid = 0, gid = 0, ppid = 0;
   std::uint32_t mnt_ns = 0;  ///< syscalls with a string: the thread's mount namespace (0: not sent)
-  bool enter_unseen = false; ///< built at the exit from the registers (IOR_EVENT_EXIT_ARGS)
   std::uint64_t cgroup_id = 0;
   std::string str0;
   std::string str1;
